@@ -1,0 +1,16 @@
+// Plain-text tables aligned by display width (UTF-8 aware), for terminal output.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace raciflow::render {
+
+// Number of code points, which is the display width for the scripts raciflow meets
+// (Latin, including Danish æøå).
+std::size_t display_width(const std::string& utf8);
+
+// Header row, a rule, then the rows; columns separated by two spaces.
+std::string format_text_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows);
+
+}  // namespace raciflow::render

@@ -1,0 +1,23 @@
+// Loading several definition files together, the way `raciflow validate` sees them:
+// every file is loaded, then each is validated with call activities resolved against
+// the processes of all of them.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "definitions/diagnostics.h"
+#include "definitions/model.h"
+
+namespace raciflow::definitions {
+
+struct LoadedFile {
+  std::optional<Definitions> definitions;  // empty when the file could not be read or parsed
+  Diagnostics diagnostics;
+};
+
+// `resolve_calls`: report call activities whose process is in none of the files.
+std::vector<LoadedFile> load_and_validate(const std::vector<std::string>& paths, bool resolve_calls);
+
+}  // namespace raciflow::definitions

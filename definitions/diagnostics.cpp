@@ -1,0 +1,28 @@
+#include "definitions/diagnostics.h"
+
+namespace raciflow::definitions {
+
+const char* to_string(Severity severity) {
+  return severity == Severity::error ? "error" : "warning";
+}
+
+std::string Diagnostic::format() const {
+  std::string out = file;
+  if (line > 0) out += ":" + std::to_string(line);
+  out += ": ";
+  out += to_string(severity);
+  out += ": ";
+  out += message;
+  return out;
+}
+
+void Diagnostics::error(int line, std::string message) {
+  findings_.push_back({file_, line, Severity::error, std::move(message)});
+  ++errors_;
+}
+
+void Diagnostics::warning(int line, std::string message) {
+  findings_.push_back({file_, line, Severity::warning, std::move(message)});
+}
+
+}  // namespace raciflow::definitions

@@ -1,0 +1,46 @@
+// Findings about a definition file: what is wrong or doubtful, and where.
+//
+// Every mistake a user can make in a definition is reported as a Diagnostic naming the
+// file and the line of the offending element, never as an exception or a crash. A
+// Diagnostics collector gathers them in the order they are found; callers print them as
+// `FILE:LINE: error: MESSAGE` or as JSON.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace raciflow::definitions {
+
+enum class Severity { warning, error };
+
+const char* to_string(Severity severity);
+
+struct Diagnostic {
+  std::string file;
+  int line = 0;  // 1-based; 0 when the finding concerns the file as a whole
+  Severity severity = Severity::error;
+  std::string message;
+
+  // `FILE:LINE: error: MESSAGE` (the line is left out when it is 0).
+  std::string format() const;
+};
+
+class Diagnostics {
+ public:
+  explicit Diagnostics(std::string file) : file_(std::move(file)) {}
+
+  void error(int line, std::string message);
+  void warning(int line, std::string message);
+
+  const std::string& file() const { return file_; }
+  const std::vector<Diagnostic>& all() const { return findings_; }
+  bool has_errors() const { return errors_ > 0; }
+  std::size_t error_count() const { return errors_; }
+
+ private:
+  std::string file_;
+  std::vector<Diagnostic> findings_;
+  std::size_t errors_ = 0;
+};
+
+}  // namespace raciflow::definitions

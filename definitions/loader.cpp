@@ -1,0 +1,660 @@
+#include "definitions/loader.h"
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <set>
+#include <sstream>
+#include <unordered_map>
+
+#include "definitions/xml_source.h"
+
+namespace raciflow::definitions {
+namespace {
+
+constexpr const char* kDiNamespace = "http://www.omg.org/spec/BPMN/20100524/DI";
+constexpr const char* kXsiNamespace = "http://www.w3.org/2001/XMLSchema-instance";
+
+// Expression languages that mean "raciflow's own condition language".
+bool is_own_language(std::string_view language) {
+  return language.empty() || language == kRaciNamespace;
+}
+
+std::string_view local_name(std::string_view qname) {
+  auto colon = qname.find(':');
+  return colon == std::string_view::npos ? qname : qname.substr(colon + 1);
+}
+
+std::string_view prefix_of(std::string_view qname) {
+  auto colon = qname.find(':');
+  return colon == std::string_view::npos ? std::string_view{} : qname.substr(0, colon);
+}
+
+// The namespace URI bound to `prefix` (empty prefix: the default namespace) where `node` is.
+std::string_view namespace_for(pugi::xml_node node, std::string_view prefix) {
+  std::string attr = prefix.empty() ? std::string("xmlns") : "xmlns:" + std::string(prefix);
+  for (pugi::xml_node n = node; n && n.type() == pugi::node_element; n = n.parent()) {
+    if (pugi::xml_attribute a = n.attribute(attr.c_str())) return a.value();
+  }
+  if (prefix == "xml") return "http://www.w3.org/XML/1998/namespace";
+  return {};
+}
+
+std::string_view namespace_of(pugi::xml_node element) { return namespace_for(element, prefix_of(element.name())); }
+
+bool is_bpmn(pugi::xml_node element) { return namespace_of(element) == kBpmnNamespace; }
+
+std::vector<std::string> split_words(std::string_view text) {
+  std::vector<std::string> words;
+  std::istringstream in{std::string(text)};
+  for (std::string w; in >> w;) words.push_back(w);
+  return words;
+}
+
+std::string trim(std::string_view s) {
+  auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return {};
+  auto e = s.find_last_not_of(" \t\r\n");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+const std::unordered_map<std::string_view, NodeKind>& node_kinds() {
+  static const std::unordered_map<std::string_view, NodeKind> kinds = {
+      {"startEvent", NodeKind::start_event},
+      {"endEvent", NodeKind::end_event},
+      {"intermediateCatchEvent", NodeKind::intermediate_catch_event},
+      {"intermediateThrowEvent", NodeKind::intermediate_throw_event},
+      {"boundaryEvent", NodeKind::boundary_event},
+      {"task", NodeKind::task},
+      {"userTask", NodeKind::user_task},
+      {"manualTask", NodeKind::manual_task},
+      {"serviceTask", NodeKind::service_task},
+      {"scriptTask", NodeKind::script_task},
+      {"sendTask", NodeKind::send_task},
+      {"receiveTask", NodeKind::receive_task},
+      {"businessRuleTask", NodeKind::business_rule_task},
+      {"callActivity", NodeKind::call_activity},
+      {"subProcess", NodeKind::sub_process},
+      {"transaction", NodeKind::transaction},
+      {"adHocSubProcess", NodeKind::ad_hoc_sub_process},
+      {"exclusiveGateway", NodeKind::exclusive_gateway},
+      {"parallelGateway", NodeKind::parallel_gateway},
+      {"inclusiveGateway", NodeKind::inclusive_gateway},
+      {"eventBasedGateway", NodeKind::event_based_gateway},
+      {"complexGateway", NodeKind::complex_gateway},
+  };
+  return kinds;
+}
+
+const std::unordered_map<std::string_view, EventTrigger>& event_definitions() {
+  static const std::unordered_map<std::string_view, EventTrigger> defs = {
+      {"messageEventDefinition", EventTrigger::message},
+      {"timerEventDefinition", EventTrigger::timer},
+      {"errorEventDefinition", EventTrigger::error},
+      {"terminateEventDefinition", EventTrigger::terminate},
+      {"signalEventDefinition", EventTrigger::signal},
+      {"escalationEventDefinition", EventTrigger::escalation},
+      {"conditionalEventDefinition", EventTrigger::conditional},
+      {"linkEventDefinition", EventTrigger::link},
+      {"compensateEventDefinition", EventTrigger::compensate},
+      {"cancelEventDefinition", EventTrigger::cancel},
+  };
+  return defs;
+}
+
+// Data, artifacts and resource assignments: loaded as documentation, never executed.
+// Reported once per kind and process rather than once per element.
+bool is_data_or_artifact(std::string_view name) {
+  static const std::set<std::string_view> names = {
+      "textAnnotation", "association", "group", "dataObject", "dataObjectReference", "dataStoreReference",
+      "property", "ioSpecification", "dataInputAssociation", "dataOutputAssociation", "dataInput",
+      "dataOutput", "inputSet", "outputSet", "category", "performer", "humanPerformer", "potentialOwner",
+      "resourceRole", "rendering", "monitoring", "auditing", "ioBinding", "correlationSubscription",
+      "supports", "dataState"};
+  return names.count(name) > 0;
+}
+
+// Root-level supporting definitions that flows refer to; loaded or safely unused.
+bool is_supporting_definition(std::string_view name) {
+  static const std::set<std::string_view> names = {
+      "itemDefinition", "signal", "escalation", "dataStore", "interface", "import", "category", "resource",
+      "extension", "relationship", "correlationProperty", "partnerRole", "partnerEntity", "endPoint",
+      "eventDefinition", "documentation", "extensionElements", "messageEventDefinition",
+      "timerEventDefinition", "errorEventDefinition", "signalEventDefinition", "escalationEventDefinition"};
+  return names.count(name) > 0;
+}
+
+class Loader {
+ public:
+  Loader(const XmlSource& source, Diagnostics& diagnostics, std::string file)
+      : source_(source), diag_(diagnostics) {
+    out_.file = std::move(file);
+  }
+
+  std::optional<Definitions> load() {
+    pugi::xml_node root = source_.document().document_element();
+    if (!root) {
+      diag_.error(1, "malformed XML: no root element");
+      return std::nullopt;
+    }
+    if (local_name(root.name()) != "definitions" || namespace_of(root) != kBpmnNamespace) {
+      std::string_view ns = namespace_of(root);
+      diag_.error(line(root), "not a BPMN 2.0 file: the root element is <" + std::string(root.name()) + "> in " +
+                                  (ns.empty() ? std::string("no namespace") : "namespace " + std::string(ns)) +
+                                  "; expected <definitions> in " + kBpmnNamespace);
+      return std::nullopt;
+    }
+    out_.id = root.attribute("id").value();
+    out_.name = root.attribute("name").value();
+    out_.target_namespace = root.attribute("targetNamespace").value();
+    expression_language_ = root.attribute("expressionLanguage").value();
+    collect_ids(root);
+
+    for (pugi::xml_node child : root.children()) {
+      if (child.type() != pugi::node_element) continue;
+      std::string_view name = local_name(child.name());
+      std::string_view ns = namespace_of(child);
+      if (ns == kDiNamespace) continue;  // diagram interchange: layout only
+      if (ns != kBpmnNamespace) {
+        unknown_element(child);
+        continue;
+      }
+      if (name == "process") {
+        load_process(child);
+      } else if (name == "collaboration") {
+        load_collaboration(child);
+      } else if (name == "message") {
+        out_.messages.push_back({child.attribute("id").value(), child.attribute("name").value(), line(child)});
+      } else if (name == "error") {
+        out_.errors.push_back({child.attribute("id").value(), child.attribute("name").value(),
+                               child.attribute("errorCode").value(), line(child)});
+      } else if (is_supporting_definition(name)) {
+        // referenced by elements that report themselves
+      } else if (name == "choreography" || name == "conversation" || name.substr(0, 6) == "global") {
+        diag_.warning(line(child), "<" + std::string(name) + "> '" + label(child) + "' is loaded but not executed");
+      } else {
+        unknown_element(child);
+      }
+    }
+    return std::move(out_);
+  }
+
+ private:
+  int line(pugi::xml_node node) const { return source_.line_of(node); }
+
+  static std::string label(pugi::xml_node element) {
+    std::string id = element.attribute("id").value();
+    return id.empty() ? std::string(element.attribute("name").value()) : id;
+  }
+
+  void unknown_element(pugi::xml_node element) {
+    std::string_view ns = namespace_of(element);
+    diag_.warning(line(element), "unknown element <" + std::string(element.name()) + ">" +
+                                     (ns.empty() || ns == kBpmnNamespace ? "" : " (" + std::string(ns) + ")") +
+                                     " is ignored");
+  }
+
+  // Ids must be unique across the model and its diagram.
+  void collect_ids(pugi::xml_node root) {
+    std::unordered_map<std::string, int> seen;
+    std::vector<pugi::xml_node> stack{root};
+    while (!stack.empty()) {
+      pugi::xml_node el = stack.back();
+      stack.pop_back();
+      std::string_view ns = namespace_of(el);
+      bool ours = ns == kBpmnNamespace || ns == kDiNamespace;
+      if (ours) {
+        if (pugi::xml_attribute id = el.attribute("id"); id && *id.value()) {
+          auto [it, inserted] = seen.emplace(id.value(), line(el));
+          if (!inserted)
+            diag_.error(line(el), std::string("duplicate id '") + id.value() + "' (first used on line " +
+                                      std::to_string(it->second) + ")");
+        }
+      }
+      if (local_name(el.name()) == "extensionElements") continue;  // foreign ids are not ours to judge
+      // push in reverse so that findings come in document order
+      std::vector<pugi::xml_node> children;
+      for (pugi::xml_node c : el.children())
+        if (c.type() == pugi::node_element) children.push_back(c);
+      for (auto it = children.rbegin(); it != children.rend(); ++it) stack.push_back(*it);
+    }
+  }
+
+  void load_collaboration(pugi::xml_node collaboration) {
+    for (pugi::xml_node child : collaboration.children()) {
+      if (child.type() != pugi::node_element) continue;
+      std::string_view name = local_name(child.name());
+      if (!is_bpmn(child)) {
+        if (name != "extensionElements") unknown_element(child);
+        continue;
+      }
+      if (name == "participant") {
+        out_.participants.push_back({child.attribute("id").value(), child.attribute("name").value(),
+                                     child.attribute("processRef").value(), line(child)});
+      } else if (name == "messageFlow") {
+        ++out_.message_flow_count;
+      } else if (name == "documentation" || name == "extensionElements" || is_data_or_artifact(name)) {
+      } else {
+        diag_.warning(line(child), "<" + std::string(name) + "> in a collaboration is loaded but not executed");
+      }
+    }
+  }
+
+  void load_process(pugi::xml_node element) {
+    Process process;
+    process.id = element.attribute("id").value();
+    process.name = element.attribute("name").value();
+    process.line = line(element);
+    std::string_view executable = element.attribute("isExecutable").value();
+    process.executable = executable != "false";
+    process_ = &process;
+    data_kinds_.clear();
+    load_scope(element, -1);
+    resolve_lanes();
+    resolve_raci();
+    for (std::size_t i = 0; i < process.nodes.size(); ++i) process.index.emplace(process.nodes[i].id, static_cast<int>(i));
+    for (std::size_t f = 0; f < process.flows.size(); ++f) {
+      SequenceFlow& flow = process.flows[f];
+      flow.source = process.node_index(flow.source_ref);
+      flow.target = process.node_index(flow.target_ref);
+      if (flow.source >= 0) process.nodes[flow.source].outgoing.push_back(static_cast<int>(f));
+      if (flow.target >= 0) process.nodes[flow.target].incoming.push_back(static_cast<int>(f));
+    }
+    out_.processes.push_back(std::move(process));
+    process_ = nullptr;
+  }
+
+  // The children of a process or sub-process. `scope` is the sub-process node index.
+  void load_scope(pugi::xml_node container, int scope) {
+    for (pugi::xml_node child : container.children()) {
+      if (child.type() != pugi::node_element) continue;
+      std::string_view name = local_name(child.name());
+      if (!is_bpmn(child)) {
+        unknown_element(child);
+        continue;
+      }
+      if (auto kind = node_kinds().find(name); kind != node_kinds().end()) {
+        load_node(child, kind->second, scope);
+      } else if (name == "sequenceFlow") {
+        load_flow(child, scope);
+      } else if (name == "laneSet") {
+        load_lane_set(child, -1);
+      } else if (name == "documentation" || name == "extensionElements" || name == "incoming" ||
+                 name == "outgoing" || name == "completionCondition") {
+      } else if (name.find("LoopCharacteristics") != std::string_view::npos && scope >= 0) {
+        // handled by load_node for the sub-process itself
+      } else if (is_data_or_artifact(name)) {
+        note_data(child, name);
+      } else if (is_event_definition(name) && scope >= 0) {
+        // belongs to the sub-process element (rare); load_node reports it
+      } else {
+        unknown_element(child);
+      }
+    }
+  }
+
+  static bool is_event_definition(std::string_view name) {
+    return event_definitions().count(name) > 0 || name == "eventDefinitionRef";
+  }
+
+  void note_data(pugi::xml_node element, std::string_view name) {
+    if (!data_kinds_.insert(std::string(name)).second) return;
+    bool resource = name == "performer" || name == "humanPerformer" || name == "potentialOwner" || name == "resourceRole";
+    diag_.warning(line(element), "<" + std::string(name) + "> in process '" + process_->id + "' is loaded but not executed" +
+                                     (resource ? " (roles come from lanes and raci:* attributes)"
+                                               : " (data and artifacts are documentation)") +
+                                     "; further ones are not reported");
+  }
+
+  void load_node(pugi::xml_node element, NodeKind kind, int scope) {
+    Process& p = *process_;
+    int index = static_cast<int>(p.nodes.size());
+    p.nodes.emplace_back();
+    {
+      FlowNode& node = p.nodes.back();
+      node.id = element.attribute("id").value();
+      node.name = element.attribute("name").value();
+      node.kind = kind;
+      node.line = line(element);
+      node.parent = scope;
+      if (kind == NodeKind::boundary_event) {
+        node.attached_to = element.attribute("attachedToRef").value();
+        node.cancel_activity = std::string_view(element.attribute("cancelActivity").value()) != "false";
+      }
+      node.parallel_multiple = std::string_view(element.attribute("parallelMultiple").value()) == "true";
+      node.default_flow = element.attribute("default").value();
+      node.called_element = element.attribute("calledElement").value();
+      node.triggered_by_event = std::string_view(element.attribute("triggeredByEvent").value()) == "true";
+      node.is_for_compensation = std::string_view(element.attribute("isForCompensation").value()) == "true";
+      if (node.id.empty()) diag_.error(node.line, std::string("<") + element_name(kind) + "> has no id");
+      load_extension_attributes(element, node);
+    }
+    load_node_children(element, index);
+    if (is_sub_process(kind)) load_scope(element, index);
+    report_unexecuted(p.nodes[index]);
+  }
+
+  // raci:* attributes; anything else in the raciflow namespace is a mistake worth a warning.
+  void load_extension_attributes(pugi::xml_node element, FlowNode& node) {
+    for (pugi::xml_attribute attr : element.attributes()) {
+      std::string_view qname = attr.name();
+      std::string_view prefix = prefix_of(qname);
+      if (prefix.empty() || prefix == "xmlns" || namespace_for(element, prefix) != kRaciNamespace) continue;
+      std::string_view name = local_name(qname);
+      std::string attr_name = "raci:" + std::string(name);
+      bool activity = is_activity(node.kind);
+      if (!activity && name != "role") {
+        diag_.warning(node.line, attr_name + " on " + element_name(node.kind) + " '" + node.id +
+                                     "' has no effect: RACI belongs to activities");
+        continue;
+      }
+      if (name == "responsible") {
+        node.raci.responsible = split_words(attr.value());
+        node.raci.responsible_explicit = true;
+      } else if (name == "accountable") {
+        node.raci.accountable = split_words(attr.value());
+        node.raci.accountable_explicit = true;
+      } else if (name == "consulted") {
+        node.raci.consulted = split_words(attr.value());
+      } else if (name == "informed") {
+        node.raci.informed = split_words(attr.value());
+      } else if (name == "due") {
+        node.due_text = trim(attr.value());
+        std::string why;
+        node.due = parse_duration(node.due_text, &why);
+        if (!node.due)
+          diag_.error(node.line, "raci:due of '" + node.id + "' is not an ISO 8601 duration: '" + node.due_text +
+                                     "' (" + why + ")");
+      } else if (name == "separateFrom") {
+        node.separate_from = split_words(attr.value());
+      } else if (name == "iso") {
+        node.iso = split_words(attr.value());
+      } else {
+        diag_.warning(node.line, "unknown attribute " + attr_name + " on '" + node.id + "' is ignored");
+      }
+    }
+  }
+
+  void load_node_children(pugi::xml_node element, int index) {
+    FlowNode* node = &process_->nodes[index];  // stable: no node is added while this runs
+    std::vector<EventTrigger> triggers;
+    for (pugi::xml_node child : element.children()) {
+      if (child.type() != pugi::node_element) continue;
+      std::string_view name = local_name(child.name());
+      // A sub-process's content and anything unknown in it are load_scope's to report.
+      bool sub_process = is_sub_process(node->kind);
+      if (!is_bpmn(child)) {
+        if (!sub_process) unknown_element(child);
+        continue;
+      }
+      if (auto def = event_definitions().find(name); def != event_definitions().end()) {
+        triggers.push_back(def->second);
+        load_event_definition(child, def->second, *node);
+      } else if (name == "eventDefinitionRef") {
+        triggers.push_back(EventTrigger::multiple);
+        diag_.warning(line(child), "eventDefinitionRef on '" + node->id + "' is not supported; put the definition inside the event");
+      } else if (name == "documentation") {
+        if (!node->documentation.empty()) node->documentation += "\n";
+        node->documentation += trim(child.text().get());
+      } else if (name == "extensionElements") {
+        std::ostringstream xml;
+        child.print(xml, "", pugi::format_raw);
+        node->extension_xml = xml.str();
+      } else if (name == "standardLoopCharacteristics") {
+        node->loop = LoopKind::standard;
+        if (pugi::xml_node cond = find_bpmn_child(child, "loopCondition")) node->loop_condition = load_condition(cond, node->id);
+      } else if (name == "multiInstanceLoopCharacteristics") {
+        node->loop = std::string_view(child.attribute("isSequential").value()) == "true"
+                         ? LoopKind::multi_instance_sequential
+                         : LoopKind::multi_instance_parallel;
+      } else if (name == "incoming" || name == "outgoing" || name == "script" || name == "completionCondition") {
+      } else if (is_data_or_artifact(name)) {
+        note_data(child, name);
+      } else if (!sub_process) {
+        unknown_element(child);
+      }
+    }
+    if (triggers.size() == 1) node->trigger = triggers.front();
+    if (triggers.size() > 1) node->trigger = EventTrigger::multiple;
+  }
+
+  pugi::xml_node find_bpmn_child(pugi::xml_node parent, std::string_view name) {
+    for (pugi::xml_node c : parent.children())
+      if (c.type() == pugi::node_element && local_name(c.name()) == name && is_bpmn(c)) return c;
+    return {};
+  }
+
+  void load_event_definition(pugi::xml_node def, EventTrigger trigger, FlowNode& node) {
+    switch (trigger) {
+      case EventTrigger::message: node.message_ref = def.attribute("messageRef").value(); break;
+      case EventTrigger::error: node.error_ref = def.attribute("errorRef").value(); break;
+      case EventTrigger::link: node.link_name = def.attribute("name").value(); break;
+      case EventTrigger::timer: load_timer(def, node); break;
+      default: break;
+    }
+  }
+
+  void load_timer(pugi::xml_node def, FlowNode& node) {
+    int found = 0;
+    for (pugi::xml_node c : def.children()) {
+      if (c.type() != pugi::node_element || !is_bpmn(c)) continue;
+      std::string_view name = local_name(c.name());
+      Timer timer;
+      timer.text = trim(c.text().get());
+      if (timer.text.empty()) continue;  // modelers write empty ones; reported as missing below
+      std::string why;
+      if (name == "timeDate") {
+        timer.kind = Timer::Kind::date;
+        timer.date = parse_date_time(timer.text, &why);
+        if (!timer.date) bad_timer(c, node, name, timer.text, why);
+      } else if (name == "timeDuration") {
+        timer.kind = Timer::Kind::duration;
+        timer.duration = parse_duration(timer.text, &why);
+        if (!timer.duration) bad_timer(c, node, name, timer.text, why);
+      } else if (name == "timeCycle") {
+        timer.kind = Timer::Kind::cycle;
+        timer.cycle = parse_cycle(timer.text, &why);
+        if (!timer.cycle) bad_timer(c, node, name, timer.text, why);
+      } else {
+        continue;
+      }
+      ++found;
+      node.timer = std::move(timer);
+    }
+    if (found == 0) diag_.error(line(def), "timer of '" + node.id + "' has no timeDate, timeDuration or timeCycle with a value");
+    if (found > 1) diag_.error(line(def), "timer of '" + node.id + "' has more than one of timeDate, timeDuration, timeCycle");
+  }
+
+  void bad_timer(pugi::xml_node at, const FlowNode& node, std::string_view what, const std::string& text,
+                 const std::string& why) {
+    const char* kind = what == "timeDate" ? "date" : what == "timeCycle" ? "repeating interval" : "duration";
+    diag_.error(line(at), std::string(what) + " of '" + node.id + "' is not an ISO 8601 " + kind + ": '" + text +
+                              "' (" + why + ")");
+  }
+
+  std::optional<Condition> load_condition(pugi::xml_node element, const std::string& owner) {
+    Condition c;
+    c.text = element.text().get();
+    c.line = line(element);
+    c.language = element.attribute("language").value();
+    if (c.language.empty()) c.language = expression_language_;
+    if (trim(c.text).empty()) {
+      diag_.warning(c.line, "empty condition on '" + owner + "' is ignored");
+      return std::nullopt;
+    }
+    if (!is_own_language(c.language)) {
+      diag_.warning(c.line, "condition on '" + owner + "' is in the expression language " + c.language +
+                                " and is not evaluated; write it in raciflow's condition language");
+      return c;
+    }
+    c.language.clear();
+    Expression::SyntaxError error;
+    c.compiled = Expression::compile(c.text, &error);
+    if (!c.compiled) {
+      // the text starts on the element's line; count the lines before the error
+      int extra = static_cast<int>(std::count(c.text.begin(), c.text.begin() + std::min(error.offset, c.text.size()), '\n'));
+      diag_.error(c.line + extra, "condition on '" + owner + "' does not parse: " + error.message + " at column " +
+                                      std::to_string(error.offset + 1) + " of '" + trim(c.text) + "'");
+    }
+    return c;
+  }
+
+  void load_flow(pugi::xml_node element, int scope) {
+    SequenceFlow flow;
+    flow.id = element.attribute("id").value();
+    flow.name = element.attribute("name").value();
+    flow.source_ref = element.attribute("sourceRef").value();
+    flow.target_ref = element.attribute("targetRef").value();
+    flow.line = line(element);
+    flow.scope = scope;
+    if (flow.id.empty()) diag_.error(flow.line, "<sequenceFlow> has no id");
+    for (pugi::xml_node child : element.children()) {
+      if (child.type() != pugi::node_element) continue;
+      std::string_view name = local_name(child.name());
+      if (!is_bpmn(child)) {
+        unknown_element(child);
+      } else if (name == "conditionExpression") {
+        flow.condition = load_condition(child, flow.id);
+      } else if (name != "documentation" && name != "extensionElements") {
+        unknown_element(child);
+      }
+    }
+    process_->flows.push_back(std::move(flow));
+  }
+
+  void load_lane_set(pugi::xml_node lane_set, int parent_lane) {
+    for (pugi::xml_node child : lane_set.children()) {
+      if (child.type() != pugi::node_element) continue;
+      if (!is_bpmn(child) || local_name(child.name()) != "lane") {
+        if (local_name(child.name()) != "documentation" && local_name(child.name()) != "extensionElements")
+          unknown_element(child);
+        continue;
+      }
+      Lane lane;
+      lane.id = child.attribute("id").value();
+      lane.name = child.attribute("name").value();
+      lane.line = line(child);
+      lane.parent = parent_lane;
+      lane.role = lane.id;
+      for (pugi::xml_attribute attr : child.attributes()) {
+        std::string_view prefix = prefix_of(attr.name());
+        if (!prefix.empty() && prefix != "xmlns" && namespace_for(child, prefix) == kRaciNamespace) {
+          if (local_name(attr.name()) == "role")
+            lane.role = trim(attr.value());
+          else
+            diag_.warning(lane.line, "unknown attribute raci:" + std::string(local_name(attr.name())) + " on lane '" +
+                                         lane.id + "' is ignored");
+        }
+      }
+      if (lane.role.empty()) diag_.error(lane.line, "lane has neither raci:role nor id");
+      int index = static_cast<int>(process_->lanes.size());
+      if (parent_lane >= 0) process_->lanes[parent_lane].has_children = true;
+      std::vector<pugi::xml_node> child_sets;
+      for (pugi::xml_node c : child.children()) {
+        if (c.type() != pugi::node_element) continue;
+        std::string_view name = local_name(c.name());
+        if (!is_bpmn(c)) {
+          unknown_element(c);
+        } else if (name == "flowNodeRef") {
+          lane.node_refs.push_back(trim(c.text().get()));
+        } else if (name == "childLaneSet") {
+          child_sets.push_back(c);
+        } else if (name != "documentation" && name != "extensionElements" && name != "partitionElement" &&
+                   name != "partitionElementRef") {
+          unknown_element(c);
+        }
+      }
+      process_->lanes.push_back(std::move(lane));
+      for (pugi::xml_node set : child_sets) load_lane_set(set, index);
+    }
+  }
+
+  // Each node's role is the innermost lane that lists it; nodes inside a sub-process that
+  // no lane lists take the sub-process's role.
+  void resolve_lanes() {
+    Process& p = *process_;
+    std::unordered_map<std::string, std::pair<int, int>> best;  // node id -> (depth, lane)
+    for (std::size_t l = 0; l < p.lanes.size(); ++l) {
+      int depth = 0;
+      for (int up = p.lanes[l].parent; up >= 0; up = p.lanes[up].parent) ++depth;
+      for (const auto& ref : p.lanes[l].node_refs) {
+        auto [it, inserted] = best.emplace(ref, std::make_pair(depth, static_cast<int>(l)));
+        if (!inserted && depth > it->second.first) it->second = {depth, static_cast<int>(l)};
+      }
+      if (!p.find_role(p.lanes[l].role)) p.roles.push_back({p.lanes[l].role, p.lanes[l].name, p.lanes[l].line});
+    }
+    for (auto& node : p.nodes) {
+      if (auto it = best.find(node.id); it != best.end())
+        node.role = p.lanes[it->second.second].role;
+      else if (node.parent >= 0)
+        node.role = p.nodes[node.parent].role;  // parents precede children in document order
+    }
+  }
+
+  void resolve_raci() {
+    for (auto& node : process_->nodes) {
+      if (!is_activity(node.kind)) continue;
+      Raci& r = node.raci;
+      if (!r.responsible_explicit && !node.role.empty()) r.responsible = {node.role};
+      if (!r.accountable_explicit && r.responsible.size() == 1) r.accountable = r.responsible;
+    }
+  }
+
+  // Loaded but not executed: say so once, on the element's line.
+  void report_unexecuted(const FlowNode& node) {
+    std::string what;
+    switch (node.kind) {
+      case NodeKind::complex_gateway: what = "complex gateways are not executed"; break;
+      case NodeKind::transaction: what = "transactions are not executed"; break;
+      case NodeKind::ad_hoc_sub_process: what = "ad-hoc sub-processes are not executed"; break;
+      default: break;
+    }
+    if (node.triggered_by_event) what = "event sub-processes are not executed";
+    if (node.is_for_compensation) what = "compensation handlers are not executed";
+    if (node.loop == LoopKind::multi_instance_parallel || node.loop == LoopKind::multi_instance_sequential)
+      what = "multi-instance activities are not executed";
+    if (is_event(node.kind) && !trigger_supported(node)) {
+      what = std::string(trigger_name(node.trigger)) + " " + element_name(node.kind) + "s are not executed";
+    }
+    if (what.empty()) return;
+    diag_.warning(node.line, std::string(element_name(node.kind)) + " '" + node.id + "' is loaded but not executed: " + what);
+  }
+
+  static bool trigger_supported(const FlowNode& node) {
+    EventTrigger t = node.trigger;
+    switch (node.kind) {
+      case NodeKind::start_event: return t == EventTrigger::none || t == EventTrigger::message || t == EventTrigger::timer;
+      case NodeKind::end_event:
+        return t == EventTrigger::none || t == EventTrigger::terminate || t == EventTrigger::message ||
+               t == EventTrigger::error;
+      case NodeKind::intermediate_catch_event: return t == EventTrigger::timer || t == EventTrigger::message;
+      case NodeKind::intermediate_throw_event: return t == EventTrigger::none || t == EventTrigger::message;
+      case NodeKind::boundary_event:
+        return t == EventTrigger::timer || t == EventTrigger::message || t == EventTrigger::error;
+      default: return true;
+    }
+  }
+
+  const XmlSource& source_;
+  Diagnostics& diag_;
+  Definitions out_;
+  Process* process_ = nullptr;
+  std::string expression_language_;
+  std::set<std::string> data_kinds_;
+};
+
+}  // namespace
+
+std::optional<Definitions> load_text(std::string xml, const std::string& name, Diagnostics& diagnostics) {
+  auto source = XmlSource::from_text(std::move(xml), diagnostics);
+  if (!source) return std::nullopt;
+  return Loader(*source, diagnostics, name).load();
+}
+
+std::optional<Definitions> load_file(const std::string& path, Diagnostics& diagnostics) {
+  auto source = XmlSource::read_file(path, diagnostics);
+  if (!source) return std::nullopt;
+  return Loader(*source, diagnostics, path).load();
+}
+
+}  // namespace raciflow::definitions

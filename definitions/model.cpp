@@ -1,0 +1,81 @@
+#include "definitions/model.h"
+
+namespace raciflow::definitions {
+
+const char* element_name(NodeKind kind) {
+  switch (kind) {
+    case NodeKind::start_event: return "startEvent";
+    case NodeKind::end_event: return "endEvent";
+    case NodeKind::intermediate_catch_event: return "intermediateCatchEvent";
+    case NodeKind::intermediate_throw_event: return "intermediateThrowEvent";
+    case NodeKind::boundary_event: return "boundaryEvent";
+    case NodeKind::task: return "task";
+    case NodeKind::user_task: return "userTask";
+    case NodeKind::manual_task: return "manualTask";
+    case NodeKind::service_task: return "serviceTask";
+    case NodeKind::script_task: return "scriptTask";
+    case NodeKind::send_task: return "sendTask";
+    case NodeKind::receive_task: return "receiveTask";
+    case NodeKind::business_rule_task: return "businessRuleTask";
+    case NodeKind::call_activity: return "callActivity";
+    case NodeKind::sub_process: return "subProcess";
+    case NodeKind::transaction: return "transaction";
+    case NodeKind::ad_hoc_sub_process: return "adHocSubProcess";
+    case NodeKind::exclusive_gateway: return "exclusiveGateway";
+    case NodeKind::parallel_gateway: return "parallelGateway";
+    case NodeKind::inclusive_gateway: return "inclusiveGateway";
+    case NodeKind::event_based_gateway: return "eventBasedGateway";
+    case NodeKind::complex_gateway: return "complexGateway";
+  }
+  return "?";
+}
+
+bool is_activity(NodeKind kind) { return kind >= NodeKind::task && kind <= NodeKind::ad_hoc_sub_process; }
+bool is_gateway(NodeKind kind) { return kind >= NodeKind::exclusive_gateway; }
+bool is_event(NodeKind kind) { return kind <= NodeKind::boundary_event; }
+bool is_sub_process(NodeKind kind) {
+  return kind == NodeKind::sub_process || kind == NodeKind::transaction || kind == NodeKind::ad_hoc_sub_process;
+}
+bool is_human_task(NodeKind kind) { return kind == NodeKind::user_task || kind == NodeKind::manual_task; }
+
+const char* trigger_name(EventTrigger trigger) {
+  switch (trigger) {
+    case EventTrigger::none: return "none";
+    case EventTrigger::message: return "message";
+    case EventTrigger::timer: return "timer";
+    case EventTrigger::error: return "error";
+    case EventTrigger::terminate: return "terminate";
+    case EventTrigger::signal: return "signal";
+    case EventTrigger::escalation: return "escalation";
+    case EventTrigger::conditional: return "conditional";
+    case EventTrigger::link: return "link";
+    case EventTrigger::compensate: return "compensation";
+    case EventTrigger::cancel: return "cancel";
+    case EventTrigger::multiple: return "multiple";
+  }
+  return "?";
+}
+
+const FlowNode* Process::find_node(const std::string& node_id) const {
+  int i = node_index(node_id);
+  return i < 0 ? nullptr : &nodes[i];
+}
+
+int Process::node_index(const std::string& node_id) const {
+  auto it = index.find(node_id);
+  return it == index.end() ? -1 : it->second;
+}
+
+const Role* Process::find_role(const std::string& role_id) const {
+  for (const auto& role : roles)
+    if (role.id == role_id) return &role;
+  return nullptr;
+}
+
+const Process* Definitions::find_process(const std::string& process_id) const {
+  for (const auto& p : processes)
+    if (p.id == process_id) return &p;
+  return nullptr;
+}
+
+}  // namespace raciflow::definitions

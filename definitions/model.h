@@ -1,0 +1,197 @@
+// The loaded definition: an immutable picture of a BPMN 2.0 file with the raciflow
+// extension (urn:raciflow:1), as the loader read it.
+//
+// Ids are the file's ids. Every element keeps the line it was declared on, so that
+// validation and the engine can point at it. Nodes and flows are stored in document
+// order; a node's `parent` is the index of the sub-process that contains it (-1 at
+// process level). RACI assignments are already resolved: R defaults to the lane's role,
+// A defaults to R when R is one role; the `*_explicit` flags say what the file wrote.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "definitions/expression.h"
+#include "definitions/iso8601.h"
+
+namespace raciflow::definitions {
+
+inline constexpr const char* kBpmnNamespace = "http://www.omg.org/spec/BPMN/20100524/MODEL";
+inline constexpr const char* kRaciNamespace = "urn:raciflow:1";
+
+enum class NodeKind : std::uint8_t {
+  start_event,
+  end_event,
+  intermediate_catch_event,
+  intermediate_throw_event,
+  boundary_event,
+  task,
+  user_task,
+  manual_task,
+  service_task,
+  script_task,
+  send_task,
+  receive_task,
+  business_rule_task,
+  call_activity,
+  sub_process,
+  transaction,
+  ad_hoc_sub_process,
+  exclusive_gateway,
+  parallel_gateway,
+  inclusive_gateway,
+  event_based_gateway,
+  complex_gateway,
+};
+
+// The BPMN element name of a kind ("userTask").
+const char* element_name(NodeKind kind);
+bool is_activity(NodeKind kind);
+bool is_gateway(NodeKind kind);
+bool is_event(NodeKind kind);
+bool is_sub_process(NodeKind kind);  // sub_process, transaction, ad_hoc_sub_process
+// User and manual tasks: wait states that a person in a role completes.
+bool is_human_task(NodeKind kind);
+
+enum class EventTrigger : std::uint8_t {
+  none, message, timer, error, terminate, signal, escalation, conditional, link, compensate, cancel, multiple
+};
+const char* trigger_name(EventTrigger trigger);
+
+struct Timer {
+  enum class Kind : std::uint8_t { date, duration, cycle };
+  Kind kind = Kind::duration;
+  std::string text;
+  std::optional<TimePoint> date;
+  std::optional<Duration> duration;
+  std::optional<Cycle> cycle;
+};
+
+enum class LoopKind : std::uint8_t { none, standard, multi_instance_parallel, multi_instance_sequential };
+
+struct Raci {
+  std::vector<std::string> responsible, accountable, consulted, informed;
+  bool responsible_explicit = false;
+  bool accountable_explicit = false;
+};
+
+struct Condition {
+  std::string text;
+  std::string language;  // empty: raciflow's own language
+  int line = 0;
+  std::optional<Expression> compiled;  // empty when the language is foreign or it did not parse
+};
+
+struct FlowNode {
+  std::string id;
+  std::string name;
+  NodeKind kind = NodeKind::task;
+  int line = 0;
+  int parent = -1;        // index of the enclosing sub-process node, -1 at process level
+  std::string role;       // role id of the innermost lane holding the node (inherited
+                          // from the enclosing sub-process); empty when in no lane
+
+  // Events
+  EventTrigger trigger = EventTrigger::none;
+  std::string message_ref, error_ref, link_name;
+  std::optional<Timer> timer;
+  std::string attached_to;     // boundary events
+  bool cancel_activity = true; // boundary events: interrupting?
+  bool parallel_multiple = false;
+
+  // Activities and gateways
+  std::string default_flow;
+  std::string called_element;  // call activities
+  bool triggered_by_event = false;   // event sub-process
+  bool is_for_compensation = false;
+  LoopKind loop = LoopKind::none;
+  std::optional<Condition> loop_condition;
+
+  // raciflow extension
+  Raci raci;
+  std::optional<Duration> due;
+  std::string due_text;
+  std::vector<std::string> separate_from;
+  std::vector<std::string> iso;
+
+  std::string documentation;
+  std::string extension_xml;   // <extensionElements> as written, kept for adapters
+
+  std::vector<int> incoming, outgoing;  // indices into Process::flows
+
+  bool is_in_sub_process() const { return parent >= 0; }
+};
+
+struct SequenceFlow {
+  std::string id;
+  std::string name;
+  std::string source_ref, target_ref;
+  int source = -1, target = -1;  // node indices, -1 when the ref is unknown
+  int line = 0;
+  int scope = -1;                // enclosing sub-process node index, -1 at process level
+  std::optional<Condition> condition;
+};
+
+struct Lane {
+  std::string id;
+  std::string role;      // raci:role, else id
+  std::string name;
+  int line = 0;
+  int parent = -1;       // index of the enclosing lane in Process::lanes
+  bool has_children = false;
+  std::vector<std::string> node_refs;
+};
+
+struct Role {
+  std::string id;
+  std::string name;
+  int line = 0;
+};
+
+struct Process {
+  std::string id;
+  std::string name;
+  int line = 0;
+  bool executable = true;  // isExecutable, default true
+  std::vector<FlowNode> nodes;
+  std::vector<SequenceFlow> flows;
+  std::vector<Lane> lanes;
+  std::vector<Role> roles;  // one per distinct lane role id, in document order
+
+  const FlowNode* find_node(const std::string& id) const;
+  int node_index(const std::string& id) const;  // -1 when unknown
+  const Role* find_role(const std::string& id) const;
+  std::unordered_map<std::string, int> index;   // node id -> index
+};
+
+struct Participant {
+  std::string id, name, process_ref;
+  int line = 0;
+};
+
+struct Message {
+  std::string id, name;
+  int line = 0;
+};
+
+struct ErrorDefinition {
+  std::string id, name, code;
+  int line = 0;
+};
+
+struct Definitions {
+  std::string file;
+  std::string id, name, target_namespace;
+  std::vector<Process> processes;
+  std::vector<Participant> participants;
+  std::vector<Message> messages;
+  std::vector<ErrorDefinition> errors;
+  int message_flow_count = 0;
+
+  const Process* find_process(const std::string& id) const;
+};
+
+}  // namespace raciflow::definitions

@@ -1,0 +1,187 @@
+#include "definitions/xml_source.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <system_error>
+
+namespace raciflow::definitions {
+namespace {
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// The encoding named by `<?xml ... encoding="..."?>`, lower-cased; empty when none.
+std::string declared_encoding(std::string_view text) {
+  if (text.substr(0, 5) != "<?xml") return {};
+  auto end = text.find("?>");
+  std::string_view decl = text.substr(0, end);
+  auto at = decl.find("encoding");
+  if (at == std::string_view::npos) return {};
+  at = decl.find_first_of("\"'", at);
+  if (at == std::string_view::npos) return {};
+  auto close = decl.find(decl[at], at + 1);
+  if (close == std::string_view::npos) return {};
+  return lower(std::string(decl.substr(at + 1, close - at - 1)));
+}
+
+std::string latin1_to_utf8(std::string_view in) {
+  std::string out;
+  out.reserve(in.size() + in.size() / 8);
+  for (unsigned char c : in) {
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+    } else {
+      out += static_cast<char>(0xC0 | (c >> 6));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+  }
+  return out;
+}
+
+// Offset of the first byte that is not valid UTF-8, or npos.
+std::size_t first_invalid_utf8(std::string_view s) {
+  std::size_t i = 0, n = s.size();
+  while (i < n) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    std::size_t len;
+    std::uint32_t cp;
+    if (c < 0x80) { ++i; continue; }
+    if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
+    else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
+    else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
+    else return i;
+    if (i + len > n) return i;
+    for (std::size_t k = 1; k < len; ++k) {
+      unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    bool overlong = (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
+    if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+int line_at(std::string_view text, std::size_t offset) {
+  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + std::min(offset, text.size()), '\n'));
+}
+
+}  // namespace
+
+std::unique_ptr<XmlSource> XmlSource::read_file(const std::string& path, Diagnostics& diagnostics) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  auto status = fs::status(path, ec);
+  if (ec || !fs::exists(status)) {
+    diagnostics.error(0, "cannot read: no such file");
+    return nullptr;
+  }
+  if (fs::is_directory(status)) {
+    diagnostics.error(0, "is a directory, not a definition file");
+    return nullptr;
+  }
+  if (!fs::is_regular_file(status)) {
+    diagnostics.error(0, "is not a regular file");
+    return nullptr;
+  }
+  auto size = fs::file_size(path, ec);
+  if (ec) {
+    diagnostics.error(0, "cannot read: " + ec.message());
+    return nullptr;
+  }
+  if (size > kMaxDefinitionBytes) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "file is too large (%.1f MiB; definitions are limited to %zu MiB)",
+                  static_cast<double>(size) / (1024.0 * 1024.0), kMaxDefinitionBytes / (1024 * 1024));
+    diagnostics.error(0, buf);
+    return nullptr;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    diagnostics.error(0, "cannot read: permission denied or unreadable");
+    return nullptr;
+  }
+  std::string bytes(static_cast<std::size_t>(size), '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(size));
+  if (static_cast<std::uintmax_t>(in.gcount()) != size) {
+    diagnostics.error(0, "cannot read: the file changed while it was read");
+    return nullptr;
+  }
+  return from_text(std::move(bytes), diagnostics);
+}
+
+std::unique_ptr<XmlSource> XmlSource::from_text(std::string bytes, Diagnostics& diagnostics) {
+  if (bytes.size() > kMaxDefinitionBytes) {
+    diagnostics.error(0, "definition is too large (limit " + std::to_string(kMaxDefinitionBytes / (1024 * 1024)) + " MiB)");
+    return nullptr;
+  }
+  auto starts_with = [&](std::string_view prefix) { return std::string_view(bytes).substr(0, prefix.size()) == prefix; };
+  if (starts_with("\xFF\xFE") || starts_with("\xFE\xFF") || starts_with(std::string_view("\0\0\xFE\xFF", 4))) {
+    diagnostics.error(1, "UTF-16 and UTF-32 are not supported: save the file as UTF-8");
+    return nullptr;
+  }
+  if (starts_with("\xEF\xBB\xBF")) bytes.erase(0, 3);
+  if (bytes.find_first_not_of(" \t\r\n") == std::string::npos) {
+    diagnostics.error(1, "malformed XML: the file is empty");
+    return nullptr;
+  }
+
+  auto source = std::make_unique<XmlSource>();
+  std::string encoding = declared_encoding(bytes);
+  if (encoding == "iso-8859-1" || encoding == "latin1" || encoding == "latin-1" || encoding == "iso_8859-1" ||
+      encoding == "l1") {
+    source->text_ = latin1_to_utf8(bytes);
+  } else if (encoding.empty() || encoding == "utf-8" || encoding == "utf8" || encoding == "us-ascii" ||
+             encoding == "ascii") {
+    std::size_t bad = first_invalid_utf8(bytes);
+    if (bad != std::string::npos) {
+      char buf[96];
+      std::snprintf(buf, sizeof buf, "invalid UTF-8 (byte 0x%02X); declare encoding=\"ISO-8859-1\" if that is what the file is",
+                    static_cast<unsigned>(static_cast<unsigned char>(bytes[bad])));
+      diagnostics.error(line_at(bytes, bad), buf);
+      return nullptr;
+    }
+    source->text_ = std::move(bytes);
+  } else {
+    diagnostics.error(1, "unsupported encoding '" + encoding + "': use UTF-8 or ISO-8859-1");
+    return nullptr;
+  }
+
+  const std::string& text = source->text_;
+  source->line_starts_.push_back(0);
+  for (std::size_t i = 0; i < text.size(); ++i)
+    if (text[i] == '\n') source->line_starts_.push_back(i + 1);
+
+  // parse_doctype makes a DOCTYPE visible so that it can be refused below; pugixml never
+  // expands user-defined entities either way.
+  unsigned options = pugi::parse_default | pugi::parse_doctype;
+  pugi::xml_parse_result result =
+      source->document_.load_buffer(text.data(), text.size(), options, pugi::encoding_utf8);
+  if (!result) {
+    diagnostics.error(source->line_of_offset(result.offset), std::string("malformed XML: ") + result.description());
+    return nullptr;
+  }
+  for (pugi::xml_node node : source->document_.children()) {
+    if (node.type() == pugi::node_doctype) {
+      diagnostics.error(source->line_of(node), "DOCTYPE declarations are not allowed in definitions (no DTDs, no entities)");
+      return nullptr;
+    }
+  }
+  return source;
+}
+
+int XmlSource::line_of_offset(std::ptrdiff_t offset) const {
+  if (offset < 0) return 0;
+  auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), static_cast<std::size_t>(offset));
+  return static_cast<int>(it - line_starts_.begin());
+}
+
+int XmlSource::line_of(const pugi::xml_node& node) const { return line_of_offset(node.offset_debug()); }
+
+}  // namespace raciflow::definitions
