@@ -1,0 +1,234 @@
+// Reading files: encodings, namespaces, and every kind of malformed or hostile input.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include <unistd.h>
+
+#include "definitions/loader.h"
+#include "tests/support.h"
+
+using namespace raciflow::definitions;
+using raciflow::testing::check;
+using raciflow::testing::line_of;
+
+namespace {
+
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    path = std::filesystem::temp_directory_path() / ("raciflow-test-" + std::to_string(::getpid()) + "-" +
+                                                     std::to_string(reinterpret_cast<std::uintptr_t>(this)));
+    std::filesystem::create_directories(path);
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+  std::string write(const std::string& name, const std::string& bytes) const {
+    auto file = path / name;
+    std::ofstream(file, std::ios::binary) << bytes;
+    return file.string();
+  }
+};
+
+struct Loaded {
+  std::optional<Definitions> definitions;
+  Diagnostics diagnostics{""};
+};
+
+Loaded load(const std::string& path) {
+  Loaded l;
+  l.diagnostics = Diagnostics(path);
+  l.definitions = load_file(path, l.diagnostics);
+  return l;
+}
+
+// The single finding of a refused file.
+std::string only_error(const Loaded& l) {
+  REQUIRE_FALSE(l.definitions);
+  REQUIRE(l.diagnostics.all().size() == 1);
+  REQUIRE(l.diagnostics.all()[0].severity == Severity::error);
+  return l.diagnostics.all()[0].format();
+}
+
+const char* kMinimal = R"(<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
+  <process id="p"><startEvent id="s"/><endEvent id="e"/><sequenceFlow id="f" sourceRef="s" targetRef="e"/></process>
+</definitions>
+)";
+
+}  // namespace
+
+TEST_CASE("a missing file is one clear error") {
+  TempDir dir;
+  auto l = load((dir.path / "absent.bpmn").string());
+  CHECK(only_error(l) == (dir.path / "absent.bpmn").string() + ": error: cannot read: no such file");
+}
+
+TEST_CASE("a directory instead of a file is one clear error") {
+  TempDir dir;
+  auto l = load(dir.path.string());
+  CHECK(only_error(l) == dir.path.string() + ": error: is a directory, not a definition file");
+}
+
+TEST_CASE("an empty file is one clear error") {
+  TempDir dir;
+  auto l = load(dir.write("empty.bpmn", ""));
+  CHECK(only_error(l).find("error: malformed XML: the file is empty") != std::string::npos);
+}
+
+TEST_CASE("truncated XML is an error naming the line where it broke off") {
+  TempDir dir;
+  std::string text = kMinimal;
+  text = text.substr(0, text.find("<sequenceFlow"));  // cut in the middle of line 3
+  auto l = load(dir.write("truncated.bpmn", text));
+  CHECK(only_error(l).find(":3: error: malformed XML: ") != std::string::npos);
+}
+
+TEST_CASE("an entity bomb is refused before any expansion") {
+  TempDir dir;
+  std::string bomb = R"(<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+]>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="&lol3;"/></definitions>
+)";
+  auto l = load(dir.write("bomb.bpmn", bomb));
+  CHECK(only_error(l).find(":2: error: DOCTYPE declarations are not allowed") != std::string::npos);
+}
+
+TEST_CASE("a 50 MB file is refused by size without being parsed") {
+  TempDir dir;
+  std::string path = (dir.path / "huge.bpmn").string();
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\">";
+    std::string chunk(1 << 20, ' ');
+    for (int i = 0; i < 50; ++i) out << chunk;
+    out << "</definitions>";
+  }
+  auto l = load(path);
+  CHECK(only_error(l) == path + ": error: file is too large (50.0 MiB; definitions are limited to 16 MiB)");
+}
+
+TEST_CASE("invalid UTF-8 is an error naming its line") {
+  TempDir dir;
+  std::string text = kMinimal;
+  text.insert(text.find("id=\"p\"") + 5, "\xC3\x28");  // a broken two-byte sequence on line 3
+  auto l = load(dir.write("bad-utf8.bpmn", text));
+  CHECK(only_error(l).find(":3: error: invalid UTF-8 (byte 0xC3)") != std::string::npos);
+}
+
+TEST_CASE("an unsupported encoding is refused by name") {
+  auto c = check(R"(<?xml version="1.0" encoding="Shift_JIS"?><definitions/>)");
+  CHECK_FALSE(c.definitions);
+  CHECK(c.has_error(1, "unsupported encoding 'shift_jis': use UTF-8 or ISO-8859-1"));
+}
+
+TEST_CASE("a root that is not BPMN definitions is refused") {
+  auto c = check("<?xml version=\"1.0\"?>\n<html xmlns=\"http://www.w3.org/1999/xhtml\"/>\n");
+  CHECK_FALSE(c.definitions);
+  CHECK(c.has_error(2, "not a BPMN 2.0 file: the root element is <html> in namespace http://www.w3.org/1999/xhtml"));
+}
+
+TEST_CASE("ISO-8859-1 files load and their text becomes UTF-8") {
+  std::string text =
+      "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n"
+      "<bpmn:definitions xmlns:bpmn=\"http://www.omg.org/spec/BPMN/20100524/MODEL\" id=\"d\">\n"
+      "<bpmn:process id=\"p\"><bpmn:startEvent id=\"s\" name=\"Afvigelse modtaget (\xE6\xF8\xE5)\"/>"
+      "<bpmn:endEvent id=\"e\"/><bpmn:sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"e\"/></bpmn:process>\n"
+      "</bpmn:definitions>\n";
+  auto c = check(text);
+  INFO(c.dump());
+  REQUIRE(c.definitions);
+  CHECK(c.definitions->processes[0].find_node("s")->name == "Afvigelse modtaget (\xC3\xA6\xC3\xB8\xC3\xA5)");
+  CHECK(c.diagnostics.all().empty());
+}
+
+TEST_CASE("the BPMN namespace is recognised under any prefix and as the default namespace") {
+  for (std::string prefix : {"", "bpmn:", "semantic:", "model:"}) {
+    std::string ns = prefix.empty() ? "xmlns" : "xmlns:" + prefix.substr(0, prefix.size() - 1);
+    std::string text = "<" + prefix + "definitions " + ns + "=\"http://www.omg.org/spec/BPMN/20100524/MODEL\" " +
+                       "xmlns:r=\"urn:raciflow:1\"><" + prefix + "process id=\"p\"><" + prefix +
+                       "laneSet><" + prefix + "lane id=\"l\" r:role=\"hr\"><" + prefix + "flowNodeRef>t</" + prefix +
+                       "flowNodeRef></" + prefix + "lane></" + prefix + "laneSet><" + prefix +
+                       "startEvent id=\"s\"/><" + prefix + "userTask id=\"t\" r:due=\"PT4H\"/><" + prefix +
+                       "endEvent id=\"e\"/><" + prefix + "sequenceFlow id=\"f1\" sourceRef=\"s\" targetRef=\"t\"/><" +
+                       prefix + "sequenceFlow id=\"f2\" sourceRef=\"t\" targetRef=\"e\"/></" + prefix + "process></" +
+                       prefix + "definitions>";
+    INFO(text);
+    auto c = check(text);
+    REQUIRE(c.definitions);
+    const auto& t = *c.definitions->processes[0].find_node("t");
+    CHECK(t.kind == NodeKind::user_task);
+    CHECK(t.role == "hr");
+    CHECK(t.due->milliseconds == 4 * 3600 * 1000);
+  }
+}
+
+TEST_CASE("elements in a foreign namespace that look like BPMN are not taken for BPMN") {
+  auto c = check(raciflow::testing::bpmn(R"(<startEvent id="s"/>
+<x:userTask xmlns:x="urn:other" id="fake"/>
+<endEvent id="e"/>
+<sequenceFlow id="f" sourceRef="s" targetRef="e"/>
+)"));
+  REQUIRE(c.definitions);
+  CHECK(c.definitions->processes[0].find_node("fake") == nullptr);
+}
+
+TEST_CASE("the loader keeps what the engine needs: events, timers, boundaries, sub-processes, conditions") {
+  std::string xml = raciflow::testing::bpmn(R"(<startEvent id="s"><messageEventDefinition messageRef="m"/></startEvent>
+<subProcess id="sub">
+  <startEvent id="sub-s"/>
+  <userTask id="inner" raci:responsible="sf"/>
+  <endEvent id="sub-e"/>
+  <sequenceFlow id="sf1" sourceRef="sub-s" targetRef="inner"/>
+  <sequenceFlow id="sf2" sourceRef="inner" targetRef="sub-e"/>
+</subProcess>
+<boundaryEvent id="late" attachedToRef="sub" cancelActivity="false"><timerEventDefinition><timeDuration>P2D</timeDuration></timerEventDefinition></boundaryEvent>
+<exclusiveGateway id="g" default="no"/>
+<endEvent id="e1"><terminateEventDefinition/></endEvent>
+<endEvent id="e2"><errorEventDefinition errorRef="err"/></endEvent>
+<endEvent id="e3"/>
+<sequenceFlow id="f1" sourceRef="s" targetRef="sub"/>
+<sequenceFlow id="f2" sourceRef="sub" targetRef="g"/>
+<sequenceFlow id="yes" sourceRef="g" targetRef="e1"><conditionExpression>${grade in ['major', 'minor']}</conditionExpression></sequenceFlow>
+<sequenceFlow id="no" sourceRef="g" targetRef="e2"/>
+<sequenceFlow id="f3" sourceRef="late" targetRef="e3"/>
+)", "<laneSet id=\"ls\"><lane id=\"sf\"><flowNodeRef>s</flowNodeRef><flowNodeRef>sub</flowNodeRef><flowNodeRef>late</flowNodeRef>"
+    "<flowNodeRef>g</flowNodeRef><flowNodeRef>e1</flowNodeRef><flowNodeRef>e2</flowNodeRef><flowNodeRef>e3</flowNodeRef></lane></laneSet>\n",
+                                            "<message id=\"m\" name=\"Input\"/><error id=\"err\" errorCode=\"E1\"/>\n");
+  auto c = check(xml);
+  INFO(c.dump());
+  CHECK(c.diagnostics.all().empty());
+  const auto& p = c.definitions->processes[0];
+  CHECK(p.nodes.size() == 10);
+  CHECK(p.flows.size() == 7);
+  CHECK(p.find_node("s")->trigger == EventTrigger::message);
+  CHECK(p.find_node("s")->message_ref == "m");
+  CHECK(p.find_node("inner")->parent == p.node_index("sub"));
+  CHECK(p.find_node("inner")->role == "sf");
+  CHECK(p.find_node("late")->timer->duration->days == 2);
+  CHECK_FALSE(p.find_node("late")->cancel_activity);
+  CHECK(p.find_node("e1")->trigger == EventTrigger::terminate);
+  CHECK(p.find_node("e2")->error_ref == "err");
+  const auto& yes = *std::find_if(p.flows.begin(), p.flows.end(), [](const auto& f) { return f.id == "yes"; });
+  REQUIRE(yes.condition->compiled);
+  CHECK(yes.condition->compiled->variables() == std::vector<std::string>{"grade"});
+}
+
+TEST_CASE("a condition in a foreign expression language is kept but not evaluated, with a warning") {
+  std::string xml = raciflow::testing::bpmn(R"(<startEvent id="s"/>
+<exclusiveGateway id="g" default="b"/>
+<endEvent id="e1"/>
+<endEvent id="e2"/>
+<sequenceFlow id="f" sourceRef="s" targetRef="g"/>
+<sequenceFlow id="a" sourceRef="g" targetRef="e1"><conditionExpression language="http://www.w3.org/1999/XPath">getDataObject('x')</conditionExpression></sequenceFlow>
+<sequenceFlow id="b" sourceRef="g" targetRef="e2"/>
+)");
+  auto c = check(xml);
+  CHECK(c.has_warning(line_of(xml, "getDataObject"), "condition on 'a' is in the expression language http://www.w3.org/1999/XPath and is not evaluated"));
+  CHECK_FALSE(c.diagnostics.has_errors());
+}

@@ -1,0 +1,378 @@
+// One small broken definition per error and warning class; each asserts the message and
+// the line of the offending element.
+#include <catch2/catch.hpp>
+
+#include "tests/support.h"
+
+using raciflow::testing::bpmn;
+using raciflow::testing::check;
+using raciflow::testing::line_of;
+
+namespace {
+
+std::string lane(const std::string& role, std::initializer_list<const char*> nodes) {
+  std::string out = "  <lane id=\"lane-" + role + "\" name=\"" + role + "\" raci:role=\"" + role + "\">";
+  for (const char* n : nodes) out += "<flowNodeRef>" + std::string(n) + "</flowNodeRef>";
+  return out + "</lane>\n";
+}
+
+std::string lanes(const std::string& body) { return "<laneSet id=\"ls\">\n" + body + "</laneSet>\n"; }
+
+const std::string kStraight = R"(<startEvent id="s"/>
+<userTask id="t" name="Do it"/>
+<endEvent id="e"/>
+<sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
+<sequenceFlow id="f2" sourceRef="t" targetRef="e"/>
+)";
+
+}  // namespace
+
+TEST_CASE("a straight flow with a lane per role has no findings") {
+  auto c = check(bpmn(kStraight, lanes(lane("security-function", {"s", "t", "e"}))));
+  INFO(c.dump());
+  CHECK(c.diagnostics.all().empty());
+  const auto& t = *c.definitions->processes[0].find_node("t");
+  CHECK(t.raci.responsible == std::vector<std::string>{"security-function"});
+  CHECK(t.raci.accountable == std::vector<std::string>{"security-function"});
+}
+
+TEST_CASE("duplicate ids are an error on the second element's line") {
+  std::string xml = bpmn(kStraight + "<task id=\"t\" name=\"again\"/>\n", lanes(lane("sf", {"s", "t", "e"})));
+  auto c = check(xml);
+  CHECK(c.has_error(line_of(xml, "name=\"again\""), "duplicate id 't' (first used on line " +
+                                                        std::to_string(line_of(xml, "name=\"Do it\"")) + ")"));
+}
+
+TEST_CASE("a flow to an unknown id is an error on the flow's line") {
+  std::string xml = bpmn(kStraight + "<sequenceFlow id=\"f3\" sourceRef=\"t\" targetRef=\"nowhere\"/>\n",
+                         lanes(lane("sf", {"s", "t", "e"})));
+  auto c = check(xml);
+  CHECK(c.has_error(line_of(xml, "id=\"f3\""), "sequence flow 'f3' goes to unknown id 'nowhere'"));
+}
+
+TEST_CASE("a flow from an unknown id is an error on the flow's line") {
+  std::string xml = bpmn(kStraight + "<sequenceFlow id=\"f3\" sourceRef=\"ghost\" targetRef=\"e\"/>\n",
+                         lanes(lane("sf", {"s", "t", "e"})));
+  auto c = check(xml);
+  CHECK(c.has_error(line_of(xml, "id=\"f3\""), "sequence flow 'f3' comes from unknown id 'ghost'"));
+}
+
+TEST_CASE("a process without a start event is an error on the process line") {
+  std::string xml = bpmn("<task id=\"t\"/>\n<endEvent id=\"e\"/>\n<sequenceFlow id=\"f\" sourceRef=\"t\" targetRef=\"e\"/>\n");
+  auto c = check(xml);
+  CHECK(c.has_error(line_of(xml, "<process"), "process 'p' has no start event"));
+}
+
+TEST_CASE("a node that no start reaches is an error on its line") {
+  std::string xml = bpmn(kStraight + "<task id=\"orphan\"/>\n<sequenceFlow id=\"f3\" sourceRef=\"orphan\" targetRef=\"e\"/>\n",
+                         lanes(lane("sf", {"s", "t", "e", "orphan"})));
+  auto c = check(xml);
+  CHECK(c.has_error(line_of(xml, "id=\"orphan\""), "task 'orphan' is not reachable from a start event"));
+}
+
+TEST_CASE("a loop without an exit is an error: no end can be reached") {
+  std::string xml = bpmn(R"(<startEvent id="s"/>
+<task id="a"/>
+<task id="b"/>
+<endEvent id="e"/>
+<sequenceFlow id="f1" sourceRef="s" targetRef="a"/>
+<sequenceFlow id="f2" sourceRef="a" targetRef="b"/>
+<sequenceFlow id="f3" sourceRef="b" targetRef="a"/>
+<sequenceFlow id="f4" sourceRef="s" targetRef="e"/>
+)");
+  auto c = check(xml);
+  CHECK(c.has_error(line_of(xml, "<task id=\"a\""), "no end event can be reached from task 'a'"));
+  CHECK(c.has_error(line_of(xml, "<task id=\"b\""), "no end event can be reached from task 'b'"));
+}
+
+TEST_CASE("a loop with an exit is fine") {
+  std::string xml = bpmn(R"(<startEvent id="s"/>
+<task id="a"/>
+<exclusiveGateway id="again" default="out"/>
+<endEvent id="e"/>
+<sequenceFlow id="f1" sourceRef="s" targetRef="a"/>
+<sequenceFlow id="f2" sourceRef="a" targetRef="again"/>
+<sequenceFlow id="back" sourceRef="again" targetRef="a"><conditionExpression>retry == true</conditionExpression></sequenceFlow>
+<sequenceFlow id="out" sourceRef="again" targetRef="e"/>
+)");
+  auto c = check(xml);
+  INFO(c.dump());
+  CHECK_FALSE(c.diagnostics.has_errors());
+}
+
+TEST_CASE("an exclusive split with a flow that has neither condition nor default is an error") {
+  std::string xml = bpmn(R"(<startEvent id="s"/>
+<exclusiveGateway id="g"/>
+<endEvent id="e1"/>
+<endEvent id="e2"/>
+<sequenceFlow id="f0" sourceRef="s" targetRef="g"/>
+<sequenceFlow id="yes" sourceRef="g" targetRef="e1"><conditionExpression>ok</conditionExpression></sequenceFlow>
+<sequenceFlow id="bare" sourceRef="g" targetRef="e2"/>
+)");
+  auto c = check(xml);
+  CHECK(c.has_error(line_of(xml, "id=\"bare\""),
+                    "sequence flow 'bare' leaves the exclusive split 'g' with neither a condition nor being its default"));
+  CHECK(c.diagnostics.error_count() == 1);
+}
+
+TEST_CASE("an inclusive split with a flow that has neither condition nor default is an error") {
+  std::string xml = bpmn(R"(<startEvent id="s"/>
+<inclusiveGateway id="g"/>
+<endEvent id="e1"/>
+<endEvent id="e2"/>
+<sequenceFlow id="f0" sourceRef="s" targetRef="g"/>
+<sequenceFlow id="a" sourceRef="g" targetRef="e1"><conditionExpression>x &gt; 1</conditionExpression></sequenceFlow>
+<sequenceFlow id="bare" sourceRef="g" targetRef="e2"/>
+)");
+  auto c = check(xml);
+  CHECK(c.has_error(line_of(xml, "id=\"bare\""), "leaves the inclusive split 'g'"));
+}
+
+TEST_CASE("a condition that does not parse is an error on its line") {
+  std::string xml = bpmn(R"(<startEvent id="s"/>
+<exclusiveGateway id="g" default="other"/>
+<endEvent id="e1"/>
+<endEvent id="e2"/>
+<sequenceFlow id="f0" sourceRef="s" targetRef="g"/>
+<sequenceFlow id="broken" sourceRef="g" targetRef="e1">
+  <conditionExpression>risk &gt;= </conditionExpression>
+</sequenceFlow>
+<sequenceFlow id="other" sourceRef="g" targetRef="e2"/>
+)");
+  auto c = check(xml);
+  INFO(c.dump());
+  CHECK(c.has_error(line_of(xml, "risk &gt;="), "condition on 'broken' does not parse: expression ends too early"));
+}
+
+TEST_CASE("a RACI attribute naming an unknown role is an error listing the roles") {
+  std::string xml = bpmn(R"(<startEvent id="s"/>
+<userTask id="t" raci:consulted="legal"/>
+<endEvent id="e"/>
+<sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
+<sequenceFlow id="f2" sourceRef="t" targetRef="e"/>
+)", lanes(lane("security-function", {"s", "t", "e"})));
+  auto c = check(xml);
+  CHECK(c.has_error(line_of(xml, "id=\"t\""),
+                    "userTask 't' names unknown role 'legal' in raci:consulted (roles: security-function)"));
+}
+
+TEST_CASE("a user task without a Responsible role is an error") {
+  std::string xml = bpmn(kStraight);  // no lanes at all
+  auto c = check(xml);
+  CHECK(c.has_error(line_of(xml, "id=\"t\""), "userTask 't' has no Responsible role: put it in a lane or set raci:responsible"));
+}
+
+TEST_CASE("a user task with two Responsible roles and no Accountable is an error") {
+  std::string xml = bpmn(R"(<startEvent id="s"/>
+<userTask id="t" raci:responsible="a b"/>
+<endEvent id="e"/>
+<sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
+<sequenceFlow id="f2" sourceRef="t" targetRef="e"/>
+)", lanes(lane("a", {"s", "t", "e"}) + lane("b", {})));
+  auto c = check(xml);
+  CHECK(c.has_error(line_of(xml, "id=\"t\""), "userTask 't' needs exactly one Accountable role, has none"));
+}
+
+TEST_CASE("a user task with two Accountable roles is an error") {
+  std::string xml = bpmn(R"(<startEvent id="s"/>
+<userTask id="t" raci:accountable="a b"/>
+<endEvent id="e"/>
+<sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
+<sequenceFlow id="f2" sourceRef="t" targetRef="e"/>
+)", lanes(lane("a", {"s", "t", "e"}) + lane("b", {})));
+  auto c = check(xml);
+  CHECK(c.has_error(line_of(xml, "id=\"t\""), "userTask 't' needs exactly one Accountable role, has a, b"));
+}
+
+TEST_CASE("raci:separateFrom naming an unknown activity is an error") {
+  std::string xml = bpmn(R"(<startEvent id="s"/>
+<userTask id="t" raci:separateFrom="nobody"/>
+<endEvent id="e"/>
+<sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
+<sequenceFlow id="f2" sourceRef="t" targetRef="e"/>
+)", lanes(lane("sf", {"s", "t", "e"})));
+  auto c = check(xml);
+  CHECK(c.has_error(line_of(xml, "id=\"t\""), "raci:separateFrom of userTask 't' names unknown activity 'nobody'"));
+}
+
+TEST_CASE("a bad ISO 8601 duration in raci:due is an error") {
+  std::string xml = bpmn(R"(<startEvent id="s"/>
+<userTask id="t" raci:due="P5X"/>
+<endEvent id="e"/>
+<sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
+<sequenceFlow id="f2" sourceRef="t" targetRef="e"/>
+)", lanes(lane("sf", {"s", "t", "e"})));
+  auto c = check(xml);
+  CHECK(c.has_error(line_of(xml, "id=\"t\""), "raci:due of 't' is not an ISO 8601 duration: 'P5X'"));
+}
+
+TEST_CASE("bad ISO 8601 timer dates, durations and cycles are errors on their lines") {
+  std::string xml = bpmn(R"(<startEvent id="s"><timerEventDefinition>
+  <timeDate>2026-02-30T09:00:00Z</timeDate>
+</timerEventDefinition></startEvent>
+<intermediateCatchEvent id="wait"><timerEventDefinition>
+  <timeDuration>5 days</timeDuration>
+</timerEventDefinition></intermediateCatchEvent>
+<intermediateCatchEvent id="tick"><timerEventDefinition>
+  <timeCycle>every week</timeCycle>
+</timerEventDefinition></intermediateCatchEvent>
+<endEvent id="e"/>
+<sequenceFlow id="f1" sourceRef="s" targetRef="wait"/>
+<sequenceFlow id="f2" sourceRef="wait" targetRef="tick"/>
+<sequenceFlow id="f3" sourceRef="tick" targetRef="e"/>
+)");
+  auto c = check(xml);
+  INFO(c.dump());
+  CHECK(c.has_error(line_of(xml, "<timeDate>"), "timeDate of 's' is not an ISO 8601 date: '2026-02-30T09:00:00Z' (no such calendar date"));
+  CHECK(c.has_error(line_of(xml, "<timeDuration>"), "timeDuration of 'wait' is not an ISO 8601 duration: '5 days'"));
+  CHECK(c.has_error(line_of(xml, "<timeCycle>"), "timeCycle of 'tick' is not an ISO 8601 repeating interval: 'every week'"));
+}
+
+TEST_CASE("a call activity to a process that is not loaded is an error") {
+  std::string xml = bpmn(R"(<startEvent id="s"/>
+<callActivity id="call" calledElement="corrective-action"/>
+<endEvent id="e"/>
+<sequenceFlow id="f1" sourceRef="s" targetRef="call"/>
+<sequenceFlow id="f2" sourceRef="call" targetRef="e"/>
+)");
+  auto c = check(xml);
+  CHECK(c.has_error(line_of(xml, "id=\"call\""),
+                    "callActivity 'call' calls process 'corrective-action', which is not in the loaded files"));
+  auto resolved = check(xml, {"corrective-action"});
+  CHECK_FALSE(resolved.diagnostics.has_errors());
+}
+
+TEST_CASE("an element that is loaded but not executed is a warning on its line") {
+  std::string xml = bpmn(R"(<startEvent id="s"/>
+<endEvent id="e"><signalEventDefinition/></endEvent>
+<sequenceFlow id="f1" sourceRef="s" targetRef="e"/>
+<textAnnotation id="note"><text>why</text></textAnnotation>
+)");
+  auto c = check(xml);
+  INFO(c.dump());
+  CHECK(c.has_warning(line_of(xml, "<endEvent"), "endEvent 'e' is loaded but not executed: signal endEvents are not executed"));
+  CHECK(c.has_warning(line_of(xml, "<textAnnotation"), "<textAnnotation> in process 'p' is loaded but not executed"));
+  CHECK_FALSE(c.diagnostics.has_errors());
+}
+
+TEST_CASE("an unknown element never crashes and never vanishes: it is a warning with its line") {
+  std::string xml = bpmn(R"(<startEvent id="s"/>
+<wormhole id="w"/>
+<foo:gadget xmlns:foo="urn:vendor"/>
+<endEvent id="e"/>
+<sequenceFlow id="f1" sourceRef="s" targetRef="e"/>
+)");
+  auto c = check(xml);
+  CHECK(c.has_warning(line_of(xml, "<wormhole"), "unknown element <wormhole> is ignored"));
+  CHECK(c.has_warning(line_of(xml, "<foo:gadget"), "unknown element <foo:gadget> (urn:vendor) is ignored"));
+}
+
+TEST_CASE("a parallel join fed by an exclusive split is a warning: a fake join") {
+  std::string xml = bpmn(R"(<startEvent id="s"/>
+<exclusiveGateway id="x" default="f2"/>
+<task id="a"/>
+<task id="b"/>
+<parallelGateway id="join"/>
+<endEvent id="e"/>
+<sequenceFlow id="f0" sourceRef="s" targetRef="x"/>
+<sequenceFlow id="f1" sourceRef="x" targetRef="a"><conditionExpression>go</conditionExpression></sequenceFlow>
+<sequenceFlow id="f2" sourceRef="x" targetRef="b"/>
+<sequenceFlow id="f3" sourceRef="a" targetRef="join"/>
+<sequenceFlow id="f4" sourceRef="b" targetRef="join"/>
+<sequenceFlow id="f5" sourceRef="join" targetRef="e"/>
+)");
+  auto c = check(xml);
+  CHECK(c.has_warning(line_of(xml, "id=\"join\""), "parallel join 'join' is fed by the exclusive split 'x'"));
+}
+
+TEST_CASE("a parallel join fed by a parallel split is not a fake join") {
+  std::string xml = bpmn(R"(<startEvent id="s"/>
+<parallelGateway id="fork"/>
+<task id="a"/>
+<task id="b"/>
+<parallelGateway id="join"/>
+<endEvent id="e"/>
+<sequenceFlow id="f0" sourceRef="s" targetRef="fork"/>
+<sequenceFlow id="f1" sourceRef="fork" targetRef="a"/>
+<sequenceFlow id="f2" sourceRef="fork" targetRef="b"/>
+<sequenceFlow id="f3" sourceRef="a" targetRef="join"/>
+<sequenceFlow id="f4" sourceRef="b" targetRef="join"/>
+<sequenceFlow id="f5" sourceRef="join" targetRef="e"/>
+)");
+  auto c = check(xml);
+  INFO(c.dump());
+  CHECK(c.diagnostics.all().empty());
+}
+
+TEST_CASE("a gateway with one way in and one way out is a warning") {
+  std::string xml = bpmn(R"(<startEvent id="s"/>
+<parallelGateway id="g"/>
+<endEvent id="e"/>
+<sequenceFlow id="f1" sourceRef="s" targetRef="g"/>
+<sequenceFlow id="f2" sourceRef="g" targetRef="e"/>
+)");
+  auto c = check(xml);
+  CHECK(c.has_warning(line_of(xml, "id=\"g\""), "parallelGateway 'g' has one way in and one way out: it does nothing"));
+}
+
+TEST_CASE("a lane that holds no step and no RACI letter is a warning") {
+  std::string xml = bpmn(kStraight, lanes(lane("security-function", {"s", "t", "e"}) + lane("top-management", {})));
+  auto c = check(xml);
+  CHECK(c.has_warning(line_of(xml, "id=\"lane-top-management\""),
+                      "lane 'lane-top-management' (role 'top-management') holds no step and is named in no RACI attribute"));
+}
+
+TEST_CASE("an activity in no lane is a warning, and an error unless R is explicit") {
+  std::string xml = bpmn(R"(<startEvent id="s"/>
+<userTask id="loose"/>
+<userTask id="placed" raci:responsible="sf"/>
+<endEvent id="e"/>
+<sequenceFlow id="f1" sourceRef="s" targetRef="loose"/>
+<sequenceFlow id="f2" sourceRef="loose" targetRef="placed"/>
+<sequenceFlow id="f3" sourceRef="placed" targetRef="e"/>
+)", lanes(lane("sf", {"s", "e"})));
+  auto c = check(xml);
+  INFO(c.dump());
+  CHECK(c.has_warning(line_of(xml, "id=\"loose\""), "userTask 'loose' is in no lane"));
+  CHECK(c.has_error(line_of(xml, "id=\"loose\""), "userTask 'loose' is in no lane and has no raci:responsible"));
+  CHECK(c.has_warning(line_of(xml, "id=\"placed\""), "userTask 'placed' is in no lane"));
+  CHECK_FALSE(c.has_error(line_of(xml, "id=\"placed\""), ""));
+}
+
+TEST_CASE("nested lanes: the innermost lane is the role, and its raci:role wins over its id") {
+  std::string xml = bpmn(kStraight, R"(<laneSet id="ls">
+  <lane id="outer" name="Business functions" raci:role="business-functions">
+    <flowNodeRef>s</flowNodeRef><flowNodeRef>t</flowNodeRef><flowNodeRef>e</flowNodeRef>
+    <childLaneSet id="cls">
+      <lane id="lane-hr" name="HR" raci:role="hr"><flowNodeRef>t</flowNodeRef></lane>
+      <lane id="it-operations" name="IT operations"/>
+    </childLaneSet>
+  </lane>
+</laneSet>
+)");
+  auto c = check(xml);
+  const auto& p = c.definitions->processes[0];
+  CHECK(p.find_node("t")->role == "hr");
+  CHECK(p.find_node("s")->role == "business-functions");
+  REQUIRE(p.find_role("it-operations"));
+  CHECK(c.has_warning(line_of(xml, "id=\"it-operations\""), "lane 'it-operations' (role 'it-operations') holds no step"));
+}
+
+TEST_CASE("RACI defaults: R from the lane, A from a single R, explicit values kept") {
+  std::string xml = bpmn(R"(<startEvent id="s"/>
+<userTask id="t" raci:accountable="security-committee" raci:consulted="security-function" raci:informed="top-management security-committee" raci:iso="10.2 A.5.26" raci:due="P5D"/>
+<endEvent id="e"/>
+<sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
+<sequenceFlow id="f2" sourceRef="t" targetRef="e"/>
+)", lanes(lane("business-functions", {"s", "t", "e"}) + lane("security-committee", {}) + lane("security-function", {}) +
+          lane("top-management", {})));
+  auto c = check(xml);
+  INFO(c.dump());
+  CHECK(c.diagnostics.all().empty());
+  const auto& t = *c.definitions->processes[0].find_node("t");
+  CHECK(t.raci.responsible == std::vector<std::string>{"business-functions"});
+  CHECK(t.raci.accountable == std::vector<std::string>{"security-committee"});
+  CHECK(t.raci.informed == std::vector<std::string>{"top-management", "security-committee"});
+  CHECK(t.iso == std::vector<std::string>{"10.2", "A.5.26"});
+  CHECK(t.due->days == 5);
+}

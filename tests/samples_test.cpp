@@ -1,0 +1,69 @@
+// Scenario tests over samples/: every sample is clean, and the deviation-handling flow
+// is the cycle of DOMAIN.md with its RACI.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "definitions/definition_set.h"
+#include "definitions/raci.h"
+
+using namespace raciflow::definitions;
+
+namespace {
+
+std::string sample(const std::string& name) { return std::string(RACIFLOW_SOURCE_DIR) + "/samples/" + name; }
+
+const Process& only_process(const LoadedFile& file) {
+  REQUIRE(file.definitions);
+  REQUIRE(file.definitions->processes.size() == 1);
+  return file.definitions->processes.front();
+}
+
+}  // namespace
+
+TEST_CASE("every sample validates without errors or warnings") {
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(RACIFLOW_SOURCE_DIR) + "/samples"))
+    if (entry.path().extension() == ".bpmn") files.push_back(entry.path().string());
+  REQUIRE_FALSE(files.empty());
+  for (const auto& file : load_and_validate(files, /*resolve_calls=*/true)) {
+    INFO(file.diagnostics.file());
+    for (const auto& d : file.diagnostics.all()) FAIL_CHECK(d.format());
+  }
+}
+
+TEST_CASE("deviation handling: one message start per kind of input, four roles as lanes") {
+  auto files = load_and_validate({sample("deviation-handling.bpmn")}, true);
+  const Process& p = only_process(files.front());
+  std::vector<std::string> roles;
+  for (const auto& r : p.roles) roles.push_back(r.id);
+  CHECK(roles == std::vector<std::string>{"top-management", "security-committee", "security-function", "business-functions"});
+  std::vector<std::string> starts;
+  for (const auto& n : p.nodes)
+    if (n.kind == NodeKind::start_event) {
+      CHECK(n.trigger == EventTrigger::message);
+      starts.push_back(n.id);
+    }
+  CHECK(starts == std::vector<std::string>{"input-annual-wheel", "input-annual-plan", "input-external"});
+}
+
+TEST_CASE("deviation handling: the RACI matrix follows the cycle in flow order") {
+  auto files = load_and_validate({sample("deviation-handling.bpmn")}, true);
+  const Process& p = only_process(files.front());
+  RaciMatrix m = raci_matrix(p);
+  std::vector<std::string> steps;
+  for (const auto& row : m.rows) steps.push_back(row.step->id);
+  CHECK(steps == std::vector<std::string>{"assess-input", "committee-decides", "function-decides", "inform-functions",
+                                          "carry-out", "report-back", "record-outcome"});
+  // columns: top-management, security-committee, security-function, business-functions
+  CHECK(m.rows[0].cells == std::vector<std::string>{"", "", "R/A", "C"});
+  CHECK(m.rows[1].cells == std::vector<std::string>{"I", "R/A", "C", ""});
+  CHECK(m.rows[4].cells == std::vector<std::string>{"", "", "C", "R/A"});
+  for (const auto& row : m.rows) {
+    INFO(row.step->id);
+    CHECK(row.step->kind == NodeKind::user_task);
+    CHECK(row.step->raci.accountable.size() == 1);
+    CHECK(row.step->due);
+    CHECK_FALSE(row.step->iso.empty());
+  }
+}
