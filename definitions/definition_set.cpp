@@ -20,8 +20,10 @@ std::vector<LoadedFile> load_and_validate(const std::vector<std::string>& paths,
   }
   ValidationOptions options;
   if (resolve_calls) options.callable_processes = &processes;
-  for (auto& file : files)
+  for (auto& file : files) {
     if (file.definitions) validate(*file.definitions, file.diagnostics, options);
+    file.diagnostics.sort_by_line();
+  }
   return files;
 }
 

@@ -1,5 +1,7 @@
 #include "definitions/diagnostics.h"
 
+#include <algorithm>
+
 namespace raciflow::definitions {
 
 const char* to_string(Severity severity) {
@@ -23,6 +25,11 @@ void Diagnostics::error(int line, std::string message) {
 
 void Diagnostics::warning(int line, std::string message) {
   findings_.push_back({file_, line, Severity::warning, std::move(message)});
+}
+
+void Diagnostics::sort_by_line() {
+  std::stable_sort(findings_.begin(), findings_.end(),
+                   [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
 }
 
 }  // namespace raciflow::definitions

@@ -32,6 +32,9 @@ class Diagnostics {
   void error(int line, std::string message);
   void warning(int line, std::string message);
 
+  // Orders the findings by line, keeping the order of findings on the same line.
+  void sort_by_line();
+
   const std::string& file() const { return file_; }
   const std::vector<Diagnostic>& all() const { return findings_; }
   bool has_errors() const { return errors_ > 0; }
