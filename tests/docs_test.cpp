@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "adapters/cli/cli.h"
 #include "adapters/render/raci_render.h"
 #include "definitions/loader.h"
 #include "definitions/raci.h"
@@ -45,4 +46,17 @@ TEST_CASE("the complete example in docs/definition-format.md validates and print
   std::string printed = raciflow::render::render_raci(raci_matrix(definitions->processes.front()),
                                                      raciflow::render::RaciFormat::table);
   CHECK(printed == shown);
+}
+
+TEST_CASE("the validate example in docs/cli.md prints what the doc shows") {
+  std::string doc = read(std::string(RACIFLOW_SOURCE_DIR) + "/docs/cli.md");
+  const std::string command = "$ raciflow validate tests/data/broken.bpmn\n";
+  auto at = doc.find(command);
+  REQUIRE(at != std::string::npos);
+  std::string shown = doc.substr(at + command.size(), doc.find("```", at) - at - command.size());
+
+  std::ostringstream out, err;
+  int code = raciflow::cli::run({"validate", "tests/data/broken.bpmn"}, out, err);  // ctest runs in the source dir
+  CHECK(code == 1);
+  CHECK(err.str() == shown);
 }
