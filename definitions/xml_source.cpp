@@ -173,6 +173,18 @@ std::unique_ptr<XmlSource> XmlSource::from_text(std::string bytes, Diagnostics& 
       return nullptr;
     }
   }
+  // Iterative, so that a hostile nesting depth cannot exhaust the stack here either.
+  std::vector<std::pair<pugi::xml_node, int>> stack{{source->document_.document_element(), 1}};
+  while (!stack.empty()) {
+    auto [node, depth] = stack.back();
+    stack.pop_back();
+    if (depth > kMaxElementDepth) {
+      diagnostics.error(source->line_of(node), "elements are nested deeper than " + std::to_string(kMaxElementDepth) + " levels");
+      return nullptr;
+    }
+    for (pugi::xml_node child = node.first_child(); child; child = child.next_sibling())
+      if (child.type() == pugi::node_element) stack.emplace_back(child, depth + 1);
+  }
   return source;
 }
 

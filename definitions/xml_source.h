@@ -2,7 +2,8 @@
 //
 // Refuses, with one clear finding each: a missing or unreadable path, a directory, a file
 // over kMaxDefinitionBytes, an encoding other than UTF-8 or ISO-8859-1, invalid UTF-8, a
-// DOCTYPE (no entity expansion, so no entity bombs), and malformed XML. ISO-8859-1 is
+// DOCTYPE (no entity expansion, so no entity bombs), malformed XML, and elements nested
+// deeper than kMaxElementDepth. ISO-8859-1 is
 // converted to UTF-8 before parsing so that every later string is UTF-8.
 #pragma once
 
@@ -19,6 +20,8 @@
 namespace raciflow::definitions {
 
 inline constexpr std::size_t kMaxDefinitionBytes = 16u * 1024 * 1024;
+// Real definitions nest a few dozen levels; deeper is refused before any recursion.
+inline constexpr int kMaxElementDepth = 256;
 
 class XmlSource {
  public:
