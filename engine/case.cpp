@@ -1,0 +1,288 @@
+#include "engine/case.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace raciflow::engine {
+
+namespace {
+
+struct KindName {
+  EventKind kind;
+  const char* name;
+};
+
+constexpr KindName kKindNames[] = {
+    {EventKind::case_started, "case_started"},
+    {EventKind::variables_set, "variables_set"},
+    {EventKind::node_entered, "node_entered"},
+    {EventKind::token_waiting, "token_waiting"},
+    {EventKind::token_consumed, "token_consumed"},
+    {EventKind::join_arrived, "join_arrived"},
+    {EventKind::join_fired, "join_fired"},
+    {EventKind::scope_started, "scope_started"},
+    {EventKind::scope_ended, "scope_ended"},
+    {EventKind::task_created, "task_created"},
+    {EventKind::task_claimed, "task_claimed"},
+    {EventKind::task_unclaimed, "task_unclaimed"},
+    {EventKind::task_completed, "task_completed"},
+    {EventKind::task_cancelled, "task_cancelled"},
+    {EventKind::task_escalated, "task_escalated"},
+    {EventKind::consultation_answered, "consultation_answered"},
+    {EventKind::notification_queued, "notification_queued"},
+    {EventKind::timer_scheduled, "timer_scheduled"},
+    {EventKind::timer_fired, "timer_fired"},
+    {EventKind::timer_cancelled, "timer_cancelled"},
+    {EventKind::subscription_opened, "subscription_opened"},
+    {EventKind::subscription_closed, "subscription_closed"},
+    {EventKind::message_correlated, "message_correlated"},
+    {EventKind::message_sent, "message_sent"},
+    {EventKind::call_started, "call_started"},
+    {EventKind::call_completed, "call_completed"},
+    {EventKind::incident_raised, "incident_raised"},
+    {EventKind::incident_resolved, "incident_resolved"},
+    {EventKind::case_completed, "case_completed"},
+    {EventKind::case_terminated, "case_terminated"},
+    {EventKind::case_cancelled, "case_cancelled"},
+    {EventKind::command_refused, "command_refused"},
+};
+
+[[noreturn]] void corrupt(const Event& e, const std::string& why) {
+  throw std::logic_error(std::string(to_string(e.kind)) + " at '" + e.node + "': " + why);
+}
+
+int node_index(const definitions::Process& p, const Event& e) {
+  int index = p.node_index(e.node);
+  if (index < 0) corrupt(e, "unknown node");
+  return index;
+}
+
+int id_of(const Event& e, const char* field) {
+  auto it = e.data.find(field);
+  if (it == e.data.end() || !it->is_number_integer()) corrupt(e, std::string("no ") + field);
+  return it->get<int>();
+}
+
+void claim_id(CaseState& s, int id) {
+  if (id >= s.next_id) s.next_id = id + 1;
+}
+
+template <typename Map>
+auto& existing(Map& map, int id, const Event& e, const char* what) {
+  auto it = map.find(id);
+  if (it == map.end()) corrupt(e, std::string("no ") + what + " " + std::to_string(id));
+  return it->second;
+}
+
+std::vector<std::string> strings(const nlohmann::json& j) {
+  std::vector<std::string> out;
+  if (j.is_array())
+    for (const auto& s : j) out.push_back(s.get<std::string>());
+  return out;
+}
+
+TimePoint time_of(const Event& e, const char* field) {
+  auto t = definitions::parse_date_time(e.data.value(field, std::string()));
+  if (!t) corrupt(e, std::string("bad time in ") + field);
+  return *t;
+}
+
+TimerPurpose purpose_of(const Event& e) {
+  std::string p = e.data.value("purpose", std::string());
+  if (p == "boundary") return TimerPurpose::boundary;
+  if (p == "event_gateway") return TimerPurpose::event_gateway;
+  return TimerPurpose::catch_event;
+}
+
+}  // namespace
+
+const char* to_string(CaseStatus status) {
+  switch (status) {
+    case CaseStatus::active: return "active";
+    case CaseStatus::completed: return "completed";
+    case CaseStatus::terminated: return "terminated";
+    case CaseStatus::cancelled: return "cancelled";
+    case CaseStatus::incident: return "incident";
+  }
+  return "?";
+}
+
+const char* to_string(TaskStatus status) {
+  switch (status) {
+    case TaskStatus::open: return "open";
+    case TaskStatus::claimed: return "claimed";
+    case TaskStatus::completed: return "completed";
+    case TaskStatus::cancelled: return "cancelled";
+  }
+  return "?";
+}
+
+const char* to_string(EventKind kind) {
+  for (const auto& k : kKindNames)
+    if (k.kind == kind) return k.name;
+  return "?";
+}
+
+std::optional<EventKind> event_kind_from_string(const std::string& name) {
+  for (const auto& k : kKindNames)
+    if (name == k.name) return k.kind;
+  return std::nullopt;
+}
+
+void apply(CaseState& s, const Event& e, const definitions::Process& p) {
+  switch (e.kind) {
+    case EventKind::case_started:
+      s.id = e.data.value("case", std::string());
+      s.process = e.data.value("process", std::string());
+      s.version = e.data.value("version", 0);
+      s.status = CaseStatus::active;
+      s.scopes[0] = Scope{0, -1, -1, -1};
+      break;
+    case EventKind::variables_set:
+      if (auto it = e.data.find("variables"); it != e.data.end() && it->is_object()) s.variables.update(*it);
+      break;
+    case EventKind::node_entered:
+    case EventKind::notification_queued:
+    case EventKind::message_sent:
+    case EventKind::message_correlated:
+    case EventKind::call_started:
+    case EventKind::call_completed:
+    case EventKind::command_refused:
+      break;  // the record of what happened; the state changes through the events around it
+    case EventKind::token_waiting: {
+      int id = id_of(e, "token");
+      s.tokens[id] = Token{id, node_index(p, e), id_of(e, "scope")};
+      claim_id(s, id);
+      break;
+    }
+    case EventKind::token_consumed:
+      if (!s.tokens.erase(id_of(e, "token"))) corrupt(e, "no such token");
+      break;
+    case EventKind::join_arrived: {
+      int node = node_index(p, e);
+      int flow = -1;
+      for (int f : p.nodes[node].incoming)
+        if (p.flows[f].id == e.data.value("flow", std::string())) flow = f;
+      if (flow < 0) corrupt(e, "unknown incoming flow");
+      s.joins[{node, id_of(e, "scope")}].push_back(flow);
+      break;
+    }
+    case EventKind::join_fired: {
+      auto key = std::make_pair(node_index(p, e), id_of(e, "scope"));
+      auto& arrivals = s.joins[key];
+      for (const auto& flow_id : strings(e.data.value("flows", nlohmann::json::array()))) {
+        auto it = std::find_if(arrivals.begin(), arrivals.end(), [&](int f) { return p.flows[f].id == flow_id; });
+        if (it == arrivals.end()) corrupt(e, "no arrival on " + flow_id);
+        arrivals.erase(it);
+      }
+      if (arrivals.empty()) s.joins.erase(key);
+      break;
+    }
+    case EventKind::scope_started: {
+      int id = id_of(e, "scope");
+      s.scopes[id] = Scope{id, node_index(p, e), id_of(e, "parent"), id_of(e, "token")};
+      claim_id(s, id);
+      break;
+    }
+    case EventKind::scope_ended:
+      if (!s.scopes.erase(id_of(e, "scope"))) corrupt(e, "no such scope");
+      break;
+    case EventKind::task_created: {
+      Task t;
+      t.id = id_of(e, "task");
+      t.token = id_of(e, "token");
+      t.node = node_index(p, e);
+      t.node_id = e.node;
+      t.name = e.data.value("name", std::string());
+      t.responsible = strings(e.data.value("responsible", nlohmann::json::array()));
+      t.accountable = strings(e.data.value("accountable", nlohmann::json::array()));
+      t.consulted = strings(e.data.value("consulted", nlohmann::json::array()));
+      t.informed = strings(e.data.value("informed", nlohmann::json::array()));
+      for (const auto& role : t.consulted) t.consultations.push_back({role, {}, {}, {}});
+      t.created = e.time;
+      if (e.data.contains("due")) t.due = time_of(e, "due");
+      s.tasks[t.id] = std::move(t);
+      claim_id(s, id_of(e, "task"));
+      break;
+    }
+    case EventKind::task_claimed: {
+      Task& t = existing(s.tasks, id_of(e, "task"), e, "task");
+      t.status = TaskStatus::claimed;
+      t.assignee = e.actor;
+      break;
+    }
+    case EventKind::task_unclaimed: {
+      Task& t = existing(s.tasks, id_of(e, "task"), e, "task");
+      t.status = TaskStatus::open;
+      t.assignee.clear();
+      break;
+    }
+    case EventKind::task_completed: {
+      Task& t = existing(s.tasks, id_of(e, "task"), e, "task");
+      t.status = TaskStatus::completed;
+      t.assignee = e.actor;
+      t.completed_by = e.actor;
+      s.completions.emplace_back(t.node_id, e.actor);
+      break;
+    }
+    case EventKind::task_cancelled:
+      existing(s.tasks, id_of(e, "task"), e, "task").status = TaskStatus::cancelled;
+      break;
+    case EventKind::task_escalated:
+      existing(s.tasks, id_of(e, "task"), e, "task").escalated = true;
+      break;
+    case EventKind::consultation_answered: {
+      Task& t = existing(s.tasks, id_of(e, "task"), e, "task");
+      std::string role = e.data.value("role", std::string());
+      auto it = std::find_if(t.consultations.begin(), t.consultations.end(), [&](const Consultation& c) { return c.role == role; });
+      if (it == t.consultations.end()) corrupt(e, "no consultation for " + role);
+      it->answer = e.data.value("answer", std::string());
+      it->answered_by = e.actor;
+      it->answered_at = e.time;
+      break;
+    }
+    case EventKind::timer_scheduled: {
+      Timer t;
+      t.id = id_of(e, "timer");
+      t.node = node_index(p, e);
+      t.token = id_of(e, "token");
+      t.due = time_of(e, "due");
+      t.purpose = purpose_of(e);
+      t.remaining = e.data.value("remaining", 0);
+      s.timers[t.id] = t;
+      claim_id(s, t.id);
+      break;
+    }
+    case EventKind::timer_fired:
+    case EventKind::timer_cancelled:
+      if (!s.timers.erase(id_of(e, "timer"))) corrupt(e, "no such timer");
+      break;
+    case EventKind::subscription_opened: {
+      Subscription sub;
+      sub.id = id_of(e, "subscription");
+      sub.node = node_index(p, e);
+      sub.token = id_of(e, "token");
+      sub.message = e.data.value("message", std::string());
+      sub.purpose = purpose_of(e);
+      s.subscriptions[sub.id] = sub;
+      claim_id(s, sub.id);
+      break;
+    }
+    case EventKind::subscription_closed:
+      if (!s.subscriptions.erase(id_of(e, "subscription"))) corrupt(e, "no such subscription");
+      break;
+    case EventKind::incident_raised:
+      s.status = CaseStatus::incident;
+      s.incident = Incident{e.data.value("reason", std::string()), p.node_index(e.node), id_of(e, "token"), id_of(e, "scope")};
+      break;
+    case EventKind::incident_resolved:
+      s.status = CaseStatus::active;
+      s.incident.reset();
+      break;
+    case EventKind::case_completed: s.status = CaseStatus::completed; break;
+    case EventKind::case_terminated: s.status = CaseStatus::terminated; break;
+    case EventKind::case_cancelled: s.status = CaseStatus::cancelled; break;
+  }
+}
+
+}  // namespace raciflow::engine

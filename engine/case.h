@@ -1,0 +1,164 @@
+// A case (a running process instance) and the events that make it.
+//
+// The state of a case is exactly what its events say: `apply` is the only function that
+// changes a CaseState, and replaying a case's events through it from an empty state
+// rebuilds the state (the audit trail's `verify` relies on this). Events carry the
+// audit fields: node, actor, acting role, the RACI letters of that role on the step,
+// and a JSON payload.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "definitions/iso8601.h"
+#include "definitions/model.h"
+
+namespace raciflow::engine {
+
+using definitions::TimePoint;
+
+enum class CaseStatus { active, completed, terminated, cancelled, incident };
+const char* to_string(CaseStatus status);
+
+enum class TaskStatus { open, claimed, completed, cancelled };
+const char* to_string(TaskStatus status);
+
+enum class EventKind {
+  case_started,
+  variables_set,
+  node_entered,        // a token reached a node (pass-through nodes too)
+  token_waiting,       // a token waits at a node (task, catch event, join, sub-process ...)
+  token_consumed,      // a waiting token moved on or was withdrawn
+  join_arrived,        // a token arrived at a join on a flow and waits for the others
+  join_fired,          // the join consumed its arrivals
+  scope_started,       // a sub-process instance began
+  scope_ended,         // it completed, terminated or was cancelled
+  task_created,
+  task_claimed,
+  task_unclaimed,
+  task_completed,
+  task_cancelled,
+  task_escalated,
+  consultation_answered,
+  notification_queued, // for a role: informed, escalation, consultation
+  timer_scheduled,
+  timer_fired,
+  timer_cancelled,
+  subscription_opened, // waits for a message
+  subscription_closed,
+  message_correlated,
+  message_sent,
+  call_started,        // a call activity asks for a child case
+  call_completed,
+  incident_raised,
+  incident_resolved,
+  case_completed,
+  case_terminated,
+  case_cancelled,
+  command_refused,     // kept in the audit trail by the runtime; changes no state
+};
+const char* to_string(EventKind kind);
+std::optional<EventKind> event_kind_from_string(const std::string& name);
+
+struct Event {
+  EventKind kind = EventKind::case_started;
+  TimePoint time{};
+  std::string node;     // node id, empty when the event is about the case
+  std::string actor;    // person id, or "system"
+  std::string role;     // acting role
+  std::string raci;     // letters of the acting role on the node ("R/A"), may be empty
+  nlohmann::json data = nlohmann::json::object();
+};
+
+struct Token {
+  int id = 0;
+  int node = -1;   // node index where it waits
+  int scope = 0;   // scope instance id
+};
+
+struct Scope {
+  int id = 0;
+  int node = -1;   // sub-process node index; -1 for the case's root scope
+  int parent = -1; // parent scope id
+  int token = -1;  // the token in the parent scope that waits on this sub-process
+};
+
+struct Consultation {
+  std::string role;
+  std::string answer;
+  std::string answered_by;
+  std::optional<TimePoint> answered_at;
+};
+
+struct Task {
+  int id = 0;
+  int node = -1;
+  int token = -1;
+  std::string node_id, name;
+  TaskStatus status = TaskStatus::open;
+  std::vector<std::string> responsible, accountable, consulted, informed;
+  std::vector<Consultation> consultations;
+  std::string assignee;
+  TimePoint created{};
+  std::optional<TimePoint> due;
+  bool escalated = false;
+  std::string completed_by;
+};
+
+enum class TimerPurpose { catch_event, boundary, event_gateway };
+
+struct Timer {
+  int id = 0;
+  int node = -1;   // the timer event's node index
+  int token = -1;  // the waiting token it belongs to (catch event, boundary host, gateway)
+  TimePoint due{};
+  TimerPurpose purpose = TimerPurpose::catch_event;
+  int remaining = 0;  // further repetitions of a cycle; -1 unbounded
+};
+
+struct Subscription {
+  int id = 0;
+  int node = -1;   // receive task, message catch event or boundary event
+  int token = -1;
+  std::string message;
+  TimerPurpose purpose = TimerPurpose::catch_event;
+};
+
+struct Incident {
+  std::string reason;
+  int node = -1;
+  int token = -1;
+  int scope = 0;
+};
+
+struct CaseState {
+  std::string id;
+  std::string process;
+  int version = 0;
+  CaseStatus status = CaseStatus::active;
+  nlohmann::json variables = nlohmann::json::object();
+  std::map<int, Token> tokens;
+  std::map<int, Scope> scopes;
+  std::map<int, Task> tasks;
+  std::map<int, Timer> timers;
+  std::map<int, Subscription> subscriptions;
+  // (join node, scope) -> arrived flow indices, one entry per waiting arrival
+  std::map<std::pair<int, int>, std::vector<int>> joins;
+  std::optional<Incident> incident;
+  std::vector<std::pair<std::string, std::string>> completions;  // (node id, person)
+  int next_id = 1;
+
+  bool ended() const {
+    return status == CaseStatus::completed || status == CaseStatus::terminated || status == CaseStatus::cancelled;
+  }
+};
+
+// The only way state changes. `process` is the case's process version. An event that
+// does not fit the state throws std::logic_error: it means a corrupt log.
+void apply(CaseState& state, const Event& event, const definitions::Process& process);
+
+}  // namespace raciflow::engine

@@ -1,0 +1,763 @@
+#include "engine/engine.h"
+
+#include <algorithm>
+#include <deque>
+#include <set>
+
+#include "definitions/raci.h"
+
+namespace raciflow::engine {
+
+using namespace definitions;
+using nlohmann::json;
+
+namespace {
+
+struct Refusal {
+  std::string message;
+};
+
+struct Step {
+  int node;
+  int scope;
+  int flow;  // the flow it arrived on, -1 for starts
+};
+
+std::string iso(TimePoint t) { return format_date_time(t); }
+
+std::string join_words(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : ", ") + w;
+  return out;
+}
+
+// One command's run: a working copy of the state, changed only through emit().
+class Run {
+ public:
+  Run(const ExecutableProcess& x, const CaseState& state, const Actor& actor, TimePoint now)
+      : x_(x), p_(x.process()), s_(state), actor_(actor), now_(now) {}
+
+  std::vector<Event> take() { return std::move(out_); }
+
+  void start(const command::Start& c) {
+    if (!s_.id.empty()) throw Refusal{"case " + s_.id + " has already started"};
+    int start = -1;
+    if (!c.start_node.empty()) {
+      start = p_.node_index(c.start_node);
+      if (start < 0 || p_.nodes[start].kind != NodeKind::start_event || p_.nodes[start].parent >= 0)
+        throw Refusal{"process " + x_.id() + " has no start event '" + c.start_node + "'"};
+    } else if (!c.message.empty()) {
+      start = x_.message_start(c.message);
+      if (start < 0) throw Refusal{"process " + x_.id() + " has no start event for message '" + c.message + "'"};
+    } else {
+      auto starts = x_.none_starts(-1);
+      if (starts.empty())
+        throw Refusal{"process " + x_.id() + " has no plain start event; start it with a message"};
+      start = starts.front();
+    }
+    emit(EventKind::case_started, p_.nodes[start].id,
+         {{"case", c.case_id}, {"process", x_.id()}, {"version", x_.version()}, {"start", p_.nodes[start].id}});
+    set_variables(c.variables, p_.nodes[start].id);
+    const FlowNode& node = p_.nodes[start];
+    if (node.trigger == EventTrigger::message)
+      emit(EventKind::message_correlated, node.id, {{"message", x_.message_name(node.message_ref)}});
+    queue_.push_back({start, 0, -1});
+    drain();
+  }
+
+  void claim(const command::Claim& c) {
+    Task& task = open_task(c.task);
+    std::string role = acting_role(task, task.responsible, "Responsible");
+    if (task.status == TaskStatus::claimed) {
+      if (task.assignee == actor_.person) throw Refusal{"task " + std::to_string(task.id) + " is already claimed by you"};
+      throw Refusal{"task " + std::to_string(task.id) + " is claimed by " + task.assignee};
+    }
+    emit_as(EventKind::task_claimed, task.node_id, role, {{"task", task.id}});
+  }
+
+  void unclaim(const command::Unclaim& c) {
+    Task& task = open_task(c.task);
+    if (task.status != TaskStatus::claimed) throw Refusal{"task " + std::to_string(task.id) + " is not claimed"};
+    if (task.assignee != actor_.person)
+      throw Refusal{"task " + std::to_string(task.id) + " is claimed by " + task.assignee + ", not by " + actor_.person};
+    std::string role = acting_role(task, task.responsible, "Responsible");
+    emit_as(EventKind::task_unclaimed, task.node_id, role, {{"task", task.id}});
+  }
+
+  void complete(const command::Complete& c) {
+    Task& task = open_task(c.task);
+    std::string role = acting_role(task, task.responsible, "Responsible");
+    if (task.status == TaskStatus::claimed && task.assignee != actor_.person)
+      throw Refusal{"task " + std::to_string(task.id) + " is claimed by " + task.assignee};
+    const FlowNode& node = p_.nodes[task.node];
+    for (const auto& earlier : node.separate_from) {
+      for (const auto& [done_node, person] : s_.completions) {
+        if (done_node != earlier || person != actor_.person) continue;
+        const FlowNode* other = p_.find_node(earlier);
+        throw Refusal{actor_.person + " completed '" + (other && !other->name.empty() ? other->name : earlier) +
+                      "' in this case, so '" + (node.name.empty() ? node.id : node.name) +
+                      "' needs someone else (raci:separateFrom)"};
+      }
+    }
+    if (!c.variables.is_object()) throw Refusal{"variables must be a JSON object"};
+    int task_id = task.id, token = task.token;
+    std::vector<std::string> informed = task.informed;
+    set_variables(c.variables, node.id, role);
+    emit_as(EventKind::task_completed, node.id, role, {{"task", task_id}, {"variables", c.variables}});
+    for (const auto& r : informed)
+      emit(EventKind::notification_queued, node.id, {{"role", r}, {"kind", "informed"}, {"task", task_id}});
+    finish_activity(token);
+    drain();
+  }
+
+  void consult(const command::Consult& c) {
+    Task& task = open_task(c.task);
+    std::vector<std::string> open_roles;
+    for (const auto& con : task.consultations)
+      if (con.answered_by.empty()) open_roles.push_back(con.role);
+    std::string role;
+    for (const auto& r : actor_.roles)
+      if (std::find(open_roles.begin(), open_roles.end(), r) != open_roles.end()) role = r;
+    if (role.empty()) {
+      if (task.consulted.empty()) throw Refusal{"task " + std::to_string(task.id) + " consults no role"};
+      throw Refusal{actor_.person + " holds none of the roles still to be consulted on task " + std::to_string(task.id) +
+                    (open_roles.empty() ? std::string(" (all have answered)") : " (" + join_words(open_roles) + ")")};
+    }
+    if (c.answer.empty()) throw Refusal{"the answer is empty"};
+    emit_as(EventKind::consultation_answered, task.node_id, role, {{"task", task.id}, {"role", role}, {"answer", c.answer}});
+  }
+
+  void correlate(const command::Correlate& c) {
+    require_running();
+    const Subscription* match = nullptr;
+    for (const auto& [id, sub] : s_.subscriptions)
+      if (sub.message == c.message) {
+        match = &sub;
+        break;
+      }
+    if (!match) throw Refusal{"case " + s_.id + " is not waiting for message '" + c.message + "'"};
+    Subscription sub = *match;
+    const FlowNode& node = p_.nodes[sub.node];
+    set_variables(c.variables, node.id);
+    emit(EventKind::message_correlated, node.id, {{"message", c.message}, {"subscription", sub.id}});
+    switch (sub.purpose) {
+      case TimerPurpose::catch_event:
+        finish_activity(sub.token);
+        break;
+      case TimerPurpose::boundary:
+        trigger_boundary(sub.node, sub.token);
+        break;
+      case TimerPurpose::event_gateway:
+        take_gateway_branch(sub.token, sub.node);
+        break;
+    }
+    drain();
+  }
+
+  void fire_due() {
+    require_running();
+    for (int round = 0; round < 1000; ++round) {
+      std::vector<Timer> due;
+      for (const auto& [id, t] : s_.timers)
+        if (t.due <= now_) due.push_back(t);
+      std::sort(due.begin(), due.end(), [](const Timer& a, const Timer& b) { return a.due < b.due || (a.due == b.due && a.id < b.id); });
+      if (due.empty()) break;
+      for (const Timer& t : due) {
+        if (!s_.timers.count(t.id)) continue;  // withdrawn by an earlier one
+        fire_timer(t);
+        drain();
+      }
+    }
+    for (auto& [id, task] : s_.tasks) {
+      if (task.escalated || !task.due || *task.due > now_) continue;
+      if (task.status != TaskStatus::open && task.status != TaskStatus::claimed) continue;
+      int task_id = id;
+      std::string node_id = task.node_id;
+      std::vector<std::string> accountable = task.accountable;
+      std::string due = iso(*task.due);
+      emit(EventKind::task_escalated, node_id, {{"task", task_id}, {"due", due}});
+      for (const auto& r : accountable)
+        emit(EventKind::notification_queued, node_id, {{"role", r}, {"kind", "escalation"}, {"task", task_id}});
+    }
+  }
+
+  void complete_call(const command::CompleteCall& c) {
+    require_running();
+    auto it = s_.tokens.find(c.token);
+    if (it == s_.tokens.end() || p_.nodes[it->second.node].kind != NodeKind::call_activity)
+      throw Refusal{"case " + s_.id + " has no call activity waiting as token " + std::to_string(c.token)};
+    const FlowNode& node = p_.nodes[it->second.node];
+    set_variables(c.variables, node.id);
+    emit(EventKind::call_completed, node.id, {{"token", c.token}});
+    finish_activity(c.token);
+    drain();
+  }
+
+  void cancel(const command::Cancel& c) {
+    require_running();
+    if (c.reason.empty()) throw Refusal{"a cancellation needs a reason"};
+    cancel_scope_content(0);
+    emit(EventKind::case_cancelled, "", {{"reason", c.reason}});
+  }
+
+  void retry(const command::Retry& c) {
+    if (s_.status != CaseStatus::incident || !s_.incident) throw Refusal{"case " + s_.id + " has no incident to retry"};
+    Incident incident = *s_.incident;
+    set_variables(c.variables, p_.nodes[incident.node].id);
+    emit(EventKind::incident_resolved, p_.nodes[incident.node].id, {{"reason", incident.reason}});
+    emit(EventKind::token_consumed, p_.nodes[incident.node].id, {{"token", incident.token}});
+    leave(incident.node, incident.scope);
+    drain();
+  }
+
+ private:
+  // --- emitting ---------------------------------------------------------------------
+
+  void emit(EventKind kind, const std::string& node, json data) {
+    Event e;
+    e.kind = kind;
+    e.time = now_;
+    e.node = node;
+    e.actor = actor_.person.empty() ? "system" : actor_.person;
+    e.data = std::move(data);
+    apply(s_, e, p_);
+    out_.push_back(std::move(e));
+  }
+
+  // An event by the actor acting in `role`, with that role's RACI letters on the node.
+  void emit_as(EventKind kind, const std::string& node_id, const std::string& role, json data) {
+    Event e;
+    e.kind = kind;
+    e.time = now_;
+    e.node = node_id;
+    e.actor = actor_.person;
+    e.role = role;
+    if (const FlowNode* n = p_.find_node(node_id)) e.raci = raci_cell(n->raci, role);
+    e.data = std::move(data);
+    apply(s_, e, p_);
+    out_.push_back(std::move(e));
+  }
+
+  void set_variables(const json& variables, const std::string& node, const std::string& role = "") {
+    if (!variables.is_object()) throw Refusal{"variables must be a JSON object"};
+    if (variables.empty()) return;
+    if (role.empty())
+      emit(EventKind::variables_set, node, {{"variables", variables}});
+    else
+      emit_as(EventKind::variables_set, node, role, {{"variables", variables}});
+  }
+
+  int new_id() { return s_.next_id; }  // apply() advances next_id when the event lands
+
+  // --- checks -------------------------------------------------------------------------
+
+  void require_running() {
+    if (s_.id.empty()) throw Refusal{"the case has not started"};
+    if (s_.ended()) throw Refusal{"case " + s_.id + " is " + to_string(s_.status)};
+  }
+
+  Task& open_task(int id) {
+    require_running();
+    auto it = s_.tasks.find(id);
+    if (it == s_.tasks.end()) throw Refusal{"case " + s_.id + " has no task " + std::to_string(id)};
+    Task& t = it->second;
+    if (t.status == TaskStatus::completed || t.status == TaskStatus::cancelled)
+      throw Refusal{"task " + std::to_string(id) + " is already " + to_string(t.status)};
+    return t;
+  }
+
+  // The first of the actor's roles among `roles`; refuses when there is none.
+  std::string acting_role(const Task& task, const std::vector<std::string>& roles, const char* letter) {
+    for (const auto& r : actor_.roles)
+      if (std::find(roles.begin(), roles.end(), r) != roles.end()) return r;
+    throw Refusal{actor_.person + " holds none of the roles " + letter + " for '" +
+                  (task.name.empty() ? task.node_id : task.name) + "' (" + join_words(roles) + ")"};
+  }
+
+  // --- token flow ---------------------------------------------------------------------
+
+  void drain() {
+    while (true) {
+      while (!queue_.empty()) {
+        Step step = queue_.front();
+        queue_.pop_front();
+        if (!s_.scopes.count(step.scope) || s_.ended()) continue;  // its scope ended meanwhile
+        enter(step);
+      }
+      if (s_.ended()) return;
+      if (fire_inclusive_joins()) continue;
+      if (complete_empty_scope()) continue;
+      return;
+    }
+  }
+
+  void enter(const Step& step) {
+    const FlowNode& n = p_.nodes[step.node];
+    json data = {{"scope", step.scope}};
+    if (step.flow >= 0) data["flow"] = p_.flows[step.flow].id;
+    emit(EventKind::node_entered, n.id, std::move(data));
+    switch (n.kind) {
+      case NodeKind::start_event:
+      case NodeKind::task:
+      case NodeKind::service_task:
+      case NodeKind::script_task:
+      case NodeKind::business_rule_task:
+      case NodeKind::exclusive_gateway:
+        leave(step.node, step.scope);
+        break;
+      case NodeKind::send_task:
+      case NodeKind::intermediate_throw_event:
+        if (n.trigger == EventTrigger::message || n.kind == NodeKind::send_task)
+          emit(EventKind::message_sent, n.id, {{"message", x_.message_name(n.message_ref)}, {"variables", s_.variables}});
+        leave(step.node, step.scope);
+        break;
+      case NodeKind::end_event:
+        end_event(step.node, step.scope);
+        break;
+      case NodeKind::user_task:
+      case NodeKind::manual_task:
+        create_task(step.node, wait(step.node, step.scope));
+        break;
+      case NodeKind::receive_task: {
+        int token = wait(step.node, step.scope);
+        subscribe(step.node, token, TimerPurpose::catch_event);
+        arm_boundaries(step.node, token);
+        break;
+      }
+      case NodeKind::intermediate_catch_event: {
+        int token = wait(step.node, step.scope);
+        if (n.trigger == EventTrigger::timer)
+          schedule(step.node, token, TimerPurpose::catch_event);
+        else
+          subscribe(step.node, token, TimerPurpose::catch_event);
+        break;
+      }
+      case NodeKind::boundary_event:  // reached only through its host
+        leave(step.node, step.scope);
+        break;
+      case NodeKind::parallel_gateway:
+      case NodeKind::inclusive_gateway:
+        if (n.incoming.size() > 1) {
+          emit(EventKind::join_arrived, n.id, {{"scope", step.scope}, {"flow", step.flow >= 0 ? p_.flows[step.flow].id : ""}});
+          if (n.kind == NodeKind::parallel_gateway) fire_parallel_join(step.node, step.scope);
+        } else {
+          leave(step.node, step.scope);
+        }
+        break;
+      case NodeKind::event_based_gateway: {
+        int token = wait(step.node, step.scope);
+        for (int f : n.outgoing) {
+          int target = p_.flows[f].target;
+          const FlowNode& t = p_.nodes[target];
+          if (t.kind == NodeKind::intermediate_catch_event && t.trigger == EventTrigger::timer)
+            schedule(target, token, TimerPurpose::event_gateway);
+          else
+            subscribe(target, token, TimerPurpose::event_gateway);
+        }
+        break;
+      }
+      case NodeKind::sub_process: {
+        int token = wait(step.node, step.scope);
+        int scope = new_id();
+        emit(EventKind::scope_started, n.id, {{"scope", scope}, {"parent", step.scope}, {"token", token}});
+        arm_boundaries(step.node, token);
+        for (int start : x_.none_starts(step.node)) queue_.push_back({start, scope, -1});
+        break;
+      }
+      case NodeKind::call_activity: {
+        int token = wait(step.node, step.scope);
+        arm_boundaries(step.node, token);
+        emit(EventKind::call_started, n.id, {{"token", token}, {"process", n.called_element}, {"variables", s_.variables}});
+        break;
+      }
+      default:
+        raise_incident(step.node, step.scope, std::string(element_name(n.kind)) + " '" + n.id + "' cannot be executed");
+        break;
+    }
+  }
+
+  int wait(int node, int scope) {
+    int token = new_id();
+    emit(EventKind::token_waiting, p_.nodes[node].id, {{"token", token}, {"scope", scope}});
+    return token;
+  }
+
+  void create_task(int node, int token) {
+    const FlowNode& n = p_.nodes[node];
+    int task = new_id();
+    json data = {{"task", task},
+                 {"token", token},
+                 {"name", n.name},
+                 {"responsible", n.raci.responsible},
+                 {"accountable", n.raci.accountable},
+                 {"consulted", n.raci.consulted},
+                 {"informed", n.raci.informed}};
+    if (n.due) data["due"] = iso(n.due->after(now_));
+    emit(EventKind::task_created, n.id, std::move(data));
+    for (const auto& r : n.raci.consulted)
+      emit(EventKind::notification_queued, n.id, {{"role", r}, {"kind", "consultation"}, {"task", task}});
+    arm_boundaries(node, token);
+  }
+
+  void arm_boundaries(int host, int token) {
+    for (int b : x_.boundaries(host)) {
+      const FlowNode& boundary = p_.nodes[b];
+      if (boundary.trigger == EventTrigger::timer) schedule(b, token, TimerPurpose::boundary);
+      if (boundary.trigger == EventTrigger::message) subscribe(b, token, TimerPurpose::boundary);
+    }
+  }
+
+  static const char* purpose_name(TimerPurpose purpose) {
+    switch (purpose) {
+      case TimerPurpose::boundary: return "boundary";
+      case TimerPurpose::event_gateway: return "event_gateway";
+      default: return "catch_event";
+    }
+  }
+
+  void schedule(int node, int token, TimerPurpose purpose, std::optional<TimePoint> after = std::nullopt, int remaining = 0) {
+    const auto& timer = *p_.nodes[node].timer;
+    TimePoint base = after.value_or(now_);
+    TimePoint due = base;
+    if (timer.kind == definitions::Timer::Kind::duration) due = timer.duration->after(base);
+    if (timer.kind == definitions::Timer::Kind::date) due = *timer.date;
+    if (timer.kind == definitions::Timer::Kind::cycle) {
+      const Cycle& cycle = *timer.cycle;
+      if (!after) {
+        due = cycle.start && *cycle.start > now_ ? *cycle.start : cycle.interval.after(now_);
+        remaining = cycle.repetitions ? *cycle.repetitions - 1 : -1;
+      } else {
+        due = cycle.interval.after(base);
+      }
+    }
+    emit(EventKind::timer_scheduled, p_.nodes[node].id,
+         {{"timer", new_id()}, {"token", token}, {"due", iso(due)}, {"purpose", purpose_name(purpose)}, {"remaining", remaining}});
+  }
+
+  void subscribe(int node, int token, TimerPurpose purpose) {
+    emit(EventKind::subscription_opened, p_.nodes[node].id,
+         {{"subscription", new_id()},
+          {"token", token},
+          {"message", x_.message_name(p_.nodes[node].message_ref)},
+          {"purpose", purpose_name(purpose)}});
+  }
+
+  // Withdraws the timers and subscriptions that belong to a waiting token.
+  void disarm(int token) {
+    std::vector<int> timers, subs;
+    for (const auto& [id, t] : s_.timers)
+      if (t.token == token) timers.push_back(id);
+    for (const auto& [id, sub] : s_.subscriptions)
+      if (sub.token == token) subs.push_back(id);
+    for (int id : timers) emit(EventKind::timer_cancelled, p_.nodes[s_.timers[id].node].id, {{"timer", id}});
+    for (int id : subs) emit(EventKind::subscription_closed, p_.nodes[s_.subscriptions[id].node].id, {{"subscription", id}});
+  }
+
+  // A waiting activity or catch event is done: its token moves on (or loops).
+  void finish_activity(int token) {
+    Token t = s_.tokens.at(token);
+    disarm(token);
+    emit(EventKind::token_consumed, p_.nodes[t.node].id, {{"token", token}});
+    const FlowNode& n = p_.nodes[t.node];
+    if (n.loop == LoopKind::standard && n.loop_condition && n.loop_condition->compiled) {
+      std::string error;
+      auto again = n.loop_condition->compiled->test(s_.variables, &error);
+      if (!again) {
+        raise_incident(t.node, t.scope, "loop condition of '" + n.id + "' failed: " + error);
+        return;
+      }
+      if (*again) {
+        queue_.push_back({t.node, t.scope, -1});
+        return;
+      }
+    }
+    leave(t.node, t.scope);
+  }
+
+  // Withdraws a waiting token and everything hanging on it (task, sub-process, call).
+  void withdraw(int token) {
+    Token t = s_.tokens.at(token);
+    const FlowNode& n = p_.nodes[t.node];
+    for (auto& [id, task] : s_.tasks)
+      if (task.token == token && (task.status == TaskStatus::open || task.status == TaskStatus::claimed)) {
+        emit(EventKind::task_cancelled, task.node_id, {{"task", id}});
+        break;
+      }
+    for (const auto& [id, scope] : s_.scopes)
+      if (scope.token == token) {
+        int inner = id;
+        cancel_scope_content(inner);
+        emit(EventKind::scope_ended, n.id, {{"scope", inner}, {"how", "cancelled"}});
+        break;
+      }
+    disarm(token);
+    emit(EventKind::token_consumed, n.id, {{"token", token}, {"withdrawn", true}});
+  }
+
+  // Withdraws every token and join arrival in a scope and its nested scopes.
+  void cancel_scope_content(int scope) {
+    std::vector<int> tokens;
+    for (const auto& [id, t] : s_.tokens)
+      if (t.scope == scope) tokens.push_back(id);
+    for (int id : tokens)
+      if (s_.tokens.count(id)) withdraw(id);
+    std::vector<std::pair<int, int>> joins;
+    for (const auto& [key, arrivals] : s_.joins)
+      if (key.second == scope) joins.push_back(key);
+    for (const auto& key : joins) {
+      json flows = json::array();
+      for (int f : s_.joins[key]) flows.push_back(p_.flows[f].id);
+      emit(EventKind::join_fired, p_.nodes[key.first].id, {{"scope", scope}, {"flows", flows}, {"withdrawn", true}});
+    }
+  }
+
+  void leave(int node, int scope) {
+    const FlowNode& n = p_.nodes[node];
+    std::vector<int> taken;
+    auto holds = [&](int f, bool& ok) -> bool {
+      const SequenceFlow& flow = p_.flows[f];
+      if (!flow.condition) return true;
+      std::string error;
+      auto result = flow.condition->compiled ? flow.condition->compiled->test(s_.variables, &error) : std::nullopt;
+      if (!flow.condition->compiled) error = "its condition is in a language raciflow does not evaluate";
+      if (!result) {
+        raise_incident(node, scope, "condition on '" + flow.id + "' failed: " + error);
+        ok = false;
+        return false;
+      }
+      return *result;
+    };
+    bool ok = true;
+    bool choosing = n.kind == NodeKind::exclusive_gateway || n.kind == NodeKind::inclusive_gateway;
+    int default_flow = -1;
+    for (int f : n.outgoing)
+      if (p_.flows[f].id == n.default_flow) default_flow = f;
+    if (n.kind == NodeKind::parallel_gateway) {
+      taken = n.outgoing;
+    } else {
+      for (int f : n.outgoing) {
+        if (f == default_flow) continue;
+        if (choosing && !p_.flows[f].condition && n.outgoing.size() > 1) continue;  // validation forbids
+        bool take = holds(f, ok);
+        if (!ok) return;
+        if (take) {
+          taken.push_back(f);
+          if (n.kind == NodeKind::exclusive_gateway) break;
+        }
+      }
+      if (taken.empty() && default_flow >= 0) taken.push_back(default_flow);
+      if (taken.empty() && !n.outgoing.empty()) {
+        raise_incident(node, scope,
+                       choosing ? "no condition holds at gateway '" + n.id + "' and it has no default flow"
+                                : "no outgoing flow of '" + n.id + "' can be taken");
+        return;
+      }
+    }
+    for (int f : taken) queue_.push_back({p_.flows[f].target, scope, f});
+  }
+
+  void raise_incident(int node, int scope, const std::string& reason) {
+    int token = wait(node, scope);
+    emit(EventKind::incident_raised, p_.nodes[node].id, {{"reason", reason}, {"token", token}, {"scope", scope}});
+  }
+
+  void end_event(int node, int scope) {
+    const FlowNode& n = p_.nodes[node];
+    switch (n.trigger) {
+      case EventTrigger::message:
+        emit(EventKind::message_sent, n.id, {{"message", x_.message_name(n.message_ref)}, {"variables", s_.variables}});
+        break;
+      case EventTrigger::terminate:
+        terminate(scope);
+        break;
+      case EventTrigger::error:
+        throw_error(node, scope);
+        break;
+      default:
+        break;
+    }
+  }
+
+  void terminate(int scope) {
+    cancel_scope_content(scope);
+    for (auto it = queue_.begin(); it != queue_.end();)
+      it = it->scope == scope ? queue_.erase(it) : it + 1;
+    if (scope == 0) {
+      emit(EventKind::case_terminated, "", json::object());
+      return;
+    }
+    // the sub-process instance is over; it completes normally (BPMN: terminate ends its scope)
+    complete_scope(scope, "terminated");
+  }
+
+  void throw_error(int node, int scope) {
+    const FlowNode& n = p_.nodes[node];
+    std::string code = n.error_ref;
+    for (int cur = scope; cur != 0;) {
+      const Scope& sc = s_.scopes.at(cur);
+      for (int b : x_.boundaries(sc.node)) {
+        const FlowNode& boundary = p_.nodes[b];
+        if (boundary.trigger != EventTrigger::error) continue;
+        if (!boundary.error_ref.empty() && boundary.error_ref != code) continue;
+        int host_token = sc.token, parent = sc.parent;
+        emit(EventKind::node_entered, boundary.id, {{"scope", parent}, {"error", code}});
+        withdraw(host_token);
+        leave(b, parent);
+        return;
+      }
+      cur = sc.parent;
+    }
+    raise_incident(node, scope, "error '" + code + "' thrown by '" + n.id + "' is caught by no boundary event");
+  }
+
+  void fire_timer(const Timer& t) {
+    const FlowNode& node = p_.nodes[t.node];
+    emit(EventKind::timer_fired, node.id, {{"timer", t.id}});
+    switch (t.purpose) {
+      case TimerPurpose::catch_event: finish_activity(t.token); break;
+      case TimerPurpose::event_gateway: take_gateway_branch(t.token, t.node); break;
+      case TimerPurpose::boundary:
+        trigger_boundary(t.node, t.token);
+        if (!node.cancel_activity && t.remaining != 0 && s_.tokens.count(t.token))
+          schedule(t.node, t.token, TimerPurpose::boundary, t.due, t.remaining > 0 ? t.remaining - 1 : -1);
+        break;
+    }
+  }
+
+  void trigger_boundary(int boundary, int host_token) {
+    const FlowNode& b = p_.nodes[boundary];
+    int scope = s_.tokens.at(host_token).scope;
+    emit(EventKind::node_entered, b.id, {{"scope", scope}, {"interrupting", b.cancel_activity}});
+    if (b.cancel_activity) withdraw(host_token);
+    leave(boundary, scope);
+  }
+
+  void take_gateway_branch(int gateway_token, int target) {
+    Token t = s_.tokens.at(gateway_token);
+    disarm(gateway_token);
+    emit(EventKind::token_consumed, p_.nodes[t.node].id, {{"token", gateway_token}, {"chosen", p_.nodes[target].id}});
+    emit(EventKind::node_entered, p_.nodes[target].id, {{"scope", t.scope}});
+    leave(target, t.scope);
+  }
+
+  void fire_parallel_join(int node, int scope) {
+    const FlowNode& n = p_.nodes[node];
+    const auto& arrivals = s_.joins[{node, scope}];
+    json flows = json::array();
+    for (int f : n.incoming) {
+      if (std::find(arrivals.begin(), arrivals.end(), f) == arrivals.end()) return;
+      flows.push_back(p_.flows[f].id);
+    }
+    emit(EventKind::join_fired, n.id, {{"scope", scope}, {"flows", flows}});
+    leave(node, scope);
+  }
+
+  // An inclusive join fires when no other token of its scope can still reach it.
+  bool fire_inclusive_joins() {
+    for (const auto& [key, arrivals] : s_.joins) {
+      auto [node, scope] = key;
+      if (p_.nodes[node].kind != NodeKind::inclusive_gateway || arrivals.empty()) continue;
+      bool blocked = false;
+      for (const auto& [id, t] : s_.tokens)
+        if (t.scope == scope && x_.reaches(t.node, node)) blocked = true;
+      for (const auto& [other, other_arrivals] : s_.joins)
+        if (other != key && other.second == scope && !other_arrivals.empty() && x_.reaches(other.first, node))
+          blocked = true;
+      if (blocked) continue;
+      json flows = json::array();
+      for (int f : arrivals) flows.push_back(p_.flows[f].id);
+      int n = node, sc = scope;
+      emit(EventKind::join_fired, p_.nodes[n].id, {{"scope", sc}, {"flows", flows}});
+      leave(n, sc);
+      return true;
+    }
+    return false;
+  }
+
+  bool scope_is_empty(int scope) const {
+    for (const auto& [id, t] : s_.tokens)
+      if (t.scope == scope) return false;
+    for (const auto& [key, arrivals] : s_.joins)
+      if (key.second == scope && !arrivals.empty()) return false;
+    for (const auto& [id, sc] : s_.scopes)
+      if (sc.parent == scope) return false;
+    return true;
+  }
+
+  bool complete_empty_scope() {
+    for (auto it = s_.scopes.rbegin(); it != s_.scopes.rend(); ++it) {
+      int id = it->first;
+      if (!scope_is_empty(id)) continue;
+      if (id == 0) {
+        if (s_.status == CaseStatus::active) {
+          emit(EventKind::case_completed, "", json::object());
+          return true;
+        }
+        return false;
+      }
+      complete_scope(id, "completed");
+      return true;
+    }
+    return false;
+  }
+
+  void complete_scope(int scope, const char* how) {
+    Scope sc = s_.scopes.at(scope);
+    emit(EventKind::scope_ended, p_.nodes[sc.node].id, {{"scope", scope}, {"how", how}});
+    finish_activity(sc.token);
+  }
+
+  const ExecutableProcess& x_;
+  const Process& p_;
+  CaseState s_;
+  const Actor& actor_;
+  TimePoint now_;
+  std::vector<Event> out_;
+  std::deque<Step> queue_;
+};
+
+}  // namespace
+
+Outcome Engine::handle(const CaseState& state, const Command& command, const Actor& actor, TimePoint now) const {
+  Run run(process_, state, actor, now);
+  try {
+    std::visit(
+        [&](const auto& c) {
+          using C = std::decay_t<decltype(c)>;
+          if constexpr (std::is_same_v<C, command::Start>) run.start(c);
+          if constexpr (std::is_same_v<C, command::Claim>) run.claim(c);
+          if constexpr (std::is_same_v<C, command::Unclaim>) run.unclaim(c);
+          if constexpr (std::is_same_v<C, command::Complete>) run.complete(c);
+          if constexpr (std::is_same_v<C, command::Consult>) run.consult(c);
+          if constexpr (std::is_same_v<C, command::Correlate>) run.correlate(c);
+          if constexpr (std::is_same_v<C, command::FireDue>) run.fire_due();
+          if constexpr (std::is_same_v<C, command::CompleteCall>) run.complete_call(c);
+          if constexpr (std::is_same_v<C, command::Cancel>) run.cancel(c);
+          if constexpr (std::is_same_v<C, command::Retry>) run.retry(c);
+        },
+        command);
+  } catch (const Refusal& refusal) {
+    return Outcome{{}, refusal.message};
+  }
+  return Outcome{run.take(), std::nullopt};
+}
+
+CaseState Engine::replay(const std::vector<Event>& events) const {
+  CaseState state;
+  for (const Event& e : events) apply(state, e, process_.process());
+  return state;
+}
+
+std::optional<TimePoint> next_due(const CaseState& state) {
+  std::optional<TimePoint> next;
+  auto consider = [&](TimePoint t) {
+    if (!next || t < *next) next = t;
+  };
+  for (const auto& [id, t] : state.timers) consider(t.due);
+  for (const auto& [id, task] : state.tasks)
+    if (task.due && !task.escalated && (task.status == TaskStatus::open || task.status == TaskStatus::claimed))
+      consider(*task.due);
+  return next;
+}
+
+}  // namespace raciflow::engine

@@ -1,0 +1,85 @@
+// Execution semantics: a pure function from (case state, command, actor, now) to the
+// events that the command causes, or a refusal that changes nothing.
+//
+// No I/O and no clock: `now` is given. Call activities, message delivery to other cases
+// and notifications leave the engine as events (call_started, message_sent,
+// notification_queued) for the runtime to act on.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "engine/case.h"
+#include "engine/executable.h"
+
+namespace raciflow::engine {
+
+// Who issues a command, and the roles the organisation gives them.
+struct Actor {
+  std::string person;               // "system" for timers and escalations
+  std::vector<std::string> roles;
+};
+
+namespace command {
+struct Start {
+  std::string case_id;
+  std::string message;     // start by this message; empty: the none start event
+  std::string start_node;  // or this start event (timer starts); empty: as above
+  nlohmann::json variables = nlohmann::json::object();
+};
+struct Claim { int task = 0; };
+struct Unclaim { int task = 0; };
+struct Complete {
+  int task = 0;
+  nlohmann::json variables = nlohmann::json::object();
+};
+struct Consult {
+  int task = 0;
+  std::string answer;
+};
+struct Correlate {
+  std::string message;
+  nlohmann::json variables = nlohmann::json::object();
+};
+// Fires every timer and escalation due at `now`.
+struct FireDue {};
+// The child case of a call activity has completed.
+struct CompleteCall {
+  int token = 0;
+  nlohmann::json variables = nlohmann::json::object();
+};
+struct Cancel { std::string reason; };
+struct Retry { nlohmann::json variables = nlohmann::json::object(); };
+}  // namespace command
+
+using Command = std::variant<command::Start, command::Claim, command::Unclaim, command::Complete, command::Consult,
+                             command::Correlate, command::FireDue, command::CompleteCall, command::Cancel,
+                             command::Retry>;
+
+struct Outcome {
+  std::vector<Event> events;
+  std::optional<std::string> refusal;  // set: nothing happened, and this says why
+};
+
+class Engine {
+ public:
+  explicit Engine(const ExecutableProcess& process) : process_(process) {}
+
+  Outcome handle(const CaseState& state, const Command& command, const Actor& actor, TimePoint now) const;
+
+  // Rebuilds a case from its events.
+  CaseState replay(const std::vector<Event>& events) const;
+
+  const ExecutableProcess& process() const { return process_; }
+
+ private:
+  const ExecutableProcess& process_;
+};
+
+// The earliest time at which FireDue would do something for this case (a timer or an
+// escalation), if any: what a scheduler waits for.
+std::optional<TimePoint> next_due(const CaseState& state);
+
+}  // namespace raciflow::engine

@@ -1,0 +1,107 @@
+#include "engine/executable.h"
+
+#include <deque>
+
+namespace raciflow::engine {
+
+using namespace definitions;
+
+ExecutableProcess::ExecutableProcess(const Definitions& definitions, const Process& process, int version)
+    : definitions_(&definitions), process_(&process), version_(version), boundaries_(process.nodes.size()) {
+  for (std::size_t i = 0; i < process.nodes.size(); ++i) {
+    const FlowNode& n = process.nodes[i];
+    if (n.kind != NodeKind::boundary_event) continue;
+    int host = process.node_index(n.attached_to);
+    if (host >= 0) boundaries_[host].push_back(static_cast<int>(i));
+  }
+}
+
+std::vector<int> ExecutableProcess::none_starts(int scope_node) const {
+  std::vector<int> starts;
+  for (std::size_t i = 0; i < process_->nodes.size(); ++i) {
+    const FlowNode& n = process_->nodes[i];
+    if (n.kind == NodeKind::start_event && n.parent == scope_node && n.trigger == EventTrigger::none)
+      starts.push_back(static_cast<int>(i));
+  }
+  return starts;
+}
+
+std::string ExecutableProcess::message_name(const std::string& message_ref) const {
+  for (const auto& m : definitions_->messages)
+    if (m.id == message_ref) return m.name.empty() ? m.id : m.name;
+  return message_ref;
+}
+
+int ExecutableProcess::message_start(const std::string& message) const {
+  for (std::size_t i = 0; i < process_->nodes.size(); ++i) {
+    const FlowNode& n = process_->nodes[i];
+    if (n.kind == NodeKind::start_event && n.parent < 0 && n.trigger == EventTrigger::message &&
+        (n.message_ref == message || message_name(n.message_ref) == message))
+      return static_cast<int>(i);
+  }
+  return -1;
+}
+
+bool ExecutableProcess::reaches(int from, int target) const {
+  std::vector<bool> seen(process_->nodes.size());
+  std::deque<int> queue{from};
+  seen[from] = true;
+  while (!queue.empty()) {
+    int n = queue.front();
+    queue.pop_front();
+    if (n == target) return true;
+    auto visit = [&](int next) {
+      if (next >= 0 && !seen[next]) {
+        seen[next] = true;
+        queue.push_back(next);
+      }
+    };
+    for (int f : process_->nodes[n].outgoing) visit(process_->flows[f].target);
+    for (int b : boundaries_[n]) visit(b);
+  }
+  return false;
+}
+
+std::vector<ExecutionProblem> check_executable(const Process& process) {
+  std::vector<ExecutionProblem> problems;
+  auto refuse = [&](int line, std::string message) { problems.push_back({line, std::move(message)}); };
+  for (const FlowNode& n : process.nodes) {
+    std::string what = std::string(element_name(n.kind)) + " '" + n.id + "'";
+    switch (n.kind) {
+      case NodeKind::complex_gateway:
+      case NodeKind::transaction:
+      case NodeKind::ad_hoc_sub_process:
+        refuse(n.line, what + " cannot be run: raciflow does not execute " + element_name(n.kind) + "s");
+        continue;
+      default: break;
+    }
+    if (n.triggered_by_event) refuse(n.line, what + " cannot be run: event sub-processes are not executed");
+    if (n.is_for_compensation) refuse(n.line, what + " cannot be run: compensation is not executed");
+    if (n.loop == LoopKind::multi_instance_parallel || n.loop == LoopKind::multi_instance_sequential)
+      refuse(n.line, what + " cannot be run: multi-instance activities are not executed");
+    if (n.loop == LoopKind::standard && (!n.loop_condition || !n.loop_condition->compiled))
+      refuse(n.line, what + " cannot be run: its loop has no condition raciflow can evaluate");
+    EventTrigger t = n.trigger;
+    bool ok = true;
+    switch (n.kind) {
+      case NodeKind::start_event:
+        ok = t == EventTrigger::none || t == EventTrigger::message || t == EventTrigger::timer;
+        break;
+      case NodeKind::end_event:
+        ok = t == EventTrigger::none || t == EventTrigger::terminate || t == EventTrigger::message || t == EventTrigger::error;
+        break;
+      case NodeKind::intermediate_catch_event: ok = t == EventTrigger::timer || t == EventTrigger::message; break;
+      case NodeKind::intermediate_throw_event: ok = t == EventTrigger::none || t == EventTrigger::message; break;
+      case NodeKind::boundary_event: ok = t == EventTrigger::timer || t == EventTrigger::message || t == EventTrigger::error; break;
+      default: break;
+    }
+    if (!ok) refuse(n.line, what + " cannot be run: " + trigger_name(t) + " " + element_name(n.kind) + "s are not executed");
+    if (t == EventTrigger::timer && !n.timer) refuse(n.line, what + " cannot be run: its timer has no value");
+  }
+  for (const SequenceFlow& f : process.flows)
+    if (f.condition && !f.condition->compiled)
+      refuse(f.condition->line, "sequence flow '" + f.id + "' cannot be run: its condition is not in raciflow's language");
+  return problems;
+}
+
+}  // namespace raciflow::engine

@@ -1,0 +1,50 @@
+// A deployed process version as the engine sees it: the definition plus the indices the
+// engine needs at every step (boundary events by host, message names, start events).
+//
+// `check_executable` is the deploy-time gate: everything the loader models but the
+// engine cannot run is reported here as an error, so that no case ever meets it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "definitions/model.h"
+
+namespace raciflow::engine {
+
+class ExecutableProcess {
+ public:
+  // `definitions` must outlive this object; `process` is one of its processes.
+  ExecutableProcess(const definitions::Definitions& definitions, const definitions::Process& process, int version);
+
+  const definitions::Process& process() const { return *process_; }
+  const std::string& id() const { return process_->id; }
+  int version() const { return version_; }
+
+  const definitions::FlowNode& node(int index) const { return process_->nodes[index]; }
+  const definitions::SequenceFlow& flow(int index) const { return process_->flows[index]; }
+  const std::vector<int>& boundaries(int host) const { return boundaries_[host]; }
+  // None start events of a scope (-1: the process).
+  std::vector<int> none_starts(int scope_node) const;
+  // The start event for a message name or id; -1 when there is none.
+  int message_start(const std::string& message) const;
+  // The name of a message reference (falls back to its id).
+  std::string message_name(const std::string& message_ref) const;
+  // Whether `target` can be reached from `from` along flows and boundary attachments.
+  bool reaches(int from, int target) const;
+
+ private:
+  const definitions::Definitions* definitions_;
+  const definitions::Process* process_;
+  int version_;
+  std::vector<std::vector<int>> boundaries_;
+};
+
+// One line per element that the engine cannot run, with its line number.
+struct ExecutionProblem {
+  int line = 0;
+  std::string message;
+};
+std::vector<ExecutionProblem> check_executable(const definitions::Process& process);
+
+}  // namespace raciflow::engine
