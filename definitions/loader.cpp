@@ -324,6 +324,8 @@ class Loader {
       node.parallel_multiple = std::string_view(element.attribute("parallelMultiple").value()) == "true";
       node.default_flow = element.attribute("default").value();
       node.called_element = element.attribute("calledElement").value();
+      if (kind == NodeKind::receive_task || kind == NodeKind::send_task)
+        node.message_ref = element.attribute("messageRef").value();
       node.triggered_by_event = std::string_view(element.attribute("triggeredByEvent").value()) == "true";
       node.is_for_compensation = std::string_view(element.attribute("isForCompensation").value()) == "true";
       if (node.id.empty()) diag_.error(node.line, std::string("<") + element_name(kind) + "> has no id");

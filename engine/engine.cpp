@@ -99,11 +99,12 @@ class Run {
                       "' needs someone else (raci:separateFrom)"};
       }
     }
-    if (!c.variables.is_object()) throw Refusal{"variables must be a JSON object"};
+    if (!c.variables.is_null() && !c.variables.is_object()) throw Refusal{"variables must be a JSON object"};
     int task_id = task.id, token = task.token;
     std::vector<std::string> informed = task.informed;
     set_variables(c.variables, node.id, role);
-    emit_as(EventKind::task_completed, node.id, role, {{"task", task_id}, {"variables", c.variables}});
+    emit_as(EventKind::task_completed, node.id, role,
+            {{"task", task_id}, {"variables", c.variables.is_null() ? json::object() : c.variables}});
     for (const auto& r : informed)
       emit(EventKind::notification_queued, node.id, {{"role", r}, {"kind", "informed"}, {"task", task_id}});
     finish_activity(token);
@@ -239,6 +240,7 @@ class Run {
   }
 
   void set_variables(const json& variables, const std::string& node, const std::string& role = "") {
+    if (variables.is_null()) return;
     if (!variables.is_object()) throw Refusal{"variables must be a JSON object"};
     if (variables.empty()) return;
     if (role.empty())

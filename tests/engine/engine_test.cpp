@@ -1,0 +1,411 @@
+// One small definition per execution rule.
+#include "tests/engine/engine_support.h"
+
+using namespace raciflow::testing;
+using nlohmann::json;
+
+namespace {
+
+const char* kSf = R"( raci:responsible="security-function")";
+
+std::string user_task(const std::string& id, const std::string& extra = "") {
+  return "<userTask id=\"" + id + "\"" + kSf + extra + "/>\n";
+}
+
+std::string flow(const std::string& id, const std::string& from, const std::string& to, const std::string& condition = "") {
+  if (condition.empty()) return "<sequenceFlow id=\"" + id + "\" sourceRef=\"" + from + "\" targetRef=\"" + to + "\"/>\n";
+  return "<sequenceFlow id=\"" + id + "\" sourceRef=\"" + from + "\" targetRef=\"" + to + "\"><conditionExpression>" +
+         condition + "</conditionExpression></sequenceFlow>\n";
+}
+
+}  // namespace
+
+TEST_CASE("a user task waits for its Responsible role; completing it ends the case") {
+  Flow f(process_xml("<startEvent id=\"s\"/>\n" + user_task("t") + "<endEvent id=\"e\"/>\n" + flow("f1", "s", "t") +
+                     flow("f2", "t", "e")));
+  Case c(f);
+  REQUIRE(c.start());
+  CHECK(c.state.status == CaseStatus::active);
+  REQUIRE(c.task("t"));
+  CHECK(c.task("t")->responsible == std::vector<std::string>{"security-function"});
+  REQUIRE(c.complete("t"));
+  CHECK(c.state.status == CaseStatus::completed);
+  CHECK(c.entered("e"));
+}
+
+TEST_CASE("pass-through tasks do not wait") {
+  Flow f(process_xml(R"(<startEvent id="s"/><serviceTask id="a"/><scriptTask id="b"/><task id="c"/><businessRuleTask id="d"/><sendTask id="g"/>
+<manualTask id="m" raci:responsible="business-functions"/><endEvent id="e"/>)" +
+                     flow("f1", "s", "a") + flow("f2", "a", "b") + flow("f3", "b", "c") + flow("f4", "c", "d") +
+                     flow("f5", "d", "g") + flow("f6", "g", "m") + flow("f7", "m", "e")));
+  Case c(f);
+  REQUIRE(c.start());
+  CHECK(c.open_tasks() == std::vector<std::string>{"m"});  // the manual task waits like a user task
+  CHECK(c.count(EventKind::message_sent, "g") == 1);
+}
+
+TEST_CASE("message start events: the message chooses the start, and the case records it") {
+  Flow f(process_xml(R"(<startEvent id="from-wheel"><messageEventDefinition messageRef="m1"/></startEvent>
+<startEvent id="from-outside"><messageEventDefinition messageRef="m2"/></startEvent>
+<exclusiveGateway id="merge"/><endEvent id="e"/>)" +
+                         flow("f1", "from-wheel", "merge") + flow("f2", "from-outside", "merge") + flow("f3", "merge", "e"),
+                     R"(<message id="m1" name="annual-wheel"/><message id="m2" name="external"/>)"));
+  Case c(f);
+  REQUIRE(c.start(json::object(), "external"));
+  CHECK(c.log.front().data["start"] == "from-outside");
+  CHECK(c.state.status == CaseStatus::completed);
+  Case other(f);
+  CHECK_FALSE(other.start(json::object(), "gossip"));
+  CHECK(other.refusal == "process p has no start event for message 'gossip'");
+  CHECK_FALSE(Case(f).start());  // no plain start event
+}
+
+TEST_CASE("exclusive gateway takes the first flow in document order whose condition holds") {
+  Flow f(process_xml(R"(<startEvent id="s"/><exclusiveGateway id="g" default="d"/>
+<endEvent id="low"/><endEvent id="high"/><endEvent id="also-high"/><endEvent id="other"/>)" +
+                     flow("f0", "s", "g") + flow("a", "g", "high", "risk &gt; 10") +
+                     flow("b", "g", "also-high", "risk &gt; 5") + flow("d", "g", "other") +
+                     flow("c", "g", "low", "risk &lt;= 5")));
+  Case c(f);
+  REQUIRE(c.start({{"risk", 12}}));
+  CHECK(c.entered("high"));
+  CHECK_FALSE(c.entered("also-high"));
+}
+
+TEST_CASE("exclusive gateway takes the default when no condition holds") {
+  Flow f(process_xml(R"(<startEvent id="s"/><exclusiveGateway id="g" default="d"/><endEvent id="yes"/><endEvent id="no"/>)" +
+                     flow("f0", "s", "g") + flow("a", "g", "yes", "approved") + flow("d", "g", "no")));
+  Case c(f);
+  REQUIRE(c.start({{"approved", false}}));
+  CHECK(c.entered("no"));
+  CHECK(c.state.status == CaseStatus::completed);
+}
+
+TEST_CASE("an exclusive gateway with no match puts the case in an incident that a retry resolves") {
+  Flow f(process_xml(R"(<startEvent id="s"/><exclusiveGateway id="g"/><endEvent id="yes"/><endEvent id="no"/>)" +
+                     flow("f0", "s", "g") + flow("a", "g", "yes", "grade == 'major'") +
+                     flow("b", "g", "no", "grade == 'minor'")));
+  Case c(f);
+  REQUIRE(c.start({{"grade", "unknown"}}));
+  CHECK(c.state.status == CaseStatus::incident);
+  REQUIRE(c.state.incident);
+  CHECK(c.state.incident->reason == "no condition holds at gateway 'g' and it has no default flow");
+  CHECK_FALSE(c.run(command::Complete{99, {}}, Actor{"anna", {}}));  // nothing else to do meanwhile
+  REQUIRE(c.run(command::Retry{{{"grade", "minor"}}}));
+  CHECK(c.entered("no"));
+  CHECK(c.state.status == CaseStatus::completed);
+}
+
+TEST_CASE("a condition over a missing variable is an incident naming the variable") {
+  Flow f(process_xml(R"(<startEvent id="s"/><exclusiveGateway id="g" default="b"/><endEvent id="x"/><endEvent id="y"/>)" +
+                     flow("f0", "s", "g") + flow("a", "g", "x", "risk &gt; 3") + flow("b", "g", "y")));
+  Case c(f);
+  REQUIRE(c.start());
+  CHECK(c.state.incident->reason == "condition on 'a' failed: unknown variable 'risk'");
+}
+
+TEST_CASE("parallel gateway forks, and its join waits for a token on every incoming flow") {
+  Flow f(process_xml("<startEvent id=\"s\"/><parallelGateway id=\"fork\"/>" + user_task("a") + user_task("b") +
+                     "<parallelGateway id=\"join\"/><endEvent id=\"e\"/>" + flow("f0", "s", "fork") +
+                     flow("f1", "fork", "a") + flow("f2", "fork", "b") + flow("f3", "a", "join") +
+                     flow("f4", "b", "join") + flow("f5", "join", "e")));
+  Case c(f);
+  REQUIRE(c.start());
+  CHECK(c.open_tasks() == std::vector<std::string>{"a", "b"});
+  REQUIRE(c.complete("a"));
+  CHECK(c.state.status == CaseStatus::active);
+  CHECK(c.state.joins.size() == 1);
+  REQUIRE(c.complete("b"));
+  CHECK(c.state.status == CaseStatus::completed);
+  CHECK(c.count(EventKind::node_entered, "e") == 1);
+}
+
+TEST_CASE("a parallel join in a loop fires once per round") {
+  Flow f(process_xml("<startEvent id=\"s\"/><exclusiveGateway id=\"again-in\"/><parallelGateway id=\"fork\"/>" +
+                     user_task("a") + user_task("b") +
+                     "<parallelGateway id=\"join\"/><exclusiveGateway id=\"again\" default=\"out\"/><endEvent id=\"e\"/>" +
+                     flow("f0", "s", "again-in") + flow("f1", "again-in", "fork") + flow("f2", "fork", "a") +
+                     flow("f3", "fork", "b") + flow("f4", "a", "join") + flow("f5", "b", "join") +
+                     flow("f6", "join", "again") + flow("back", "again", "again-in", "round &lt; 2") +
+                     flow("out", "again", "e")));
+  Case c(f);
+  REQUIRE(c.start({{"round", 1}}));
+  REQUIRE(c.complete("a"));
+  REQUIRE(c.complete("b", {{"round", 1}}));
+  CHECK(c.count(EventKind::join_fired, "join") == 1);
+  CHECK(c.open_tasks() == std::vector<std::string>{"a", "b"});  // second round
+  REQUIRE(c.complete("b"));
+  REQUIRE(c.complete("a", {{"round", 2}}));
+  CHECK(c.count(EventKind::join_fired, "join") == 2);
+  CHECK(c.state.status == CaseStatus::completed);
+}
+
+TEST_CASE("inclusive gateway forks on every true condition and joins the branches it started") {
+  Flow f(process_xml("<startEvent id=\"s\"/><inclusiveGateway id=\"fork\" default=\"d\"/>" + user_task("hr") +
+                     user_task("it") + user_task("legal") + "<inclusiveGateway id=\"join\"/><endEvent id=\"e\"/>" +
+                     flow("f0", "s", "fork") + flow("a", "fork", "hr", "people") + flow("b", "fork", "it", "systems") +
+                     flow("d", "fork", "legal") + flow("f1", "hr", "join") + flow("f2", "it", "join") +
+                     flow("f3", "legal", "join") + flow("f4", "join", "e")));
+  Case c(f);
+  REQUIRE(c.start({{"people", true}, {"systems", true}}));
+  CHECK(c.open_tasks() == std::vector<std::string>{"hr", "it"});
+  REQUIRE(c.complete("hr"));
+  CHECK(c.state.status == CaseStatus::active);  // "it" can still reach the join
+  REQUIRE(c.complete("it"));
+  CHECK(c.state.status == CaseStatus::completed);
+
+  Case none(f);
+  REQUIRE(none.start({{"people", false}, {"systems", false}}));
+  CHECK(none.open_tasks() == std::vector<std::string>{"legal"});  // the default
+}
+
+TEST_CASE("an inclusive join does not wait for a branch that died") {
+  Flow f(process_xml("<startEvent id=\"s\"/><inclusiveGateway id=\"fork\"/>" + user_task("a") + user_task("b") +
+                     "<exclusiveGateway id=\"check\" default=\"go-on\"/><endEvent id=\"dead-end\"/>"
+                     "<inclusiveGateway id=\"join\"/><endEvent id=\"e\"/>" +
+                     flow("f0", "s", "fork") + flow("fa", "fork", "a", "true") + flow("fb", "fork", "b", "true") +
+                     flow("f1", "a", "join") + flow("f2", "b", "check") + flow("stop", "check", "dead-end", "abandon") +
+                     flow("go-on", "check", "join") + flow("f4", "join", "e")));
+  Case c(f);
+  REQUIRE(c.start());
+  REQUIRE(c.complete("a"));
+  CHECK(c.state.status == CaseStatus::active);
+  REQUIRE(c.complete("b", {{"abandon", true}}));  // b's branch ends at dead-end
+  CHECK(c.count(EventKind::join_fired, "join") == 1);
+  CHECK(c.state.status == CaseStatus::completed);
+}
+
+TEST_CASE("terminate end event ends the whole case and withdraws open work") {
+  Flow f(process_xml("<startEvent id=\"s\"/><parallelGateway id=\"fork\"/>" + user_task("a") +
+                     "<endEvent id=\"stop\"><terminateEventDefinition/></endEvent>" + flow("f0", "s", "fork") +
+                     flow("f1", "fork", "a") + flow("f2", "fork", "stop")));
+  Case c(f);
+  REQUIRE(c.start());
+  CHECK(c.state.status == CaseStatus::terminated);
+  CHECK(c.count(EventKind::task_cancelled, "a") == 1);
+  CHECK(c.state.tokens.empty());
+}
+
+TEST_CASE("terminate inside a sub-process ends only the sub-process, which then completes") {
+  Flow f(process_xml("<startEvent id=\"s\"/><subProcess id=\"sub\"><startEvent id=\"ss\"/><parallelGateway id=\"fork\"/>" +
+                     user_task("inner") + "<endEvent id=\"stop\"><terminateEventDefinition/></endEvent>" +
+                     flow("i0", "ss", "fork") + flow("i1", "fork", "inner") + flow("i2", "fork", "stop") +
+                     "</subProcess>" + user_task("after") + "<endEvent id=\"e\"/>" + flow("f0", "s", "sub") +
+                     flow("f1", "sub", "after") + flow("f2", "after", "e")));
+  Case c(f);
+  REQUIRE(c.start());
+  CHECK(c.state.status == CaseStatus::active);
+  CHECK(c.open_tasks() == std::vector<std::string>{"after"});
+  CHECK(c.count(EventKind::task_cancelled, "inner") == 1);
+}
+
+TEST_CASE("message end events and message throw events send their message") {
+  Flow f(process_xml(R"(<startEvent id="s"/><intermediateThrowEvent id="tell"><messageEventDefinition messageRef="m"/></intermediateThrowEvent>
+<endEvent id="e"><messageEventDefinition messageRef="m2"/></endEvent>)" +
+                         flow("f0", "s", "tell") + flow("f1", "tell", "e"),
+                     R"(<message id="m" name="notice"/><message id="m2" name="corrective-action"/>)"));
+  Case c(f);
+  REQUIRE(c.start());
+  REQUIRE(c.count(EventKind::message_sent) == 2);
+  CHECK(c.log[c.log.size() - 2].data["message"] == "corrective-action");
+}
+
+TEST_CASE("an error end event is caught by the error boundary event of its sub-process") {
+  Flow f(process_xml("<startEvent id=\"s\"/><subProcess id=\"sub\"><startEvent id=\"ss\"/><parallelGateway id=\"fork\"/>" +
+                         user_task("inner") + "<endEvent id=\"fail\"><errorEventDefinition errorRef=\"broken\"/></endEvent>" +
+                         flow("i0", "ss", "fork") + flow("i1", "fork", "inner") + flow("i2", "fork", "fail") +
+                         "</subProcess><boundaryEvent id=\"caught\" attachedToRef=\"sub\"><errorEventDefinition errorRef=\"broken\"/></boundaryEvent>" +
+                         user_task("handle") + "<endEvent id=\"e\"/><endEvent id=\"ok\"/>" + flow("f0", "s", "sub") +
+                         flow("f1", "sub", "ok") + flow("f2", "caught", "handle") + flow("f3", "handle", "e"),
+                     R"(<error id="broken" errorCode="E-BROKEN"/>)"));
+  Case c(f);
+  REQUIRE(c.start());
+  CHECK(c.open_tasks() == std::vector<std::string>{"handle"});
+  CHECK(c.count(EventKind::task_cancelled, "inner") == 1);
+  CHECK_FALSE(c.entered("ok"));
+}
+
+TEST_CASE("an error that no boundary catches is an incident") {
+  Flow f(process_xml(R"(<startEvent id="s"/><endEvent id="fail"><errorEventDefinition errorRef="broken"/></endEvent>)" +
+                         flow("f0", "s", "fail"),
+                     R"(<error id="broken" errorCode="E"/>)"));
+  Case c(f);
+  REQUIRE(c.start());
+  CHECK(c.state.status == CaseStatus::incident);
+  CHECK(c.state.incident->reason == "error 'broken' thrown by 'fail' is caught by no boundary event");
+}
+
+TEST_CASE("receive tasks and message catch events wait for their message") {
+  Flow f(process_xml(R"(<startEvent id="s"/><receiveTask id="wait-report" messageRef="m1"/>
+<intermediateCatchEvent id="wait-ack"><messageEventDefinition messageRef="m2"/></intermediateCatchEvent><endEvent id="e"/>)" +
+                         flow("f0", "s", "wait-report") + flow("f1", "wait-report", "wait-ack") + flow("f2", "wait-ack", "e"),
+                     R"(<message id="m1" name="report"/><message id="m2" name="ack"/>)"));
+  Case c(f);
+  REQUIRE(c.start());
+  CHECK_FALSE(c.correlate("ack"));
+  CHECK(c.refusal == "case case-1 is not waiting for message 'ack'");
+  REQUIRE(c.correlate("report", {{"outcome", "ok"}}));
+  CHECK(c.state.variables["outcome"] == "ok");
+  CHECK(c.state.status == CaseStatus::active);
+  REQUIRE(c.correlate("ack"));
+  CHECK(c.state.status == CaseStatus::completed);
+}
+
+TEST_CASE("event-based gateway: the first event wins and the others are withdrawn") {
+  std::string xml = process_xml(R"(<startEvent id="s"/><eventBasedGateway id="g"/>
+<intermediateCatchEvent id="reply"><messageEventDefinition messageRef="m"/></intermediateCatchEvent>
+<intermediateCatchEvent id="timeout"><timerEventDefinition><timeDuration>P3D</timeDuration></timerEventDefinition></intermediateCatchEvent>
+<endEvent id="answered"/><endEvent id="chased"/>)" +
+                                    flow("f0", "s", "g") + flow("f1", "g", "reply") + flow("f2", "g", "timeout") +
+                                    flow("f3", "reply", "answered") + flow("f4", "timeout", "chased"),
+                                R"(<message id="m" name="reply"/>)");
+  Flow f(xml);
+  Case by_message(f);
+  REQUIRE(by_message.start());
+  CHECK(by_message.state.timers.size() == 1);
+  REQUIRE(by_message.correlate("reply"));
+  CHECK(by_message.entered("answered"));
+  CHECK(by_message.state.timers.empty());
+  CHECK(by_message.state.status == CaseStatus::completed);
+
+  Case by_timer(f);
+  REQUIRE(by_timer.start());
+  REQUIRE(by_timer.tick("2026-03-04T09:00:00Z"));
+  CHECK(by_timer.state.status == CaseStatus::active);  // not yet: due 3 days after 2 March 09:00
+  REQUIRE(by_timer.tick("2026-03-05T09:00:00Z"));
+  CHECK(by_timer.entered("chased"));
+  CHECK(by_timer.state.subscriptions.empty());
+  CHECK(by_timer.state.status == CaseStatus::completed);
+}
+
+TEST_CASE("intermediate timers wait for a duration or a date") {
+  Flow f(process_xml(R"(<startEvent id="s"/>
+<intermediateCatchEvent id="wait"><timerEventDefinition><timeDuration>PT4H</timeDuration></timerEventDefinition></intermediateCatchEvent>
+<intermediateCatchEvent id="until"><timerEventDefinition><timeDate>2026-04-01T08:00:00Z</timeDate></timerEventDefinition></intermediateCatchEvent>
+<endEvent id="e"/>)" + flow("f0", "s", "wait") + flow("f1", "wait", "until") + flow("f2", "until", "e")));
+  Case c(f);
+  REQUIRE(c.start());
+  CHECK(next_due(c.state) == at("2026-03-02T13:00:00Z"));
+  REQUIRE(c.tick("2026-03-02T13:00:00Z"));
+  CHECK(next_due(c.state) == at("2026-04-01T08:00:00Z"));
+  REQUIRE(c.tick("2026-04-01T08:00:00Z"));
+  CHECK(c.state.status == CaseStatus::completed);
+}
+
+TEST_CASE("an interrupting boundary timer on a task withdraws the task and takes its path") {
+  Flow f(process_xml("<startEvent id=\"s\"/>" + user_task("t") +
+                     R"(<boundaryEvent id="late" attachedToRef="t"><timerEventDefinition><timeDuration>P5D</timeDuration></timerEventDefinition></boundaryEvent>
+<endEvent id="done"/>)" + user_task("chase") + "<endEvent id=\"e\"/>" + flow("f0", "s", "t") + flow("f1", "t", "done") +
+                     flow("f2", "late", "chase") + flow("f3", "chase", "e")));
+  Case c(f);
+  REQUIRE(c.start());
+  REQUIRE(c.tick("2026-03-07T09:00:00Z"));
+  CHECK(c.open_tasks() == std::vector<std::string>{"chase"});
+  CHECK(c.count(EventKind::task_cancelled, "t") == 1);
+}
+
+TEST_CASE("a non-interrupting boundary timer keeps the task and opens a second path") {
+  Flow f(process_xml("<startEvent id=\"s\"/>" + user_task("t") +
+                     R"(<boundaryEvent id="remind" attachedToRef="t" cancelActivity="false"><timerEventDefinition><timeDuration>P1D</timeDuration></timerEventDefinition></boundaryEvent>
+<endEvent id="done"/>)" + user_task("nudge") + "<endEvent id=\"e\"/>" + flow("f0", "s", "t") + flow("f1", "t", "done") +
+                     flow("f2", "remind", "nudge") + flow("f3", "nudge", "e")));
+  Case c(f);
+  REQUIRE(c.start());
+  REQUIRE(c.tick("2026-03-03T09:00:00Z"));
+  CHECK(c.open_tasks() == std::vector<std::string>{"t", "nudge"});
+  REQUIRE(c.complete("t"));
+  CHECK(c.state.status == CaseStatus::active);
+  REQUIRE(c.complete("nudge"));
+  CHECK(c.state.status == CaseStatus::completed);
+}
+
+TEST_CASE("completing a task withdraws its boundary timers") {
+  Flow f(process_xml("<startEvent id=\"s\"/>" + user_task("t") +
+                     R"(<boundaryEvent id="late" attachedToRef="t"><timerEventDefinition><timeDuration>P5D</timeDuration></timerEventDefinition></boundaryEvent>
+<endEvent id="done"/><endEvent id="e"/>)" + flow("f0", "s", "t") + flow("f1", "t", "done") + flow("f2", "late", "e")));
+  Case c(f);
+  REQUIRE(c.start());
+  REQUIRE(c.complete("t"));
+  CHECK(c.state.timers.empty());
+  CHECK(c.count(EventKind::timer_cancelled, "late") == 1);
+}
+
+TEST_CASE("a boundary timer on a sub-process withdraws everything inside it") {
+  Flow f(process_xml(std::string("<startEvent id=\"s\"/><subProcess id=\"sub\"><startEvent id=\"ss\"/>") +
+                     R"(<subProcess id="nested"><startEvent id="ns"/>)" + user_task("deep") + "<endEvent id=\"ne\"/>" +
+                     flow("n0", "ns", "deep") + flow("n1", "deep", "ne") + "</subProcess><endEvent id=\"se\"/>" +
+                     flow("i0", "ss", "nested") + flow("i1", "nested", "se") + "</subProcess>" +
+                     R"(<boundaryEvent id="deadline" attachedToRef="sub"><timerEventDefinition><timeDuration>P30D</timeDuration></timerEventDefinition></boundaryEvent>)" +
+                     user_task("escalate") + "<endEvent id=\"e1\"/><endEvent id=\"e2\"/>" + flow("f0", "s", "sub") +
+                     flow("f1", "sub", "e1") + flow("f2", "deadline", "escalate") + flow("f3", "escalate", "e2")));
+  Case c(f);
+  REQUIRE(c.start());
+  CHECK(c.open_tasks() == std::vector<std::string>{"deep"});
+  CHECK(c.state.scopes.size() == 3);  // the case, sub, nested
+  REQUIRE(c.tick("2026-04-01T09:00:00Z"));
+  CHECK(c.open_tasks() == std::vector<std::string>{"escalate"});
+  CHECK(c.state.scopes.size() == 1);
+  CHECK(c.count(EventKind::task_cancelled, "deep") == 1);
+}
+
+TEST_CASE("nested embedded sub-processes complete into their parents") {
+  Flow f(process_xml(std::string("<startEvent id=\"s\"/><subProcess id=\"outer\"><startEvent id=\"os\"/>") +
+                     R"(<subProcess id="inner"><startEvent id="is"/>)" + user_task("work") + "<endEvent id=\"ie\"/>" +
+                     flow("n0", "is", "work") + flow("n1", "work", "ie") + "</subProcess><endEvent id=\"oe\"/>" +
+                     flow("o0", "os", "inner") + flow("o1", "inner", "oe") + "</subProcess>" + user_task("after") +
+                     "<endEvent id=\"e\"/>" + flow("f0", "s", "outer") + flow("f1", "outer", "after") + flow("f2", "after", "e")));
+  Case c(f);
+  REQUIRE(c.start());
+  REQUIRE(c.complete("work"));
+  CHECK(c.open_tasks() == std::vector<std::string>{"after"});
+  CHECK(c.count(EventKind::scope_ended) == 2);
+}
+
+TEST_CASE("a call activity asks for a child case and waits for it, taking its variables back") {
+  Flow f(process_xml(R"(<startEvent id="s"/><callActivity id="ca" calledElement="corrective-action"/><endEvent id="e"/>)" +
+                     flow("f0", "s", "ca") + flow("f1", "ca", "e")));
+  Case c(f);
+  REQUIRE(c.start({{"deviation", "D-7"}}));
+  REQUIRE(c.count(EventKind::call_started, "ca") == 1);
+  const Event& call = *std::find_if(c.log.begin(), c.log.end(), [](const Event& e) { return e.kind == EventKind::call_started; });
+  CHECK(call.data["process"] == "corrective-action");
+  CHECK(call.data["variables"]["deviation"] == "D-7");
+  CHECK(c.state.status == CaseStatus::active);
+  REQUIRE(c.run(command::CompleteCall{call.data["token"].get<int>(), {{"grade", "minor"}}}));
+  CHECK(c.state.variables["grade"] == "minor");
+  CHECK(c.state.status == CaseStatus::completed);
+}
+
+TEST_CASE("a standard loop repeats its activity while the loop condition holds") {
+  Flow f(process_xml(R"(<startEvent id="s"/><userTask id="review" raci:responsible="security-function">
+<standardLoopCharacteristics><loopCondition>rework == true</loopCondition></standardLoopCharacteristics></userTask>
+<endEvent id="e"/>)" + flow("f0", "s", "review") + flow("f1", "review", "e")));
+  Case c(f);
+  REQUIRE(c.start());
+  REQUIRE(c.complete("review", {{"rework", true}}));
+  REQUIRE(c.task("review"));
+  REQUIRE(c.complete("review", {{"rework", false}}));
+  CHECK(c.state.status == CaseStatus::completed);
+  CHECK(c.count(EventKind::task_completed, "review") == 2);
+}
+
+TEST_CASE("cancelling a case withdraws its work and needs a reason") {
+  Flow f(process_xml("<startEvent id=\"s\"/>" + user_task("t") + "<endEvent id=\"e\"/>" + flow("f0", "s", "t") +
+                     flow("f1", "t", "e")));
+  Case c(f);
+  REQUIRE(c.start());
+  CHECK_FALSE(c.run(command::Cancel{""}));
+  REQUIRE(c.run(command::Cancel{"opened by mistake"}));
+  CHECK(c.state.status == CaseStatus::cancelled);
+  CHECK(c.count(EventKind::task_cancelled, "t") == 1);
+  CHECK_FALSE(c.run(command::Cancel{"again"}));
+  CHECK(c.refusal == "case case-1 is cancelled");
+}
+
+TEST_CASE("the deploy check refuses what the engine cannot run") {
+  Flow f(process_xml(R"(<startEvent id="s"/><endEvent id="e"><signalEventDefinition/></endEvent>)" + flow("f0", "s", "e")));
+  auto problems = check_executable(f.process());
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].message == "endEvent 'e' cannot be run: signal endEvents are not executed");
+  CHECK(problems[0].line == 7);
+}
