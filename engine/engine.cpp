@@ -214,26 +214,18 @@ class Run {
  private:
   // --- emitting ---------------------------------------------------------------------
 
-  void emit(EventKind kind, const std::string& node, json data) {
-    Event e;
-    e.kind = kind;
-    e.time = now_;
-    e.node = node;
-    e.actor = actor_.person.empty() ? "system" : actor_.person;
-    e.data = std::move(data);
-    apply(s_, e, p_);
-    out_.push_back(std::move(e));
-  }
+  void emit(EventKind kind, const std::string& node, json data) { emit_as(kind, node, "", std::move(data)); }
 
-  // An event by the actor acting in `role`, with that role's RACI letters on the node.
+  // An event by the actor, acting in `role` (empty for system steps) with that role's
+  // RACI letters on the node.
   void emit_as(EventKind kind, const std::string& node_id, const std::string& role, json data) {
     Event e;
     e.kind = kind;
     e.time = now_;
     e.node = node_id;
-    e.actor = actor_.person;
+    e.actor = actor_.person.empty() ? "system" : actor_.person;
     e.role = role;
-    if (const FlowNode* n = p_.find_node(node_id)) e.raci = raci_cell(n->raci, role);
+    if (const FlowNode* n = role.empty() ? nullptr : p_.find_node(node_id)) e.raci = raci_cell(n->raci, role);
     e.data = std::move(data);
     apply(s_, e, p_);
     out_.push_back(std::move(e));
