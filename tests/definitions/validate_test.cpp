@@ -25,6 +25,15 @@ const std::string kStraight = R"(<startEvent id="s"/>
 <sequenceFlow id="f2" sourceRef="t" targetRef="e"/>
 )";
 
+// A start, one user task `t` with `attributes`, and an end, in a row.
+std::string one_task(const std::string& attributes) {
+  return "<startEvent id=\"s\"/>\n<userTask id=\"t\" " + attributes + R"(/>
+<endEvent id="e"/>
+<sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
+<sequenceFlow id="f2" sourceRef="t" targetRef="e"/>
+)";
+}
+
 }  // namespace
 
 TEST_CASE("a straight flow with a lane per role has no findings") {
@@ -145,12 +154,7 @@ TEST_CASE("a condition that does not parse is an error on its line") {
 }
 
 TEST_CASE("a RACI attribute naming an unknown role is an error listing the roles") {
-  std::string xml = bpmn(R"(<startEvent id="s"/>
-<userTask id="t" raci:consulted="legal"/>
-<endEvent id="e"/>
-<sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
-<sequenceFlow id="f2" sourceRef="t" targetRef="e"/>
-)", lanes(lane("security-function", {"s", "t", "e"})));
+  std::string xml = bpmn(one_task(R"(raci:consulted="legal")"), lanes(lane("security-function", {"s", "t", "e"})));
   auto c = check(xml);
   CHECK(c.has_error(line_of(xml, "id=\"t\""),
                     "userTask 't' names unknown role 'legal' in raci:consulted (roles: security-function)"));
@@ -163,45 +167,25 @@ TEST_CASE("a user task without a Responsible role is an error") {
 }
 
 TEST_CASE("a user task with two Responsible roles and no Accountable is an error") {
-  std::string xml = bpmn(R"(<startEvent id="s"/>
-<userTask id="t" raci:responsible="a b"/>
-<endEvent id="e"/>
-<sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
-<sequenceFlow id="f2" sourceRef="t" targetRef="e"/>
-)", lanes(lane("a", {"s", "t", "e"}) + lane("b", {})));
+  std::string xml = bpmn(one_task(R"(raci:responsible="a b")"), lanes(lane("a", {"s", "t", "e"}) + lane("b", {})));
   auto c = check(xml);
   CHECK(c.has_error(line_of(xml, "id=\"t\""), "userTask 't' needs exactly one Accountable role, has none"));
 }
 
 TEST_CASE("a user task with two Accountable roles is an error") {
-  std::string xml = bpmn(R"(<startEvent id="s"/>
-<userTask id="t" raci:accountable="a b"/>
-<endEvent id="e"/>
-<sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
-<sequenceFlow id="f2" sourceRef="t" targetRef="e"/>
-)", lanes(lane("a", {"s", "t", "e"}) + lane("b", {})));
+  std::string xml = bpmn(one_task(R"(raci:accountable="a b")"), lanes(lane("a", {"s", "t", "e"}) + lane("b", {})));
   auto c = check(xml);
   CHECK(c.has_error(line_of(xml, "id=\"t\""), "userTask 't' needs exactly one Accountable role, has a, b"));
 }
 
 TEST_CASE("raci:separateFrom naming an unknown activity is an error") {
-  std::string xml = bpmn(R"(<startEvent id="s"/>
-<userTask id="t" raci:separateFrom="nobody"/>
-<endEvent id="e"/>
-<sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
-<sequenceFlow id="f2" sourceRef="t" targetRef="e"/>
-)", lanes(lane("sf", {"s", "t", "e"})));
+  std::string xml = bpmn(one_task(R"(raci:separateFrom="nobody")"), lanes(lane("sf", {"s", "t", "e"})));
   auto c = check(xml);
   CHECK(c.has_error(line_of(xml, "id=\"t\""), "raci:separateFrom of userTask 't' names unknown activity 'nobody'"));
 }
 
 TEST_CASE("a bad ISO 8601 duration in raci:due is an error") {
-  std::string xml = bpmn(R"(<startEvent id="s"/>
-<userTask id="t" raci:due="P5X"/>
-<endEvent id="e"/>
-<sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
-<sequenceFlow id="f2" sourceRef="t" targetRef="e"/>
-)", lanes(lane("sf", {"s", "t", "e"})));
+  std::string xml = bpmn(one_task(R"(raci:due="P5X")"), lanes(lane("sf", {"s", "t", "e"})));
   auto c = check(xml);
   CHECK(c.has_error(line_of(xml, "id=\"t\""), "raci:due of 't' is not an ISO 8601 duration: 'P5X'"));
 }
@@ -359,12 +343,7 @@ TEST_CASE("nested lanes: the innermost lane is the role, and its raci:role wins 
 }
 
 TEST_CASE("RACI defaults: R from the lane, A from a single R, explicit values kept") {
-  std::string xml = bpmn(R"(<startEvent id="s"/>
-<userTask id="t" raci:accountable="security-committee" raci:consulted="security-function" raci:informed="top-management security-committee" raci:iso="10.2 A.5.26" raci:due="P5D"/>
-<endEvent id="e"/>
-<sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
-<sequenceFlow id="f2" sourceRef="t" targetRef="e"/>
-)", lanes(lane("business-functions", {"s", "t", "e"}) + lane("security-committee", {}) + lane("security-function", {}) +
+  std::string xml = bpmn(one_task(R"(raci:accountable="security-committee" raci:consulted="security-function" raci:informed="top-management security-committee" raci:iso="10.2 A.5.26" raci:due="P5D")"), lanes(lane("business-functions", {"s", "t", "e"}) + lane("security-committee", {}) + lane("security-function", {}) +
           lane("top-management", {})));
   auto c = check(xml);
   INFO(c.dump());
