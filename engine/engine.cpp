@@ -15,7 +15,11 @@ namespace {
 
 struct Refusal {
   std::string message;
+  bool denied = false;  // refused because of who the actor is
 };
+
+// A task as people know it: by its name, else its node id.
+std::string label(const Task& task) { return "'" + (task.name.empty() ? task.node_id : task.name) + "'"; }
 
 struct Step {
   int node;
@@ -69,17 +73,17 @@ class Run {
     Task& task = open_task(c.task);
     std::string role = acting_role(task, task.responsible, "Responsible");
     if (task.status == TaskStatus::claimed) {
-      if (task.assignee == actor_.person) throw Refusal{"task " + std::to_string(task.id) + " is already claimed by you"};
-      throw Refusal{"task " + std::to_string(task.id) + " is claimed by " + task.assignee};
+      if (task.assignee == actor_.person) throw Refusal{label(task) + " is already claimed by you"};
+      throw Refusal{label(task) + " is claimed by " + task.assignee, true};
     }
     emit_as(EventKind::task_claimed, task.node_id, role, {{"task", task.id}});
   }
 
   void unclaim(const command::Unclaim& c) {
     Task& task = open_task(c.task);
-    if (task.status != TaskStatus::claimed) throw Refusal{"task " + std::to_string(task.id) + " is not claimed"};
+    if (task.status != TaskStatus::claimed) throw Refusal{label(task) + " is not claimed"};
     if (task.assignee != actor_.person)
-      throw Refusal{"task " + std::to_string(task.id) + " is claimed by " + task.assignee + ", not by " + actor_.person};
+      throw Refusal{label(task) + " is claimed by " + task.assignee + ", not by " + actor_.person, true};
     std::string role = acting_role(task, task.responsible, "Responsible");
     emit_as(EventKind::task_unclaimed, task.node_id, role, {{"task", task.id}});
   }
@@ -88,7 +92,7 @@ class Run {
     Task& task = open_task(c.task);
     std::string role = acting_role(task, task.responsible, "Responsible");
     if (task.status == TaskStatus::claimed && task.assignee != actor_.person)
-      throw Refusal{"task " + std::to_string(task.id) + " is claimed by " + task.assignee};
+      throw Refusal{label(task) + " is claimed by " + task.assignee, true};
     const FlowNode& node = p_.nodes[task.node];
     for (const auto& earlier : node.separate_from) {
       for (const auto& [done_node, person] : s_.completions) {
@@ -96,7 +100,8 @@ class Run {
         const FlowNode* other = p_.find_node(earlier);
         throw Refusal{actor_.person + " completed '" + (other && !other->name.empty() ? other->name : earlier) +
                       "' in this case, so '" + (node.name.empty() ? node.id : node.name) +
-                      "' needs someone else (raci:separateFrom)"};
+                      "' needs someone else (raci:separateFrom)",
+                      true};
       }
     }
     if (!c.variables.is_null() && !c.variables.is_object()) throw Refusal{"variables must be a JSON object"};
@@ -120,9 +125,10 @@ class Run {
     for (const auto& r : actor_.roles)
       if (std::find(open_roles.begin(), open_roles.end(), r) != open_roles.end()) role = r;
     if (role.empty()) {
-      if (task.consulted.empty()) throw Refusal{"task " + std::to_string(task.id) + " consults no role"};
-      throw Refusal{actor_.person + " holds none of the roles still to be consulted on task " + std::to_string(task.id) +
-                    (open_roles.empty() ? std::string(" (all have answered)") : " (" + join_words(open_roles) + ")")};
+      if (task.consulted.empty()) throw Refusal{label(task) + " consults no role"};
+      throw Refusal{actor_.person + " holds none of the roles still to be consulted on " + label(task) +
+                        (open_roles.empty() ? std::string(" (all have answered)") : " (" + join_words(open_roles) + ")"),
+                    true};
     }
     if (c.answer.empty()) throw Refusal{"the answer is empty"};
     emit_as(EventKind::consultation_answered, task.node_id, role, {{"task", task.id}, {"role", role}, {"answer", c.answer}});
@@ -256,7 +262,7 @@ class Run {
     if (it == s_.tasks.end()) throw Refusal{"case " + s_.id + " has no task " + std::to_string(id)};
     Task& t = it->second;
     if (t.status == TaskStatus::completed || t.status == TaskStatus::cancelled)
-      throw Refusal{"task " + std::to_string(id) + " is already " + to_string(t.status)};
+      throw Refusal{label(t) + " is already " + to_string(t.status)};
     return t;
   }
 
@@ -264,8 +270,9 @@ class Run {
   std::string acting_role(const Task& task, const std::vector<std::string>& roles, const char* letter) {
     for (const auto& r : actor_.roles)
       if (std::find(roles.begin(), roles.end(), r) != roles.end()) return r;
-    throw Refusal{actor_.person + " holds none of the roles " + letter + " for '" +
-                  (task.name.empty() ? task.node_id : task.name) + "' (" + join_words(roles) + ")"};
+    throw Refusal{actor_.person + " holds none of the roles " + letter + " for " + label(task) + " (" +
+                      join_words(roles) + ")",
+                  true};
   }
 
   // --- token flow ---------------------------------------------------------------------
@@ -731,7 +738,7 @@ Outcome Engine::handle(const CaseState& state, const Command& command, const Act
         },
         command);
   } catch (const Refusal& refusal) {
-    return Outcome{{}, refusal.message};
+    return Outcome{{}, refusal.message, refusal.denied};
   }
   return Outcome{run.take(), std::nullopt};
 }

@@ -61,6 +61,9 @@ using Command = std::variant<command::Start, command::Claim, command::Unclaim, c
 struct Outcome {
   std::vector<Event> events;
   std::optional<std::string> refusal;  // set: nothing happened, and this says why
+  // The refusal is about who the actor is (role, claim, separation of duties): the
+  // runtime records these attempts in the audit trail.
+  bool denied = false;
 };
 
 class Engine {

@@ -47,13 +47,13 @@ TEST_CASE("a claimed task belongs to its assignee until unclaimed") {
   REQUIRE(c.run(command::Claim{task}, kAnna));
   CHECK(c.task("propose")->assignee == "anna");
   CHECK_FALSE(c.run(command::Claim{task}, kDitte));
-  CHECK(c.refusal == "task " + std::to_string(task) + " is claimed by anna");
+  CHECK(c.refusal == "'Propose treatment' is claimed by anna");
   CHECK_FALSE(c.run(command::Complete{task, {}}, kDitte));
   CHECK_FALSE(c.run(command::Unclaim{task}, kDitte));
   REQUIRE(c.run(command::Unclaim{task}, kAnna));
   REQUIRE(c.run(command::Complete{task, {}}, kDitte));
   CHECK_FALSE(c.run(command::Complete{task, {}}, kDitte));
-  CHECK(c.refusal == "task " + std::to_string(task) + " is already completed");
+  CHECK(c.refusal == "'Propose treatment' is already completed");
 }
 
 TEST_CASE("events of a step record the acting role and its RACI letters") {

@@ -1,0 +1,147 @@
+#include "runtime/organisation.h"
+
+#include <algorithm>
+#include <cstring>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "definitions/xml_source.h"
+
+namespace raciflow::runtime {
+
+using definitions::Diagnostics;
+using nlohmann::json;
+
+const Person* Organisation::find_person(const std::string& id) const {
+  for (const auto& p : people)
+    if (p.id == id) return &p;
+  return nullptr;
+}
+
+const OrgRole* Organisation::find_role(const std::string& id) const {
+  for (const auto& r : roles)
+    if (r.id == id) return &r;
+  return nullptr;
+}
+
+std::vector<const Person*> Organisation::members(const std::string& role) const {
+  std::vector<const Person*> out;
+  for (const auto& p : people)
+    for (const auto& r : p.roles)
+      if (r == role) {
+        out.push_back(&p);
+        break;
+      }
+  return out;
+}
+
+namespace {
+
+// The local part of an element name, when the element is in the organisation namespace.
+// Handles the default namespace and any prefix declared on the element or an ancestor.
+std::string org_name(const pugi::xml_node& node) {
+  std::string qname = node.name();
+  auto colon = qname.find(':');
+  std::string prefix = colon == std::string::npos ? "" : qname.substr(0, colon);
+  std::string local = colon == std::string::npos ? qname : qname.substr(colon + 1);
+  std::string attribute = prefix.empty() ? "xmlns" : "xmlns:" + prefix;
+  for (pugi::xml_node n = node; n && n.type() == pugi::node_element; n = n.parent())
+    if (pugi::xml_attribute a = n.attribute(attribute.c_str()))
+      return std::strcmp(a.value(), kOrganisationNamespace) == 0 ? local : "";
+  return "";
+}
+
+std::string required(const pugi::xml_node& node, const char* attribute, int line, Diagnostics& d) {
+  std::string value = node.attribute(attribute).value();
+  if (value.empty()) d.error(line, std::string("<") + node.name() + "> needs the attribute " + attribute);
+  return value;
+}
+
+}  // namespace
+
+std::optional<Organisation> read_organisation(const std::string& path, Diagnostics& d) {
+  auto source = definitions::XmlSource::read_file(path, d);
+  if (!source) return std::nullopt;
+  pugi::xml_node root = source->document().document_element();
+  if (org_name(root) != "organisation") {
+    d.error(source->line_of(root), std::string("the root element is <") + root.name() +
+                                       ">, not <organisation xmlns=\"" + kOrganisationNamespace + "\">");
+    return std::nullopt;
+  }
+  Organisation org;
+  org.name = required(root, "name", source->line_of(root), d);
+  std::set<std::string> role_ids, person_ids;
+  struct Membership {
+    std::string role;
+    int line;
+  };
+  std::vector<std::vector<Membership>> memberships;
+  for (pugi::xml_node child : root.children()) {
+    if (child.type() != pugi::node_element) continue;
+    int line = source->line_of(child);
+    std::string kind = org_name(child);
+    if (kind == "role") {
+      OrgRole role{required(child, "id", line, d), child.attribute("name").value()};
+      if (role.id.empty()) continue;
+      if (!role_ids.insert(role.id).second) d.error(line, "role '" + role.id + "' is defined twice");
+      if (role.name.empty()) role.name = role.id;
+      org.roles.push_back(std::move(role));
+    } else if (kind == "person") {
+      Person person{required(child, "id", line, d), child.attribute("name").value(), child.attribute("email").value(), {}};
+      if (person.id.empty()) continue;
+      if (!person_ids.insert(person.id).second) d.error(line, "person '" + person.id + "' is defined twice");
+      if (person.id == "system") d.error(line, "'system' is reserved for the engine's own steps");
+      std::vector<Membership> member_of;
+      for (pugi::xml_node m : child.children()) {
+        if (m.type() != pugi::node_element) continue;
+        int mline = source->line_of(m);
+        if (org_name(m) != "member") {
+          d.error(mline, std::string("unknown element <") + m.name() + "> in <person>; expected <member role=\"...\"/>");
+          continue;
+        }
+        std::string role = required(m, "role", mline, d);
+        if (!role.empty()) member_of.push_back({role, mline});
+      }
+      if (person.name.empty()) person.name = person.id;
+      org.people.push_back(std::move(person));
+      memberships.push_back(std::move(member_of));
+    } else {
+      d.error(line, std::string("unknown element <") + child.name() + "> in <organisation>; expected <role> or <person>");
+    }
+  }
+  for (std::size_t i = 0; i < org.people.size(); ++i) {
+    for (const auto& m : memberships[i]) {
+      if (!role_ids.count(m.role)) {
+        d.error(m.line, "person '" + org.people[i].id + "' is a member of unknown role '" + m.role + "'");
+        continue;
+      }
+      auto& roles = org.people[i].roles;
+      if (std::find(roles.begin(), roles.end(), m.role) == roles.end()) roles.push_back(m.role);
+    }
+  }
+  if (d.has_errors()) return std::nullopt;
+  return org;
+}
+
+json to_json(const Organisation& o) {
+  json roles = json::array(), people = json::array();
+  for (const auto& r : o.roles) roles.push_back({{"id", r.id}, {"name", r.name}, {"members", json::array()}});
+  for (auto& r : roles)
+    for (const Person* p : o.members(r["id"].get<std::string>())) r["members"].push_back(p->id);
+  for (const auto& p : o.people)
+    people.push_back({{"id", p.id}, {"name", p.name}, {"email", p.email}, {"roles", p.roles}});
+  return {{"name", o.name}, {"roles", roles}, {"people", people}};
+}
+
+Organisation organisation_from_json(const json& j) {
+  Organisation o;
+  o.name = j.at("name").get<std::string>();
+  for (const auto& r : j.at("roles")) o.roles.push_back({r.at("id").get<std::string>(), r.at("name").get<std::string>()});
+  for (const auto& p : j.at("people"))
+    o.people.push_back({p.at("id").get<std::string>(), p.at("name").get<std::string>(), p.at("email").get<std::string>(),
+                        p.at("roles").get<std::vector<std::string>>()});
+  return o;
+}
+
+}  // namespace raciflow::runtime

@@ -1,0 +1,577 @@
+#include "runtime/runtime.h"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "definitions/definition_set.h"
+#include "definitions/loader.h"
+
+namespace raciflow::runtime {
+
+using definitions::NodeKind;
+using definitions::TimePoint;
+using engine::Actor;
+using engine::CaseState;
+using engine::Event;
+using engine::EventKind;
+using nlohmann::json;
+namespace cmd = engine::command;
+
+namespace {
+
+// Calls and messages may chain cases into each other; a definition that calls itself
+// without end is stopped here, and the whole command is refused.
+constexpr int kMaxDepth = 32;
+// Catching up a timer start cycle after a long pause starts at most this many cases.
+constexpr int kMaxStartsPerTimer = 1000;
+
+const Actor kSystem{"system", {}};
+
+// A refusal about who the actor is: recorded in the audit trail after the rollback.
+struct Denied : Refused {
+  Denied(const std::string& message, AuditRecord record) : Refused(message), record(std::move(record)) {}
+  AuditRecord record;
+};
+
+std::string read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+std::string task_label(std::int64_t id) { return "task " + std::to_string(id); }
+
+}  // namespace
+
+struct Runtime::Flow {
+  std::unique_ptr<definitions::Definitions> definitions;
+  std::unique_ptr<engine::ExecutableProcess> executable;
+  std::unique_ptr<engine::Engine> engine;
+  const definitions::Process& process() const { return executable->process(); }
+};
+
+struct Runtime::Live {
+  CaseRow row;
+  CaseState state;
+  const Flow* flow = nullptr;
+};
+
+Runtime::Runtime(Store& store, TimePoint now) : store_(store), now_(now) {}
+Runtime::~Runtime() = default;
+
+std::string Runtime::now_text() const { return definitions::format_date_time(now_); }
+
+// Runs `body` in one transaction. A denial is recorded after the rollback, in a
+// transaction of its own, and then reported.
+template <typename F>
+static auto transact(Store& store, const std::function<void(const AuditRecord&)>& record, F body) {
+  try {
+    auto tx = store.begin();
+    auto result = body();
+    tx->commit();
+    return result;
+  } catch (const Denied& denied) {
+    auto tx = store.begin();
+    record(denied.record);
+    tx->commit();
+    throw Refused(denied.what());
+  }
+}
+
+// --- audit -------------------------------------------------------------------------------
+
+void Runtime::append(AuditRecord r) {
+  auto last = store_.last_record();
+  r.seq = last ? last->seq + 1 : 1;
+  r.prev_hash = last ? last->hash : "";
+  r.hash = chain_hash(r);
+  store_.append(r);
+}
+
+// --- definitions -------------------------------------------------------------------------
+
+const Runtime::Flow& Runtime::flow(const std::string& process, int version) {
+  auto key = std::make_pair(process, version);
+  if (auto it = flows_.find(key); it != flows_.end()) return *it->second;
+  auto stored = store_.definition(process, version);
+  if (!stored) throw Refused("process " + process + "@" + std::to_string(version) + " is not deployed");
+  definitions::Diagnostics diagnostics(stored->file);
+  auto loaded = definitions::load_text(stored->source, stored->file, diagnostics);
+  const definitions::Process* p = loaded ? loaded->find_process(process) : nullptr;
+  if (!p || diagnostics.has_errors())
+    throw std::runtime_error("the stored definition of " + process + "@" + std::to_string(version) + " no longer loads");
+  auto f = std::make_unique<Flow>();
+  f->definitions = std::make_unique<definitions::Definitions>(std::move(*loaded));
+  f->executable = std::make_unique<engine::ExecutableProcess>(*f->definitions, *f->definitions->find_process(process), version);
+  f->engine = std::make_unique<engine::Engine>(*f->executable);
+  return *flows_.emplace(key, std::move(f)).first->second;
+}
+
+std::vector<Deployed> Runtime::deploy(const std::vector<std::string>& paths, const std::string& actor) {
+  auto files = definitions::load_and_validate(paths, /*resolve_calls=*/false);
+  for (const auto& file : files)
+    for (const auto& d : file.diagnostics.all())
+      if (d.severity == definitions::Severity::error)
+        throw Refused(d.format() + (file.diagnostics.error_count() > 1 ? " (and more; run 'raciflow validate')" : ""));
+  struct Candidate {
+    const definitions::Process* process;
+    std::string file, source;
+  };
+  std::vector<Candidate> candidates;
+  std::set<std::string> in_batch;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const auto& defs = *files[i].definitions;
+    std::string source = read_bytes(paths[i]);
+    for (const auto& p : defs.processes) {
+      if (!p.executable || p.nodes.empty()) continue;
+      for (const auto& problem : engine::check_executable(p))
+        throw Refused(paths[i] + ":" + std::to_string(problem.line) + ": error: cannot run: " + problem.message);
+      if (!in_batch.insert(p.id).second) throw Refused("process '" + p.id + "' is in more than one of the files");
+      candidates.push_back({&p, paths[i], source});
+    }
+  }
+  if (candidates.empty()) throw Refused("no executable process in " + paths.front() + (paths.size() > 1 ? " and the others" : ""));
+  return transact(store_, [&](const AuditRecord& r) { append(r); }, [&] {
+    for (const auto& c : candidates)
+      for (const auto& n : c.process->nodes)
+        if (n.kind == NodeKind::call_activity && !in_batch.count(n.called_element) && !store_.latest_definition(n.called_element))
+          throw Refused(c.file + ":" + std::to_string(n.line) + ": error: call activity '" + n.id + "' calls process '" +
+                        n.called_element + "', which is neither deployed nor in these files");
+    std::vector<Deployed> out;
+    for (const auto& c : candidates) {
+      std::string digest = sha256_hex(c.source);
+      auto latest = store_.latest_definition(c.process->id);
+      if (latest && latest->digest == digest) {
+        out.push_back({c.process->id, latest->version, false});
+        continue;
+      }
+      DefinitionVersion d{c.process->id, latest ? latest->version + 1 : 1, c.process->name, c.file, digest, c.source,
+                          now_text(), actor};
+      store_.add_definition(d);
+      AuditRecord r;
+      r.time = now_text();
+      r.process = d.process;
+      r.version = d.version;
+      r.action = kDefinitionDeployed;
+      r.actor = actor;
+      r.data = json{{"file", d.file}, {"digest", digest}, {"name", d.name}}.dump();
+      append(r);
+      // Timer start events of the new version replace those of the old one.
+      std::vector<StartTimer> timers;
+      for (const auto& n : c.process->nodes) {
+        if (n.kind != NodeKind::start_event || n.parent >= 0 || n.trigger != definitions::EventTrigger::timer || !n.timer)
+          continue;
+        const auto& t = *n.timer;
+        StartTimer st{d.process, d.version, n.id, "", 0};
+        if (t.kind == definitions::Timer::Kind::date) st.due = definitions::format_date_time(*t.date);
+        if (t.kind == definitions::Timer::Kind::duration) st.due = definitions::format_date_time(t.duration->after(now_));
+        if (t.kind == definitions::Timer::Kind::cycle) {
+          const auto& cycle = *t.cycle;
+          st.due = definitions::format_date_time(cycle.start && *cycle.start > now_ ? *cycle.start : cycle.interval.after(now_));
+          st.remaining = cycle.repetitions ? *cycle.repetitions - 1 : -1;
+        }
+        timers.push_back(st);
+      }
+      store_.replace_start_timers(d.process, timers);
+      out.push_back({d.process, d.version, true});
+    }
+    return out;
+  });
+}
+
+// --- organisation ------------------------------------------------------------------------
+
+Organisation Runtime::load_organisation(const std::string& path, const std::string& actor) {
+  definitions::Diagnostics diagnostics(path);
+  auto org = read_organisation(path, diagnostics);
+  if (!org) {
+    for (const auto& d : diagnostics.all())
+      if (d.severity == definitions::Severity::error)
+        throw Refused(d.format() + (diagnostics.error_count() > 1 ? " (and " + std::to_string(diagnostics.error_count() - 1) + " more)" : ""));
+    throw Refused(path + ": not an organisation file");
+  }
+  return transact(store_, [&](const AuditRecord& r) { append(r); }, [&] {
+    store_.put_organisation(*org);
+    AuditRecord r;
+    r.time = now_text();
+    r.action = kOrganisationLoaded;
+    r.actor = actor;
+    r.data = json{{"file", path}, {"digest", sha256_hex(read_bytes(path))}, {"organisation", to_json(*org)}}.dump();
+    append(r);
+    return *org;
+  });
+}
+
+Actor Runtime::actor(const std::string& person, const std::string& case_id, const std::string& node, const std::string& what) {
+  auto org = store_.organisation();
+  if (!org) throw Refused("no organisation is loaded; run 'raciflow org load FILE' first");
+  const Person* p = org->find_person(person);
+  if (!p) {
+    std::string message = "unknown person '" + person + "' (not in the organisation '" + org->name + "')";
+    if (case_id.empty()) throw Refused(message);
+    auto row = store_.find_case(case_id);
+    AuditRecord r;
+    r.time = now_text();
+    r.case_id = case_id;
+    r.process = row ? row->process : "";
+    r.version = row ? row->version : 0;
+    r.node = node;
+    r.action = engine::to_string(EventKind::command_refused);
+    r.actor = person;
+    r.data = json{{"command", what}, {"reason", message}}.dump();
+    throw Denied(message, r);
+  }
+  return Actor{p->id, p->roles};
+}
+
+// --- cases -------------------------------------------------------------------------------
+
+Runtime::Live Runtime::load(const std::string& case_id) {
+  auto row = store_.find_case(case_id);
+  if (!row) throw Refused("no case '" + case_id + "'");
+  Live live{*row, {}, &flow(row->process, row->version)};
+  store_.scan_records(case_id, [&](const AuditRecord& r) { engine::apply(live.state, event_of(r), live.flow->process()); });
+  return live;
+}
+
+TaskRow Runtime::task_row(std::int64_t task) {
+  auto row = store_.find_task(task);
+  if (!row) throw Refused("no " + task_label(task));
+  return *row;
+}
+
+void Runtime::run(Live& live, const engine::Command& command, const Actor& actor, int depth, const std::string& prefix) {
+  if (depth > kMaxDepth)
+    throw Refused("calls and messages chain more than " + std::to_string(kMaxDepth) + " cases deep (at process " +
+                  live.row.process + "); is a process calling itself?");
+  auto outcome = live.flow->engine->handle(live.state, command, actor, now_);
+  if (outcome.refusal) {
+    std::string message = prefix + *outcome.refusal;
+    if (!outcome.denied) throw Refused(message);
+    static const char* const kNames[] = {"start", "claim", "unclaim", "complete", "consult", "message", "tick", "call", "cancel", "retry"};
+    std::string node;
+    int task = 0;
+    std::visit([&](const auto& c) {
+      if constexpr (requires { c.task; }) task = c.task;
+    }, command);
+    if (auto it = live.state.tasks.find(task); it != live.state.tasks.end()) node = it->second.node_id;
+    AuditRecord r;
+    r.time = now_text();
+    r.case_id = live.row.id;
+    r.process = live.row.process;
+    r.version = live.row.version;
+    r.node = node;
+    r.action = engine::to_string(EventKind::command_refused);
+    r.actor = actor.person;
+    json data{{"command", kNames[command.index()]}, {"reason", *outcome.refusal}, {"roles", actor.roles}};
+    if (auto id = store_.task_id(live.row.id, task)) data["task"] = *id;
+    r.data = data.dump();
+    throw Denied(message, r);
+  }
+  for (const Event& e : outcome.events) {
+    append(record_of(e, live.row.id, live.row.process, live.row.version));
+    engine::apply(live.state, e, live.flow->process());
+  }
+  live.row.status = engine::to_string(live.state.status);
+  live.row.updated_at = now_text();
+  store_.save_case(snapshot_of(live.row, live.state, live.flow->process()));
+  after(live, outcome.events, actor, depth);
+}
+
+void Runtime::after(Live& live, const std::vector<Event>& events, const Actor& actor, int depth) {
+  const std::string case_id = live.row.id;
+  for (const Event& e : events) {
+    switch (e.kind) {
+      case EventKind::notification_queued: {
+        int local = e.data.value("task", 0);
+        store_.enqueue({0, now_text(), case_id, store_.task_id(case_id, local).value_or(0), e.node,
+                        e.data.value("role", ""), e.data.value("kind", ""), "pending"});
+        break;
+      }
+      case EventKind::call_started: {
+        std::string process = e.data.value("process", "");
+        auto latest = store_.latest_definition(process);
+        if (!latest) throw Refused("call activity '" + e.node + "' calls process '" + process + "', which is not deployed");
+        cmd::Start start{"", "", "", e.data.value("variables", json::object())};
+        start_case(process, latest->version, start, actor, live.row.key, case_id, e.data.value("token", -1), depth + 1);
+        break;
+      }
+      case EventKind::message_sent:
+        deliver(e.data.value("message", ""), live.row.key, e.data.value("variables", json::object()), actor, case_id, depth + 1);
+        break;
+      case EventKind::case_completed:
+      case EventKind::case_terminated:
+        if (!live.row.parent_case.empty()) {
+          Live parent = load(live.row.parent_case);
+          run(parent, cmd::CompleteCall{live.row.parent_token, live.state.variables}, actor, depth + 1);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  // A child whose calling activity is gone (interrupted, terminated, cancelled) ends too.
+  auto stored = store_.load_snapshot(case_id);
+  for (const auto& child : store_.children(case_id)) {
+    if (child.status != "active" && child.status != "incident") continue;
+    bool waiting = false;
+    for (const auto& t : stored->tokens) waiting |= t.id == child.parent_token;
+    if (waiting) continue;
+    Live c = load(child.id);
+    run(c, cmd::Cancel{"the calling activity in case " + case_id + " ended"}, kSystem, depth + 1);
+  }
+}
+
+std::string Runtime::start_case(const std::string& process, int version, const cmd::Start& start, const Actor& actor,
+                                const std::string& key, const std::string& parent_case, int parent_token, int depth) {
+  Live live{{}, {}, &flow(process, version)};
+  live.row = CaseRow{store_.new_case_id(), process, version, "active", key, parent_case, parent_token,
+                     now_text(), actor.person, now_text()};
+  cmd::Start s = start;
+  s.case_id = live.row.id;
+  run(live, s, actor, depth);
+  return live.row.id;
+}
+
+std::vector<std::string> Runtime::deliver(const std::string& message, const std::string& key, const json& variables,
+                                          const Actor& actor, const std::string& sender, int depth) {
+  std::vector<std::string> touched;
+  for (const auto& id : store_.cases_waiting_for(message, key)) {
+    if (id == sender) continue;
+    Live live = load(id);
+    run(live, cmd::Correlate{message, variables}, actor, depth);
+    touched.push_back(id);
+  }
+  if (!touched.empty()) return touched;
+  for (const auto& d : store_.latest_definitions()) {
+    const Flow& f = flow(d.process, d.version);
+    if (f.executable->message_start(message) < 0) continue;
+    touched.push_back(start_case(d.process, d.version, cmd::Start{"", message, "", variables}, actor, key, "", -1, depth));
+  }
+  return touched;
+}
+
+// --- commands ----------------------------------------------------------------------------
+
+namespace {
+void require_object(const json& variables) {
+  if (!variables.is_object()) throw Refused("variables must be a JSON object");
+}
+}  // namespace
+
+std::string Runtime::start(const std::string& process, const std::string& person, const json& variables, const std::string& key) {
+  require_object(variables);
+  return transact(store_, [&](const AuditRecord& r) { append(r); }, [&] {
+    Actor a = actor(person, "", "", "start");
+    auto latest = store_.latest_definition(process);
+    if (!latest) {
+      std::string known;
+      for (const auto& d : store_.latest_definitions()) known += (known.empty() ? "" : ", ") + d.process;
+      throw Refused("no deployed process '" + process + "'" + (known.empty() ? " (nothing is deployed)" : " (deployed: " + known + ")"));
+    }
+    return start_case(process, latest->version, cmd::Start{"", "", "", variables}, a, key, "", -1, 0);
+  });
+}
+
+std::vector<std::string> Runtime::message(const std::string& name, const std::string& person, const std::string& key,
+                                          const json& variables) {
+  require_object(variables);
+  if (name.empty()) throw Refused("the message name is empty");
+  return transact(store_, [&](const AuditRecord& r) { append(r); }, [&] {
+    Actor a = actor(person, "", "", "message");
+    auto touched = deliver(name, key, variables, a, "", 0);
+    if (touched.empty())
+      throw Refused("no case waits for message '" + name + "'" + (key.empty() ? "" : " with key '" + key + "'") +
+                    " and no deployed process starts with it");
+    return touched;
+  });
+}
+
+void Runtime::claim(std::int64_t task, const std::string& person) {
+  transact(store_, [&](const AuditRecord& r) { append(r); }, [&] {
+    TaskRow row = task_row(task);
+    Actor a = actor(person, row.case_id, row.task.node_id, "claim");
+    Live live = load(row.case_id);
+    run(live, cmd::Claim{row.local_id}, a, 0, task_label(task) + ": ");
+    return 0;
+  });
+}
+
+void Runtime::unclaim(std::int64_t task, const std::string& person) {
+  transact(store_, [&](const AuditRecord& r) { append(r); }, [&] {
+    TaskRow row = task_row(task);
+    Actor a = actor(person, row.case_id, row.task.node_id, "unclaim");
+    Live live = load(row.case_id);
+    run(live, cmd::Unclaim{row.local_id}, a, 0, task_label(task) + ": ");
+    return 0;
+  });
+}
+
+void Runtime::complete(std::int64_t task, const std::string& person, const json& variables) {
+  require_object(variables);
+  transact(store_, [&](const AuditRecord& r) { append(r); }, [&] {
+    TaskRow row = task_row(task);
+    Actor a = actor(person, row.case_id, row.task.node_id, "complete");
+    Live live = load(row.case_id);
+    run(live, cmd::Complete{row.local_id, variables}, a, 0, task_label(task) + ": ");
+    return 0;
+  });
+}
+
+void Runtime::consult(std::int64_t task, const std::string& person, const std::string& answer) {
+  transact(store_, [&](const AuditRecord& r) { append(r); }, [&] {
+    TaskRow row = task_row(task);
+    Actor a = actor(person, row.case_id, row.task.node_id, "consult");
+    Live live = load(row.case_id);
+    run(live, cmd::Consult{row.local_id, answer}, a, 0, task_label(task) + ": ");
+    return 0;
+  });
+}
+
+std::vector<std::string> Runtime::tick() {
+  return transact(store_, [&](const AuditRecord& r) { append(r); }, [&] {
+    std::vector<std::string> touched;
+    for (StartTimer t : store_.start_timers_due(now_text())) {
+      const Flow& f = flow(t.process, t.version);
+      const auto* node = f.process().find_node(t.node);
+      for (int started = 0; !t.due.empty() && t.due <= now_text() && started < kMaxStartsPerTimer; ++started) {
+        touched.push_back(start_case(t.process, t.version, cmd::Start{"", "", t.node, json::object()}, kSystem, "", "", -1, 0));
+        if (t.remaining == 0 || !node || !node->timer || !node->timer->cycle) {
+          t.due.clear();
+        } else {
+          t.due = definitions::format_date_time(node->timer->cycle->interval.after(*definitions::parse_date_time(t.due)));
+          if (t.remaining > 0) --t.remaining;
+        }
+      }
+      store_.update_start_timer(t);
+    }
+    for (const auto& id : store_.cases_due(now_text())) {
+      Live live = load(id);
+      run(live, cmd::FireDue{}, kSystem, 0);
+      touched.push_back(id);
+    }
+    return touched;
+  });
+}
+
+void Runtime::cancel(const std::string& case_id, const std::string& person, const std::string& reason) {
+  transact(store_, [&](const AuditRecord& r) { append(r); }, [&] {
+    Live live = load(case_id);
+    Actor a = actor(person, case_id, "", "cancel");
+    if (!live.row.parent_case.empty())
+      throw Refused("case " + case_id + " runs for a call activity of case " + live.row.parent_case + "; cancel that case");
+    run(live, cmd::Cancel{reason}, a, 0, "case " + case_id + ": ");
+    return 0;
+  });
+}
+
+void Runtime::retry(const std::string& case_id, const std::string& person, const json& variables) {
+  require_object(variables);
+  transact(store_, [&](const AuditRecord& r) { append(r); }, [&] {
+    Live live = load(case_id);
+    Actor a = actor(person, case_id, "", "retry");
+    run(live, cmd::Retry{variables}, a, 0, "case " + case_id + ": ");
+    return 0;
+  });
+}
+
+// --- read side ---------------------------------------------------------------------------
+
+Runtime::CaseView Runtime::show(const std::string& case_id) {
+  Live live = load(case_id);
+  CaseView view{live.row, live.state, {}};
+  for (const auto& [id, token] : live.state.tokens) {
+    const std::string& node = live.flow->process().nodes[token.node].id;
+    if (std::find(view.active_nodes.begin(), view.active_nodes.end(), node) == view.active_nodes.end())
+      view.active_nodes.push_back(node);
+  }
+  return view;
+}
+
+CaseSnapshot snapshot_of(const CaseRow& row, const CaseState& state, const definitions::Process& process) {
+  CaseSnapshot s;
+  s.row = row;
+  s.row.status = engine::to_string(state.status);
+  s.variables = state.variables;
+  s.incident = state.incident ? state.incident->reason : "";
+  for (const auto& [id, t] : state.tokens) s.tokens.push_back({id, process.nodes[t.node].id, t.scope});
+  for (const auto& [id, t] : state.timers) s.timers.push_back({id, process.nodes[t.node].id, definitions::format_date_time(t.due)});
+  for (const auto& [id, sub] : state.subscriptions) s.subscriptions.push_back({id, process.nodes[sub.node].id, sub.message});
+  for (const auto& [id, t] : state.tasks) s.tasks.push_back(t);
+  return s;
+}
+
+namespace {
+
+json task_fingerprint(const engine::Task& t) {
+  json consultations = json::array();
+  for (const auto& c : t.consultations) consultations.push_back({c.role, c.answer, c.answered_by});
+  return {{"id", t.id},
+          {"node", t.node_id},
+          {"status", engine::to_string(t.status)},
+          {"assignee", t.assignee},
+          {"escalated", t.escalated},
+          {"due", t.due ? definitions::format_date_time(*t.due) : ""},
+          {"responsible", t.responsible},
+          {"completed_by", t.completed_by},
+          {"consultations", consultations}};
+}
+
+// The first difference between the stored state and the state the events make.
+std::string difference(const CaseSnapshot& stored, const CaseSnapshot& replayed) {
+  if (stored.row.status != replayed.row.status)
+    return "stored status '" + stored.row.status + "', its events say '" + replayed.row.status + "'";
+  if (stored.variables != replayed.variables) return "stored variables differ from its events";
+  if (stored.incident != replayed.incident) return "stored incident differs from its events";
+  if (stored.tokens != replayed.tokens) return "stored tokens differ from its events";
+  if (stored.timers != replayed.timers) return "stored timers differ from its events";
+  if (stored.subscriptions != replayed.subscriptions) return "stored message subscriptions differ from its events";
+  if (stored.tasks.size() != replayed.tasks.size()) return "stored tasks differ in number from its events";
+  for (std::size_t i = 0; i < stored.tasks.size(); ++i)
+    if (task_fingerprint(stored.tasks[i]) != task_fingerprint(replayed.tasks[i]))
+      return "stored task at '" + stored.tasks[i].node_id + "' differs from its events";
+  return "";
+}
+
+}  // namespace
+
+VerifyReport Runtime::verify() {
+  VerifyReport report;
+  std::string previous;
+  std::int64_t expected = 1;
+  bool chain_ok = true;
+  store_.scan_records("", [&](const AuditRecord& r) {
+    ++report.records;
+    if (!chain_ok) return;
+    std::string where = "audit record " + std::to_string(r.seq) + " (" + r.action +
+                        (r.case_id.empty() ? "" : ", case " + r.case_id) + ")";
+    if (r.seq != expected)
+      report.problems.push_back("audit record " + std::to_string(expected) + " is missing (the next one is " + std::to_string(r.seq) + ")");
+    else if (r.prev_hash != previous)
+      report.problems.push_back(where + ": does not link to the record before it");
+    else if (chain_hash(r) != r.hash)
+      report.problems.push_back(where + ": its content does not match its hash; it was changed after it was written");
+    chain_ok = report.problems.empty();
+    previous = r.hash;
+    ++expected;
+  });
+  if (!chain_ok) return report;
+  for (const auto& row : store_.cases("", "")) {
+    ++report.cases;
+    try {
+      Live live = load(row.id);
+      CaseSnapshot replayed = snapshot_of(row, live.state, live.flow->process());
+      auto stored = store_.load_snapshot(row.id);
+      std::string diff = difference(*stored, replayed);
+      if (!diff.empty()) report.problems.push_back("case " + row.id + ": " + diff);
+    } catch (const std::exception& e) {
+      report.problems.push_back("case " + row.id + ": its events do not replay: " + e.what());
+    }
+  }
+  return report;
+}
+
+}  // namespace raciflow::runtime

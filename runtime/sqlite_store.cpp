@@ -1,0 +1,589 @@
+#include "runtime/sqlite_store.h"
+
+#include <filesystem>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
+
+namespace raciflow::runtime {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr int kApplicationId = 0x52414349;  // "RACI"
+
+// Schema steps: migrations[i] takes a database from version i to version i + 1. A step
+// is never edited once released; changes come as a new step.
+const char* const kMigrations[] = {
+    // 0 -> 1: definitions, organisation, audit trail, cases and their derived state.
+    R"sql(
+CREATE TABLE definitions(
+  process TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, file TEXT NOT NULL,
+  digest TEXT NOT NULL, source TEXT NOT NULL, deployed_at TEXT NOT NULL, deployed_by TEXT NOT NULL,
+  PRIMARY KEY (process, version));
+CREATE TABLE organisation(
+  id INTEGER PRIMARY KEY CHECK (id = 1), body TEXT NOT NULL);
+CREATE TABLE audit(
+  seq INTEGER PRIMARY KEY, time TEXT NOT NULL, case_id TEXT NOT NULL, process TEXT NOT NULL,
+  version INTEGER NOT NULL, node TEXT NOT NULL, action TEXT NOT NULL, actor TEXT NOT NULL,
+  role TEXT NOT NULL, raci TEXT NOT NULL, data TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+CREATE INDEX audit_by_case ON audit(case_id, seq);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+CREATE TABLE counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE cases(
+  id TEXT PRIMARY KEY, process TEXT NOT NULL, version INTEGER NOT NULL, status TEXT NOT NULL,
+  correlation_key TEXT NOT NULL, parent_case TEXT NOT NULL, parent_token INTEGER NOT NULL,
+  started_at TEXT NOT NULL, started_by TEXT NOT NULL, updated_at TEXT NOT NULL,
+  variables TEXT NOT NULL, incident TEXT NOT NULL);
+CREATE INDEX cases_by_parent ON cases(parent_case);
+CREATE TABLE tasks(
+  id INTEGER PRIMARY KEY AUTOINCREMENT, case_id TEXT NOT NULL, local_id INTEGER NOT NULL,
+  process TEXT NOT NULL, version INTEGER NOT NULL, node TEXT NOT NULL, name TEXT NOT NULL,
+  status TEXT NOT NULL, responsible TEXT NOT NULL, accountable TEXT NOT NULL, consulted TEXT NOT NULL,
+  informed TEXT NOT NULL, consultations TEXT NOT NULL, assignee TEXT NOT NULL, created TEXT NOT NULL,
+  due TEXT NOT NULL, escalated INTEGER NOT NULL, completed_by TEXT NOT NULL, token INTEGER NOT NULL,
+  UNIQUE (case_id, local_id));
+CREATE INDEX tasks_by_status ON tasks(status);
+CREATE TABLE tokens(case_id TEXT NOT NULL, id INTEGER NOT NULL, node TEXT NOT NULL, scope INTEGER NOT NULL,
+  PRIMARY KEY (case_id, id));
+CREATE TABLE timers(case_id TEXT NOT NULL, id INTEGER NOT NULL, node TEXT NOT NULL, due TEXT NOT NULL,
+  PRIMARY KEY (case_id, id));
+CREATE INDEX timers_by_due ON timers(due);
+CREATE TABLE subscriptions(case_id TEXT NOT NULL, id INTEGER NOT NULL, node TEXT NOT NULL, message TEXT NOT NULL,
+  PRIMARY KEY (case_id, id));
+CREATE INDEX subscriptions_by_message ON subscriptions(message);
+)sql",
+    // 1 -> 2: the notification outbox and timer start events.
+    R"sql(
+CREATE TABLE outbox(
+  id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT NOT NULL, case_id TEXT NOT NULL,
+  task INTEGER NOT NULL, node TEXT NOT NULL, role TEXT NOT NULL, kind TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending');
+CREATE INDEX outbox_by_status ON outbox(status);
+CREATE TABLE start_timers(
+  process TEXT NOT NULL, version INTEGER NOT NULL, node TEXT NOT NULL, due TEXT NOT NULL,
+  remaining INTEGER NOT NULL, PRIMARY KEY (process, node));
+)sql",
+};
+static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
+
+json strings_json(const std::vector<std::string>& v) { return json(v); }
+std::vector<std::string> strings_of(const std::string& text) { return json::parse(text).get<std::vector<std::string>>(); }
+
+json consultations_json(const std::vector<engine::Consultation>& list) {
+  json out = json::array();
+  for (const auto& c : list)
+    out.push_back({{"role", c.role},
+                   {"answer", c.answer},
+                   {"answered_by", c.answered_by},
+                   {"answered_at", c.answered_at ? definitions::format_date_time(*c.answered_at) : ""}});
+  return out;
+}
+
+std::vector<engine::Consultation> consultations_of(const std::string& text) {
+  std::vector<engine::Consultation> out;
+  for (const auto& c : json::parse(text)) {
+    engine::Consultation con{c.at("role"), c.at("answer"), c.at("answered_by"), std::nullopt};
+    std::string at = c.at("answered_at");
+    if (!at.empty()) con.answered_at = definitions::parse_date_time(at);
+    out.push_back(std::move(con));
+  }
+  return out;
+}
+
+std::string iso(std::optional<definitions::TimePoint> t) { return t ? definitions::format_date_time(*t) : ""; }
+
+class SqliteStore;
+
+class SqliteTransaction : public Store::Transaction {
+ public:
+  SqliteTransaction(SQLite::Database& db, const std::string& path) : db_(db), path_(path) {
+    try {
+      db_.exec("BEGIN IMMEDIATE");
+    } catch (const SQLite::Exception& e) {
+      if (e.getErrorCode() == SQLITE_BUSY || e.getErrorCode() == SQLITE_LOCKED)
+        throw StoreError(path_ + ": the database is locked by another process; try again");
+      throw StoreError(path_ + ": " + e.what());
+    }
+  }
+  ~SqliteTransaction() override {
+    if (!done_) {
+      try {
+        db_.exec("ROLLBACK");
+      } catch (...) {
+      }
+    }
+  }
+  void commit() override {
+    try {
+      db_.exec("COMMIT");
+      done_ = true;
+    } catch (const SQLite::Exception& e) {
+      throw StoreError(path_ + ": could not commit: " + e.what());
+    }
+  }
+
+ private:
+  SQLite::Database& db_;
+  std::string path_;
+  bool done_ = false;
+};
+
+class SqliteStore : public Store {
+ public:
+  SqliteStore(const std::string& path, const SqliteOptions& options)
+      : path_(path), db_(path, options.create ? SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE : SQLite::OPEN_READWRITE,
+                         options.busy_timeout_ms) {
+    check_and_migrate(options);
+  }
+
+  std::unique_ptr<Transaction> begin() override { return std::make_unique<SqliteTransaction>(db_, path_); }
+
+  // --- definitions
+
+  std::optional<DefinitionVersion> latest_definition(const std::string& process) override {
+    SQLite::Statement q(db_, "SELECT * FROM definitions WHERE process = ? ORDER BY version DESC LIMIT 1");
+    q.bind(1, process);
+    if (!q.executeStep()) return std::nullopt;
+    return definition_of(q);
+  }
+
+  std::optional<DefinitionVersion> definition(const std::string& process, int version) override {
+    SQLite::Statement q(db_, "SELECT * FROM definitions WHERE process = ? AND version = ?");
+    q.bind(1, process);
+    q.bind(2, version);
+    if (!q.executeStep()) return std::nullopt;
+    return definition_of(q);
+  }
+
+  void add_definition(const DefinitionVersion& d) override {
+    SQLite::Statement q(db_, "INSERT INTO definitions VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    q.bind(1, d.process);
+    q.bind(2, d.version);
+    q.bind(3, d.name);
+    q.bind(4, d.file);
+    q.bind(5, d.digest);
+    q.bind(6, d.source);
+    q.bind(7, d.deployed_at);
+    q.bind(8, d.deployed_by);
+    q.exec();
+  }
+
+  std::vector<DefinitionVersion> latest_definitions() override {
+    SQLite::Statement q(db_,
+                        "SELECT d.* FROM definitions d WHERE d.version = "
+                        "(SELECT MAX(version) FROM definitions e WHERE e.process = d.process) ORDER BY d.process");
+    std::vector<DefinitionVersion> out;
+    while (q.executeStep()) out.push_back(definition_of(q));
+    return out;
+  }
+
+  void replace_start_timers(const std::string& process, const std::vector<StartTimer>& timers) override {
+    SQLite::Statement del(db_, "DELETE FROM start_timers WHERE process = ?");
+    del.bind(1, process);
+    del.exec();
+    for (const auto& t : timers) update_start_timer(t);
+  }
+
+  std::vector<StartTimer> start_timers_due(const std::string& now) override {
+    SQLite::Statement q(db_, "SELECT process, version, node, due, remaining FROM start_timers WHERE due <= ? ORDER BY due, process, node");
+    q.bind(1, now);
+    std::vector<StartTimer> out;
+    while (q.executeStep())
+      out.push_back({q.getColumn(0).getString(), q.getColumn(1).getInt(), q.getColumn(2).getString(),
+                     q.getColumn(3).getString(), q.getColumn(4).getInt()});
+    return out;
+  }
+
+  void update_start_timer(const StartTimer& t) override {
+    if (t.due.empty()) {
+      SQLite::Statement del(db_, "DELETE FROM start_timers WHERE process = ? AND node = ?");
+      del.bind(1, t.process);
+      del.bind(2, t.node);
+      del.exec();
+      return;
+    }
+    SQLite::Statement q(db_, "INSERT OR REPLACE INTO start_timers VALUES (?, ?, ?, ?, ?)");
+    q.bind(1, t.process);
+    q.bind(2, t.version);
+    q.bind(3, t.node);
+    q.bind(4, t.due);
+    q.bind(5, t.remaining);
+    q.exec();
+  }
+
+  // --- organisation
+
+  std::optional<Organisation> organisation() override {
+    SQLite::Statement q(db_, "SELECT body FROM organisation WHERE id = 1");
+    if (!q.executeStep()) return std::nullopt;
+    return organisation_from_json(json::parse(q.getColumn(0).getString()));
+  }
+
+  void put_organisation(const Organisation& o) override {
+    SQLite::Statement q(db_, "INSERT OR REPLACE INTO organisation VALUES (1, ?)");
+    q.bind(1, to_json(o).dump());
+    q.exec();
+  }
+
+  // --- audit trail
+
+  std::optional<AuditRecord> last_record() override {
+    SQLite::Statement q(db_, "SELECT * FROM audit ORDER BY seq DESC LIMIT 1");
+    if (!q.executeStep()) return std::nullopt;
+    return record_from(q);
+  }
+
+  void append(const AuditRecord& r) override {
+    SQLite::Statement q(db_, "INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    q.bind(1, static_cast<int64_t>(r.seq));
+    q.bind(2, r.time);
+    q.bind(3, r.case_id);
+    q.bind(4, r.process);
+    q.bind(5, r.version);
+    q.bind(6, r.node);
+    q.bind(7, r.action);
+    q.bind(8, r.actor);
+    q.bind(9, r.role);
+    q.bind(10, r.raci);
+    q.bind(11, r.data);
+    q.bind(12, r.prev_hash);
+    q.bind(13, r.hash);
+    q.exec();
+  }
+
+  void scan_records(const std::string& case_id, const std::function<void(const AuditRecord&)>& visit) override {
+    SQLite::Statement q(db_, case_id.empty() ? "SELECT * FROM audit ORDER BY seq"
+                                             : "SELECT * FROM audit WHERE case_id = ? ORDER BY seq");
+    if (!case_id.empty()) q.bind(1, case_id);
+    while (q.executeStep()) visit(record_from(q));
+  }
+
+  // --- cases
+
+  std::string new_case_id() override {
+    db_.exec("INSERT INTO counters VALUES ('case', 1) ON CONFLICT(name) DO UPDATE SET value = value + 1");
+    SQLite::Statement q(db_, "SELECT value FROM counters WHERE name = 'case'");
+    q.executeStep();
+    return std::to_string(q.getColumn(0).getInt64());
+  }
+
+  std::optional<CaseRow> find_case(const std::string& id) override {
+    SQLite::Statement q(db_, "SELECT * FROM cases WHERE id = ?");
+    q.bind(1, id);
+    if (!q.executeStep()) return std::nullopt;
+    return case_of(q);
+  }
+
+  std::vector<CaseRow> cases(const std::string& status, const std::string& process) override {
+    SQLite::Statement q(db_,
+                        "SELECT * FROM cases WHERE (?1 = '' OR status = ?1) AND (?2 = '' OR process = ?2) "
+                        "ORDER BY CAST(id AS INTEGER), id");
+    q.bind(1, status);
+    q.bind(2, process);
+    std::vector<CaseRow> out;
+    while (q.executeStep()) out.push_back(case_of(q));
+    return out;
+  }
+
+  std::vector<CaseRow> children(const std::string& parent) override {
+    SQLite::Statement q(db_, "SELECT * FROM cases WHERE parent_case = ? ORDER BY CAST(id AS INTEGER), id");
+    q.bind(1, parent);
+    std::vector<CaseRow> out;
+    while (q.executeStep()) out.push_back(case_of(q));
+    return out;
+  }
+
+  void save_case(const CaseSnapshot& s) override {
+    const CaseRow& r = s.row;
+    SQLite::Statement c(db_, "INSERT OR REPLACE INTO cases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    c.bind(1, r.id);
+    c.bind(2, r.process);
+    c.bind(3, r.version);
+    c.bind(4, r.status);
+    c.bind(5, r.key);
+    c.bind(6, r.parent_case);
+    c.bind(7, r.parent_token);
+    c.bind(8, r.started_at);
+    c.bind(9, r.started_by);
+    c.bind(10, r.updated_at);
+    c.bind(11, s.variables.dump());
+    c.bind(12, s.incident);
+    c.exec();
+    for (const char* table : {"tokens", "timers", "subscriptions"}) {
+      SQLite::Statement del(db_, std::string("DELETE FROM ") + table + " WHERE case_id = ?");
+      del.bind(1, r.id);
+      del.exec();
+    }
+    for (const auto& t : s.tokens) {
+      SQLite::Statement q(db_, "INSERT INTO tokens VALUES (?, ?, ?, ?)");
+      q.bind(1, r.id);
+      q.bind(2, t.id);
+      q.bind(3, t.node);
+      q.bind(4, t.scope);
+      q.exec();
+    }
+    for (const auto& t : s.timers) {
+      SQLite::Statement q(db_, "INSERT INTO timers VALUES (?, ?, ?, ?)");
+      q.bind(1, r.id);
+      q.bind(2, t.id);
+      q.bind(3, t.node);
+      q.bind(4, t.due);
+      q.exec();
+    }
+    for (const auto& t : s.subscriptions) {
+      SQLite::Statement q(db_, "INSERT INTO subscriptions VALUES (?, ?, ?, ?)");
+      q.bind(1, r.id);
+      q.bind(2, t.id);
+      q.bind(3, t.node);
+      q.bind(4, t.message);
+      q.exec();
+    }
+    for (const auto& t : s.tasks) {
+      SQLite::Statement q(db_,
+                          "INSERT INTO tasks (case_id, local_id, process, version, node, name, status, responsible, "
+                          "accountable, consulted, informed, consultations, assignee, created, due, escalated, "
+                          "completed_by, token) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+                          "?15, ?16, ?17, ?18) ON CONFLICT(case_id, local_id) DO UPDATE SET status = ?7, "
+                          "consultations = ?12, assignee = ?13, due = ?15, escalated = ?16, completed_by = ?17");
+      q.bind(1, r.id);
+      q.bind(2, t.id);
+      q.bind(3, r.process);
+      q.bind(4, r.version);
+      q.bind(5, t.node_id);
+      q.bind(6, t.name);
+      q.bind(7, engine::to_string(t.status));
+      q.bind(8, strings_json(t.responsible).dump());
+      q.bind(9, strings_json(t.accountable).dump());
+      q.bind(10, strings_json(t.consulted).dump());
+      q.bind(11, strings_json(t.informed).dump());
+      q.bind(12, consultations_json(t.consultations).dump());
+      q.bind(13, t.assignee);
+      q.bind(14, definitions::format_date_time(t.created));
+      q.bind(15, iso(t.due));
+      q.bind(16, t.escalated ? 1 : 0);
+      q.bind(17, t.completed_by);
+      q.bind(18, t.token);
+      q.exec();
+    }
+  }
+
+  std::optional<CaseSnapshot> load_snapshot(const std::string& id) override {
+    auto row = find_case(id);
+    if (!row) return std::nullopt;
+    CaseSnapshot s;
+    s.row = *row;
+    {
+      SQLite::Statement q(db_, "SELECT variables, incident FROM cases WHERE id = ?");
+      q.bind(1, id);
+      q.executeStep();
+      s.variables = json::parse(q.getColumn(0).getString(), nullptr, false);
+      s.incident = q.getColumn(1).getString();
+    }
+    SQLite::Statement tokens(db_, "SELECT id, node, scope FROM tokens WHERE case_id = ? ORDER BY id");
+    tokens.bind(1, id);
+    while (tokens.executeStep())
+      s.tokens.push_back({tokens.getColumn(0).getInt(), tokens.getColumn(1).getString(), tokens.getColumn(2).getInt()});
+    SQLite::Statement timers(db_, "SELECT id, node, due FROM timers WHERE case_id = ? ORDER BY id");
+    timers.bind(1, id);
+    while (timers.executeStep())
+      s.timers.push_back({timers.getColumn(0).getInt(), timers.getColumn(1).getString(), timers.getColumn(2).getString()});
+    SQLite::Statement subs(db_, "SELECT id, node, message FROM subscriptions WHERE case_id = ? ORDER BY id");
+    subs.bind(1, id);
+    while (subs.executeStep())
+      s.subscriptions.push_back({subs.getColumn(0).getInt(), subs.getColumn(1).getString(), subs.getColumn(2).getString()});
+    for (const auto& t : tasks({id, true})) s.tasks.push_back(t.task);
+    return s;
+  }
+
+  std::vector<TaskRow> tasks(const TaskFilter& f) override {
+    SQLite::Statement q(db_,
+                        "SELECT * FROM tasks WHERE (?1 = '' OR case_id = ?1) AND (?2 OR status IN ('open', 'claimed')) "
+                        "ORDER BY id");
+    q.bind(1, f.case_id);
+    q.bind(2, f.include_closed ? 1 : 0);
+    std::vector<TaskRow> out;
+    while (q.executeStep()) out.push_back(task_of(q));
+    return out;
+  }
+
+  std::optional<TaskRow> find_task(std::int64_t id) override {
+    SQLite::Statement q(db_, "SELECT * FROM tasks WHERE id = ?");
+    q.bind(1, static_cast<int64_t>(id));
+    if (!q.executeStep()) return std::nullopt;
+    return task_of(q);
+  }
+
+  std::optional<std::int64_t> task_id(const std::string& case_id, int local_id) override {
+    SQLite::Statement q(db_, "SELECT id FROM tasks WHERE case_id = ? AND local_id = ?");
+    q.bind(1, case_id);
+    q.bind(2, local_id);
+    if (!q.executeStep()) return std::nullopt;
+    return q.getColumn(0).getInt64();
+  }
+
+  std::vector<std::string> cases_waiting_for(const std::string& message, const std::string& key) override {
+    SQLite::Statement q(db_,
+                        "SELECT DISTINCT c.id FROM subscriptions s JOIN cases c ON c.id = s.case_id "
+                        "WHERE s.message = ?1 AND c.status = 'active' AND (?2 = '' OR c.correlation_key = ?2) "
+                        "ORDER BY CAST(c.id AS INTEGER), c.id");
+    q.bind(1, message);
+    q.bind(2, key);
+    std::vector<std::string> out;
+    while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+    return out;
+  }
+
+  std::vector<std::string> cases_due(const std::string& now) override {
+    SQLite::Statement q(db_,
+                        "SELECT id FROM cases WHERE status = 'active' AND ("
+                        "EXISTS (SELECT 1 FROM timers t WHERE t.case_id = cases.id AND t.due <= ?1) OR "
+                        "EXISTS (SELECT 1 FROM tasks k WHERE k.case_id = cases.id AND k.status IN ('open', 'claimed') "
+                        "AND k.escalated = 0 AND k.due <> '' AND k.due <= ?1)) ORDER BY CAST(id AS INTEGER), id");
+    q.bind(1, now);
+    std::vector<std::string> out;
+    while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+    return out;
+  }
+
+  // --- outbox
+
+  void enqueue(const OutboxItem& o) override {
+    SQLite::Statement q(db_, "INSERT INTO outbox (created_at, case_id, task, node, role, kind, status) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    q.bind(1, o.created_at);
+    q.bind(2, o.case_id);
+    q.bind(3, static_cast<int64_t>(o.task));
+    q.bind(4, o.node);
+    q.bind(5, o.role);
+    q.bind(6, o.kind);
+    q.bind(7, o.status.empty() ? "pending" : o.status);
+    q.exec();
+  }
+
+  std::vector<OutboxItem> outbox(const std::string& status) override {
+    SQLite::Statement q(db_, "SELECT * FROM outbox WHERE (?1 = '' OR status = ?1) ORDER BY id");
+    q.bind(1, status);
+    std::vector<OutboxItem> out;
+    while (q.executeStep())
+      out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+                     q.getColumn(3).getInt64(), q.getColumn(4).getString(), q.getColumn(5).getString(),
+                     q.getColumn(6).getString(), q.getColumn(7).getString()});
+    return out;
+  }
+
+ private:
+  void check_and_migrate(const SqliteOptions& options) {
+    static const char* const kSync[] = {"OFF", "NORMAL", "FULL", "EXTRA"};
+    bool known = false;
+    for (const char* s : kSync) known |= options.synchronous == s;
+    if (!known) throw StoreError("unknown synchronous mode '" + options.synchronous + "' (OFF, NORMAL, FULL, EXTRA)");
+    int application_id = scalar("PRAGMA application_id");  // fails here on a file that is not SQLite
+    int version = scalar("PRAGMA user_version");
+    int objects = scalar("SELECT count(*) FROM sqlite_master");
+    if (application_id != kApplicationId && (application_id != 0 || objects > 0))
+      throw StoreError(path_ + ": not a raciflow database");
+    if (version > kSchemaVersion)
+      throw StoreError(path_ + ": the database has schema version " + std::to_string(version) +
+                       ", newer than this raciflow (" + std::to_string(kSchemaVersion) + "); use a newer raciflow");
+    db_.exec("PRAGMA journal_mode = WAL");
+    db_.exec(std::string("PRAGMA synchronous = ") + options.synchronous);
+    if (version >= options.schema) return;
+    SqliteTransaction tx(db_, path_);
+    for (int step = version; step < options.schema; ++step) db_.exec(kMigrations[step]);
+    db_.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
+    db_.exec("PRAGMA user_version = " + std::to_string(options.schema));
+    tx.commit();
+  }
+
+  int scalar(const char* sql) {
+    SQLite::Statement q(db_, sql);
+    q.executeStep();
+    return q.getColumn(0).getInt();
+  }
+
+  static DefinitionVersion definition_of(SQLite::Statement& q) {
+    return {q.getColumn(0).getString(), q.getColumn(1).getInt(), q.getColumn(2).getString(), q.getColumn(3).getString(),
+            q.getColumn(4).getString(), q.getColumn(5).getString(), q.getColumn(6).getString(), q.getColumn(7).getString()};
+  }
+
+  static AuditRecord record_from(SQLite::Statement& q) {
+    AuditRecord r;
+    r.seq = q.getColumn(0).getInt64();
+    r.time = q.getColumn(1).getString();
+    r.case_id = q.getColumn(2).getString();
+    r.process = q.getColumn(3).getString();
+    r.version = q.getColumn(4).getInt();
+    r.node = q.getColumn(5).getString();
+    r.action = q.getColumn(6).getString();
+    r.actor = q.getColumn(7).getString();
+    r.role = q.getColumn(8).getString();
+    r.raci = q.getColumn(9).getString();
+    r.data = q.getColumn(10).getString();
+    r.prev_hash = q.getColumn(11).getString();
+    r.hash = q.getColumn(12).getString();
+    return r;
+  }
+
+  static CaseRow case_of(SQLite::Statement& q) {
+    return {q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getInt(),  q.getColumn(3).getString(),
+            q.getColumn(4).getString(), q.getColumn(5).getString(), q.getColumn(6).getInt(),  q.getColumn(7).getString(),
+            q.getColumn(8).getString(), q.getColumn(9).getString()};
+  }
+
+  static TaskRow task_of(SQLite::Statement& q) {
+    TaskRow row;
+    row.id = q.getColumn(0).getInt64();
+    row.case_id = q.getColumn(1).getString();
+    row.local_id = q.getColumn(2).getInt();
+    row.process = q.getColumn(3).getString();
+    row.version = q.getColumn(4).getInt();
+    engine::Task& t = row.task;
+    t.id = row.local_id;
+    t.node_id = q.getColumn(5).getString();
+    t.name = q.getColumn(6).getString();
+    std::string status = q.getColumn(7).getString();
+    for (auto s : {engine::TaskStatus::open, engine::TaskStatus::claimed, engine::TaskStatus::completed,
+                   engine::TaskStatus::cancelled})
+      if (status == engine::to_string(s)) t.status = s;
+    t.responsible = strings_of(q.getColumn(8).getString());
+    t.accountable = strings_of(q.getColumn(9).getString());
+    t.consulted = strings_of(q.getColumn(10).getString());
+    t.informed = strings_of(q.getColumn(11).getString());
+    t.consultations = consultations_of(q.getColumn(12).getString());
+    t.assignee = q.getColumn(13).getString();
+    t.created = definitions::parse_date_time(q.getColumn(14).getString()).value_or(definitions::TimePoint{});
+    std::string due = q.getColumn(15).getString();
+    if (!due.empty()) t.due = definitions::parse_date_time(due);
+    t.escalated = q.getColumn(16).getInt() != 0;
+    t.completed_by = q.getColumn(17).getString();
+    t.token = q.getColumn(18).getInt();
+    return row;
+  }
+
+  std::string path_;
+  SQLite::Database db_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> open_sqlite_store(const std::string& path, const SqliteOptions& options) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) throw StoreError(path + ": is a directory, not a database file");
+  if (!options.create && !fs::exists(path, ec))
+    throw StoreError(path + ": no database here (deploy a definition or load an organisation first, or pass --db)");
+  try {
+    return std::make_unique<SqliteStore>(path, options);
+  } catch (const SQLite::Exception& e) {
+    int code = e.getErrorCode() & 0xff;
+    if (code == SQLITE_NOTADB) throw StoreError(path + ": not a raciflow database (not a SQLite file)");
+    if (code == SQLITE_CORRUPT) throw StoreError(path + ": the database file is corrupt");
+    if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+      throw StoreError(path + ": the database is locked by another process; try again");
+    throw StoreError(path + ": " + e.what());
+  }
+}
+
+}  // namespace raciflow::runtime

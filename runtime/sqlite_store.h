@@ -1,0 +1,26 @@
+// The embedded store: one SQLite file through SQLiteCpp, in WAL mode.
+//
+// Opening checks that the file is a raciflow database (SQLite application_id), migrates
+// an older schema in one transaction and refuses a newer one. Every problem is a
+// StoreError with one line that names the file.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "runtime/store.h"
+
+namespace raciflow::runtime {
+
+inline constexpr int kSchemaVersion = 2;
+
+struct SqliteOptions {
+  std::string synchronous = "FULL";  // OFF, NORMAL, FULL or EXTRA
+  int busy_timeout_ms = 2000;        // how long a writer waits for another writer
+  bool create = true;                // create the file when missing (else: StoreError)
+  int schema = kSchemaVersion;       // migrate up to this version; tests build older files
+};
+
+std::unique_ptr<Store> open_sqlite_store(const std::string& path, const SqliteOptions& options = {});
+
+}  // namespace raciflow::runtime

@@ -1,0 +1,178 @@
+// The store: where deployed definitions, the organisation, the audit trail and the
+// derived state of cases (tasks, tokens, timers, subscriptions, outbox) live.
+//
+// The runtime talks to this interface only. The embedded SQLite store implements it
+// (sqlite_store.h); a PostgreSQL store can implement it for organisations that outgrow
+// one machine. Every write happens inside a transaction from begin(): a command is all
+// of its writes or none of them.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/case.h"
+#include "runtime/audit.h"
+#include "runtime/organisation.h"
+
+namespace raciflow::runtime {
+
+// A store that cannot be used, or a write that failed: one line, no stack.
+struct StoreError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct DefinitionVersion {
+  std::string process;
+  int version = 0;
+  std::string name;       // the process name
+  std::string file;       // the path it was deployed from
+  std::string digest;     // SHA-256 of the file's bytes
+  std::string source;     // the whole file: call activities and messages need it
+  std::string deployed_at;
+  std::string deployed_by;
+};
+
+struct CaseRow {
+  std::string id;
+  std::string process;
+  int version = 0;
+  std::string status;        // active, completed, terminated, cancelled, incident
+  std::string key;           // correlation key, may be empty
+  std::string parent_case;   // set for the child case of a call activity
+  int parent_token = -1;
+  std::string started_at;
+  std::string started_by;
+  std::string updated_at;
+};
+
+struct TokenRow {
+  int id = 0;
+  std::string node;
+  int scope = 0;
+  bool operator==(const TokenRow&) const = default;
+};
+
+struct TimerRow {
+  int id = 0;
+  std::string node;
+  std::string due;  // ISO 8601
+  bool operator==(const TimerRow&) const = default;
+};
+
+struct SubscriptionRow {
+  int id = 0;
+  std::string node;
+  std::string message;
+  bool operator==(const SubscriptionRow&) const = default;
+};
+
+// What the store keeps about a case beside its events: the state that queries need
+// (inboxes, due timers, waiting subscriptions). `audit verify` rebuilds it from the
+// events and compares.
+struct CaseSnapshot {
+  CaseRow row;
+  nlohmann::json variables = nlohmann::json::object();
+  std::string incident;  // the reason, empty when none
+  std::vector<TokenRow> tokens;
+  std::vector<TimerRow> timers;
+  std::vector<SubscriptionRow> subscriptions;
+  std::vector<engine::Task> tasks;
+};
+
+struct TaskRow {
+  std::int64_t id = 0;    // global task id, what people type
+  std::string case_id;
+  int local_id = 0;       // the engine's id within the case
+  std::string process;
+  int version = 0;
+  engine::Task task;
+};
+
+struct TaskFilter {
+  std::string case_id;
+  bool include_closed = false;  // completed and cancelled too
+};
+
+// A timer start event of the latest version of a process.
+struct StartTimer {
+  std::string process;
+  int version = 0;
+  std::string node;
+  std::string due;        // ISO 8601
+  int remaining = 0;      // further repetitions after this one; -1 unbounded
+};
+
+struct OutboxItem {
+  std::int64_t id = 0;
+  std::string created_at;
+  std::string case_id;
+  std::int64_t task = 0;  // global task id, 0 when not about a task
+  std::string node;
+  std::string role;
+  std::string kind;       // informed, escalation, consultation
+  std::string status;     // pending, delivered
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  class Transaction {
+   public:
+    virtual ~Transaction() = default;  // rolls back unless committed
+    virtual void commit() = 0;
+  };
+  // One writer at a time; a second writer waits briefly, then gets a StoreError.
+  virtual std::unique_ptr<Transaction> begin() = 0;
+
+  // --- definitions
+  virtual std::optional<DefinitionVersion> latest_definition(const std::string& process) = 0;
+  virtual std::optional<DefinitionVersion> definition(const std::string& process, int version) = 0;
+  virtual void add_definition(const DefinitionVersion& definition) = 0;
+  virtual std::vector<DefinitionVersion> latest_definitions() = 0;
+
+  virtual void replace_start_timers(const std::string& process, const std::vector<StartTimer>& timers) = 0;
+  virtual std::vector<StartTimer> start_timers_due(const std::string& now) = 0;
+  virtual void update_start_timer(const StartTimer& timer) = 0;  // due and remaining; remaining 0 after due: removed
+
+  // --- organisation
+  virtual std::optional<Organisation> organisation() = 0;
+  virtual void put_organisation(const Organisation& organisation) = 0;
+
+  // --- audit trail (append-only)
+  virtual std::optional<AuditRecord> last_record() = 0;
+  virtual void append(const AuditRecord& record) = 0;
+  // Records of one case in order, or every record when case_id is empty.
+  virtual void scan_records(const std::string& case_id, const std::function<void(const AuditRecord&)>& visit) = 0;
+
+  // --- cases and their derived state
+  virtual std::string new_case_id() = 0;
+  virtual std::optional<CaseRow> find_case(const std::string& id) = 0;
+  virtual std::vector<CaseRow> cases(const std::string& status, const std::string& process) = 0;
+  virtual std::vector<CaseRow> children(const std::string& parent_case) = 0;
+  // Writes the case row and replaces its tokens, timers and subscriptions; tasks are
+  // inserted or updated (they keep their global ids).
+  virtual void save_case(const CaseSnapshot& snapshot) = 0;
+  virtual std::optional<CaseSnapshot> load_snapshot(const std::string& case_id) = 0;
+
+  virtual std::vector<TaskRow> tasks(const TaskFilter& filter) = 0;
+  virtual std::optional<TaskRow> find_task(std::int64_t id) = 0;
+  virtual std::optional<std::int64_t> task_id(const std::string& case_id, int local_id) = 0;
+
+  // Active cases subscribed to `message` (and with `key`, when not empty).
+  virtual std::vector<std::string> cases_waiting_for(const std::string& message, const std::string& key) = 0;
+  // Active cases with a timer or an unescalated task due at or before `now`.
+  virtual std::vector<std::string> cases_due(const std::string& now) = 0;
+
+  // --- outbox
+  virtual void enqueue(const OutboxItem& item) = 0;
+  virtual std::vector<OutboxItem> outbox(const std::string& status) = 0;
+};
+
+}  // namespace raciflow::runtime
