@@ -482,7 +482,9 @@ void Runtime::retry(const std::string& case_id, const std::string& person, const
 
 Runtime::CaseView Runtime::show(const std::string& case_id) {
   Live live = load(case_id);
-  CaseView view{live.row, live.state, {}};
+  CaseView view{live.row, live.state, {}, {}};
+  if (live.state.incident && live.state.incident->node >= 0)
+    view.incident_node = live.flow->process().nodes[live.state.incident->node].id;
   for (const auto& [id, token] : live.state.tokens) {
     const std::string& node = live.flow->process().nodes[token.node].id;
     if (std::find(view.active_nodes.begin(), view.active_nodes.end(), node) == view.active_nodes.end())

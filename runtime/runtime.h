@@ -70,6 +70,7 @@ class Runtime {
     CaseRow row;
     engine::CaseState state;
     std::vector<std::string> active_nodes;
+    std::string incident_node;
   };
   CaseView show(const std::string& case_id);
   std::optional<Organisation> organisation() { return store_.organisation(); }

@@ -1,6 +1,7 @@
 #include "runtime/sqlite_store.h"
 
 #include <filesystem>
+#include <set>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
@@ -341,13 +342,32 @@ class SqliteStore : public Store {
       q.bind(4, t.message);
       q.exec();
     }
+    std::set<int> stored;
+    {
+      SQLite::Statement q(db_, "SELECT local_id FROM tasks WHERE case_id = ?");
+      q.bind(1, r.id);
+      while (q.executeStep()) stored.insert(q.getColumn(0).getInt());
+    }
     for (const auto& t : s.tasks) {
+      if (stored.count(t.id)) {
+        SQLite::Statement q(db_,
+                            "UPDATE tasks SET status = ?, consultations = ?, assignee = ?, due = ?, escalated = ?, "
+                            "completed_by = ? WHERE case_id = ? AND local_id = ?");
+        q.bind(1, engine::to_string(t.status));
+        q.bind(2, consultations_json(t.consultations).dump());
+        q.bind(3, t.assignee);
+        q.bind(4, iso(t.due));
+        q.bind(5, t.escalated ? 1 : 0);
+        q.bind(6, t.completed_by);
+        q.bind(7, r.id);
+        q.bind(8, t.id);
+        q.exec();
+        continue;
+      }
       SQLite::Statement q(db_,
                           "INSERT INTO tasks (case_id, local_id, process, version, node, name, status, responsible, "
                           "accountable, consulted, informed, consultations, assignee, created, due, escalated, "
-                          "completed_by, token) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-                          "?15, ?16, ?17, ?18) ON CONFLICT(case_id, local_id) DO UPDATE SET status = ?7, "
-                          "consultations = ?12, assignee = ?13, due = ?15, escalated = ?16, completed_by = ?17");
+                          "completed_by, token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       q.bind(1, r.id);
       q.bind(2, t.id);
       q.bind(3, r.process);

@@ -1,166 +1,76 @@
 #include "adapters/cli/cli.h"
 
-#include <functional>
-#include <map>
+#include <cstdlib>
 #include <ostream>
 
-#include <boost/program_options.hpp>
-#include <nlohmann/json.hpp>
-
-#include "adapters/render/dot.h"
-#include "adapters/render/raci_render.h"
-#include "definitions/definition_set.h"
-#include "definitions/raci.h"
+#include "adapters/cli/command.h"
 
 namespace raciflow::cli {
 
-namespace po = boost::program_options;
-using definitions::Definitions;
-using definitions::LoadedFile;
-using definitions::Process;
-
 namespace {
 
-struct Command {
-  const char* summary;
-  const char* usage;
-  std::function<void(po::options_description&)> options;
-  std::function<int(const po::variables_map&, std::ostream&, std::ostream&)> action;
-};
-
-struct UsageError {
-  std::string message;
-};
-
-void print_findings(const LoadedFile& file, std::ostream& err) {
-  for (const auto& d : file.diagnostics.all()) err << d.format() << "\n";
-}
-
-// Loads one file for a view. Prints its findings; returns null when it has errors.
-const Definitions* load_for_view(std::vector<LoadedFile>& files, std::ostream& err) {
-  LoadedFile& file = files.front();
-  print_findings(file, err);
-  if (!file.definitions || file.diagnostics.has_errors()) return nullptr;
-  return &*file.definitions;
-}
-
-// The process a view shows: --process, or the only process that has flow nodes.
-const Process* choose_process(const Definitions& defs, const po::variables_map& vm, std::ostream& err) {
-  if (vm.count("process")) {
-    const auto& id = vm["process"].as<std::string>();
-    if (const Process* p = defs.find_process(id)) return p;
-    std::string known;
-    for (const auto& p : defs.processes) known += (known.empty() ? "" : ", ") + p.id;
-    err << defs.file << ": error: no process '" << id << "' (processes: " << known << ")\n";
-    return nullptr;
-  }
-  std::vector<const Process*> candidates;
-  for (const auto& p : defs.processes)
-    if (!p.nodes.empty()) candidates.push_back(&p);
-  if (candidates.size() == 1) return candidates.front();
-  std::string known;
-  for (const auto* p : candidates) known += (known.empty() ? "" : ", ") + p->id;
-  err << defs.file << ": error: the file holds " << candidates.size() << " processes (" << known
-      << "); choose one with --process\n";
-  return nullptr;
-}
-
-int cmd_validate(const po::variables_map& vm, std::ostream& out, std::ostream& err) {
-  auto paths = vm["file"].as<std::vector<std::string>>();
-  auto files = definitions::load_and_validate(paths, /*resolve_calls=*/true);
-  bool failed = false;
-  if (vm.count("json")) {
-    nlohmann::json findings = nlohmann::json::array();
-    for (const auto& file : files) {
-      failed |= file.diagnostics.has_errors();
-      for (const auto& d : file.diagnostics.all())
-        findings.push_back({{"file", d.file}, {"line", d.line}, {"severity", to_string(d.severity)}, {"message", d.message}});
-    }
-    out << findings.dump(2) << "\n";
-    return failed ? kExitFailed : kExitOk;
-  }
-  for (const auto& file : files) {
-    print_findings(file, err);
-    failed |= file.diagnostics.has_errors();
-    if (!file.definitions || file.diagnostics.has_errors()) continue;
-    std::size_t nodes = 0, warnings = file.diagnostics.all().size();
-    for (const auto& p : file.definitions->processes) nodes += p.nodes.size();
-    out << file.diagnostics.file() << ": ok (" << file.definitions->processes.size() << " process"
-        << (file.definitions->processes.size() == 1 ? "" : "es") << ", " << nodes << " flow nodes, " << warnings
-        << " warning" << (warnings == 1 ? "" : "s") << ")\n";
-  }
-  return failed ? kExitFailed : kExitOk;
-}
-
-int cmd_raci(const po::variables_map& vm, std::ostream& out, std::ostream& err) {
-  const auto& format_name = vm["format"].as<std::string>();
-  auto format = render::parse_raci_format(format_name);
-  if (!format) throw UsageError{"unknown --format '" + format_name + "' (table, csv, markdown, json)"};
-  auto files = definitions::load_and_validate({vm["file"].as<std::string>()}, /*resolve_calls=*/false);
-  const Definitions* defs = load_for_view(files, err);
-  if (!defs) return kExitFailed;
-  const Process* process = choose_process(*defs, vm, err);
-  if (!process) return kExitFailed;
-  out << render::render_raci(definitions::raci_matrix(*process), *format);
-  return kExitOk;
-}
-
-int cmd_graph(const po::variables_map& vm, std::ostream& out, std::ostream& err) {
-  auto files = definitions::load_and_validate({vm["file"].as<std::string>()}, /*resolve_calls=*/false);
-  const Definitions* defs = load_for_view(files, err);
-  if (!defs) return kExitFailed;
-  const Process* process = choose_process(*defs, vm, err);
-  if (!process) return kExitFailed;
-  out << render::render_dot(*process);
-  return kExitOk;
-}
-
 const std::map<std::string, Command>& commands() {
-  static const std::map<std::string, Command> table = {
-      {"validate",
-       {"check definition files and report every finding",
-        "raciflow validate FILE... [--json]",
-        [](po::options_description& o) {
-          o.add_options()("json", "print the findings as a JSON array of {file, line, severity, message}")(
-              "file", po::value<std::vector<std::string>>()->required(), "definition files");
-        },
-        cmd_validate}},
-      {"raci",
-       {"print the RACI matrix of a process",
-        "raciflow raci FILE [--process ID] [--format table|csv|markdown|json]",
-        [](po::options_description& o) {
-          o.add_options()("process", po::value<std::string>(), "the process to show (needed when the file has several)")(
-              "format", po::value<std::string>()->default_value("table"), "table, csv, markdown or json")(
-              "file", po::value<std::string>()->required(), "definition file");
-        },
-        cmd_raci}},
-      {"graph",
-       {"print a process as Graphviz DOT, one cluster per lane",
-        "raciflow graph FILE [--process ID]",
-        [](po::options_description& o) {
-          o.add_options()("process", po::value<std::string>(), "the process to draw (needed when the file has several)")(
-              "file", po::value<std::string>()->required(), "definition file");
-        },
-        cmd_graph}},
-  };
+  static const std::map<std::string, Command> table = [] {
+    std::map<std::string, Command> t;
+    add_definition_commands(t);
+    add_runtime_commands(t);
+    return t;
+  }();
   return table;
 }
 
 void print_overview(std::ostream& out) {
   out << "raciflow - ISMS process flows with RACI, as BPMN 2.0\n\n"
-         "Usage: raciflow COMMAND [OPTIONS]\n\nCommands:\n";
+         "Usage: raciflow [--db PATH] [--clock ISO8601] COMMAND [OPTIONS]\n\nCommands:\n";
   for (const auto& [name, command] : commands()) out << "  " << name << std::string(10 - name.size(), ' ') << command.summary << "\n";
-  out << "\nRun 'raciflow COMMAND --help' for a command's options.\n";
+  out << "\nGlobal options (anywhere on the line):\n"
+         "  --db PATH           the database (default $RACIFLOW_DB, else ./raciflow.db)\n"
+         "  --clock ISO8601     a fixed 'now' for tests and demos (default: the system clock)\n"
+         "  --synchronous MODE  SQLite synchronous mode: OFF, NORMAL, FULL (default), EXTRA\n"
+         "\nRun 'raciflow COMMAND --help' for a command's options.\n";
 }
 
-int run_command(const std::string& name, const Command& command, const std::vector<std::string>& args,
-                std::ostream& out, std::ostream& err) {
+// Takes the global options out of `args`, wherever they are.
+Globals take_globals(std::vector<std::string>& args) {
+  Globals g;
+  const char* env = std::getenv("RACIFLOW_DB");
+  g.db = env && *env ? env : "raciflow.db";
+  std::vector<std::string> rest;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    std::string value;
+    std::string name;
+    for (const char* option : {"--db", "--clock", "--synchronous"}) {
+      std::string o = option;
+      if (a == o) {
+        if (i + 1 >= args.size()) throw UsageError{o + " needs a value"};
+        name = o;
+        value = args[++i];
+      } else if (a.rfind(o + "=", 0) == 0) {
+        name = o;
+        value = a.substr(o.size() + 1);
+      }
+    }
+    if (name.empty()) {
+      rest.push_back(a);
+      continue;
+    }
+    if (name == "--db") g.db = value;
+    if (name == "--clock") g.clock = value;
+    if (name == "--synchronous") g.synchronous = value;
+  }
+  args = std::move(rest);
+  return g;
+}
+
+int run_command(const std::string& name, const Command& command, const Globals& globals,
+                const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   po::options_description visible("Options");
   visible.add_options()("help,h", "show this help");
   po::options_description all;
   command.options(all);
   po::positional_options_description positional;
-  positional.add("file", -1);
+  if (*command.positional) positional.add(command.positional, -1);
   po::options_description everything;
   everything.add(visible).add(all);
 
@@ -172,29 +82,43 @@ int run_command(const std::string& name, const Command& command, const std::vect
       po::options_description help("Options");
       help.add_options()("help,h", "show this help");
       for (const auto& option : all.options())
-        if (option->long_name() != "file") help.add(option);
+        if (option->long_name() != command.positional) help.add(option);
       out << help;
       return kExitOk;
     }
     po::notify(vm);
-  } catch (const po::required_option&) {
-    err << "raciflow " << name << ": missing FILE\nUsage: " << command.usage << "\n";
+  } catch (const po::required_option& e) {
+    std::string option = e.get_option_name();
+    bool is_positional = option.find(command.positional) != std::string::npos;
+    err << "raciflow " << name << ": missing " << (is_positional ? std::string(command.missing) : option)
+        << "\nUsage: " << command.usage << "\n";
     return kExitUsage;
   } catch (const po::error& e) {
     err << "raciflow " << name << ": " << e.what() << "\nUsage: " << command.usage << "\n";
     return kExitUsage;
   }
   try {
-    return command.action(vm, out, err);
+    return command.action(vm, globals, out, err);
   } catch (const UsageError& e) {
     err << "raciflow " << name << ": " << e.message << "\nUsage: " << command.usage << "\n";
     return kExitUsage;
+  } catch (const std::exception& e) {
+    err << "raciflow " << name << ": " << e.what() << "\n";
+    return kExitFailed;
   }
 }
 
 }  // namespace
 
-int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int run(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err) {
+  std::vector<std::string> args = arguments;
+  Globals globals;
+  try {
+    globals = take_globals(args);
+  } catch (const UsageError& e) {
+    err << "raciflow: " << e.message << "\n";
+    return kExitUsage;
+  }
   if (args.empty()) {
     print_overview(err);
     return kExitUsage;
@@ -215,7 +139,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     print_overview(err);
     return kExitUsage;
   }
-  return run_command(first, it->second, std::vector<std::string>(args.begin() + 1, args.end()), out, err);
+  return run_command(first, it->second, globals, std::vector<std::string>(args.begin() + 1, args.end()), out, err);
 }
 
 }  // namespace raciflow::cli

@@ -14,16 +14,6 @@ std::string step_label(const definitions::FlowNode& step) { return step.name.emp
 
 std::string role_label(const definitions::Role& role) { return role.name.empty() ? role.id : role.name; }
 
-std::string csv_field(const std::string& value) {
-  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
-  std::string out = "\"";
-  for (char c : value) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string markdown_cell(std::string value) {
   std::string out;
   for (char c : value) {

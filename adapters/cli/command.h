@@ -1,0 +1,40 @@
+// The parts of the command line that the command files share (internal to adapters/cli).
+#pragma once
+
+#include <functional>
+#include <iosfwd>
+#include <map>
+#include <optional>
+#include <string>
+
+#include <boost/program_options.hpp>
+
+namespace raciflow::cli {
+
+namespace po = boost::program_options;
+
+// Options that every command accepts, anywhere on the line.
+struct Globals {
+  std::string db;                     // --db, else $RACIFLOW_DB, else ./raciflow.db
+  std::optional<std::string> clock;   // --clock ISO8601: a fixed 'now'
+  std::string synchronous = "FULL";   // --synchronous OFF|NORMAL|FULL|EXTRA
+};
+
+struct Command {
+  const char* summary;
+  const char* usage;
+  std::function<void(po::options_description&)> options;
+  std::function<int(const po::variables_map&, const Globals&, std::ostream&, std::ostream&)> action;
+  const char* positional = "file";  // the name positional arguments are stored under
+  const char* missing = "FILE";     // what to say when a required positional is missing
+};
+
+// Wrong use of a command: printed with the usage, exit 2.
+struct UsageError {
+  std::string message;
+};
+
+void add_definition_commands(std::map<std::string, Command>& table);
+void add_runtime_commands(std::map<std::string, Command>& table);
+
+}  // namespace raciflow::cli

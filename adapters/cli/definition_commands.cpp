@@ -1,0 +1,133 @@
+#include <ostream>
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/cli/cli.h"
+#include "adapters/cli/command.h"
+#include "adapters/render/dot.h"
+#include "adapters/render/raci_render.h"
+#include "definitions/definition_set.h"
+#include "definitions/raci.h"
+
+namespace raciflow::cli {
+
+using definitions::Definitions;
+using definitions::LoadedFile;
+using definitions::Process;
+
+namespace {
+
+void print_findings(const LoadedFile& file, std::ostream& err) {
+  for (const auto& d : file.diagnostics.all()) err << d.format() << "\n";
+}
+
+// Loads one file for a view. Prints its findings; returns null when it has errors.
+const Definitions* load_for_view(std::vector<LoadedFile>& files, std::ostream& err) {
+  LoadedFile& file = files.front();
+  print_findings(file, err);
+  if (!file.definitions || file.diagnostics.has_errors()) return nullptr;
+  return &*file.definitions;
+}
+
+// The process a view shows: --process, or the only process that has flow nodes.
+const Process* choose_process(const Definitions& defs, const po::variables_map& vm, std::ostream& err) {
+  if (vm.count("process")) {
+    const auto& id = vm["process"].as<std::string>();
+    if (const Process* p = defs.find_process(id)) return p;
+    std::string known;
+    for (const auto& p : defs.processes) known += (known.empty() ? "" : ", ") + p.id;
+    err << defs.file << ": error: no process '" << id << "' (processes: " << known << ")\n";
+    return nullptr;
+  }
+  std::vector<const Process*> candidates;
+  for (const auto& p : defs.processes)
+    if (!p.nodes.empty()) candidates.push_back(&p);
+  if (candidates.size() == 1) return candidates.front();
+  std::string known;
+  for (const auto* p : candidates) known += (known.empty() ? "" : ", ") + p->id;
+  err << defs.file << ": error: the file holds " << candidates.size() << " processes (" << known
+      << "); choose one with --process\n";
+  return nullptr;
+}
+
+int cmd_validate(const po::variables_map& vm, const Globals&, std::ostream& out, std::ostream& err) {
+  auto paths = vm["file"].as<std::vector<std::string>>();
+  auto files = definitions::load_and_validate(paths, /*resolve_calls=*/true);
+  bool failed = false;
+  if (vm.count("json")) {
+    nlohmann::json findings = nlohmann::json::array();
+    for (const auto& file : files) {
+      failed |= file.diagnostics.has_errors();
+      for (const auto& d : file.diagnostics.all())
+        findings.push_back({{"file", d.file}, {"line", d.line}, {"severity", to_string(d.severity)}, {"message", d.message}});
+    }
+    out << findings.dump(2) << "\n";
+    return failed ? kExitFailed : kExitOk;
+  }
+  for (const auto& file : files) {
+    print_findings(file, err);
+    failed |= file.diagnostics.has_errors();
+    if (!file.definitions || file.diagnostics.has_errors()) continue;
+    std::size_t nodes = 0, warnings = file.diagnostics.all().size();
+    for (const auto& p : file.definitions->processes) nodes += p.nodes.size();
+    out << file.diagnostics.file() << ": ok (" << file.definitions->processes.size() << " process"
+        << (file.definitions->processes.size() == 1 ? "" : "es") << ", " << nodes << " flow nodes, " << warnings
+        << " warning" << (warnings == 1 ? "" : "s") << ")\n";
+  }
+  return failed ? kExitFailed : kExitOk;
+}
+
+int cmd_raci(const po::variables_map& vm, const Globals&, std::ostream& out, std::ostream& err) {
+  const auto& format_name = vm["format"].as<std::string>();
+  auto format = render::parse_raci_format(format_name);
+  if (!format) throw UsageError{"unknown --format '" + format_name + "' (table, csv, markdown, json)"};
+  auto files = definitions::load_and_validate({vm["file"].as<std::string>()}, /*resolve_calls=*/false);
+  const Definitions* defs = load_for_view(files, err);
+  if (!defs) return kExitFailed;
+  const Process* process = choose_process(*defs, vm, err);
+  if (!process) return kExitFailed;
+  out << render::render_raci(definitions::raci_matrix(*process), *format);
+  return kExitOk;
+}
+
+int cmd_graph(const po::variables_map& vm, const Globals&, std::ostream& out, std::ostream& err) {
+  auto files = definitions::load_and_validate({vm["file"].as<std::string>()}, /*resolve_calls=*/false);
+  const Definitions* defs = load_for_view(files, err);
+  if (!defs) return kExitFailed;
+  const Process* process = choose_process(*defs, vm, err);
+  if (!process) return kExitFailed;
+  out << render::render_dot(*process);
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_definition_commands(std::map<std::string, Command>& table) {
+  table.insert({{"validate",
+       {"check definition files and report every finding",
+        "raciflow validate FILE... [--json]",
+        [](po::options_description& o) {
+          o.add_options()("json", "print the findings as a JSON array of {file, line, severity, message}")(
+              "file", po::value<std::vector<std::string>>()->required(), "definition files");
+        },
+        cmd_validate}},
+      {"raci",
+       {"print the RACI matrix of a process",
+        "raciflow raci FILE [--process ID] [--format table|csv|markdown|json]",
+        [](po::options_description& o) {
+          o.add_options()("process", po::value<std::string>(), "the process to show (needed when the file has several)")(
+              "format", po::value<std::string>()->default_value("table"), "table, csv, markdown or json")(
+              "file", po::value<std::string>()->required(), "definition file");
+        },
+        cmd_raci}},
+      {"graph",
+       {"print a process as Graphviz DOT, one cluster per lane",
+        "raciflow graph FILE [--process ID]",
+        [](po::options_description& o) {
+          o.add_options()("process", po::value<std::string>(), "the process to draw (needed when the file has several)")(
+              "file", po::value<std::string>()->required(), "definition file");
+        },
+        cmd_graph}}});
+}
+
+}  // namespace raciflow::cli

@@ -1,0 +1,436 @@
+// The commands that run cases against the database: deploy, org, start, message, tasks,
+// claim, unclaim, complete, consult, tick, show, cases, cancel, retry, audit, outbox.
+#include <chrono>
+#include <cstdlib>
+#include <ostream>
+#include <regex>
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/cli/cli.h"
+#include "adapters/cli/command.h"
+#include "adapters/render/runtime_render.h"
+#include "runtime/runtime.h"
+#include "runtime/sqlite_store.h"
+
+namespace raciflow::cli {
+
+using nlohmann::json;
+using runtime::Runtime;
+using runtime::Store;
+
+namespace {
+
+// A failure the user caused: one line, exit 1.
+struct Failed : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+definitions::TimePoint clock_now(const Globals& g) {
+  if (!g.clock) return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  std::string why;
+  auto t = definitions::parse_date_time(*g.clock, &why);
+  if (!t) throw UsageError{"--clock '" + *g.clock + "' is not an ISO 8601 date-time (" + why + ")"};
+  return *t;
+}
+
+std::unique_ptr<Store> open_store(const Globals& g, bool create) {
+  runtime::SqliteOptions options;
+  options.create = create;
+  options.synchronous = g.synchronous;
+  if (const char* ms = std::getenv("RACIFLOW_BUSY_TIMEOUT_MS")) options.busy_timeout_ms = std::atoi(ms);
+  return runtime::open_sqlite_store(g.db, options);
+}
+
+// Who runs a command that does not name a person: --as, else the login name.
+std::string operator_name(const po::variables_map& vm) {
+  if (vm.count("as")) return vm["as"].as<std::string>();
+  const char* user = std::getenv("USER");
+  return user && *user ? user : "unknown";
+}
+
+// --var NAME=VALUE...: VALUE is JSON when it parses as JSON, else a string.
+json parse_vars(const po::variables_map& vm) {
+  json vars = json::object();
+  if (!vm.count("var")) return vars;
+  static const std::regex name_pattern("[A-Za-z_][A-Za-z0-9_]*");
+  for (const auto& v : vm["var"].as<std::vector<std::string>>()) {
+    auto eq = v.find('=');
+    if (eq == std::string::npos) throw Failed("--var '" + v + "' is not NAME=VALUE");
+    std::string name = v.substr(0, eq), text = v.substr(eq + 1);
+    if (!std::regex_match(name, name_pattern))
+      throw Failed("--var '" + v + "': '" + name + "' is not a variable name (letters, digits and _, not first a digit)");
+    if (vars.contains(name)) throw Failed("--var " + name + " is given twice");
+    json value = json::parse(text, nullptr, false);
+    vars[name] = value.is_discarded() ? json(text) : value;
+  }
+  return vars;
+}
+
+std::int64_t task_id(const po::variables_map& vm) {
+  const auto& text = vm["task"].as<std::string>();
+  static const std::regex digits("[1-9][0-9]{0,17}");
+  if (!std::regex_match(text, digits)) throw Failed("'" + text + "' is not a task id (a number, as 'raciflow tasks' shows)");
+  return std::stoll(text);
+}
+
+// The open command of the runtime: store, clock, runtime.
+struct Session {
+  std::unique_ptr<Store> store;
+  std::unique_ptr<Runtime> runtime;
+  Session(const Globals& g, bool create) : store(open_store(g, create)) {
+    runtime = std::make_unique<Runtime>(*store, clock_now(g));
+  }
+};
+
+void lines(std::ostream& out, const std::vector<std::string>& items) {
+  for (const auto& i : items) out << i << "\n";
+}
+
+int cmd_deploy(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
+  clock_now(g);
+  Session s(g, true);
+  for (const auto& d : s.runtime->deploy(vm["file"].as<std::vector<std::string>>(), operator_name(vm)))
+    out << d.process << "@" << d.version << "\n";
+  return kExitOk;
+}
+
+int cmd_org(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
+  auto args = vm["args"].as<std::vector<std::string>>();
+  const std::string& verb = args.front();
+  if (verb == "load") {
+    if (args.size() != 2) throw UsageError{"org load takes one FILE"};
+    clock_now(g);
+    Session s(g, true);
+    auto org = s.runtime->load_organisation(args[1], operator_name(vm));
+    out << "loaded " << org.name << ": " << org.roles.size() << " roles, " << org.people.size() << " people\n";
+    return kExitOk;
+  }
+  if (verb == "show") {
+    if (args.size() != 1) throw UsageError{"org show takes no arguments"};
+    Session s(g, false);
+    auto org = s.runtime->organisation();
+    if (!org) throw Failed("no organisation is loaded; run 'raciflow org load FILE' first");
+    if (vm.count("json"))
+      out << runtime::to_json(*org).dump(2) << "\n";
+    else
+      out << render::organisation_text(*org);
+    return kExitOk;
+  }
+  throw UsageError{"unknown org command '" + verb + "' (load, show)"};
+}
+
+int cmd_start(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
+  json vars = parse_vars(vm);
+  Session s(g, false);
+  out << s.runtime->start(vm["process"].as<std::string>(), vm["as"].as<std::string>(), vars,
+                          vm.count("key") ? vm["key"].as<std::string>() : "")
+      << "\n";
+  return kExitOk;
+}
+
+int cmd_message(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
+  json vars = parse_vars(vm);
+  Session s(g, false);
+  lines(out, s.runtime->message(vm["name"].as<std::string>(), vm["as"].as<std::string>(),
+                                vm.count("key") ? vm["key"].as<std::string>() : "", vars));
+  return kExitOk;
+}
+
+int cmd_tasks(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
+  Session s(g, false);
+  runtime::TaskFilter filter;
+  if (vm.count("case")) {
+    filter.case_id = vm["case"].as<std::string>();
+    if (!s.store->find_case(filter.case_id)) throw Failed("no case '" + filter.case_id + "'");
+  }
+  filter.include_closed = vm.count("all") > 0;
+  // The roles whose inbox is shown: --role, or the roles of --person.
+  std::vector<std::string> roles;
+  std::string person;
+  bool filtered = vm.count("role") || vm.count("person");
+  if (vm.count("role")) roles.push_back(vm["role"].as<std::string>());
+  if (vm.count("person")) {
+    person = vm["person"].as<std::string>();
+    auto org = s.store->organisation();
+    if (!org) throw Failed("no organisation is loaded; run 'raciflow org load FILE' first");
+    const auto* p = org->find_person(person);
+    if (!p) throw Failed("unknown person '" + person + "' (not in the organisation '" + org->name + "')");
+    if (!vm.count("role")) roles = p->roles;
+  }
+  auto holds = [&](const std::vector<std::string>& list) {
+    for (const auto& r : list)
+      if (std::find(roles.begin(), roles.end(), r) != roles.end()) return true;
+    return false;
+  };
+  std::vector<runtime::TaskRow> shown;
+  std::vector<std::string> inbox;
+  for (auto& t : s.store->tasks(filter)) {
+    std::string why;
+    if (!filtered) {
+      why = "";
+    } else if (holds(t.task.responsible) && (t.task.assignee.empty() || person.empty() || t.task.assignee == person)) {
+      why = "responsible";
+    } else if (!person.empty() && t.task.assignee == person) {
+      why = "responsible";
+    } else {
+      bool open_consultation = false;
+      for (const auto& c : t.task.consultations)
+        open_consultation |= c.answered_by.empty() && std::find(roles.begin(), roles.end(), c.role) != roles.end();
+      bool live = t.task.status == engine::TaskStatus::open || t.task.status == engine::TaskStatus::claimed;
+      if (!open_consultation || !live) continue;
+      why = "consulted";
+    }
+    shown.push_back(std::move(t));
+    inbox.push_back(why);
+  }
+  if (vm.count("json")) {
+    json array = json::array();
+    for (std::size_t i = 0; i < shown.size(); ++i) array.push_back(render::task_json(shown[i], inbox[i]));
+    out << array.dump(2) << "\n";
+  } else {
+    out << render::tasks_table(shown, inbox);
+  }
+  return kExitOk;
+}
+
+int cmd_claim(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
+  auto id = task_id(vm);
+  Session s(g, false);
+  s.runtime->claim(id, vm["as"].as<std::string>());
+  out << "task " << id << " claimed by " << vm["as"].as<std::string>() << "\n";
+  return kExitOk;
+}
+
+int cmd_unclaim(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
+  auto id = task_id(vm);
+  Session s(g, false);
+  s.runtime->unclaim(id, vm["as"].as<std::string>());
+  out << "task " << id << " is open again\n";
+  return kExitOk;
+}
+
+int cmd_complete(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
+  auto id = task_id(vm);
+  json vars = parse_vars(vm);
+  Session s(g, false);
+  s.runtime->complete(id, vm["as"].as<std::string>(), vars);
+  out << "task " << id << " completed by " << vm["as"].as<std::string>() << "\n";
+  return kExitOk;
+}
+
+int cmd_consult(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
+  auto id = task_id(vm);
+  Session s(g, false);
+  s.runtime->consult(id, vm["as"].as<std::string>(), vm["answer"].as<std::string>());
+  out << "task " << id << ": answer recorded from " << vm["as"].as<std::string>() << "\n";
+  return kExitOk;
+}
+
+int cmd_tick(const po::variables_map&, const Globals& g, std::ostream& out, std::ostream&) {
+  Session s(g, false);
+  lines(out, s.runtime->tick());
+  return kExitOk;
+}
+
+int cmd_show(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
+  Session s(g, false);
+  const auto& id = vm["case"].as<std::string>();
+  auto view = s.runtime->show(id);
+  auto tasks = s.store->tasks({id, true});
+  if (vm.count("json"))
+    out << render::case_json(view, tasks).dump(2) << "\n";
+  else
+    out << render::case_text(view, tasks);
+  return kExitOk;
+}
+
+int cmd_cases(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
+  std::string status = vm.count("status") ? vm["status"].as<std::string>() : "";
+  static const std::set<std::string> known = {"", "active", "completed", "terminated", "cancelled", "incident"};
+  if (!known.count(status))
+    throw UsageError{"unknown --status '" + status + "' (active, completed, terminated, cancelled, incident)"};
+  Session s(g, false);
+  auto rows = s.store->cases(status, vm.count("process") ? vm["process"].as<std::string>() : "");
+  if (vm.count("json")) {
+    json array = json::array();
+    for (const auto& r : rows) array.push_back(render::case_row_json(r));
+    out << array.dump(2) << "\n";
+  } else {
+    out << render::cases_table(rows);
+  }
+  return kExitOk;
+}
+
+int cmd_cancel(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
+  Session s(g, false);
+  const auto& id = vm["case"].as<std::string>();
+  s.runtime->cancel(id, vm["as"].as<std::string>(), vm["reason"].as<std::string>());
+  out << "case " << id << " cancelled\n";
+  return kExitOk;
+}
+
+int cmd_retry(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
+  json vars = parse_vars(vm);
+  Session s(g, false);
+  const auto& id = vm["case"].as<std::string>();
+  s.runtime->retry(id, vm["as"].as<std::string>(), vars);
+  out << "case " << id << " is " << s.store->find_case(id)->status << "\n";
+  return kExitOk;
+}
+
+int cmd_audit(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream& err) {
+  const auto& target = vm["case"].as<std::string>();
+  const auto& format = vm["format"].as<std::string>();
+  if (format != "table" && format != "csv" && format != "json") throw UsageError{"unknown --format '" + format + "' (table, csv, json)"};
+  Session s(g, false);
+  if (target == "verify") {
+    auto report = s.runtime->verify();
+    if (!report.ok()) {
+      err << "raciflow audit verify: " << report.problems.front() << "\n";
+      return kExitFailed;
+    }
+    out << "ok: " << report.records << " records in an unbroken chain; " << report.cases
+        << " cases replay to their stored state\n";
+    return kExitOk;
+  }
+  if (!s.store->find_case(target)) throw Failed("no case '" + target + "'");
+  std::vector<runtime::AuditRecord> records;
+  s.store->scan_records(target, [&](const runtime::AuditRecord& r) { records.push_back(r); });
+  if (format == "json") {
+    json array = json::array();
+    for (const auto& r : records) array.push_back(render::audit_json(r));
+    out << array.dump(2) << "\n";
+  } else if (format == "csv") {
+    out << render::audit_csv(records);
+  } else {
+    out << render::audit_table(records);
+  }
+  return kExitOk;
+}
+
+int cmd_outbox(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
+  Session s(g, false);
+  auto items = s.store->outbox(vm.count("all") ? "" : "pending");
+  if (vm.count("json")) {
+    json array = json::array();
+    for (const auto& i : items) array.push_back(render::outbox_json(i));
+    out << array.dump(2) << "\n";
+  } else {
+    out << render::outbox_table(items);
+  }
+  return kExitOk;
+}
+
+void as_option(po::options_description& o) { o.add_options()("as", po::value<std::string>()->required(), "the person acting"); }
+void var_option(po::options_description& o) {
+  o.add_options()("var", po::value<std::vector<std::string>>()->composing(),
+                  "NAME=VALUE, repeatable; VALUE is JSON when it parses as JSON, else a string");
+}
+void task_positional(po::options_description& o) { o.add_options()("task", po::value<std::string>()->required(), "task id"); }
+void case_positional(po::options_description& o) { o.add_options()("case", po::value<std::string>()->required(), "case id"); }
+
+}  // namespace
+
+void add_runtime_commands(std::map<std::string, Command>& t) {
+  t["deploy"] = {"deploy definition files; prints PROCESS_ID@VERSION per executable process",
+                 "raciflow deploy FILE... [--as PERSON]",
+                 [](po::options_description& o) {
+                   o.add_options()("as", po::value<std::string>(), "who deploys (default: the login name)")(
+                       "file", po::value<std::vector<std::string>>()->required(), "definition files");
+                 },
+                 cmd_deploy};
+  t["org"] = {"load or show the organisation: roles and the people who hold them",
+              "raciflow org load FILE [--as PERSON] | raciflow org show [--json]",
+              [](po::options_description& o) {
+                o.add_options()("as", po::value<std::string>(), "who loads (default: the login name)")(
+                    "json", "print the organisation as JSON")("args", po::value<std::vector<std::string>>()->required(), "load FILE | show");
+              },
+              cmd_org, "args", "'load FILE' or 'show'"};
+  t["start"] = {"start a case of the latest version of a process; prints the case id",
+                "raciflow start PROCESS_ID --as PERSON [--var NAME=VALUE]... [--key KEY]",
+                [](po::options_description& o) {
+                  as_option(o);
+                  var_option(o);
+                  o.add_options()("key", po::value<std::string>(), "correlation key for later messages")(
+                      "process", po::value<std::string>()->required(), "process id");
+                },
+                cmd_start, "process", "PROCESS_ID"};
+  t["message"] = {"deliver a message: continue the cases waiting for it, or start the processes it starts",
+                  "raciflow message NAME --as PERSON [--key KEY] [--var NAME=VALUE]...",
+                  [](po::options_description& o) {
+                    as_option(o);
+                    var_option(o);
+                    o.add_options()("key", po::value<std::string>(), "only cases with this correlation key")(
+                        "name", po::value<std::string>()->required(), "message name");
+                  },
+                  cmd_message, "name", "NAME"};
+  t["tasks"] = {"list tasks: open ones by default, by case, role or person",
+                "raciflow tasks [--case ID] [--role ROLE] [--person PERSON] [--all] [--json]",
+                [](po::options_description& o) {
+                  o.add_options()("case", po::value<std::string>(), "only this case")(
+                      "role", po::value<std::string>(), "the inbox of a role: Responsible, or still to be consulted")(
+                      "person", po::value<std::string>(), "the inbox of a person's roles, and tasks they claimed")(
+                      "all", "completed and cancelled tasks too")("json", "print a JSON array");
+                },
+                cmd_tasks, ""};
+  t["claim"] = {"claim an open task", "raciflow claim TASK --as PERSON",
+                [](po::options_description& o) { as_option(o); task_positional(o); }, cmd_claim, "task", "TASK"};
+  t["unclaim"] = {"give a claimed task back", "raciflow unclaim TASK --as PERSON",
+                  [](po::options_description& o) { as_option(o); task_positional(o); }, cmd_unclaim, "task", "TASK"};
+  t["complete"] = {"complete a task, setting variables", "raciflow complete TASK --as PERSON [--var NAME=VALUE]...",
+                   [](po::options_description& o) {
+                     as_option(o);
+                     var_option(o);
+                     task_positional(o);
+                   },
+                   cmd_complete, "task", "TASK"};
+  t["consult"] = {"answer a consultation on a task", "raciflow consult TASK --as PERSON --answer TEXT",
+                  [](po::options_description& o) {
+                    as_option(o);
+                    task_positional(o);
+                    o.add_options()("answer", po::value<std::string>()->required(), "the answer");
+                  },
+                  cmd_consult, "task", "TASK"};
+  t["tick"] = {"fire every timer, escalation and timer start due now; prints the cases touched", "raciflow tick",
+               [](po::options_description&) {}, cmd_tick, ""};
+  t["show"] = {"show a case: status, variables, active steps, tasks, incident", "raciflow show CASE [--json]",
+               [](po::options_description& o) {
+                 o.add_options()("json", "print JSON");
+                 case_positional(o);
+               },
+               cmd_show, "case", "CASE"};
+  t["cases"] = {"list cases", "raciflow cases [--status S] [--process P] [--json]",
+                [](po::options_description& o) {
+                  o.add_options()("status", po::value<std::string>(), "active, completed, terminated, cancelled or incident")(
+                      "process", po::value<std::string>(), "only this process")("json", "print a JSON array");
+                },
+                cmd_cases, ""};
+  t["cancel"] = {"cancel a case", "raciflow cancel CASE --as PERSON --reason TEXT",
+                 [](po::options_description& o) {
+                   as_option(o);
+                   case_positional(o);
+                   o.add_options()("reason", po::value<std::string>()->required(), "why");
+                 },
+                 cmd_cancel, "case", "CASE"};
+  t["retry"] = {"resolve a case's incident: set variables, then retry the step", "raciflow retry CASE --as PERSON [--var NAME=VALUE]...",
+                [](po::options_description& o) {
+                  as_option(o);
+                  var_option(o);
+                  case_positional(o);
+                },
+                cmd_retry, "case", "CASE"};
+  t["audit"] = {"print a case's audit trail, or verify the whole trail", "raciflow audit CASE [--format table|csv|json] | raciflow audit verify",
+                [](po::options_description& o) {
+                  o.add_options()("format", po::value<std::string>()->default_value("table"), "table, csv or json");
+                  case_positional(o);
+                },
+                cmd_audit, "case", "CASE or 'verify'"};
+  t["outbox"] = {"list notifications waiting for delivery (informed, escalation, consultation)", "raciflow outbox [--all] [--json]",
+                 [](po::options_description& o) {
+                   o.add_options()("all", "delivered ones too")("json", "print a JSON array");
+                 },
+                 cmd_outbox, ""};
+}
+
+}  // namespace raciflow::cli

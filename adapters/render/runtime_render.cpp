@@ -1,0 +1,173 @@
+#include "adapters/render/runtime_render.h"
+
+#include "adapters/render/text_table.h"
+
+namespace raciflow::render {
+
+using nlohmann::json;
+using runtime::AuditRecord;
+using runtime::TaskRow;
+
+namespace {
+
+std::string words(const std::vector<std::string>& list) {
+  std::string out;
+  for (const auto& w : list) out += (out.empty() ? "" : ", ") + w;
+  return out;
+}
+
+std::string iso(const std::optional<definitions::TimePoint>& t) { return t ? definitions::format_date_time(*t) : ""; }
+
+}  // namespace
+
+json task_json(const TaskRow& row, const std::string& inbox) {
+  const engine::Task& t = row.task;
+  json consultations = json::array();
+  for (const auto& c : t.consultations)
+    consultations.push_back({{"role", c.role},
+                             {"answer", c.answered_by.empty() ? json(nullptr) : json(c.answer)},
+                             {"answered_by", c.answered_by.empty() ? json(nullptr) : json(c.answered_by)},
+                             {"answered_at", c.answered_at ? json(iso(c.answered_at)) : json(nullptr)}});
+  json j{{"id", row.id},
+         {"case", row.case_id},
+         {"process", row.process},
+         {"version", row.version},
+         {"node", t.node_id},
+         {"name", t.name},
+         {"role", t.responsible.empty() ? json(nullptr) : json(t.responsible.front())},
+         {"responsible", t.responsible},
+         {"accountable", t.accountable},
+         {"consulted", t.consulted},
+         {"informed", t.informed},
+         {"status", engine::to_string(t.status)},
+         {"assignee", t.assignee.empty() ? json(nullptr) : json(t.assignee)},
+         {"created", definitions::format_date_time(t.created)},
+         {"due", t.due ? json(iso(t.due)) : json(nullptr)},
+         {"escalated", t.escalated},
+         {"completed_by", t.completed_by.empty() ? json(nullptr) : json(t.completed_by)},
+         {"consultations", consultations}};
+  if (!inbox.empty()) j["inbox"] = inbox;
+  return j;
+}
+
+std::string tasks_table(const std::vector<TaskRow>& tasks, const std::vector<std::string>& inbox) {
+  std::vector<std::vector<std::string>> rows;
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    const auto& row = tasks[i];
+    const auto& t = row.task;
+    std::string role = words(t.responsible);
+    if (i < inbox.size() && inbox[i] == "consulted") role = "consulted: " + words(t.consulted);
+    std::string due = iso(t.due);
+    if (t.escalated) due += " (escalated)";
+    rows.push_back({std::to_string(row.id), row.case_id, row.process, t.node_id, t.name, role,
+                    engine::to_string(t.status), t.assignee, due});
+  }
+  if (rows.empty()) return "no tasks\n";
+  return format_text_table({"TASK", "CASE", "PROCESS", "STEP", "NAME", "ROLE", "STATUS", "ASSIGNEE", "DUE"}, rows);
+}
+
+json case_row_json(const runtime::CaseRow& row) {
+  return {{"id", row.id},
+          {"process", row.process},
+          {"version", row.version},
+          {"status", row.status},
+          {"key", row.key.empty() ? json(nullptr) : json(row.key)},
+          {"parent_case", row.parent_case.empty() ? json(nullptr) : json(row.parent_case)},
+          {"started_at", row.started_at},
+          {"started_by", row.started_by},
+          {"updated_at", row.updated_at}};
+}
+
+json case_json(const runtime::Runtime::CaseView& view, const std::vector<TaskRow>& tasks) {
+  json j = case_row_json(view.row);
+  j["status"] = engine::to_string(view.state.status);
+  j["variables"] = view.state.variables;
+  j["active_nodes"] = view.active_nodes;
+  j["tasks"] = json::array();
+  for (const auto& t : tasks) j["tasks"].push_back(task_json(t));
+  if (view.state.incident)
+    j["incident"] = {{"reason", view.state.incident->reason}, {"node", view.incident_node}};
+  else
+    j["incident"] = nullptr;
+  return j;
+}
+
+std::string case_text(const runtime::Runtime::CaseView& view, const std::vector<TaskRow>& tasks) {
+  const auto& r = view.row;
+  std::string out = "case " + r.id + ": " + r.process + "@" + std::to_string(r.version) + ", " +
+                    engine::to_string(view.state.status) + "\n";
+  out += "started " + r.started_at + " by " + r.started_by + (r.key.empty() ? "" : ", key " + r.key) +
+         (r.parent_case.empty() ? "" : ", for case " + r.parent_case) + "\n";
+  if (view.state.incident) out += "incident at " + view.incident_node + ": " + view.state.incident->reason + "\n";
+  out += "variables: " + view.state.variables.dump() + "\n";
+  out += "active: " + (view.active_nodes.empty() ? std::string("-") : words(view.active_nodes)) + "\n";
+  out += tasks_table(tasks);
+  return out;
+}
+
+std::string cases_table(const std::vector<runtime::CaseRow>& rows) {
+  if (rows.empty()) return "no cases\n";
+  std::vector<std::vector<std::string>> cells;
+  for (const auto& r : rows)
+    cells.push_back({r.id, r.process + "@" + std::to_string(r.version), r.status, r.started_at, r.started_by, r.key,
+                     r.parent_case});
+  return format_text_table({"CASE", "PROCESS", "STATUS", "STARTED", "BY", "KEY", "PARENT"}, cells);
+}
+
+json audit_json(const AuditRecord& r) {
+  json data = json::parse(r.data, nullptr, false);
+  return {{"seq", r.seq},       {"time", r.time},   {"case", r.case_id.empty() ? json(nullptr) : json(r.case_id)},
+          {"process", r.process}, {"version", r.version}, {"node", r.node},
+          {"action", r.action}, {"actor", r.actor}, {"role", r.role},
+          {"raci", r.raci},     {"data", data.is_discarded() ? json(r.data) : data},
+          {"hash", r.hash}};
+}
+
+std::string audit_table(const std::vector<AuditRecord>& records) {
+  if (records.empty()) return "no records\n";
+  std::vector<std::vector<std::string>> cells;
+  for (const auto& r : records)
+    cells.push_back({std::to_string(r.seq), r.time, r.node, r.action, r.actor, r.role, r.raci, r.data == "{}" ? "" : r.data});
+  return format_text_table({"SEQ", "TIME", "STEP", "ACTION", "ACTOR", "ROLE", "RACI", "DATA"}, cells);
+}
+
+std::string audit_csv(const std::vector<AuditRecord>& records) {
+  std::string out = "seq,time,case,process,version,node,action,actor,role,raci,data,hash\n";
+  for (const auto& r : records) {
+    out += std::to_string(r.seq) + "," + csv_field(r.time) + "," + csv_field(r.case_id) + "," + csv_field(r.process) +
+           "," + std::to_string(r.version) + "," + csv_field(r.node) + "," + csv_field(r.action) + "," +
+           csv_field(r.actor) + "," + csv_field(r.role) + "," + csv_field(r.raci) + "," + csv_field(r.data) + "," +
+           r.hash + "\n";
+  }
+  return out;
+}
+
+std::string organisation_text(const runtime::Organisation& o) {
+  std::string out = o.name + "\n\n";
+  std::vector<std::vector<std::string>> roles, people;
+  for (const auto& r : o.roles) {
+    std::vector<std::string> members;
+    for (const auto* p : o.members(r.id)) members.push_back(p->id);
+    roles.push_back({r.id, r.name, members.empty() ? "(nobody)" : words(members)});
+  }
+  for (const auto& p : o.people) people.push_back({p.id, p.name, p.email, words(p.roles)});
+  out += format_text_table({"ROLE", "NAME", "MEMBERS"}, roles) + "\n";
+  out += format_text_table({"PERSON", "NAME", "EMAIL", "ROLES"}, people);
+  return out;
+}
+
+json outbox_json(const runtime::OutboxItem& o) {
+  return {{"id", o.id},     {"created", o.created_at}, {"case", o.case_id}, {"task", o.task == 0 ? json(nullptr) : json(o.task)},
+          {"node", o.node}, {"role", o.role},          {"kind", o.kind},    {"status", o.status}};
+}
+
+std::string outbox_table(const std::vector<runtime::OutboxItem>& items) {
+  if (items.empty()) return "no notifications\n";
+  std::vector<std::vector<std::string>> cells;
+  for (const auto& o : items)
+    cells.push_back({std::to_string(o.id), o.created_at, o.case_id, o.task ? std::to_string(o.task) : "", o.node, o.role,
+                     o.kind, o.status});
+  return format_text_table({"ID", "CREATED", "CASE", "TASK", "STEP", "ROLE", "KIND", "STATUS"}, cells);
+}
+
+}  // namespace raciflow::render
