@@ -71,7 +71,7 @@ std::vector<ExecutionProblem> check_executable(const Process& process) {
       case NodeKind::complex_gateway:
       case NodeKind::transaction:
       case NodeKind::ad_hoc_sub_process:
-        refuse(n.line, what + " cannot be run: raciflow does not execute " + element_name(n.kind) + "s");
+        refuse(n.line, what + " cannot be run: raciflow does not execute " + element_name(n.kind) + " elements");
         continue;
       default: break;
     }

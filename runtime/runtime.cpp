@@ -128,7 +128,7 @@ std::vector<Deployed> Runtime::deploy(const std::vector<std::string>& paths, con
     for (const auto& p : defs.processes) {
       if (!p.executable || p.nodes.empty()) continue;
       for (const auto& problem : engine::check_executable(p))
-        throw Refused(paths[i] + ":" + std::to_string(problem.line) + ": error: cannot run: " + problem.message);
+        throw Refused(paths[i] + ":" + std::to_string(problem.line) + ": error: " + problem.message);
       if (!in_batch.insert(p.id).second) throw Refused("process '" + p.id + "' is in more than one of the files");
       candidates.push_back({&p, paths[i], source});
     }

@@ -2,6 +2,8 @@
 // claim, unclaim, complete, consult, tick, show, cases, cancel, retry, audit, outbox.
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
+#include <set>
 #include <ostream>
 #include <regex>
 
@@ -87,12 +89,29 @@ void lines(std::ostream& out, const std::vector<std::string>& items) {
   for (const auto& i : items) out << i << "\n";
 }
 
-int cmd_deploy(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
+// Runs `body` on a session that may create the database; when the command fails on a
+// database it created, the file goes again, so that bad input leaves nothing behind.
+template <typename F>
+int creating(const Globals& g, F body) {
   clock_now(g);
-  Session s(g, true);
-  for (const auto& d : s.runtime->deploy(vm["file"].as<std::vector<std::string>>(), operator_name(vm)))
-    out << d.process << "@" << d.version << "\n";
-  return kExitOk;
+  std::error_code ec;
+  bool fresh = !std::filesystem::exists(g.db, ec);
+  try {
+    Session s(g, true);
+    return body(s);
+  } catch (...) {
+    if (fresh)
+      for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(g.db + suffix, ec);
+    throw;
+  }
+}
+
+int cmd_deploy(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
+  return creating(g, [&](Session& s) {
+    for (const auto& d : s.runtime->deploy(vm["file"].as<std::vector<std::string>>(), operator_name(vm)))
+      out << d.process << "@" << d.version << "\n";
+    return kExitOk;
+  });
 }
 
 int cmd_org(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
@@ -100,11 +119,11 @@ int cmd_org(const po::variables_map& vm, const Globals& g, std::ostream& out, st
   const std::string& verb = args.front();
   if (verb == "load") {
     if (args.size() != 2) throw UsageError{"org load takes one FILE"};
-    clock_now(g);
-    Session s(g, true);
-    auto org = s.runtime->load_organisation(args[1], operator_name(vm));
-    out << "loaded " << org.name << ": " << org.roles.size() << " roles, " << org.people.size() << " people\n";
-    return kExitOk;
+    return creating(g, [&](Session& s) {
+      auto org = s.runtime->load_organisation(args[1], operator_name(vm));
+      out << "loaded " << org.name << ": " << org.roles.size() << " roles, " << org.people.size() << " people\n";
+      return kExitOk;
+    });
   }
   if (verb == "show") {
     if (args.size() != 1) throw UsageError{"org show takes no arguments"};
@@ -294,9 +313,10 @@ int cmd_audit(const po::variables_map& vm, const Globals& g, std::ostream& out, 
         << " cases replay to their stored state\n";
     return kExitOk;
   }
-  if (!s.store->find_case(target)) throw Failed("no case '" + target + "'");
+  bool all = target == "all";
+  if (!all && !s.store->find_case(target)) throw Failed("no case '" + target + "'");
   std::vector<runtime::AuditRecord> records;
-  s.store->scan_records(target, [&](const runtime::AuditRecord& r) { records.push_back(r); });
+  s.store->scan_records(all ? "" : target, [&](const runtime::AuditRecord& r) { records.push_back(r); });
   if (format == "json") {
     json array = json::array();
     for (const auto& r : records) array.push_back(render::audit_json(r));
@@ -420,12 +440,12 @@ void add_runtime_commands(std::map<std::string, Command>& t) {
                   case_positional(o);
                 },
                 cmd_retry, "case", "CASE"};
-  t["audit"] = {"print a case's audit trail, or verify the whole trail", "raciflow audit CASE [--format table|csv|json] | raciflow audit verify",
+  t["audit"] = {"print a case's audit trail, or verify the whole trail", "raciflow audit CASE|all [--format table|csv|json] | raciflow audit verify",
                 [](po::options_description& o) {
                   o.add_options()("format", po::value<std::string>()->default_value("table"), "table, csv or json");
                   case_positional(o);
                 },
-                cmd_audit, "case", "CASE or 'verify'"};
+                cmd_audit, "case", "CASE, 'all' or 'verify'"};
   t["outbox"] = {"list notifications waiting for delivery (informed, escalation, consultation)", "raciflow outbox [--all] [--json]",
                  [](po::options_description& o) {
                    o.add_options()("all", "delivered ones too")("json", "print a JSON array");

@@ -127,8 +127,8 @@ std::string audit_table(const std::vector<AuditRecord>& records) {
   if (records.empty()) return "no records\n";
   std::vector<std::vector<std::string>> cells;
   for (const auto& r : records)
-    cells.push_back({std::to_string(r.seq), r.time, r.node, r.action, r.actor, r.role, r.raci, r.data == "{}" ? "" : r.data});
-  return format_text_table({"SEQ", "TIME", "STEP", "ACTION", "ACTOR", "ROLE", "RACI", "DATA"}, cells);
+    cells.push_back({std::to_string(r.seq), r.time, r.case_id, r.node, r.action, r.actor, r.role, r.raci, r.data == "{}" ? "" : r.data});
+  return format_text_table({"SEQ", "TIME", "CASE", "STEP", "ACTION", "ACTOR", "ROLE", "RACI", "DATA"}, cells);
 }
 
 std::string audit_csv(const std::vector<AuditRecord>& records) {

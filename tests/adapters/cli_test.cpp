@@ -10,23 +10,13 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/cli/cli.h"
+#include "cli_support.h"
+
+using raciflow::testing::run_cli;
+using raciflow::testing::sample;
 
 namespace {
-
-struct Run {
-  int code;
-  std::string out, err;
-};
-
-Run run_cli(std::vector<std::string> args) {
-  std::ostringstream out, err;
-  int code = raciflow::cli::run(args, out, err);
-  return {code, out.str(), err.str()};
-}
-
-std::string sample(const std::string& name) { return std::string(RACIFLOW_SOURCE_DIR) + "/samples/" + name; }
-std::string data(const std::string& name) { return std::string(RACIFLOW_SOURCE_DIR) + "/tests/data/" + name; }
-
+std::string data(const std::string& name) { return raciflow::testing::test_data(name); }
 }  // namespace
 
 TEST_CASE("validate exits 0 on the samples and says ok per file") {

@@ -1,0 +1,145 @@
+// Scenario: deviation cases run end to end from the command line over the sample, one
+// database reopened by every command, with `audit verify` passing at the end.
+#include <catch2/catch.hpp>
+
+#include "runtime_support.h"
+
+using namespace raciflow::testing;
+using nlohmann::json;
+
+namespace {
+
+// The roles notified of a case, in order, of one kind (informed, escalation, consultation).
+std::vector<std::string> notified(const Workspace& w, const std::string& case_id, const std::string& kind) {
+  std::vector<std::string> roles;
+  for (const auto& item : w.cli({"outbox", "--json"}).json())
+    if (item["case"] == case_id && item["kind"] == kind) roles.push_back(item["role"]);
+  return roles;
+}
+
+// Completes the open task at `node`, checking first that it is routed to `role`.
+void complete(const Workspace& w, const std::string& case_id, const std::string& node, const std::string& role,
+              const std::string& person, std::vector<std::string> vars = {}) {
+  auto task = open_task(w, case_id, node);
+  INFO(node);
+  REQUIRE(task.is_object());
+  CHECK(task["role"] == role);
+  std::vector<std::string> args = {"complete", std::to_string(task["id"].get<long long>()), "--as", person};
+  for (auto& v : vars) args.insert(args.end(), {"--var", v});
+  w.ok(args);
+}
+
+}  // namespace
+
+TEST_CASE("deviation from the CLI: external input, committee decision, consultations answered, closed") {
+  Agency w;
+  std::string id = first_line(w.ok({"message", "External input", "--as", "anna", "--key", "DEV-1", "--var", "summary=phishing wave"}));
+  CHECK(id == "1");
+
+  // The business functions are consulted on the assessment: it is in their inbox.
+  auto inbox = w.cli({"tasks", "--person", "mette", "--json"}).json();
+  REQUIRE(inbox.size() == 1);
+  CHECK(inbox[0]["node"] == "assess-input");
+  CHECK(inbox[0]["inbox"] == "consulted");
+  w.ok({"consult", task_id(w, id, "assess-input"), "--as", "mette", "--answer", "Payroll is affected"});
+
+  complete(w, id, "assess-input", "security-function", "jonas", {"committeeDecisionNeeded=true"});
+  complete(w, id, "committee-decides", "security-committee", "karen", {"decision=awareness campaign"});
+  complete(w, id, "inform-functions", "security-function", "anna");
+  complete(w, id, "carry-out", "business-functions", "mette");
+  complete(w, id, "report-back", "business-functions", "mette", {"instructionFollowed=true", "successful=true"});
+  complete(w, id, "record-outcome", "security-function", "jonas", {"recurring=false"});
+
+  auto shown = w.cli({"show", id, "--json"}).json();
+  CHECK(shown["status"] == "completed");
+  CHECK(shown["variables"]["decision"] == "awareness campaign");
+  CHECK(shown["variables"]["summary"] == "phishing wave");
+  CHECK(shown["active_nodes"].empty());
+  CHECK(shown["tasks"].size() == 6);
+  auto assess = shown["tasks"][0];
+  CHECK(assess["consultations"][0]["answer"] == "Payroll is affected");
+  CHECK(assess["consultations"][0]["answered_by"] == "mette");
+
+  CHECK(notified(w, id, "informed") ==
+        std::vector<std::string>{"top-management", "business-functions", "security-function", "security-committee"});
+  CHECK(notified(w, id, "consultation") == std::vector<std::string>{"business-functions", "security-function", "security-function"});
+  CHECK(w.cli({"audit", "verify"}).code == 0);
+}
+
+TEST_CASE("deviation from the CLI: the security function decides within its mandate") {
+  Agency w;
+  std::string id = first_line(w.ok({"message", "Input from the annual wheel", "--as", "anna"}));
+  complete(w, id, "assess-input", "security-function", "anna", {"committeeDecisionNeeded=false"});
+  CHECK(open_task(w, id, "committee-decides").is_null());
+  complete(w, id, "function-decides", "security-function", "anna");
+  complete(w, id, "inform-functions", "security-function", "jonas");
+  complete(w, id, "carry-out", "business-functions", "mette");
+  complete(w, id, "report-back", "business-functions", "mette", {"instructionFollowed=true", "successful=true"});
+  complete(w, id, "record-outcome", "security-function", "anna", {"recurring=false"});
+  CHECK(w.cli({"show", id, "--json"}).json()["status"] == "completed");
+  CHECK(notified(w, id, "informed") ==
+        std::vector<std::string>{"security-committee", "business-functions", "security-function", "security-committee"});
+  CHECK(w.cli({"audit", "verify"}).code == 0);
+}
+
+TEST_CASE("deviation from the CLI: a failed or recurring outcome ends in a corrective action request") {
+  for (auto [followed, successful, recurring] : {std::tuple{"true", "false", "false"}, std::tuple{"false", "true", "false"},
+                                                 std::tuple{"true", "true", "true"}}) {
+    INFO(followed << " " << successful << " " << recurring);
+    Agency w;
+    std::string id = first_line(w.ok({"message", "Input from the annual plan", "--as", "anna"}));
+    complete(w, id, "assess-input", "security-function", "anna", {"committeeDecisionNeeded=false"});
+    complete(w, id, "function-decides", "security-function", "anna");
+    complete(w, id, "inform-functions", "security-function", "anna");
+    complete(w, id, "carry-out", "business-functions", "mette");
+    complete(w, id, "report-back", "business-functions", "mette",
+             {std::string("instructionFollowed=") + followed, std::string("successful=") + successful});
+    complete(w, id, "record-outcome", "security-function", "anna", {std::string("recurring=") + recurring});
+    CHECK(w.cli({"show", id, "--json"}).json()["status"] == "completed");
+    auto trail = w.cli({"audit", id, "--format", "json"}).json();
+    bool requested = false;
+    for (const auto& r : trail)
+      requested |= r["action"] == "message_sent" && r["node"] == "corrective-action-requested";
+    CHECK(requested);
+    CHECK(w.cli({"audit", "verify"}).code == 0);
+  }
+}
+
+TEST_CASE("deviation from the CLI: an overdue assessment escalates to its Accountable role at tick") {
+  Agency w;
+  std::string id = first_line(w.ok({"message", "External input", "--as", "anna"}));
+  w.clock = "2026-03-06T09:00:00Z";  // before the due date (P5D)
+  CHECK(w.ok({"tick"}).empty());
+  w.clock = "2026-03-08T09:00:00Z";
+  CHECK(w.ok({"tick"}) == id + "\n");
+  auto task = open_task(w, id, "assess-input");
+  CHECK(task["escalated"] == true);
+  CHECK(task["due"] == "2026-03-07T09:00:00Z");
+  CHECK(notified(w, id, "escalation") == std::vector<std::string>{"security-function"});
+  CHECK(w.ok({"tick"}).empty());  // escalated once
+  CHECK(w.cli({"audit", "verify"}).code == 0);
+}
+
+TEST_CASE("deviation from the CLI: a person outside the Responsible role is refused, and the refusal is audited") {
+  Agency w;
+  std::string id = first_line(w.ok({"message", "External input", "--as", "anna"}));
+  std::string task = task_id(w, id, "assess-input");
+  std::string before = w.dump(false);
+  auto r = w.cli({"complete", task, "--as", "mette"});
+  CHECK(r.code == 1);
+  CHECK(r.err == "raciflow complete: task " + task +
+                     ": mette holds none of the roles Responsible for 'Assess the input' (security-function)\n");
+  CHECK(w.dump(false) == before);
+  auto trail = w.cli({"audit", id, "--format", "json"}).json();
+  CHECK(trail.back()["action"] == "command_refused");
+  CHECK(trail.back()["actor"] == "mette");
+  CHECK(trail.back()["node"] == "assess-input");
+
+  w.ok({"claim", task, "--as", "anna"});
+  r = w.cli({"complete", task, "--as", "jonas"});
+  CHECK(r.code == 1);
+  CHECK(r.err == "raciflow complete: task " + task + ": 'Assess the input' is claimed by anna\n");
+  w.ok({"unclaim", task, "--as", "anna"});
+  w.ok({"complete", task, "--as", "jonas", "--var", "committeeDecisionNeeded=false"});
+  CHECK(w.cli({"audit", "verify"}).code == 0);
+}
