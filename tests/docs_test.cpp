@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "adapters/cli/cli.h"
+#include "cli_support.h"
 #include "adapters/render/raci_render.h"
 #include "definitions/loader.h"
 #include "definitions/raci.h"
@@ -31,7 +32,67 @@ std::string fenced(const std::string& doc, const std::string& lang, std::size_t 
   return doc.substr(body, close - body);
 }
 
+// Splits a shell command line: words separated by spaces, "double quotes" keep spaces.
+std::vector<std::string> shell_words(const std::string& line) {
+  std::vector<std::string> words;
+  std::string word;
+  bool quoted = false, any = false;
+  for (char c : line) {
+    if (c == '"') {
+      quoted = !quoted;
+      any = true;
+    } else if (c == ' ' && !quoted) {
+      if (any) words.push_back(word);
+      word.clear();
+      any = false;
+    } else {
+      word += c;
+      any = true;
+    }
+  }
+  if (any) words.push_back(word);
+  return words;
+}
+
 }  // namespace
+
+TEST_CASE("the session in docs/cli.md prints what the doc shows, command by command") {
+  std::string doc = read(std::string(RACIFLOW_SOURCE_DIR) + "/docs/cli.md");
+  std::string transcript = fenced(doc, "console", doc.find("## A session"));
+  raciflow::testing::Workspace w;
+  std::istringstream lines(transcript);
+  std::string line, command, shown;
+  int commands = 0;
+  auto check = [&] {
+    if (command.empty()) return;
+    auto args = shell_words(command);
+    REQUIRE(args.front() == "raciflow");
+    args.erase(args.begin());
+    auto r = w.cli(args);  // run in the source dir, with the workspace's --db and --clock
+    INFO("$ " << command);
+    CHECK(r.out + r.err == shown);
+    ++commands;
+  };
+  while (std::getline(lines, line)) {
+    if (line.rfind("$ ", 0) == 0) {
+      check();
+      command = line.substr(2);
+      shown.clear();
+    } else {
+      shown += line + "\n";
+    }
+  }
+  check();
+  CHECK(commands == 10);
+}
+
+TEST_CASE("the example in docs/organisation-format.md loads and org show prints what the doc shows") {
+  std::string doc = read(std::string(RACIFLOW_SOURCE_DIR) + "/docs/organisation-format.md");
+  raciflow::testing::Workspace w;
+  std::string file = w.write("org.xml", fenced(doc, "xml"));
+  CHECK(w.ok({"org", "load", file}) == "loaded Example Agency: 2 roles, 1 people\n");
+  CHECK(w.ok({"org", "show"}) == fenced(doc, "text"));
+}
 
 TEST_CASE("the complete example in docs/definition-format.md validates and prints the RACI matrix shown") {
   std::string doc = read(std::string(RACIFLOW_SOURCE_DIR) + "/docs/definition-format.md");

@@ -184,7 +184,9 @@ int cmd_tasks(const po::variables_map& vm, const Globals& g, std::ostream& out, 
   };
   std::vector<runtime::TaskRow> shown;
   std::vector<std::string> inbox;
+  std::string node = vm.count("node") ? vm["node"].as<std::string>() : "";
   for (auto& t : s.store->tasks(filter)) {
+    if (!node.empty() && t.task.node_id != node) continue;
     std::string why;
     if (!filtered) {
       why = "";
@@ -203,7 +205,9 @@ int cmd_tasks(const po::variables_map& vm, const Globals& g, std::ostream& out, 
     shown.push_back(std::move(t));
     inbox.push_back(why);
   }
-  if (vm.count("json")) {
+  if (vm.count("ids")) {
+    for (const auto& t : shown) out << t.id << "\n";
+  } else if (vm.count("json")) {
     json array = json::array();
     for (std::size_t i = 0; i < shown.size(); ++i) array.push_back(render::task_json(shown[i], inbox[i]));
     out << array.dump(2) << "\n";
@@ -386,12 +390,14 @@ void add_runtime_commands(std::map<std::string, Command>& t) {
                   },
                   cmd_message, "name", "NAME"};
   t["tasks"] = {"list tasks: open ones by default, by case, role or person",
-                "raciflow tasks [--case ID] [--role ROLE] [--person PERSON] [--all] [--json]",
+                "raciflow tasks [--case ID] [--role ROLE] [--person PERSON] [--node STEP] [--all] [--json | --ids]",
                 [](po::options_description& o) {
                   o.add_options()("case", po::value<std::string>(), "only this case")(
                       "role", po::value<std::string>(), "the inbox of a role: Responsible, or still to be consulted")(
                       "person", po::value<std::string>(), "the inbox of a person's roles, and tasks they claimed")(
-                      "all", "completed and cancelled tasks too")("json", "print a JSON array");
+                      "node", po::value<std::string>(), "only tasks at this step (node id)")(
+                      "all", "completed and cancelled tasks too")("json", "print a JSON array")(
+                      "ids", "print only the task ids, one per line (for scripts)");
                 },
                 cmd_tasks, ""};
   t["claim"] = {"claim an open task", "raciflow claim TASK --as PERSON",
