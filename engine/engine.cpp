@@ -59,8 +59,10 @@ class Run {
         throw Refusal{"process " + x_.id() + " has no plain start event; start it with a message"};
       start = starts.front();
     }
-    emit(EventKind::case_started, p_.nodes[start].id,
-         {{"case", c.case_id}, {"process", x_.id()}, {"version", x_.version()}, {"start", p_.nodes[start].id}});
+    json started = {{"case", c.case_id}, {"process", x_.id()}, {"version", x_.version()}, {"start", p_.nodes[start].id}};
+    if (c.context.is_object())
+      for (const auto& [name, value] : c.context.items()) started.emplace(name, value);
+    emit(EventKind::case_started, p_.nodes[start].id, std::move(started));
     set_variables(c.variables, p_.nodes[start].id);
     const FlowNode& node = p_.nodes[start];
     if (node.trigger == EventTrigger::message)

@@ -28,6 +28,9 @@ struct Start {
   std::string message;     // start by this message; empty: the none start event
   std::string start_node;  // or this start event (timer starts); empty: as above
   nlohmann::json variables = nlohmann::json::object();
+  // What the runtime knows about the start (correlation key, calling case), kept in the
+  // case_started event so that the audit trail holds it.
+  nlohmann::json context = nlohmann::json::object();
 };
 struct Claim { int task = 0; };
 struct Unclaim { int task = 0; };

@@ -332,6 +332,8 @@ std::string Runtime::start_case(const std::string& process, int version, const c
                      now_text(), actor.person, now_text()};
   cmd::Start s = start;
   s.case_id = live.row.id;
+  if (!key.empty()) s.context["key"] = key;
+  if (!parent_case.empty()) s.context["parent"] = {{"case", parent_case}, {"token", parent_token}};
   run(live, s, actor, depth);
   return live.row.id;
 }
@@ -568,6 +570,15 @@ VerifyReport Runtime::verify() {
       CaseSnapshot replayed = snapshot_of(row, live.state, live.flow->process());
       auto stored = store_.load_snapshot(row.id);
       std::string diff = difference(*stored, replayed);
+      // The row's key and parent are what the case_started event says.
+      json started;
+      store_.scan_records(row.id, [&](const AuditRecord& r) {
+        if (started.is_null() && r.action == "case_started") started = json::parse(r.data, nullptr, false);
+      });
+      if (diff.empty() && (started.value("key", "") != row.key ||
+                           (row.parent_case.empty() ? started.contains("parent")
+                                                    : started.value("parent", json::object()).value("case", "") != row.parent_case)))
+        diff = "its stored key or calling case differs from its case_started event";
       if (!diff.empty()) report.problems.push_back("case " + row.id + ": " + diff);
     } catch (const std::exception& e) {
       report.problems.push_back("case " + row.id + ": its events do not replay: " + e.what());

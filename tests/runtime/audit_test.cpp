@@ -95,6 +95,12 @@ TEST_CASE("verify finds a removed trigger's edit, a gap in the chain and stored 
     CHECK(r.code == 1);
     CHECK(r.err == "raciflow audit verify: audit record 5 is missing (the next one is 6)\n");
   }
+  SECTION("a case moved to another correlation key") {
+    db.exec("UPDATE cases SET correlation_key = 'OTHER'");
+    auto r = w.cli({"audit", "verify"});
+    CHECK(r.code == 1);
+    CHECK(r.err == "raciflow audit verify: case " + id + ": its stored key or calling case differs from its case_started event\n");
+  }
   SECTION("a task reassigned in the derived tables") {
     db.exec("UPDATE tasks SET assignee = 'mallory', status = 'claimed' WHERE node = 'committee-decides'");
     auto r = w.cli({"audit", "verify"});

@@ -173,6 +173,37 @@ TEST_CASE("a timer start event starts a case at tick, once per cycle") {
   CHECK(w.cli({"audit", "verify"}).code == 0);
 }
 
+TEST_CASE("timer start events with a date or a duration start one case when due") {
+  Org w;
+  auto timed = [&](const std::string& timer) {
+    return definition(R"(<process id="once">
+)" + lane(R"(<startEvent id="s"><timerEventDefinition>)" + timer + R"(</timerEventDefinition></startEvent>
+<userTask id="review" name="Review"/>
+<endEvent id="e"/>
+<sequenceFlow id="f1" sourceRef="s" targetRef="review"/>
+<sequenceFlow id="f2" sourceRef="review" targetRef="e"/>
+)") + "</process>\n");
+  };
+  SECTION("a date") {
+    w.ok({"deploy", w.write("once.bpmn", timed("<timeDate>2026-03-05T12:00:00Z</timeDate>"))});
+    w.clock = "2026-03-05T11:59:59Z";
+    CHECK(w.ok({"tick"}).empty());
+    w.clock = "2026-03-05T12:00:00Z";
+  }
+  SECTION("a duration from the deployment") {
+    w.ok({"deploy", w.write("once.bpmn", timed("<timeDuration>PT2H</timeDuration>"))});
+    w.clock = "2026-03-02T10:59:00Z";
+    CHECK(w.ok({"tick"}).empty());
+    w.clock = "2026-03-02T11:00:00Z";
+  }
+  CHECK(w.ok({"tick"}) == "1\n");
+  w.clock = "2027-01-01T00:00:00Z";
+  CHECK(w.ok({"tick"}).empty());
+  auto started = w.cli({"show", "1", "--json"}).json();
+  CHECK(started["started_by"] == "system");
+  CHECK(started["active_nodes"] == json{"review"});
+}
+
 TEST_CASE("an exclusive gateway without a match puts the case in incident; retry with fixed variables resolves it") {
   Org w;
   std::string file = w.write("gate.bpmn", definition(R"(<process id="gate">
