@@ -233,7 +233,11 @@ class Run {
     e.node = node_id;
     e.actor = actor_.person.empty() ? "system" : actor_.person;
     e.role = role;
-    if (const FlowNode* n = role.empty() ? nullptr : p_.find_node(node_id)) e.raci = raci_cell(n->raci, role);
+    const FlowNode* n = node_id.empty() ? nullptr : p_.find_node(node_id);
+    if (n && !role.empty()) e.raci = raci_cell(n->raci, role);
+    // Every event of a human step names the step's Accountable roles.
+    if (n && is_human_task(n->kind) && data.is_object() && !data.contains("accountable"))
+      data["accountable"] = n->raci.accountable;
     e.data = std::move(data);
     apply(s_, e, p_);
     out_.push_back(std::move(e));

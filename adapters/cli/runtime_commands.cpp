@@ -168,7 +168,16 @@ int cmd_tasks(const po::variables_map& vm, const Globals& g, std::ostream& out, 
   std::vector<std::string> roles;
   std::string person;
   bool filtered = vm.count("role") || vm.count("person");
-  if (vm.count("role")) roles.push_back(vm["role"].as<std::string>());
+  if (vm.count("role")) {
+    const auto& role = vm["role"].as<std::string>();
+    auto org = s.store->organisation();
+    if (org && !org->find_role(role)) {
+      std::string known;
+      for (const auto& r : org->roles) known += (known.empty() ? "" : ", ") + r.id;
+      throw Failed("unknown role '" + role + "' (roles: " + known + ")");
+    }
+    roles.push_back(role);
+  }
   if (vm.count("person")) {
     person = vm["person"].as<std::string>();
     auto org = s.store->organisation();

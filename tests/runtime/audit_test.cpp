@@ -31,6 +31,8 @@ TEST_CASE("the audit trail records actor, acting role, RACI letters and data of 
     CHECK(r["case"] == id);
     CHECK(r["process"] == "deviation-handling");
     CHECK(r["version"] == 1);
+    if (r["node"] == "assess-input")  // every event of the step names its Accountable role
+      CHECK(r["data"]["accountable"] == json{"security-function"});
     if (r["action"] == "task_completed") completed = r;
     if (r["action"] == "consultation_answered") answered = r;
   }

@@ -257,3 +257,22 @@ TEST_CASE("loading the organisation again replaces it; open tasks keep their rol
   CHECK(loaded_by == std::vector<std::string>{"anna", "anna"});
   CHECK(w.cli({"audit", "verify"}).code == 0);
 }
+
+TEST_CASE("a command that fails halfway leaves nothing of itself: a process that calls itself without end") {
+  Org w;
+  std::string file = w.write("recursive.bpmn", definition(R"(<process id="again">
+)" + lane(R"(<startEvent id="s"/>
+<callActivity id="call" name="Call myself" calledElement="again"/>
+<endEvent id="e"/>
+<sequenceFlow id="f1" sourceRef="s" targetRef="call"/>
+<sequenceFlow id="f2" sourceRef="call" targetRef="e"/>
+)") + "</process>\n"));
+  w.ok({"deploy", file});
+  std::string before = w.dump();
+  auto r = w.cli({"start", "again", "--as", "anna"});
+  CHECK(r.code == 1);
+  CHECK(r.err == "raciflow start: calls and messages chain more than 32 cases deep (at process again); is a process "
+                 "calling itself?\n");
+  CHECK(w.dump() == before);
+  CHECK(w.ok({"cases"}) == "no cases\n");
+}
