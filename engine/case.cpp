@@ -273,12 +273,17 @@ void apply(CaseState& s, const Event& e, const definitions::Process& p) {
       break;
     case EventKind::incident_raised:
       s.status = CaseStatus::incident;
-      s.incident = Incident{e.data.value("reason", std::string()), p.node_index(e.node), id_of(e, "token"), id_of(e, "scope")};
+      s.incidents.push_back(
+          Incident{e.data.value("reason", std::string()), p.node_index(e.node), id_of(e, "token"), id_of(e, "scope")});
       break;
-    case EventKind::incident_resolved:
-      s.status = CaseStatus::active;
-      s.incident.reset();
+    case EventKind::incident_resolved: {
+      int token = id_of(e, "token");
+      auto it = std::find_if(s.incidents.begin(), s.incidents.end(), [&](const Incident& i) { return i.token == token; });
+      if (it == s.incidents.end()) corrupt(e, "no incident on that token");
+      s.incidents.erase(it);
+      s.status = s.incidents.empty() ? CaseStatus::active : CaseStatus::incident;
       break;
+    }
     case EventKind::case_completed: s.status = CaseStatus::completed; break;
     case EventKind::case_terminated: s.status = CaseStatus::terminated; break;
     case EventKind::case_cancelled: s.status = CaseStatus::cancelled; break;

@@ -148,9 +148,11 @@ struct CaseState {
   std::map<int, Subscription> subscriptions;
   // (join node, scope) -> arrived flow indices, one entry per waiting arrival
   std::map<std::pair<int, int>, std::vector<int>> joins;
-  std::optional<Incident> incident;
+  std::vector<Incident> incidents;  // oldest first; retry resolves the oldest
   std::vector<std::pair<std::string, std::string>> completions;  // (node id, person)
   int next_id = 1;
+
+  const Incident* incident() const { return incidents.empty() ? nullptr : &incidents.front(); }
 
   bool ended() const {
     return status == CaseStatus::completed || status == CaseStatus::terminated || status == CaseStatus::cancelled;

@@ -210,10 +210,10 @@ class Run {
   }
 
   void retry(const command::Retry& c) {
-    if (s_.status != CaseStatus::incident || !s_.incident) throw Refusal{"case " + s_.id + " has no incident to retry"};
-    Incident incident = *s_.incident;
+    if (s_.status != CaseStatus::incident || !s_.incident()) throw Refusal{"case " + s_.id + " has no incident to retry"};
+    Incident incident = *s_.incident();
     set_variables(c.variables, p_.nodes[incident.node].id);
-    emit(EventKind::incident_resolved, p_.nodes[incident.node].id, {{"reason", incident.reason}});
+    emit(EventKind::incident_resolved, p_.nodes[incident.node].id, {{"reason", incident.reason}, {"token", incident.token}});
     emit(EventKind::token_consumed, p_.nodes[incident.node].id, {{"token", incident.token}});
     leave(incident.node, incident.scope);
     drain();

@@ -485,8 +485,8 @@ void Runtime::retry(const std::string& case_id, const std::string& person, const
 Runtime::CaseView Runtime::show(const std::string& case_id) {
   Live live = load(case_id);
   CaseView view{live.row, live.state, {}, {}};
-  if (live.state.incident && live.state.incident->node >= 0)
-    view.incident_node = live.flow->process().nodes[live.state.incident->node].id;
+  if (const auto* incident = live.state.incident(); incident && incident->node >= 0)
+    view.incident_node = live.flow->process().nodes[incident->node].id;
   for (const auto& [id, token] : live.state.tokens) {
     const std::string& node = live.flow->process().nodes[token.node].id;
     if (std::find(view.active_nodes.begin(), view.active_nodes.end(), node) == view.active_nodes.end())
@@ -500,7 +500,7 @@ CaseSnapshot snapshot_of(const CaseRow& row, const CaseState& state, const defin
   s.row = row;
   s.row.status = engine::to_string(state.status);
   s.variables = state.variables;
-  s.incident = state.incident ? state.incident->reason : "";
+  for (const auto& i : state.incidents) s.incident += (s.incident.empty() ? "" : "\n") + i.reason;
   for (const auto& [id, t] : state.tokens) s.tokens.push_back({id, process.nodes[t.node].id, t.scope});
   for (const auto& [id, t] : state.timers) s.timers.push_back({id, process.nodes[t.node].id, definitions::format_date_time(t.due)});
   for (const auto& [id, sub] : state.subscriptions) s.subscriptions.push_back({id, process.nodes[sub.node].id, sub.message});

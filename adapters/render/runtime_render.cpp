@@ -85,8 +85,8 @@ json case_json(const runtime::Runtime::CaseView& view, const std::vector<TaskRow
   j["active_nodes"] = view.active_nodes;
   j["tasks"] = json::array();
   for (const auto& t : tasks) j["tasks"].push_back(task_json(t));
-  if (view.state.incident)
-    j["incident"] = {{"reason", view.state.incident->reason}, {"node", view.incident_node}};
+  if (const auto* incident = view.state.incident())
+    j["incident"] = {{"reason", incident->reason}, {"node", view.incident_node}, {"count", view.state.incidents.size()}};
   else
     j["incident"] = nullptr;
   return j;
@@ -98,7 +98,11 @@ std::string case_text(const runtime::Runtime::CaseView& view, const std::vector<
                     engine::to_string(view.state.status) + "\n";
   out += "started " + r.started_at + " by " + r.started_by + (r.key.empty() ? "" : ", key " + r.key) +
          (r.parent_case.empty() ? "" : ", for case " + r.parent_case) + "\n";
-  if (view.state.incident) out += "incident at " + view.incident_node + ": " + view.state.incident->reason + "\n";
+  if (const auto* incident = view.state.incident()) {
+    out += "incident at " + view.incident_node + ": " + incident->reason;
+    if (view.state.incidents.size() > 1) out += " (and " + std::to_string(view.state.incidents.size() - 1) + " more; retry resolves them oldest first)";
+    out += "\n";
+  }
   out += "variables: " + view.state.variables.dump() + "\n";
   out += "active: " + (view.active_nodes.empty() ? std::string("-") : words(view.active_nodes)) + "\n";
   out += tasks_table(tasks);

@@ -88,11 +88,28 @@ TEST_CASE("an exclusive gateway with no match puts the case in an incident that 
   Case c(f);
   REQUIRE(c.start({{"grade", "unknown"}}));
   CHECK(c.state.status == CaseStatus::incident);
-  REQUIRE(c.state.incident);
-  CHECK(c.state.incident->reason == "no condition holds at gateway 'g' and it has no default flow");
+  REQUIRE(c.state.incident());
+  CHECK(c.state.incident()->reason == "no condition holds at gateway 'g' and it has no default flow");
   CHECK_FALSE(c.run(command::Complete{99, {}}, Actor{"anna", {}}));  // nothing else to do meanwhile
   REQUIRE(c.run(command::Retry{{{"grade", "minor"}}}));
   CHECK(c.entered("no"));
+  CHECK(c.state.status == CaseStatus::completed);
+}
+
+TEST_CASE("incidents on two parallel branches are both kept and resolved oldest first") {
+  Flow f(process_xml(R"(<startEvent id="s"/><parallelGateway id="fork"/><exclusiveGateway id="g1"/><exclusiveGateway id="g2"/>
+<endEvent id="e1"/><endEvent id="e2"/>)" +
+                     flow("f0", "s", "fork") + flow("f1", "fork", "g1") + flow("f2", "fork", "g2") +
+                     flow("a", "g1", "e1", "left == true") + flow("b", "g2", "e2", "right == true")));
+  Case c(f);
+  REQUIRE(c.start({{"left", false}, {"right", false}}));
+  REQUIRE(c.state.incidents.size() == 2);
+  CHECK(c.state.incident()->reason == "no condition holds at gateway 'g1' and it has no default flow");
+  REQUIRE(c.run(command::Retry{{{"left", true}}}));
+  CHECK(c.state.status == CaseStatus::incident);
+  REQUIRE(c.state.incidents.size() == 1);
+  CHECK(c.state.incident()->reason == "no condition holds at gateway 'g2' and it has no default flow");
+  REQUIRE(c.run(command::Retry{{{"right", true}}}));
   CHECK(c.state.status == CaseStatus::completed);
 }
 
@@ -101,7 +118,7 @@ TEST_CASE("a condition over a missing variable is an incident naming the variabl
                      flow("f0", "s", "g") + flow("a", "g", "x", "risk &gt; 3") + flow("b", "g", "y")));
   Case c(f);
   REQUIRE(c.start());
-  CHECK(c.state.incident->reason == "condition on 'a' failed: unknown variable 'risk'");
+  CHECK(c.state.incident()->reason == "condition on 'a' failed: unknown variable 'risk'");
 }
 
 TEST_CASE("parallel gateway forks, and its join waits for a token on every incoming flow") {
@@ -232,7 +249,7 @@ TEST_CASE("an error that no boundary catches is an incident") {
   Case c(f);
   REQUIRE(c.start());
   CHECK(c.state.status == CaseStatus::incident);
-  CHECK(c.state.incident->reason == "error 'broken' thrown by 'fail' is caught by no boundary event");
+  CHECK(c.state.incident()->reason == "error 'broken' thrown by 'fail' is caught by no boundary event");
 }
 
 TEST_CASE("receive tasks and message catch events wait for their message") {
