@@ -1,9 +1,12 @@
+#include <fstream>
 #include <ostream>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "adapters/cli/cli.h"
 #include "adapters/cli/command.h"
+#include "adapters/render/bpmn_layout.h"
 #include "adapters/render/dot.h"
 #include "adapters/render/raci_render.h"
 #include "definitions/definition_set.h"
@@ -100,10 +103,41 @@ int cmd_graph(const po::variables_map& vm, const Globals&, std::ostream& out, st
   return kExitOk;
 }
 
+int cmd_layout(const po::variables_map& vm, const Globals&, std::ostream& out, std::ostream& err) {
+  const auto& path = vm["file"].as<std::string>();
+  auto files = definitions::load_and_validate({path}, /*resolve_calls=*/false);
+  const Definitions* defs = load_for_view(files, err);
+  if (!defs) return kExitFailed;
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string drawn = render::layout_bpmn(text.str(), *defs);
+  if (!vm.count("output")) {
+    out << drawn;
+    return kExitOk;
+  }
+  const auto& target = vm["output"].as<std::string>();
+  std::ofstream file(target, std::ios::binary | std::ios::trunc);
+  file << drawn;
+  if (!file.flush()) {
+    err << target << ": cannot write\n";
+    return kExitFailed;
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 void add_definition_commands(std::map<std::string, Command>& table) {
-  table.insert({{"validate",
+  table.insert({{"layout",
+                 {"add a generated diagram (BPMNDI: pool, lanes, shapes, edges) to a definition",
+                  "raciflow layout FILE [--output OUT]",
+                  [](po::options_description& o) {
+                    o.add_options()("output,o", po::value<std::string>(), "write here (may be FILE itself) instead of to standard output")(
+                        "file", po::value<std::string>()->required(), "definition file");
+                  },
+                  cmd_layout}},
+                {"validate",
        {"check definition files and report every finding",
         "raciflow validate FILE... [--json]",
         [](po::options_description& o) {
