@@ -20,9 +20,10 @@ std::string data(const std::string& name) { return raciflow::testing::test_data(
 }  // namespace
 
 TEST_CASE("validate exits 0 on the samples and says ok per file") {
-  auto r = run_cli({"validate", sample("deviation-handling.bpmn")});
+  auto r = run_cli({"validate", sample("deviation-handling.bpmn"), sample("corrective-action.bpmn")});
   CHECK(r.code == 0);
-  CHECK(r.out.find("deviation-handling.bpmn: ok (1 process, 16 flow nodes, 0 warnings)") != std::string::npos);
+  CHECK(r.out.find("deviation-handling.bpmn: ok (1 process, 17 flow nodes, 0 warnings)") != std::string::npos);
+  CHECK(r.out.find("corrective-action.bpmn: ok (1 process, 14 flow nodes, 0 warnings)") != std::string::npos);
   CHECK(r.err.empty());
 }
 
@@ -36,7 +37,7 @@ TEST_CASE("validate exits 1 and prints FILE:LINE: error: lines for a broken file
 }
 
 TEST_CASE("validate --json prints the findings as an array of {file, line, severity, message}") {
-  auto r = run_cli({"validate", "--json", data("broken.bpmn"), sample("deviation-handling.bpmn")});
+  auto r = run_cli({"validate", "--json", data("broken.bpmn"), sample("corrective-action.bpmn")});
   CHECK(r.code == 1);
   auto findings = nlohmann::json::parse(r.out);
   REQUIRE(findings.is_array());
@@ -48,7 +49,7 @@ TEST_CASE("validate --json prints the findings as an array of {file, line, sever
     CHECK((f["severity"] == "error" || f["severity"] == "warning"));
     CHECK(f["message"].is_string());
   }
-  auto clean = run_cli({"validate", "--json", sample("deviation-handling.bpmn")});
+  auto clean = run_cli({"validate", "--json", sample("corrective-action.bpmn")});
   CHECK(clean.code == 0);
   CHECK(nlohmann::json::parse(clean.out) == nlohmann::json::array());
 }

@@ -95,7 +95,7 @@ TEST_CASE("deviation: the security function decides within its mandate when the 
   CHECK(d.reached("deviation-closed"));
 }
 
-TEST_CASE("deviation: a failed or recurring outcome requests a corrective action") {
+TEST_CASE("deviation: a failed or recurring outcome calls the corrective-action flow and waits for it") {
   for (json report : {json{{"instructionFollowed", true}, {"successful", false}, {"recurring", false}},
                       json{{"instructionFollowed", false}, {"successful", true}, {"recurring", false}},
                       json{{"instructionFollowed", true}, {"successful", true}, {"recurring", true}}}) {
@@ -109,8 +109,9 @@ TEST_CASE("deviation: a failed or recurring outcome requests a corrective action
     d.complete("report-back", "bo", "business-functions",
                {{"instructionFollowed", report["instructionFollowed"]}, {"successful", report["successful"]}});
     d.complete("record-outcome", "anna", "security-function", {{"recurring", report["recurring"]}});
-    CHECK(d.reached("corrective-action-requested"));
-    CHECK(d.log[d.log.size() - 2].kind == EventKind::message_sent);
-    CHECK(d.state.status == CaseStatus::completed);
+    CHECK(d.reached("corrective-action"));
+    CHECK(d.log.back().kind == EventKind::call_started);
+    CHECK(d.log.back().data["process"] == "corrective-action");
+    CHECK(d.state.status == CaseStatus::active);
   }
 }

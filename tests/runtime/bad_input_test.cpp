@@ -43,9 +43,10 @@ TEST_CASE("bad input is refused with one line, exit 1, and changes nothing in th
       {{"audit", "42"}, "raciflow audit: no case '42'"},
       {{"tasks", "--case", "42"}, "raciflow tasks: no case '42'"},
       {{"tasks", "--role", "security"},
-       "raciflow tasks: unknown role 'security' (roles: top-management, security-committee, security-function, business-functions)"},
+       "raciflow tasks: unknown role 'security' (roles: top-management, security-committee, security-function, "
+       "business-functions, it-operations, hr, procurement, dpo, internal-audit)"},
       {{"tasks", "--person", "nobody"}, "raciflow tasks: unknown person 'nobody' (not in the organisation 'Example Agency')"},
-      {{"start", "no-such-process", "--as", "anna"}, "raciflow start: no deployed process 'no-such-process' (deployed: deviation-handling)"},
+      {{"start", "no-such-process", "--as", "anna"}, "raciflow start: no deployed process 'no-such-process' (deployed: corrective-action, deviation-handling)"},
       {{"start", "deviation-handling", "--as", "anna"},
        "raciflow start: process deviation-handling has no plain start event; start it with a message"},
       {{"start", "deviation-handling", "--as", "nobody"}, "raciflow start: unknown person 'nobody' (not in the organisation 'Example Agency')"},

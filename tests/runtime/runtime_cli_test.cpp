@@ -30,7 +30,7 @@ std::string lane(const std::string& nodes) {
 
 class Org : public Workspace {
  public:
-  Org() { ok({"org", "load", sample("organisation.xml")}); }
+  Org() { ok({"org", "load", sample("org.xml")}); }
 };
 
 const char* kReview = R"(<process id="review" name="Review">

@@ -37,7 +37,7 @@ TEST_CASE("a file that is not SQLite, a SQLite file of another program and a new
     CHECK(r.err == "raciflow deploy: " + w.db() + ": not a raciflow database\n");
   }
   SECTION("a newer schema") {
-    w.ok({"org", "load", sample("organisation.xml")});
+    w.ok({"org", "load", sample("org.xml")});
     {
       SQLite::Database db(w.db(), SQLite::OPEN_READWRITE);
       db.exec("PRAGMA user_version = 99");
@@ -50,7 +50,7 @@ TEST_CASE("a file that is not SQLite, a SQLite file of another program and a new
     CHECK(w.dump() == before);
   }
   SECTION("a damaged file") {
-    w.ok({"org", "load", sample("organisation.xml")});
+    w.ok({"org", "load", sample("org.xml")});
     {
       std::fstream f(w.db(), std::ios::in | std::ios::out | std::ios::binary);
       f.seekp(0);
@@ -107,7 +107,7 @@ TEST_CASE("the audit table refuses updates and deletes") {
 
 TEST_CASE("the synchronous mode is configurable and checked") {
   Workspace w;
-  CHECK(w.cli({"--synchronous", "NORMAL", "org", "load", sample("organisation.xml")}).code == 0);
+  CHECK(w.cli({"--synchronous", "NORMAL", "org", "load", sample("org.xml")}).code == 0);
   auto r = w.cli({"--synchronous", "SOMETIMES", "org", "show"});
   CHECK(r.code == 1);
   CHECK(r.err == "raciflow org: unknown synchronous mode 'SOMETIMES' (OFF, NORMAL, FULL, EXTRA)\n");

@@ -82,7 +82,7 @@ TEST_CASE("deviation from the CLI: the security function decides within its mand
   CHECK(w.cli({"audit", "verify"}).code == 0);
 }
 
-TEST_CASE("deviation from the CLI: a failed or recurring outcome ends in a corrective action request") {
+TEST_CASE("deviation from the CLI: a failed or recurring outcome runs a corrective-action child case") {
   for (auto [followed, successful, recurring] : {std::tuple{"true", "false", "false"}, std::tuple{"false", "true", "false"},
                                                  std::tuple{"true", "true", "true"}}) {
     INFO(followed << " " << successful << " " << recurring);
@@ -95,12 +95,27 @@ TEST_CASE("deviation from the CLI: a failed or recurring outcome ends in a corre
     complete(w, id, "report-back", "business-functions", "mette",
              {std::string("instructionFollowed=") + followed, std::string("successful=") + successful});
     complete(w, id, "record-outcome", "security-function", "anna", {std::string("recurring=") + recurring});
-    CHECK(w.cli({"show", id, "--json"}).json()["status"] == "completed");
-    auto trail = w.cli({"audit", id, "--format", "json"}).json();
-    bool requested = false;
-    for (const auto& r : trail)
-      requested |= r["action"] == "message_sent" && r["node"] == "corrective-action-requested";
-    CHECK(requested);
+
+    auto parent = w.cli({"show", id, "--json"}).json();
+    CHECK(parent["status"] == "active");
+    CHECK(parent["active_nodes"] == json{"corrective-action"});
+    auto children = w.cli({"cases", "--process", "corrective-action", "--json"}).json();
+    REQUIRE(children.size() == 1);
+    CHECK(children[0]["parent_case"] == id);
+    std::string child = children[0]["id"];
+    CHECK(w.cli({"show", child, "--json"}).json()["variables"]["successful"] == json::parse(successful));
+
+    complete(w, child, "contain", "business-functions", "mette");
+    complete(w, child, "root-cause", "security-function", "anna");
+    complete(w, child, "evaluate", "security-function", "anna", {"grade=minor", "canRecur=false"});
+    complete(w, child, "plan", "security-function", "anna", {"owner=mette", "deadline=2026-04-30"});
+    complete(w, child, "implement", "business-functions", "emil");
+    complete(w, child, "review", "security-function", "anna", {"effective=true"});
+    complete(w, child, "close", "security-function", "anna");
+    CHECK(w.cli({"show", child, "--json"}).json()["status"] == "completed");
+    parent = w.cli({"show", id, "--json"}).json();
+    CHECK(parent["status"] == "completed");
+    CHECK(parent["variables"]["grade"] == "minor");
     CHECK(w.cli({"audit", "verify"}).code == 0);
   }
 }

@@ -5,12 +5,13 @@
 
 namespace raciflow::testing {
 
-// A workspace with the deviation sample deployed and the sample organisation loaded.
+// A workspace with the deviation and corrective-action samples deployed and the sample
+// organisation loaded.
 class Agency : public Workspace {
  public:
   Agency() {
-    ok({"deploy", sample("deviation-handling.bpmn"), "--as", "anna"});
-    ok({"org", "load", sample("organisation.xml"), "--as", "anna"});
+    ok({"deploy", sample("deviation-handling.bpmn"), sample("corrective-action.bpmn"), "--as", "anna"});
+    ok({"org", "load", sample("org.xml"), "--as", "anna"});
   }
 };
 
