@@ -2,34 +2,12 @@
 // database reopened by every command, with `audit verify` passing at the end.
 #include <catch2/catch.hpp>
 
-#include "runtime_support.h"
+#include "scenario_support.h"
 
 using namespace raciflow::testing;
 using nlohmann::json;
 
-namespace {
 
-// The roles notified of a case, in order, of one kind (informed, escalation, consultation).
-std::vector<std::string> notified(const Workspace& w, const std::string& case_id, const std::string& kind) {
-  std::vector<std::string> roles;
-  for (const auto& item : w.cli({"outbox", "--json"}).json())
-    if (item["case"] == case_id && item["kind"] == kind) roles.push_back(item["role"]);
-  return roles;
-}
-
-// Completes the open task at `node`, checking first that it is routed to `role`.
-void complete(const Workspace& w, const std::string& case_id, const std::string& node, const std::string& role,
-              const std::string& person, std::vector<std::string> vars = {}) {
-  auto task = open_task(w, case_id, node);
-  INFO(node);
-  REQUIRE(task.is_object());
-  CHECK(task["role"] == role);
-  std::vector<std::string> args = {"complete", std::to_string(task["id"].get<long long>()), "--as", person};
-  for (auto& v : vars) args.insert(args.end(), {"--var", v});
-  w.ok(args);
-}
-
-}  // namespace
 
 TEST_CASE("deviation from the CLI: external input, committee decision, consultations answered, closed") {
   Agency w;

@@ -1,0 +1,267 @@
+// Scenarios: each ISMS sample run as live cases from the command line along at least two
+// of its paths, on a fixed clock: the route taken, the role that held each task, RACI
+// letters in the audit trail, informed notifications, escalation and four-eyes refusals.
+#include <catch2/catch.hpp>
+
+#include "scenario_support.h"
+
+using namespace raciflow::testing;
+using nlohmann::json;
+
+namespace {
+
+struct Step {
+  std::string node, role, person;
+  std::vector<std::string> vars = {};
+};
+
+void walk(const Workspace& w, const std::string& id, const std::vector<Step>& steps) {
+  for (const auto& s : steps) complete(w, id, s.node, s.role, s.person, s.vars);
+}
+
+std::string status(const Workspace& w, const std::string& id) { return w.cli({"show", id, "--json"}).json()["status"]; }
+
+// Tries to complete the open task at `node` as `person`; returns the refusal line.
+std::string refused(const Workspace& w, const std::string& id, const std::string& node, const std::string& person) {
+  auto r = w.cli({"complete", task_id(w, id, node), "--as", person});
+  CHECK(r.code == 1);
+  return r.err;
+}
+
+}  // namespace
+
+TEST_CASE("corrective action: a major nonconformity is approved, reviewed by someone else, planned again until effective") {
+  Isms w;
+  std::string id = first_line(w.ok({"start", "corrective-action", "--as", "anna"}));
+  walk(w, id, {{"contain", "business-functions", "mette"},
+               {"root-cause", "security-function", "anna"},
+               {"evaluate", "security-function", "anna", {"grade=major", "canRecur=true"}},
+               {"plan", "security-function", "anna", {"owner=emil", "deadline=2026-05-01"}},
+               {"approve-plan", "security-committee", "karen", {"approved=true"}},
+               {"implement", "business-functions", "emil"}});
+  // Emil also holds the security function, but he implemented: the review needs someone else.
+  CHECK(refused(w, id, "review", "emil") ==
+        "raciflow complete: task " + task_id(w, id, "review") +
+            ": emil completed 'Implement the actions' in this case, so 'Review the effectiveness of the actions' needs "
+            "someone else (raci:separateFrom)\n");
+  walk(w, id, {{"review", "security-function", "anna", {"effective=false"}},
+               {"plan", "security-function", "anna"},
+               {"approve-plan", "security-committee", "sara", {"approved=true"}},
+               {"implement", "business-functions", "mette"},
+               {"review", "security-function", "jonas", {"effective=true"}},
+               {"close", "security-function", "anna"}});
+  CHECK(status(w, id) == "completed");
+  auto r = route(w, id);
+  CHECK(std::count(r.begin(), r.end(), "approve-plan") == 2);
+  CHECK(completion(w, id, "approve-plan")["raci"] == "R/A");
+  CHECK(completion(w, id, "contain")["role"] == "business-functions");
+  CHECK(completion(w, id, "contain")["data"]["accountable"] == json{"security-function"});
+  CHECK(notified(w, id, "informed") ==
+        std::vector<std::string>{"security-function", "top-management", "top-management", "security-committee"});
+  CHECK(w.cli({"audit", "verify"}).code == 0);
+}
+
+TEST_CASE("corrective action: a minor nonconformity skips the committee; overdue containment escalates") {
+  Isms w;
+  std::string id = first_line(w.ok({"start", "corrective-action", "--as", "anna"}));
+  w.clock = "2026-03-08T09:00:00Z";  // containment was due within five days
+  CHECK(w.ok({"tick"}) == id + "\n");
+  CHECK(open_task(w, id, "contain")["escalated"] == true);
+  CHECK(notified(w, id, "escalation") == std::vector<std::string>{"security-function"});
+  walk(w, id, {{"contain", "business-functions", "peter"},
+               {"root-cause", "security-function", "jonas"},
+               {"evaluate", "security-function", "jonas", {"grade=minor", "canRecur=false"}},
+               {"plan", "security-function", "jonas"},
+               {"implement", "business-functions", "peter"},
+               {"review", "security-function", "anna", {"effective=true"}},
+               {"close", "security-function", "anna"}});
+  CHECK(status(w, id) == "completed");
+  CHECK_FALSE(passed(route(w, id), "approve-plan"));
+}
+
+TEST_CASE("risk assessment: approved at once; the proposer may not accept the residual risk") {
+  Isms w;
+  std::string id = first_line(w.ok({"message", "Risk assessment due", "--as", "anna"}));
+  walk(w, id, {{"scope", "security-function", "lars"},
+               {"identify", "security-function", "lars"},
+               {"analyse", "security-function", "lars", {"highRisks=true"}},
+               {"propose", "security-function", "lars"},
+               {"approve", "security-committee", "karen", {"approved=true"}}});
+  CHECK(refused(w, id, "accept", "lars").find("lars completed 'Propose the risk treatment") != std::string::npos);
+  complete(w, id, "accept", "top-management", "karen");
+  CHECK(status(w, id) == "completed");
+  auto accepted = completion(w, id, "accept");
+  CHECK(accepted["actor"] == "karen");
+  CHECK(accepted["role"] == "top-management");
+  CHECK(accepted["raci"] == "R/A");
+  CHECK(notified(w, id, "informed") == std::vector<std::string>{"security-committee", "security-function"});
+  CHECK(w.cli({"audit", "verify"}).code == 0);
+}
+
+TEST_CASE("risk assessment: the committee sends the treatment back before approving it") {
+  Isms w;
+  std::string id = first_line(w.ok({"message", "Risk assessment due", "--as", "anna"}));
+  walk(w, id, {{"scope", "security-function", "anna"},
+               {"identify", "security-function", "anna"},
+               {"analyse", "security-function", "anna", {"highRisks=false"}},
+               {"propose", "security-function", "anna"},
+               {"approve", "security-committee", "karen", {"approved=false"}},
+               {"propose", "security-function", "jonas"},
+               {"approve", "security-committee", "karen", {"approved=true"}},
+               {"accept", "top-management", "lars"}});  // lars did not propose this time
+  CHECK(status(w, id) == "completed");
+  auto r = route(w, id);
+  CHECK(std::count(r.begin(), r.end(), "propose") == 2);
+}
+
+TEST_CASE("security incident: a severe personal data breach involves the DPO in parallel and briefs top management") {
+  Isms w;
+  std::string id = first_line(w.ok({"message", "Security incident reported", "--as", "jonas"}));
+  complete(w, id, "register", "security-function", "anna", {"severity=high", "personalData=true"});
+  CHECK(open_task(w, id, "contain").is_object());
+  CHECK(open_task(w, id, "breach").is_object());
+  walk(w, id, {{"breach", "dpo", "sara"}, {"contain", "it-operations", "sofie"}});
+  walk(w, id, {{"evidence", "it-operations", "sofie"},
+               {"recover", "it-operations", "jonas"},
+               {"brief", "security-function", "anna"},
+               {"learn", "security-function", "anna", {"deviation=false"}}});
+  CHECK(status(w, id) == "completed");
+  CHECK(completion(w, id, "breach")["raci"] == "R/A");
+  CHECK(notified(w, id, "informed") == std::vector<std::string>{"top-management", "security-function", "top-management",
+                                                                "security-committee", "security-committee"});
+  CHECK(w.cli({"audit", "verify"}).code == 0);
+}
+
+TEST_CASE("security incident: a minor one without personal data skips the DPO and the briefing; registration escalates after four hours") {
+  Isms w;
+  std::string id = first_line(w.ok({"message", "Security incident reported", "--as", "jonas"}));
+  w.clock = "2026-03-02T13:30:00Z";
+  CHECK(w.ok({"tick"}) == id + "\n");
+  CHECK(open_task(w, id, "register")["escalated"] == true);
+  walk(w, id, {{"register", "security-function", "anna", {"severity=low", "personalData=false"}},
+               {"contain", "it-operations", "sofie"},
+               {"evidence", "it-operations", "sofie"},
+               {"recover", "it-operations", "sofie"},
+               {"learn", "security-function", "anna"}});
+  CHECK(status(w, id) == "completed");
+  auto r = route(w, id);
+  CHECK_FALSE(passed(r, "breach"));
+  CHECK_FALSE(passed(r, "brief"));
+}
+
+TEST_CASE("policy approval: recommended, then approved by top management but not by its drafter") {
+  Isms w;
+  std::string id = first_line(w.ok({"message", "Policy for approval", "--as", "anna", "--var", "policy=Acceptable use"}));
+  walk(w, id, {{"draft", "security-function", "lars"}, {"review", "security-committee", "karen", {"recommend=true"}}});
+  CHECK(refused(w, id, "approve", "lars").find("lars completed 'Draft or update the policy'") != std::string::npos);
+  walk(w, id, {{"approve", "top-management", "karen", {"approved=true"}}, {"publish", "security-function", "anna"}});
+  CHECK(status(w, id) == "completed");
+  CHECK(notified(w, id, "informed") == std::vector<std::string>{"security-committee", "business-functions", "top-management"});
+}
+
+TEST_CASE("policy approval: the committee sends the draft back, then top management rejects it once") {
+  Isms w;
+  std::string id = first_line(w.ok({"message", "Policy for approval", "--as", "anna"}));
+  walk(w, id, {{"draft", "security-function", "anna"},
+               {"review", "security-committee", "karen", {"recommend=false"}},
+               {"draft", "security-function", "anna"},
+               {"review", "security-committee", "sara", {"recommend=true"}},
+               {"approve", "top-management", "karen", {"approved=false"}},
+               {"draft", "security-function", "anna"},
+               {"review", "security-committee", "sara", {"recommend=true"}},
+               {"approve", "top-management", "karen", {"approved=true"}},
+               {"publish", "security-function", "anna"}});
+  CHECK(status(w, id) == "completed");
+  auto r = route(w, id);
+  CHECK(std::count(r.begin(), r.end(), "draft") == 3);
+}
+
+TEST_CASE("user access review: the half-yearly timer starts it; changes are checked by someone other than who made them") {
+  Isms w;
+  CHECK(w.ok({"tick"}).empty());
+  w.clock = "2026-09-02T09:00:00Z";  // six months after the deployment
+  std::string id = first_line(w.ok({"tick"}));
+  REQUIRE_FALSE(id.empty());
+  CHECK(w.cli({"show", id, "--json"}).json()["process"] == "user-access-review");
+  walk(w, id, {{"extract", "it-operations", "sofie"},
+               {"review", "business-functions", "peter", {"changesNeeded=true"}},
+               {"adjust", "it-operations", "jonas"}});
+  CHECK(refused(w, id, "check", "jonas").find("jonas completed 'Remove or adjust the access rights'") != std::string::npos);
+  walk(w, id, {{"check", "security-function", "anna"}, {"record", "security-function", "anna"}});
+  CHECK(status(w, id) == "completed");
+  CHECK(notified(w, id, "informed") == std::vector<std::string>{"business-functions", "security-committee"});
+}
+
+TEST_CASE("user access review: nothing to change goes straight to the record") {
+  Isms w;
+  w.clock = "2026-09-02T09:00:00Z";
+  std::string id = first_line(w.ok({"tick"}));
+  walk(w, id, {{"extract", "it-operations", "sofie"},
+               {"review", "business-functions", "mette", {"changesNeeded=false"}},
+               {"record", "security-function", "anna"}});
+  CHECK(status(w, id) == "completed");
+  CHECK_FALSE(passed(route(w, id), "adjust"));
+}
+
+TEST_CASE("contingency test: a passed test is reported; a failed one updates the plan first") {
+  for (bool pass : {true, false}) {
+    INFO(pass);
+    Isms w;
+    std::string id = first_line(w.ok({"message", "Contingency test due", "--as", "anna"}));
+    walk(w, id, {{"plan", "security-function", "anna"},
+                 {"run", "it-operations", "sofie"},
+                 {"evaluate", "security-function", "jonas", {std::string("passed=") + (pass ? "true" : "false")}}});
+    if (!pass) complete(w, id, "update", "security-function", "jonas");
+    complete(w, id, "report", "security-committee", "karen");
+    CHECK(status(w, id) == "completed");
+    CHECK(passed(route(w, id), "update") == !pass);
+    CHECK(completion(w, id, "plan")["raci"] == "R");  // the committee is Accountable for the plan
+    CHECK(notified(w, id, "informed") == std::vector<std::string>{"top-management"});
+  }
+}
+
+TEST_CASE("internal audit: each finding starts a deviation case; without findings none does") {
+  Isms w;
+  std::string id = first_line(w.ok({"message", "Internal audit due", "--as", "anna", "--key", "IA-2026"}));
+  walk(w, id, {{"plan", "security-function", "anna"},
+               {"conduct", "internal-audit", "ole"},
+               {"report", "internal-audit", "ole", {"findings=true"}},
+               {"register-finding", "security-function", "anna", {"finding=No access review in 2025", "moreFindings=true"}},
+               {"register-finding", "security-function", "anna", {"finding=SoA not updated", "moreFindings=false"}},
+               {"committee", "security-committee", "karen"}});
+  CHECK(status(w, id) == "completed");
+  auto deviations = w.cli({"cases", "--process", "deviation-handling", "--json"}).json();
+  REQUIRE(deviations.size() == 2);
+  CHECK(deviations[0]["key"] == "IA-2026");
+  CHECK(w.cli({"show", deviations[0]["id"], "--json"}).json()["variables"]["finding"] == "No access review in 2025");
+  CHECK(w.cli({"show", deviations[1]["id"], "--json"}).json()["variables"]["finding"] == "SoA not updated");
+  CHECK(open_task(w, deviations[1]["id"], "assess-input")["role"] == "security-function");
+  CHECK(completion(w, id, "conduct")["raci"] == "R/A");
+
+  std::string clean = first_line(w.ok({"message", "Internal audit due", "--as", "anna"}));
+  walk(w, clean, {{"plan", "security-function", "anna"},
+                  {"conduct", "internal-audit", "ole"},
+                  {"report", "internal-audit", "ole", {"findings=false"}},
+                  {"committee", "security-committee", "sara"}});
+  CHECK(status(w, clean) == "completed");
+  CHECK(w.cli({"cases", "--process", "deviation-handling", "--json"}).json().size() == 2);
+  CHECK(w.cli({"audit", "verify"}).code == 0);
+}
+
+TEST_CASE("management review: the committee takes the standing agenda in order, with policies when there are any") {
+  for (bool policies : {true, false}) {
+    INFO(policies);
+    Isms w;
+    std::string id = first_line(w.ok({"message", "Committee meeting due", "--as", "anna"}));
+    complete(w, id, "prepare", "security-function", "anna", {std::string("policiesForApproval=") + (policies ? "true" : "false")});
+    for (const char* item : {"agenda", "minutes", "status", "incidents", "deviations", "new-deviations", "threats"})
+      complete(w, id, item, "security-committee", "karen");
+    if (policies) complete(w, id, "approve-policies", "security-committee", "karen");
+    walk(w, id, {{"aob", "security-committee", "sara"}, {"write-minutes", "security-function", "anna"}});
+    CHECK(status(w, id) == "completed");
+    CHECK(passed(route(w, id), "approve-policies") == policies);
+    auto informed = notified(w, id, "informed");
+    CHECK(informed.back() == "security-committee");
+    CHECK(std::count(informed.begin(), informed.end(), "top-management") == (policies ? 2 : 1));
+  }
+}

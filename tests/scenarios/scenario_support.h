@@ -1,0 +1,62 @@
+// Running the samples as live cases in scenario tests.
+#pragma once
+
+#include <filesystem>
+
+#include "runtime_support.h"
+
+namespace raciflow::testing {
+
+// The roles notified of a case, in order, of one kind (informed, escalation, consultation).
+inline std::vector<std::string> notified(const Workspace& w, const std::string& case_id, const std::string& kind) {
+  std::vector<std::string> roles;
+  for (const auto& item : w.cli({"outbox", "--json"}).json())
+    if (item["case"] == case_id && item["kind"] == kind) roles.push_back(item["role"]);
+  return roles;
+}
+
+// Completes the open task at `node`, checking first that it is routed to `role`.
+inline void complete(const Workspace& w, const std::string& case_id, const std::string& node, const std::string& role,
+                     const std::string& person, std::vector<std::string> vars = {}) {
+  auto task = open_task(w, case_id, node);
+  INFO(node);
+  REQUIRE(task.is_object());
+  CHECK(task["role"] == role);
+  std::vector<std::string> args = {"complete", std::to_string(task["id"].get<long long>()), "--as", person};
+  for (auto& v : vars) args.insert(args.end(), {"--var", v});
+  w.ok(args);
+}
+
+// The steps a case passed through (node_entered records), in order.
+inline std::vector<std::string> route(const Workspace& w, const std::string& case_id) {
+  std::vector<std::string> nodes;
+  for (const auto& r : w.cli({"audit", case_id, "--format", "json"}).json())
+    if (r["action"] == "node_entered") nodes.push_back(r["node"]);
+  return nodes;
+}
+
+inline bool passed(const std::vector<std::string>& route, const std::string& node) {
+  return std::find(route.begin(), route.end(), node) != route.end();
+}
+
+// The audit record of the completion of `node`, or null.
+inline nlohmann::json completion(const Workspace& w, const std::string& case_id, const std::string& node) {
+  for (const auto& r : w.cli({"audit", case_id, "--format", "json"}).json())
+    if (r["action"] == "task_completed" && r["node"] == node) return r;
+  return nullptr;
+}
+
+// Every sample deployed, the sample organisation loaded.
+class Isms : public Workspace {
+ public:
+  Isms() {
+    std::vector<std::string> args = {"deploy"};
+    for (const auto& e : std::filesystem::directory_iterator(std::string(RACIFLOW_SOURCE_DIR) + "/samples"))
+      if (e.path().extension() == ".bpmn") args.push_back(e.path().string());
+    args.insert(args.end(), {"--as", "anna"});
+    ok(args);
+    ok({"org", "load", sample("org.xml"), "--as", "anna"});
+  }
+};
+
+}  // namespace raciflow::testing
