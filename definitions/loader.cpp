@@ -371,10 +371,25 @@ class Loader {
         node.separate_from = split_words(attr.value());
       } else if (name == "iso") {
         node.iso = split_words(attr.value());
+      } else if (name == "gap") {
+        if (!node.gap) node.gap = Gap{};
+        node.gap->text = trim(attr.value());
+      } else if (name == "gapWhen") {
+        if (!node.gap) node.gap = Gap{};
+        node.gap->when_text = trim(attr.value());
+        Expression::SyntaxError error;
+        node.gap->when = Expression::compile(node.gap->when_text, &error);
+        if (!node.gap->when)
+          diag_.error(node.line, "raci:gapWhen of '" + node.id + "' does not parse: " + error.message + " at column " +
+                                     std::to_string(error.offset + 1) + " of '" + node.gap->when_text + "'");
       } else {
         diag_.warning(node.line, "unknown attribute " + attr_name + " on '" + node.id + "' is ignored");
       }
     }
+    if (node.gap && (node.gap->text.empty() || node.gap->when_text.empty()))
+      diag_.error(node.line, "'" + node.id + "' needs both raci:gap (the gap's text) and raci:gapWhen (when the answer reveals it)");
+    if (node.gap && !is_human_task(node.kind))
+      diag_.error(node.line, "raci:gap on '" + node.id + "' needs a user or manual task: a person answers the question");
   }
 
   void load_node_children(pugi::xml_node element, int index) {

@@ -85,6 +85,13 @@ struct Condition {
   std::optional<Expression> compiled;  // empty when the language is foreign or it did not parse
 };
 
+// raci:gap and raci:gapWhen: a checklist question whose answer can reveal a gap.
+struct Gap {
+  std::string text;                    // what is missing
+  std::optional<Expression> when;      // over the variables once the task completes
+  std::string when_text;
+};
+
 struct FlowNode {
   std::string id;
   std::string name;
@@ -115,6 +122,7 @@ struct FlowNode {
   std::optional<Duration> due;
   std::string due_text;
   std::vector<std::string> separate_from;
+  std::optional<Gap> gap;                // human tasks only
   std::vector<std::string> iso;
 
   std::string documentation;

@@ -109,9 +109,25 @@ class Run {
     if (!c.variables.is_null() && !c.variables.is_object()) throw Refusal{"variables must be a JSON object"};
     int task_id = task.id, token = task.token;
     std::vector<std::string> informed = task.informed;
+    json gaps;
+    if (node.gap && node.gap->when) {
+      // A checklist question: the answer, with the case's variables, says whether it reveals a gap.
+      json after = s_.variables;
+      if (c.variables.is_object()) after.update(c.variables);
+      std::string error;
+      auto reveals = node.gap->when->test(after, &error);
+      if (!reveals)
+        throw Refusal{label(task) + " needs an answer: " + error + " (raci:gapWhen " + node.gap->when_text + ")"};
+      // The first question answered creates the (maybe empty) list, so that gateways can test it.
+      bool listed = after.contains("gaps") && after["gaps"].is_array();
+      if (*reveals || !listed) gaps = listed ? after["gaps"] : json::array();
+      if (*reveals)
+        gaps.push_back({{"step", node.id}, {"question", node.name}, {"gap", node.gap->text}, {"iso", node.iso}});
+    }
     set_variables(c.variables, node.id, role);
     emit_as(EventKind::task_completed, node.id, role,
             {{"task", task_id}, {"variables", c.variables.is_null() ? json::object() : c.variables}});
+    if (!gaps.is_null()) set_variables(json{{"gaps", gaps}}, node.id);
     for (const auto& r : informed)
       emit(EventKind::notification_queued, node.id, {{"role", r}, {"kind", "informed"}, {"task", task_id}});
     finish_activity(token);

@@ -3,6 +3,8 @@
 // letters in the audit trail, informed notifications, escalation and four-eyes refusals.
 #include <catch2/catch.hpp>
 
+#include <set>
+
 #include "scenario_support.h"
 
 using namespace raciflow::testing;
@@ -264,4 +266,73 @@ TEST_CASE("management review: the committee takes the standing agenda in order, 
     CHECK(informed.back() == "security-committee");
     CHECK(std::count(informed.begin(), informed.end(), "top-management") == (policies ? 2 : 1));
   }
+}
+
+namespace {
+
+// The self-assessment's questions in order, with the role each is routed to.
+const std::vector<std::pair<std::string, std::string>> kQuestions = {
+    {"business-overview", "security-function"},   {"security-requirements", "security-function"},
+    {"external-stakeholders", "security-function"}, {"management-attention", "top-management"},
+    {"management-routines", "top-management"},      {"policy-approved", "top-management"},
+    {"roles-approved", "top-management"},           {"risk-assessments", "security-function"},
+    {"risk-based-controls", "security-function"},   {"resources", "top-management"},
+    {"competence-needs", "hr"},                     {"competences", "hr"},
+    {"training", "hr"},                             {"awareness-policy", "security-function"},
+    {"awareness", "security-function"},             {"awareness-reminders", "security-function"},
+    {"communication-guidelines", "security-committee"}, {"communication-responsibility", "security-committee"},
+    {"mandatory-documentation", "security-function"}, {"optional-documentation", "security-function"},
+    {"documentation-form", "security-function"},    {"document-control", "security-function"},
+    {"self-evaluation-plan", "security-committee"}, {"internal-audit-plan", "security-committee"},
+    {"management-follow-up", "security-committee"},
+};
+
+std::string holder(const std::string& role) {
+  if (role == "top-management") return "karen";
+  if (role == "hr") return "mette";
+  if (role == "security-committee") return "sara";
+  return "anna";
+}
+
+// Answers every question yes, except the numbers (1-based) in `no`.
+void answer_all(const Workspace& w, const std::string& id, const std::set<int>& no) {
+  for (std::size_t i = 0; i < kQuestions.size(); ++i) {
+    std::string var = (i + 1 < 10 ? "q0" : "q") + std::to_string(i + 1);
+    const auto& [node, role] = kQuestions[i];
+    complete(w, id, node, role, holder(role), {var + "=" + (no.count(static_cast<int>(i + 1)) ? "false" : "true")});
+  }
+}
+
+}  // namespace
+
+TEST_CASE("ISMS self-assessment: each question goes to the role owning its area, and every no becomes a gap") {
+  Isms w;
+  std::string id = first_line(w.ok({"message", "Self-assessment due", "--as", "anna"}));
+  // A question cannot be completed without its answer.
+  auto r = w.cli({"complete", task_id(w, id, "business-overview"), "--as", "anna"});
+  CHECK(r.code == 1);
+  CHECK(r.err.find("needs an answer: unknown variable 'q01' (raci:gapWhen q01 == false)") != std::string::npos);
+  answer_all(w, id, {6, 24});
+  auto gaps = w.cli({"show", id, "--json"}).json()["variables"]["gaps"];
+  REQUIRE(gaps.size() == 2);
+  CHECK(gaps[0]["step"] == "policy-approved");
+  CHECK(gaps[0]["gap"] == "No approved information security policy");
+  CHECK(gaps[0]["iso"] == json{"5.2"});
+  CHECK(gaps[1]["gap"] == "No internal audit plan");
+  walk(w, id, {{"report", "security-function", "anna"}, {"prioritise", "security-committee", "karen"}});
+  CHECK(status(w, id) == "completed");
+  CHECK(passed(route(w, id), "planned"));
+  CHECK(completion(w, id, "competences")["role"] == "hr");
+  CHECK(w.cli({"audit", "verify"}).code == 0);
+}
+
+TEST_CASE("ISMS self-assessment: all yes ends without a gap report") {
+  Isms w;
+  std::string id = first_line(w.ok({"message", "Self-assessment due", "--as", "anna"}));
+  answer_all(w, id, {});
+  CHECK(w.cli({"show", id, "--json"}).json()["variables"]["gaps"] == json::array());
+  CHECK(status(w, id) == "completed");
+  auto r = route(w, id);
+  CHECK(passed(r, "no-gaps"));
+  CHECK_FALSE(passed(r, "report"));
 }
