@@ -3,6 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <set>
+
+#include <pugixml.hpp>
 
 #include "definitions/definition_set.h"
 #include "definitions/raci.h"
@@ -66,5 +69,42 @@ TEST_CASE("deviation handling: the RACI matrix follows the cycle in flow order")
     CHECK(row.step->raci.accountable.size() == 1);
     CHECK(row.step->due);
     CHECK_FALSE(row.step->iso.empty());
+  }
+}
+
+TEST_CASE("every sample has a diagram shape for each flow node and lane, and an edge for each flow") {
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(RACIFLOW_SOURCE_DIR) + "/samples")) {
+    if (entry.path().extension() != ".bpmn") continue;
+    INFO(entry.path().filename().string());
+    pugi::xml_document doc;
+    REQUIRE(doc.load_file(entry.path().c_str()));
+    std::set<std::string> drawn;
+    for (auto x : doc.select_nodes("//*[local-name()='BPMNShape' or local-name()='BPMNEdge']"))
+      drawn.insert(x.node().attribute("bpmnElement").value());
+    auto files = load_and_validate({entry.path().string()}, false);
+    REQUIRE(files.front().definitions);
+    for (const auto& p : files.front().definitions->processes) {
+      for (const auto& n : p.nodes) CHECK(drawn.count(n.id));
+      for (const auto& f : p.flows) CHECK(drawn.count(f.id));
+      for (const auto& l : p.lanes) CHECK(drawn.count(l.id));
+    }
+  }
+}
+
+TEST_CASE("every user task of every sample has RACI, a due date and ISO 27001 numbers") {
+  std::vector<std::string> paths;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(RACIFLOW_SOURCE_DIR) + "/samples"))
+    if (entry.path().extension() == ".bpmn") paths.push_back(entry.path().string());
+  for (const auto& file : load_and_validate(paths, true)) {
+    REQUIRE(file.definitions);
+    for (const auto& p : file.definitions->processes)
+      for (const auto& n : p.nodes) {
+        if (n.kind != NodeKind::user_task) continue;
+        INFO(file.diagnostics.file() << ": " << n.id);
+        CHECK(n.raci.responsible.size() >= 1);
+        CHECK(n.raci.accountable.size() == 1);
+        CHECK(n.due);
+        CHECK_FALSE(n.iso.empty());
+      }
   }
 }

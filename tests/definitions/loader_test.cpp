@@ -232,3 +232,27 @@ TEST_CASE("a condition in a foreign expression language is kept but not evaluate
   CHECK(c.has_warning(line_of(xml, "getDataObject"), "condition on 'a' is in the expression language http://www.w3.org/1999/XPath and is not evaluated"));
   CHECK_FALSE(c.diagnostics.has_errors());
 }
+
+TEST_CASE("raci:gap and raci:gapWhen load together on human tasks; a half or a misplaced pair is an error") {
+  using namespace raciflow::testing;
+  auto ok = check(bpmn(R"(<startEvent id="s"/><userTask id="q" name="Policy?" raci:responsible="security-function" raci:gapWhen="q1 == false" raci:gap="No policy"/><endEvent id="e"/>
+<sequenceFlow id="f1" sourceRef="s" targetRef="q"/><sequenceFlow id="f2" sourceRef="q" targetRef="e"/>
+)", R"(<laneSet><lane id="l" raci:role="security-function"><flowNodeRef>s</flowNodeRef><flowNodeRef>q</flowNodeRef><flowNodeRef>e</flowNodeRef></lane></laneSet>
+)"));
+  INFO(ok.dump());
+  CHECK_FALSE(ok.diagnostics.has_errors());
+  const auto* q = ok.definitions->processes.front().find_node("q");
+  REQUIRE(q->gap);
+  CHECK(q->gap->text == "No policy");
+  CHECK(q->gap->when);
+
+  std::string half = bpmn(R"(<userTask id="q" raci:gap="No policy"/>
+)");
+  CHECK(check(half).has_error(line_of(half, "<userTask"), "'q' needs both raci:gap (the gap's text) and raci:gapWhen"));
+  std::string bad = bpmn(R"(<userTask id="q" raci:gap="No policy" raci:gapWhen="q1 =="/>
+)");
+  CHECK(check(bad).has_error(line_of(bad, "<userTask"), "raci:gapWhen of 'q' does not parse"));
+  std::string service = bpmn(R"(<serviceTask id="q" raci:gap="No policy" raci:gapWhen="q1 == false"/>
+)");
+  CHECK(check(service).has_error(line_of(service, "<serviceTask"), "raci:gap on 'q' needs a user or manual task"));
+}
