@@ -67,15 +67,15 @@ std::string Runtime::now_text() const { return definitions::format_date_time(now
 // Runs `body` in one transaction. A denial is recorded after the rollback, in a
 // transaction of its own, and then reported.
 template <typename F>
-static auto transact(Store& store, const std::function<void(const AuditRecord&)>& record, F body) {
+auto Runtime::transact(F body) {
   try {
-    auto tx = store.begin();
+    auto tx = store_.begin();
     auto result = body();
     tx->commit();
     return result;
   } catch (const Denied& denied) {
-    auto tx = store.begin();
-    record(denied.record);
+    auto tx = store_.begin();
+    append(denied.record);
     tx->commit();
     throw Refused(denied.what());
   }
@@ -134,7 +134,7 @@ std::vector<Deployed> Runtime::deploy(const std::vector<std::string>& paths, con
     }
   }
   if (candidates.empty()) throw Refused("no executable process in " + paths.front() + (paths.size() > 1 ? " and the others" : ""));
-  return transact(store_, [&](const AuditRecord& r) { append(r); }, [&] {
+  return transact([&] {
     for (const auto& c : candidates)
       for (const auto& n : c.process->nodes)
         if (n.kind == NodeKind::call_activity && !in_batch.count(n.called_element) && !store_.latest_definition(n.called_element))
@@ -193,7 +193,7 @@ Organisation Runtime::load_organisation(const std::string& path, const std::stri
         throw Refused(d.format() + (diagnostics.error_count() > 1 ? " (and " + std::to_string(diagnostics.error_count() - 1) + " more)" : ""));
     throw Refused(path + ": not an organisation file");
   }
-  return transact(store_, [&](const AuditRecord& r) { append(r); }, [&] {
+  return transact([&] {
     store_.put_organisation(*org);
     AuditRecord r;
     r.time = now_text();
@@ -366,7 +366,7 @@ void require_object(const json& variables) {
 
 std::string Runtime::start(const std::string& process, const std::string& person, const json& variables, const std::string& key) {
   require_object(variables);
-  return transact(store_, [&](const AuditRecord& r) { append(r); }, [&] {
+  return transact([&] {
     Actor a = actor(person, "", "", "start");
     auto latest = store_.latest_definition(process);
     if (!latest) {
@@ -382,7 +382,7 @@ std::vector<std::string> Runtime::message(const std::string& name, const std::st
                                           const json& variables) {
   require_object(variables);
   if (name.empty()) throw Refused("the message name is empty");
-  return transact(store_, [&](const AuditRecord& r) { append(r); }, [&] {
+  return transact([&] {
     Actor a = actor(person, "", "", "message");
     auto touched = deliver(name, key, variables, a, "", 0);
     if (touched.empty())
@@ -392,49 +392,36 @@ std::vector<std::string> Runtime::message(const std::string& name, const std::st
   });
 }
 
-void Runtime::claim(std::int64_t task, const std::string& person) {
-  transact(store_, [&](const AuditRecord& r) { append(r); }, [&] {
+void Runtime::on_task(std::int64_t task, const std::string& person, const char* what,
+                      const std::function<engine::Command(int local_id)>& command) {
+  transact([&] {
     TaskRow row = task_row(task);
-    Actor a = actor(person, row.case_id, row.task.node_id, "claim");
+    Actor a = actor(person, row.case_id, row.task.node_id, what);
     Live live = load(row.case_id);
-    run(live, cmd::Claim{row.local_id}, a, 0, task_label(task) + ": ");
+    run(live, command(row.local_id), a, 0, task_label(task) + ": ");
     return 0;
   });
 }
 
+void Runtime::claim(std::int64_t task, const std::string& person) {
+  on_task(task, person, "claim", [](int id) { return cmd::Claim{id}; });
+}
+
 void Runtime::unclaim(std::int64_t task, const std::string& person) {
-  transact(store_, [&](const AuditRecord& r) { append(r); }, [&] {
-    TaskRow row = task_row(task);
-    Actor a = actor(person, row.case_id, row.task.node_id, "unclaim");
-    Live live = load(row.case_id);
-    run(live, cmd::Unclaim{row.local_id}, a, 0, task_label(task) + ": ");
-    return 0;
-  });
+  on_task(task, person, "unclaim", [](int id) { return cmd::Unclaim{id}; });
 }
 
 void Runtime::complete(std::int64_t task, const std::string& person, const json& variables) {
   require_object(variables);
-  transact(store_, [&](const AuditRecord& r) { append(r); }, [&] {
-    TaskRow row = task_row(task);
-    Actor a = actor(person, row.case_id, row.task.node_id, "complete");
-    Live live = load(row.case_id);
-    run(live, cmd::Complete{row.local_id, variables}, a, 0, task_label(task) + ": ");
-    return 0;
-  });
+  on_task(task, person, "complete", [&](int id) { return cmd::Complete{id, variables}; });
 }
 
 void Runtime::consult(std::int64_t task, const std::string& person, const std::string& answer) {
-  transact(store_, [&](const AuditRecord& r) { append(r); }, [&] {
-    TaskRow row = task_row(task);
-    Actor a = actor(person, row.case_id, row.task.node_id, "consult");
-    Live live = load(row.case_id);
-    run(live, cmd::Consult{row.local_id, answer}, a, 0, task_label(task) + ": ");
-    return 0;
-  });
+  on_task(task, person, "consult", [&](int id) { return cmd::Consult{id, answer}; });
 }
 
 std::vector<std::string> Runtime::tick() {
-  return transact(store_, [&](const AuditRecord& r) { append(r); }, [&] {
+  return transact([&] {
     std::vector<std::string> touched;
     for (StartTimer t : store_.start_timers_due(now_text())) {
       const Flow& f = flow(t.process, t.version);
@@ -460,7 +447,7 @@ std::vector<std::string> Runtime::tick() {
 }
 
 void Runtime::cancel(const std::string& case_id, const std::string& person, const std::string& reason) {
-  transact(store_, [&](const AuditRecord& r) { append(r); }, [&] {
+  transact([&] {
     Live live = load(case_id);
     Actor a = actor(person, case_id, "", "cancel");
     if (!live.row.parent_case.empty())
@@ -472,7 +459,7 @@ void Runtime::cancel(const std::string& case_id, const std::string& person, cons
 
 void Runtime::retry(const std::string& case_id, const std::string& person, const json& variables) {
   require_object(variables);
-  transact(store_, [&](const AuditRecord& r) { append(r); }, [&] {
+  transact([&] {
     Live live = load(case_id);
     Actor a = actor(person, case_id, "", "retry");
     run(live, cmd::Retry{variables}, a, 0, "case " + case_id + ": ");

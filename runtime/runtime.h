@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -82,6 +83,11 @@ class Runtime {
   struct Flow;
   struct Live;
 
+  template <typename F>
+  auto transact(F body);
+  // Loads the task's case and runs the command the task's local id makes, as `person`.
+  void on_task(std::int64_t task, const std::string& person, const char* what,
+               const std::function<engine::Command(int local_id)>& command);
   const Flow& flow(const std::string& process, int version);
   Live load(const std::string& case_id);
   engine::Actor actor(const std::string& person, const std::string& case_id, const std::string& node,

@@ -75,3 +75,22 @@ TEST_CASE("layout draws every node inside its lane and every flow as an edge, an
   CHECK_FALSE(again.has_errors());
   CHECK(reloaded->processes.front().nodes.size() == process.nodes.size());
 }
+
+TEST_CASE("layout refuses a file with errors and a sub-process it cannot draw, writing nothing") {
+  testing::Workspace w;
+  auto broken = testing::run_cli({"layout", testing::test_data("broken.bpmn")});
+  CHECK(broken.code == 1);
+  CHECK(broken.out.empty());
+  CHECK(broken.err.find(":12: error: sequence flow 'to-nowhere' goes to unknown id 'nowhere'") != std::string::npos);
+
+  std::string nested = w.write("nested.bpmn", R"(<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
+<process id="p"><startEvent id="s"/><subProcess id="sp"><startEvent id="s2"/><endEvent id="e2"/>
+<sequenceFlow id="g" sourceRef="s2" targetRef="e2"/></subProcess><endEvent id="e"/>
+<sequenceFlow id="f1" sourceRef="s" targetRef="sp"/><sequenceFlow id="f2" sourceRef="sp" targetRef="e"/></process>
+</definitions>
+)");
+  auto r = testing::run_cli({"layout", nested, "--output", w.path("out.bpmn")});
+  CHECK(r.code == 1);
+  CHECK(r.err == "raciflow layout: layout does not draw embedded sub-processes yet ('sp')\n");
+  CHECK_FALSE(std::filesystem::exists(w.path("out.bpmn")));
+}
