@@ -314,9 +314,11 @@ void Runtime::after(Live& live, const std::vector<Event>& events, const Actor& a
     }
   }
   // A child whose calling activity is gone (interrupted, terminated, cancelled) ends too.
-  auto stored = store_.load_snapshot(case_id);
+  // Only cases with running children pay for reading their stored tokens.
+  std::optional<CaseSnapshot> stored;
   for (const auto& child : store_.children(case_id)) {
     if (child.status != "active" && child.status != "incident") continue;
+    if (!stored) stored = store_.load_snapshot(case_id);
     bool waiting = false;
     for (const auto& t : stored->tokens) waiting |= t.id == child.parent_token;
     if (waiting) continue;
