@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <set>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -17,6 +18,10 @@ const Person* Organisation::find_person(const std::string& id) const {
   for (const auto& p : people)
     if (p.id == id) return &p;
   return nullptr;
+}
+
+bool Person::has_access(const std::string& right) const {
+  return std::find(access.begin(), access.end(), right) != access.end();
 }
 
 const OrgRole* Organisation::find_role(const std::string& id) const {
@@ -88,10 +93,17 @@ std::optional<Organisation> read_organisation(const std::string& path, Diagnosti
       if (role.name.empty()) role.name = role.id;
       org.roles.push_back(std::move(role));
     } else if (kind == "person") {
-      Person person{required(child, "id", line, d), child.attribute("name").value(), child.attribute("email").value(), {}};
+      Person person{required(child, "id", line, d), child.attribute("name").value(), child.attribute("email").value(), {}, {}};
       if (person.id.empty()) continue;
       if (!person_ids.insert(person.id).second) d.error(line, "person '" + person.id + "' is defined twice");
       if (person.id == "system") d.error(line, "'system' is reserved for the engine's own steps");
+      std::istringstream words(child.attribute("access").value());
+      for (std::string right; words >> right;) {
+        if (right != "admin" && right != "auditor")
+          d.error(line, "person '" + person.id + "' has unknown access '" + right + "' (admin, auditor)");
+        else if (!person.has_access(right))
+          person.access.push_back(right);
+      }
       std::vector<Membership> member_of;
       for (pugi::xml_node m : child.children()) {
         if (m.type() != pugi::node_element) continue;
@@ -130,7 +142,7 @@ json to_json(const Organisation& o) {
   for (auto& r : roles)
     for (const Person* p : o.members(r["id"].get<std::string>())) r["members"].push_back(p->id);
   for (const auto& p : o.people)
-    people.push_back({{"id", p.id}, {"name", p.name}, {"email", p.email}, {"roles", p.roles}});
+    people.push_back({{"id", p.id}, {"name", p.name}, {"email", p.email}, {"roles", p.roles}, {"access", p.access}});
   return {{"name", o.name}, {"roles", roles}, {"people", people}};
 }
 
@@ -140,7 +152,8 @@ Organisation organisation_from_json(const json& j) {
   for (const auto& r : j.at("roles")) o.roles.push_back({r.at("id").get<std::string>(), r.at("name").get<std::string>()});
   for (const auto& p : j.at("people"))
     o.people.push_back({p.at("id").get<std::string>(), p.at("name").get<std::string>(), p.at("email").get<std::string>(),
-                        p.at("roles").get<std::vector<std::string>>()});
+                        p.at("roles").get<std::vector<std::string>>(),
+                        p.value("access", std::vector<std::string>{})});
   return o;
 }
 

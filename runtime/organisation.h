@@ -26,6 +26,8 @@ struct Person {
   std::string name;
   std::string email;
   std::vector<std::string> roles;  // role ids, in file order
+  std::vector<std::string> access;  // "admin", "auditor": rights beyond the process roles
+  bool has_access(const std::string& right) const;
 };
 
 struct Organisation {

@@ -7,6 +7,7 @@
 
 #include "definitions/definition_set.h"
 #include "definitions/loader.h"
+#include "runtime/accounts.h"
 
 namespace raciflow::runtime {
 
@@ -81,15 +82,20 @@ auto Runtime::transact(F body) {
   }
 }
 
+std::string inbox_reason(const engine::Task& t, const std::vector<std::string>& roles, const std::string& person) {
+  auto held = [&](const std::string& role) { return std::find(roles.begin(), roles.end(), role) != roles.end(); };
+  bool responsible = std::any_of(t.responsible.begin(), t.responsible.end(), held);
+  if (!person.empty() && t.assignee == person) return "responsible";
+  if (responsible && (t.assignee.empty() || person.empty())) return "responsible";
+  bool live = t.status == engine::TaskStatus::open || t.status == engine::TaskStatus::claimed;
+  for (const auto& c : t.consultations)
+    if (live && c.answered_by.empty() && held(c.role)) return "consulted";
+  return "";
+}
+
 // --- audit -------------------------------------------------------------------------------
 
-void Runtime::append(AuditRecord r) {
-  auto last = store_.last_record();
-  r.seq = last ? last->seq + 1 : 1;
-  r.prev_hash = last ? last->hash : "";
-  r.hash = chain_hash(r);
-  store_.append(r);
-}
+void Runtime::append(AuditRecord r) { append_chained(store_, std::move(r)); }
 
 // --- definitions -------------------------------------------------------------------------
 

@@ -45,6 +45,8 @@ class Runtime {
  public:
   Runtime(Store& store, definitions::TimePoint now);
   ~Runtime();
+  // A long-lived runtime (the server's writer) moves its clock before each command.
+  void set_now(definitions::TimePoint now) { now_ = now; }
 
   // Every executable process in the files, validated together; refuses all of them when
   // any file has an error or a process the engine cannot run.
@@ -110,6 +112,11 @@ class Runtime {
   definitions::TimePoint now_;
   std::map<std::pair<std::string, int>, std::unique_ptr<Flow>> flows_;
 };
+
+// Why a task is in the inbox of someone who holds `roles` (and is `person`, when not
+// empty): "responsible" when theirs to do, "consulted" when their answer is still
+// wanted, "" when it is not theirs.
+std::string inbox_reason(const engine::Task& task, const std::vector<std::string>& roles, const std::string& person);
 
 // The derived state of a case as the store keeps it.
 CaseSnapshot snapshot_of(const CaseRow& row, const engine::CaseState& state, const definitions::Process& process);

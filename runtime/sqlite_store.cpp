@@ -67,6 +67,15 @@ CREATE TABLE start_timers(
   process TEXT NOT NULL, version INTEGER NOT NULL, node TEXT NOT NULL, due TEXT NOT NULL,
   remaining INTEGER NOT NULL, PRIMARY KEY (process, node));
 )sql",
+    // 2 -> 3: passwords, API tokens and browser sessions of the HTTP server.
+    R"sql(
+CREATE TABLE credentials(person TEXT PRIMARY KEY, phc TEXT NOT NULL, set_at TEXT NOT NULL);
+CREATE TABLE api_tokens(
+  id INTEGER PRIMARY KEY AUTOINCREMENT, person TEXT NOT NULL, name TEXT NOT NULL, hash TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL, expires_at TEXT NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE login_sessions(
+  hash TEXT PRIMARY KEY, person TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL);
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 
@@ -468,6 +477,79 @@ class SqliteStore : public Store {
     return out;
   }
 
+  // --- credentials, API tokens and browser sessions
+
+  std::optional<Credential> credential(const std::string& person) override {
+    SQLite::Statement q(db_, "SELECT person, phc, set_at FROM credentials WHERE person = ?");
+    q.bind(1, person);
+    if (!q.executeStep()) return std::nullopt;
+    return Credential{q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString()};
+  }
+
+  void put_credential(const Credential& c) override {
+    SQLite::Statement q(db_, "INSERT OR REPLACE INTO credentials VALUES (?, ?, ?)");
+    q.bind(1, c.person);
+    q.bind(2, c.phc);
+    q.bind(3, c.set_at);
+    q.exec();
+  }
+
+  std::int64_t add_token(const ApiToken& t) override {
+    SQLite::Statement q(db_, "INSERT INTO api_tokens (person, name, hash, created_at, expires_at, revoked) VALUES (?, ?, ?, ?, ?, ?)");
+    q.bind(1, t.person);
+    q.bind(2, t.name);
+    q.bind(3, t.hash);
+    q.bind(4, t.created_at);
+    q.bind(5, t.expires_at);
+    q.bind(6, t.revoked ? 1 : 0);
+    q.exec();
+    return db_.getLastInsertRowid();
+  }
+
+  std::optional<ApiToken> find_token(const std::string& hash) override {
+    SQLite::Statement q(db_, "SELECT * FROM api_tokens WHERE hash = ?");
+    q.bind(1, hash);
+    if (!q.executeStep()) return std::nullopt;
+    return token_of(q);
+  }
+
+  std::vector<ApiToken> tokens() override {
+    SQLite::Statement q(db_, "SELECT * FROM api_tokens ORDER BY id");
+    std::vector<ApiToken> out;
+    while (q.executeStep()) out.push_back(token_of(q));
+    return out;
+  }
+
+  void revoke_token(std::int64_t id) override {
+    SQLite::Statement q(db_, "UPDATE api_tokens SET revoked = 1 WHERE id = ?");
+    q.bind(1, static_cast<int64_t>(id));
+    q.exec();
+  }
+
+  void add_session(const LoginSession& s) override {
+    SQLite::Statement q(db_, "INSERT INTO login_sessions VALUES (?, ?, ?, ?)");
+    q.bind(1, s.hash);
+    q.bind(2, s.person);
+    q.bind(3, s.created_at);
+    q.bind(4, s.expires_at);
+    q.exec();
+  }
+
+  std::optional<LoginSession> find_session(const std::string& hash) override {
+    SQLite::Statement q(db_, "SELECT hash, person, created_at, expires_at FROM login_sessions WHERE hash = ?");
+    q.bind(1, hash);
+    if (!q.executeStep()) return std::nullopt;
+    return LoginSession{q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+                        q.getColumn(3).getString()};
+  }
+
+  void remove_sessions(const std::string& hash, const std::string& now) override {
+    SQLite::Statement q(db_, "DELETE FROM login_sessions WHERE hash = ? OR expires_at <= ?");
+    q.bind(1, hash);
+    q.bind(2, now);
+    q.exec();
+  }
+
   // --- outbox
 
   void enqueue(const OutboxItem& o) override {
@@ -544,6 +626,11 @@ class SqliteStore : public Store {
     r.prev_hash = q.getColumn(11).getString();
     r.hash = q.getColumn(12).getString();
     return r;
+  }
+
+  static ApiToken token_of(SQLite::Statement& q) {
+    return {q.getColumn(0).getInt64(),  q.getColumn(1).getString(), q.getColumn(2).getString(), q.getColumn(3).getString(),
+            q.getColumn(4).getString(), q.getColumn(5).getString(), q.getColumn(6).getInt() != 0};
   }
 
   static CaseRow case_of(SQLite::Statement& q) {

@@ -12,7 +12,7 @@
 
 namespace raciflow::runtime {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 struct SqliteOptions {
   std::string synchronous = "FULL";  // OFF, NORMAL, FULL or EXTRA

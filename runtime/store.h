@@ -108,6 +108,32 @@ struct StartTimer {
   int remaining = 0;      // further repetitions after this one; -1 unbounded
 };
 
+// A person's password, as a key-derivation string (runtime/accounts.h); never the password.
+struct Credential {
+  std::string person;
+  std::string phc;     // $scrypt$ln=..,r=..,p=..$salt$key, hex
+  std::string set_at;
+};
+
+// An API token: only the SHA-256 of the secret is kept.
+struct ApiToken {
+  std::int64_t id = 0;
+  std::string person;
+  std::string name;
+  std::string hash;
+  std::string created_at;
+  std::string expires_at;  // empty: does not expire
+  bool revoked = false;
+};
+
+// A browser session: only the SHA-256 of the cookie's secret is kept.
+struct LoginSession {
+  std::string hash;
+  std::string person;
+  std::string created_at;
+  std::string expires_at;
+};
+
 struct OutboxItem {
   std::int64_t id = 0;
   std::string created_at;
@@ -169,6 +195,18 @@ class Store {
   virtual std::vector<std::string> cases_waiting_for(const std::string& message, const std::string& key) = 0;
   // Active cases with a timer or an unescalated task due at or before `now`.
   virtual std::vector<std::string> cases_due(const std::string& now) = 0;
+
+  // --- credentials, API tokens and browser sessions
+  virtual std::optional<Credential> credential(const std::string& person) = 0;
+  virtual void put_credential(const Credential& credential) = 0;
+  virtual std::int64_t add_token(const ApiToken& token) = 0;  // returns the token's id
+  virtual std::optional<ApiToken> find_token(const std::string& hash) = 0;
+  virtual std::vector<ApiToken> tokens() = 0;
+  virtual void revoke_token(std::int64_t id) = 0;
+  virtual void add_session(const LoginSession& session) = 0;
+  virtual std::optional<LoginSession> find_session(const std::string& hash) = 0;
+  // Removes the session with `hash` and every session expired at `now`.
+  virtual void remove_sessions(const std::string& hash, const std::string& now) = 0;
 
   // --- outbox
   virtual void enqueue(const OutboxItem& item) = 0;

@@ -186,31 +186,13 @@ int cmd_tasks(const po::variables_map& vm, const Globals& g, std::ostream& out, 
     if (!p) throw Failed("unknown person '" + person + "' (not in the organisation '" + org->name + "')");
     if (!vm.count("role")) roles = p->roles;
   }
-  auto holds = [&](const std::vector<std::string>& list) {
-    for (const auto& r : list)
-      if (std::find(roles.begin(), roles.end(), r) != roles.end()) return true;
-    return false;
-  };
   std::vector<runtime::TaskRow> shown;
   std::vector<std::string> inbox;
   std::string node = vm.count("node") ? vm["node"].as<std::string>() : "";
   for (auto& t : s.store->tasks(filter)) {
     if (!node.empty() && t.task.node_id != node) continue;
-    std::string why;
-    if (!filtered) {
-      why = "";
-    } else if (holds(t.task.responsible) && (t.task.assignee.empty() || person.empty() || t.task.assignee == person)) {
-      why = "responsible";
-    } else if (!person.empty() && t.task.assignee == person) {
-      why = "responsible";
-    } else {
-      bool open_consultation = false;
-      for (const auto& c : t.task.consultations)
-        open_consultation |= c.answered_by.empty() && std::find(roles.begin(), roles.end(), c.role) != roles.end();
-      bool live = t.task.status == engine::TaskStatus::open || t.task.status == engine::TaskStatus::claimed;
-      if (!open_consultation || !live) continue;
-      why = "consulted";
-    }
+    std::string why = filtered ? runtime::inbox_reason(t.task, roles, person) : "";
+    if (filtered && why.empty()) continue;
     shown.push_back(std::move(t));
     inbox.push_back(why);
   }

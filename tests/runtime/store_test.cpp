@@ -69,7 +69,7 @@ TEST_CASE("opening a database of an older schema migrates it and keeps its conte
     v1.schema = 1;
     auto store = open_sqlite_store(w.db(), v1);
     auto tx = store->begin();
-    raciflow::runtime::Organisation org{"Old Agency", {{"security-function", "Security"}}, {{"anna", "Anna", "", {"security-function"}}}};
+    raciflow::runtime::Organisation org{"Old Agency", {{"security-function", "Security"}}, {{"anna", "Anna", "", {"security-function"}, {}}}};
     store->put_organisation(org);
     tx->commit();
   }

@@ -1,0 +1,203 @@
+#include "runtime/accounts.h"
+
+#include <array>
+#include <cstdio>
+#include <vector>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <nlohmann/json.hpp>
+
+#include "runtime/runtime.h"
+
+namespace raciflow::runtime {
+
+using nlohmann::json;
+
+namespace {
+
+// scrypt cost: N = 2^15, r = 8, p = 1 (32 MiB, about 0.1 s per derivation here).
+constexpr int kLogN = 15;
+constexpr int kR = 8;
+constexpr int kP = 1;
+constexpr std::size_t kSaltBytes = 16;
+constexpr std::size_t kKeyBytes = 32;
+
+std::string hex(const unsigned char* bytes, std::size_t n) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  out.reserve(n * 2);
+  for (std::size_t i = 0; i < n; ++i) {
+    out += digits[bytes[i] >> 4];
+    out += digits[bytes[i] & 0xf];
+  }
+  return out;
+}
+
+std::optional<std::vector<unsigned char>> unhex(const std::string& text) {
+  if (text.size() % 2) return std::nullopt;
+  std::vector<unsigned char> out;
+  for (std::size_t i = 0; i < text.size(); i += 2) {
+    unsigned value = 0;
+    for (int k = 0; k < 2; ++k) {
+      char c = text[i + k];
+      int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+      if (d < 0) return std::nullopt;
+      value = value * 16 + static_cast<unsigned>(d);
+    }
+    out.push_back(static_cast<unsigned char>(value));
+  }
+  return out;
+}
+
+std::vector<unsigned char> scrypt(const std::string& password, const std::vector<unsigned char>& salt, int log_n, int r,
+                                  int p, std::size_t length) {
+  std::vector<unsigned char> key(length);
+  std::uint64_t n = std::uint64_t{1} << log_n;
+  std::uint64_t memory = 128 * static_cast<std::uint64_t>(r) * (n + static_cast<std::uint64_t>(p) + 2) + 1024 * 1024;
+  if (EVP_PBE_scrypt(password.data(), password.size(), salt.data(), salt.size(), n, static_cast<std::uint64_t>(r),
+                     static_cast<std::uint64_t>(p), memory, key.data(), key.size()) != 1)
+    throw std::runtime_error("scrypt failed in libcrypto");
+  return key;
+}
+
+}  // namespace
+
+std::string random_secret() {
+  std::array<unsigned char, 32> bytes{};
+  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) throw std::runtime_error("no randomness from libcrypto");
+  return hex(bytes.data(), bytes.size());
+}
+
+std::string hash_password(const std::string& password) {
+  std::vector<unsigned char> salt(kSaltBytes);
+  if (RAND_bytes(salt.data(), static_cast<int>(salt.size())) != 1) throw std::runtime_error("no randomness from libcrypto");
+  auto key = scrypt(password, salt, kLogN, kR, kP, kKeyBytes);
+  return "$scrypt$ln=" + std::to_string(kLogN) + ",r=" + std::to_string(kR) + ",p=" + std::to_string(kP) + "$" +
+         hex(salt.data(), salt.size()) + "$" + hex(key.data(), key.size());
+}
+
+bool password_matches(const std::string& phc, const std::string& password) {
+  int log_n = 0, r = 0, p = 0;
+  char salt_text[129] = {}, key_text[129] = {};
+  if (std::sscanf(phc.c_str(), "$scrypt$ln=%d,r=%d,p=%d$%128[0-9a-f]$%128[0-9a-f]", &log_n, &r, &p, salt_text, key_text) != 5)
+    return false;
+  if (log_n < 10 || log_n > 20 || r < 1 || r > 32 || p < 1 || p > 16) return false;
+  auto salt = unhex(salt_text);
+  auto key = unhex(key_text);
+  if (!salt || !key || key->empty()) return false;
+  auto derived = scrypt(password, *salt, log_n, r, p, key->size());
+  return CRYPTO_memcmp(derived.data(), key->data(), key->size()) == 0;
+}
+
+void append_chained(Store& store, AuditRecord r) {
+  auto last = store.last_record();
+  r.seq = last ? last->seq + 1 : 1;
+  r.prev_hash = last ? last->hash : "";
+  r.hash = chain_hash(r);
+  store.append(r);
+}
+
+void Accounts::record(const std::string& action, const std::string& person, const json& data) {
+  AuditRecord r;
+  r.time = now_text();
+  r.action = action;
+  r.actor = person;
+  r.data = data.dump();
+  append_chained(store_, r);
+}
+
+void Accounts::set_password(const std::string& person, const std::string& password, const std::string& actor) {
+  auto org = store_.organisation();
+  if (!org) throw Refused("no organisation is loaded; run 'raciflow org load FILE' first");
+  if (!org->find_person(person)) throw Refused("unknown person '" + person + "' (not in the organisation '" + org->name + "')");
+  if (password.size() < kMinPasswordLength)
+    throw Refused("the password is too short: at least " + std::to_string(kMinPasswordLength) + " characters");
+  std::string phc = hash_password(password);
+  auto tx = store_.begin();
+  store_.put_credential({person, phc, now_text()});
+  record(kPasswordSet, actor, {{"person", person}});
+  tx->commit();
+}
+
+Accounts::NewToken Accounts::create_token(const std::string& person, const std::string& name,
+                                          std::optional<definitions::TimePoint> expires, const std::string& actor) {
+  auto org = store_.organisation();
+  if (!org) throw Refused("no organisation is loaded; run 'raciflow org load FILE' first");
+  if (!org->find_person(person)) throw Refused("unknown person '" + person + "' (not in the organisation '" + org->name + "')");
+  if (expires && *expires <= now_) throw Refused("the token would expire before it is created");
+  NewToken out;
+  out.secret = "rf_" + random_secret();
+  ApiToken t;
+  t.person = person;
+  t.name = name;
+  t.hash = sha256_hex(out.secret);
+  t.created_at = now_text();
+  t.expires_at = expires ? definitions::format_date_time(*expires) : "";
+  auto tx = store_.begin();
+  out.id = store_.add_token(t);
+  record(kTokenCreated, actor, {{"person", person}, {"token", out.id}, {"name", name}, {"expires", t.expires_at}});
+  tx->commit();
+  return out;
+}
+
+void Accounts::revoke_token(std::int64_t id, const std::string& actor) {
+  auto tx = store_.begin();
+  bool found = false;
+  for (const auto& t : store_.tokens()) found |= t.id == id;
+  if (!found) throw Refused("no API token " + std::to_string(id));
+  store_.revoke_token(id);
+  record(kTokenRevoked, actor, {{"token", id}});
+  tx->commit();
+}
+
+std::optional<Accounts::NewSession> Accounts::login(const std::string& person, const std::string& password,
+                                                    std::chrono::seconds lifetime, const std::string& from) {
+  auto credential = store_.credential(person);
+  auto org = store_.organisation();
+  bool known = org && org->find_person(person);
+  // A derivation runs even for unknown people, so that timing does not tell who exists.
+  bool ok = password_matches(credential ? credential->phc : hash_password("-"), password) && credential && known;
+  auto tx = store_.begin();
+  if (!ok) {
+    record(kAccessRefused, person, {{"request", "login"}, {"from", from}, {"reason", "wrong person or password"}});
+    tx->commit();
+    return std::nullopt;
+  }
+  NewSession s{random_secret(), definitions::format_date_time(now_ + lifetime)};
+  store_.remove_sessions("", now_text());
+  store_.add_session({sha256_hex(s.secret), person, now_text(), s.expires_at});
+  record(kLoggedIn, person, {{"from", from}, {"expires", s.expires_at}});
+  tx->commit();
+  return s;
+}
+
+void Accounts::logout(const std::string& secret) {
+  auto tx = store_.begin();
+  auto session = store_.find_session(sha256_hex(secret));
+  store_.remove_sessions(sha256_hex(secret), now_text());
+  if (session) record(kLoggedOut, session->person, json::object());
+  tx->commit();
+}
+
+std::optional<std::string> Accounts::session_person(const std::string& secret) {
+  auto s = store_.find_session(sha256_hex(secret));
+  if (!s || s->expires_at <= now_text()) return std::nullopt;
+  return s->person;
+}
+
+std::optional<std::string> Accounts::token_person(const std::string& secret) {
+  auto t = store_.find_token(sha256_hex(secret));
+  if (!t || t->revoked || (!t->expires_at.empty() && t->expires_at <= now_text())) return std::nullopt;
+  return t->person;
+}
+
+void Accounts::record_refusal(const std::string& person, const std::string& request, const std::string& reason) {
+  auto tx = store_.begin();
+  record(kAccessRefused, person, {{"request", request}, {"reason", reason}});
+  tx->commit();
+}
+
+}  // namespace raciflow::runtime

@@ -1,0 +1,84 @@
+// Who is asking: people's passwords, their API tokens and browser sessions.
+//
+// Passwords are kept only as scrypt keys (OpenSSL's libcrypto) with a random salt; API
+// tokens and session cookies are random secrets of which only the SHA-256 is kept, so
+// that a copy of the database does not let anyone log in. Setting a password, creating
+// or revoking a token, logging in and out, and every refused attempt are records in the
+// audit trail.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "definitions/iso8601.h"
+#include "runtime/store.h"
+
+namespace raciflow::runtime {
+
+// Access beside the process roles (the `access` attribute of a person).
+inline constexpr const char* kAdminAccess = "admin";      // deploys, loads the organisation
+inline constexpr const char* kAuditorAccess = "auditor";  // reads everything, changes nothing
+
+// Audit actions of this module.
+inline constexpr const char* kPasswordSet = "password_set";
+inline constexpr const char* kTokenCreated = "token_created";
+inline constexpr const char* kTokenRevoked = "token_revoked";
+inline constexpr const char* kLoggedIn = "logged_in";
+inline constexpr const char* kLoggedOut = "logged_out";
+inline constexpr const char* kAccessRefused = "access_refused";
+
+// "$scrypt$ln=15,r=8,p=1$<salt hex>$<key hex>" for `password`, with a fresh salt.
+std::string hash_password(const std::string& password);
+// Whether `password` derives the key in `phc` (compared in constant time).
+bool password_matches(const std::string& phc, const std::string& password);
+// A fresh random secret: 32 bytes from the CSPRNG, as 64 hex digits.
+std::string random_secret();
+
+// Appends `record` to the audit trail as the next link of the chain (seq and hashes set
+// here). Call inside a transaction.
+void append_chained(Store& store, AuditRecord record);
+
+class Accounts {
+ public:
+  Accounts(Store& store, definitions::TimePoint now) : store_(store), now_(now) {}
+  void set_now(definitions::TimePoint now) { now_ = now; }
+
+  // Refused (runtime.h) for a person not in the organisation or a password shorter than
+  // kMinPasswordLength.
+  static constexpr std::size_t kMinPasswordLength = 10;
+  void set_password(const std::string& person, const std::string& password, const std::string& actor);
+
+  struct NewToken {
+    std::int64_t id = 0;
+    std::string secret;  // shown once; only its hash is stored
+  };
+  NewToken create_token(const std::string& person, const std::string& name, std::optional<definitions::TimePoint> expires,
+                        const std::string& actor);
+  void revoke_token(std::int64_t id, const std::string& actor);
+
+  struct NewSession {
+    std::string secret;
+    std::string expires_at;
+  };
+  // A session for `person` when the password matches; else nullopt and a refusal record.
+  std::optional<NewSession> login(const std::string& person, const std::string& password, std::chrono::seconds lifetime,
+                                  const std::string& from);
+  void logout(const std::string& session_secret);
+
+  // The person a session cookie or a bearer token stands for, when it is valid now.
+  std::optional<std::string> session_person(const std::string& secret);
+  std::optional<std::string> token_person(const std::string& secret);
+
+  // Records a refused request (not logged in, or not allowed) in the audit trail.
+  void record_refusal(const std::string& person, const std::string& request, const std::string& reason);
+
+ private:
+  std::string now_text() const { return definitions::format_date_time(now_); }
+  void record(const std::string& action, const std::string& person, const nlohmann::json& data);
+
+  Store& store_;
+  definitions::TimePoint now_;
+};
+
+}  // namespace raciflow::runtime
