@@ -7,13 +7,17 @@
 
 namespace raciflow::definitions {
 
-std::vector<LoadedFile> load_and_validate(const std::vector<std::string>& paths, bool resolve_calls) {
+namespace {
+
+// Loads each file with `load`, then validates them together.
+template <typename Load>
+std::vector<LoadedFile> load_all(const std::vector<std::string>& names, bool resolve_calls, Load load) {
   std::vector<LoadedFile> files;
-  files.reserve(paths.size());
+  files.reserve(names.size());
   std::set<std::string> processes;
-  for (const auto& path : paths) {
-    LoadedFile file{std::nullopt, Diagnostics(path)};
-    file.definitions = load_file(path, file.diagnostics);
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    LoadedFile file{std::nullopt, Diagnostics(names[i])};
+    file.definitions = load(i, file.diagnostics);
     if (file.definitions)
       for (const auto& p : file.definitions->processes) processes.insert(p.id);
     files.push_back(std::move(file));
@@ -25,6 +29,17 @@ std::vector<LoadedFile> load_and_validate(const std::vector<std::string>& paths,
     file.diagnostics.sort_by_line();
   }
   return files;
+}
+
+}  // namespace
+
+std::vector<LoadedFile> load_and_validate(const std::vector<std::string>& paths, bool resolve_calls) {
+  return load_all(paths, resolve_calls, [&](std::size_t i, Diagnostics& d) { return load_file(paths[i], d); });
+}
+
+std::vector<LoadedFile> load_and_validate_texts(const std::vector<std::string>& names, const std::vector<std::string>& texts,
+                                                bool resolve_calls) {
+  return load_all(names, resolve_calls, [&](std::size_t i, Diagnostics& d) { return load_text(texts[i], names[i], d); });
 }
 
 }  // namespace raciflow::definitions

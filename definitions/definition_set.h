@@ -19,5 +19,8 @@ struct LoadedFile {
 
 // `resolve_calls`: report call activities whose process is in none of the files.
 std::vector<LoadedFile> load_and_validate(const std::vector<std::string>& paths, bool resolve_calls);
+// The same for files that arrived as text (an upload); `names` stand in for paths.
+std::vector<LoadedFile> load_and_validate_texts(const std::vector<std::string>& names, const std::vector<std::string>& texts,
+                                                bool resolve_calls);
 
 }  // namespace raciflow::definitions

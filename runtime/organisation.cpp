@@ -65,8 +65,21 @@ std::string required(const pugi::xml_node& node, const char* attribute, int line
 
 }  // namespace
 
+namespace {
+std::optional<Organisation> organisation_of(std::unique_ptr<definitions::XmlSource> source, Diagnostics& d);
+}  // namespace
+
 std::optional<Organisation> read_organisation(const std::string& path, Diagnostics& d) {
-  auto source = definitions::XmlSource::read_file(path, d);
+  return organisation_of(definitions::XmlSource::read_file(path, d), d);
+}
+
+std::optional<Organisation> parse_organisation(const std::string& text, Diagnostics& d) {
+  return organisation_of(definitions::XmlSource::from_text(text, d), d);
+}
+
+namespace {
+
+std::optional<Organisation> organisation_of(std::unique_ptr<definitions::XmlSource> source, Diagnostics& d) {
   if (!source) return std::nullopt;
   pugi::xml_node root = source->document().document_element();
   if (org_name(root) != "organisation") {
@@ -135,6 +148,8 @@ std::optional<Organisation> read_organisation(const std::string& path, Diagnosti
   if (d.has_errors()) return std::nullopt;
   return org;
 }
+
+}  // namespace
 
 json to_json(const Organisation& o) {
   json roles = json::array(), people = json::array();

@@ -44,6 +44,8 @@ struct Organisation {
 // Reports every problem with its line (unknown role in a member, duplicate ids, missing
 // attributes, wrong root or namespace) and returns std::nullopt when there was any.
 std::optional<Organisation> read_organisation(const std::string& path, definitions::Diagnostics& diagnostics);
+// The same for a file that arrived as text; the diagnostics' name stands for its path.
+std::optional<Organisation> parse_organisation(const std::string& text, definitions::Diagnostics& diagnostics);
 
 nlohmann::json to_json(const Organisation& organisation);
 Organisation organisation_from_json(const nlohmann::json& json);

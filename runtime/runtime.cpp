@@ -118,6 +118,17 @@ const Runtime::Flow& Runtime::flow(const std::string& process, int version) {
 
 std::vector<Deployed> Runtime::deploy(const std::vector<std::string>& paths, const std::string& actor) {
   auto files = definitions::load_and_validate(paths, /*resolve_calls=*/false);
+  std::vector<std::string> sources;
+  for (const auto& path : paths) sources.push_back(read_bytes(path));
+  return deploy_loaded(files, paths, sources, actor);
+}
+
+std::vector<Deployed> Runtime::deploy_text(const std::string& name, const std::string& text, const std::string& actor) {
+  return deploy_loaded(definitions::load_and_validate_texts({name}, {text}, false), {name}, {text}, actor);
+}
+
+std::vector<Deployed> Runtime::deploy_loaded(const std::vector<definitions::LoadedFile>& files, const std::vector<std::string>& paths,
+                                             const std::vector<std::string>& sources, const std::string& actor) {
   for (const auto& file : files)
     for (const auto& d : file.diagnostics.all())
       if (d.severity == definitions::Severity::error)
@@ -130,7 +141,7 @@ std::vector<Deployed> Runtime::deploy(const std::vector<std::string>& paths, con
   std::set<std::string> in_batch;
   for (std::size_t i = 0; i < files.size(); ++i) {
     const auto& defs = *files[i].definitions;
-    std::string source = read_bytes(paths[i]);
+    const std::string& source = sources[i];
     for (const auto& p : defs.processes) {
       if (!p.executable || p.nodes.empty()) continue;
       for (const auto& problem : engine::check_executable(p))
@@ -192,7 +203,16 @@ std::vector<Deployed> Runtime::deploy(const std::vector<std::string>& paths, con
 
 Organisation Runtime::load_organisation(const std::string& path, const std::string& actor) {
   definitions::Diagnostics diagnostics(path);
-  auto org = read_organisation(path, diagnostics);
+  return put_organisation(read_organisation(path, diagnostics), diagnostics, path, read_bytes(path), actor);
+}
+
+Organisation Runtime::load_organisation_text(const std::string& name, const std::string& text, const std::string& actor) {
+  definitions::Diagnostics diagnostics(name);
+  return put_organisation(parse_organisation(text, diagnostics), diagnostics, name, text, actor);
+}
+
+Organisation Runtime::put_organisation(const std::optional<Organisation>& org, const definitions::Diagnostics& diagnostics,
+                                       const std::string& path, const std::string& bytes, const std::string& actor) {
   if (!org) {
     for (const auto& d : diagnostics.all())
       if (d.severity == definitions::Severity::error)
@@ -205,7 +225,7 @@ Organisation Runtime::load_organisation(const std::string& path, const std::stri
     r.time = now_text();
     r.action = kOrganisationLoaded;
     r.actor = actor;
-    r.data = json{{"file", path}, {"digest", sha256_hex(read_bytes(path))}, {"organisation", to_json(*org)}}.dump();
+    r.data = json{{"file", path}, {"digest", sha256_hex(bytes)}, {"organisation", to_json(*org)}}.dump();
     append(r);
     return *org;
   });

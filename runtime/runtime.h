@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "definitions/definition_set.h"
 #include "engine/engine.h"
 #include "runtime/store.h"
 
@@ -51,7 +52,10 @@ class Runtime {
   // Every executable process in the files, validated together; refuses all of them when
   // any file has an error or a process the engine cannot run.
   std::vector<Deployed> deploy(const std::vector<std::string>& paths, const std::string& actor);
+  // One file that arrived as text (an upload); `name` stands for its path in messages.
+  std::vector<Deployed> deploy_text(const std::string& name, const std::string& text, const std::string& actor);
   Organisation load_organisation(const std::string& path, const std::string& actor);
+  Organisation load_organisation_text(const std::string& name, const std::string& text, const std::string& actor);
 
   std::string start(const std::string& process, const std::string& person, const nlohmann::json& variables,
                     const std::string& key = "");
@@ -87,6 +91,10 @@ class Runtime {
 
   template <typename F>
   auto transact(F body);
+  Organisation put_organisation(const std::optional<Organisation>& org, const definitions::Diagnostics& diagnostics,
+                                const std::string& path, const std::string& bytes, const std::string& actor);
+  std::vector<Deployed> deploy_loaded(const std::vector<definitions::LoadedFile>& files, const std::vector<std::string>& paths,
+                                      const std::vector<std::string>& sources, const std::string& actor);
   // Loads the task's case and runs the command the task's local id makes, as `person`.
   void on_task(std::int64_t task, const std::string& person, const char* what,
                const std::function<engine::Command(int local_id)>& command);

@@ -1,0 +1,23 @@
+// What a person must decide to complete a step: the variables that the conditions after
+// it read (through the gateways that follow directly), and the yes/no question of a
+// checklist step (raci:gap). Forms in the web app are built from this.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "definitions/model.h"
+
+namespace raciflow::definitions {
+
+struct FormField {
+  std::string name;                  // the variable
+  std::string type;                  // "boolean", "number" or "string"
+  std::vector<std::string> options;  // for strings: the values the conditions compare with
+  std::vector<std::string> used_in;  // the conditions that read it, as written
+};
+
+// In order of first use. Empty for a step with no decision after it.
+std::vector<FormField> form_fields(const Process& process, const std::string& node_id);
+
+}  // namespace raciflow::definitions
