@@ -109,9 +109,9 @@ class SqliteStore;
 
 class SqliteTransaction : public Store::Transaction {
  public:
-  SqliteTransaction(SQLite::Database& db, const std::string& path) : db_(db), path_(path) {
+  SqliteTransaction(SQLite::Database& db, const std::string& path, const char* begin = "BEGIN IMMEDIATE") : db_(db), path_(path) {
     try {
-      db_.exec("BEGIN IMMEDIATE");
+      db_.exec(begin);
     } catch (const SQLite::Exception& e) {
       if (e.getErrorCode() == SQLITE_BUSY || e.getErrorCode() == SQLITE_LOCKED)
         throw StoreError(path_ + ": the database is locked by another process; try again");
@@ -150,6 +150,7 @@ class SqliteStore : public Store {
   }
 
   std::unique_ptr<Transaction> begin() override { return std::make_unique<SqliteTransaction>(db_, path_); }
+  std::unique_ptr<Transaction> begin_read() override { return std::make_unique<SqliteTransaction>(db_, path_, "BEGIN DEFERRED"); }
 
   // --- definitions
 

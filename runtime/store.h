@@ -156,6 +156,9 @@ class Store {
   };
   // One writer at a time; a second writer waits briefly, then gets a StoreError.
   virtual std::unique_ptr<Transaction> begin() = 0;
+  // A read-only snapshot: the reads inside it see one committed state, and (in WAL mode)
+  // neither wait for a writer nor make one wait.
+  virtual std::unique_ptr<Transaction> begin_read() = 0;
 
   // --- definitions
   virtual std::optional<DefinitionVersion> latest_definition(const std::string& process) = 0;

@@ -14,6 +14,7 @@ const std::map<std::string, Command>& commands() {
     std::map<std::string, Command> t;
     add_definition_commands(t);
     add_runtime_commands(t);
+    add_server_commands(t);
     return t;
   }();
   return table;

@@ -4,10 +4,17 @@
 #include <functional>
 #include <iosfwd>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include <boost/program_options.hpp>
+
+#include "definitions/iso8601.h"
+
+namespace raciflow::runtime {
+class Store;
+}
 
 namespace raciflow::cli {
 
@@ -36,5 +43,11 @@ struct UsageError {
 
 void add_definition_commands(std::map<std::string, Command>& table);
 void add_runtime_commands(std::map<std::string, Command>& table);
+void add_server_commands(std::map<std::string, Command>& table);
+
+// Shared by the command files (runtime_commands.cpp).
+definitions::TimePoint clock_now(const Globals& g);  // --clock, else the system clock
+std::unique_ptr<runtime::Store> open_store(const Globals& g, bool create);
+std::string operator_name(const po::variables_map& vm);  // --as, else the login name
 
 }  // namespace raciflow::cli

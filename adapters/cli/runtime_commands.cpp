@@ -28,29 +28,6 @@ struct Failed : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-definitions::TimePoint clock_now(const Globals& g) {
-  if (!g.clock) return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  std::string why;
-  auto t = definitions::parse_date_time(*g.clock, &why);
-  if (!t) throw UsageError{"--clock '" + *g.clock + "' is not an ISO 8601 date-time (" + why + ")"};
-  return *t;
-}
-
-std::unique_ptr<Store> open_store(const Globals& g, bool create) {
-  runtime::SqliteOptions options;
-  options.create = create;
-  options.synchronous = g.synchronous;
-  if (const char* ms = std::getenv("RACIFLOW_BUSY_TIMEOUT_MS")) options.busy_timeout_ms = std::atoi(ms);
-  return runtime::open_sqlite_store(g.db, options);
-}
-
-// Who runs a command that does not name a person: --as, else the login name.
-std::string operator_name(const po::variables_map& vm) {
-  if (vm.count("as")) return vm["as"].as<std::string>();
-  const char* user = std::getenv("USER");
-  return user && *user ? user : "unknown";
-}
-
 // --var NAME=VALUE...: VALUE is JSON when it parses as JSON, else a string.
 json parse_vars(const po::variables_map& vm) {
   json vars = json::object();
@@ -346,6 +323,29 @@ void task_positional(po::options_description& o) { o.add_options()("task", po::v
 void case_positional(po::options_description& o) { o.add_options()("case", po::value<std::string>()->required(), "case id"); }
 
 }  // namespace
+
+definitions::TimePoint clock_now(const Globals& g) {
+  if (!g.clock) return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  std::string why;
+  auto t = definitions::parse_date_time(*g.clock, &why);
+  if (!t) throw UsageError{"--clock '" + *g.clock + "' is not an ISO 8601 date-time (" + why + ")"};
+  return *t;
+}
+
+std::unique_ptr<Store> open_store(const Globals& g, bool create) {
+  runtime::SqliteOptions options;
+  options.create = create;
+  options.synchronous = g.synchronous;
+  if (const char* ms = std::getenv("RACIFLOW_BUSY_TIMEOUT_MS")) options.busy_timeout_ms = std::atoi(ms);
+  return runtime::open_sqlite_store(g.db, options);
+}
+
+// Who runs a command that does not name a person: --as, else the login name.
+std::string operator_name(const po::variables_map& vm) {
+  if (vm.count("as")) return vm["as"].as<std::string>();
+  const char* user = std::getenv("USER");
+  return user && *user ? user : "unknown";
+}
 
 void add_runtime_commands(std::map<std::string, Command>& t) {
   t["deploy"] = {"deploy definition files; prints PROCESS_ID@VERSION per executable process",

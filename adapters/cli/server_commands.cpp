@@ -1,0 +1,133 @@
+// The commands of the HTTP server and its logins: serve, password, token.
+#include <fstream>
+#include <iostream>
+#include <regex>
+
+#include "adapters/cli/cli.h"
+#include "adapters/cli/command.h"
+#include "adapters/http/api.h"
+#include "adapters/http/server.h"
+#include "adapters/render/text_table.h"
+#include "runtime/service.h"
+
+namespace raciflow::cli {
+
+namespace {
+
+int cmd_serve(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
+  static const std::regex listen_pattern(R"((.+):([0-9]{1,5}))");
+  std::smatch m;
+  const auto& listen = vm["listen"].as<std::string>();
+  if (!std::regex_match(listen, m, listen_pattern) || std::stoi(m[2]) > 65535)
+    throw UsageError{"--listen '" + listen + "' is not HOST:PORT (e.g. 127.0.0.1:8080)"};
+  http::ServerOptions options;
+  options.address = m[1];
+  if (options.address.size() > 2 && options.address.front() == '[') options.address = options.address.substr(1, options.address.size() - 2);
+  options.port = static_cast<unsigned short>(std::stoi(m[2]));
+  options.threads = vm["threads"].as<int>();
+  if (options.threads < 1 || options.threads > 64) throw UsageError{"--threads is between 1 and 64"};
+  int tick = vm["tick"].as<int>();
+  if (tick < 1) throw UsageError{"--tick is at least 1 second"};
+  clock_now(g);  // a bad --clock fails here
+  runtime::Service service([&g] { return open_store(g, false); }, [&g] { return clock_now(g); }, std::chrono::seconds(tick),
+                           [](const std::string& line) { std::cerr << line << "\n"; });
+  http::ApiOptions api_options;
+  api_options.session_lifetime = std::chrono::hours(vm["session-hours"].as<int>());
+  http::Api api(service, api_options);
+  http::Server server(api, options);
+  out << "raciflow serving " << g.db << " on http://" << listen.substr(0, listen.rfind(':')) << ":" << server.port() << "/"
+      << std::endl;
+  server.run();
+  service.stop();
+  out << "raciflow stopped" << std::endl;
+  return kExitOk;
+}
+
+std::string read_password(const po::variables_map& vm) {
+  std::string password;
+  if (vm.count("password-file")) {
+    std::ifstream in(vm["password-file"].as<std::string>());
+    if (!in) throw std::runtime_error(vm["password-file"].as<std::string>() + ": cannot read the password file");
+    std::getline(in, password);
+  } else {
+    std::getline(std::cin, password);
+  }
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  return password;
+}
+
+int cmd_password(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
+  auto args = vm["args"].as<std::vector<std::string>>();
+  if (args.size() != 2 || args[0] != "set") throw UsageError{"password takes 'set PERSON'"};
+  std::string password = read_password(vm);
+  auto store = open_store(g, false);
+  runtime::Accounts accounts(*store, clock_now(g));
+  accounts.set_password(args[1], password, operator_name(vm));
+  out << "password set for " << args[1] << "\n";
+  return kExitOk;
+}
+
+int cmd_token(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
+  auto args = vm["args"].as<std::vector<std::string>>();
+  auto store = open_store(g, false);
+  runtime::Accounts accounts(*store, clock_now(g));
+  if (args[0] == "create" && args.size() == 2) {
+    std::optional<definitions::TimePoint> expires;
+    if (vm.count("expires")) {
+      std::string why;
+      expires = definitions::parse_date_time(vm["expires"].as<std::string>(), &why);
+      if (!expires) throw UsageError{"--expires is not an ISO 8601 date-time (" + why + ")"};
+    }
+    auto made = accounts.create_token(args[1], vm.count("name") ? vm["name"].as<std::string>() : "", expires, operator_name(vm));
+    out << made.secret << "\n";
+    return kExitOk;
+  }
+  if (args[0] == "list" && args.size() == 1) {
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& t : store->tokens())
+      rows.push_back({std::to_string(t.id), t.person, t.name, t.created_at, t.expires_at, t.revoked ? "revoked" : "valid"});
+    out << (rows.empty() ? "no tokens\n" : render::format_text_table({"ID", "PERSON", "NAME", "CREATED", "EXPIRES", "STATE"}, rows));
+    return kExitOk;
+  }
+  if (args[0] == "revoke" && args.size() == 2) {
+    static const std::regex digits("[1-9][0-9]{0,17}");
+    if (!std::regex_match(args[1], digits)) throw UsageError{"'" + args[1] + "' is not a token id (see 'raciflow token list')"};
+    accounts.revoke_token(std::stoll(args[1]), operator_name(vm));
+    out << "token " << args[1] << " revoked\n";
+    return kExitOk;
+  }
+  throw UsageError{"token takes 'create PERSON', 'list' or 'revoke ID'"};
+}
+
+}  // namespace
+
+void add_server_commands(std::map<std::string, Command>& t) {
+  t["serve"] = {"serve the HTTP API and the web app until SIGINT or SIGTERM",
+                "raciflow serve [--listen HOST:PORT] [--threads N] [--tick SECONDS] [--session-hours H]",
+                [](po::options_description& o) {
+                  o.add_options()("listen", po::value<std::string>()->default_value("127.0.0.1:8080"), "address and port")(
+                      "threads", po::value<int>()->default_value(4), "I/O threads")(
+                      "tick", po::value<int>()->default_value(30), "seconds between firing due timers and escalations")(
+                      "session-hours", po::value<int>()->default_value(8), "how long a login lasts");
+                },
+                cmd_serve, ""};
+  t["password"] = {"set a person's password for the web app (read from the first line of stdin)",
+                   "raciflow password set PERSON [--password-file FILE] [--as PERSON]",
+                   [](po::options_description& o) {
+                     o.add_options()("password-file", po::value<std::string>(), "read the password from this file's first line")(
+                         "as", po::value<std::string>(), "who sets it (default: the login name)")(
+                         "args", po::value<std::vector<std::string>>()->required(), "set PERSON");
+                   },
+                   cmd_password, "args", "'set PERSON'"};
+  t["token"] = {"API tokens for scripts: create one for a person (printed once), list or revoke them",
+                "raciflow token create PERSON [--name NAME] [--expires ISO8601] | token list | token revoke ID",
+                [](po::options_description& o) {
+                  o.add_options()("name", po::value<std::string>(), "what the token is for")(
+                      "expires", po::value<std::string>(), "when it stops working")(
+                      "as", po::value<std::string>(), "who creates it (default: the login name)")(
+                      "args", po::value<std::vector<std::string>>()->required(), "create PERSON | list | revoke ID");
+                },
+                cmd_token, "args", "'create PERSON', 'list' or 'revoke ID'"};
+}
+
+}  // namespace raciflow::cli

@@ -1,0 +1,862 @@
+#include "adapters/http/api.h"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <regex>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/http/web_assets.h"
+#include "adapters/render/raci_render.h"
+#include "adapters/render/runtime_render.h"
+#include "adapters/render/svg.h"
+#include "definitions/form.h"
+#include "definitions/loader.h"
+#include "definitions/raci.h"
+#include "runtime/service.h"
+
+namespace raciflow::http {
+
+using nlohmann::json;
+using runtime::Service;
+using Context = runtime::Service::Context;
+
+namespace {
+
+constexpr const char* kSessionCookie = "raciflow_session";
+
+// A request the API answers with an error status.
+struct ApiError {
+  int status;
+  std::string code;
+  std::string message;
+};
+
+[[noreturn]] void fail(int status, const std::string& code, const std::string& message) { throw ApiError{status, code, message}; }
+[[noreturn]] void malformed(const std::string& message) { fail(400, "malformed", message); }
+[[noreturn]] void not_found(const std::string& message) { fail(404, "not_found", message); }
+[[noreturn]] void forbidden(const std::string& message) { fail(403, "forbidden", message); }
+[[noreturn]] void conflict(const std::string& message) { fail(409, "conflict", message); }
+
+HttpResponse json_response(int status, const json& body) {
+  HttpResponse r;
+  r.status = status;
+  r.body = body.dump();
+  return r;
+}
+
+HttpResponse text_response(const std::string& content_type, std::string body) {
+  HttpResponse r;
+  r.content_type = content_type;
+  r.body = std::move(body);
+  return r;
+}
+
+std::string percent_decode(const std::string& text, bool plus_is_space) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '%') {
+      if (i + 2 >= text.size() || !std::isxdigit(static_cast<unsigned char>(text[i + 1])) ||
+          !std::isxdigit(static_cast<unsigned char>(text[i + 2])))
+        malformed("the request path has a bad percent-escape");
+      out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else if (c == '+' && plus_is_space) {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::map<std::string, std::string> parse_query(const std::string& query) {
+  std::map<std::string, std::string> out;
+  std::size_t start = 0;
+  while (start < query.size()) {
+    auto end = query.find('&', start);
+    if (end == std::string::npos) end = query.size();
+    std::string pair = query.substr(start, end - start);
+    auto eq = pair.find('=');
+    if (!pair.empty()) out[percent_decode(pair.substr(0, eq), true)] = eq == std::string::npos ? "" : percent_decode(pair.substr(eq + 1), true);
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string cookie_value(const std::string& header, const std::string& name) {
+  std::size_t start = 0;
+  while (start < header.size()) {
+    auto end = header.find(';', start);
+    if (end == std::string::npos) end = header.size();
+    std::string part = header.substr(start, end - start);
+    part.erase(0, part.find_first_not_of(' '));
+    if (part.rfind(name + "=", 0) == 0) return part.substr(name.size() + 1);
+    start = end + 1;
+  }
+  return "";
+}
+
+// A JSON request body: an object with only the fields the route knows, each checked.
+class Body {
+ public:
+  Body(const HttpRequest& request, std::set<std::string> allowed) {
+    if (request.body.empty()) {
+      value_ = json::object();
+      return;
+    }
+    if (request.content_type.rfind("application/json", 0) != 0)
+      fail(415, "unsupported_media_type", "send the body as application/json");
+    value_ = json::parse(request.body, nullptr, false);
+    if (value_.is_discarded()) malformed("the body is not valid JSON");
+    if (!value_.is_object()) malformed("the body must be a JSON object");
+    for (const auto& [key, v] : value_.items())
+      if (!allowed.count(key)) {
+        std::string known;
+        for (const auto& a : allowed) known += (known.empty() ? "" : ", ") + a;
+        malformed("unknown field '" + key + "' (known: " + known + ")");
+      }
+  }
+  std::string text(const std::string& field, bool required) const {
+    if (!value_.contains(field)) {
+      if (required) malformed("the field '" + field + "' is required");
+      return "";
+    }
+    if (!value_[field].is_string()) malformed("the field '" + field + "' must be a string");
+    return value_[field].get<std::string>();
+  }
+  json object(const std::string& field) const {
+    if (!value_.contains(field)) return json::object();
+    if (!value_[field].is_object()) malformed("the field '" + field + "' must be an object");
+    return value_[field];
+  }
+
+ private:
+  json value_;
+};
+
+// Who is asking, as the organisation knows them now.
+struct Caller {
+  runtime::Person person;
+  bool admin() const { return person.has_access(runtime::kAdminAccess); }
+  bool auditor() const { return person.has_access(runtime::kAuditorAccess); }
+  bool reads_all() const { return admin() || auditor(); }
+  bool holds(const std::string& role) const {
+    return std::find(person.roles.begin(), person.roles.end(), role) != person.roles.end();
+  }
+  bool holds_any(const std::vector<std::string>& roles) const {
+    return std::any_of(roles.begin(), roles.end(), [&](const std::string& r) { return holds(r); });
+  }
+};
+
+struct Call {
+  const HttpRequest& request;
+  std::map<std::string, std::string> params;  // from the path
+  std::map<std::string, std::string> query;
+  std::optional<Caller> caller;
+  const std::string& me() const { return caller->person.id; }
+};
+
+enum class Access { open, person, admin, reader };  // reader: admin or auditor
+
+struct Route {
+  std::string method;
+  std::string path;
+  Access access;
+  std::function<HttpResponse(Call&)> handler;
+  std::regex pattern;
+  std::vector<std::string> names;
+};
+
+std::int64_t task_number(const Call& call) {
+  static const std::regex digits("[1-9][0-9]{0,17}");
+  const auto& text = call.params.at("id");
+  if (!std::regex_match(text, digits)) not_found("no task '" + text + "'");
+  return std::stoll(text);
+}
+
+bool overdue(const engine::Task& t, definitions::TimePoint now) {
+  bool live = t.status == engine::TaskStatus::open || t.status == engine::TaskStatus::claimed;
+  return live && t.due && *t.due < now;
+}
+
+// Whether the caller may see a case: admins and auditors see every case; others the
+// cases they started or whose steps involve one of their roles.
+bool sees_case(const Caller& caller, const runtime::CaseRow& row, const std::vector<runtime::TaskRow>& tasks) {
+  if (caller.reads_all() || row.started_by == caller.person.id) return true;
+  for (const auto& t : tasks) {
+    const auto& k = t.task;
+    if (caller.holds_any(k.responsible) || caller.holds_any(k.accountable) || caller.holds_any(k.consulted) ||
+        caller.holds_any(k.informed) || k.assignee == caller.person.id)
+      return true;
+  }
+  return false;
+}
+
+json case_summary(const runtime::CaseRow& row, const std::vector<runtime::TaskRow>& tasks, const std::string& name,
+                  definitions::TimePoint now) {
+  json j = render::case_row_json(row);
+  j["process_name"] = name;
+  json current = json::array();
+  bool late = false;
+  for (const auto& t : tasks) {
+    bool live = t.task.status == engine::TaskStatus::open || t.task.status == engine::TaskStatus::claimed;
+    if (!live) continue;
+    current.push_back({{"task", t.id}, {"node", t.task.node_id}, {"name", t.task.name}, {"role", t.task.responsible},
+                       {"due", t.task.due ? json(definitions::format_date_time(*t.task.due)) : json(nullptr)},
+                       {"overdue", overdue(t.task, now)}});
+    late |= overdue(t.task, now);
+  }
+  j["current"] = current;
+  j["overdue"] = late;
+  return j;
+}
+
+}  // namespace
+
+HttpResponse error_response(int status, const std::string& code, const std::string& message) {
+  return json_response(status, {{"error", code}, {"message", message}});
+}
+
+struct Api::Impl {
+  Service& service;
+  ApiOptions options;
+  std::vector<Route> table;
+
+  Impl(Service& s, ApiOptions o) : service(s), options(o) { build(); }
+
+  void add(const std::string& method, const std::string& path, Access access, std::function<HttpResponse(Call&)> handler) {
+    Route r{method, path, access, std::move(handler), {}, {}};
+    std::string pattern;
+    static const std::regex param(R"(\{([a-z_]+)\})");
+    std::size_t last = 0;
+    for (std::sregex_iterator it(path.begin(), path.end(), param), end; it != end; ++it) {
+      pattern += std::regex_replace(path.substr(last, static_cast<std::size_t>(it->position()) - last), std::regex(R"([.])"), R"(\.)");
+      pattern += "([^/]+)";
+      r.names.push_back((*it)[1]);
+      last = static_cast<std::size_t>(it->position() + it->length());
+    }
+    pattern += std::regex_replace(path.substr(last), std::regex(R"([.])"), R"(\.)");
+    r.pattern = std::regex(pattern);
+    table.push_back(std::move(r));
+  }
+
+  // --- who asks
+
+  std::optional<Caller> authenticate(const HttpRequest& request, bool* presented) {
+    std::string session = cookie_value(request.cookie, kSessionCookie);
+    std::string token;
+    if (request.authorization.rfind("Bearer ", 0) == 0) token = request.authorization.substr(7);
+    *presented = !session.empty() || !token.empty();
+    if (!*presented) return std::nullopt;
+    return service.read([&](Context& c) -> std::optional<Caller> {
+      auto person = !token.empty() ? c.accounts.token_person(token) : c.accounts.session_person(session);
+      if (!person) return std::nullopt;
+      auto org = c.store.organisation();
+      const runtime::Person* p = org ? org->find_person(*person) : nullptr;
+      if (!p) return std::nullopt;
+      return Caller{*p};
+    });
+  }
+
+  void record_refusal(const std::string& person, const HttpRequest& request, const std::string& reason) {
+    service.write([&](Context& c) {
+      c.accounts.record_refusal(person, request.method + " " + request.target.substr(0, 200), reason);
+      return 0;
+    });
+  }
+
+  HttpResponse handle(const HttpRequest& request) {
+    std::string person;
+    try {
+      auto response = dispatch(request, person);
+      response.person = person;
+      return response;
+    } catch (const ApiError& e) {
+      auto response = error_response(e.status, e.code, e.message);
+      response.person = person;
+      return response;
+    } catch (const runtime::Refused& e) {
+      auto response = error_response(422, "refused", e.what());
+      response.person = person;
+      return response;
+    } catch (const runtime::StoreError& e) {
+      return error_response(503, "unavailable", e.what());
+    } catch (const std::exception& e) {
+      return error_response(500, "internal", e.what());
+    }
+  }
+
+  HttpResponse dispatch(const HttpRequest& request, std::string& person) {
+    auto question = request.target.find('?');
+    std::string raw_path = request.target.substr(0, question);
+    std::string path = percent_decode(raw_path, false);
+    if (path.empty() || path.front() != '/' || path.find('\0') != std::string::npos) malformed("bad request path");
+    if (path.rfind("/api/", 0) != 0 && path != "/api") return static_file(request, path);
+    Call call{request, {}, question == std::string::npos ? std::map<std::string, std::string>{} : parse_query(request.target.substr(question + 1)), std::nullopt};
+    const Route* route = nullptr;
+    bool path_known = false;
+    for (const auto& r : table) {
+      std::smatch m;
+      if (!std::regex_match(path, m, r.pattern)) continue;
+      path_known = true;
+      if (r.method != request.method) continue;
+      route = &r;
+      for (std::size_t i = 0; i < r.names.size(); ++i) call.params[r.names[i]] = m[i + 1];
+      break;
+    }
+    if (route && route->access == Access::open) return route->handler(call);
+    bool presented = false;
+    call.caller = authenticate(request, &presented);
+    if (!call.caller) {
+      if (presented) record_refusal("", request, "the session or token is not valid");
+      fail(401, "unauthenticated", presented ? "the session has expired or the token is not valid; log in again" : "log in first");
+    }
+    person = call.me();
+    if (!route) {
+      if (path_known) fail(405, "method_not_allowed", request.method + " is not allowed on " + path);
+      not_found("no API route " + path);
+    }
+    bool writes = request.method != "GET";
+    if (call.caller->auditor() && !call.caller->admin() && writes && route->path != "/api/logout") {
+      record_refusal(person, request, "auditor access reads and changes nothing");
+      forbidden("auditor access reads and changes nothing");
+    }
+    if (route->access == Access::admin && !call.caller->admin()) {
+      record_refusal(person, request, "needs admin access");
+      forbidden("this needs admin access");
+    }
+    if (route->access == Access::reader && !call.caller->reads_all()) {
+      record_refusal(person, request, "needs admin or auditor access");
+      forbidden("this needs admin or auditor access");
+    }
+    return route->handler(call);
+  }
+
+  HttpResponse static_file(const HttpRequest& request, const std::string& path) {
+    if (request.method != "GET" && request.method != "HEAD") fail(405, "method_not_allowed", request.method + " is not allowed on " + path);
+    if (path.find("..") != std::string::npos || path.find('\\') != std::string::npos) malformed("the path leaves the web app's folder");
+    std::string name = path == "/" ? "/index.html" : path;
+    const WebAsset* asset = find_web_asset(name.substr(1));
+    if (!asset) not_found("no file " + path);
+    HttpResponse r = text_response(asset->content_type, std::string(asset->data, asset->size));
+    if (name == "/index.html") {
+      // The first language is the browser's (Accept-Language); the app lets people switch.
+      std::string lang = "en";
+      std::string accept = request.accept_language;
+      std::transform(accept.begin(), accept.end(), accept.begin(), [](unsigned char c) { return std::tolower(c); });
+      auto da = accept.find("da"), en = accept.find("en");
+      if (da != std::string::npos && (en == std::string::npos || da < en)) lang = "da";
+      auto at = r.body.find("<html lang=\"en\"");
+      if (at != std::string::npos) r.body.replace(at, 16, "<html lang=\"" + lang + "\"");
+      r.headers.push_back({"Cache-Control", "no-store"});
+    }
+    return r;
+  }
+
+  // --- the routes
+
+  void build();
+
+  runtime::TaskRow load_task(Context& c, std::int64_t id) {
+    auto t = c.store.find_task(id);
+    if (!t) not_found("no task " + std::to_string(id));
+    return *t;
+  }
+
+  runtime::CaseRow load_case(Context& c, const Call& call) {
+    auto row = c.store.find_case(call.params.at("id"));
+    if (!row) not_found("no case '" + call.params.at("id") + "'");
+    if (!sees_case(*call.caller, *row, c.store.tasks({row->id, true}))) {
+      not_found("no case '" + call.params.at("id") + "'");
+    }
+    return *row;
+  }
+
+  // The checks of a task command that the API answers with 403, 404 and 409; the engine
+  // then decides the rest (422). Runs on the writer, so nothing changes in between.
+  void check_task(Context& c, const Call& call, const runtime::TaskRow& t, const std::string& what) {
+    const auto& k = t.task;
+    const Caller& caller = *call.caller;
+    bool live = k.status == engine::TaskStatus::open || k.status == engine::TaskStatus::claimed;
+    std::string label = "task " + std::to_string(t.id) + " '" + k.name + "'";
+    if (what == "consult") {
+      bool asked = false, open = false;
+      for (const auto& con : k.consultations)
+        if (caller.holds(con.role)) {
+          asked = true;
+          open |= con.answered_by.empty();
+        }
+      if (!asked) deny(c, call, t, label + " does not consult any of your roles");
+      if (!live) conflict(label + " is " + engine::to_string(k.status));
+      if (!open) conflict(label + ": your roles have already answered");
+      return;
+    }
+    bool responsible = caller.holds_any(k.responsible) || k.assignee == caller.person.id;
+    if (!responsible) deny(c, call, t, label + " is for " + (k.responsible.empty() ? std::string("nobody") : k.responsible.front()) +
+                                           ", which you do not hold");
+    if (!live) conflict(label + " is already " + engine::to_string(k.status));
+    if ((what == "claim" || what == "complete") && !k.assignee.empty() && k.assignee != caller.person.id)
+      conflict(label + " is claimed by " + k.assignee);
+    if (what == "claim" && k.assignee == caller.person.id) conflict(label + " is already claimed by you");
+    if (what == "unclaim" && k.assignee.empty()) conflict(label + " is not claimed");
+  }
+
+  [[noreturn]] void deny(Context& c, const Call& call, const runtime::TaskRow& t, const std::string& message) {
+    c.accounts.record_refusal(call.me(), call.request.method + " /api/tasks/" + std::to_string(t.id) + " (case " + t.case_id + ")", message);
+    forbidden(message);
+  }
+
+  json task_view(Context& c, const runtime::TaskRow& t, const std::string& inbox) {
+    json j = render::task_json(t, inbox);
+    j["overdue"] = overdue(t.task, c.now);
+    return j;
+  }
+
+  json me_json(const Caller& caller, Context& c) {
+    auto org = c.store.organisation();
+    json roles = json::array();
+    for (const auto& r : caller.person.roles) {
+      const runtime::OrgRole* role = org ? org->find_role(r) : nullptr;
+      roles.push_back({{"id", r}, {"name", role ? role->name : r}});
+    }
+    return {{"person", caller.person.id}, {"name", caller.person.name}, {"email", caller.person.email},
+            {"roles", roles}, {"access", caller.person.access}, {"organisation", org ? org->name : ""}};
+  }
+
+  std::string session_cookie(const std::string& value, long max_age) const {
+    return std::string(kSessionCookie) + "=" + value + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age) +
+           (options.secure_cookies ? "; Secure" : "");
+  }
+};
+
+void Api::Impl::build() {
+  add("POST", "/api/login", Access::open, [this](Call& call) {
+    Body body(call.request, {"person", "password"});
+    std::string person = body.text("person", true), password = body.text("password", true);
+    if (person.size() > 200 || password.size() > 1024) malformed("person or password is too long");
+    auto session = service.write([&](Context& c) {
+      return c.accounts.login(person, password, options.session_lifetime, call.request.remote);
+    });
+    if (!session) fail(401, "unauthenticated", "wrong person or password");
+    auto me = service.read([&](Context& c) {
+      auto org = c.store.organisation();
+      return me_json(Caller{*org->find_person(person)}, c);
+    });
+    HttpResponse r = json_response(200, me);
+    r.headers.push_back({"Set-Cookie", session_cookie(session->secret, static_cast<long>(options.session_lifetime.count()))});
+    return r;
+  });
+  add("POST", "/api/logout", Access::person, [this](Call& call) {
+    std::string session = cookie_value(call.request.cookie, kSessionCookie);
+    if (!session.empty()) service.write([&](Context& c) {
+      c.accounts.logout(session);
+      return 0;
+    });
+    HttpResponse r;
+    r.status = 204;
+    r.content_type.clear();
+    r.headers.push_back({"Set-Cookie", session_cookie("", 0)});
+    return r;
+  });
+  add("GET", "/api/me", Access::person, [this](Call& call) {
+    return json_response(200, service.read([&](Context& c) { return me_json(*call.caller, c); }));
+  });
+  add("GET", "/api/openapi.json", Access::open, [](Call&) { return text_response("application/json", Api::openapi()); });
+
+  // --- definitions
+  add("GET", "/api/definitions", Access::person, [this](Call&) {
+    return json_response(200, service.read([&](Context& c) {
+      json out = json::array();
+      for (const auto& d : c.store.latest_definitions())
+        out.push_back({{"process", d.process}, {"version", d.version}, {"name", d.name}, {"file", d.file},
+                       {"deployed_at", d.deployed_at}, {"deployed_by", d.deployed_by}});
+      return out;
+    }));
+  });
+  add("POST", "/api/definitions", Access::admin, [this](Call& call) {
+    Body body(call.request, {"name", "xml"});
+    std::string name = body.text("name", false), xml = body.text("xml", true);
+    if (name.empty()) name = "upload.bpmn";
+    if (name.find('/') != std::string::npos || name.size() > 200) malformed("the field 'name' is a file name, without folders");
+    auto deployed = service.write([&](Context& c) { return c.runtime.deploy_text(name, xml, call.me()); });
+    json out = json::array();
+    for (const auto& d : deployed) out.push_back({{"process", d.process}, {"version", d.version}, {"new", d.is_new}});
+    return json_response(201, out);
+  });
+  auto definition = [this](Call& call, Context& c) {
+    std::optional<runtime::DefinitionVersion> d;
+    if (call.query.count("version")) {
+      static const std::regex digits("[1-9][0-9]{0,8}");
+      if (!std::regex_match(call.query["version"], digits)) malformed("version must be a positive number");
+      d = c.store.definition(call.params.at("process"), std::stoi(call.query["version"]));
+    } else {
+      d = c.store.latest_definition(call.params.at("process"));
+    }
+    if (!d) not_found("no deployed process '" + call.params.at("process") + "'");
+    return *d;
+  };
+  auto loaded = [](const runtime::DefinitionVersion& d) {
+    definitions::Diagnostics diagnostics(d.file);
+    auto defs = definitions::load_text(d.source, d.file, diagnostics);
+    if (!defs || !defs->find_process(d.process)) throw std::runtime_error("the stored definition of " + d.process + " no longer loads");
+    return std::move(*defs);
+  };
+  add("GET", "/api/definitions/{process}", Access::person, [this, definition, loaded](Call& call) {
+    return json_response(200, service.read([&](Context& c) {
+      auto d = definition(call, c);
+      auto defs = loaded(d);
+      const auto& p = *defs.find_process(d.process);
+      json lanes = json::array(), steps = json::array();
+      for (const auto& l : p.lanes) lanes.push_back({{"id", l.id}, {"role", l.role}, {"name", l.name}});
+      for (const auto& n : p.nodes)
+        steps.push_back({{"id", n.id}, {"name", n.name}, {"kind", definitions::element_name(n.kind)}, {"role", n.role},
+                         {"iso", n.iso}});
+      json versions = json::array();
+      for (int v = 1; v <= d.version || c.store.definition(d.process, v); ++v)
+        if (c.store.definition(d.process, v)) versions.push_back(v);
+      return json{{"process", d.process}, {"version", d.version}, {"name", d.name}, {"file", d.file},
+                  {"deployed_at", d.deployed_at}, {"deployed_by", d.deployed_by}, {"digest", d.digest},
+                  {"versions", versions}, {"lanes", lanes}, {"steps", steps}};
+    }));
+  });
+  add("GET", "/api/definitions/{process}/xml", Access::person, [this, definition](Call& call) {
+    return text_response("application/xml", service.read([&](Context& c) { return definition(call, c).source; }));
+  });
+  add("GET", "/api/definitions/{process}/raci", Access::person, [this, definition, loaded](Call& call) {
+    return text_response("application/json", service.read([&](Context& c) {
+      auto d = definition(call, c);
+      auto defs = loaded(d);
+      return render::render_raci(definitions::raci_matrix(*defs.find_process(d.process)), render::RaciFormat::json);
+    }));
+  });
+  add("GET", "/api/definitions/{process}/diagram", Access::person, [this, definition, loaded](Call& call) {
+    return text_response("image/svg+xml", service.read([&](Context& c) {
+      auto d = definition(call, c);
+      return render::process_svg(d.source, loaded(d), d.process);
+    }));
+  });
+
+  // --- cases
+  add("GET", "/api/cases", Access::person, [this](Call& call) {
+    static const std::set<std::string> statuses = {"", "active", "completed", "terminated", "cancelled", "incident"};
+    std::string status = call.query["status"], process = call.query["process"], role = call.query["role"];
+    std::string late = call.query["overdue"];
+    if (!statuses.count(status)) malformed("unknown status '" + status + "' (active, completed, terminated, cancelled, incident)");
+    if (!late.empty() && late != "true" && late != "false") malformed("overdue is true or false");
+    return json_response(200, service.read([&](Context& c) {
+      std::map<std::string, std::string> names;
+      for (const auto& d : c.store.latest_definitions()) names[d.process] = d.name;
+      json out = json::array();
+      for (const auto& row : c.store.cases(status, process)) {
+        auto tasks = c.store.tasks({row.id, true});
+        if (!sees_case(*call.caller, row, tasks)) continue;
+        if (!role.empty() && std::none_of(tasks.begin(), tasks.end(), [&](const runtime::TaskRow& t) {
+              return std::find(t.task.responsible.begin(), t.task.responsible.end(), role) != t.task.responsible.end();
+            }))
+          continue;
+        json summary = case_summary(row, tasks, names[row.process], c.now);
+        if (late == "true" && !summary["overdue"].get<bool>()) continue;
+        if (late == "false" && summary["overdue"].get<bool>()) continue;
+        out.push_back(summary);
+      }
+      return out;
+    }));
+  });
+  add("POST", "/api/cases", Access::person, [this](Call& call) {
+    Body body(call.request, {"process", "variables", "key"});
+    std::string process = body.text("process", true), key = body.text("key", false);
+    json variables = body.object("variables");
+    auto id = service.write([&](Context& c) {
+      if (!c.store.latest_definition(process)) not_found("no deployed process '" + process + "'");
+      return c.runtime.start(process, call.me(), variables, key);
+    });
+    return json_response(201, {{"id", id}});
+  });
+  add("GET", "/api/cases/{id}", Access::person, [this](Call& call) {
+    return json_response(200, service.read([&](Context& c) {
+      auto row = load_case(c, call);
+      auto view = c.runtime.show(row.id);
+      auto tasks = c.store.tasks({row.id, true});
+      json j = render::case_json(view, tasks);
+      json list = json::array();
+      for (const auto& t : tasks) list.push_back(task_view(c, t, runtime::inbox_reason(t.task, call.caller->person.roles, call.me())));
+      j["tasks"] = list;
+      auto d = c.store.definition(row.process, row.version);
+      j["process_name"] = d ? d->name : row.process;
+      j["children"] = json::array();
+      for (const auto& child : c.store.children(row.id)) j["children"].push_back(render::case_row_json(child));
+      return j;
+    }));
+  });
+  add("GET", "/api/cases/{id}/diagram", Access::person, [this](Call& call) {
+    return text_response("image/svg+xml", service.read([&](Context& c) {
+      auto row = load_case(c, call);
+      auto view = c.runtime.show(row.id);
+      render::DiagramMarks marks;
+      c.store.scan_records(row.id, [&](const runtime::AuditRecord& r) {
+        if (r.action == "node_entered" && !r.node.empty()) marks.done.insert(r.node);
+      });
+      for (const auto& n : view.active_nodes) {
+        marks.active.insert(n);
+        marks.done.erase(n);
+      }
+      for (const auto& t : c.store.tasks({row.id, false}))
+        if (overdue(t.task, c.now)) marks.overdue.insert(t.task.node_id);
+      if (!view.incident_node.empty()) marks.incident.insert(view.incident_node);
+      auto d = c.store.definition(row.process, row.version);
+      definitions::Diagnostics diagnostics(d->file);
+      auto defs = definitions::load_text(d->source, d->file, diagnostics);
+      if (!defs) throw std::runtime_error("the stored definition of " + d->process + " no longer loads");
+      return render::process_svg(d->source, *defs, d->process, marks);
+    }));
+  });
+  add("GET", "/api/cases/{id}/audit", Access::person, [this](Call& call) {
+    std::string format = call.query.count("format") ? call.query["format"] : "json";
+    if (format != "json" && format != "csv") malformed("unknown format '" + format + "' (json, csv)");
+    return service.read([&](Context& c) {
+      auto row = load_case(c, call);
+      std::vector<runtime::AuditRecord> records;
+      c.store.scan_records(row.id, [&](const runtime::AuditRecord& r) { records.push_back(r); });
+      if (format == "csv") {
+        HttpResponse r = text_response("text/csv; charset=utf-8", render::audit_csv(records));
+        r.headers.push_back({"Content-Disposition", "attachment; filename=\"case-" + row.id + "-audit.csv\""});
+        return r;
+      }
+      json out = json::array();
+      for (const auto& r : records) out.push_back(render::audit_json(r));
+      return json_response(200, out);
+    });
+  });
+  add("POST", "/api/cases/{id}/cancel", Access::admin, [this](Call& call) {
+    Body body(call.request, {"reason"});
+    std::string reason = body.text("reason", true);
+    service.write([&](Context& c) {
+      auto row = load_case(c, call);
+      if (row.status != "active" && row.status != "incident") conflict("case " + row.id + " is already " + row.status);
+      c.runtime.cancel(row.id, call.me(), reason);
+      return 0;
+    });
+    return json_response(200, {{"id", call.params["id"]}, {"status", "cancelled"}});
+  });
+  add("POST", "/api/cases/{id}/retry", Access::admin, [this](Call& call) {
+    Body body(call.request, {"variables"});
+    json variables = body.object("variables");
+    auto status = service.write([&](Context& c) {
+      auto row = load_case(c, call);
+      if (row.status != "incident") conflict("case " + row.id + " has no incident (it is " + row.status + ")");
+      c.runtime.retry(row.id, call.me(), variables);
+      return c.store.find_case(row.id)->status;
+    });
+    return json_response(200, {{"id", call.params["id"]}, {"status", status}});
+  });
+
+  // --- tasks
+  add("GET", "/api/tasks", Access::person, [this](Call& call) {
+    std::string case_id = call.query["case"], scope = call.query["scope"];
+    bool all = call.query["all"] == "true";
+    if (!scope.empty() && scope != "mine" && scope != "all") malformed("scope is mine or all");
+    if (scope == "all" && !call.caller->reads_all()) forbidden("scope=all needs admin or auditor access");
+    return json_response(200, service.read([&](Context& c) {
+      if (!case_id.empty()) {
+        call.params["id"] = case_id;
+        load_case(c, call);
+      }
+      json out = json::array();
+      for (const auto& t : c.store.tasks({case_id, all})) {
+        std::string why = runtime::inbox_reason(t.task, call.caller->person.roles, call.me());
+        bool mine = !why.empty() || t.task.completed_by == call.me();
+        if (scope != "all" && case_id.empty() && !mine) continue;
+        out.push_back(task_view(c, t, why));
+      }
+      return out;
+    }));
+  });
+  add("GET", "/api/tasks/{id}", Access::person, [this](Call& call) {
+    auto id = task_number(call);
+    return json_response(200, service.read([&](Context& c) {
+      auto t = load_task(c, id);
+      auto row = c.store.find_case(t.case_id);
+      if (!row || !sees_case(*call.caller, *row, c.store.tasks({t.case_id, true}))) not_found("no task " + std::to_string(id));
+      json j = task_view(c, t, runtime::inbox_reason(t.task, call.caller->person.roles, call.me()));
+      auto d = c.store.definition(t.process, t.version);
+      definitions::Diagnostics diagnostics(d->file);
+      auto defs = definitions::load_text(d->source, d->file, diagnostics);
+      json fields = json::array();
+      const definitions::FlowNode* node = nullptr;
+      if (defs && defs->find_process(t.process)) {
+        const auto& p = *defs->find_process(t.process);
+        node = p.find_node(t.task.node_id);
+        for (const auto& f : definitions::form_fields(p, t.task.node_id))
+          fields.push_back({{"name", f.name}, {"type", f.type}, {"options", f.options}, {"used_in", f.used_in}});
+      }
+      j["fields"] = fields;
+      j["documentation"] = node ? node->documentation : "";
+      j["iso"] = node ? node->iso : std::vector<std::string>{};
+      j["gap"] = node && node->gap ? json{{"text", node->gap->text}, {"when", node->gap->when_text}} : json(nullptr);
+      j["process_name"] = d->name;
+      j["variables"] = c.runtime.show(t.case_id).state.variables;
+      return j;
+    }));
+  });
+  auto task_command = [this](const std::string& what, std::set<std::string> fields,
+                             std::function<void(Context&, const Call&, std::int64_t, const Body&)> run) {
+    add("POST", "/api/tasks/{id}/" + what, Access::person, [this, what, fields, run](Call& call) {
+      auto id = task_number(call);
+      Body body(call.request, fields);
+      service.write([&](Context& c) {
+        auto t = load_task(c, id);
+        check_task(c, call, t, what);
+        run(c, call, id, body);
+        return 0;
+      });
+      return json_response(200, service.read([&](Context& c) { return task_view(c, load_task(c, id), ""); }));
+    });
+  };
+  task_command("claim", {}, [](Context& c, const Call& call, std::int64_t id, const Body&) { c.runtime.claim(id, call.me()); });
+  task_command("unclaim", {}, [](Context& c, const Call& call, std::int64_t id, const Body&) { c.runtime.unclaim(id, call.me()); });
+  task_command("complete", {"variables", "comment"}, [](Context& c, const Call& call, std::int64_t id, const Body& body) {
+    json variables = body.object("variables");
+    std::string comment = body.text("comment", false);
+    if (!comment.empty()) variables["comment"] = comment;
+    c.runtime.complete(id, call.me(), variables);
+  });
+  task_command("consult", {"answer"}, [](Context& c, const Call& call, std::int64_t id, const Body& body) {
+    std::string answer = body.text("answer", true);
+    if (answer.empty()) malformed("the field 'answer' is empty");
+    c.runtime.consult(id, call.me(), answer);
+  });
+
+  // --- messages
+  add("POST", "/api/messages", Access::person, [this](Call& call) {
+    Body body(call.request, {"name", "key", "variables"});
+    std::string name = body.text("name", true), key = body.text("key", false);
+    json variables = body.object("variables");
+    auto cases = service.write([&](Context& c) { return c.runtime.message(name, call.me(), key, variables); });
+    return json_response(200, {{"cases", cases}});
+  });
+
+  // --- audit
+  add("GET", "/api/audit", Access::reader, [this](Call& call) {
+    std::string format = call.query.count("format") ? call.query["format"] : "json";
+    if (format != "json" && format != "csv") malformed("unknown format '" + format + "' (json, csv)");
+    return service.read([&](Context& c) {
+      std::vector<runtime::AuditRecord> records;
+      c.store.scan_records("", [&](const runtime::AuditRecord& r) { records.push_back(r); });
+      if (format == "csv") return text_response("text/csv; charset=utf-8", render::audit_csv(records));
+      json out = json::array();
+      for (const auto& r : records) out.push_back(render::audit_json(r));
+      return json_response(200, out);
+    });
+  });
+  add("GET", "/api/audit/verify", Access::reader, [this](Call&) {
+    return json_response(200, service.read([&](Context& c) {
+      auto report = c.runtime.verify();
+      return json{{"ok", report.ok()}, {"records", report.records}, {"cases", report.cases}, {"problems", report.problems}};
+    }));
+  });
+
+  // --- organisation, notifications, tokens
+  add("GET", "/api/organisation", Access::person, [this](Call&) {
+    return json_response(200, service.read([&](Context& c) {
+      auto org = c.store.organisation();
+      if (!org) not_found("no organisation is loaded");
+      return runtime::to_json(*org);
+    }));
+  });
+  add("PUT", "/api/organisation", Access::admin, [this](Call& call) {
+    Body body(call.request, {"name", "xml"});
+    std::string name = body.text("name", false), xml = body.text("xml", true);
+    if (name.empty()) name = "organisation.xml";
+    auto org = service.write([&](Context& c) { return c.runtime.load_organisation_text(name, xml, call.me()); });
+    return json_response(200, runtime::to_json(org));
+  });
+  add("GET", "/api/notifications", Access::person, [this](Call& call) {
+    return json_response(200, service.read([&](Context& c) {
+      json out = json::array();
+      auto items = c.store.outbox("");
+      for (auto it = items.rbegin(); it != items.rend() && out.size() < 100; ++it)
+        if (call.caller->holds(it->role) || call.caller->reads_all()) {
+          json j = render::outbox_json(*it);
+          if (auto t = it->task ? c.store.find_task(it->task) : std::nullopt) j["name"] = t->task.name;
+          out.push_back(j);
+        }
+      return out;
+    }));
+  });
+  add("GET", "/api/outbox", Access::reader, [this](Call& call) {
+    std::string status = call.query["status"];
+    if (status != "" && status != "pending" && status != "delivered") malformed("status is pending or delivered");
+    return json_response(200, service.read([&](Context& c) {
+      json out = json::array();
+      for (const auto& i : c.store.outbox(status)) out.push_back(render::outbox_json(i));
+      return out;
+    }));
+  });
+  add("GET", "/api/tokens", Access::person, [this](Call& call) {
+    return json_response(200, service.read([&](Context& c) {
+      json out = json::array();
+      for (const auto& t : c.store.tokens())
+        if (t.person == call.me() || call.caller->reads_all())
+          out.push_back({{"id", t.id}, {"person", t.person}, {"name", t.name}, {"created_at", t.created_at},
+                         {"expires_at", t.expires_at.empty() ? json(nullptr) : json(t.expires_at)}, {"revoked", t.revoked}});
+      return out;
+    }));
+  });
+  add("POST", "/api/tokens", Access::person, [this](Call& call) {
+    Body body(call.request, {"person", "name", "expires"});
+    std::string person = body.text("person", false), name = body.text("name", false), expires = body.text("expires", false);
+    if (person.empty()) person = call.me();
+    if (person != call.me() && !call.caller->admin()) {
+      record_refusal(call.me(), call.request, "a token for someone else needs admin access");
+      forbidden("a token for someone else needs admin access");
+    }
+    std::optional<definitions::TimePoint> until;
+    if (!expires.empty()) {
+      std::string why;
+      until = definitions::parse_date_time(expires, &why);
+      if (!until) malformed("expires is not an ISO 8601 date-time (" + why + ")");
+    }
+    auto made = service.write([&](Context& c) { return c.accounts.create_token(person, name, until, call.me()); });
+    return json_response(201, {{"id", made.id}, {"person", person}, {"token", made.secret}});
+  });
+  add("DELETE", "/api/tokens/{id}", Access::person, [this](Call& call) {
+    static const std::regex digits("[1-9][0-9]{0,17}");
+    if (!std::regex_match(call.params["id"], digits)) not_found("no API token '" + call.params["id"] + "'");
+    std::int64_t id = std::stoll(call.params["id"]);
+    service.write([&](Context& c) {
+      std::optional<runtime::ApiToken> token;
+      for (const auto& t : c.store.tokens())
+        if (t.id == id) token = t;
+      if (!token) not_found("no API token " + std::to_string(id));
+      if (token->person != call.me() && !call.caller->admin()) {
+        c.accounts.record_refusal(call.me(), "DELETE /api/tokens/" + std::to_string(id), "not your token");
+        forbidden("token " + std::to_string(id) + " is not yours");
+      }
+      c.accounts.revoke_token(id, call.me());
+      return 0;
+    });
+    HttpResponse r;
+    r.status = 204;
+    r.content_type.clear();
+    return r;
+  });
+}
+
+Api::Api(Service& service, ApiOptions options) : impl_(std::make_unique<Impl>(service, options)) {}
+Api::~Api() = default;
+
+HttpResponse Api::handle(const HttpRequest& request) { return impl_->handle(request); }
+
+std::vector<RouteInfo> Api::routes() const {
+  std::vector<RouteInfo> out;
+  for (const auto& r : impl_->table) out.push_back({r.method, r.path, r.access == Access::open});
+  return out;
+}
+
+std::string Api::openapi() { return std::string(openapi_document()); }
+
+}  // namespace raciflow::http

@@ -1,0 +1,68 @@
+// The REST/JSON API and the web app's files, independent of the transport: the server
+// (server.h) turns each HTTP request into an HttpRequest and sends back the
+// HttpResponse. Every route is in routes() and in the OpenAPI document.
+//
+// Errors are {"error": CODE, "message": TEXT}: 400 malformed, 401 unauthenticated,
+// 403 forbidden, 404 not_found, 405 method_not_allowed, 409 conflict, 413 too_large,
+// 422 refused (valid, but the engine says no), 431, 500 internal.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace raciflow::runtime {
+class Service;
+}
+
+namespace raciflow::http {
+
+struct HttpRequest {
+  std::string method;  // GET, POST, PUT, DELETE ...
+  std::string target;  // path and query, as sent
+  std::string body;
+  std::string content_type;
+  std::string cookie;
+  std::string authorization;
+  std::string accept_language;
+  std::string remote;  // the peer's address, for the audit trail
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // beside Content-Type
+  std::string person;  // who asked, when known (for the request log)
+};
+
+struct ApiOptions {
+  std::chrono::seconds session_lifetime{8 * 3600};
+  bool secure_cookies = true;  // the Secure cookie attribute (browsers accept it on loopback)
+};
+
+struct RouteInfo {
+  std::string method;
+  std::string path;  // OpenAPI style: /api/cases/{id}
+  bool public_route = false;  // answers without a login
+};
+
+class Api {
+ public:
+  Api(runtime::Service& service, ApiOptions options = {});
+  ~Api();
+  HttpResponse handle(const HttpRequest& request);
+  std::vector<RouteInfo> routes() const;
+  static std::string openapi();  // the OpenAPI 3 document, JSON
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// A JSON error body.
+HttpResponse error_response(int status, const std::string& code, const std::string& message);
+
+}  // namespace raciflow::http

@@ -1,0 +1,238 @@
+#include "adapters/http/server.h"
+
+#include <csignal>
+#include <list>
+#include <optional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "adapters/http/api.h"
+
+namespace raciflow::http {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = net::ip::tcp;
+
+namespace {
+
+std::shared_ptr<spdlog::logger> request_log() {
+  static auto logger = [] {
+    auto l = spdlog::get("raciflow");
+    if (!l) l = spdlog::stderr_color_mt("raciflow");
+    l->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+    return l;
+  }();
+  return logger;
+}
+
+const char* security_headers[][2] = {
+    {"X-Content-Type-Options", "nosniff"},
+    {"X-Frame-Options", "DENY"},
+    {"Referrer-Policy", "no-referrer"},
+    {"Content-Security-Policy",
+     "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'"},
+};
+
+}  // namespace
+
+struct Server::Impl {
+  class Session;
+
+  Api& api;
+  ServerOptions options;
+  net::io_context ioc;
+  tcp::acceptor acceptor;
+  net::signal_set signals;
+  std::mutex sessions_mutex;
+  std::list<std::weak_ptr<Session>> sessions;
+  bool stopping = false;
+
+  Impl(Api& a, ServerOptions o) : api(a), options(std::move(o)), ioc(options.threads), acceptor(ioc), signals(ioc) {
+    beast::error_code ec;
+    auto address = net::ip::make_address(options.address, ec);
+    if (ec) throw std::runtime_error("--listen: '" + options.address + "' is not an IP address");
+    tcp::endpoint endpoint(address, options.port);
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
+    if (ec)
+      throw std::runtime_error("cannot listen on " + options.address + ":" + std::to_string(options.port) + ": " + ec.message());
+  }
+
+  void accept();
+  void stop();
+
+  bool is_stopping() {
+    std::lock_guard lock(sessions_mutex);
+    return stopping;
+  }
+};
+
+class Server::Impl::Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(Impl& server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {
+    beast::error_code ec;
+    auto peer = stream_.socket().remote_endpoint(ec);
+    remote_ = ec ? "" : peer.address().to_string();
+  }
+
+  void start() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
+  }
+
+  void close_when_idle() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      self->closing_ = true;
+      if (!self->busy_) self->close();
+    });
+  }
+
+ private:
+  void read() {
+    if (closing_ || server_.is_stopping()) return close();
+    parser_.emplace();
+    parser_->body_limit(server_.options.body_limit);
+    parser_->header_limit(server_.options.header_limit);
+    stream_.expires_after(server_.options.read_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted || ec == net::error::connection_reset) return close();
+    started_ = std::chrono::steady_clock::now();
+    if (ec == beast::error::timeout) {
+      if (parser_->got_some()) return fail(408, "timeout", "the request did not arrive in time");
+      return close();  // an idle keep-alive connection
+    }
+    if (ec == bhttp::error::body_limit) return fail(413, "too_large", "the body is larger than " + std::to_string(server_.options.body_limit) + " bytes");
+    if (ec == bhttp::error::header_limit) return fail(431, "headers_too_large", "the request head is too large");
+    if (ec) return fail(400, "malformed", std::string("malformed HTTP request: ") + ec.message());
+    busy_ = true;
+    const auto& req = parser_->get();
+    HttpRequest request;
+    request.method = std::string(req.method_string());
+    request.target = std::string(req.target());
+    request.body = req.body();
+    request.content_type = std::string(req[bhttp::field::content_type]);
+    request.cookie = std::string(req[bhttp::field::cookie]);
+    request.authorization = std::string(req[bhttp::field::authorization]);
+    request.accept_language = std::string(req[bhttp::field::accept_language]);
+    request.remote = remote_;
+    HttpResponse response = server_.api.handle(request);
+    bool keep_alive = req.keep_alive() && !closing_;
+    send(std::move(response), request.method, request.target, keep_alive, req.method() == bhttp::verb::head);
+  }
+
+  void fail(int status, const std::string& code, const std::string& message) {
+    send(error_response(status, code, message), parser_ && parser_->is_header_done() ? std::string(parser_->get().method_string()) : "-",
+         parser_ && parser_->is_header_done() ? std::string(parser_->get().target()) : "-", false, false);
+  }
+
+  void send(HttpResponse response, const std::string& method, const std::string& target, bool keep_alive, bool head) {
+    auto res = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(response.status), 11);
+    res->set(bhttp::field::server, "raciflow");
+    if (!response.content_type.empty()) res->set(bhttp::field::content_type, response.content_type);
+    for (const auto& h : security_headers) res->set(h[0], h[1]);
+    for (const auto& [name, value] : response.headers) res->insert(name, value);
+    if (response.status == 401) res->set(bhttp::field::www_authenticate, "Bearer realm=\"raciflow\"");
+    res->body() = head ? "" : std::move(response.body);
+    res->keep_alive(keep_alive);
+    res->prepare_payload();
+    if (server_.options.log_requests) {
+      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
+      std::string shown = target.size() > 200 ? target.substr(0, 200) + "..." : target;
+      request_log()->info("{} {} {} {} {:.1f}ms {}", remote_, method, shown, response.status, ms,
+                          response.person.empty() ? "-" : response.person);
+    }
+    stream_.expires_after(server_.options.read_timeout);
+    bhttp::async_write(stream_, *res, [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
+      self->busy_ = false;
+      if (ec || !keep_alive) return self->close();
+      self->read();
+    });
+  }
+
+  void close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.socket().close(ec);
+  }
+
+  Impl& server_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::string remote_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  bool busy_ = false;
+  bool closing_ = false;
+};
+
+void Server::Impl::accept() {
+    acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+      if (ec) return;  // closed by stop()
+      auto session = std::make_shared<Session>(*this, std::move(socket));
+      {
+        std::lock_guard lock(sessions_mutex);
+        sessions.remove_if([](const std::weak_ptr<Session>& w) { return w.expired(); });
+        sessions.push_back(session);
+      }
+      session->start();
+      accept();
+    });
+  }
+
+void Server::Impl::stop() {
+    net::post(ioc, [this] {
+      {
+        std::lock_guard lock(sessions_mutex);
+        if (stopping) return;
+        stopping = true;
+      }
+      beast::error_code ec;
+      acceptor.close(ec);
+      signals.cancel(ec);
+      std::lock_guard lock(sessions_mutex);
+      for (auto& w : sessions)
+        if (auto s = w.lock()) s->close_when_idle();
+    });
+  }
+
+
+Server::Server(Api& api, ServerOptions options) : impl_(std::make_unique<Impl>(api, std::move(options))) {}
+Server::~Server() = default;
+
+unsigned short Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+void Server::run() {
+  if (impl_->options.handle_signals) {
+    impl_->signals.add(SIGINT);
+    impl_->signals.add(SIGTERM);
+    impl_->signals.async_wait([this](beast::error_code ec, int signal) {
+      if (ec) return;
+      request_log()->info("signal {}: finishing requests in flight, then stopping", signal);
+      stop();
+    });
+  }
+  impl_->accept();
+  std::vector<std::thread> threads;
+  for (int i = 1; i < impl_->options.threads; ++i) threads.emplace_back([this] { impl_->ioc.run(); });
+  impl_->ioc.run();
+  for (auto& t : threads) t.join();
+}
+
+void Server::stop() { impl_->stop(); }
+
+}  // namespace raciflow::http

@@ -1,0 +1,43 @@
+// The HTTP server: Boost.Beast over Boost.Asio, several I/O threads, the Api behind it.
+//
+// Limits keep a bad client from holding the server: the request head and body have
+// size limits (431, 413), and a request must arrive within `read_timeout` (else 408
+// and the connection closes). stop(), SIGINT or SIGTERM stop accepting, let requests in
+// flight finish and answer, close idle connections, and make run() return.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace raciflow::http {
+
+class Api;
+
+struct ServerOptions {
+  std::string address = "127.0.0.1";
+  unsigned short port = 8080;  // 0: any free port (tests)
+  int threads = 4;
+  std::size_t body_limit = 1024 * 1024;
+  std::uint32_t header_limit = 16 * 1024;
+  std::chrono::milliseconds read_timeout{15000};
+  bool handle_signals = true;
+  bool log_requests = true;  // one line per request on stderr, through spdlog
+};
+
+class Server {
+ public:
+  // Binds at once; throws std::runtime_error (one line) when the address cannot be used.
+  Server(Api& api, ServerOptions options);
+  ~Server();
+  unsigned short port() const;
+  void run();   // serves until stopped
+  void stop();  // from any thread
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace raciflow::http
