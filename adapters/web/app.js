@@ -1,0 +1,448 @@
+// The raciflow web app: plain modern JavaScript over the JSON API (docs/api.md).
+// Screens are hash routes: #/tasks, #/task/ID, #/cases, #/case/ID, #/definitions,
+// #/definition/ID, #/audit. Text is set with textContent, never parsed as HTML; the only
+// markup inserted is the server's SVG diagrams.
+"use strict";
+
+let me = null;  // GET /api/me
+
+// --- small helpers ---------------------------------------------------------------------
+
+function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+    else if (k === "class") el.className = v;
+    else el.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+class ApiError extends Error {
+  constructor(status, body) {
+    super(body && body.message ? body.message : "HTTP " + status);
+    this.status = status;
+    this.code = body && body.error;
+  }
+}
+
+async function api(method, path, body) {
+  const init = { method, headers: {}, credentials: "same-origin" };
+  if (body !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  const res = await fetch(path, init);
+  if (res.status === 401 && path !== "/api/login") {
+    me = null;
+    showLogin();
+    throw new ApiError(401, await res.json().catch(() => null));
+  }
+  if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => null));
+  if (res.status === 204) return null;
+  const type = res.headers.get("Content-Type") || "";
+  return type.startsWith("application/json") ? res.json() : res.text();
+}
+
+function flash(message, kind) {
+  const el = document.getElementById("flash");
+  el.textContent = message;
+  el.className = kind || "info";
+  el.hidden = false;
+  clearTimeout(flash.timer);
+  flash.timer = setTimeout(() => { el.hidden = true; }, 6000);
+}
+
+function when(iso) {
+  if (!iso) return "";
+  const d = new Date(iso);
+  return d.toLocaleString(currentLanguage() === "da" ? "da-DK" : "en-GB",
+                          { dateStyle: "medium", timeStyle: "short" });
+}
+
+function statusText(s) { return t("status." + s); }
+
+function table(headers, rows, cls) {
+  return h("table", { class: cls || "list" },
+    h("thead", {}, h("tr", {}, headers.map((x) => h("th", {}, x)))),
+    h("tbody", {}, rows));
+}
+
+function translatePage() {
+  document.documentElement.lang = currentLanguage();
+  for (const el of document.querySelectorAll("[data-t]")) el.textContent = t(el.dataset.t);
+  document.getElementById("lang").value = currentLanguage();
+}
+
+function main(...children) {
+  const el = document.getElementById("main");
+  el.replaceChildren(...children);
+  return el;
+}
+
+// --- login ----------------------------------------------------------------------------
+
+function showLogin() {
+  document.getElementById("nav").hidden = true;
+  document.getElementById("logout").hidden = true;
+  document.getElementById("who").textContent = "";
+  const person = h("input", { id: "login-person", name: "person", autocomplete: "username", required: true });
+  const password = h("input", { id: "login-password", name: "password", type: "password", autocomplete: "current-password", required: true });
+  const error = h("p", { class: "error", id: "login-error", hidden: true });
+  const form = h("form", { class: "card login", onsubmit: async (e) => {
+    e.preventDefault();
+    try {
+      me = await api("POST", "/api/login", { person: person.value.trim(), password: password.value });
+      afterLogin();
+    } catch (err) {
+      error.textContent = err.status === 401 ? t("login.failed") : err.message;
+      error.hidden = false;
+    }
+  } },
+    h("h1", {}, t("login.title")),
+    h("label", {}, t("login.person"), person),
+    h("label", {}, t("login.password"), password),
+    error,
+    h("button", { type: "submit", id: "login-submit" }, t("login")));
+  main(form);
+  person.focus();
+}
+
+function afterLogin() {
+  document.getElementById("nav").hidden = false;
+  document.getElementById("logout").hidden = false;
+  document.getElementById("nav-audit").hidden = !(me.access || []).some((a) => a === "admin" || a === "auditor");
+  document.getElementById("who").textContent = me.name + " (" + me.roles.map((r) => r.name).join(", ") + ")";
+  if (!location.hash || location.hash === "#/login") location.hash = "#/tasks";
+  else route();
+}
+
+// --- my tasks -----------------------------------------------------------------------
+
+function dueCell(task) {
+  if (!task.due) return h("td", {});
+  return h("td", { class: task.overdue ? "overdue" : "" }, when(task.due),
+    task.overdue ? h("span", { class: "badge overdue" }, t("overdue")) : null,
+    task.escalated ? h("span", { class: "badge" }, t("escalated")) : null);
+}
+
+async function taskAction(id, action, body) {
+  await api("POST", "/api/tasks/" + id + "/" + action, body || {});
+}
+
+async function showTasks() {
+  const [tasks, notes] = await Promise.all([api("GET", "/api/tasks"), api("GET", "/api/notifications")]);
+  const rows = tasks.map((task) => h("tr", { "data-task": task.id, "data-node": task.node, class: task.overdue ? "late" : "" },
+    h("td", {}, h("a", { href: "#/task/" + task.id }, task.name)),
+    h("td", {}, task.process),
+    h("td", {}, h("a", { href: "#/case/" + task.case }, task.case)),
+    h("td", {}, t("why." + task.inbox)),
+    dueCell(task),
+    h("td", {}, statusText(task.status), task.assignee ? " · " + task.assignee : ""),
+    h("td", { class: "actions" },
+      task.inbox === "responsible" && task.status === "open"
+        ? h("button", { class: "claim", onclick: async () => { await taskAction(task.id, "claim"); flash(t("task.claimed")); showTasks(); } }, t("claim")) : null,
+      h("a", { class: "button", href: "#/task/" + task.id }, t("open")))));
+  const noteRows = notes.map((n) => h("tr", {},
+    h("td", {}, when(n.created_at)), h("td", {}, t("kind." + n.kind)),
+    h("td", {}, n.name || n.node), h("td", {}, h("a", { href: "#/case/" + n.case }, n.case)), h("td", {}, n.role)));
+  main(
+    h("h1", {}, t("tasks.title")),
+    tasks.length ? table([t("col.task"), t("col.process"), t("col.case"), t("col.why"), t("col.due"), t("col.status"), ""], rows, "list tasks")
+                 : h("p", { class: "empty" }, t("tasks.none")),
+    h("h2", {}, t("tasks.notifications")),
+    notes.length ? table([t("col.time"), t("col.kind"), t("col.step"), t("col.case"), t("col.role")], noteRows, "list notifications")
+                 : h("p", { class: "empty" }, t("tasks.no_notifications")));
+}
+
+// --- one task ---------------------------------------------------------------------
+
+function fieldInput(field) {
+  const name = "var-" + field.name;
+  if (field.type === "boolean") {
+    return h("fieldset", { class: "field", "data-field": field.name },
+      h("legend", {}, field.name),
+      h("label", { class: "inline" }, h("input", { type: "radio", name, value: "true", required: true }), t("yes")),
+      h("label", { class: "inline" }, h("input", { type: "radio", name, value: "false" }), t("no")),
+      h("small", {}, field.used_in.join(" · ")));
+  }
+  if (field.type === "string" && field.options.length) {
+    return h("label", { class: "field", "data-field": field.name }, field.name,
+      h("select", { name, required: true }, h("option", { value: "" }, t("choose")),
+        field.options.map((o) => h("option", { value: o }, o))),
+      h("small", {}, field.used_in.join(" · ")));
+  }
+  return h("label", { class: "field", "data-field": field.name }, field.name,
+    h("input", { name, type: field.type === "number" ? "number" : "text", step: "any", required: true }),
+    h("small", {}, field.used_in.join(" · ")));
+}
+
+function readFields(form, fields) {
+  const variables = {};
+  for (const f of fields) {
+    const name = "var-" + f.name;
+    const input = form.querySelector(`[name="${name}"]:checked`) || form.querySelector(`[name="${name}"]:not([type=radio])`);
+    if (!input || input.value === "") continue;
+    if (f.type === "boolean") variables[f.name] = input.value === "true";
+    else if (f.type === "number") variables[f.name] = Number(input.value);
+    else variables[f.name] = input.value;
+  }
+  return variables;
+}
+
+async function showTask(id) {
+  const task = await api("GET", "/api/tasks/" + id);
+  const live = task.status === "open" || task.status === "claimed";
+  const mine = task.inbox === "responsible";
+  const parts = [
+    h("p", { class: "crumbs" }, h("a", { href: "#/case/" + task.case }, t("case.title") + " " + task.case), " · ", task.process_name),
+    h("h1", {}, task.name, " ", h("span", { class: "badge status-" + task.status }, statusText(task.status))),
+    h("dl", { class: "facts" },
+      h("dt", {}, t("col.role")), h("dd", {}, (task.responsible || []).join(", ")),
+      h("dt", {}, t("task.accountable")), h("dd", {}, (task.accountable || []).join(", ")),
+      task.consulted.length ? [h("dt", {}, t("task.consulted")), h("dd", {}, task.consulted.join(", "))] : null,
+      task.informed.length ? [h("dt", {}, t("task.informed")), h("dd", {}, task.informed.join(", "))] : null,
+      h("dt", {}, t("col.due")), h("dd", { class: task.overdue ? "overdue" : "" }, task.due ? when(task.due) : "–", task.overdue ? " (" + t("overdue") + ")" : ""),
+      task.iso.length ? [h("dt", {}, t("task.iso")), h("dd", {}, task.iso.join(", "))] : null,
+      h("dt", {}, t("col.assignee")), h("dd", {}, task.assignee || "–")),
+    task.documentation ? h("p", { class: "doc" }, task.documentation) : null,
+  ];
+  if (Object.keys(task.variables || {}).length) {
+    parts.push(h("details", {}, h("summary", {}, t("task.variables")), h("pre", {}, JSON.stringify(task.variables, null, 2))));
+  }
+  if (live && mine) {
+    if (task.status === "open") {
+      parts.push(h("p", {}, t("task.claim_first"), " ",
+        h("button", { id: "claim", onclick: async () => { await taskAction(id, "claim"); flash(t("task.claimed")); showTask(id); } }, t("claim"))));
+    } else {
+      const comment = h("textarea", { name: "comment", rows: 3 });
+      const form = h("form", { class: "card", id: "complete-form", onsubmit: async (e) => {
+        e.preventDefault();
+        const body = { variables: readFields(form, task.fields) };
+        if (comment.value.trim()) body.comment = comment.value.trim();
+        try {
+          await taskAction(id, "complete", body);
+          flash(t("task.done"));
+          location.hash = "#/tasks";
+        } catch (err) { flash(err.message, "error"); }
+      } },
+        h("h2", {}, t("task.decide")),
+        task.gap ? h("p", { class: "gap" }, t("task.gap"), " ", task.gap.text) : null,
+        task.fields.map(fieldInput),
+        h("label", { class: "field" }, t("task.comment"), comment),
+        h("div", { class: "row" },
+          h("button", { type: "submit", id: "complete" }, t("complete")),
+          h("button", { type: "button", class: "secondary", onclick: async () => { await taskAction(id, "unclaim"); flash(t("task.unclaimed")); showTask(id); } }, t("unclaim"))));
+      parts.push(form);
+    }
+  }
+  if (live && task.inbox === "consulted") {
+    const answer = h("textarea", { name: "answer", rows: 3, required: true });
+    parts.push(h("form", { class: "card", id: "consult-form", onsubmit: async (e) => {
+      e.preventDefault();
+      try {
+        await taskAction(id, "consult", { answer: answer.value });
+        flash(t("task.answered"));
+        location.hash = "#/tasks";
+      } catch (err) { flash(err.message, "error"); }
+    } }, h("label", { class: "field" }, t("task.consult"), answer), h("button", { type: "submit" }, t("task.answer"))));
+  }
+  main(...parts.filter(Boolean));
+}
+
+// --- cases ------------------------------------------------------------------------
+
+async function showCases() {
+  const params = new URLSearchParams(location.hash.split("?")[1] || "");
+  const [defs, org] = await Promise.all([api("GET", "/api/definitions"), api("GET", "/api/organisation").catch(() => ({ roles: [] }))]);
+  const query = new URLSearchParams();
+  for (const k of ["process", "status", "role", "overdue"]) if (params.get(k)) query.set(k, params.get(k));
+  const cases = await api("GET", "/api/cases?" + query.toString());
+  const select = (name, options) => h("select", { name, onchange: (e) => {
+    if (e.target.value) params.set(name, e.target.value); else params.delete(name);
+    location.hash = "#/cases?" + params.toString();
+  } }, h("option", { value: "" }, t("filter.any")),
+    options.map(([v, label]) => h("option", { value: v, selected: params.get(name) === v }, label)));
+  const filters = h("form", { class: "filters", onsubmit: (e) => e.preventDefault() },
+    h("label", {}, t("filter.process"), select("process", defs.map((d) => [d.process, d.name]))),
+    h("label", {}, t("filter.status"), select("status", ["active", "completed", "incident", "cancelled", "terminated"].map((s) => [s, statusText(s)]))),
+    h("label", {}, t("filter.role"), select("role", org.roles.map((r) => [r.id, r.name]))),
+    h("label", { class: "inline" }, h("input", { type: "checkbox", name: "overdue", checked: params.get("overdue") === "true", onchange: (e) => {
+      if (e.target.checked) params.set("overdue", "true"); else params.delete("overdue");
+      location.hash = "#/cases?" + params.toString();
+    } }), t("filter.overdue")));
+  const rows = cases.map((c) => h("tr", { "data-case": c.id, class: c.overdue ? "late" : "" },
+    h("td", {}, h("a", { href: "#/case/" + c.id }, c.id)),
+    h("td", {}, c.process_name || c.process),
+    h("td", {}, statusText(c.status)),
+    h("td", {}, c.current.map((s) => h("div", { class: s.overdue ? "overdue" : "" }, s.name, s.overdue ? " (" + t("overdue") + ")" : ""))),
+    h("td", {}, when(c.started_at), " · ", c.started_by)));
+  main(h("h1", {}, t("cases.title")), startForm(defs), filters,
+    cases.length ? table([t("col.case"), t("col.process"), t("col.status"), t("col.current"), t("col.started")], rows, "list cases")
+                 : h("p", { class: "empty" }, t("cases.none")));
+}
+
+function startForm(defs) {
+  if ((me.access || []).includes("auditor") && !(me.access || []).includes("admin")) return null;
+  const process = h("select", { name: "process", required: true }, defs.map((d) => h("option", { value: d.process }, d.name)));
+  const key = h("input", { name: "key" });
+  return h("details", { class: "card" }, h("summary", {}, t("cases.start")),
+    h("form", { id: "start-form", onsubmit: async (e) => {
+      e.preventDefault();
+      try {
+        const made = await api("POST", "/api/cases", { process: process.value, key: key.value || undefined });
+        flash(t("start.started") + " " + made.id);
+        location.hash = "#/case/" + made.id;
+      } catch (err) { flash(err.message, "error"); }
+    } }, h("label", {}, t("start.process"), process), h("label", {}, t("start.key"), key), h("button", { type: "submit" }, t("start.go"))));
+}
+
+function diagramBox(svg) {
+  const box = h("div", { class: "diagram" });
+  box.innerHTML = svg;  // the server's SVG: names in it are XML-escaped
+  return box;
+}
+
+function legend() {
+  return h("p", { class: "legend" }, ["done", "active", "overdue", "incident"].map((k) => h("span", { class: "key " + k }, t("legend." + k))));
+}
+
+function auditTable(records) {
+  return table([t("col.time"), t("col.person"), t("col.role"), t("col.raci"), t("col.action"), t("col.step"), t("col.data")],
+    records.map((r) => h("tr", { "data-action": r.action, "data-seq": r.seq },
+      h("td", {}, when(r.time)), h("td", {}, r.actor), h("td", {}, r.role || ""), h("td", {}, r.raci || ""),
+      h("td", {}, r.action), h("td", {}, r.node || ""),
+      h("td", { class: "data" }, r.data && Object.keys(r.data).length ? JSON.stringify(r.data) : ""))), "list audit");
+}
+
+async function showCase(id) {
+  const [c, svg, records] = await Promise.all([
+    api("GET", "/api/cases/" + encodeURIComponent(id)),
+    api("GET", "/api/cases/" + encodeURIComponent(id) + "/diagram"),
+    api("GET", "/api/cases/" + encodeURIComponent(id) + "/audit")]);
+  const tasks = c.tasks.map((task) => h("tr", { "data-task": task.id },
+    h("td", {}, h("a", { href: "#/task/" + task.id }, task.name)), h("td", {}, (task.responsible || []).join(", ")),
+    h("td", {}, statusText(task.status)), dueCell(task), h("td", {}, task.completed_by || task.assignee || "")));
+  const admin = (me.access || []).includes("admin");
+  const live = c.status === "active" || c.status === "incident";
+  const reason = h("input", { name: "reason", required: true });
+  main(
+    h("h1", {}, t("case.title") + " " + c.id + " · " + c.process_name, " ", h("span", { class: "badge status-" + c.status, id: "case-status" }, statusText(c.status))),
+    c.parent_case ? h("p", {}, t("case.parent") + " ", h("a", { href: "#/case/" + c.parent_case }, c.parent_case)) : null,
+    c.children.length ? h("p", {}, t("case.children") + ": ", c.children.map((k) => h("a", { href: "#/case/" + k.id, class: "child" }, k.id + " (" + k.process + ") "))) : null,
+    c.incident ? h("p", { class: "error" }, t("case.incident") + ": " + (c.incident.reason || JSON.stringify(c.incident))) : null,
+    h("div", { class: "case-layout" },
+      h("section", {}, h("h2", {}, t("case.diagram")), legend(), diagramBox(svg)),
+      h("section", { class: "timeline" }, h("h2", {}, t("case.audit")),
+        h("a", { class: "button", id: "csv", href: "/api/cases/" + encodeURIComponent(id) + "/audit?format=csv", download: "case-" + id + "-audit.csv" }, t("case.csv")),
+        auditTable(records))),
+    h("h2", {}, t("case.tasks")),
+    table([t("col.task"), t("col.role"), t("col.status"), t("col.due"), t("col.person")], tasks, "list case-tasks"),
+    Object.keys(c.variables || {}).length ? h("details", {}, h("summary", {}, t("case.variables")), h("pre", {}, JSON.stringify(c.variables, null, 2))) : null,
+    admin && live ? h("form", { class: "card", onsubmit: async (e) => {
+      e.preventDefault();
+      try {
+        await api("POST", "/api/cases/" + encodeURIComponent(id) + "/cancel", { reason: reason.value });
+        flash(t("case.cancelled"));
+        showCase(id);
+      } catch (err) { flash(err.message, "error"); }
+    } }, h("label", {}, t("case.reason"), reason), h("button", { type: "submit", class: "danger" }, t("case.cancel"))) : null);
+}
+
+// --- definitions ------------------------------------------------------------------------
+
+async function showDefinitions() {
+  const defs = await api("GET", "/api/definitions");
+  const admin = (me.access || []).includes("admin");
+  const rows = defs.map((d) => h("tr", {}, h("td", {}, h("a", { href: "#/definition/" + encodeURIComponent(d.process) }, d.name)),
+    h("td", {}, d.process), h("td", {}, d.version), h("td", {}, when(d.deployed_at), " · ", d.deployed_by)));
+  const file = h("input", { type: "file", name: "file", accept: ".bpmn,.xml", required: true });
+  main(h("h1", {}, t("defs.title")),
+    defs.length ? table([t("col.name"), t("col.process"), t("col.version"), t("defs.deployed")], rows) : h("p", { class: "empty" }, t("defs.none")),
+    admin ? h("form", { class: "card", id: "deploy-form", onsubmit: async (e) => {
+      e.preventDefault();
+      const f = file.files[0];
+      try {
+        const out = await api("POST", "/api/definitions", { name: f.name, xml: await f.text() });
+        flash(t("defs.deployed") + " " + out.map((d) => d.process + "@" + d.version).join(", "));
+        showDefinitions();
+      } catch (err) { flash(err.message, "error"); }
+    } }, h("h2", {}, t("defs.deploy")), h("label", {}, t("defs.file"), file), h("button", { type: "submit" }, t("defs.deploy"))) : null);
+}
+
+async function showDefinition(process) {
+  const p = encodeURIComponent(process);
+  const [d, svg, raci] = await Promise.all([api("GET", "/api/definitions/" + p), api("GET", "/api/definitions/" + p + "/diagram"),
+    api("GET", "/api/definitions/" + p + "/raci")]);
+  const roles = raci.roles || [];
+  const rows = (raci.steps || []).map((s) => h("tr", {}, h("td", {}, s.name || s.id),
+    roles.map((r) => h("td", { class: "cell" }, (s.cells && s.cells[r.id]) || ""))));
+  main(h("h1", {}, d.name, " ", h("small", {}, d.process + "@" + d.version)),
+    h("h2", {}, t("defs.diagram")), diagramBox(svg),
+    h("h2", {}, t("defs.raci")),
+    table([t("col.step"), ...roles.map((r) => r.name || r.id)], rows, "list raci"));
+}
+
+// --- audit ------------------------------------------------------------------------
+
+async function showAudit() {
+  const result = h("div", { id: "verify-result" });
+  main(h("h1", {}, t("audit.title")),
+    h("p", {}, h("button", { id: "verify", onclick: async () => {
+      result.replaceChildren(t("loading"));
+      const r = await api("GET", "/api/audit/verify");
+      result.replaceChildren(r.ok
+        ? h("p", { class: "ok" }, t("audit.ok"), " ", r.records + " " + t("audit.records") + " " + r.cases + " " + t("audit.cases"))
+        : h("p", { class: "error" }, t("audit.bad"), " ", r.problems[0]));
+    } }, t("audit.verify")), " ", h("a", { class: "button", href: "/api/audit?format=csv", download: "audit.csv" }, t("audit.all_csv"))),
+    result);
+}
+
+// --- routing ------------------------------------------------------------------------
+
+async function route() {
+  if (!me) return;
+  const [path] = location.hash.replace(/^#/, "").split("?");
+  const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
+  for (const a of document.querySelectorAll("#nav a")) a.classList.toggle("current", path.startsWith(a.getAttribute("href").slice(1)));
+  try {
+    if (parts[0] === "task" && parts[1]) await showTask(parts[1]);
+    else if (parts[0] === "cases") await showCases();
+    else if (parts[0] === "case" && parts[1]) await showCase(parts[1]);
+    else if (parts[0] === "definitions") await showDefinitions();
+    else if (parts[0] === "definition" && parts[1]) await showDefinition(parts[1]);
+    else if (parts[0] === "audit") await showAudit();
+    else await showTasks();
+  } catch (err) {
+    if (err.status !== 401) main(h("p", { class: "error" }, t("error") + ": " + err.message));
+  }
+}
+
+async function start() {
+  translatePage();
+  document.getElementById("lang").addEventListener("change", (e) => {
+    localStorage.setItem("raciflow.lang", e.target.value);
+    translatePage();
+    if (me) { afterLogin(); route(); } else showLogin();
+  });
+  document.getElementById("logout").addEventListener("click", async () => {
+    await api("POST", "/api/logout").catch(() => null);
+    me = null;
+    location.hash = "";
+    showLogin();
+  });
+  window.addEventListener("hashchange", route);
+  try {
+    me = await api("GET", "/api/me");
+    afterLogin();
+  } catch (err) {
+    if (err.status !== 401) main(h("p", { class: "error" }, err.message));
+  }
+}
+
+start();
