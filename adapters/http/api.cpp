@@ -471,9 +471,26 @@ void Api::Impl::build() {
   add("GET", "/api/definitions", Access::person, [this](Call&) {
     return json_response(200, service.read([&](Context& c) {
       json out = json::array();
-      for (const auto& d : c.store.latest_definitions())
+      for (const auto& d : c.store.latest_definitions()) {
+        // How a case can start: plain start events and message start events (by name).
+        json starts = json::array();
+        definitions::Diagnostics diagnostics(d.file);
+        auto defs = definitions::load_text(d.source, d.file, diagnostics);
+        const definitions::Process* p = defs ? defs->find_process(d.process) : nullptr;
+        for (const auto& n : p ? p->nodes : std::vector<definitions::FlowNode>{}) {
+          if (n.kind != definitions::NodeKind::start_event || n.parent >= 0) continue;
+          if (n.trigger == definitions::EventTrigger::none) {
+            starts.push_back({{"node", n.id}, {"name", n.name}, {"message", nullptr}});
+          } else if (n.trigger == definitions::EventTrigger::message) {
+            std::string message = n.message_ref;
+            for (const auto& m : defs->messages)
+              if (m.id == n.message_ref && !m.name.empty()) message = m.name;
+            starts.push_back({{"node", n.id}, {"name", n.name}, {"message", message}});
+          }
+        }
         out.push_back({{"process", d.process}, {"version", d.version}, {"name", d.name}, {"file", d.file},
-                       {"deployed_at", d.deployed_at}, {"deployed_by", d.deployed_by}});
+                       {"deployed_at", d.deployed_at}, {"deployed_by", d.deployed_by}, {"starts", starts}});
+      }
       return out;
     }));
   });

@@ -289,17 +289,30 @@ async function showCases() {
 
 function startForm(defs) {
   if ((me.access || []).includes("auditor") && !(me.access || []).includes("admin")) return null;
-  const process = h("select", { name: "process", required: true }, defs.map((d) => h("option", { value: d.process }, d.name)));
+  // One choice per way in: a plain start event starts the process, a message start event
+  // sends its message.
+  const ways = [];
+  for (const d of defs)
+    for (const s of d.starts || [])
+      ways.push({ label: d.name + " — " + (s.name || s.node), process: d.process, message: s.message });
+  const way = h("select", { name: "way", required: true }, ways.map((w, i) => h("option", { value: i }, w.label)));
   const key = h("input", { name: "key" });
-  return h("details", { class: "card" }, h("summary", {}, t("cases.start")),
+  return h("details", { class: "card", id: "start" }, h("summary", {}, t("cases.start")),
     h("form", { id: "start-form", onsubmit: async (e) => {
       e.preventDefault();
+      const w = ways[Number(way.value)];
       try {
-        const made = await api("POST", "/api/cases", { process: process.value, key: key.value || undefined });
-        flash(t("start.started") + " " + made.id);
-        location.hash = "#/case/" + made.id;
+        let id;
+        if (w.message) {
+          const out = await api("POST", "/api/messages", { name: w.message, key: key.value || undefined });
+          id = out.cases[0];
+        } else {
+          id = (await api("POST", "/api/cases", { process: w.process, key: key.value || undefined })).id;
+        }
+        flash(t("start.started") + " " + id);
+        location.hash = "#/case/" + id;
       } catch (err) { flash(err.message, "error"); }
-    } }, h("label", {}, t("start.process"), process), h("label", {}, t("start.key"), key), h("button", { type: "submit" }, t("start.go"))));
+    } }, h("label", {}, t("start.process"), way), h("label", {}, t("start.key"), key), h("button", { type: "submit" }, t("start.go"))));
 }
 
 function diagramBox(svg) {

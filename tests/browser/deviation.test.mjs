@@ -1,0 +1,199 @@
+// End to end in Debian's Chromium: the people of samples/org.xml run a deviation case
+// through the web app, start to finish, each in their own browser and seeing only their
+// own tasks. Then the case view (diagram marks, audit timeline) and the auditor's verify
+// are checked. Screenshots go to $ARTIFACTS (default: build/browser-artifacts).
+//
+// Run by ctest (tests/CMakeLists.txt) with RACIFLOW_BIN set to the built binary.
+import assert from "node:assert/strict";
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, "../..");
+const bin = process.env.RACIFLOW_BIN || join(repo, "build/raciflow");
+const artifacts = process.env.ARTIFACTS || join(repo, "build/browser-artifacts");
+mkdirSync(artifacts, { recursive: true });
+
+const workdir = mkdtempSync(join(tmpdir(), "raciflow-browser-"));
+const db = join(workdir, "raciflow.db");
+const cli = (...args) => execFileSync(bin, ["--db", db, ...args], { encoding: "utf8" });
+const passwordOf = (person) => `${person}-secret-pw`;
+
+// A database with the deviation flow, the sample organisation and a password each.
+cli("deploy", join(repo, "samples/corrective-action.bpmn"), join(repo, "samples/deviation-handling.bpmn"), "--as", "setup");
+cli("org", "load", join(repo, "samples/org.xml"), "--as", "setup");
+for (const person of ["anna", "karen", "mette", "ida"]) {
+  const file = join(workdir, person + ".pw");
+  writeFileSync(file, passwordOf(person) + "\n");
+  cli("password", "set", person, "--password-file", file, "--as", "setup");
+}
+
+// The server on a free loopback port; it prints the address it listens on.
+const server = spawn(bin, ["--db", db, "serve", "--listen", "127.0.0.1:0", "--threads", "2"], { stdio: ["ignore", "pipe", "pipe"] });
+let serverLog = "";
+server.stderr.on("data", (d) => { serverLog += d; });
+const base = await new Promise((resolveUrl, reject) => {
+  let out = "";
+  server.stdout.on("data", (d) => {
+    out += d;
+    const m = out.match(/on (http:\/\/127\.0\.0\.1:\d+)\//);
+    if (m) resolveUrl(m[1]);
+  });
+  server.on("exit", (code) => reject(new Error("the server exited with " + code + ": " + serverLog)));
+});
+
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"],
+});
+
+let step = 0;
+async function shot(page, name) {
+  step += 1;
+  await page.screenshot({ path: join(artifacts, `${String(step).padStart(2, "0")}-${name}.png`), fullPage: true });
+}
+
+// One browser context per person: their own cookies, their own language.
+async function login(person, locale = "en-GB") {
+  const context = await browser.newContext({ locale, viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  page.on("pageerror", (e) => { throw new Error(person + ": page error: " + e.message); });
+  await page.goto(base + "/");
+  await page.fill("#login-person", person);
+  await page.fill("#login-password", passwordOf(person));
+  await page.click("#login-submit");
+  await page.waitForSelector("#nav:not([hidden])");
+  return page;
+}
+
+// A fresh load of the inbox (a new page load, so nothing is left from before).
+async function inbox(page) {
+  await page.goto(base + "/?at=" + Date.now() + "#/tasks");
+  await page.waitForSelector("main h1");
+  await page.waitForLoadState("networkidle");
+  return page.$$eval("table.tasks tbody tr", (rows) => rows.map((r) => ({ node: r.dataset.node, id: r.dataset.task })));
+}
+
+// Opens the person's task at `node`, claims it, fills the decision, completes it.
+async function work(page, node, decide = async () => {}) {
+  const tasks = await inbox(page);
+  const task = tasks.find((t) => t.node === node);
+  assert.ok(task, `the task '${node}' is in the inbox (inbox: ${tasks.map((t) => t.node).join(", ")})`);
+  await page.goto(base + "/#/task/" + task.id);
+  await page.click("#claim");
+  await page.waitForSelector("#complete-form");
+  await decide(page);
+  await page.fill("textarea[name=comment]", "done in the browser test: " + node);
+  await shot(page, node);
+  await page.click("#complete");
+  await page.waitForFunction(() => location.hash === "#/tasks");
+  return task.id;
+}
+
+let failed = false;
+try {
+  // Anna (security function) receives external input: a new deviation case.
+  const anna = await login("anna");
+  await page_title(anna, "My tasks");
+  await anna.goto(base + "/#/cases");
+  await anna.click("#start summary");
+  await anna.selectOption("select[name=way]", { label: "Deviation handling — External input" });
+  await anna.click("#start-form button[type=submit]");
+  await anna.waitForSelector("#case-status");
+  const caseId = (await anna.evaluate(() => location.hash)).replace("#/case/", "");
+  assert.match(caseId, /^\d+$/);
+  await shot(anna, "case-started");
+
+  // Mette (business functions) works in Danish; she is consulted on the assessment.
+  const mette = await login("mette", "da-DK");
+  assert.equal(await mette.textContent("#nav a[href='#/tasks']"), "Mine opgaver");
+  let tasks = await inbox(mette);
+  assert.deepEqual(tasks.map((t) => t.node), ["assess-input"], "Mette sees only the consultation");
+  await mette.goto(base + "/#/task/" + tasks[0].id);
+  await mette.fill("#consult-form textarea", "Affects the citizen portal; we can help test the fix.");
+  await shot(mette, "consultation");
+  await mette.click("#consult-form button[type=submit]");
+  await mette.waitForFunction(() => location.hash === "#/tasks");
+  assert.deepEqual(await inbox(mette), [], "answered: Mette's inbox is empty");
+
+  // Karen (committee) has nothing yet: the assessment is the security function's.
+  const karen = await login("karen");
+  assert.deepEqual(await inbox(karen), [], "Karen sees no security-function task");
+
+  // Anna assesses: the committee must decide.
+  await work(anna, "assess-input", async (p) => p.check("fieldset[data-field=committeeDecisionNeeded] input[value=true]"));
+
+  // Karen decides in the committee.
+  tasks = await inbox(karen);
+  assert.deepEqual(tasks.map((t) => t.node), ["committee-decides"]);
+  await work(karen, "committee-decides");
+
+  // Anna informs the business functions; Mette carries out and reports back.
+  await work(anna, "inform-functions");
+  await work(mette, "carry-out");
+  await work(mette, "report-back");
+  // Anna records the outcome: successful, followed, not recurring: the case closes.
+  await work(anna, "record-outcome", async (p) => {
+    await p.check("fieldset[data-field=successful] input[value=true]");
+    await p.check("fieldset[data-field=instructionFollowed] input[value=true]");
+    await p.check("fieldset[data-field=recurring] input[value=false]");
+  });
+
+  // The case view: completed, every step done in the diagram, the trail names each person.
+  await anna.goto(base + "/#/case/" + caseId);
+  await anna.waitForSelector(".diagram svg");
+  assert.equal(await anna.getAttribute("#case-status", "class"), "badge status-completed");
+  for (const node of ["assess-input", "committee-decides", "inform-functions", "carry-out", "report-back", "record-outcome", "deviation-closed"]) {
+    const cls = await anna.getAttribute(`.diagram g[data-node='${node}']`, "class");
+    assert.match(cls, /\bdone\b/, `${node} is marked done in the diagram`);
+  }
+  assert.equal(await anna.$$eval(".diagram g.node.active", (g) => g.length), 0, "nothing is current in a closed case");
+  const trail = await anna.$$eval("table.audit tbody tr", (rows) =>
+    rows.map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent)));
+  const completions = trail.filter((r) => r[4] === "task_completed").map((r) => [r[1], r[5], r[3]]);
+  assert.deepEqual(completions.map((c) => c[0] + ":" + c[1]), [
+    "anna:assess-input", "karen:committee-decides", "anna:inform-functions", "mette:carry-out", "mette:report-back",
+    "anna:record-outcome"]);
+  assert.ok(completions.every((c) => c[2].includes("R")), "each completion is by a Responsible role");
+  assert.ok(trail.some((r) => r[4] === "consultation_answered" && r[1] === "mette"), "Mette's consultation is in the trail");
+  const csv = await anna.evaluate(async (id) => (await fetch(`/api/cases/${id}/audit?format=csv`)).text(), caseId);
+  assert.match(csv.split("\n")[0], /seq/);
+  await shot(anna, "case-view");
+
+  // Mette sees the closed case too (her role took part) but may not cancel anything.
+  await mette.goto(base + "/#/case/" + caseId);
+  await mette.waitForSelector(".diagram svg");
+  assert.equal(await mette.$$eval("button.danger", (b) => b.length), 0);
+  await shot(mette, "case-view-da");
+
+  // Ida (auditor) verifies the chain.
+  const ida = await login("ida");
+  await ida.goto(base + "/#/audit");
+  await ida.click("#verify");
+  await ida.waitForSelector("#verify-result .ok");
+  assert.match(await ida.textContent("#verify-result"), /unbroken chain/);
+  await shot(ida, "audit-verified");
+  console.log(`ok: case ${caseId} ran start to finish in the browser; screenshots in ${artifacts}`);
+} catch (e) {
+  failed = true;
+  console.error("browser test failed:", e);
+  for (const context of browser.contexts())
+    for (const page of context.pages()) await page.screenshot({ path: join(artifacts, "failure-" + Date.now() + ".png") }).catch(() => {});
+  console.error("server log:\n" + serverLog.split("\n").slice(-40).join("\n"));
+} finally {
+  await browser.close();
+  server.kill("SIGTERM");
+  await new Promise((r) => server.on("exit", r));
+  rmSync(workdir, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);
+
+async function page_title(page, expected) {
+  await page.waitForSelector("main h1");
+  assert.equal(await page.textContent("main h1"), expected);
+}
