@@ -215,6 +215,16 @@ json case_summary(const runtime::CaseRow& row, const std::vector<runtime::TaskRo
   return j;
 }
 
+// The form fields of a task's step (definitions/form.h).
+std::vector<definitions::FormField> step_fields(Context& c, const runtime::TaskRow& t) {
+  auto d = c.store.definition(t.process, t.version);
+  if (!d) return {};
+  definitions::Diagnostics diagnostics(d->file);
+  auto defs = definitions::load_text(d->source, d->file, diagnostics);
+  const definitions::Process* p = defs ? defs->find_process(t.process) : nullptr;
+  return p ? definitions::form_fields(*p, t.task.node_id) : std::vector<definitions::FormField>{};
+}
+
 }  // namespace
 
 HttpResponse error_response(int status, const std::string& code, const std::string& message) {
@@ -273,7 +283,7 @@ struct Api::Impl {
     std::string person;
     try {
       auto response = dispatch(request, person);
-      response.person = person;
+      if (response.person.empty()) response.person = person;
       return response;
     } catch (const ApiError& e) {
       auto response = error_response(e.status, e.code, e.message);
@@ -350,8 +360,9 @@ struct Api::Impl {
       std::transform(accept.begin(), accept.end(), accept.begin(), [](unsigned char c) { return std::tolower(c); });
       auto da = accept.find("da"), en = accept.find("en");
       if (da != std::string::npos && (en == std::string::npos || da < en)) lang = "da";
-      auto at = r.body.find("<html lang=\"en\"");
-      if (at != std::string::npos) r.body.replace(at, 16, "<html lang=\"" + lang + "\"");
+      const std::string tag = "<html lang=\"en\"";
+      auto at = r.body.find(tag);
+      if (at != std::string::npos) r.body.replace(at, tag.size(), "<html lang=\"" + lang + "\"");
       r.headers.push_back({"Cache-Control", "no-store"});
     }
     return r;
@@ -447,6 +458,7 @@ void Api::Impl::build() {
       return me_json(Caller{*org->find_person(person)}, c);
     });
     HttpResponse r = json_response(200, me);
+    r.person = person;
     r.headers.push_back({"Set-Cookie", session_cookie(session->secret, static_cast<long>(options.session_lifetime.count()))});
     return r;
   });
@@ -703,13 +715,9 @@ void Api::Impl::build() {
       definitions::Diagnostics diagnostics(d->file);
       auto defs = definitions::load_text(d->source, d->file, diagnostics);
       json fields = json::array();
-      const definitions::FlowNode* node = nullptr;
-      if (defs && defs->find_process(t.process)) {
-        const auto& p = *defs->find_process(t.process);
-        node = p.find_node(t.task.node_id);
-        for (const auto& f : definitions::form_fields(p, t.task.node_id))
-          fields.push_back({{"name", f.name}, {"type", f.type}, {"options", f.options}, {"used_in", f.used_in}});
-      }
+      const definitions::FlowNode* node = defs && defs->find_process(t.process) ? defs->find_process(t.process)->find_node(t.task.node_id) : nullptr;
+      for (const auto& f : step_fields(c, t))
+        fields.push_back({{"name", f.name}, {"type", f.type}, {"options", f.options}, {"used_in", f.used_in}});
       j["fields"] = fields;
       j["documentation"] = node ? node->documentation : "";
       j["iso"] = node ? node->iso : std::vector<std::string>{};
@@ -739,6 +747,15 @@ void Api::Impl::build() {
     json variables = body.object("variables");
     std::string comment = body.text("comment", false);
     if (!comment.empty()) variables["comment"] = comment;
+    // What the decisions after the step read must be known once it completes; the web
+    // form asks for it, and a script that leaves it out is refused here rather than
+    // leaving the case with an incident at the gateway.
+    auto t = *c.store.find_task(id);
+    auto known = c.runtime.show(t.case_id).state.variables;
+    for (const auto& field : step_fields(c, t))
+      if (!variables.contains(field.name) && !known.contains(field.name))
+        throw runtime::Refused("task " + std::to_string(id) + " '" + t.task.name + "' needs the variable '" + field.name +
+                               "' (read by: " + field.used_in.front() + ")");
     c.runtime.complete(id, call.me(), variables);
   });
   task_command("consult", {"answer"}, [](Context& c, const Call& call, std::int64_t id, const Body& body) {

@@ -9,6 +9,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -82,7 +83,7 @@ struct Server::Impl {
 
 class Server::Impl::Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(Impl& server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {
+  Session(Impl& server, tcp::socket socket) : server_(server), stream_(std::move(socket)), deadline_(stream_.get_executor()) {
     beast::error_code ec;
     auto peer = stream_.socket().remote_endpoint(ec);
     remote_ = ec ? "" : peer.address().to_string();
@@ -95,7 +96,10 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   void close_when_idle() {
     net::post(stream_.get_executor(), [self = shared_from_this()] {
       self->closing_ = true;
-      if (!self->busy_) self->close();
+      if (!self->busy_) {
+        self->deadline_.cancel();
+        self->close();
+      }
     });
   }
 
@@ -105,17 +109,28 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->body_limit(server_.options.body_limit);
     parser_->header_limit(server_.options.header_limit);
-    stream_.expires_after(server_.options.read_timeout);
+    // A timer of our own, not the stream's: the stream's would close the socket, and a
+    // slow client is owed a 408 before the connection goes.
+    stream_.expires_never();
+    timed_out_ = false;
+    deadline_.expires_after(server_.options.read_timeout);
+    deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec) return;
+      self->timed_out_ = true;
+      beast::error_code ignored;
+      self->stream_.socket().cancel(ignored);
+    });
     bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
-    if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted || ec == net::error::connection_reset) return close();
+    deadline_.cancel();
     started_ = std::chrono::steady_clock::now();
-    if (ec == beast::error::timeout) {
+    if (timed_out_ && ec) {
       if (parser_->got_some()) return fail(408, "timeout", "the request did not arrive in time");
       return close();  // an idle keep-alive connection
     }
+    if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted || ec == net::error::connection_reset) return close();
     if (ec == bhttp::error::body_limit) return fail(413, "too_large", "the body is larger than " + std::to_string(server_.options.body_limit) + " bytes");
     if (ec == bhttp::error::header_limit) return fail(431, "headers_too_large", "the request head is too large");
     if (ec) return fail(400, "malformed", std::string("malformed HTTP request: ") + ec.message());
@@ -172,6 +187,8 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
 
   Impl& server_;
   beast::tcp_stream stream_;
+  net::steady_timer deadline_;
+  bool timed_out_ = false;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::string remote_;

@@ -62,7 +62,7 @@ function when(iso) {
   if (!iso) return "";
   const d = new Date(iso);
   return d.toLocaleString(currentLanguage() === "da" ? "da-DK" : "en-GB",
-                          { dateStyle: "medium", timeStyle: "short" });
+                          { dateStyle: "short", timeStyle: "short" });
 }
 
 function statusText(s) { return t("status." + s); }
@@ -81,7 +81,7 @@ function translatePage() {
 
 function main(...children) {
   const el = document.getElementById("main");
-  el.replaceChildren(...children);
+  el.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
   return el;
 }
 
