@@ -5,6 +5,9 @@
 #include <sstream>
 
 #include "adapters/cli/cli.h"
+#include "adapters/http/api.h"
+#include "runtime/service.h"
+#include "runtime/sqlite_store.h"
 #include "cli_support.h"
 #include "adapters/render/raci_render.h"
 #include "definitions/loader.h"
@@ -120,4 +123,65 @@ TEST_CASE("the validate example in docs/cli.md prints what the doc shows") {
   int code = raciflow::cli::run({"validate", "tests/data/broken.bpmn"}, out, err);  // ctest runs in the source dir
   CHECK(code == 1);
   CHECK(err.str() == shown);
+}
+
+namespace {
+
+// Whether `actual` has every field of `shown` with the same value (objects: the shown
+// keys; arrays: the shown elements, in order, at the start).
+bool shows(const nlohmann::json& shown, const nlohmann::json& actual) {
+  if (shown.is_object()) {
+    if (!actual.is_object()) return false;
+    for (const auto& [k, v] : shown.items())
+      if (!actual.contains(k) || !shows(v, actual[k])) return false;
+    return true;
+  }
+  if (shown.is_array()) {
+    if (!actual.is_array() || actual.size() < shown.size()) return false;
+    for (std::size_t i = 0; i < shown.size(); ++i)
+      if (!shows(shown[i], actual[i])) return false;
+    return true;
+  }
+  return shown == actual;
+}
+
+}  // namespace
+
+TEST_CASE("the exchange in docs/api.md answers what the doc shows, request by request") {
+  raciflow::testing::Workspace w;
+  using raciflow::testing::sample;
+  REQUIRE(w.cli({"deploy", sample("corrective-action.bpmn"), sample("deviation-handling.bpmn")}).code == 0);
+  REQUIRE(w.cli({"org", "load", sample("org.xml")}).code == 0);
+  w.write("pw", "mette-password\n");
+  REQUIRE(w.cli({"password", "set", "mette", "--password-file", w.path("pw")}).code == 0);
+  auto now = *parse_date_time(w.clock);
+  raciflow::runtime::Service service([&] { return raciflow::runtime::open_sqlite_store(w.db(), {"FULL", 2000, false}); },
+                                     [&] { return now; }, std::chrono::hours(1), nullptr);
+  raciflow::http::Api api(service);
+  std::string doc = read(std::string(RACIFLOW_SOURCE_DIR) + "/docs/api.md");
+  std::string cookie;
+  int exchanges = 0;
+  for (auto at = doc.find("```exchange\n"); at != std::string::npos; at = doc.find("```exchange\n", at + 1)) {
+    std::istringstream block(fenced(doc, "exchange", at));
+    std::string request_line, line, body;
+    std::getline(block, request_line);
+    while (std::getline(block, line) && line.rfind("--> ", 0) != 0) body += line;
+    int status = std::stoi(line.substr(4));
+    std::string expected((std::istreambuf_iterator<char>(block)), std::istreambuf_iterator<char>());
+    raciflow::http::HttpRequest request;
+    request.method = request_line.substr(0, request_line.find(' '));
+    request.target = request_line.substr(request_line.find(' ') + 1);
+    request.body = body;
+    request.content_type = body.empty() ? "" : "application/json";
+    request.cookie = cookie;
+    auto response = api.handle(request);
+    INFO(request_line << "\n" << response.body);
+    CHECK(response.status == status);
+    CHECK(shows(nlohmann::json::parse(expected), nlohmann::json::parse(response.body)));
+    for (const auto& [name, value] : response.headers)
+      if (name == "Set-Cookie") cookie = value.substr(0, value.find(';'));
+    ++exchanges;
+  }
+  CHECK(exchanges == 6);
+  service.stop();
 }
