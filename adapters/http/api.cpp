@@ -215,14 +215,27 @@ json case_summary(const runtime::CaseRow& row, const std::vector<runtime::TaskRo
   return j;
 }
 
-// The form fields of a task's step (definitions/form.h).
-std::vector<definitions::FormField> step_fields(Context& c, const runtime::TaskRow& t) {
-  auto d = c.store.definition(t.process, t.version);
-  if (!d) return {};
-  definitions::Diagnostics diagnostics(d->file);
-  auto defs = definitions::load_text(d->source, d->file, diagnostics);
-  const definitions::Process* p = defs ? defs->find_process(t.process) : nullptr;
-  return p ? definitions::form_fields(*p, t.task.node_id) : std::vector<definitions::FormField>{};
+// A stored definition version and what the loader makes of it. It loaded when it was
+// deployed, so a failure here means a damaged store, not a user's mistake.
+struct Stored {
+  runtime::DefinitionVersion version;
+  definitions::Definitions definitions;
+  const definitions::Process& process() const { return *definitions.find_process(version.process); }
+};
+
+Stored parsed(runtime::DefinitionVersion d) {
+  definitions::Diagnostics diagnostics(d.file);
+  auto defs = definitions::load_text(d.source, d.file, diagnostics);
+  if (!defs || !defs->find_process(d.process))
+    throw std::runtime_error("the stored definition of " + d.process + "@" + std::to_string(d.version) + " no longer loads");
+  return {std::move(d), std::move(*defs)};
+}
+
+// The definition version a case or task runs on.
+Stored stored(Context& c, const std::string& process, int version) {
+  auto d = c.store.definition(process, version);
+  if (!d) throw std::runtime_error("process " + process + "@" + std::to_string(version) + " is missing from the store");
+  return parsed(std::move(*d));
 }
 
 }  // namespace
@@ -486,16 +499,14 @@ void Api::Impl::build() {
       for (const auto& d : c.store.latest_definitions()) {
         // How a case can start: plain start events and message start events (by name).
         json starts = json::array();
-        definitions::Diagnostics diagnostics(d.file);
-        auto defs = definitions::load_text(d.source, d.file, diagnostics);
-        const definitions::Process* p = defs ? defs->find_process(d.process) : nullptr;
-        for (const auto& n : p ? p->nodes : std::vector<definitions::FlowNode>{}) {
+        auto s = parsed(d);
+        for (const auto& n : s.process().nodes) {
           if (n.kind != definitions::NodeKind::start_event || n.parent >= 0) continue;
           if (n.trigger == definitions::EventTrigger::none) {
             starts.push_back({{"node", n.id}, {"name", n.name}, {"message", nullptr}});
           } else if (n.trigger == definitions::EventTrigger::message) {
             std::string message = n.message_ref;
-            for (const auto& m : defs->messages)
+            for (const auto& m : s.definitions.messages)
               if (m.id == n.message_ref && !m.name.empty()) message = m.name;
             starts.push_back({{"node", n.id}, {"name", n.name}, {"message", message}});
           }
@@ -528,17 +539,11 @@ void Api::Impl::build() {
     if (!d) not_found("no deployed process '" + call.params.at("process") + "'");
     return *d;
   };
-  auto loaded = [](const runtime::DefinitionVersion& d) {
-    definitions::Diagnostics diagnostics(d.file);
-    auto defs = definitions::load_text(d.source, d.file, diagnostics);
-    if (!defs || !defs->find_process(d.process)) throw std::runtime_error("the stored definition of " + d.process + " no longer loads");
-    return std::move(*defs);
-  };
-  add("GET", "/api/definitions/{process}", Access::person, [this, definition, loaded](Call& call) {
+  add("GET", "/api/definitions/{process}", Access::person, [this, definition](Call& call) {
     return json_response(200, service.read([&](Context& c) {
-      auto d = definition(call, c);
-      auto defs = loaded(d);
-      const auto& p = *defs.find_process(d.process);
+      auto s = parsed(definition(call, c));
+      const auto& d = s.version;
+      const auto& p = s.process();
       json lanes = json::array(), steps = json::array();
       for (const auto& l : p.lanes) lanes.push_back({{"id", l.id}, {"role", l.role}, {"name", l.name}});
       for (const auto& n : p.nodes)
@@ -555,17 +560,15 @@ void Api::Impl::build() {
   add("GET", "/api/definitions/{process}/xml", Access::person, [this, definition](Call& call) {
     return text_response("application/xml", service.read([&](Context& c) { return definition(call, c).source; }));
   });
-  add("GET", "/api/definitions/{process}/raci", Access::person, [this, definition, loaded](Call& call) {
+  add("GET", "/api/definitions/{process}/raci", Access::person, [this, definition](Call& call) {
     return text_response("application/json", service.read([&](Context& c) {
-      auto d = definition(call, c);
-      auto defs = loaded(d);
-      return render::render_raci(definitions::raci_matrix(*defs.find_process(d.process)), render::RaciFormat::json);
+      return render::render_raci(definitions::raci_matrix(parsed(definition(call, c)).process()), render::RaciFormat::json);
     }));
   });
-  add("GET", "/api/definitions/{process}/diagram", Access::person, [this, definition, loaded](Call& call) {
+  add("GET", "/api/definitions/{process}/diagram", Access::person, [this, definition](Call& call) {
     return text_response("image/svg+xml", service.read([&](Context& c) {
-      auto d = definition(call, c);
-      return render::process_svg(d.source, loaded(d), d.process);
+      auto s = parsed(definition(call, c));
+      return render::process_svg(s.version.source, s.definitions, s.version.process);
     }));
   });
 
@@ -636,11 +639,8 @@ void Api::Impl::build() {
       for (const auto& t : c.store.tasks({row.id, false}))
         if (overdue(t.task, c.now)) marks.overdue.insert(t.task.node_id);
       if (!view.incident_node.empty()) marks.incident.insert(view.incident_node);
-      auto d = c.store.definition(row.process, row.version);
-      definitions::Diagnostics diagnostics(d->file);
-      auto defs = definitions::load_text(d->source, d->file, diagnostics);
-      if (!defs) throw std::runtime_error("the stored definition of " + d->process + " no longer loads");
-      return render::process_svg(d->source, *defs, d->process, marks);
+      auto s = stored(c, row.process, row.version);
+      return render::process_svg(s.version.source, s.definitions, s.version.process, marks);
     }));
   });
   add("GET", "/api/cases/{id}/audit", Access::person, [this](Call& call) {
@@ -711,18 +711,16 @@ void Api::Impl::build() {
       auto row = c.store.find_case(t.case_id);
       if (!row || !sees_case(*call.caller, *row, c.store.tasks({t.case_id, true}))) not_found("no task " + std::to_string(id));
       json j = task_view(c, t, runtime::inbox_reason(t.task, call.caller->person.roles, call.me()));
-      auto d = c.store.definition(t.process, t.version);
-      definitions::Diagnostics diagnostics(d->file);
-      auto defs = definitions::load_text(d->source, d->file, diagnostics);
+      auto s = stored(c, t.process, t.version);
       json fields = json::array();
-      const definitions::FlowNode* node = defs && defs->find_process(t.process) ? defs->find_process(t.process)->find_node(t.task.node_id) : nullptr;
-      for (const auto& f : step_fields(c, t))
+      const definitions::FlowNode* node = s.process().find_node(t.task.node_id);
+      for (const auto& f : definitions::form_fields(s.process(), t.task.node_id))
         fields.push_back({{"name", f.name}, {"type", f.type}, {"options", f.options}, {"used_in", f.used_in}});
       j["fields"] = fields;
       j["documentation"] = node ? node->documentation : "";
       j["iso"] = node ? node->iso : std::vector<std::string>{};
       j["gap"] = node && node->gap ? json{{"text", node->gap->text}, {"when", node->gap->when_text}} : json(nullptr);
-      j["process_name"] = d->name;
+      j["process_name"] = s.version.name;
       j["variables"] = c.runtime.show(t.case_id).state.variables;
       return j;
     }));
@@ -752,7 +750,7 @@ void Api::Impl::build() {
     // leaving the case with an incident at the gateway.
     auto t = *c.store.find_task(id);
     auto known = c.runtime.show(t.case_id).state.variables;
-    for (const auto& field : step_fields(c, t))
+    for (const auto& field : definitions::form_fields(stored(c, t.process, t.version).process(), t.task.node_id))
       if (!variables.contains(field.name) && !known.contains(field.name))
         throw runtime::Refused("task " + std::to_string(id) + " '" + t.task.name + "' needs the variable '" + field.name +
                                "' (read by: " + field.used_in.front() + ")");
