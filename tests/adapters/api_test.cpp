@@ -438,3 +438,24 @@ TEST_CASE("stopping the server lets it return from run", "[api]") {
   s.reset();  // stop(), join: returns, or this test hangs
   SUCCEED();
 }
+
+TEST_CASE("password and token commands refuse bad input with one line and change nothing", "[api]") {
+  Workspace w;
+  REQUIRE(w.cli({"org", "load", sample("org.xml")}).code == 0);
+  auto before = w.dump();
+  w.write("short.pw", "short\n");
+  w.write("good.pw", "long-enough-password\n");
+  auto shortpw = w.cli({"password", "set", "mette", "--password-file", w.path("short.pw")});
+  CHECK(shortpw.code == 1);
+  CHECK(shortpw.err == "raciflow password: the password is too short: at least 10 characters\n");
+  auto nobody = w.cli({"password", "set", "nobody", "--password-file", w.path("good.pw")});
+  CHECK(nobody.code == 1);
+  CHECK(nobody.err == "raciflow password: unknown person 'nobody' (not in the organisation 'Example Agency')\n");
+  CHECK(w.cli({"password", "set", "mette", "--password-file", w.path("missing.pw")}).code == 1);
+  CHECK(w.cli({"token", "create", "nobody"}).code == 1);
+  CHECK(w.cli({"token", "create", "mette", "--expires", "soon"}).code == 2);
+  CHECK(w.cli({"token", "revoke", "abc"}).code == 2);
+  CHECK(w.cli({"token", "revoke", "7"}).err == "raciflow token: no API token 7\n");
+  CHECK(w.cli({"serve", "--listen", "nowhere"}).code == 2);
+  CHECK(w.dump() == before);
+}
