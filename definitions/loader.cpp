@@ -1,6 +1,7 @@
 #include "definitions/loader.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <map>
 #include <set>
@@ -49,6 +50,12 @@ std::vector<std::string> split_words(std::string_view text) {
   std::istringstream in{std::string(text)};
   for (std::string w; in >> w;) words.push_back(w);
   return words;
+}
+
+// A variable name as conditions use it: a letter or '_', then letters, digits or '_'.
+bool is_identifier(std::string_view s) {
+  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
 }
 
 std::string trim(std::string_view s) {
@@ -247,6 +254,20 @@ class Loader {
     process.line = line(element);
     std::string_view executable = element.attribute("isExecutable").value();
     process.executable = executable != "false";
+    for (pugi::xml_attribute attr : element.attributes()) {
+      std::string_view prefix = prefix_of(attr.name());
+      if (prefix.empty() || prefix == "xmlns" || namespace_for(element, prefix) != kRaciNamespace) continue;
+      std::string_view name = local_name(attr.name());
+      if (name == "agenda") {
+        process.agenda = trim(attr.value());
+        static const char* const kSections[] = {"ongoing", "incidents", "deviations", "threats", "policies", "review"};
+        if (std::find(std::begin(kSections), std::end(kSections), process.agenda) == std::end(kSections))
+          diag_.error(process.line, "raci:agenda of process '" + process.id + "' is '" + process.agenda +
+                                        "'; expected ongoing, incidents, deviations, threats, policies or review");
+      } else {
+        diag_.warning(process.line, "unknown attribute raci:" + std::string(name) + " on process '" + process.id + "' is ignored");
+      }
+    }
     process_ = &process;
     data_kinds_.clear();
     load_scope(element, -1);
@@ -371,6 +392,27 @@ class Loader {
         node.separate_from = split_words(attr.value());
       } else if (name == "iso") {
         node.iso = split_words(attr.value());
+      } else if (name == "dueDate") {
+        node.due_variable = trim(attr.value());
+        if (!is_identifier(node.due_variable))
+          diag_.error(node.line, "raci:dueDate of '" + node.id + "' must name a variable, not '" + node.due_variable + "'");
+      } else if (name == "remind") {
+        node.reminders_set = true;
+        for (const auto& word : split_words(attr.value())) {
+          std::string why;
+          auto d = parse_duration(word, &why);
+          if (!d || d->is_zero())
+            diag_.error(node.line, "raci:remind of '" + node.id + "' holds '" + word + "', not a non-zero ISO 8601 duration" +
+                                       (why.empty() ? "" : " (" + why + ")"));
+          else
+            node.reminders.push_back(*d);
+        }
+      } else if (name == "decides") {
+        node.decides = trim(attr.value());
+        if (!is_identifier(node.decides))
+          diag_.error(node.line, "raci:decides of '" + node.id + "' must name a variable, not '" + node.decides + "'");
+        else if (!is_human_task(node.kind))
+          diag_.error(node.line, "raci:decides on '" + node.id + "' needs a user or manual task: a person decides");
       } else if (name == "gap") {
         if (!node.gap) node.gap = Gap{};
         node.gap->text = trim(attr.value());

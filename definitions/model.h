@@ -124,6 +124,10 @@ struct FlowNode {
   std::vector<std::string> separate_from;
   std::optional<Gap> gap;                // human tasks only
   std::vector<std::string> iso;
+  std::string due_variable;              // raci:dueDate: a variable holding the due date
+  std::vector<Duration> reminders;       // raci:remind: remind this long before the due date
+  bool reminders_set = false;            // raci:remind given (possibly empty: no reminders)
+  std::string decides;                   // raci:decides: a variable listing decisions on other cases
 
   std::string documentation;
   std::string extension_xml;   // <extensionElements> as written, kept for adapters
@@ -164,6 +168,7 @@ struct Process {
   std::string name;
   int line = 0;
   bool executable = true;  // isExecutable, default true
+  std::string agenda;      // raci:agenda: the committee agenda section its cases belong to
   std::vector<FlowNode> nodes;
   std::vector<SequenceFlow> flows;
   std::vector<Lane> lanes;

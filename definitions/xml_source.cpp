@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <system_error>
@@ -195,5 +196,16 @@ int XmlSource::line_of_offset(std::ptrdiff_t offset) const {
 }
 
 int XmlSource::line_of(const pugi::xml_node& node) const { return line_of_offset(node.offset_debug()); }
+
+std::string local_name_in(const pugi::xml_node& element, const char* ns) {
+  std::string qname = element.name();
+  auto colon = qname.find(':');
+  std::string prefix = colon == std::string::npos ? "" : qname.substr(0, colon);
+  std::string local = colon == std::string::npos ? qname : qname.substr(colon + 1);
+  std::string attribute = prefix.empty() ? "xmlns" : "xmlns:" + prefix;
+  for (pugi::xml_node n = element; n && n.type() == pugi::node_element; n = n.parent())
+    if (pugi::xml_attribute a = n.attribute(attribute.c_str())) return std::strcmp(a.value(), ns) == 0 ? local : "";
+  return "";
+}
 
 }  // namespace raciflow::definitions

@@ -23,6 +23,10 @@ inline constexpr std::size_t kMaxDefinitionBytes = 16u * 1024 * 1024;
 // Real definitions nest a few dozen levels; deeper is refused before any recursion.
 inline constexpr int kMaxElementDepth = 256;
 
+// The local name of an element when it is in namespace `ns` (default namespace or any
+// prefix declared on it or an ancestor), else "".
+std::string local_name_in(const pugi::xml_node& element, const char* ns);
+
 class XmlSource {
  public:
   // Returns nullptr after reporting why the file cannot be used.

@@ -28,6 +28,7 @@ constexpr KindName kKindNames[] = {
     {EventKind::task_completed, "task_completed"},
     {EventKind::task_cancelled, "task_cancelled"},
     {EventKind::task_escalated, "task_escalated"},
+    {EventKind::task_reminded, "task_reminded"},
     {EventKind::consultation_answered, "consultation_answered"},
     {EventKind::notification_queued, "notification_queued"},
     {EventKind::timer_scheduled, "timer_scheduled"},
@@ -201,6 +202,12 @@ void apply(CaseState& s, const Event& e, const definitions::Process& p) {
       for (const auto& role : t.consulted) t.consultations.push_back({role, {}, {}, {}});
       t.created = e.time;
       if (e.data.contains("due")) t.due = time_of(e, "due");
+      if (e.data.contains("reminders"))
+        for (const auto& r : e.data["reminders"]) {
+          auto at = r.is_string() ? definitions::parse_date_time(r.get<std::string>()) : std::nullopt;
+          if (!at) throw std::logic_error("task_created at '" + e.node + "' has an unreadable reminder time");
+          t.reminders.push_back(*at);
+        }
       s.tasks[t.id] = std::move(t);
       claim_id(s, id_of(e, "task"));
       break;
@@ -228,9 +235,20 @@ void apply(CaseState& s, const Event& e, const definitions::Process& p) {
     case EventKind::task_cancelled:
       existing(s.tasks, id_of(e, "task"), e, "task").status = TaskStatus::cancelled;
       break;
-    case EventKind::task_escalated:
-      existing(s.tasks, id_of(e, "task"), e, "task").escalated = true;
+    case EventKind::task_escalated: {
+      Task& t = existing(s.tasks, id_of(e, "task"), e, "task");
+      t.escalated = true;
+      t.reminded = static_cast<int>(t.reminders.size());  // past the due date, reminders are moot
       break;
+    }
+    case EventKind::task_reminded: {
+      Task& t = existing(s.tasks, id_of(e, "task"), e, "task");
+      int reminded = e.data.value("reminded", -1);
+      if (reminded <= t.reminded || reminded > static_cast<int>(t.reminders.size()))
+        throw std::logic_error("task_reminded at '" + e.node + "' does not follow the task's reminders");
+      t.reminded = reminded;
+      break;
+    }
     case EventKind::consultation_answered: {
       Task& t = existing(s.tasks, id_of(e, "task"), e, "task");
       std::string role = e.data.value("role", std::string());
@@ -288,6 +306,13 @@ void apply(CaseState& s, const Event& e, const definitions::Process& p) {
     case EventKind::case_terminated: s.status = CaseStatus::terminated; break;
     case EventKind::case_cancelled: s.status = CaseStatus::cancelled; break;
   }
+}
+
+std::optional<TimePoint> Task::next_alert() const {
+  if (!live()) return std::nullopt;
+  if (reminded < static_cast<int>(reminders.size())) return reminders[reminded];
+  if (due && !escalated) return due;
+  return std::nullopt;
 }
 
 }  // namespace raciflow::engine

@@ -43,6 +43,7 @@ enum class EventKind {
   task_completed,
   task_cancelled,
   task_escalated,
+  task_reminded,       // the Responsible role was reminded of the coming due date
   consultation_answered,
   notification_queued, // for a role: informed, escalation, consultation
   timer_scheduled,
@@ -105,8 +106,15 @@ struct Task {
   std::string assignee;
   TimePoint created{};
   std::optional<TimePoint> due;
+  std::vector<TimePoint> reminders;  // when to remind before `due`, ascending
+  int reminded = 0;                  // how many of them are done (or moot after escalation)
   bool escalated = false;
   std::string completed_by;
+
+  bool live() const { return status == TaskStatus::open || status == TaskStatus::claimed; }
+  // The next moment the clock has something to do for this task: a reminder, or the
+  // escalation at the due date.
+  std::optional<TimePoint> next_alert() const;
 };
 
 enum class TimerPurpose { catch_event, boundary, event_gateway };

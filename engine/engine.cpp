@@ -194,8 +194,22 @@ class Run {
       }
     }
     for (auto& [id, task] : s_.tasks) {
-      if (task.escalated || !task.due || *task.due > now_) continue;
-      if (task.status != TaskStatus::open && task.status != TaskStatus::claimed) continue;
+      if (!task.live() || !task.due) continue;
+      if (*task.due > now_) {
+        // Reminders whose time has come; after downtime several are sent as one.
+        int reminded = task.reminded;
+        while (reminded < static_cast<int>(task.reminders.size()) && task.reminders[reminded] <= now_) ++reminded;
+        if (reminded == task.reminded) continue;
+        int task_id = id;
+        std::string node_id = task.node_id;
+        std::vector<std::string> responsible = task.responsible;
+        std::string due = iso(*task.due);
+        emit(EventKind::task_reminded, node_id, {{"task", task_id}, {"due", due}, {"reminded", reminded}});
+        for (const auto& r : responsible)
+          emit(EventKind::notification_queued, node_id, {{"role", r}, {"kind", "reminder"}, {"task", task_id}});
+        continue;
+      }
+      if (task.escalated) continue;
       int task_id = id;
       std::string node_id = task.node_id;
       std::vector<std::string> accountable = task.accountable;
@@ -415,7 +429,27 @@ class Run {
                  {"accountable", n.raci.accountable},
                  {"consulted", n.raci.consulted},
                  {"informed", n.raci.informed}};
-    if (n.due) data["due"] = iso(n.due->after(now_));
+    std::optional<TimePoint> due;
+    if (n.due) due = n.due->after(now_);
+    if (!n.due_variable.empty()) {
+      // A date from the case (the wheel's due date, a date set on a form) wins over raci:due.
+      const json& v = s_.variables.contains(n.due_variable) ? s_.variables[n.due_variable] : json();
+      if (auto at = v.is_string() ? definitions::parse_date_time(v.get<std::string>()) : std::nullopt) due = at;
+    }
+    if (due) {
+      data["due"] = iso(*due);
+      json reminders = json::array();
+      std::vector<TimePoint> times;
+      for (const auto& before : n.reminders_set ? n.reminders : default_reminders()) {
+        definitions::Duration back{-before.years, -before.months, -before.days, -before.milliseconds};
+        TimePoint at = back.after(*due);
+        if (at > now_ && at < *due) times.push_back(at);
+      }
+      std::sort(times.begin(), times.end());
+      times.erase(std::unique(times.begin(), times.end()), times.end());
+      for (auto t : times) reminders.push_back(iso(t));
+      if (!reminders.empty()) data["reminders"] = reminders;
+    }
     emit(EventKind::task_created, n.id, std::move(data));
     for (const auto& r : n.raci.consulted)
       emit(EventKind::notification_queued, n.id, {{"role", r}, {"kind", "consultation"}, {"task", task}});
@@ -771,6 +805,11 @@ CaseState Engine::replay(const std::vector<Event>& events) const {
   return state;
 }
 
+const std::vector<Duration>& default_reminders() {
+  static const std::vector<Duration> kDefault{Duration{0, 0, 7, 0}, Duration{0, 0, 1, 0}};
+  return kDefault;
+}
+
 std::optional<TimePoint> next_due(const CaseState& state) {
   std::optional<TimePoint> next;
   auto consider = [&](TimePoint t) {
@@ -778,8 +817,7 @@ std::optional<TimePoint> next_due(const CaseState& state) {
   };
   for (const auto& [id, t] : state.timers) consider(t.due);
   for (const auto& [id, task] : state.tasks)
-    if (task.due && !task.escalated && (task.status == TaskStatus::open || task.status == TaskStatus::claimed))
-      consider(*task.due);
+    if (auto alert = task.next_alert()) consider(*alert);
   return next;
 }
 

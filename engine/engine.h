@@ -84,8 +84,13 @@ class Engine {
   const ExecutableProcess& process_;
 };
 
-// The earliest time at which FireDue would do something for this case (a timer or an
-// escalation), if any: what a scheduler waits for.
+// When a task has a due date and its node gives no raci:remind, its Responsible role is
+// reminded this long before it: 7 days and 1 day (a reminder that would fall before the
+// task was created is left out).
+const std::vector<definitions::Duration>& default_reminders();
+
+// The earliest time at which FireDue would do something for this case (a timer, a
+// reminder or an escalation), if any: what a scheduler waits for.
 std::optional<TimePoint> next_due(const CaseState& state);
 
 }  // namespace raciflow::engine

@@ -43,19 +43,7 @@ std::vector<const Person*> Organisation::members(const std::string& role) const 
 
 namespace {
 
-// The local part of an element name, when the element is in the organisation namespace.
-// Handles the default namespace and any prefix declared on the element or an ancestor.
-std::string org_name(const pugi::xml_node& node) {
-  std::string qname = node.name();
-  auto colon = qname.find(':');
-  std::string prefix = colon == std::string::npos ? "" : qname.substr(0, colon);
-  std::string local = colon == std::string::npos ? qname : qname.substr(colon + 1);
-  std::string attribute = prefix.empty() ? "xmlns" : "xmlns:" + prefix;
-  for (pugi::xml_node n = node; n && n.type() == pugi::node_element; n = n.parent())
-    if (pugi::xml_attribute a = n.attribute(attribute.c_str()))
-      return std::strcmp(a.value(), kOrganisationNamespace) == 0 ? local : "";
-  return "";
-}
+std::string org_name(const pugi::xml_node& node) { return definitions::local_name_in(node, kOrganisationNamespace); }
 
 std::string required(const pugi::xml_node& node, const char* attribute, int line, Diagnostics& d) {
   std::string value = node.attribute(attribute).value();

@@ -313,8 +313,15 @@ void Runtime::after(Live& live, const std::vector<Event>& events, const Actor& a
     switch (e.kind) {
       case EventKind::notification_queued: {
         int local = e.data.value("task", 0);
-        store_.enqueue({0, now_text(), case_id, store_.task_id(case_id, local).value_or(0), e.node,
-                        e.data.value("role", ""), e.data.value("kind", ""), "pending"});
+        OutboxItem item;
+        item.created_at = now_text();
+        item.case_id = case_id;
+        item.task = store_.task_id(case_id, local).value_or(0);
+        item.node = e.node;
+        item.role = e.data.value("role", "");
+        item.kind = e.data.value("kind", "");
+        item.status = "pending";
+        store_.enqueue(item);
         break;
       }
       case EventKind::call_started: {
@@ -525,6 +532,12 @@ CaseSnapshot snapshot_of(const CaseRow& row, const CaseState& state, const defin
 
 namespace {
 
+json reminder_texts(const engine::Task& t) {
+  json out = json::array();
+  for (auto at : t.reminders) out.push_back(definitions::format_date_time(at));
+  return out;
+}
+
 json task_fingerprint(const engine::Task& t) {
   json consultations = json::array();
   for (const auto& c : t.consultations) consultations.push_back({c.role, c.answer, c.answered_by});
@@ -533,6 +546,8 @@ json task_fingerprint(const engine::Task& t) {
           {"status", engine::to_string(t.status)},
           {"assignee", t.assignee},
           {"escalated", t.escalated},
+          {"reminders", reminder_texts(t)},
+          {"reminded", t.reminded},
           {"due", t.due ? definitions::format_date_time(*t.due) : ""},
           {"responsible", t.responsible},
           {"completed_by", t.completed_by},

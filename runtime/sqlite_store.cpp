@@ -76,6 +76,31 @@ CREATE TABLE api_tokens(
 CREATE TABLE login_sessions(
   hash TEXT PRIMARY KEY, person TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL);
 )sql",
+    // 3 -> 4: reminders (the next alert of a task), delivery state of the outbox, the
+    // annual wheel, its fired occurrences and the annual plan.
+    R"sql(
+ALTER TABLE tasks ADD COLUMN reminders TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE tasks ADD COLUMN reminded INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tasks ADD COLUMN alert TEXT NOT NULL DEFAULT '';
+UPDATE tasks SET alert = due WHERE escalated = 0 AND due <> '' AND status IN ('open', 'claimed');
+CREATE INDEX tasks_by_alert ON tasks(alert) WHERE alert <> '';
+ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN next_attempt TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN last_error TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN delivered_at TEXT NOT NULL DEFAULT '';
+CREATE INDEX cases_by_updated ON cases(updated_at);
+CREATE TABLE wheel(
+  id INTEGER PRIMARY KEY CHECK (id = 1), file TEXT NOT NULL, source TEXT NOT NULL, digest TEXT NOT NULL,
+  loaded_at TEXT NOT NULL, loaded_by TEXT NOT NULL);
+CREATE TABLE wheel_activities(activity TEXT PRIMARY KEY, since TEXT NOT NULL);
+CREATE TABLE wheel_occurrences(
+  activity TEXT NOT NULL, occurrence TEXT NOT NULL, fire_at TEXT NOT NULL, fired_at TEXT NOT NULL,
+  case_id TEXT NOT NULL, late INTEGER NOT NULL, PRIMARY KEY (activity, occurrence));
+CREATE TABLE plan_items(
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, responsible TEXT NOT NULL, start TEXT NOT NULL,
+  deadline TEXT NOT NULL, risk TEXT NOT NULL, case_id TEXT NOT NULL, status TEXT NOT NULL, note TEXT NOT NULL,
+  updated_at TEXT NOT NULL, updated_by TEXT NOT NULL);
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 
@@ -362,22 +387,25 @@ class SqliteStore : public Store {
       if (stored.count(t.id)) {
         SQLite::Statement q(db_,
                             "UPDATE tasks SET status = ?, consultations = ?, assignee = ?, due = ?, escalated = ?, "
-                            "completed_by = ? WHERE case_id = ? AND local_id = ?");
+                            "completed_by = ?, reminded = ?, alert = ? WHERE case_id = ? AND local_id = ?");
         q.bind(1, engine::to_string(t.status));
         q.bind(2, consultations_json(t.consultations).dump());
         q.bind(3, t.assignee);
         q.bind(4, iso(t.due));
         q.bind(5, t.escalated ? 1 : 0);
         q.bind(6, t.completed_by);
-        q.bind(7, r.id);
-        q.bind(8, t.id);
+        q.bind(7, t.reminded);
+        q.bind(8, iso(t.next_alert()));
+        q.bind(9, r.id);
+        q.bind(10, t.id);
         q.exec();
         continue;
       }
       SQLite::Statement q(db_,
                           "INSERT INTO tasks (case_id, local_id, process, version, node, name, status, responsible, "
                           "accountable, consulted, informed, consultations, assignee, created, due, escalated, "
-                          "completed_by, token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                          "completed_by, token, reminders, reminded, alert) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       q.bind(1, r.id);
       q.bind(2, t.id);
       q.bind(3, r.process);
@@ -396,6 +424,11 @@ class SqliteStore : public Store {
       q.bind(16, t.escalated ? 1 : 0);
       q.bind(17, t.completed_by);
       q.bind(18, t.token);
+      json reminders = json::array();
+      for (auto at : t.reminders) reminders.push_back(definitions::format_date_time(at));
+      q.bind(19, reminders.dump());
+      q.bind(20, t.reminded);
+      q.bind(21, iso(t.next_alert()));
       q.exec();
     }
   }
@@ -470,8 +503,8 @@ class SqliteStore : public Store {
     SQLite::Statement q(db_,
                         "SELECT id FROM cases WHERE status = 'active' AND ("
                         "EXISTS (SELECT 1 FROM timers t WHERE t.case_id = cases.id AND t.due <= ?1) OR "
-                        "EXISTS (SELECT 1 FROM tasks k WHERE k.case_id = cases.id AND k.status IN ('open', 'claimed') "
-                        "AND k.escalated = 0 AND k.due <> '' AND k.due <= ?1)) ORDER BY CAST(id AS INTEGER), id");
+                        "EXISTS (SELECT 1 FROM tasks k WHERE k.case_id = cases.id AND k.alert <> '' AND k.alert <= ?1)) "
+                        "ORDER BY CAST(id AS INTEGER), id");
     q.bind(1, now);
     std::vector<std::string> out;
     while (q.executeStep()) out.push_back(q.getColumn(0).getString());
@@ -566,13 +599,125 @@ class SqliteStore : public Store {
   }
 
   std::vector<OutboxItem> outbox(const std::string& status) override {
-    SQLite::Statement q(db_, "SELECT * FROM outbox WHERE (?1 = '' OR status = ?1) ORDER BY id");
+    SQLite::Statement q(db_, std::string(kOutboxColumns) + " WHERE (?1 = '' OR status = ?1) ORDER BY id");
     q.bind(1, status);
-    std::vector<OutboxItem> out;
+    return outbox_items(q);
+  }
+
+  std::vector<OutboxItem> outbox_due(const std::string& now, int limit) override {
+    SQLite::Statement q(db_, std::string(kOutboxColumns) +
+                                 " WHERE status = 'pending' AND (next_attempt = '' OR next_attempt <= ?1) ORDER BY id LIMIT ?2");
+    q.bind(1, now);
+    q.bind(2, limit);
+    return outbox_items(q);
+  }
+
+  void update_outbox(const OutboxItem& o) override {
+    SQLite::Statement q(db_, "UPDATE outbox SET status = ?, attempts = ?, next_attempt = ?, last_error = ?, delivered_at = ? WHERE id = ?");
+    q.bind(1, o.status);
+    q.bind(2, o.attempts);
+    q.bind(3, o.next_attempt);
+    q.bind(4, o.last_error);
+    q.bind(5, o.delivered_at);
+    q.bind(6, static_cast<int64_t>(o.id));
+    q.exec();
+  }
+
+  // --- annual wheel and plan
+
+  std::optional<StoredWheel> wheel() override {
+    SQLite::Statement q(db_, "SELECT file, source, digest, loaded_at, loaded_by FROM wheel WHERE id = 1");
+    if (!q.executeStep()) return std::nullopt;
+    return StoredWheel{q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+                       q.getColumn(3).getString(), q.getColumn(4).getString()};
+  }
+
+  void put_wheel(const StoredWheel& w) override {
+    SQLite::Statement q(db_, "INSERT OR REPLACE INTO wheel VALUES (1, ?, ?, ?, ?, ?)");
+    q.bind(1, w.file);
+    q.bind(2, w.source);
+    q.bind(3, w.digest);
+    q.bind(4, w.loaded_at);
+    q.bind(5, w.loaded_by);
+    q.exec();
+  }
+
+  std::optional<std::string> activity_since(const std::string& activity) override {
+    SQLite::Statement q(db_, "SELECT since FROM wheel_activities WHERE activity = ?");
+    q.bind(1, activity);
+    if (!q.executeStep()) return std::nullopt;
+    return q.getColumn(0).getString();
+  }
+
+  void put_activity_since(const std::string& activity, const std::string& since) override {
+    SQLite::Statement q(db_, "INSERT OR REPLACE INTO wheel_activities VALUES (?, ?)");
+    q.bind(1, activity);
+    q.bind(2, since);
+    q.exec();
+  }
+
+  bool occurrence_fired(const std::string& activity, const std::string& occurrence) override {
+    SQLite::Statement q(db_, "SELECT 1 FROM wheel_occurrences WHERE activity = ? AND occurrence = ?");
+    q.bind(1, activity);
+    q.bind(2, occurrence);
+    return q.executeStep();
+  }
+
+  void add_occurrence(const WheelOccurrence& o) override {
+    SQLite::Statement q(db_, "INSERT INTO wheel_occurrences VALUES (?, ?, ?, ?, ?, ?)");
+    q.bind(1, o.activity);
+    q.bind(2, o.occurrence);
+    q.bind(3, o.fire_at);
+    q.bind(4, o.fired_at);
+    q.bind(5, o.case_id);
+    q.bind(6, o.late ? 1 : 0);
+    q.exec();
+  }
+
+  std::vector<WheelOccurrence> occurrences() override {
+    SQLite::Statement q(db_, "SELECT * FROM wheel_occurrences ORDER BY occurrence, activity");
+    std::vector<WheelOccurrence> out;
     while (q.executeStep())
-      out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-                     q.getColumn(3).getInt64(), q.getColumn(4).getString(), q.getColumn(5).getString(),
-                     q.getColumn(6).getString(), q.getColumn(7).getString()});
+      out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+                     q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getInt() != 0});
+    return out;
+  }
+
+  std::vector<definitions::PlanItem> plan_items() override {
+    SQLite::Statement q(db_, "SELECT * FROM plan_items ORDER BY deadline, id");
+    std::vector<definitions::PlanItem> out;
+    while (q.executeStep()) out.push_back(plan_item_of(q));
+    return out;
+  }
+
+  std::optional<definitions::PlanItem> plan_item(const std::string& id) override {
+    SQLite::Statement q(db_, "SELECT * FROM plan_items WHERE id = ?");
+    q.bind(1, id);
+    if (!q.executeStep()) return std::nullopt;
+    return plan_item_of(q);
+  }
+
+  void put_plan_item(const definitions::PlanItem& i) override {
+    SQLite::Statement q(db_, "INSERT OR REPLACE INTO plan_items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    q.bind(1, i.id);
+    q.bind(2, i.name);
+    q.bind(3, i.responsible);
+    q.bind(4, i.start);
+    q.bind(5, i.deadline);
+    q.bind(6, i.risk);
+    q.bind(7, i.case_id);
+    q.bind(8, i.status);
+    q.bind(9, i.note);
+    q.bind(10, i.updated_at);
+    q.bind(11, i.updated_by);
+    q.exec();
+  }
+
+  std::vector<CaseRow> cases_updated_since(const std::string& since) override {
+    SQLite::Statement q(db_, std::string("SELECT * FROM cases") + " WHERE updated_at >= ? ORDER BY CAST(id AS INTEGER), id");
+    q.bind(1, since);
+    std::vector<CaseRow> out;
+    while (q.executeStep()) out.push_back(case_of(q));
     return out;
   }
 
@@ -629,6 +774,35 @@ class SqliteStore : public Store {
     return r;
   }
 
+  static constexpr const char* kOutboxColumns =
+      "SELECT id, created_at, case_id, task, node, role, kind, status, attempts, next_attempt, last_error, delivered_at FROM outbox";
+
+  static std::vector<OutboxItem> outbox_items(SQLite::Statement& q) {
+    std::vector<OutboxItem> out;
+    while (q.executeStep())
+      out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+                     q.getColumn(3).getInt64(), q.getColumn(4).getString(), q.getColumn(5).getString(),
+                     q.getColumn(6).getString(), q.getColumn(7).getString(), q.getColumn(8).getInt(),
+                     q.getColumn(9).getString(), q.getColumn(10).getString(), q.getColumn(11).getString()});
+    return out;
+  }
+
+  static definitions::PlanItem plan_item_of(SQLite::Statement& q) {
+    definitions::PlanItem i;
+    i.id = q.getColumn(0).getString();
+    i.name = q.getColumn(1).getString();
+    i.responsible = q.getColumn(2).getString();
+    i.start = q.getColumn(3).getString();
+    i.deadline = q.getColumn(4).getString();
+    i.risk = q.getColumn(5).getString();
+    i.case_id = q.getColumn(6).getString();
+    i.status = q.getColumn(7).getString();
+    i.note = q.getColumn(8).getString();
+    i.updated_at = q.getColumn(9).getString();
+    i.updated_by = q.getColumn(10).getString();
+    return i;
+  }
+
   static ApiToken token_of(SQLite::Statement& q) {
     return {q.getColumn(0).getInt64(),  q.getColumn(1).getString(), q.getColumn(2).getString(), q.getColumn(3).getString(),
             q.getColumn(4).getString(), q.getColumn(5).getString(), q.getColumn(6).getInt() != 0};
@@ -667,6 +841,9 @@ class SqliteStore : public Store {
     t.escalated = q.getColumn(16).getInt() != 0;
     t.completed_by = q.getColumn(17).getString();
     t.token = q.getColumn(18).getInt();
+    for (const auto& at : json::parse(q.getColumn(19).getString()))
+      if (auto parsed = definitions::parse_date_time(at.get<std::string>())) t.reminders.push_back(*parsed);
+    t.reminded = q.getColumn(20).getInt();
     return row;
   }
 

@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "definitions/wheel.h"
 #include "engine/case.h"
 #include "runtime/audit.h"
 #include "runtime/organisation.h"
@@ -141,8 +142,31 @@ struct OutboxItem {
   std::int64_t task = 0;  // global task id, 0 when not about a task
   std::string node;
   std::string role;
-  std::string kind;       // informed, escalation, consultation
-  std::string status;     // pending, delivered
+  std::string kind;       // informed, consultation, reminder, escalation
+  std::string status;     // pending, delivered, failed (gave up after retries)
+  int attempts = 0;       // delivery attempts that failed
+  std::string next_attempt;  // no attempt before this time; empty: now
+  std::string last_error;
+  std::string delivered_at;
+};
+
+// The annual wheel as loaded: its file, kept whole, as definitions are.
+struct StoredWheel {
+  std::string file;
+  std::string source;
+  std::string digest;
+  std::string loaded_at;
+  std::string loaded_by;
+};
+
+// An occurrence of a wheel activity that has fired: at most one per (activity, date).
+struct WheelOccurrence {
+  std::string activity;
+  std::string occurrence;  // YYYY-MM-DD, the date on the wheel
+  std::string fire_at;     // when it was meant to fire (ISO 8601)
+  std::string fired_at;    // when it did
+  std::string case_id;     // the case it started
+  bool late = false;       // fired on a later day than meant (the server was down)
 };
 
 class Store {
@@ -214,6 +238,26 @@ class Store {
   // --- outbox
   virtual void enqueue(const OutboxItem& item) = 0;
   virtual std::vector<OutboxItem> outbox(const std::string& status) = 0;
+  // Pending items whose next attempt is due at `now`, oldest first, at most `limit`.
+  virtual std::vector<OutboxItem> outbox_due(const std::string& now, int limit) = 0;
+  // Writes status, attempts, next_attempt, last_error and delivered_at of the item.
+  virtual void update_outbox(const OutboxItem& item) = 0;
+
+  // --- annual wheel and plan
+  virtual std::optional<StoredWheel> wheel() = 0;
+  virtual void put_wheel(const StoredWheel& wheel) = 0;
+  // When an activity was first on the loaded wheel: it fires no occurrence before that.
+  virtual std::optional<std::string> activity_since(const std::string& activity) = 0;
+  virtual void put_activity_since(const std::string& activity, const std::string& since) = 0;
+  virtual bool occurrence_fired(const std::string& activity, const std::string& occurrence) = 0;
+  virtual void add_occurrence(const WheelOccurrence& occurrence) = 0;
+  virtual std::vector<WheelOccurrence> occurrences() = 0;
+  virtual std::vector<definitions::PlanItem> plan_items() = 0;
+  virtual std::optional<definitions::PlanItem> plan_item(const std::string& id) = 0;
+  virtual void put_plan_item(const definitions::PlanItem& item) = 0;  // insert or replace
+
+  // Cases whose row changed at or after `since` (ISO 8601), in id order.
+  virtual std::vector<CaseRow> cases_updated_since(const std::string& since) = 0;
 };
 
 }  // namespace raciflow::runtime

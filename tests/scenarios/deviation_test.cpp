@@ -98,11 +98,15 @@ TEST_CASE("deviation from the CLI: a failed or recurring outcome runs a correcti
   }
 }
 
-TEST_CASE("deviation from the CLI: an overdue assessment escalates to its Accountable role at tick") {
+TEST_CASE("deviation from the CLI: a reminder goes to the Responsible role a day before the due date, then escalation to the Accountable") {
   Agency w;
   std::string id = first_line(w.ok({"message", "External input", "--as", "anna"}));
-  w.clock = "2026-03-06T09:00:00Z";  // before the due date (P5D)
+  w.clock = "2026-03-06T08:59:59Z";  // due in P5D: the 7-day reminder would fall before the task, the 1-day one not yet
   CHECK(w.ok({"tick"}).empty());
+  w.clock = "2026-03-06T09:00:00Z";
+  CHECK(w.ok({"tick"}) == id + "\n");
+  CHECK(notified(w, id, "reminder") == std::vector<std::string>{"security-function"});
+  CHECK(w.ok({"tick"}).empty());  // reminded once
   w.clock = "2026-03-08T09:00:00Z";
   CHECK(w.ok({"tick"}) == id + "\n");
   auto task = open_task(w, id, "assess-input");
