@@ -287,6 +287,8 @@ class WheelReader {
     a.due = duration_attribute(n, "due", a.id);
     a.role = required(n, "role");
     a.process = n.attribute("process").value();
+    a.message = n.attribute("message").value();
+    if (!a.message.empty() && a.process.empty()) d_.error(a.line, "message on activity '" + a.id + "' needs process= (the process it starts)");
     a.accountable = n.attribute("accountable").value();
     if (a.accountable.empty()) a.accountable = a.role;
     a.consulted = words(n.attribute("consulted").value());
@@ -310,7 +312,7 @@ class WheelReader {
         d_.error(line(child), std::string("unknown element <") + child.name() + "> in <activity>; expected <documentation>");
     }
     for (pugi::xml_attribute attr : n.attributes()) {
-      static const char* const kKnown[] = {"id", "name", "schedule", "start", "lead", "due", "role", "process",
+      static const char* const kKnown[] = {"id", "name", "schedule", "start", "lead", "due", "role", "process", "message",
                                            "accountable", "consulted", "informed", "iso", "remind"};
       std::string name = attr.name();
       if (name.rfind("xmlns", 0) == 0) continue;
@@ -380,11 +382,23 @@ std::string standalone_bpmn(const WheelActivity& a) {
   process.append_attribute("name") = a.name.c_str();
   process.append_attribute("isExecutable") = "true";
   if (!a.documentation.empty()) process.append_child("bpmn:documentation").text() = a.documentation.c_str();
-  auto lane = process.append_child("bpmn:laneSet").append_child("bpmn:lane");
-  lane.append_attribute("id") = "lane";
-  lane.append_attribute("name") = a.role.c_str();
-  lane.append_attribute("raci:role") = a.role.c_str();
-  for (const char* ref : {"start", "task", "end"}) lane.append_child("bpmn:flowNodeRef").text() = ref;
+  // One lane per role the task names: validation wants every RACI role to be a lane.
+  std::vector<std::string> roles{a.role};
+  for (const auto* list : {&a.consulted, &a.informed})
+    for (const auto& r : *list) roles.push_back(r);
+  roles.push_back(a.accountable);
+  auto lanes = process.append_child("bpmn:laneSet");
+  lanes.append_attribute("id") = "roles";
+  std::set<std::string> seen;
+  for (const auto& role : roles) {
+    if (!seen.insert(role).second) continue;
+    auto lane = lanes.append_child("bpmn:lane");
+    lane.append_attribute("id") = ("lane-" + role).c_str();
+    lane.append_attribute("name") = role.c_str();
+    lane.append_attribute("raci:role") = role.c_str();
+    if (role == a.role)
+      for (const char* ref : {"start", "task", "end"}) lane.append_child("bpmn:flowNodeRef").text() = ref;
+  }
   process.append_child("bpmn:startEvent").append_attribute("id") = "start";
   auto task = process.append_child("bpmn:userTask");
   task.append_attribute("id") = "task";

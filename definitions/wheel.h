@@ -55,6 +55,7 @@ struct WheelActivity {
   Duration due;                // due this long after it
   std::string role;            // the owning role: a standalone task goes to it; colours the wheel
   std::string process;         // the process to start; empty: a standalone task for `role`
+  std::string message;         // start the process by this message start event; empty: its plain start
   std::string accountable;     // standalone task: the Accountable role (default: `role`)
   std::vector<std::string> consulted, informed, iso;
   std::string remind;          // standalone task: raci:remind offsets as written; empty: the default

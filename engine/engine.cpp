@@ -107,6 +107,17 @@ class Run {
       }
     }
     if (!c.variables.is_null() && !c.variables.is_object()) throw Refusal{"variables must be a JSON object"};
+    if (!node.decides.empty() && c.variables.is_object() && c.variables.contains(node.decides)) {
+      // Decisions on other cases: [{"case": "12", "variables": {...}}, ...]; the runtime applies them.
+      const json& list = c.variables[node.decides];
+      bool ok = list.is_array();
+      for (const auto& d : ok ? list : json::array())
+        ok = ok && d.is_object() && d.contains("case") && d["case"].is_string() &&
+             (!d.contains("variables") || d["variables"].is_object()) && (!d.contains("node") || d["node"].is_string());
+      if (!ok)
+        throw Refusal{label(task) + ": " + node.decides +
+                      " must be a list of decisions like [{\"case\": \"12\", \"variables\": {...}}] (raci:decides)"};
+    }
     int task_id = task.id, token = task.token;
     std::vector<std::string> informed = task.informed;
     json gaps;

@@ -8,6 +8,7 @@
 #include "definitions/definition_set.h"
 #include "definitions/loader.h"
 #include "runtime/accounts.h"
+#include "runtime/runtime_internal.h"
 
 namespace raciflow::runtime {
 
@@ -28,13 +29,6 @@ constexpr int kMaxDepth = 32;
 // Catching up a timer start cycle after a long pause starts at most this many cases.
 constexpr int kMaxStartsPerTimer = 1000;
 
-const Actor kSystem{"system", {}};
-
-// A refusal about who the actor is: recorded in the audit trail after the rollback.
-struct Denied : Refused {
-  Denied(const std::string& message, AuditRecord record) : Refused(message), record(std::move(record)) {}
-  AuditRecord record;
-};
 
 std::string read_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -47,40 +41,10 @@ std::string task_label(std::int64_t id) { return "task " + std::to_string(id); }
 
 }  // namespace
 
-struct Runtime::Flow {
-  std::unique_ptr<definitions::Definitions> definitions;
-  std::unique_ptr<engine::ExecutableProcess> executable;
-  std::unique_ptr<engine::Engine> engine;
-  const definitions::Process& process() const { return executable->process(); }
-};
-
-struct Runtime::Live {
-  CaseRow row;
-  CaseState state;
-  const Flow* flow = nullptr;
-};
-
 Runtime::Runtime(Store& store, TimePoint now) : store_(store), now_(now) {}
 Runtime::~Runtime() = default;
 
 std::string Runtime::now_text() const { return definitions::format_date_time(now_); }
-
-// Runs `body` in one transaction. A denial is recorded after the rollback, in a
-// transaction of its own, and then reported.
-template <typename F>
-auto Runtime::transact(F body) {
-  try {
-    auto tx = store_.begin();
-    auto result = body();
-    tx->commit();
-    return result;
-  } catch (const Denied& denied) {
-    auto tx = store_.begin();
-    append(denied.record);
-    tx->commit();
-    throw Refused(denied.what());
-  }
-}
 
 std::string inbox_reason(const engine::Task& t, const std::vector<std::string>& roles, const std::string& person) {
   auto held = [&](const std::string& role) { return std::find(roles.begin(), roles.end(), role) != roles.end(); };
@@ -127,76 +91,82 @@ std::vector<Deployed> Runtime::deploy_text(const std::string& name, const std::s
   return deploy_loaded(definitions::load_and_validate_texts({name}, {text}, false), {name}, {text}, actor);
 }
 
-std::vector<Deployed> Runtime::deploy_loaded(const std::vector<definitions::LoadedFile>& files, const std::vector<std::string>& paths,
-                                             const std::vector<std::string>& sources, const std::string& actor) {
+std::vector<Runtime::Candidate> Runtime::deploy_candidates(const std::vector<definitions::LoadedFile>& files,
+                                                           const std::vector<std::string>& paths,
+                                                           const std::vector<std::string>& sources) {
   for (const auto& file : files)
     for (const auto& d : file.diagnostics.all())
       if (d.severity == definitions::Severity::error)
         throw Refused(d.format() + (file.diagnostics.error_count() > 1 ? " (and more; run 'raciflow validate')" : ""));
-  struct Candidate {
-    const definitions::Process* process;
-    std::string file, source;
-  };
   std::vector<Candidate> candidates;
   std::set<std::string> in_batch;
   for (std::size_t i = 0; i < files.size(); ++i) {
     const auto& defs = *files[i].definitions;
-    const std::string& source = sources[i];
     for (const auto& p : defs.processes) {
       if (!p.executable || p.nodes.empty()) continue;
       for (const auto& problem : engine::check_executable(p))
         throw Refused(paths[i] + ":" + std::to_string(problem.line) + ": error: " + problem.message);
       if (!in_batch.insert(p.id).second) throw Refused("process '" + p.id + "' is in more than one of the files");
-      candidates.push_back({&p, paths[i], source});
+      candidates.push_back({&p, paths[i], sources[i]});
     }
   }
   if (candidates.empty()) throw Refused("no executable process in " + paths.front() + (paths.size() > 1 ? " and the others" : ""));
-  return transact([&] {
-    for (const auto& c : candidates)
-      for (const auto& n : c.process->nodes)
-        if (n.kind == NodeKind::call_activity && !in_batch.count(n.called_element) && !store_.latest_definition(n.called_element))
-          throw Refused(c.file + ":" + std::to_string(n.line) + ": error: call activity '" + n.id + "' calls process '" +
-                        n.called_element + "', which is neither deployed nor in these files");
-    std::vector<Deployed> out;
-    for (const auto& c : candidates) {
-      std::string digest = sha256_hex(c.source);
-      auto latest = store_.latest_definition(c.process->id);
-      if (latest && latest->digest == digest) {
-        out.push_back({c.process->id, latest->version, false});
-        continue;
-      }
-      DefinitionVersion d{c.process->id, latest ? latest->version + 1 : 1, c.process->name, c.file, digest, c.source,
-                          now_text(), actor};
-      store_.add_definition(d);
-      AuditRecord r;
-      r.time = now_text();
-      r.process = d.process;
-      r.version = d.version;
-      r.action = kDefinitionDeployed;
-      r.actor = actor;
-      r.data = json{{"file", d.file}, {"digest", digest}, {"name", d.name}}.dump();
-      append(r);
-      // Timer start events of the new version replace those of the old one.
-      std::vector<StartTimer> timers;
-      for (const auto& n : c.process->nodes) {
-        if (n.kind != NodeKind::start_event || n.parent >= 0 || n.trigger != definitions::EventTrigger::timer || !n.timer)
-          continue;
-        const auto& t = *n.timer;
-        StartTimer st{d.process, d.version, n.id, "", 0};
-        if (t.kind == definitions::Timer::Kind::date) st.due = definitions::format_date_time(*t.date);
-        if (t.kind == definitions::Timer::Kind::duration) st.due = definitions::format_date_time(t.duration->after(now_));
-        if (t.kind == definitions::Timer::Kind::cycle) {
-          const auto& cycle = *t.cycle;
-          st.due = definitions::format_date_time(cycle.start && *cycle.start > now_ ? *cycle.start : cycle.interval.after(now_));
-          st.remaining = cycle.repetitions ? *cycle.repetitions - 1 : -1;
-        }
-        timers.push_back(st);
-      }
-      store_.replace_start_timers(d.process, timers);
-      out.push_back({d.process, d.version, true});
+  return candidates;
+}
+
+std::vector<Deployed> Runtime::deploy_loaded(const std::vector<definitions::LoadedFile>& files, const std::vector<std::string>& paths,
+                                             const std::vector<std::string>& sources, const std::string& actor) {
+  auto candidates = deploy_candidates(files, paths, sources);
+  return transact([&] { return install(candidates, actor); });
+}
+
+std::vector<Deployed> Runtime::install(const std::vector<Candidate>& candidates, const std::string& actor) {
+  std::set<std::string> in_batch;
+  for (const auto& c : candidates) in_batch.insert(c.process->id);
+  for (const auto& c : candidates)
+    for (const auto& n : c.process->nodes)
+      if (n.kind == NodeKind::call_activity && !in_batch.count(n.called_element) && !store_.latest_definition(n.called_element))
+        throw Refused(c.file + ":" + std::to_string(n.line) + ": error: call activity '" + n.id + "' calls process '" +
+                      n.called_element + "', which is neither deployed nor in these files");
+  std::vector<Deployed> out;
+  for (const auto& c : candidates) {
+    std::string digest = sha256_hex(c.source);
+    auto latest = store_.latest_definition(c.process->id);
+    if (latest && latest->digest == digest) {
+      out.push_back({c.process->id, latest->version, false});
+      continue;
     }
-    return out;
-  });
+    DefinitionVersion d{c.process->id, latest ? latest->version + 1 : 1, c.process->name, c.file, digest, c.source,
+                        now_text(), actor};
+    store_.add_definition(d);
+    AuditRecord r;
+    r.time = now_text();
+    r.process = d.process;
+    r.version = d.version;
+    r.action = kDefinitionDeployed;
+    r.actor = actor;
+    r.data = json{{"file", d.file}, {"digest", digest}, {"name", d.name}}.dump();
+    append(r);
+    // Timer start events of the new version replace those of the old one.
+    std::vector<StartTimer> timers;
+    for (const auto& n : c.process->nodes) {
+      if (n.kind != NodeKind::start_event || n.parent >= 0 || n.trigger != definitions::EventTrigger::timer || !n.timer)
+        continue;
+      const auto& t = *n.timer;
+      StartTimer st{d.process, d.version, n.id, "", 0};
+      if (t.kind == definitions::Timer::Kind::date) st.due = definitions::format_date_time(*t.date);
+      if (t.kind == definitions::Timer::Kind::duration) st.due = definitions::format_date_time(t.duration->after(now_));
+      if (t.kind == definitions::Timer::Kind::cycle) {
+        const auto& cycle = *t.cycle;
+        st.due = definitions::format_date_time(cycle.start && *cycle.start > now_ ? *cycle.start : cycle.interval.after(now_));
+        st.remaining = cycle.repetitions ? *cycle.repetitions - 1 : -1;
+      }
+      timers.push_back(st);
+    }
+    store_.replace_start_timers(d.process, timers);
+    out.push_back({d.process, d.version, true});
+  }
+  return out;
 }
 
 // --- organisation ------------------------------------------------------------------------
@@ -335,6 +305,10 @@ void Runtime::after(Live& live, const std::vector<Event>& events, const Actor& a
       case EventKind::message_sent:
         deliver(e.data.value("message", ""), live.row.key, e.data.value("variables", json::object()), actor, case_id, depth + 1);
         break;
+      case EventKind::task_completed:
+        if (const auto* node = live.flow->process().find_node(e.node); node && !node->decides.empty())
+          apply_decisions(live, e, actor, depth);
+        break;
       case EventKind::case_completed:
       case EventKind::case_terminated:
         if (!live.row.parent_case.empty()) {
@@ -357,6 +331,33 @@ void Runtime::after(Live& live, const std::vector<Event>& events, const Actor& a
     if (waiting) continue;
     Live c = load(child.id);
     run(c, cmd::Cancel{"the calling activity in case " + case_id + " ended"}, kSystem, depth + 1);
+  }
+}
+
+void Runtime::apply_decisions(const Live& live, const Event& completed, const Actor& actor, int depth) {
+  const auto* node = live.flow->process().find_node(completed.node);
+  const json& variables = completed.data.value("variables", json::object());
+  if (!variables.contains(node->decides)) return;
+  for (const auto& decision : variables[node->decides]) {
+    std::string case_id = decision.value("case", "");
+    std::string prefix = "decision on case " + case_id + ": ";
+    if (case_id == live.row.id) throw Refused(prefix + "a case cannot decide on itself");
+    Live target = load(case_id);
+    std::string only_node = decision.value("node", "");
+    const engine::Task* chosen = nullptr;
+    for (const auto& [id, t] : target.state.tasks) {
+      if (!t.live() || (!only_node.empty() && t.node_id != only_node)) continue;
+      if (inbox_reason(t, actor.roles, actor.person) != "responsible") continue;
+      if (chosen) throw Refused(prefix + "it has more than one open task for " + actor.person + " ('" + chosen->node_id + "', '" +
+                                t.node_id + "'); name one with \"node\"");
+      chosen = &t;
+    }
+    if (!chosen)
+      throw Refused(prefix + "it has no open task" + (only_node.empty() ? "" : " at '" + only_node + "'") + " that " +
+                    actor.person + " is Responsible for");
+    json values = decision.value("variables", json::object());
+    values["decidedIn"] = live.row.id;
+    run(target, cmd::Complete{chosen->id, values}, actor, depth + 1, prefix);
   }
 }
 
@@ -458,6 +459,7 @@ void Runtime::consult(std::int64_t task, const std::string& person, const std::s
 std::vector<std::string> Runtime::tick() {
   return transact([&] {
     std::vector<std::string> touched;
+    fire_wheel(touched);
     for (StartTimer t : store_.start_timers_due(now_text())) {
       const Flow& f = flow(t.process, t.version);
       const auto* node = f.process().find_node(t.node);
@@ -477,7 +479,10 @@ std::vector<std::string> Runtime::tick() {
       run(live, cmd::FireDue{}, kSystem, 0);
       touched.push_back(id);
     }
-    return touched;
+    std::vector<std::string> unique;
+    for (const auto& id : touched)
+      if (std::find(unique.begin(), unique.end(), id) == unique.end()) unique.push_back(id);
+    return unique;
   });
 }
 
@@ -503,6 +508,8 @@ void Runtime::retry(const std::string& case_id, const std::string& person, const
 }
 
 // --- read side ---------------------------------------------------------------------------
+
+const definitions::Process& Runtime::process_of(const std::string& process, int version) { return flow(process, version).process(); }
 
 Runtime::CaseView Runtime::show(const std::string& case_id) {
   Live live = load(case_id);

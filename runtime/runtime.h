@@ -35,6 +35,23 @@ struct Deployed {
   bool is_new = false;  // false: the same file was already deployed as this version
 };
 
+struct WheelLoaded {
+  int activities = 0;
+  int plan_items = 0;             // items added or changed by the file
+  std::vector<Deployed> deployed; // the processes of standalone activities
+};
+
+// One activity's occurrence in a year, for the wheel's table and picture.
+struct WheelEntry {
+  std::string activity, name, role, process;
+  std::string occurrence;  // YYYY-MM-DD: its place on the wheel
+  std::string fire_at;     // when it starts (ISO 8601)
+  std::string due;         // when it is due (ISO 8601)
+  std::string status;      // planned, open, done, overdue, cancelled
+  std::string case_id;     // once it has fired
+  bool late = false;       // fired late after downtime
+};
+
 struct VerifyReport {
   std::int64_t records = 0;
   std::int64_t cases = 0;
@@ -72,7 +89,20 @@ class Runtime {
   void cancel(const std::string& case_id, const std::string& person, const std::string& reason);
   void retry(const std::string& case_id, const std::string& person, const nlohmann::json& variables);
 
+  // The annual wheel and plan (docs/wheel-format.md). Loading replaces the wheel; the
+  // standalone activities are deployed as processes `wheel-ID`; plan items in the file are
+  // added or updated (items edited since keep their edits when the file has not changed
+  // them). Refuses the whole file on any mistake.
+  WheelLoaded load_wheel(const std::string& path, const std::string& actor);
+  WheelLoaded load_wheel_text(const std::string& name, const std::string& text, const std::string& actor);
+  // Adds or changes one plan item; checks the person, dates and status.
+  definitions::PlanItem put_plan_item(const definitions::PlanItem& item, const std::string& actor);
+
   // Read side.
+  std::optional<definitions::Wheel> wheel();
+  // Every occurrence of the year, fired or not, by date.
+  std::vector<WheelEntry> wheel_year(int year);
+
   struct CaseView {
     CaseRow row;
     engine::CaseState state;
@@ -81,6 +111,8 @@ class Runtime {
   };
   CaseView show(const std::string& case_id);
   std::optional<Organisation> organisation() { return store_.organisation(); }
+  // A deployed process version as the engine runs it (parsed once, then cached).
+  const definitions::Process& process_of(const std::string& process, int version);
 
   // Re-checks the hash chain and replays every case against its stored state.
   VerifyReport verify();
@@ -115,6 +147,17 @@ class Runtime {
   void record_refusal(const std::string& case_id, const std::string& process, int version, const std::string& node,
                       const engine::Actor& actor, const std::string& command, const std::string& reason);
   std::string now_text() const;
+  // Starts every wheel occurrence whose time has come and that has not fired yet.
+  void fire_wheel(std::vector<std::string>& touched);
+  // Completes the open tasks of other cases that a raci:decides task's decisions name.
+  void apply_decisions(const Live& live, const engine::Event& completed, const engine::Actor& actor, int depth);
+  WheelLoaded put_wheel(const std::optional<definitions::Wheel>& wheel, const definitions::Diagnostics& diagnostics,
+                        const std::string& path, const std::string& bytes, const std::string& actor);
+  struct Candidate;
+  std::vector<Candidate> deploy_candidates(const std::vector<definitions::LoadedFile>& files, const std::vector<std::string>& paths,
+                                           const std::vector<std::string>& sources);
+  // Inside a transaction: stores the candidates that are new, with their timer starts.
+  std::vector<Deployed> install(const std::vector<Candidate>& candidates, const std::string& actor);
 
   Store& store_;
   definitions::TimePoint now_;
@@ -125,6 +168,9 @@ class Runtime {
 // empty): "responsible" when theirs to do, "consulted" when their answer is still
 // wanted, "" when it is not theirs.
 std::string inbox_reason(const engine::Task& task, const std::vector<std::string>& roles, const std::string& person);
+
+// A plan item as the API and `raciflow plan --format json` show it.
+nlohmann::json to_json(const definitions::PlanItem& item);
 
 // The derived state of a case as the store keeps it.
 CaseSnapshot snapshot_of(const CaseRow& row, const engine::CaseState& state, const definitions::Process& process);

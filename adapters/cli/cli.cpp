@@ -15,6 +15,7 @@ const std::map<std::string, Command>& commands() {
     add_definition_commands(t);
     add_runtime_commands(t);
     add_server_commands(t);
+    add_calendar_commands(t);
     return t;
   }();
   return table;

@@ -16,6 +16,10 @@ namespace raciflow::runtime {
 class Store;
 }
 
+namespace raciflow::delivery {
+struct Settings;
+}
+
 namespace raciflow::cli {
 
 namespace po = boost::program_options;
@@ -44,10 +48,14 @@ struct UsageError {
 void add_definition_commands(std::map<std::string, Command>& table);
 void add_runtime_commands(std::map<std::string, Command>& table);
 void add_server_commands(std::map<std::string, Command>& table);
+void add_calendar_commands(std::map<std::string, Command>& table);
 
 // Shared by the command files (runtime_commands.cpp).
 definitions::TimePoint clock_now(const Globals& g);  // --clock, else the system clock
 std::unique_ptr<runtime::Store> open_store(const Globals& g, bool create);
 std::string operator_name(const po::variables_map& vm);  // --as, else the login name
+// --log, --smtp, --from, --base-url: where notifications go (deliver and serve).
+void delivery_options(po::options_description& o);
+delivery::Settings delivery_settings(const po::variables_map& vm);
 
 }  // namespace raciflow::cli

@@ -9,6 +9,7 @@
 #include <pugixml.hpp>
 
 #include "adapters/render/bpmn_layout.h"
+#include "adapters/render/markup.h"
 
 namespace raciflow::render {
 
@@ -68,7 +69,9 @@ bool draws(const Picture& p, const Process& process) {
   return std::all_of(process.nodes.begin(), process.nodes.end(), [&](const FlowNode& n) { return p.shapes.count(n.id); });
 }
 
-std::string escape(const std::string& text) {
+}  // namespace
+
+std::string xml_escape(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
@@ -76,11 +79,14 @@ std::string escape(const std::string& text) {
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
       default: out += c;
     }
   }
   return out;
 }
+
+namespace {
 
 std::string num(double v) {
   std::ostringstream s;
@@ -108,7 +114,7 @@ void text_block(std::ostream& out, const std::string& text, double cx, double to
   auto lines = wrap(text, width);
   for (std::size_t i = 0; i < lines.size() && i < 5; ++i)
     out << "<text class=\"" << cls << "\" x=\"" << num(cx) << "\" y=\"" << num(top + 12.0 * static_cast<double>(i + 1))
-        << "\" text-anchor=\"middle\">" << escape(lines[i]) << "</text>";
+        << "\" text-anchor=\"middle\">" << xml_escape(lines[i]) << "</text>";
 }
 
 void node_shape(std::ostream& out, const FlowNode& n, const Rect& r) {
@@ -218,9 +224,9 @@ std::string process_svg(const std::string& source, const definitions::Definition
   x0 -= 10, y0 -= 10, x1 += 10, y1 += 10;
 
   std::ostringstream out;
-  out << "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"process-diagram\" data-process=\"" << escape(process->id)
+  out << "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"process-diagram\" data-process=\"" << xml_escape(process->id)
       << "\" viewBox=\"" << num(x0) << " " << num(y0) << " " << num(x1 - x0) << " " << num(y1 - y0) << "\" width=\""
-      << num(x1 - x0) << "\" height=\"" << num(y1 - y0) << "\" role=\"img\" aria-label=\"" << escape(pool_name) << "\">"
+      << num(x1 - x0) << "\" height=\"" << num(y1 - y0) << "\" role=\"img\" aria-label=\"" << xml_escape(pool_name) << "\">"
       << kStyle
       << "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" "
          "orient=\"auto-start-reverse\"><path d=\"M0 0 L10 5 L0 10 z\" fill=\"#333\"/></marker></defs>";
@@ -228,15 +234,15 @@ std::string process_svg(const std::string& source, const definitions::Definition
     const Rect& r = pic.shapes[pool_id];
     out << "<g class=\"participant\"><rect class=\"pool\" x=\"" << num(r.x) << "\" y=\"" << num(r.y) << "\" width=\"" << num(r.w)
         << "\" height=\"" << num(r.h) << "\"/><text class=\"pool-name\" transform=\"translate(" << num(r.x + 18) << " "
-        << num(r.y + r.h / 2) << ") rotate(-90)\" text-anchor=\"middle\">" << escape(pool_name) << "</text></g>";
+        << num(r.y + r.h / 2) << ") rotate(-90)\" text-anchor=\"middle\">" << xml_escape(pool_name) << "</text></g>";
   }
   for (const auto& l : process->lanes) {
     if (!pic.shapes.count(l.id)) continue;
     const Rect& r = pic.shapes[l.id];
-    out << "<g class=\"lane-band\" data-lane=\"" << escape(l.id) << "\"><rect class=\"lane\" x=\"" << num(r.x) << "\" y=\""
+    out << "<g class=\"lane-band\" data-lane=\"" << xml_escape(l.id) << "\"><rect class=\"lane\" x=\"" << num(r.x) << "\" y=\""
         << num(r.y) << "\" width=\"" << num(r.w) << "\" height=\"" << num(r.h) << "\"/><text class=\"lane-name\" transform=\"translate("
         << num(r.x + 18) << " " << num(r.y + r.h / 2) << ") rotate(-90)\" text-anchor=\"middle\">"
-        << escape(l.name.empty() ? l.role : l.name) << "</text></g>";
+        << xml_escape(l.name.empty() ? l.role : l.name) << "</text></g>";
   }
   for (const auto& f : process->flows) {
     std::vector<Point> points = pic.edges[f.id];
@@ -245,12 +251,12 @@ std::string process_svg(const std::string& source, const definitions::Definition
       const Rect& b = pic.shapes[f.target_ref];
       points = {{a.x + a.w / 2, a.y + a.h / 2}, {b.x + b.w / 2, b.y + b.h / 2}};
     }
-    out << "<g class=\"sequence-flow\" data-flow=\"" << escape(f.id) << "\"><polyline class=\"flow\" points=\"";
+    out << "<g class=\"sequence-flow\" data-flow=\"" << xml_escape(f.id) << "\"><polyline class=\"flow\" points=\"";
     for (const auto& w : points) out << num(w.x) << "," << num(w.y) << " ";
     out << "\"/>";
     if (!f.name.empty())
       out << "<text class=\"flow-name\" x=\"" << num(points[0].x + 6) << "\" y=\"" << num(points[0].y - 4) << "\">"
-          << escape(f.name) << "</text>";
+          << xml_escape(f.name) << "</text>";
     out << "</g>";
   }
   for (const auto& n : process->nodes) {
@@ -259,8 +265,8 @@ std::string process_svg(const std::string& source, const definitions::Definition
     if (marks.active.count(n.id)) cls += " active";
     if (marks.overdue.count(n.id)) cls += " overdue";
     if (marks.incident.count(n.id)) cls += " incident";
-    out << "<g class=\"" << cls << "\" data-node=\"" << escape(n.id) << "\" data-kind=\"" << definitions::element_name(n.kind)
-        << "\"><title>" << escape(n.name.empty() ? n.id : n.name) << "</title>";
+    out << "<g class=\"" << cls << "\" data-node=\"" << xml_escape(n.id) << "\" data-kind=\"" << definitions::element_name(n.kind)
+        << "\"><title>" << xml_escape(n.name.empty() ? n.id : n.name) << "</title>";
     node_shape(out, n, pic.shapes[n.id]);
     out << "</g>";
   }

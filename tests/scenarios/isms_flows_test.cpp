@@ -178,11 +178,9 @@ TEST_CASE("policy approval: the committee sends the draft back, then top managem
   CHECK(std::count(r.begin(), r.end(), "draft") == 3);
 }
 
-TEST_CASE("user access review: the half-yearly timer starts it; changes are checked by someone other than who made them") {
+TEST_CASE("user access review: started by its message from the wheel; changes are checked by someone other than who made them") {
   Isms w;
-  CHECK(w.ok({"tick"}).empty());
-  w.clock = "2026-09-02T09:00:00Z";  // six months after the deployment
-  std::string id = first_line(w.ok({"tick"}));
+  std::string id = first_line(w.ok({"message", "User access review due", "--as", "anna"}));
   REQUIRE_FALSE(id.empty());
   CHECK(w.cli({"show", id, "--json"}).json()["process"] == "user-access-review");
   walk(w, id, {{"extract", "it-operations", "sofie"},
@@ -196,8 +194,7 @@ TEST_CASE("user access review: the half-yearly timer starts it; changes are chec
 
 TEST_CASE("user access review: nothing to change goes straight to the record") {
   Isms w;
-  w.clock = "2026-09-02T09:00:00Z";
-  std::string id = first_line(w.ok({"tick"}));
+  std::string id = first_line(w.ok({"message", "User access review due", "--as", "anna"}));
   walk(w, id, {{"extract", "it-operations", "sofie"},
                {"review", "business-functions", "mette", {"changesNeeded=false"}},
                {"record", "security-function", "anna"}});

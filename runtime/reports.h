@@ -1,0 +1,104 @@
+// Read models over the store for the security committee and the auditor: the committee
+// agenda, the ISO 27001 evidence register and the annual report to management. They read
+// only; each is built inside one read snapshot by the caller.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "definitions/iso8601.h"
+#include "definitions/wheel.h"
+#include "runtime/runtime.h"
+
+namespace raciflow::runtime {
+
+// --- committee agenda -------------------------------------------------------------------
+
+struct AgendaCase {
+  std::string id, process, process_name, status;
+  std::string started_at, updated_at;
+  std::string key;
+  std::vector<std::string> open_steps;  // names of the open tasks
+  std::string last_step;                // name of the last completed task, if any
+};
+
+struct AgendaSection {
+  std::string id;     // approve-agenda, approve-minutes, ongoing, incidents, deviations-handled,
+                      // new-deviations, threats, policies, aob
+  std::string title;
+  std::vector<AgendaCase> cases;
+  std::vector<definitions::PlanItem> plan;  // annual plan items (status of ongoing work)
+};
+
+struct Agenda {
+  std::string since;         // ISO 8601: the last meeting
+  std::string generated_at;
+  std::vector<AgendaSection> sections;  // always all nine, in the standing order
+};
+
+// The standing agenda filled with every case changed at or after `since`, each in exactly
+// one section: by its process's raci:agenda (or the case variable agendaSection), deviations
+// split into handled (ended since) and new (started since, still open). Open plan items and
+// those changed since go under the status of ongoing work.
+Agenda build_agenda(Store& store, Runtime& runtime, const std::string& since);
+// When the last meeting ended: the latest completed case of a raci:agenda="review" process;
+// empty when there was none.
+std::string last_meeting(Store& store, Runtime& runtime);
+
+// --- evidence register ------------------------------------------------------------------
+
+struct Evidence {
+  std::string time, case_id, process, node, step, person, role, clause;
+};
+
+struct EvidenceItem {
+  std::string id, title;
+  std::string clause_2022, clause_2013;
+  std::vector<std::string> matches;  // raci:iso clauses that evidence it
+  std::vector<Evidence> evidence;    // newest first
+  bool covered = false;              // evidence within the last 12 months
+};
+
+struct EvidenceRegister {
+  std::string generated_at;
+  std::string window_start;          // 12 months before generated_at
+  std::vector<EvidenceItem> items;   // the mandatory documentation, in clause order
+};
+
+// Completed steps whose raci:iso names a clause of a mandatory documentation item. Letters
+// after a clause belong to it: raci:iso="6.1.3 d" evidences 6.1.3 d (the Statement of
+// Applicability) as well as 6.1.3.
+EvidenceRegister build_evidence(Store& store, Runtime& runtime, definitions::TimePoint now);
+
+// --- annual report to management --------------------------------------------------------
+
+struct ProcessFigures {
+  std::string process, name;
+  int started = 0, closed = 0, open_at_end = 0;
+  double median_days_to_close = -1;  // -1: none closed
+  int tasks_with_due = 0, tasks_overdue = 0, escalations = 0;
+};
+
+struct RoleFigures {
+  std::string role;
+  int tasks_completed = 0;
+  double median_days_per_task = -1;
+  int tasks_with_due = 0, tasks_overdue = 0;
+  int escalations = 0;  // escalations to the role as Accountable
+};
+
+struct ManagementReport {
+  int year = 0;
+  std::string generated_at;
+  std::vector<ProcessFigures> processes;
+  std::vector<RoleFigures> roles;
+  ProcessFigures total;
+  int wheel_planned = 0, wheel_fired = 0, wheel_late = 0;
+  int plan_done = 0, plan_open = 0, plan_overdue = 0;
+};
+
+// A task counts as overdue when it was completed after its due date, or is still open
+// after it at the report's end (the year's end, or now when earlier).
+ManagementReport build_report(Store& store, Runtime& runtime, int year, definitions::TimePoint now);
+
+}  // namespace raciflow::runtime

@@ -1,0 +1,58 @@
+// The runtime's private parts, shared by its source files (runtime.cpp, calendar.cpp).
+// Nothing outside runtime/ includes this.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "engine/engine.h"
+#include "engine/executable.h"
+#include "runtime/runtime.h"
+
+namespace raciflow::runtime {
+
+// The actor of timers, escalations and the wheel.
+inline const engine::Actor kSystem{"system", {}};
+
+// A refusal about who the actor is: recorded in the audit trail after the rollback.
+struct Denied : Refused {
+  Denied(const std::string& message, AuditRecord record) : Refused(message), record(std::move(record)) {}
+  AuditRecord record;
+};
+
+struct Runtime::Flow {
+  std::unique_ptr<definitions::Definitions> definitions;
+  std::unique_ptr<engine::ExecutableProcess> executable;
+  std::unique_ptr<engine::Engine> engine;
+  const definitions::Process& process() const { return executable->process(); }
+};
+
+struct Runtime::Live {
+  CaseRow row;
+  engine::CaseState state;
+  const Flow* flow = nullptr;
+};
+
+struct Runtime::Candidate {
+  const definitions::Process* process;
+  std::string file, source;
+};
+
+// Runs `body` in one transaction. A denial is recorded after the rollback, in a
+// transaction of its own, and then reported.
+template <typename F>
+auto Runtime::transact(F body) {
+  try {
+    auto tx = store_.begin();
+    auto result = body();
+    tx->commit();
+    return result;
+  } catch (const Denied& denied) {
+    auto tx = store_.begin();
+    append(denied.record);
+    tx->commit();
+    throw Refused(denied.what());
+  }
+}
+
+}  // namespace raciflow::runtime
