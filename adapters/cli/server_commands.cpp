@@ -5,6 +5,7 @@
 
 #include "adapters/cli/cli.h"
 #include "adapters/cli/command.h"
+#include "adapters/delivery/delivery.h"
 #include "adapters/http/api.h"
 #include "adapters/http/server.h"
 #include "adapters/render/text_table.h"
@@ -35,9 +36,15 @@ int cmd_serve(const po::variables_map& vm, const Globals& g, std::ostream& out, 
   api_options.session_lifetime = std::chrono::hours(vm["session-hours"].as<int>());
   http::Api api(service, api_options);
   http::Server server(api, options);
+  std::unique_ptr<delivery::Courier> courier;
+  auto settings = delivery_settings(vm);
+  if (!settings.log_file.empty() || !settings.smtp_url.empty())
+    courier = std::make_unique<delivery::Courier>(service, settings, std::chrono::seconds(tick),
+                                                  [](const std::string& line) { std::cerr << line << "\n"; });
   out << "raciflow serving " << g.db << " on http://" << listen.substr(0, listen.rfind(':')) << ":" << server.port() << "/"
       << std::endl;
   server.run();
+  if (courier) courier->stop();
   service.stop();
   out << "raciflow stopped" << std::endl;
   return kExitOk;
@@ -103,8 +110,10 @@ int cmd_token(const po::variables_map& vm, const Globals& g, std::ostream& out, 
 
 void add_server_commands(std::map<std::string, Command>& t) {
   t["serve"] = {"serve the HTTP API and the web app until SIGINT or SIGTERM",
-                "raciflow serve [--listen HOST:PORT] [--threads N] [--tick SECONDS] [--session-hours H]",
+                "raciflow serve [--listen HOST:PORT] [--threads N] [--tick SECONDS] [--session-hours H] [--log FILE] "
+                "[--smtp smtp://HOST:PORT] [--from ADDRESS] [--base-url URL]",
                 [](po::options_description& o) {
+                  delivery_options(o);
                   o.add_options()("listen", po::value<std::string>()->default_value("127.0.0.1:8080"), "address and port")(
                       "threads", po::value<int>()->default_value(4), "I/O threads")(
                       "tick", po::value<int>()->default_value(30), "seconds between firing due timers and escalations")(

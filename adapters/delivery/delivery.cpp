@@ -196,4 +196,47 @@ Result deliver_once(runtime::Store& store, TimePoint now, const Settings& settin
   return result;
 }
 
+Courier::Courier(runtime::Service& service, Settings settings, std::chrono::milliseconds interval,
+                 std::function<void(const std::string&)> log)
+    : service_(service), settings_(std::move(settings)), interval_(interval), log_(std::move(log)) {
+  thread_ = std::thread([this] { loop(); });
+}
+
+Courier::~Courier() { stop(); }
+
+void Courier::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Courier::loop() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    lock.unlock();
+    try {
+      auto pending = service_.read([&](runtime::Service::Context& c) { return prepare(c.store, c.now, settings_); });
+      for (const auto& p : pending) {
+        auto item = attempt(p, service_.read([](runtime::Service::Context& c) { return c.now; }), settings_);
+        if (item.status != "delivered") log_("delivery of notification " + std::to_string(item.id) + " failed: " + item.last_error);
+        service_.write([item](runtime::Service::Context& c) {
+          auto tx = c.store.begin();
+          c.store.update_outbox(item);
+          tx->commit();
+          return 0;
+        });
+        std::lock_guard check(mutex_);
+        if (stopping_) break;
+      }
+    } catch (const std::exception& e) {
+      log_(std::string("delivery: ") + e.what());
+    }
+    lock.lock();
+    wake_.wait_for(lock, interval_, [this] { return stopping_; });
+  }
+}
+
 }  // namespace raciflow::delivery

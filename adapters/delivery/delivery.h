@@ -11,11 +11,15 @@
 // id for the receiving side to drop duplicates.
 #pragma once
 
+#include <condition_variable>
 #include <functional>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "definitions/iso8601.h"
+#include "runtime/service.h"
 #include "runtime/store.h"
 
 namespace raciflow::delivery {
@@ -57,5 +61,26 @@ Result deliver_once(runtime::Store& store, definitions::TimePoint now, const Set
 
 // The SMTP conversation alone (exposed for tests): throws std::runtime_error on failure.
 void send_mail(const Settings& settings, const Message& message, const std::string& message_id);
+
+// The server's courier: a thread of its own that delivers every `interval`, reading through
+// the service's read connections and recording each result through its writer.
+class Courier {
+ public:
+  Courier(runtime::Service& service, Settings settings, std::chrono::milliseconds interval,
+          std::function<void(const std::string&)> log);
+  ~Courier();  // stop()
+  void stop();
+
+ private:
+  void loop();
+  runtime::Service& service_;
+  Settings settings_;
+  std::chrono::milliseconds interval_;
+  std::function<void(const std::string&)> log_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
 
 }  // namespace raciflow::delivery

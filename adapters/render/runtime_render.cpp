@@ -162,7 +162,8 @@ std::string organisation_text(const runtime::Organisation& o) {
 
 json outbox_json(const runtime::OutboxItem& o) {
   return {{"id", o.id},     {"created", o.created_at}, {"case", o.case_id}, {"task", o.task == 0 ? json(nullptr) : json(o.task)},
-          {"node", o.node}, {"role", o.role},          {"kind", o.kind},    {"status", o.status}};
+          {"node", o.node}, {"role", o.role},          {"kind", o.kind},    {"status", o.status},
+          {"attempts", o.attempts}, {"next_attempt", o.next_attempt}, {"last_error", o.last_error}, {"delivered_at", o.delivered_at}};
 }
 
 std::string outbox_table(const std::vector<runtime::OutboxItem>& items) {

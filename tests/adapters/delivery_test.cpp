@@ -1,0 +1,207 @@
+// Notification delivery against a small SMTP sink on loopback started by the test.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include <boost/asio.hpp>
+
+#include "scenarios/scenario_support.h"
+
+using namespace raciflow::testing;
+using boost::asio::ip::tcp;
+using nlohmann::json;
+
+namespace {
+
+// Speaks just enough SMTP to take mail: greets, says 250 to each command, takes DATA up to
+// the lone dot, and keeps each message. While `refuse` is above zero it answers the
+// greeting with 421 (busy) and hangs up, to make the sender retry.
+class SmtpSink {
+ public:
+  struct Mail {
+    std::string from;
+    std::vector<std::string> to;
+    std::string data;
+  };
+
+  SmtpSink() : acceptor_(io_, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0)) {
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~SmtpSink() {
+    stopping_ = true;
+    boost::system::error_code ec;
+    tcp::socket poke(io_);
+    poke.connect(acceptor_.local_endpoint(), ec);  // wakes the blocking accept
+    thread_.join();
+  }
+
+  std::string url() const { return "smtp://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()); }
+  std::vector<Mail> mails() {
+    std::lock_guard lock(mutex_);
+    return mails_;
+  }
+  std::atomic<int> refuse{0};
+
+ private:
+  void serve() {
+    while (!stopping_) {
+      tcp::socket socket(io_);
+      boost::system::error_code ec;
+      acceptor_.accept(socket, ec);
+      if (ec || stopping_) continue;
+      try {
+        session(socket);
+      } catch (const std::exception&) {
+        // the client hung up; take the next one
+      }
+    }
+  }
+
+  static void say(tcp::socket& s, const std::string& line) { boost::asio::write(s, boost::asio::buffer(line + "\r\n")); }
+
+  void session(tcp::socket& socket) {
+    if (refuse > 0) {
+      --refuse;
+      say(socket, "421 sink busy, try later");
+      return;
+    }
+    say(socket, "220 sink ready");
+    boost::asio::streambuf buffer;
+    Mail mail;
+    for (;;) {
+      boost::asio::read_until(socket, buffer, "\r\n");
+      std::istream in(&buffer);
+      std::string line;
+      std::getline(in, line);
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      std::string verb = line.substr(0, 4);
+      for (auto& c : verb) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      if (verb == "EHLO" || verb == "HELO") {
+        say(socket, "250 sink");
+      } else if (verb == "MAIL") {
+        mail = {};
+        mail.from = line.substr(10);
+        say(socket, "250 ok");
+      } else if (verb == "RCPT") {
+        mail.to.push_back(line.substr(8));
+        say(socket, "250 ok");
+      } else if (verb == "DATA") {
+        say(socket, "354 go ahead");
+        boost::asio::read_until(socket, buffer, "\r\n.\r\n");
+        std::string all(boost::asio::buffers_begin(buffer.data()), boost::asio::buffers_end(buffer.data()));
+        auto end = all.find("\r\n.\r\n");
+        mail.data = all.substr(0, end);
+        buffer.consume(end + 5);
+        {
+          std::lock_guard lock(mutex_);
+          mails_.push_back(mail);
+        }
+        say(socket, "250 queued");
+      } else if (verb == "QUIT") {
+        say(socket, "221 bye");
+        return;
+      } else {
+        say(socket, "250 ok");
+      }
+    }
+  }
+
+  boost::asio::io_context io_;
+  tcp::acceptor acceptor_;
+  std::atomic<bool> stopping_{false};
+  std::mutex mutex_;
+  std::vector<Mail> mails_;
+  std::thread thread_;
+};
+
+bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// The deviation sample deployed, an external input assessed by nobody yet.
+struct Deviation : Workspace {
+  std::string id;
+  Deviation() {
+    ok({"deploy", sample("deviation-handling.bpmn"), sample("corrective-action.bpmn"), "--as", "anna"});
+    ok({"org", "load", sample("org.xml"), "--as", "anna"});
+    id = first_line(ok({"message", "External input", "--as", "anna"}));
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a reminder before the due date and an escalation after it reach the SMTP sink, each once") {
+  SmtpSink sink;
+  Deviation w;
+  w.ok({"deliver", "--smtp", sink.url(), "--from", "isms@example.org"});  // the consultation of business functions
+  REQUIRE(sink.mails().size() == 1);
+  CHECK(has(sink.mails()[0].data, "Subject: [raciflow] Your advice is asked: \"Assess the input\""));
+
+  w.clock = "2026-03-06T09:00:00Z";  // one day before the assessment is due (P5D)
+  w.ok({"tick"});
+  CHECK(w.ok({"deliver", "--smtp", sink.url(), "--from", "isms@example.org"}) == "delivered 1, to retry 0, given up 0\n");
+  auto mails = sink.mails();
+  REQUIRE(mails.size() == 2);
+  const auto& reminder = mails[1];
+  CHECK(has(reminder.data, "Subject: [raciflow] Reminder: \"Assess the input\" is due 2026-03-07T09:00:00Z"));
+  CHECK(has(reminder.data, "From: isms@example.org"));
+  CHECK(reminder.from == "<isms@example.org>");
+  // The security function: anna, lars, jonas and emil.
+  CHECK(reminder.to == std::vector<std::string>{"<lars@example.org>", "<anna@example.org>", "<jonas@example.org>", "<emil@example.org>"});
+
+  w.clock = "2026-03-08T09:00:00Z";  // a day late
+  w.ok({"tick"});
+  w.ok({"deliver", "--smtp", sink.url()});
+  mails = sink.mails();
+  REQUIRE(mails.size() == 3);
+  CHECK(has(mails[2].data, "Subject: [raciflow] Escalation: \"Assess the input\" was due 2026-03-07T09:00:00Z"));
+  CHECK(has(mails[2].data, "as the Accountable role"));
+
+  // Nothing is sent twice.
+  CHECK(w.ok({"deliver", "--smtp", sink.url()}) == "delivered 0, to retry 0, given up 0\n");
+  CHECK(sink.mails().size() == 3);
+  auto outbox = w.cli({"outbox", "--all", "--json"}).json();
+  for (const auto& item : outbox) CHECK(item["status"] == "delivered");
+}
+
+TEST_CASE("a mail server that is busy gets the notification again after the backoff, and only once") {
+  SmtpSink sink;
+  sink.refuse = 1;
+  Deviation w;
+  CHECK(w.ok({"deliver", "--smtp", sink.url()}) == "delivered 0, to retry 1, given up 0\n");
+  auto item = w.cli({"outbox", "--json"}).json()[0];
+  CHECK(item["attempts"] == 1);
+  CHECK(item["next_attempt"] == "2026-03-02T09:01:00Z");
+  CHECK(item["last_error"].get<std::string>().find("SMTP") != std::string::npos);
+  CHECK(w.ok({"deliver", "--smtp", sink.url()}) == "delivered 0, to retry 0, given up 0\n");  // not yet
+  w.clock = "2026-03-02T09:01:00Z";
+  CHECK(w.ok({"deliver", "--smtp", sink.url()}) == "delivered 1, to retry 0, given up 0\n");
+  CHECK(sink.mails().size() == 1);
+  CHECK(has(sink.mails()[0].data, "Message-ID: <outbox-1@raciflow>"));
+}
+
+TEST_CASE("the log adapter writes one JSON line per notification with the people who hold the role") {
+  Deviation w;
+  std::string log = w.path("notifications.log");
+  w.ok({"deliver", "--log", log});
+  std::ifstream in(log);
+  std::string line;
+  std::vector<json> lines;
+  while (std::getline(in, line)) lines.push_back(json::parse(line));
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0]["kind"] == "consultation");
+  CHECK(lines[0]["role"] == "business-functions");
+  CHECK(lines[0]["to"] == json::array({"mette", "peter", "emil"}));
+  CHECK(w.ok({"deliver", "--log", log}) == "delivered 0, to retry 0, given up 0\n");
+}
+
+TEST_CASE("deliver without a channel, or with a URL that is not SMTP, is a usage error") {
+  Deviation w;
+  auto r = w.cli({"deliver"});
+  CHECK(r.code == 2);
+  CHECK(has(r.err, "raciflow deliver: deliver needs --log FILE or --smtp URL (or both)"));
+  r = w.cli({"deliver", "--smtp", "http://example.org"});
+  CHECK(r.code == 2);
+  CHECK(has(r.err, "--smtp 'http://example.org' must start with smtp:// or smtps://"));
+}
