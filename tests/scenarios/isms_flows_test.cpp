@@ -12,15 +12,6 @@ using nlohmann::json;
 
 namespace {
 
-struct Step {
-  std::string node, role, person;
-  std::vector<std::string> vars = {};
-};
-
-void walk(const Workspace& w, const std::string& id, const std::vector<Step>& steps) {
-  for (const auto& s : steps) complete(w, id, s.node, s.role, s.person, s.vars);
-}
-
 std::string status(const Workspace& w, const std::string& id) { return w.cli({"show", id, "--json"}).json()["status"]; }
 
 // Tries to complete the open task at `node` as `person`; returns the refusal line.

@@ -27,6 +27,16 @@ inline void complete(const Workspace& w, const std::string& case_id, const std::
   w.ok(args);
 }
 
+struct Step {
+  std::string node, role, person;
+  std::vector<std::string> vars = {};
+};
+
+// Completes the steps in order, each checked against its role.
+inline void walk(const Workspace& w, const std::string& id, const std::vector<Step>& steps) {
+  for (const auto& s : steps) complete(w, id, s.node, s.role, s.person, s.vars);
+}
+
 // The steps a case passed through (node_entered records), in order.
 inline std::vector<std::string> route(const Workspace& w, const std::string& case_id) {
   std::vector<std::string> nodes;
