@@ -459,3 +459,62 @@ TEST_CASE("password and token commands refuse bad input with one line and change
   CHECK(w.cli({"serve", "--listen", "nowhere"}).code == 2);
   CHECK(w.dump() == before);
 }
+
+TEST_CASE("the wheel, the plan, the agenda, the evidence register and the report through the API, each with its access", "[api]") {
+  Server s;
+  auto anna = s.login("anna"), mette = s.login("mette"), karen = s.login("karen"), ida = s.login("ida"), lars = s.login("lars");
+  const std::string wheel = R"(<wheel xmlns="urn:raciflow:wheel:1" name="API year">
+  <activity id="awareness" name="Awareness activity" role="security-function" schedule="FREQ=MONTHLY;BYMONTH=3,9" due="P30D" iso="7.3"/>
+  <plan>
+    <item id="phishing" name="Phishing exercise" responsible="mette" deadline="2026-06-30"/>
+  </plan>
+</wheel>)";
+  CHECK(s.as(karen, "PUT", "/api/wheel", {{"xml", wheel}}).status == 403);
+  auto loaded = s.as(anna, "PUT", "/api/wheel", {{"name", "year.xml"}, {"xml", wheel}});
+  REQUIRE(loaded.status == 200);
+  CHECK(loaded.json_body()["activities"] == 1);
+  CHECK(loaded.json_body()["deployed"][0]["process"] == "wheel-awareness");
+  CHECK(s.as(anna, "PUT", "/api/wheel", {{"xml", "<wheel xmlns=\"urn:raciflow:wheel:1\"/>"}}).status == 422);
+
+  auto year = s.as(mette, "GET", "/api/wheel?year=2026");
+  REQUIRE(year.status == 200);
+  auto occurrences = year.json_body()["occurrences"];
+  REQUIRE(occurrences.size() == 2);
+  CHECK(occurrences[0]["occurrence"] == "2026-03-01");
+  CHECK(occurrences[1]["status"] == "planned");
+  CHECK(s.as(mette, "GET", "/api/wheel?year=2026&format=svg").body.rfind("<svg", 0) == 0);
+  CHECK(s.as(mette, "GET", "/api/wheel?year=20x6").status == 400);
+
+  // The person responsible reports on their item; others may not touch it; the admin plans.
+  CHECK(s.as(mette, "PUT", "/api/plan/phishing", {{"status", "done"}, {"note", "ran in May"}}).status == 200);
+  CHECK(s.as(mette, "PUT", "/api/plan/phishing", {{"responsible", "lars"}}).status == 403);
+  CHECK(s.as(karen, "PUT", "/api/plan/phishing", {{"status", "open"}}).status == 403);
+  CHECK(s.as(karen, "PUT", "/api/plan/pen-test", {{"name", "Penetration test"}}).status == 403);
+  CHECK(s.as(anna, "PUT", "/api/plan/pen-test", {{"name", "Penetration test"}, {"responsible", "lars"}, {"deadline", "2026-13-01"}}).status == 422);
+  CHECK(s.as(anna, "PUT", "/api/plan/pen-test", {{"name", "Penetration test"}, {"responsible", "lars"}, {"deadline", "2026-10-01"}}).status == 200);
+  auto plan = s.as(ida, "GET", "/api/plan").json_body();
+  REQUIRE(plan.size() == 2);
+  CHECK(plan[0]["id"] == "phishing");
+  CHECK(plan[0]["status"] == "done");
+  CHECK(plan[0]["updated_by"] == "mette");
+
+  // A deviation only the security function and the committee are involved in so far.
+  auto started = s.as(anna, "POST", "/api/messages", {{"name", "External input"}});
+  REQUIRE(started.status == 200);
+  std::string id = started.json_body()["cases"][0];
+  auto agenda = s.as(anna, "GET", "/api/agenda?since=2026-01-01").json_body();
+  CHECK(agenda["sections"][5]["id"] == "new-deviations");
+  CHECK(agenda["sections"][5]["cases"][0]["id"] == id);
+  CHECK(s.as(lars, "GET", "/api/agenda?since=2026-01-01&format=html").body.find("data-case=\"" + id + "\"") != std::string::npos);
+  CHECK(s.as(karen, "GET", "/api/agenda?since=2026-01-01&format=markdown").body.find("case " + id) == std::string::npos);
+  CHECK(s.as(anna, "GET", "/api/agenda?since=yesterday").status == 400);
+
+  CHECK(s.as(mette, "GET", "/api/evidence").status == 403);
+  auto evidence = s.as(ida, "GET", "/api/evidence");
+  REQUIRE(evidence.status == 200);
+  CHECK(evidence.json_body()["items"].size() == 13);
+  CHECK(s.as(mette, "GET", "/api/report").status == 403);
+  auto report = s.as(ida, "GET", "/api/report?year=2026&format=html");
+  CHECK(report.status == 200);
+  CHECK(report.body.find("<svg") != std::string::npos);
+}
