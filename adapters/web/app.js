@@ -1,6 +1,6 @@
 // The raciflow web app: plain modern JavaScript over the JSON API (docs/api.md).
 // Screens are hash routes: #/tasks, #/task/ID, #/cases, #/case/ID, #/definitions,
-// #/definition/ID, #/audit. Text is set with textContent, never parsed as HTML; the only
+// #/definition/ID, #/year, #/agenda, #/audit. Text is set with textContent, never parsed as HTML; the only
 // markup inserted is the server's SVG diagrams.
 "use strict";
 
@@ -413,7 +413,68 @@ async function showAudit() {
         ? h("p", { class: "ok" }, t("audit.ok"), " ", r.records + " " + t("audit.records") + " " + r.cases + " " + t("audit.cases"))
         : h("p", { class: "error" }, t("audit.bad"), " ", r.problems[0]));
     } }, t("audit.verify")), " ", h("a", { class: "button", href: "/api/audit?format=csv", download: "audit.csv" }, t("audit.all_csv"))),
-    result);
+    result, await evidenceSection());
+}
+
+// --- the year: wheel, plan, agenda ----------------------------------------------------
+
+async function showYear(year) {
+  year = year || String(new Date().getFullYear());
+  let wheel, svg;
+  try {
+    [wheel, svg] = await Promise.all([api("GET", "/api/wheel?year=" + encodeURIComponent(year)),
+      api("GET", "/api/wheel?format=svg&year=" + encodeURIComponent(year))]);
+  } catch (err) {
+    if (err.status === 404) return main(h("h1", {}, t("year.title")), h("p", {}, t("year.none")));
+    throw err;
+  }
+  const picker = h("input", { type: "number", id: "year", value: year, min: 2000, max: 2100,
+    onchange: (e) => { location.hash = "#/year/" + e.target.value; } });
+  const rows = wheel.occurrences.map((o) => h("tr", { class: o.status, "data-activity": o.activity },
+    h("td", {}, o.occurrence), h("td", {}, o.name), h("td", {}, o.role), h("td", {}, o.fire_at.slice(0, 10)),
+    h("td", {}, o.due.slice(0, 10)),
+    h("td", {}, t("status." + o.status), o.late ? " (" + t("year.late") + ")" : ""),
+    h("td", {}, o.case ? h("a", { href: "#/case/" + encodeURIComponent(o.case) }, o.case) : "")));
+  const planRows = wheel.plan.map((p) => h("tr", { "data-plan": p.id },
+    h("td", {}, p.name), h("td", {}, p.responsible), h("td", {}, p.deadline), h("td", {}, t("status." + p.status)),
+    h("td", {}, p.risk), h("td", {}, p.status === "open" && (p.responsible === me.person || (me.access || []).includes("admin"))
+      ? h("button", { onclick: async () => {
+        try { await api("PUT", "/api/plan/" + encodeURIComponent(p.id), { status: "done" }); showYear(year); }
+        catch (err) { flash(err.message, "error"); }
+      } }, t("year.done")) : "")));
+  main(h("h1", {}, t("year.title"), " ", year), h("label", {}, t("year.year"), " ", picker),
+    diagramBox(svg),
+    table([t("col.date"), t("col.activity"), t("col.role"), t("col.starts"), t("col.due"), t("col.status"), t("col.case")], rows),
+    h("h2", {}, t("year.plan")),
+    table([t("col.activity"), t("col.responsible"), t("col.deadline"), t("col.status"), t("col.risk"), ""], planRows));
+}
+
+async function showAgenda() {
+  const since = new URLSearchParams(location.hash.split("?")[1] || "").get("since");
+  const agenda = await api("GET", "/api/agenda" + (since ? "?since=" + encodeURIComponent(since) : ""));
+  const picker = h("input", { type: "date", id: "since", value: agenda.since.slice(0, 10),
+    onchange: (e) => { location.hash = "#/agenda?since=" + e.target.value; } });
+  const sections = agenda.sections.map((s) => h("li", { "data-section": s.id }, h("h2", {}, s.title),
+    s.cases.length + s.plan.length === 0 ? h("p", {}, t("agenda.nothing")) : h("ul", {},
+      s.cases.map((c) => h("li", { "data-case": c.id }, h("a", { href: "#/case/" + encodeURIComponent(c.id) }, c.process_name + " " + c.id),
+        " (" + c.status + ")", c.open_steps.length ? " — " + t("agenda.waiting") + " " + c.open_steps.join(", ")
+          : (c.last_step ? " — " + t("agenda.last") + " " + c.last_step : ""))),
+      s.plan.map((p) => h("li", { "data-plan": p.id }, p.name + " — " + p.responsible + ", " + p.deadline + " (" + t("status." + p.status) + ")")))));
+  main(h("h1", {}, t("agenda.title")), h("label", {}, t("agenda.since"), " ", picker), h("ol", { class: "agenda" }, sections));
+}
+
+async function evidenceSection() {
+  const r = await api("GET", "/api/evidence");
+  const rows = r.items.map((i) => {
+    const e = i.evidence[0];
+    return h("tr", { class: i.covered ? "covered" : "gap", "data-item": i.id }, h("td", {}, i.clause + " [" + i.clause_2013 + "]"),
+      h("td", {}, i.title), h("td", {}, i.covered ? t("evidence.covered") : t("evidence.gap")),
+      h("td", {}, e ? e.time.slice(0, 10) + " — " + e.step + " — " + e.person + " — " : "",
+        e ? h("a", { href: "#/case/" + encodeURIComponent(e.case) }, e.case) : ""));
+  });
+  return [h("h2", {}, t("evidence.title")),
+    table([t("col.clause"), t("col.documentation"), t("col.status"), t("evidence.latest")], rows),
+    h("p", {}, h("a", { class: "button", href: "/api/report?format=html", target: "_blank" }, t("report.open")))];
 }
 
 // --- routing ------------------------------------------------------------------------
@@ -430,6 +491,8 @@ async function route() {
     else if (parts[0] === "definitions") await showDefinitions();
     else if (parts[0] === "definition" && parts[1]) await showDefinition(parts[1]);
     else if (parts[0] === "audit") await showAudit();
+    else if (parts[0] === "year") await showYear(parts[1]);
+    else if (parts[0] === "agenda") await showAgenda();
     else await showTasks();
   } catch (err) {
     if (err.status !== 401) main(h("p", { class: "error" }, t("error") + ": " + err.message));

@@ -26,6 +26,11 @@ const passwordOf = (person) => `${person}-secret-pw`;
 // A database with the deviation flow, the sample organisation and a password each.
 cli("deploy", join(repo, "samples/corrective-action.bpmn"), join(repo, "samples/deviation-handling.bpmn"), "--as", "setup");
 cli("org", "load", join(repo, "samples/org.xml"), "--as", "setup");
+writeFileSync(join(workdir, "wheel.xml"), `<wheel xmlns="urn:raciflow:wheel:1" name="Browser year">
+  <activity id="awareness" name="Awareness activity" role="security-function" schedule="FREQ=MONTHLY;BYMONTH=3,9" due="P30D" iso="7.3"/>
+  <plan><item id="phishing" name="Phishing exercise" responsible="mette" deadline="2026-12-15"/></plan>
+</wheel>`);
+cli("wheel", "load", join(workdir, "wheel.xml"), "--as", "setup");
 for (const person of ["anna", "karen", "mette", "ida"]) {
   const file = join(workdir, person + ".pw");
   writeFileSync(file, passwordOf(person) + "\n");
@@ -178,6 +183,23 @@ try {
   await ida.waitForSelector("#verify-result .ok");
   assert.match(await ida.textContent("#verify-result"), /unbroken chain/);
   await shot(ida, "audit-verified");
+  // The completed deviation evidences nonconformities and corrective actions (10.2).
+  await ida.waitForSelector("tr[data-item='nonconformities'].covered");
+  assert.equal(await ida.$$eval("tr[data-item='internal-audit'].gap", (r) => r.length), 1);
+
+  // The year: the wheel picture with its twelve months, and the plan item Mette marks done.
+  await mette.goto(base + "/#/year/2026");
+  await mette.waitForSelector(".diagram svg.wheel");
+  assert.equal(await mette.$$eval("svg.wheel path.month", (p) => p.length), 12);
+  assert.equal(await mette.$$eval("tr[data-activity='awareness']", (r) => r.length), 2);
+  await mette.click("tr[data-plan='phishing'] button");
+  await mette.waitForFunction(() => !document.querySelector("tr[data-plan='phishing'] button"));
+  await shot(mette, "annual-wheel-da");
+
+  // The agenda lists the deviation among those handled.
+  await ida.goto(base + "/#/agenda?since=2026-01-01");
+  await ida.waitForSelector(`li[data-section='deviations-handled'] li[data-case='${caseId}']`);
+  await shot(ida, "agenda");
   console.log(`ok: case ${caseId} ran start to finish in the browser; screenshots in ${artifacts}`);
 } catch (e) {
   failed = true;
