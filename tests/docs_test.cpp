@@ -185,3 +185,20 @@ TEST_CASE("the exchange in docs/api.md answers what the doc shows, request by re
   CHECK(exchanges == 6);
   service.stop();
 }
+
+TEST_CASE("the example in docs/wheel-format.md loads and shows the year the doc shows") {
+  std::string doc = read(std::string(RACIFLOW_SOURCE_DIR) + "/docs/wheel-format.md");
+  raciflow::testing::Workspace w;
+  w.clock = "2026-01-01T00:00:00Z";
+  REQUIRE(w.cli({"deploy", raciflow::testing::sample("risk-assessment.bpmn"), "--as", "anna"}).code == 0);
+  REQUIRE(w.cli({"org", "load", raciflow::testing::sample("org.xml"), "--as", "anna"}).code == 0);
+  auto file = w.write("annual-wheel.xml", fenced(doc, "xml"));
+  REQUIRE(w.cli({"wheel", "load", file, "--as", "anna"}).code == 0);
+  CHECK(w.cli({"wheel", "--year", "2026"}).out == fenced(doc, "text"));
+  auto bad = w.write("annual-wheel.xml", R"(<wheel xmlns="urn:raciflow:wheel:1" name="x">
+  <activity id="a" schedule="FREQ=YEARLY" role="no-such-role"/>
+</wheel>)");
+  auto r = w.cli({"wheel", "load", bad, "--as", "anna"});
+  CHECK(r.err == "raciflow wheel: " + bad.substr(0, bad.rfind('/') + 1) +
+                     fenced(doc, "text", doc.find("## Loading")));
+}
