@@ -7,6 +7,7 @@
 
 #include "adapters/cli/cli.h"
 #include "adapters/cli/command.h"
+#include "adapters/cli/session.h"
 #include "adapters/delivery/delivery.h"
 #include "adapters/render/calendar_render.h"
 #include "runtime/reports.h"
@@ -20,12 +21,6 @@ using runtime::Refused;
 using runtime::Runtime;
 
 namespace {
-
-struct Session {
-  std::unique_ptr<runtime::Store> store;
-  std::unique_ptr<Runtime> runtime;
-  Session(const Globals& g, bool create) : store(open_store(g, create)) { runtime = std::make_unique<Runtime>(*store, clock_now(g)); }
-};
 
 std::string format_of(const po::variables_map& vm, std::initializer_list<const char*> allowed) {
   std::string format = vm["format"].as<std::string>();

@@ -11,6 +11,7 @@
 
 #include "adapters/cli/cli.h"
 #include "adapters/cli/command.h"
+#include "adapters/cli/session.h"
 #include "adapters/render/runtime_render.h"
 #include "runtime/runtime.h"
 #include "runtime/sqlite_store.h"
@@ -53,14 +54,6 @@ std::int64_t task_id(const po::variables_map& vm) {
   return std::stoll(text);
 }
 
-// The open command of the runtime: store, clock, runtime.
-struct Session {
-  std::unique_ptr<Store> store;
-  std::unique_ptr<Runtime> runtime;
-  Session(const Globals& g, bool create) : store(open_store(g, create)) {
-    runtime = std::make_unique<Runtime>(*store, clock_now(g));
-  }
-};
 
 void lines(std::ostream& out, const std::vector<std::string>& items) {
   for (const auto& i : items) out << i << "\n";

@@ -56,17 +56,20 @@ inline nlohmann::json completion(const Workspace& w, const std::string& case_id,
   return nullptr;
 }
 
+// Deploys every sample flow and loads the sample organisation, at the workspace's clock.
+inline void deploy_samples(const Workspace& w) {
+  std::vector<std::string> args = {"deploy"};
+  for (const auto& e : std::filesystem::directory_iterator(std::string(RACIFLOW_SOURCE_DIR) + "/samples"))
+    if (e.path().extension() == ".bpmn") args.push_back(e.path().string());
+  args.insert(args.end(), {"--as", "anna"});
+  w.ok(args);
+  w.ok({"org", "load", sample("org.xml"), "--as", "anna"});
+}
+
 // Every sample deployed, the sample organisation loaded.
 class Isms : public Workspace {
  public:
-  Isms() {
-    std::vector<std::string> args = {"deploy"};
-    for (const auto& e : std::filesystem::directory_iterator(std::string(RACIFLOW_SOURCE_DIR) + "/samples"))
-      if (e.path().extension() == ".bpmn") args.push_back(e.path().string());
-    args.insert(args.end(), {"--as", "anna"});
-    ok(args);
-    ok({"org", "load", sample("org.xml"), "--as", "anna"});
-  }
+  Isms() { deploy_samples(*this); }
 };
 
 }  // namespace raciflow::testing

@@ -18,12 +18,7 @@ class Year : public Workspace {
  public:
   Year() {
     clock = "2026-01-01T00:00:00Z";
-    std::vector<std::string> args = {"deploy"};
-    for (const auto& e : std::filesystem::directory_iterator(std::string(RACIFLOW_SOURCE_DIR) + "/samples"))
-      if (e.path().extension() == ".bpmn") args.push_back(e.path().string());
-    args.insert(args.end(), {"--as", "anna"});
-    ok(args);
-    ok({"org", "load", sample("org.xml"), "--as", "anna"});
+    deploy_samples(*this);
     ok({"wheel", "load", sample("annual-wheel.xml"), "--as", "anna"});
   }
 
@@ -180,4 +175,31 @@ TEST_CASE("reloading the wheel keeps what fired and the plan items edited since,
   CHECK(r.err == "raciflow plan: plan item 'phishing-exercise': person 'nobody' is not in the organisation\n");
   r = w.cli({"plan", "set", "new-item", "--name", "Pen test", "--responsible", "jonas", "--deadline", "2026-13-01", "--as", "anna"});
   CHECK(r.err == "raciflow plan: plan item 'new-item': deadline '2026-13-01' is not a date (YYYY-MM-DD)\n");
+}
+
+TEST_CASE("the year's commands refuse bad options and files with one line, and change nothing") {
+  Year w;
+  std::string before = w.dump(false);
+  auto usage = [&](std::vector<std::string> args, const std::string& message) {
+    auto r = w.cli(args);
+    INFO(args[0]);
+    CHECK(r.code == 2);
+    CHECK(r.err.substr(0, r.err.find('\n')) == "raciflow " + args[0] + ": " + message);
+  };
+  usage({"wheel", "--format", "pdf"}, "unknown --format 'pdf' (table, json, svg)");
+  usage({"wheel", "--year", "12"}, "--year 12 is not a year from 1970 to 9999");
+  usage({"wheel", "spin"}, "unknown wheel command 'spin' (load FILE, or none to show the year)");
+  usage({"agenda", "--since", "last week"}, "--since 'last week' is not an ISO 8601 date (not a date (expected e.g. 2026-03-01T09:00:00Z))");
+  usage({"evidence", "--format", "xml"}, "unknown --format 'xml' (table, markdown, json)");
+  usage({"report", "--format", "pdf"}, "unknown --format 'pdf' (markdown, html, json)");
+  usage({"plan", "delete", "x"}, "plan takes no arguments (list) or 'set ID' with options");
+  auto r = w.cli({"wheel", "load", w.path("missing.xml"), "--as", "anna"});
+  CHECK(r.code == 1);
+  CHECK(r.err.rfind("raciflow wheel: " + w.path("missing.xml") + ": ", 0) == 0);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  auto bomb = w.write("bomb.xml", R"(<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaa">]><wheel xmlns="urn:raciflow:wheel:1" name="&a;"/>)");
+  r = w.cli({"wheel", "load", bomb, "--as", "anna"});
+  CHECK(r.code == 1);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  CHECK(w.dump(false) == before);
 }
