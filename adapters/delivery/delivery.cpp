@@ -218,9 +218,9 @@ void Courier::loop() {
   while (!stopping_) {
     lock.unlock();
     try {
-      auto pending = service_.read([&](runtime::Service::Context& c) { return prepare(c.store, c.now, settings_); });
+      auto [pending, now] = service_.read([&](runtime::Service::Context& c) { return std::pair{prepare(c.store, c.now, settings_), c.now}; });
       for (const auto& p : pending) {
-        auto item = attempt(p, service_.read([](runtime::Service::Context& c) { return c.now; }), settings_);
+        auto item = attempt(p, now, settings_);
         if (item.status != "delivered") log_("delivery of notification " + std::to_string(item.id) + " failed: " + item.last_error);
         service_.write([item](runtime::Service::Context& c) {
           auto tx = c.store.begin();

@@ -8,6 +8,9 @@
 
 #include <boost/asio.hpp>
 
+#include "adapters/delivery/delivery.h"
+#include "runtime/service.h"
+#include "runtime/sqlite_store.h"
 #include "scenarios/scenario_support.h"
 
 using namespace raciflow::testing;
@@ -204,4 +207,33 @@ TEST_CASE("deliver without a channel, or with a URL that is not SMTP, is a usage
   r = w.cli({"deliver", "--smtp", "http://example.org"});
   CHECK(r.code == 2);
   CHECK(has(r.err, "--smtp 'http://example.org' must start with smtp:// or smtps://"));
+}
+
+TEST_CASE("the server's courier delivers in its own thread through the service, each notification once") {
+  Deviation w;
+  auto now = *raciflow::definitions::parse_date_time(w.clock);
+  raciflow::runtime::Service service([&] { return raciflow::runtime::open_sqlite_store(w.db(), {"FULL", 2000, false}); },
+                                     [now] { return now; }, std::chrono::hours(1), nullptr);
+  raciflow::delivery::Settings settings;
+  settings.log_file = w.path("courier.log");
+  std::vector<std::string> errors;
+  {
+    raciflow::delivery::Courier courier(service, settings, std::chrono::milliseconds(20),
+                                        [&](const std::string& line) { errors.push_back(line); });
+    // Waits (at most a minute) for the round to land; nothing here measures time.
+    for (int i = 0; i < 3000; ++i) {
+      auto pending = service.read([](raciflow::runtime::Service::Context& c) { return c.store.outbox("pending").size(); });
+      if (pending == 0) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    courier.stop();
+  }
+  service.stop();
+  CHECK(errors.empty());
+  std::ifstream in(settings.log_file);
+  std::string line;
+  int lines = 0;
+  while (std::getline(in, line)) ++lines;
+  CHECK(lines == 1);
+  CHECK(w.cli({"outbox", "--json"}).json().empty());
 }
