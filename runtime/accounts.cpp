@@ -92,12 +92,16 @@ bool password_matches(const std::string& phc, const std::string& password) {
   return CRYPTO_memcmp(derived.data(), key->data(), key->size()) == 0;
 }
 
-void append_chained(Store& store, AuditRecord r) {
-  auto last = store.last_record();
-  r.seq = last ? last->seq + 1 : 1;
-  r.prev_hash = last ? last->hash : "";
-  r.hash = chain_hash(r);
-  store.append(r);
+ChainHead append_chained(Store& store, std::vector<AuditRecord> records) {
+  ChainHead head = store.chain_head().value_or(ChainHead{});
+  for (auto& r : records) {
+    r.seq = head.seq + 1;
+    r.prev_hash = head.hash;
+    r.hash = chain_hash(r);
+    store.append(r);
+    head = {r.seq, r.hash};
+  }
+  return head;
 }
 
 void Accounts::record(const std::string& action, const std::string& person, const json& data) {
@@ -106,7 +110,7 @@ void Accounts::record(const std::string& action, const std::string& person, cons
   r.action = action;
   r.actor = person;
   r.data = data.dump();
-  append_chained(store_, r);
+  append_chained(store_, {r});
 }
 
 void Accounts::set_password(const std::string& person, const std::string& password, const std::string& actor) {

@@ -35,9 +35,9 @@ bool password_matches(const std::string& phc, const std::string& password);
 // A fresh random secret: 32 bytes from the CSPRNG, as 64 hex digits.
 std::string random_secret();
 
-// Appends `record` to the audit trail as the next link of the chain (seq and hashes set
-// here). Call inside a transaction.
-void append_chained(Store& store, AuditRecord record);
+// Appends the records to the audit trail as the next links of the chain (seq and hashes
+// set here) and returns the new head. Call inside a transaction.
+ChainHead append_chained(Store& store, std::vector<AuditRecord> records);
 
 class Accounts {
  public:

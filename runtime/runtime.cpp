@@ -59,7 +59,7 @@ std::string inbox_reason(const engine::Task& t, const std::vector<std::string>& 
 
 // --- audit -------------------------------------------------------------------------------
 
-void Runtime::append(AuditRecord r) { append_chained(store_, std::move(r)); }
+void Runtime::append(AuditRecord r) { append_chained(store_, {std::move(r)}); }
 
 // --- definitions -------------------------------------------------------------------------
 
@@ -225,12 +225,29 @@ Actor Runtime::actor(const std::string& person, const std::string& case_id, cons
 
 // --- cases -------------------------------------------------------------------------------
 
-Runtime::Live Runtime::load(const std::string& case_id) {
+Runtime::Live Runtime::replay(const std::string& case_id) {
   auto row = store_.find_case(case_id);
   if (!row) throw Refused("no case '" + case_id + "'");
   Live live{*row, {}, &flow(row->process, row->version)};
   store_.scan_records(case_id, [&](const AuditRecord& r) { engine::apply(live.state, event_of(r), live.flow->process()); });
   return live;
+}
+
+Runtime::Live Runtime::load(const std::string& case_id) {
+  // A remembered state is used only when the case's last record is still the one it was
+  // built from: a rollback, or a command from another process, makes it differ.
+  if (auto it = cases_.find(case_id); it != cases_.end()) {
+    auto head = store_.chain_head(case_id);
+    auto row = store_.find_case(case_id);
+    if (head && row && *head == it->second.head) return Live{*row, it->second.state, &flow(row->process, row->version)};
+    cases_.erase(it);
+  }
+  return replay(case_id);
+}
+
+void Runtime::remember(const Live& live, const ChainHead& head) {
+  if (cases_.size() >= kRememberedCases && !cases_.count(live.row.id)) cases_.clear();
+  cases_[live.row.id] = Remembered{head, live.state};
 }
 
 TaskRow Runtime::task_row(std::int64_t task) {
@@ -267,13 +284,17 @@ void Runtime::run(Live& live, const engine::Command& command, const Actor& actor
     r.data = data.dump();
     throw Denied(message, r);
   }
+  std::vector<AuditRecord> records;
+  records.reserve(outcome.events.size());
   for (const Event& e : outcome.events) {
-    append(record_of(e, live.row.id, live.row.process, live.row.version));
+    records.push_back(record_of(e, live.row.id, live.row.process, live.row.version));
     engine::apply(live.state, e, live.flow->process());
   }
+  ChainHead head = append_chained(store_, std::move(records));
   live.row.status = engine::to_string(live.state.status);
   live.row.updated_at = now_text();
   store_.save_case(snapshot_of(live.row, live.state, live.flow->process()));
+  if (!outcome.events.empty()) remember(live, head);
   after(live, outcome.events, actor, depth);
 }
 
@@ -603,7 +624,7 @@ VerifyReport Runtime::verify() {
   for (const auto& row : store_.cases("", "")) {
     ++report.cases;
     try {
-      Live live = load(row.id);
+      Live live = replay(row.id);
       CaseSnapshot replayed = snapshot_of(row, live.state, live.flow->process());
       auto stored = store_.load_snapshot(row.id);
       std::string diff = difference(*stored, replayed);

@@ -14,6 +14,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -131,7 +132,11 @@ class Runtime {
   void on_task(std::int64_t task, const std::string& person, const char* what,
                const std::function<engine::Command(int local_id)>& command);
   const Flow& flow(const std::string& process, int version);
+  // A case as its events make it: remembered from the last command on it when its
+  // events have not changed since, else replayed.
   Live load(const std::string& case_id);
+  Live replay(const std::string& case_id);
+  void remember(const Live& live, const ChainHead& head);
   engine::Actor actor(const std::string& person, const std::string& case_id, const std::string& node,
                       const std::string& what);
   TaskRow task_row(std::int64_t task);
@@ -162,6 +167,13 @@ class Runtime {
   Store& store_;
   definitions::TimePoint now_;
   std::map<std::pair<std::string, int>, std::unique_ptr<Flow>> flows_;
+  // The states of the cases this runtime moved last, with the record they end at.
+  struct Remembered {
+    ChainHead head;
+    engine::CaseState state;
+  };
+  static constexpr std::size_t kRememberedCases = 1024;
+  std::unordered_map<std::string, Remembered> cases_;
 };
 
 // Why a task is in the inbox of someone who holds `roles` (and is `person`, when not

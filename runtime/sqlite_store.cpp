@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <set>
+#include <unordered_map>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
@@ -101,6 +102,11 @@ CREATE TABLE plan_items(
   deadline TEXT NOT NULL, risk TEXT NOT NULL, case_id TEXT NOT NULL, status TEXT NOT NULL, note TEXT NOT NULL,
   updated_at TEXT NOT NULL, updated_by TEXT NOT NULL);
 )sql",
+    // 4 -> 5: case lists by status and by process read an index, not the whole table.
+    R"sql(
+CREATE INDEX cases_by_status ON cases(status, process);
+CREATE INDEX cases_by_process ON cases(process);
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 
@@ -132,37 +138,120 @@ std::string iso(std::optional<definitions::TimePoint> t) { return t ? definition
 
 class SqliteStore;
 
+// Prepared statements, kept for the life of the connection: preparing is most of the
+// cost of a short statement. A statement already in use (a nested query with the same
+// text) is prepared afresh for the nested use.
+class StatementCache {
+ public:
+  explicit StatementCache(SQLite::Database& db) : db_(db) {}
+
+  class Query {
+   public:
+    Query(StatementCache& cache, const std::string& sql) {
+      auto& entry = cache.entries_[sql];
+      if (entry.statement && !entry.busy) {
+        busy_ = &entry.busy;
+        statement_ = entry.statement.get();
+      } else if (!entry.statement) {
+        entry.statement = std::make_unique<SQLite::Statement>(cache.db_, sql);
+        busy_ = &entry.busy;
+        statement_ = entry.statement.get();
+      } else {
+        own_ = std::make_unique<SQLite::Statement>(cache.db_, sql);
+        statement_ = own_.get();
+      }
+      if (busy_) *busy_ = true;
+    }
+    ~Query() {
+      if (!busy_) return;
+      try {
+        statement_->reset();
+        statement_->clearBindings();
+      } catch (...) {
+      }
+      *busy_ = false;
+    }
+    Query(const Query&) = delete;
+    Query& operator=(const Query&) = delete;
+
+    template <typename... A>
+    void bind(A&&... args) {
+      statement_->bind(std::forward<A>(args)...);
+    }
+    bool executeStep() { return statement_->executeStep(); }
+    int exec() { return statement_->exec(); }
+    SQLite::Column getColumn(int index) { return statement_->getColumn(index); }
+    operator SQLite::Statement&() { return *statement_; }
+
+   private:
+    SQLite::Statement* statement_ = nullptr;
+    bool* busy_ = nullptr;
+    std::unique_ptr<SQLite::Statement> own_;
+  };
+
+  // Runs a statement that returns no rows, such as BEGIN or COMMIT.
+  void run(const std::string& sql) {
+    Query q(*this, sql);
+    q.exec();
+  }
+  // Forgets every statement (before the schema changes).
+  void clear() { entries_.clear(); }
+
+ private:
+  struct Entry {
+    std::unique_ptr<SQLite::Statement> statement;
+    bool busy = false;
+  };
+  SQLite::Database& db_;
+  std::unordered_map<std::string, Entry> entries_;
+};
+using Query = StatementCache::Query;
+
+// A transaction, or, inside one already open on the connection, a savepoint: the inner
+// one commits into the outer one, or rolls back only its own writes. The server's writer
+// uses this for group commit: many commands, each all-or-nothing, in one durable commit.
 class SqliteTransaction : public Store::Transaction {
  public:
-  SqliteTransaction(SQLite::Database& db, const std::string& path, const char* begin = "BEGIN IMMEDIATE") : db_(db), path_(path) {
+  SqliteTransaction(StatementCache& db, const std::string& path, int& depth, const char* begin = "BEGIN IMMEDIATE")
+      : db_(db), path_(path), depth_(depth), level_(depth + 1) {
     try {
-      db_.exec(begin);
+      db_.run(level_ == 1 ? std::string(begin) : "SAVEPOINT " + savepoint());
     } catch (const SQLite::Exception& e) {
       if (e.getErrorCode() == SQLITE_BUSY || e.getErrorCode() == SQLITE_LOCKED)
         throw StoreError(path_ + ": the database is locked by another process; try again");
       throw StoreError(path_ + ": " + e.what());
     }
+    depth_ = level_;
   }
   ~SqliteTransaction() override {
-    if (!done_) {
-      try {
-        db_.exec("ROLLBACK");
-      } catch (...) {
+    if (done_) return;
+    try {
+      if (level_ == 1) {
+        db_.run("ROLLBACK");
+      } else {
+        db_.run("ROLLBACK TO " + savepoint());
+        db_.run("RELEASE " + savepoint());
       }
+    } catch (...) {
     }
+    depth_ = level_ - 1;
   }
   void commit() override {
     try {
-      db_.exec("COMMIT");
+      db_.run(level_ == 1 ? std::string("COMMIT") : "RELEASE " + savepoint());
       done_ = true;
+      depth_ = level_ - 1;
     } catch (const SQLite::Exception& e) {
       throw StoreError(path_ + ": could not commit: " + e.what());
     }
   }
 
  private:
-  SQLite::Database& db_;
+  std::string savepoint() const { return "s" + std::to_string(level_); }
+  StatementCache& db_;
   std::string path_;
+  int& depth_;
+  int level_;
   bool done_ = false;
 };
 
@@ -174,20 +263,23 @@ class SqliteStore : public Store {
     check_and_migrate(options);
   }
 
-  std::unique_ptr<Transaction> begin() override { return std::make_unique<SqliteTransaction>(db_, path_); }
-  std::unique_ptr<Transaction> begin_read() override { return std::make_unique<SqliteTransaction>(db_, path_, "BEGIN DEFERRED"); }
+  std::unique_ptr<Transaction> begin() override { return std::make_unique<SqliteTransaction>(cache_, path_, depth_); }
+  std::unique_ptr<Transaction> begin_read() override {
+    return std::make_unique<SqliteTransaction>(cache_, path_, depth_, "BEGIN DEFERRED");
+  }
+  std::int64_t total_changes() { return sqlite3_total_changes64(db_.getHandle()); }
 
   // --- definitions
 
   std::optional<DefinitionVersion> latest_definition(const std::string& process) override {
-    SQLite::Statement q(db_, "SELECT * FROM definitions WHERE process = ? ORDER BY version DESC LIMIT 1");
+    Query q(cache_, "SELECT * FROM definitions WHERE process = ? ORDER BY version DESC LIMIT 1");
     q.bind(1, process);
     if (!q.executeStep()) return std::nullopt;
     return definition_of(q);
   }
 
   std::optional<DefinitionVersion> definition(const std::string& process, int version) override {
-    SQLite::Statement q(db_, "SELECT * FROM definitions WHERE process = ? AND version = ?");
+    Query q(cache_, "SELECT * FROM definitions WHERE process = ? AND version = ?");
     q.bind(1, process);
     q.bind(2, version);
     if (!q.executeStep()) return std::nullopt;
@@ -195,7 +287,7 @@ class SqliteStore : public Store {
   }
 
   void add_definition(const DefinitionVersion& d) override {
-    SQLite::Statement q(db_, "INSERT INTO definitions VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    Query q(cache_, "INSERT INTO definitions VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, d.process);
     q.bind(2, d.version);
     q.bind(3, d.name);
@@ -208,7 +300,7 @@ class SqliteStore : public Store {
   }
 
   std::vector<DefinitionVersion> latest_definitions() override {
-    SQLite::Statement q(db_,
+    Query q(cache_,
                         "SELECT d.* FROM definitions d WHERE d.version = "
                         "(SELECT MAX(version) FROM definitions e WHERE e.process = d.process) ORDER BY d.process");
     std::vector<DefinitionVersion> out;
@@ -217,14 +309,14 @@ class SqliteStore : public Store {
   }
 
   void replace_start_timers(const std::string& process, const std::vector<StartTimer>& timers) override {
-    SQLite::Statement del(db_, "DELETE FROM start_timers WHERE process = ?");
+    Query del(cache_, "DELETE FROM start_timers WHERE process = ?");
     del.bind(1, process);
     del.exec();
     for (const auto& t : timers) update_start_timer(t);
   }
 
   std::vector<StartTimer> start_timers_due(const std::string& now) override {
-    SQLite::Statement q(db_, "SELECT process, version, node, due, remaining FROM start_timers WHERE due <= ? ORDER BY due, process, node");
+    Query q(cache_, "SELECT process, version, node, due, remaining FROM start_timers WHERE due <= ? ORDER BY due, process, node");
     q.bind(1, now);
     std::vector<StartTimer> out;
     while (q.executeStep())
@@ -235,13 +327,13 @@ class SqliteStore : public Store {
 
   void update_start_timer(const StartTimer& t) override {
     if (t.due.empty()) {
-      SQLite::Statement del(db_, "DELETE FROM start_timers WHERE process = ? AND node = ?");
+      Query del(cache_, "DELETE FROM start_timers WHERE process = ? AND node = ?");
       del.bind(1, t.process);
       del.bind(2, t.node);
       del.exec();
       return;
     }
-    SQLite::Statement q(db_, "INSERT OR REPLACE INTO start_timers VALUES (?, ?, ?, ?, ?)");
+    Query q(cache_, "INSERT OR REPLACE INTO start_timers VALUES (?, ?, ?, ?, ?)");
     q.bind(1, t.process);
     q.bind(2, t.version);
     q.bind(3, t.node);
@@ -253,27 +345,36 @@ class SqliteStore : public Store {
   // --- organisation
 
   std::optional<Organisation> organisation() override {
-    SQLite::Statement q(db_, "SELECT body FROM organisation WHERE id = 1");
+    Query q(cache_, "SELECT body FROM organisation WHERE id = 1");
     if (!q.executeStep()) return std::nullopt;
-    return organisation_from_json(json::parse(q.getColumn(0).getString()));
+    // Every command asks who its actor is: the parsed organisation is kept while its
+    // stored text stays the same.
+    std::string body = q.getColumn(0).getString();
+    if (!organisation_ || body != organisation_text_) {
+      organisation_ = organisation_from_json(json::parse(body));
+      organisation_text_ = std::move(body);
+    }
+    return organisation_;
   }
 
   void put_organisation(const Organisation& o) override {
-    SQLite::Statement q(db_, "INSERT OR REPLACE INTO organisation VALUES (1, ?)");
+    Query q(cache_, "INSERT OR REPLACE INTO organisation VALUES (1, ?)");
     q.bind(1, to_json(o).dump());
     q.exec();
   }
 
   // --- audit trail
 
-  std::optional<AuditRecord> last_record() override {
-    SQLite::Statement q(db_, "SELECT * FROM audit ORDER BY seq DESC LIMIT 1");
+  std::optional<ChainHead> chain_head(const std::string& case_id) override {
+    Query q(cache_, case_id.empty() ? "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"
+                                    : "SELECT seq, hash FROM audit WHERE case_id = ? ORDER BY seq DESC LIMIT 1");
+    if (!case_id.empty()) q.bind(1, case_id);
     if (!q.executeStep()) return std::nullopt;
-    return record_from(q);
+    return ChainHead{q.getColumn(0).getInt64(), q.getColumn(1).getString()};
   }
 
   void append(const AuditRecord& r) override {
-    SQLite::Statement q(db_, "INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    Query q(cache_, "INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, static_cast<int64_t>(r.seq));
     q.bind(2, r.time);
     q.bind(3, r.case_id);
@@ -291,7 +392,7 @@ class SqliteStore : public Store {
   }
 
   void scan_records(const std::string& case_id, const std::function<void(const AuditRecord&)>& visit) override {
-    SQLite::Statement q(db_, case_id.empty() ? "SELECT * FROM audit ORDER BY seq"
+    Query q(cache_, case_id.empty() ? "SELECT * FROM audit ORDER BY seq"
                                              : "SELECT * FROM audit WHERE case_id = ? ORDER BY seq");
     if (!case_id.empty()) q.bind(1, case_id);
     while (q.executeStep()) visit(record_from(q));
@@ -300,32 +401,33 @@ class SqliteStore : public Store {
   // --- cases
 
   std::string new_case_id() override {
-    db_.exec("INSERT INTO counters VALUES ('case', 1) ON CONFLICT(name) DO UPDATE SET value = value + 1");
-    SQLite::Statement q(db_, "SELECT value FROM counters WHERE name = 'case'");
+    cache_.run("INSERT INTO counters VALUES ('case', 1) ON CONFLICT(name) DO UPDATE SET value = value + 1");
+    Query q(cache_, "SELECT value FROM counters WHERE name = 'case'");
     q.executeStep();
     return std::to_string(q.getColumn(0).getInt64());
   }
 
   std::optional<CaseRow> find_case(const std::string& id) override {
-    SQLite::Statement q(db_, "SELECT * FROM cases WHERE id = ?");
+    Query q(cache_, "SELECT * FROM cases WHERE id = ?");
     q.bind(1, id);
     if (!q.executeStep()) return std::nullopt;
     return case_of(q);
   }
 
   std::vector<CaseRow> cases(const std::string& status, const std::string& process) override {
-    SQLite::Statement q(db_,
-                        "SELECT * FROM cases WHERE (?1 = '' OR status = ?1) AND (?2 = '' OR process = ?2) "
-                        "ORDER BY CAST(id AS INTEGER), id");
-    q.bind(1, status);
-    q.bind(2, process);
+    std::string sql = "SELECT * FROM cases";
+    if (!status.empty()) sql += " WHERE status = ?1";
+    if (!process.empty()) sql += status.empty() ? " WHERE process = ?2" : " AND process = ?2";
+    Query q(cache_, sql + " ORDER BY CAST(id AS INTEGER), id");
+    if (!status.empty()) q.bind(1, status);
+    if (!process.empty()) q.bind(2, process);
     std::vector<CaseRow> out;
     while (q.executeStep()) out.push_back(case_of(q));
     return out;
   }
 
   std::vector<CaseRow> children(const std::string& parent) override {
-    SQLite::Statement q(db_, "SELECT * FROM cases WHERE parent_case = ? ORDER BY CAST(id AS INTEGER), id");
+    Query q(cache_, "SELECT * FROM cases WHERE parent_case = ? ORDER BY CAST(id AS INTEGER), id");
     q.bind(1, parent);
     std::vector<CaseRow> out;
     while (q.executeStep()) out.push_back(case_of(q));
@@ -334,7 +436,7 @@ class SqliteStore : public Store {
 
   void save_case(const CaseSnapshot& s) override {
     const CaseRow& r = s.row;
-    SQLite::Statement c(db_, "INSERT OR REPLACE INTO cases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    Query c(cache_, "INSERT OR REPLACE INTO cases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     c.bind(1, r.id);
     c.bind(2, r.process);
     c.bind(3, r.version);
@@ -349,12 +451,12 @@ class SqliteStore : public Store {
     c.bind(12, s.incident);
     c.exec();
     for (const char* table : {"tokens", "timers", "subscriptions"}) {
-      SQLite::Statement del(db_, std::string("DELETE FROM ") + table + " WHERE case_id = ?");
+      Query del(cache_, std::string("DELETE FROM ") + table + " WHERE case_id = ?");
       del.bind(1, r.id);
       del.exec();
     }
     for (const auto& t : s.tokens) {
-      SQLite::Statement q(db_, "INSERT INTO tokens VALUES (?, ?, ?, ?)");
+      Query q(cache_, "INSERT INTO tokens VALUES (?, ?, ?, ?)");
       q.bind(1, r.id);
       q.bind(2, t.id);
       q.bind(3, t.node);
@@ -362,7 +464,7 @@ class SqliteStore : public Store {
       q.exec();
     }
     for (const auto& t : s.timers) {
-      SQLite::Statement q(db_, "INSERT INTO timers VALUES (?, ?, ?, ?)");
+      Query q(cache_, "INSERT INTO timers VALUES (?, ?, ?, ?)");
       q.bind(1, r.id);
       q.bind(2, t.id);
       q.bind(3, t.node);
@@ -370,7 +472,7 @@ class SqliteStore : public Store {
       q.exec();
     }
     for (const auto& t : s.subscriptions) {
-      SQLite::Statement q(db_, "INSERT INTO subscriptions VALUES (?, ?, ?, ?)");
+      Query q(cache_, "INSERT INTO subscriptions VALUES (?, ?, ?, ?)");
       q.bind(1, r.id);
       q.bind(2, t.id);
       q.bind(3, t.node);
@@ -379,13 +481,13 @@ class SqliteStore : public Store {
     }
     std::set<int> stored;
     {
-      SQLite::Statement q(db_, "SELECT local_id FROM tasks WHERE case_id = ?");
+      Query q(cache_, "SELECT local_id FROM tasks WHERE case_id = ?");
       q.bind(1, r.id);
       while (q.executeStep()) stored.insert(q.getColumn(0).getInt());
     }
     for (const auto& t : s.tasks) {
       if (stored.count(t.id)) {
-        SQLite::Statement q(db_,
+        Query q(cache_,
                             "UPDATE tasks SET status = ?, consultations = ?, assignee = ?, due = ?, escalated = ?, "
                             "completed_by = ?, reminded = ?, alert = ? WHERE case_id = ? AND local_id = ?");
         q.bind(1, engine::to_string(t.status));
@@ -401,7 +503,7 @@ class SqliteStore : public Store {
         q.exec();
         continue;
       }
-      SQLite::Statement q(db_,
+      Query q(cache_,
                           "INSERT INTO tasks (case_id, local_id, process, version, node, name, status, responsible, "
                           "accountable, consulted, informed, consultations, assignee, created, due, escalated, "
                           "completed_by, token, reminders, reminded, alert) "
@@ -439,21 +541,21 @@ class SqliteStore : public Store {
     CaseSnapshot s;
     s.row = *row;
     {
-      SQLite::Statement q(db_, "SELECT variables, incident FROM cases WHERE id = ?");
+      Query q(cache_, "SELECT variables, incident FROM cases WHERE id = ?");
       q.bind(1, id);
       q.executeStep();
       s.variables = json::parse(q.getColumn(0).getString(), nullptr, false);
       s.incident = q.getColumn(1).getString();
     }
-    SQLite::Statement tokens(db_, "SELECT id, node, scope FROM tokens WHERE case_id = ? ORDER BY id");
+    Query tokens(cache_, "SELECT id, node, scope FROM tokens WHERE case_id = ? ORDER BY id");
     tokens.bind(1, id);
     while (tokens.executeStep())
       s.tokens.push_back({tokens.getColumn(0).getInt(), tokens.getColumn(1).getString(), tokens.getColumn(2).getInt()});
-    SQLite::Statement timers(db_, "SELECT id, node, due FROM timers WHERE case_id = ? ORDER BY id");
+    Query timers(cache_, "SELECT id, node, due FROM timers WHERE case_id = ? ORDER BY id");
     timers.bind(1, id);
     while (timers.executeStep())
       s.timers.push_back({timers.getColumn(0).getInt(), timers.getColumn(1).getString(), timers.getColumn(2).getString()});
-    SQLite::Statement subs(db_, "SELECT id, node, message FROM subscriptions WHERE case_id = ? ORDER BY id");
+    Query subs(cache_, "SELECT id, node, message FROM subscriptions WHERE case_id = ? ORDER BY id");
     subs.bind(1, id);
     while (subs.executeStep())
       s.subscriptions.push_back({subs.getColumn(0).getInt(), subs.getColumn(1).getString(), subs.getColumn(2).getString()});
@@ -462,25 +564,26 @@ class SqliteStore : public Store {
   }
 
   std::vector<TaskRow> tasks(const TaskFilter& f) override {
-    SQLite::Statement q(db_,
-                        "SELECT * FROM tasks WHERE (?1 = '' OR case_id = ?1) AND (?2 OR status IN ('open', 'claimed')) "
-                        "ORDER BY id");
-    q.bind(1, f.case_id);
-    q.bind(2, f.include_closed ? 1 : 0);
+    // One statement per shape, so that each uses its index (by case, or by status).
+    std::string sql = "SELECT * FROM tasks";
+    if (!f.case_id.empty()) sql += " WHERE case_id = ?1";
+    if (!f.include_closed) sql += f.case_id.empty() ? " WHERE status IN ('open', 'claimed')" : " AND status IN ('open', 'claimed')";
+    Query q(cache_, sql + " ORDER BY id");
+    if (!f.case_id.empty()) q.bind(1, f.case_id);
     std::vector<TaskRow> out;
     while (q.executeStep()) out.push_back(task_of(q));
     return out;
   }
 
   std::optional<TaskRow> find_task(std::int64_t id) override {
-    SQLite::Statement q(db_, "SELECT * FROM tasks WHERE id = ?");
+    Query q(cache_, "SELECT * FROM tasks WHERE id = ?");
     q.bind(1, static_cast<int64_t>(id));
     if (!q.executeStep()) return std::nullopt;
     return task_of(q);
   }
 
   std::optional<std::int64_t> task_id(const std::string& case_id, int local_id) override {
-    SQLite::Statement q(db_, "SELECT id FROM tasks WHERE case_id = ? AND local_id = ?");
+    Query q(cache_, "SELECT id FROM tasks WHERE case_id = ? AND local_id = ?");
     q.bind(1, case_id);
     q.bind(2, local_id);
     if (!q.executeStep()) return std::nullopt;
@@ -488,7 +591,7 @@ class SqliteStore : public Store {
   }
 
   std::vector<std::string> cases_waiting_for(const std::string& message, const std::string& key) override {
-    SQLite::Statement q(db_,
+    Query q(cache_,
                         "SELECT DISTINCT c.id FROM subscriptions s JOIN cases c ON c.id = s.case_id "
                         "WHERE s.message = ?1 AND c.status = 'active' AND (?2 = '' OR c.correlation_key = ?2) "
                         "ORDER BY CAST(c.id AS INTEGER), c.id");
@@ -500,11 +603,12 @@ class SqliteStore : public Store {
   }
 
   std::vector<std::string> cases_due(const std::string& now) override {
-    SQLite::Statement q(db_,
-                        "SELECT id FROM cases WHERE status = 'active' AND ("
-                        "EXISTS (SELECT 1 FROM timers t WHERE t.case_id = cases.id AND t.due <= ?1) OR "
-                        "EXISTS (SELECT 1 FROM tasks k WHERE k.case_id = cases.id AND k.alert <> '' AND k.alert <= ?1)) "
-                        "ORDER BY CAST(id AS INTEGER), id");
+    // Through the due-time indexes: the cost follows what is due, not how many cases exist.
+    Query q(cache_,
+            "SELECT id FROM cases WHERE status = 'active' AND id IN ("
+            "SELECT case_id FROM timers WHERE due <= ?1 UNION "
+            "SELECT case_id FROM tasks WHERE alert <> '' AND alert <= ?1) "
+            "ORDER BY CAST(id AS INTEGER), id");
     q.bind(1, now);
     std::vector<std::string> out;
     while (q.executeStep()) out.push_back(q.getColumn(0).getString());
@@ -514,14 +618,14 @@ class SqliteStore : public Store {
   // --- credentials, API tokens and browser sessions
 
   std::optional<Credential> credential(const std::string& person) override {
-    SQLite::Statement q(db_, "SELECT person, phc, set_at FROM credentials WHERE person = ?");
+    Query q(cache_, "SELECT person, phc, set_at FROM credentials WHERE person = ?");
     q.bind(1, person);
     if (!q.executeStep()) return std::nullopt;
     return Credential{q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString()};
   }
 
   void put_credential(const Credential& c) override {
-    SQLite::Statement q(db_, "INSERT OR REPLACE INTO credentials VALUES (?, ?, ?)");
+    Query q(cache_, "INSERT OR REPLACE INTO credentials VALUES (?, ?, ?)");
     q.bind(1, c.person);
     q.bind(2, c.phc);
     q.bind(3, c.set_at);
@@ -529,7 +633,7 @@ class SqliteStore : public Store {
   }
 
   std::int64_t add_token(const ApiToken& t) override {
-    SQLite::Statement q(db_, "INSERT INTO api_tokens (person, name, hash, created_at, expires_at, revoked) VALUES (?, ?, ?, ?, ?, ?)");
+    Query q(cache_, "INSERT INTO api_tokens (person, name, hash, created_at, expires_at, revoked) VALUES (?, ?, ?, ?, ?, ?)");
     q.bind(1, t.person);
     q.bind(2, t.name);
     q.bind(3, t.hash);
@@ -541,27 +645,27 @@ class SqliteStore : public Store {
   }
 
   std::optional<ApiToken> find_token(const std::string& hash) override {
-    SQLite::Statement q(db_, "SELECT * FROM api_tokens WHERE hash = ?");
+    Query q(cache_, "SELECT * FROM api_tokens WHERE hash = ?");
     q.bind(1, hash);
     if (!q.executeStep()) return std::nullopt;
     return token_of(q);
   }
 
   std::vector<ApiToken> tokens() override {
-    SQLite::Statement q(db_, "SELECT * FROM api_tokens ORDER BY id");
+    Query q(cache_, "SELECT * FROM api_tokens ORDER BY id");
     std::vector<ApiToken> out;
     while (q.executeStep()) out.push_back(token_of(q));
     return out;
   }
 
   void revoke_token(std::int64_t id) override {
-    SQLite::Statement q(db_, "UPDATE api_tokens SET revoked = 1 WHERE id = ?");
+    Query q(cache_, "UPDATE api_tokens SET revoked = 1 WHERE id = ?");
     q.bind(1, static_cast<int64_t>(id));
     q.exec();
   }
 
   void add_session(const LoginSession& s) override {
-    SQLite::Statement q(db_, "INSERT INTO login_sessions VALUES (?, ?, ?, ?)");
+    Query q(cache_, "INSERT INTO login_sessions VALUES (?, ?, ?, ?)");
     q.bind(1, s.hash);
     q.bind(2, s.person);
     q.bind(3, s.created_at);
@@ -570,7 +674,7 @@ class SqliteStore : public Store {
   }
 
   std::optional<LoginSession> find_session(const std::string& hash) override {
-    SQLite::Statement q(db_, "SELECT hash, person, created_at, expires_at FROM login_sessions WHERE hash = ?");
+    Query q(cache_, "SELECT hash, person, created_at, expires_at FROM login_sessions WHERE hash = ?");
     q.bind(1, hash);
     if (!q.executeStep()) return std::nullopt;
     return LoginSession{q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
@@ -578,7 +682,7 @@ class SqliteStore : public Store {
   }
 
   void remove_sessions(const std::string& hash, const std::string& now) override {
-    SQLite::Statement q(db_, "DELETE FROM login_sessions WHERE hash = ? OR expires_at <= ?");
+    Query q(cache_, "DELETE FROM login_sessions WHERE hash = ? OR expires_at <= ?");
     q.bind(1, hash);
     q.bind(2, now);
     q.exec();
@@ -587,7 +691,7 @@ class SqliteStore : public Store {
   // --- outbox
 
   void enqueue(const OutboxItem& o) override {
-    SQLite::Statement q(db_, "INSERT INTO outbox (created_at, case_id, task, node, role, kind, status) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    Query q(cache_, "INSERT INTO outbox (created_at, case_id, task, node, role, kind, status) VALUES (?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, o.created_at);
     q.bind(2, o.case_id);
     q.bind(3, static_cast<int64_t>(o.task));
@@ -599,13 +703,13 @@ class SqliteStore : public Store {
   }
 
   std::vector<OutboxItem> outbox(const std::string& status) override {
-    SQLite::Statement q(db_, std::string(kOutboxColumns) + " WHERE (?1 = '' OR status = ?1) ORDER BY id");
-    q.bind(1, status);
+    Query q(cache_, std::string(kOutboxColumns) + (status.empty() ? "" : " WHERE status = ?1") + " ORDER BY id");
+    if (!status.empty()) q.bind(1, status);
     return outbox_items(q);
   }
 
   std::vector<OutboxItem> outbox_due(const std::string& now, int limit) override {
-    SQLite::Statement q(db_, std::string(kOutboxColumns) +
+    Query q(cache_, std::string(kOutboxColumns) +
                                  " WHERE status = 'pending' AND (next_attempt = '' OR next_attempt <= ?1) ORDER BY id LIMIT ?2");
     q.bind(1, now);
     q.bind(2, limit);
@@ -613,7 +717,7 @@ class SqliteStore : public Store {
   }
 
   void update_outbox(const OutboxItem& o) override {
-    SQLite::Statement q(db_, "UPDATE outbox SET status = ?, attempts = ?, next_attempt = ?, last_error = ?, delivered_at = ? WHERE id = ?");
+    Query q(cache_, "UPDATE outbox SET status = ?, attempts = ?, next_attempt = ?, last_error = ?, delivered_at = ? WHERE id = ?");
     q.bind(1, o.status);
     q.bind(2, o.attempts);
     q.bind(3, o.next_attempt);
@@ -626,14 +730,14 @@ class SqliteStore : public Store {
   // --- annual wheel and plan
 
   std::optional<StoredWheel> wheel() override {
-    SQLite::Statement q(db_, "SELECT file, source, digest, loaded_at, loaded_by FROM wheel WHERE id = 1");
+    Query q(cache_, "SELECT file, source, digest, loaded_at, loaded_by FROM wheel WHERE id = 1");
     if (!q.executeStep()) return std::nullopt;
     return StoredWheel{q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
                        q.getColumn(3).getString(), q.getColumn(4).getString()};
   }
 
   void put_wheel(const StoredWheel& w) override {
-    SQLite::Statement q(db_, "INSERT OR REPLACE INTO wheel VALUES (1, ?, ?, ?, ?, ?)");
+    Query q(cache_, "INSERT OR REPLACE INTO wheel VALUES (1, ?, ?, ?, ?, ?)");
     q.bind(1, w.file);
     q.bind(2, w.source);
     q.bind(3, w.digest);
@@ -643,28 +747,28 @@ class SqliteStore : public Store {
   }
 
   std::optional<std::string> activity_since(const std::string& activity) override {
-    SQLite::Statement q(db_, "SELECT since FROM wheel_activities WHERE activity = ?");
+    Query q(cache_, "SELECT since FROM wheel_activities WHERE activity = ?");
     q.bind(1, activity);
     if (!q.executeStep()) return std::nullopt;
     return q.getColumn(0).getString();
   }
 
   void put_activity_since(const std::string& activity, const std::string& since) override {
-    SQLite::Statement q(db_, "INSERT OR REPLACE INTO wheel_activities VALUES (?, ?)");
+    Query q(cache_, "INSERT OR REPLACE INTO wheel_activities VALUES (?, ?)");
     q.bind(1, activity);
     q.bind(2, since);
     q.exec();
   }
 
   bool occurrence_fired(const std::string& activity, const std::string& occurrence) override {
-    SQLite::Statement q(db_, "SELECT 1 FROM wheel_occurrences WHERE activity = ? AND occurrence = ?");
+    Query q(cache_, "SELECT 1 FROM wheel_occurrences WHERE activity = ? AND occurrence = ?");
     q.bind(1, activity);
     q.bind(2, occurrence);
     return q.executeStep();
   }
 
   void add_occurrence(const WheelOccurrence& o) override {
-    SQLite::Statement q(db_, "INSERT INTO wheel_occurrences VALUES (?, ?, ?, ?, ?, ?)");
+    Query q(cache_, "INSERT INTO wheel_occurrences VALUES (?, ?, ?, ?, ?, ?)");
     q.bind(1, o.activity);
     q.bind(2, o.occurrence);
     q.bind(3, o.fire_at);
@@ -675,7 +779,7 @@ class SqliteStore : public Store {
   }
 
   std::vector<WheelOccurrence> occurrences() override {
-    SQLite::Statement q(db_, "SELECT * FROM wheel_occurrences ORDER BY occurrence, activity");
+    Query q(cache_, "SELECT * FROM wheel_occurrences ORDER BY occurrence, activity");
     std::vector<WheelOccurrence> out;
     while (q.executeStep())
       out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
@@ -684,21 +788,21 @@ class SqliteStore : public Store {
   }
 
   std::vector<definitions::PlanItem> plan_items() override {
-    SQLite::Statement q(db_, "SELECT * FROM plan_items ORDER BY deadline, id");
+    Query q(cache_, "SELECT * FROM plan_items ORDER BY deadline, id");
     std::vector<definitions::PlanItem> out;
     while (q.executeStep()) out.push_back(plan_item_of(q));
     return out;
   }
 
   std::optional<definitions::PlanItem> plan_item(const std::string& id) override {
-    SQLite::Statement q(db_, "SELECT * FROM plan_items WHERE id = ?");
+    Query q(cache_, "SELECT * FROM plan_items WHERE id = ?");
     q.bind(1, id);
     if (!q.executeStep()) return std::nullopt;
     return plan_item_of(q);
   }
 
   void put_plan_item(const definitions::PlanItem& i) override {
-    SQLite::Statement q(db_, "INSERT OR REPLACE INTO plan_items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    Query q(cache_, "INSERT OR REPLACE INTO plan_items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, i.id);
     q.bind(2, i.name);
     q.bind(3, i.responsible);
@@ -714,7 +818,7 @@ class SqliteStore : public Store {
   }
 
   std::vector<CaseRow> cases_updated_since(const std::string& since) override {
-    SQLite::Statement q(db_, std::string("SELECT * FROM cases") + " WHERE updated_at >= ? ORDER BY CAST(id AS INTEGER), id");
+    Query q(cache_, std::string("SELECT * FROM cases") + " WHERE updated_at >= ? ORDER BY CAST(id AS INTEGER), id");
     q.bind(1, since);
     std::vector<CaseRow> out;
     while (q.executeStep()) out.push_back(case_of(q));
@@ -738,7 +842,8 @@ class SqliteStore : public Store {
     db_.exec("PRAGMA journal_mode = WAL");
     db_.exec(std::string("PRAGMA synchronous = ") + options.synchronous);
     if (version >= options.schema) return;
-    SqliteTransaction tx(db_, path_);
+    cache_.clear();
+    SqliteTransaction tx(cache_, path_, depth_);
     for (int step = version; step < options.schema; ++step) db_.exec(kMigrations[step]);
     db_.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
     db_.exec("PRAGMA user_version = " + std::to_string(options.schema));
@@ -746,7 +851,7 @@ class SqliteStore : public Store {
   }
 
   int scalar(const char* sql) {
-    SQLite::Statement q(db_, sql);
+    Query q(cache_, sql);
     q.executeStep();
     return q.getColumn(0).getInt();
   }
@@ -849,9 +954,18 @@ class SqliteStore : public Store {
 
   std::string path_;
   SQLite::Database db_;
+  StatementCache cache_{db_};
+  int depth_ = 0;
+  std::optional<Organisation> organisation_;
+  std::string organisation_text_;  // open transactions and savepoints on db_
 };
 
 }  // namespace
+
+std::int64_t sqlite_total_changes(Store& store) {
+  auto* sqlite = dynamic_cast<SqliteStore*>(&store);
+  return sqlite ? sqlite->total_changes() : -1;
+}
 
 std::unique_ptr<Store> open_sqlite_store(const std::string& path, const SqliteOptions& options) {
   namespace fs = std::filesystem;

@@ -5,6 +5,7 @@
 // StoreError with one line that names the file.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -12,7 +13,7 @@
 
 namespace raciflow::runtime {
 
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 struct SqliteOptions {
   std::string synchronous = "FULL";  // OFF, NORMAL, FULL or EXTRA
@@ -22,5 +23,10 @@ struct SqliteOptions {
 };
 
 std::unique_ptr<Store> open_sqlite_store(const std::string& path, const SqliteOptions& options = {});
+
+// Rows inserted, changed or deleted through this store's connection since it opened
+// (sqlite3_total_changes64); -1 for a store that is not SQLite. The benchmark uses it to
+// write the same rows by plain statements.
+std::int64_t sqlite_total_changes(Store& store);
 
 }  // namespace raciflow::runtime

@@ -169,6 +169,13 @@ struct WheelOccurrence {
   bool late = false;       // fired on a later day than meant (the server was down)
 };
 
+// Where the hash chain ends: the last record's seq and hash.
+struct ChainHead {
+  std::int64_t seq = 0;
+  std::string hash;
+  bool operator==(const ChainHead&) const = default;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -178,7 +185,9 @@ class Store {
     virtual ~Transaction() = default;  // rolls back unless committed
     virtual void commit() = 0;
   };
-  // One writer at a time; a second writer waits briefly, then gets a StoreError.
+  // One writer at a time; a second writer waits briefly, then gets a StoreError. Inside
+  // an open transaction, begin() opens a nested one (a savepoint): it commits into the
+  // outer one or rolls back only its own writes.
   virtual std::unique_ptr<Transaction> begin() = 0;
   // A read-only snapshot: the reads inside it see one committed state, and (in WAL mode)
   // neither wait for a writer nor make one wait.
@@ -199,7 +208,8 @@ class Store {
   virtual void put_organisation(const Organisation& organisation) = 0;
 
   // --- audit trail (append-only)
-  virtual std::optional<AuditRecord> last_record() = 0;
+  // The last record of the whole trail (case_id empty) or of one case: its seq and hash.
+  virtual std::optional<ChainHead> chain_head(const std::string& case_id = "") = 0;
   virtual void append(const AuditRecord& record) = 0;
   // Records of one case in order, or every record when case_id is empty.
   virtual void scan_records(const std::string& case_id, const std::function<void(const AuditRecord&)>& visit) = 0;
