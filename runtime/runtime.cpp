@@ -284,6 +284,10 @@ void Runtime::run(Live& live, const engine::Command& command, const Actor& actor
     r.data = data.dump();
     throw Denied(message, r);
   }
+  // What is stored for the case now, so that only what the command changes is written.
+  // A case being started has nothing stored yet.
+  std::optional<CaseSnapshot> before;
+  if (!std::holds_alternative<cmd::Start>(command)) before = snapshot_of(live.row, live.state, live.flow->process());
   std::vector<AuditRecord> records;
   records.reserve(outcome.events.size());
   for (const Event& e : outcome.events) {
@@ -293,7 +297,7 @@ void Runtime::run(Live& live, const engine::Command& command, const Actor& actor
   ChainHead head = append_chained(store_, std::move(records));
   live.row.status = engine::to_string(live.state.status);
   live.row.updated_at = now_text();
-  store_.save_case(snapshot_of(live.row, live.state, live.flow->process()));
+  store_.save_case(snapshot_of(live.row, live.state, live.flow->process()), before ? &*before : nullptr);
   if (!outcome.events.empty()) remember(live, head);
   after(live, outcome.events, actor, depth);
 }

@@ -18,7 +18,7 @@ void Service::stop() {
   if (writer_.joinable()) writer_.join();
 }
 
-void Service::post(std::function<void(Context&)> job) {
+void Service::post(Job job) {
   {
     std::lock_guard lock(mutex_);
     if (stopping_) throw StoreError("the server is stopping; the command was not run");
@@ -28,18 +28,21 @@ void Service::post(std::function<void(Context&)> job) {
 }
 
 void Service::loop() {
-  Runtime runtime(*writer_store_, clock_());
+  std::optional<Runtime> runtime;
+  runtime.emplace(*writer_store_, clock_());
   Accounts accounts(*writer_store_, clock_());
   auto next_tick = std::chrono::steady_clock::now();
   for (;;) {
-    std::function<void(Context&)> job;
+    std::vector<Job> batch;
     bool tick = false;
     {
       std::unique_lock lock(mutex_);
       wake_.wait_until(lock, next_tick, [&] { return stopping_ || !queue_.empty(); });
       if (!queue_.empty()) {
-        job = std::move(queue_.front());
-        queue_.pop_front();
+        while (!queue_.empty() && batch.size() < kMaxBatch) {
+          batch.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
       } else if (stopping_) {
         return;
       } else {
@@ -47,15 +50,34 @@ void Service::loop() {
       }
     }
     auto now = clock_();
-    runtime.set_now(now);
+    runtime->set_now(now);
     accounts.set_now(now);
-    Context context{*writer_store_, runtime, accounts, now};
-    if (job) {
-      job(context);  // a packaged task: what it throws goes to the caller
+    Context context{*writer_store_, *runtime, accounts, now};
+    if (!batch.empty()) {
+      std::exception_ptr failed;
+      try {
+        auto transaction = writer_store_->begin();
+        for (auto& job : batch) job.run(context);  // each command keeps its own all-or-nothing
+        transaction->commit();
+      } catch (...) {
+        failed = std::current_exception();
+        // What the runtime remembers may include writes that were rolled back.
+        runtime.emplace(*writer_store_, now);
+        if (log_) {
+          try {
+            std::rethrow_exception(failed);
+          } catch (const std::exception& e) {
+            log_(std::string("a batch of ") + std::to_string(batch.size()) + " commands failed: " + e.what());
+          }
+        }
+      }
+      ++batches_;
+      commands_ += batch.size();
+      for (auto& job : batch) job.answer(failed);
     } else if (tick) {
       next_tick = std::chrono::steady_clock::now() + tick_every_;
       try {
-        auto touched = runtime.tick();
+        auto touched = runtime->tick();
         if (!touched.empty() && log_) log_("tick: " + std::to_string(touched.size()) + " cases moved on");
       } catch (const std::exception& e) {
         if (log_) log_(std::string("tick failed: ") + e.what());

@@ -4,13 +4,17 @@
 // The writer also fires due timers, escalations and timer starts every `tick_every`.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <exception>
 #include <condition_variable>
 #include <deque>
 #include <functional>
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <type_traits>
 #include <thread>
 #include <vector>
 
@@ -40,12 +44,41 @@ class Service {
   Service& operator=(const Service&) = delete;
 
   // Runs `f` on the writer thread and returns its result, or rethrows what it threw.
+  //
+  // Group commit: the writer takes every command queued at that moment (up to
+  // kMaxBatch) and runs them one after another inside one store transaction; each
+  // runtime command is still all-or-nothing on its own (a nested transaction), and each
+  // caller gets its answer only after the whole batch is committed, so what it is told
+  // is on disk. When the batch's commit fails, every caller in it gets that error.
   template <typename F>
   auto write(F f) -> decltype(f(std::declval<Context&>())) {
     using R = decltype(f(std::declval<Context&>()));
-    auto task = std::make_shared<std::packaged_task<R(Context&)>>(std::move(f));
-    auto result = task->get_future();
-    post([task](Context& c) { (*task)(c); });
+    auto pending = std::make_shared<Pending<R>>();
+    auto result = pending->promise.get_future();
+    Job job;
+    job.run = [pending, f = std::move(f)](Context& c) mutable {
+      try {
+        if constexpr (std::is_void_v<R>) {
+          f(c);
+        } else {
+          pending->value.emplace(f(c));
+        }
+      } catch (...) {
+        pending->error = std::current_exception();
+      }
+    };
+    job.answer = [pending](std::exception_ptr batch_error) {
+      if (pending->error) {
+        pending->promise.set_exception(pending->error);
+      } else if (batch_error) {
+        pending->promise.set_exception(batch_error);
+      } else if constexpr (std::is_void_v<R>) {
+        pending->promise.set_value();
+      } else {
+        pending->promise.set_value(std::move(*pending->value));
+      }
+    };
+    post(std::move(job));
     return result.get();
   }
 
@@ -63,6 +96,17 @@ class Service {
   // Finishes the commands already queued, then stops the writer. Later writes throw.
   void stop();
 
+  // How many commands the writer takes into one transaction at most.
+  static constexpr std::size_t kMaxBatch = 256;
+  // Batches committed and commands run since the start (for the benchmark and the log).
+  std::size_t batches() const { return batches_.load(); }
+  std::size_t commands() const { return commands_.load(); }
+  // Commands waiting for the writer.
+  std::size_t queued() {
+    std::lock_guard lock(mutex_);
+    return queue_.size();
+  }
+
  private:
   struct Lease {
     explicit Lease(Service& s);
@@ -70,7 +114,17 @@ class Service {
     Service& service;
     std::unique_ptr<Store> store;
   };
-  void post(std::function<void(Context&)> job);
+  template <typename R>
+  struct Pending {
+    std::promise<R> promise;
+    std::optional<std::conditional_t<std::is_void_v<R>, int, R>> value;
+    std::exception_ptr error;  // what the command threw
+  };
+  struct Job {
+    std::function<void(Context&)> run;                 // inside the batch's transaction
+    std::function<void(std::exception_ptr)> answer;    // after the batch: null when it committed
+  };
+  void post(Job job);
   void loop();
 
   OpenStore open_;
@@ -80,10 +134,11 @@ class Service {
   std::unique_ptr<Store> writer_store_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<std::function<void(Context&)>> queue_;
+  std::deque<Job> queue_;
   bool stopping_ = false;
   std::mutex pool_mutex_;
   std::vector<std::unique_ptr<Store>> pool_;
+  std::atomic<std::size_t> batches_{0}, commands_{0};
   std::thread writer_;
 };
 

@@ -220,8 +220,9 @@ class Store {
   virtual std::vector<CaseRow> cases(const std::string& status, const std::string& process) = 0;
   virtual std::vector<CaseRow> children(const std::string& parent_case) = 0;
   // Writes the case row and replaces its tokens, timers and subscriptions; tasks are
-  // inserted or updated (they keep their global ids).
-  virtual void save_case(const CaseSnapshot& snapshot) = 0;
+  // inserted or updated (they keep their global ids). `before`, when given, is the case
+  // as stored now: then only the rows that differ from it are written.
+  virtual void save_case(const CaseSnapshot& snapshot, const CaseSnapshot* before = nullptr) = 0;
   virtual std::optional<CaseSnapshot> load_snapshot(const std::string& case_id) = 0;
 
   virtual std::vector<TaskRow> tasks(const TaskFilter& filter) = 0;
