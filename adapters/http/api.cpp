@@ -753,7 +753,7 @@ void Api::Impl::build() {
     // leaving the case with an incident at the gateway.
     auto t = *c.store.find_task(id);
     auto known = c.runtime.show(t.case_id).state.variables;
-    for (const auto& field : definitions::form_fields(stored(c, t.process, t.version).process(), t.task.node_id))
+    for (const auto& field : definitions::form_fields(c.runtime.process_of(t.process, t.version), t.task.node_id))
       if (!variables.contains(field.name) && !known.contains(field.name))
         throw runtime::Refused("task " + std::to_string(id) + " '" + t.task.name + "' needs the variable '" + field.name +
                                "' (read by: " + field.used_in.front() + ")");

@@ -1,0 +1,231 @@
+#include "bench/server_bench.h"
+
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <thread>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "bench/workload.h"
+#include "runtime/accounts.h"
+#include "runtime/sqlite_store.h"
+
+extern char** environ;
+
+namespace raciflow::bench {
+
+using nlohmann::json;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = boost::asio::ip::tcp;
+
+namespace {
+
+// One keep-alive HTTP/1.1 connection to the server on loopback.
+class Client {
+ public:
+  Client(unsigned short port, std::string token) : socket_(io_), token_(std::move(token)) {
+    socket_.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
+  }
+  std::pair<int, std::string> call(bhttp::verb verb, const std::string& target, const std::string& body = "") {
+    bhttp::request<bhttp::string_body> request{verb, target, 11};
+    request.set(bhttp::field::host, "127.0.0.1");
+    request.set(bhttp::field::authorization, "Bearer " + token_);
+    if (!body.empty()) {
+      request.set(bhttp::field::content_type, "application/json");
+      request.body() = body;
+    }
+    request.keep_alive(true);
+    request.prepare_payload();
+    bhttp::write(socket_, request);
+    bhttp::response<bhttp::string_body> response;
+    bhttp::read(socket_, buffer_, response);
+    return {static_cast<int>(response.result_int()), response.body()};
+  }
+
+ private:
+  boost::asio::io_context io_;
+  tcp::socket socket_;
+  beast::flat_buffer buffer_;
+  std::string token_;
+};
+
+unsigned short free_port() {
+  boost::asio::io_context io;
+  tcp::acceptor acceptor(io, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+  return acceptor.local_endpoint().port();
+}
+
+// `raciflow serve` as a child process, stopped with SIGTERM.
+class Server {
+ public:
+  Server(const std::string& raciflow, const std::string& db, unsigned short port, const std::string& log, int threads) {
+    std::vector<std::string> args = {raciflow, "--db", db, "--synchronous", "FULL", "serve",
+                                     "--listen", "127.0.0.1:" + std::to_string(port), "--threads", std::to_string(threads),
+                                     "--tick", "3600"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    int rc = posix_spawn(&pid_, raciflow.c_str(), &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) throw std::runtime_error("cannot start " + raciflow);
+    for (int attempt = 0;; ++attempt) {  // until it accepts connections
+      try {
+        boost::asio::io_context io;
+        tcp::socket socket(io);
+        socket.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
+        break;
+      } catch (const std::exception&) {
+        if (attempt > 600) throw std::runtime_error("raciflow serve did not start; see " + log);
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    }
+  }
+  ~Server() {
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+  }
+  // Peak and current resident memory in MB, from /proc.
+  std::pair<double, double> memory() const {
+    std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
+    std::string line;
+    double peak = 0, now = 0;
+    while (std::getline(in, line)) {
+      if (line.rfind("VmHWM:", 0) == 0) peak = std::stod(line.substr(6)) / 1024.0;
+      if (line.rfind("VmRSS:", 0) == 0) now = std::stod(line.substr(6)) / 1024.0;
+    }
+    return {peak, now};
+  }
+
+ private:
+  pid_t pid_ = 0;
+};
+
+}  // namespace
+
+json run_server_bench(const ServerBenchOptions& o, const std::function<void(const std::string&)>& progress) {
+  json out;
+  const std::string db = o.work_dir + "/serve.db";
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
+
+  // The database: the organisation, the workload's process and `active_cases` open cases,
+  // each waiting at its first step; written quickly (synchronous=OFF, 1000 per commit).
+  std::string token;
+  std::vector<std::int64_t> tasks;
+  {
+    runtime::SqliteOptions fast;
+    fast.synchronous = "OFF";
+    auto store = runtime::open_sqlite_store(db, fast);
+    auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    runtime::Runtime rt(*store, now);
+    prepare(rt, o.bench_dir);
+    for (long i = 0; i < o.active_cases;) {
+      auto batch = store->begin();
+      for (long end = std::min(o.active_cases, i + 1000); i < end; ++i) rt.start(kProcess, "sara", start_variables());
+      batch->commit();
+      progress("serve: " + std::to_string(i) + "/" + std::to_string(o.active_cases) + " active cases");
+    }
+    runtime::Accounts accounts(*store, now);
+    token = accounts.create_token("sara", "benchmark", std::nullopt, "sara").secret;
+    for (const auto& t : store->tasks({"", false}))
+      if (t.task.node_id == "assess") tasks.push_back(t.id);
+  }
+  out["active_cases"] = o.active_cases;
+
+  // The fsync limit: one-row transactions at synchronous=FULL, one after the other.
+  std::vector<int> one_row(1000, 1);
+  double seconds = run_storage(o.work_dir + "/fsync.db", "FULL", one_row, 64);
+  double fsync_limit = static_cast<double>(one_row.size()) / seconds;
+  out["fsync_limit_tx_per_s"] = fsync_limit;
+
+  // Group commit needs requests in flight at once: one I/O thread per client.
+  unsigned short port = free_port();
+  auto server = std::make_unique<Server>(o.raciflow, db, port, o.work_dir + "/serve.log", 64);
+  std::size_t next = 0;
+  json runs = json::array();
+  for (int clients : o.clients) {
+    std::size_t count = static_cast<std::size_t>(o.completions_per_client_set);
+    if (next + count > tasks.size()) throw std::runtime_error("not enough open tasks for the group-commit runs");
+    std::vector<std::int64_t> mine(tasks.begin() + static_cast<long>(next), tasks.begin() + static_cast<long>(next + count));
+    next += count;
+    std::atomic<std::size_t> cursor{0};
+    std::atomic<long> failures{0};
+    std::vector<std::vector<double>> latencies(static_cast<std::size_t>(clients));
+    auto t0 = std::chrono::steady_clock::now();
+    std::vector<std::thread> threads;
+    for (int c = 0; c < clients; ++c) {
+      threads.emplace_back([&, c] {
+        Client client(port, token);
+        const std::string body = json{{"variables", {{"needsCommittee", false}, {"severity", "high"}}}}.dump();
+        for (std::size_t k; (k = cursor++) < mine.size();) {
+          auto s0 = std::chrono::steady_clock::now();
+          auto [status, text] = client.call(bhttp::verb::post, "/api/tasks/" + std::to_string(mine[k]) + "/complete", body);
+          latencies[static_cast<std::size_t>(c)].push_back(
+              std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - s0).count());
+          if (status != 200) ++failures;
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::vector<double> all;
+    for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+    double rate = static_cast<double>(count) / wall;
+    runs.push_back({{"clients", clients},
+                    {"commands", count},
+                    {"failures", failures.load()},
+                    {"seconds", wall},
+                    {"commands_per_s", rate},
+                    {"p50_ms", percentile(all, 0.5) / 1000.0},
+                    {"p99_ms", percentile(all, 0.99) / 1000.0},
+                    {"ratio_to_fsync_limit", rate / fsync_limit}});
+    progress("serve: " + std::to_string(clients) + " clients: " + std::to_string(static_cast<long>(rate)) + " completions/s");
+  }
+  out["group_commit"] = runs;
+
+  out["serve_64_threads_rss_peak_mb"] = server->memory().first;
+  server.reset();
+
+  // Peak memory of the server as deployed (its default four I/O threads), holding the
+  // active cases while four people read their inboxes and the case list and complete tasks.
+  server = std::make_unique<Server>(o.raciflow, db, port, o.work_dir + "/serve-default.log", 4);
+  {
+    std::vector<std::thread> people;
+    std::atomic<long> refused{0};
+    for (int p = 0; p < 4; ++p)
+      people.emplace_back([&, p] {
+        Client client(port, token);
+        for (int i = 0; i < 5; ++i) {
+          if (client.call(bhttp::verb::get, "/api/tasks").first != 200) ++refused;
+          if (client.call(bhttp::verb::get, "/api/cases?status=active").first != 200) ++refused;
+          auto id = tasks.at(next + static_cast<std::size_t>(p * 5 + i));
+          const std::string body = json{{"variables", {{"needsCommittee", true}, {"severity", "high"}}}}.dump();
+          if (client.call(bhttp::verb::post, "/api/tasks/" + std::to_string(id) + "/complete", body).first != 200) ++refused;
+        }
+      });
+    for (auto& t : people) t.join();
+    if (refused > 0) throw std::runtime_error("the server refused requests during the memory run");
+  }
+  auto [peak, now] = server->memory();
+  out["serve_rss_peak_mb"] = peak;
+  out["serve_rss_mb"] = now;
+  return out;
+}
+
+}  // namespace raciflow::bench
