@@ -14,7 +14,6 @@ namespace raciflow::definitions {
 namespace {
 
 constexpr const char* kDiNamespace = "http://www.omg.org/spec/BPMN/20100524/DI";
-constexpr const char* kXsiNamespace = "http://www.w3.org/2001/XMLSchema-instance";
 
 // Expression languages that mean "raciflow's own condition language".
 bool is_own_language(std::string_view language) {

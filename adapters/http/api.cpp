@@ -30,13 +30,19 @@ namespace {
 constexpr const char* kSessionCookie = "raciflow_session";
 
 // A request the API answers with an error status.
+// Every 401 and 403 lands in the audit trail as access_refused: handle() records it,
+// unless the code that refused already did (`recorded`), with more context.
 struct ApiError {
   int status;
   std::string code;
   std::string message;
+  bool recorded = false;
 };
 
 [[noreturn]] void fail(int status, const std::string& code, const std::string& message) { throw ApiError{status, code, message}; }
+[[noreturn]] void refused_and_recorded(int status, const std::string& code, const std::string& message) {
+  throw ApiError{status, code, message, true};
+}
 [[noreturn]] void malformed(const std::string& message) { fail(400, "malformed", message); }
 [[noreturn]] void not_found(const std::string& message) { fail(404, "not_found", message); }
 [[noreturn]] void forbidden(const std::string& message) { fail(403, "forbidden", message); }
@@ -302,6 +308,15 @@ struct Api::Impl {
       if (response.person.empty()) response.person = person;
       return response;
     } catch (const ApiError& e) {
+      if ((e.status == 401 || e.status == 403) && !e.recorded) {
+        // A refusal the trail cannot hold is not given: the caller learns only that the
+        // service is unavailable.
+        try {
+          record_refusal(person, request, e.message);
+        } catch (const std::exception& store) {
+          return error_response(503, "unavailable", store.what());
+        }
+      }
       auto response = error_response(e.status, e.code, e.message);
       response.person = person;
       return response;
@@ -338,7 +353,6 @@ struct Api::Impl {
     bool presented = false;
     call.caller = authenticate(request, &presented);
     if (!call.caller) {
-      if (presented) record_refusal("", request, "the session or token is not valid");
       fail(401, "unauthenticated", presented ? "the session has expired or the token is not valid; log in again" : "log in first");
     }
     person = call.me();
@@ -347,18 +361,10 @@ struct Api::Impl {
       not_found("no API route " + path);
     }
     bool writes = request.method != "GET";
-    if (call.caller->auditor() && !call.caller->admin() && writes && route->path != "/api/logout") {
-      record_refusal(person, request, "auditor access reads and changes nothing");
+    if (call.caller->auditor() && !call.caller->admin() && writes && route->path != "/api/logout")
       forbidden("auditor access reads and changes nothing");
-    }
-    if (route->access == Access::admin && !call.caller->admin()) {
-      record_refusal(person, request, "needs admin access");
-      forbidden("this needs admin access");
-    }
-    if (route->access == Access::reader && !call.caller->reads_all()) {
-      record_refusal(person, request, "needs admin or auditor access");
-      forbidden("this needs admin or auditor access");
-    }
+    if (route->access == Access::admin && !call.caller->admin()) forbidden("this needs admin access");
+    if (route->access == Access::reader && !call.caller->reads_all()) forbidden("this needs admin or auditor access");
     return route->handler(call);
   }
 
@@ -434,7 +440,7 @@ struct Api::Impl {
 
   [[noreturn]] void deny(Context& c, const Call& call, const runtime::TaskRow& t, const std::string& message) {
     c.accounts.record_refusal(call.me(), call.request.method + " /api/tasks/" + std::to_string(t.id) + " (case " + t.case_id + ")", message);
-    forbidden(message);
+    refused_and_recorded(403, "forbidden", message);
   }
 
   json task_view(Context& c, const runtime::TaskRow& t, const std::string& inbox) {
@@ -468,7 +474,7 @@ void Api::Impl::build() {
     auto session = service.write([&](Context& c) {
       return c.accounts.login(person, password, options.session_lifetime, call.request.remote);
     });
-    if (!session) fail(401, "unauthenticated", "wrong person or password");
+    if (!session) refused_and_recorded(401, "unauthenticated", "wrong person or password");  // login() recorded it
     auto me = service.read([&](Context& c) {
       auto org = c.store.organisation();
       return me_json(Caller{*org->find_person(person)}, c);
@@ -844,10 +850,8 @@ void Api::Impl::build() {
     auto saved = service.write([&](Context& c) {
       auto existing = c.store.plan_item(id);
       // The admin plans; the person responsible for an item may report on it.
-      if (!call.caller->admin() && !(existing && existing->responsible == call.me())) {
-        c.accounts.record_refusal(call.me(), "PUT /api/plan/" + id.substr(0, 64), "only the admin or the person responsible changes a plan item");
+      if (!call.caller->admin() && !(existing && existing->responsible == call.me()))
         forbidden("only the admin or the person responsible changes plan item '" + id + "'");
-      }
       definitions::PlanItem item = existing.value_or(definitions::PlanItem{});
       item.id = id;
       std::map<std::string, std::string*> fields{{"name", &item.name},         {"responsible", &item.responsible}, {"start", &item.start},
@@ -955,10 +959,7 @@ void Api::Impl::build() {
     Body body(call.request, {"person", "name", "expires"});
     std::string person = body.text("person", false), name = body.text("name", false), expires = body.text("expires", false);
     if (person.empty()) person = call.me();
-    if (person != call.me() && !call.caller->admin()) {
-      record_refusal(call.me(), call.request, "a token for someone else needs admin access");
-      forbidden("a token for someone else needs admin access");
-    }
+    if (person != call.me() && !call.caller->admin()) forbidden("a token for someone else needs admin access");
     std::optional<definitions::TimePoint> until;
     if (!expires.empty()) {
       std::string why;
@@ -977,10 +978,7 @@ void Api::Impl::build() {
       for (const auto& t : c.store.tokens())
         if (t.id == id) token = t;
       if (!token) not_found("no API token " + std::to_string(id));
-      if (token->person != call.me() && !call.caller->admin()) {
-        c.accounts.record_refusal(call.me(), "DELETE /api/tokens/" + std::to_string(id), "not your token");
-        forbidden("token " + std::to_string(id) + " is not yours");
-      }
+      if (token->person != call.me() && !call.caller->admin()) forbidden("token " + std::to_string(id) + " is not yours");
       c.accounts.revoke_token(id, call.me());
       return 0;
     });

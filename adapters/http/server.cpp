@@ -45,7 +45,56 @@ const char* security_headers[][2] = {
      "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'"},
 };
 
+using Parser = bhttp::request_parser<bhttp::string_body>;
+
+void limit(Parser& parser, const ServerOptions& options) {
+  parser.body_limit(options.body_limit);
+  parser.header_limit(options.header_limit);
+}
+
+// The answer to a request that could not be read, or nothing when it was read.
+std::optional<HttpResponse> read_failure(beast::error_code ec, const ServerOptions& options) {
+  if (!ec) return std::nullopt;
+  if (ec == bhttp::error::body_limit)
+    return error_response(413, "too_large", "the body is larger than " + std::to_string(options.body_limit) + " bytes");
+  if (ec == bhttp::error::header_limit) return error_response(431, "headers_too_large", "the request head is too large");
+  return error_response(400, "malformed", std::string("malformed HTTP request: ") + ec.message());
+}
+
+HttpRequest api_request(const bhttp::request<bhttp::string_body>& req, const std::string& remote) {
+  HttpRequest request;
+  request.method = std::string(req.method_string());
+  request.target = std::string(req.target());
+  request.body = req.body();
+  request.content_type = std::string(req[bhttp::field::content_type]);
+  request.cookie = std::string(req[bhttp::field::cookie]);
+  request.authorization = std::string(req[bhttp::field::authorization]);
+  request.accept_language = std::string(req[bhttp::field::accept_language]);
+  request.remote = remote;
+  return request;
+}
+
 }  // namespace
+
+HttpResponse handle_bytes(Api& api, std::string_view bytes, const ServerOptions& options, const std::string& remote) {
+  Parser parser;
+  limit(parser, options);
+  parser.eager(true);
+  beast::error_code ec;
+  std::size_t used = 0;
+  while (!parser.is_done()) {
+    std::size_t n = parser.put(net::buffer(bytes.data() + used, bytes.size() - used), ec);
+    used += n;
+    if (ec == bhttp::error::need_more) ec = {};
+    if (ec || n == 0) break;
+  }
+  if (!ec && !parser.is_done()) {
+    parser.put_eof(ec);
+    if (!ec && !parser.is_done()) ec = bhttp::error::partial_message;
+  }
+  if (auto failure = read_failure(ec, options)) return *failure;
+  return api.handle(api_request(parser.get(), remote));
+}
 
 struct Server::Impl {
   class Session;
@@ -107,8 +156,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   void read() {
     if (closing_ || server_.is_stopping()) return close();
     parser_.emplace();
-    parser_->body_limit(server_.options.body_limit);
-    parser_->header_limit(server_.options.header_limit);
+    limit(*parser_, server_.options);
     // A timer of our own, not the stream's: the stream's would close the socket, and a
     // slow client is owed a 408 before the connection goes.
     stream_.expires_never();
@@ -127,31 +175,21 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     deadline_.cancel();
     started_ = std::chrono::steady_clock::now();
     if (timed_out_ && ec) {
-      if (parser_->got_some()) return fail(408, "timeout", "the request did not arrive in time");
+      if (parser_->got_some()) return fail(error_response(408, "timeout", "the request did not arrive in time"));
       return close();  // an idle keep-alive connection
     }
     if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted || ec == net::error::connection_reset) return close();
-    if (ec == bhttp::error::body_limit) return fail(413, "too_large", "the body is larger than " + std::to_string(server_.options.body_limit) + " bytes");
-    if (ec == bhttp::error::header_limit) return fail(431, "headers_too_large", "the request head is too large");
-    if (ec) return fail(400, "malformed", std::string("malformed HTTP request: ") + ec.message());
+    if (auto failure = read_failure(ec, server_.options)) return fail(std::move(*failure));
     busy_ = true;
     const auto& req = parser_->get();
-    HttpRequest request;
-    request.method = std::string(req.method_string());
-    request.target = std::string(req.target());
-    request.body = req.body();
-    request.content_type = std::string(req[bhttp::field::content_type]);
-    request.cookie = std::string(req[bhttp::field::cookie]);
-    request.authorization = std::string(req[bhttp::field::authorization]);
-    request.accept_language = std::string(req[bhttp::field::accept_language]);
-    request.remote = remote_;
+    HttpRequest request = api_request(req, remote_);
     HttpResponse response = server_.api.handle(request);
     bool keep_alive = req.keep_alive() && !closing_;
     send(std::move(response), request.method, request.target, keep_alive, req.method() == bhttp::verb::head);
   }
 
-  void fail(int status, const std::string& code, const std::string& message) {
-    send(error_response(status, code, message), parser_ && parser_->is_header_done() ? std::string(parser_->get().method_string()) : "-",
+  void fail(HttpResponse response) {
+    send(std::move(response), parser_ && parser_->is_header_done() ? std::string(parser_->get().method_string()) : "-",
          parser_ && parser_->is_header_done() ? std::string(parser_->get().target()) : "-", false, false);
   }
 

@@ -10,10 +10,12 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace raciflow::http {
 
 class Api;
+struct HttpResponse;
 
 struct ServerOptions {
   std::string address = "127.0.0.1";
@@ -25,6 +27,11 @@ struct ServerOptions {
   bool handle_signals = true;
   bool log_requests = true;  // one line per request on stderr, through spdlog
 };
+
+// Answers one HTTP/1.1 request given as raw bytes the way the server answers it on a
+// connection: the same parser limits and error statuses (400, 413, 431), then the Api.
+// A request cut short is answered 400. The fuzzer's entry into request handling.
+HttpResponse handle_bytes(Api& api, std::string_view bytes, const ServerOptions& options, const std::string& remote = "");
 
 class Server {
  public:

@@ -1,0 +1,280 @@
+// Access control, table-driven: every API route against every kind of caller — no
+// login, an expired session, a revoked token, the admin, the auditor, a top manager and
+// committee member, and a business function — with the outcome each cell must have.
+// Every refusal must land in the audit trail, exactly once, and no password, token or
+// session id may appear in a log line.
+#include <array>
+#include <fstream>
+#include <functional>
+#include <iterator>
+#include <sstream>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
+#include "api_support.h"
+
+namespace {
+
+using nlohmann::json;
+using namespace raciflow::testing::api;
+using raciflow::testing::sample;
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// The callers, one column each.
+enum Column { none, expired, revoked, anna, ida, karen, mette, kColumns };
+const char* const kColumnNames[] = {"no login", "expired session", "revoked token", "anna (admin)", "ida (auditor)",
+                                    "karen (top management, committee)", "mette (business functions)"};
+
+// What a cell must answer: 2 is any 2xx; 401, 403 and 404 exactly.
+using Row = std::array<int, kColumns>;
+constexpr Row kPublic = {2, 2, 2, 2, 2, 2, 2};
+constexpr Row kEveryone = {401, 401, 401, 2, 2, 2, 2};
+constexpr Row kAdmin = {401, 401, 401, 2, 403, 403, 403};
+constexpr Row kReader = {401, 401, 401, 2, 2, 403, 403};
+constexpr Row kWriter = {401, 401, 401, 2, 403, 2, 2};                 // any person but the auditor
+constexpr Row kSeesMettesCase = {401, 401, 401, 2, 2, 404, 2};         // karen's roles are not involved yet
+constexpr Row kSecurityFunction = {401, 401, 401, 2, 403, 403, 403};  // the Responsible role of the assessment
+constexpr Row kConsulted = {401, 401, 401, 403, 403, 403, 2};          // business functions are consulted
+constexpr Row kPlanOfMette = {401, 401, 401, 2, 403, 403, 2};          // the admin, or the person responsible
+
+const std::string kWheel = R"(<wheel xmlns="urn:raciflow:wheel:1" name="Access year">
+  <activity id="awareness" name="Awareness activity" role="security-function" schedule="FREQ=MONTHLY;BYMONTH=3,9" due="P30D" iso="7.3"/>
+</wheel>)";
+
+struct Target {
+  std::string path;
+  json body = nullptr;
+};
+
+class Table {
+ public:
+  Table() {
+    for (const char* p : {"anna", "ida", "karen", "mette"}) {
+      auto made = s.w.cli({"token", "create", p, "--name", "access table"});
+      REQUIRE(made.code == 0);
+      tokens_[p] = made.out.substr(0, made.out.find('\n'));
+    }
+    auto gone = s.w.cli({"token", "create", "anna", "--name", "revoked"});
+    revoked_ = gone.out.substr(0, gone.out.find('\n'));
+    REQUIRE(s.w.cli({"token", "revoke", "5"}).code == 0);
+    expired_ = s.login("anna");  // then the clock moves past its lifetime
+    s.now = s.now.load() + std::chrono::hours(9);
+    REQUIRE(call(anna, "PUT", {"/api/wheel", {{"xml", kWheel}}}).status == 200);
+    auto item = call(anna, "PUT", {"/api/plan/acl-item", {{"name", "Access review"}, {"responsible", "mette"}, {"deadline", "2027-06-30"}}});
+    REQUIRE(item.status == 200);
+  }
+
+  // A deviation case started by mette, waiting at the security function's assessment;
+  // returns the case id and the task id.
+  std::pair<std::string, std::string> fresh_case() {
+    auto r = call(mette, "POST", {"/api/messages", {{"name", "External input"}, {"variables", {{"title", "a lost laptop"}}}}});
+    REQUIRE(r.status == 200);
+    std::string id = r.json_body()["cases"][0];
+    auto tasks = call(anna, "GET", {"/api/tasks?case=" + id});
+    REQUIRE(tasks.status == 200);
+    return {id, std::to_string(tasks.json_body()[0]["id"].get<std::int64_t>())};
+  }
+
+  Reply call(Column who, const std::string& method, const Target& target) {
+    std::map<std::string, std::string> headers;
+    if (who == expired) headers["Cookie"] = expired_;
+    if (who == revoked) headers["Authorization"] = "Bearer " + revoked_;
+    if (who >= anna) headers["Authorization"] = "Bearer " + tokens_.at(person(who));
+    return s.request(method, target.path, target.body.is_null() ? "" : target.body.dump(), headers);
+  }
+
+  static std::string person(Column who) {
+    static const char* const names[] = {"", "", "", "anna", "ida", "karen", "mette"};
+    return names[who];
+  }
+
+  std::int64_t refusals_in_trail() {
+    SQLite::Database db(s.w.db());
+    return db.execAndGet("SELECT count(*) FROM audit WHERE action = 'access_refused'").getInt64();
+  }
+
+  Server s{std::chrono::milliseconds(15000), true};
+  std::map<std::string, std::string> tokens_;
+  std::string revoked_, expired_;
+};
+
+// A log sink that keeps every line the server writes.
+class CapturedLog {
+ public:
+  CapturedLog() {
+    logger_ = spdlog::get("raciflow");
+    if (!logger_) {
+      logger_ = std::make_shared<spdlog::logger>("raciflow");
+      spdlog::register_logger(logger_);
+    }
+    sink_ = std::make_shared<spdlog::sinks::ostream_sink_mt>(lines_);
+    logger_->sinks().push_back(sink_);
+  }
+  ~CapturedLog() {
+    auto& sinks = logger_->sinks();
+    sinks.erase(std::remove(sinks.begin(), sinks.end(), sink_), sinks.end());
+  }
+  std::string text() const { return lines_.str(); }
+
+ private:
+  std::ostringstream lines_;
+  std::shared_ptr<spdlog::logger> logger_;
+  spdlog::sink_ptr sink_;
+};
+
+}  // namespace
+
+TEST_CASE("every API route answers each kind of caller as the access table says, and every refusal is audited", "[api][access]") {
+  CapturedLog log;
+  Table t;
+  const std::string policy = read_file(sample("policy-approval.bpmn")), org = read_file(sample("org.xml"));
+
+  // Each route: its expected row, and how to make a target for a caller. Targets are made
+  // per cell, so a command that changes something has its own case, task or token.
+  struct Spec {
+    Row expected;
+    std::function<Target(Column)> target;
+  };
+  std::map<std::pair<std::string, std::string>, Spec> table;
+  auto fixed = [](std::string path, json body = nullptr) { return [=](Column) { return Target{path, body}; }; };
+  table[{"POST", "/api/login"}] = {kPublic, fixed("/api/login", {{"person", "mette"}, {"password", "mette-password"}})};
+  table[{"POST", "/api/logout"}] = {kEveryone, fixed("/api/logout")};
+  table[{"GET", "/api/me"}] = {kEveryone, fixed("/api/me")};
+  table[{"GET", "/api/openapi.json"}] = {kPublic, fixed("/api/openapi.json")};
+  table[{"GET", "/api/definitions"}] = {kEveryone, fixed("/api/definitions")};
+  table[{"POST", "/api/definitions"}] = {kAdmin, fixed("/api/definitions", {{"name", "policy-approval.bpmn"}, {"xml", policy}})};
+  for (const char* view : {"", "/xml", "/raci", "/diagram"})
+    table[{"GET", std::string("/api/definitions/{process}") + view}] = {kEveryone, fixed(std::string("/api/definitions/deviation-handling") + view)};
+  table[{"GET", "/api/cases"}] = {kEveryone, fixed("/api/cases")};
+  table[{"POST", "/api/cases"}] = {kWriter, fixed("/api/cases", {{"process", "corrective-action"}})};
+  auto mettes_case = t.fresh_case();
+  for (const char* view : {"", "/diagram", "/audit"})
+    table[{"GET", std::string("/api/cases/{id}") + view}] = {kSeesMettesCase, fixed("/api/cases/" + mettes_case.first + view)};
+  table[{"POST", "/api/cases/{id}/cancel"}] = {kAdmin, [&](Column) {
+                                                 return Target{"/api/cases/" + t.fresh_case().first + "/cancel", {{"reason", "a test"}}};
+                                               }};
+  table[{"POST", "/api/cases/{id}/retry"}] = {kAdmin, [&](Column) {
+                                                // The assessment completed without the decision's variable: an incident.
+                                                auto [id, task] = t.fresh_case();
+                                                REQUIRE(t.s.w.cli({"complete", task, "--as", "anna"}).code == 0);
+                                                return Target{"/api/cases/" + id + "/retry", {{"variables", {{"committeeDecisionNeeded", false}}}}};
+                                              }};
+  table[{"GET", "/api/tasks"}] = {kEveryone, fixed("/api/tasks")};
+  table[{"GET", "/api/tasks/{id}"}] = {kSeesMettesCase, fixed("/api/tasks/" + mettes_case.second)};
+  table[{"POST", "/api/tasks/{id}/claim"}] = {kSecurityFunction, [&](Column) {
+                                                return Target{"/api/tasks/" + t.fresh_case().second + "/claim"};
+                                              }};
+  table[{"POST", "/api/tasks/{id}/unclaim"}] = {kSecurityFunction, [&](Column) {
+                                                  auto task = t.fresh_case().second;
+                                                  REQUIRE(t.s.w.cli({"claim", task, "--as", "anna"}).code == 0);
+                                                  return Target{"/api/tasks/" + task + "/unclaim"};
+                                                }};
+  table[{"POST", "/api/tasks/{id}/complete"}] = {kSecurityFunction, [&](Column) {
+                                                   return Target{"/api/tasks/" + t.fresh_case().second + "/complete",
+                                                                 {{"variables", {{"committeeDecisionNeeded", false}}}}};
+                                                 }};
+  table[{"POST", "/api/tasks/{id}/consult"}] = {kConsulted, [&](Column) {
+                                                  return Target{"/api/tasks/" + t.fresh_case().second + "/consult", {{"answer", "no objection"}}};
+                                                }};
+  table[{"POST", "/api/messages"}] = {kWriter, fixed("/api/messages", {{"name", "External input"}})};
+  table[{"GET", "/api/audit"}] = {kReader, fixed("/api/audit")};
+  table[{"GET", "/api/audit/verify"}] = {kReader, fixed("/api/audit/verify")};
+  table[{"GET", "/api/wheel"}] = {kEveryone, fixed("/api/wheel?year=2027")};
+  table[{"PUT", "/api/wheel"}] = {kAdmin, fixed("/api/wheel", {{"name", "year.xml"}, {"xml", kWheel}})};
+  table[{"GET", "/api/plan"}] = {kEveryone, fixed("/api/plan")};
+  table[{"PUT", "/api/plan/{id}"}] = {kPlanOfMette, fixed("/api/plan/acl-item", {{"note", "on track"}})};
+  table[{"GET", "/api/agenda"}] = {kEveryone, fixed("/api/agenda")};
+  table[{"GET", "/api/evidence"}] = {kReader, fixed("/api/evidence")};
+  table[{"GET", "/api/report"}] = {kReader, fixed("/api/report?year=2027")};
+  table[{"GET", "/api/organisation"}] = {kEveryone, fixed("/api/organisation")};
+  table[{"PUT", "/api/organisation"}] = {kAdmin, fixed("/api/organisation", {{"name", "org.xml"}, {"xml", org}})};
+  table[{"GET", "/api/notifications"}] = {kEveryone, fixed("/api/notifications")};
+  table[{"GET", "/api/outbox"}] = {kReader, fixed("/api/outbox")};
+  table[{"GET", "/api/tokens"}] = {kEveryone, fixed("/api/tokens")};
+  table[{"POST", "/api/tokens"}] = {kWriter, fixed("/api/tokens", {{"name", "a script"}})};
+  table[{"DELETE", "/api/tokens/{id}"}] = {kWriter, [&](Column who) {
+                                             // The caller's own token (anna's for the columns without one).
+                                             auto made = t.s.w.cli({"token", "create", who >= anna ? Table::person(who) : "anna"});
+                                             REQUIRE(made.code == 0);
+                                             auto list = t.call(anna, "GET", {"/api/tokens"}).json_body();
+                                             return Target{"/api/tokens/" + std::to_string(list.back()["id"].get<std::int64_t>())};
+                                           }};
+
+  // The table covers exactly the API's routes.
+  std::set<std::pair<std::string, std::string>> routes;
+  for (const auto& r : t.s.api->routes()) routes.insert({r.method, r.path});
+  std::set<std::pair<std::string, std::string>> covered;
+  for (const auto& [route, spec] : table) covered.insert(route);
+  CHECK(covered == routes);
+
+  std::int64_t refusals = t.refusals_in_trail(), cells = 0, refused_cells = 0;
+  for (const auto& [route, spec] : table) {
+    for (int c = 0; c < kColumns; ++c) {
+      Column who = static_cast<Column>(c);
+      Target target = spec.target(who);
+      std::int64_t before = t.refusals_in_trail();
+      auto reply = t.call(who, route.first, target);
+      int expected = spec.expected[c];
+      INFO(route.first << " " << route.second << " as " << kColumnNames[c] << " (" << target.path << "): " << reply.status << " "
+                       << reply.body.substr(0, 300));
+      if (expected == 2)
+        CHECK((reply.status >= 200 && reply.status < 300));
+      else
+        CHECK(reply.status == expected);
+      bool refused = reply.status == 401 || reply.status == 403;
+      // One access_refused record per refusal, none for anything else.
+      CHECK(t.refusals_in_trail() - before == (refused ? 1 : 0));
+      ++cells;
+      refused_cells += refused;
+    }
+  }
+  CHECK(cells == static_cast<std::int64_t>(routes.size()) * kColumns);
+  CHECK(t.refusals_in_trail() - refusals == refused_cells);
+
+  // No secret reached the log: not a password, a token, or a session id.
+  std::string lines = log.text();
+  CHECK(!lines.empty());
+  for (const auto& [person, token] : t.tokens_) CHECK(lines.find(token) == std::string::npos);
+  CHECK(lines.find(t.revoked_) == std::string::npos);
+  CHECK(lines.find(t.expired_.substr(t.expired_.find('=') + 1)) == std::string::npos);
+  for (const char* person : {"anna", "ida", "karen", "mette"}) CHECK(lines.find(std::string(person) + "-password") == std::string::npos);
+  // Nor the trail.
+  auto trail = t.s.w.cli({"audit", "all", "--format", "json"}).out;
+  for (const auto& [person, token] : t.tokens_) CHECK(trail.find(token) == std::string::npos);
+  CHECK(trail.find("mette-password") == std::string::npos);
+}
+
+TEST_CASE("acting on another person's token, plan item or claimed task is refused and audited", "[api][access]") {
+  Table t;
+  auto mettes_token = t.call(mette, "POST", {"/api/tokens", {{"name", "mine"}}});
+  REQUIRE(mettes_token.status == 201);
+  std::string id = std::to_string(mettes_token.json_body()["id"].get<std::int64_t>());
+  auto before = t.refusals_in_trail();
+  CHECK(t.call(karen, "DELETE", {"/api/tokens/" + id}).status == 403);
+  CHECK(t.call(karen, "POST", {"/api/tokens", {{"person", "mette"}}}).status == 403);
+  CHECK(t.call(karen, "PUT", {"/api/plan/acl-item", {{"status", "done"}}}).status == 403);
+  CHECK(t.call(mette, "PUT", {"/api/plan/acl-item", {{"responsible", "karen"}}}).status == 403);
+  CHECK(t.refusals_in_trail() - before == 4);
+  // Mette's token still works: the refusals changed nothing.
+  CHECK(t.s.request("GET", "/api/me", "", {{"Authorization", "Bearer " + mettes_token.json_body()["token"].get<std::string>()}}).status == 200);
+  for (const auto& item : t.call(anna, "GET", {"/api/plan"}).json_body())
+    if (item["id"] == "acl-item") CHECK(item["responsible"] == "mette");
+  // A task claimed by anna is hers: lars, also in the security function, gets 409.
+  auto made = t.s.w.cli({"token", "create", "lars"});
+  std::string lars = made.out.substr(0, made.out.find('\n'));
+  auto task = t.fresh_case().second;
+  CHECK(t.call(anna, "POST", {"/api/tasks/" + task + "/claim"}).status == 200);
+  auto taken = t.s.request("POST", "/api/tasks/" + task + "/complete", json{{"variables", {{"committeeDecisionNeeded", false}}}}.dump(),
+                           {{"Authorization", "Bearer " + lars}});
+  CHECK(taken.status == 409);
+  CHECK(taken.json_body()["message"].get<std::string>().find("claimed by anna") != std::string::npos);
+  // Logging out ends a session, not a token.
+  CHECK(t.call(mette, "POST", {"/api/logout"}).status == 204);
+  CHECK(t.call(mette, "GET", {"/api/me"}).status == 200);
+}
