@@ -1,6 +1,8 @@
 #include "definitions/expression.h"
 
 #include <cctype>
+#include <charconv>
+#include <cmath>
 #include <cstdlib>
 
 #include <nlohmann/json.hpp>
@@ -210,9 +212,23 @@ class Parser {
       error_ = {tok_.offset, "'" + text + "' is not a number"};
       return nullptr;
     }
-    if (negative) value = -value;
     bool integral = text.find_first_of(".eE") == std::string::npos;
-    NodePtr node = integral ? literal(json(static_cast<std::int64_t>(value))) : literal(json(value));
+    NodePtr node;
+    if (integral) {
+      std::int64_t whole = 0;
+      auto [last, problem] = std::from_chars(text.data(), text.data() + text.size(), whole);
+      if (problem != std::errc() || last != text.data() + text.size()) {
+        error_ = {tok_.offset, "'" + text + "' is too large for a whole number (at most 19 digits)"};
+        return nullptr;
+      }
+      node = literal(json(negative ? -whole : whole));
+    } else {
+      if (!std::isfinite(value)) {
+        error_ = {tok_.offset, "'" + text + "' is too large for a number"};
+        return nullptr;
+      }
+      node = literal(json(negative ? -value : value));
+    }
     if (!advance()) return nullptr;
     return node;
   }

@@ -109,3 +109,10 @@ TEST_CASE("syntax errors say what and where") {
   CHECK(syntax_error("a # b").message == "unexpected character '#'");
   CHECK(syntax_error("${a ==}").offset == 6);  // offsets count from the start of the source
 }
+
+TEST_CASE("a whole number beyond 64 bits or a number beyond double range is a syntax error (found by fuzzing)") {
+  CHECK(syntax_error("risk == 99999999999999999999").message == "'99999999999999999999' is too large for a whole number (at most 19 digits)");
+  CHECK(syntax_error("risk < 1e999").message == "'1e999' is too large for a number");
+  CHECK(Expression::compile("risk == 9223372036854775807"));
+  CHECK(Expression::compile("risk == -9223372036854775807"));
+}

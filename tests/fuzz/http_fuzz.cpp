@@ -11,6 +11,7 @@
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "adapters/cli/cli.h"
 #include "adapters/http/api.h"
@@ -36,7 +37,10 @@ struct World {
     dir = mkdtemp(pattern);
     db = dir + "/fuzz.db";
     std::string samples = RACIFLOW_SOURCE_DIR "/samples/";
-    cli({"deploy", samples + "deviation-handling.bpmn", samples + "corrective-action.bpmn", samples + "policy-approval.bpmn"});
+    std::vector<std::string> deploy = {"deploy"};
+    for (const auto& file : fs::directory_iterator(samples))
+      if (file.path().extension() == ".bpmn") deploy.push_back(file.path().string());
+    cli(deploy);
     cli({"org", "load", samples + "org.xml"});
     cli({"wheel", "load", samples + "annual-wheel.xml"});
     auto now = *raciflow::definitions::parse_date_time("2027-03-01T09:00:00Z");

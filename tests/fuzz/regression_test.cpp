@@ -1,0 +1,52 @@
+// The fuzz targets' inputs in the ordinary test suite: every seed and every regression
+// input (an input that once crashed a target) goes through the same code the fuzzer
+// drives. Under .ci/sanitize this runs with AddressSanitizer and UBSan.
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+extern "C" int fuzz_bpmn_loader(const std::uint8_t* data, std::size_t size);
+extern "C" int fuzz_expression(const std::uint8_t* data, std::size_t size);
+extern "C" int fuzz_organisation(const std::uint8_t* data, std::size_t size);
+extern "C" int fuzz_wheel(const std::uint8_t* data, std::size_t size);
+extern "C" int fuzz_http(const std::uint8_t* data, std::size_t size);
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Runs every file under tests/fuzz/{seeds,regressions}/TARGET through `entry`.
+int replay(const std::string& target, int (*entry)(const std::uint8_t*, std::size_t)) {
+  int inputs = 0;
+  for (const char* kind : {"seeds", "regressions"}) {
+    fs::path dir = fs::path(RACIFLOW_SOURCE_DIR) / "tests" / "fuzz" / kind / target;
+    if (!fs::is_directory(dir)) continue;
+    for (const auto& file : fs::directory_iterator(dir)) {
+      std::ifstream in(file.path(), std::ios::binary);
+      std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      INFO(file.path().string());
+      CHECK(entry(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()) == 0);
+      ++inputs;
+    }
+  }
+  return inputs;
+}
+
+}  // namespace
+
+TEST_CASE("the expression fuzz target's seeds and regression inputs run cleanly", "[fuzz]") {
+  CHECK(replay("expression", fuzz_expression) > 0);
+}
+
+TEST_CASE("the HTTP fuzz target's seeds and regression inputs run cleanly", "[fuzz]") { CHECK(replay("http", fuzz_http) > 0); }
+
+TEST_CASE("the BPMN, organisation and wheel fuzz targets' regression inputs run cleanly", "[fuzz]") {
+  // Their seeds are samples/ and ../shared/conformance/, which other tests load.
+  replay("bpmn_loader", fuzz_bpmn_loader);
+  replay("organisation", fuzz_organisation);
+  replay("wheel", fuzz_wheel);
+}
