@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "definitions/utf8.h"
+
 namespace raciflow::definitions {
 
 using nlohmann::json;
@@ -447,9 +449,13 @@ std::optional<Expression> Expression::compile(std::string_view source, SyntaxErr
     begin += 2;
     --end;
   }
+  SyntaxError local;
+  if (auto bad = first_invalid_utf8(source); bad != std::string_view::npos) {
+    if (error) *error = {bad, "invalid UTF-8"};
+    return std::nullopt;
+  }
   Expression expr;
   expr.source_ = std::string(source);
-  SyntaxError local;
   Parser parser(source.substr(begin, end - begin), begin);
   expr.root_ = parser.parse(local, expr.variables_);
   if (!expr.root_) {

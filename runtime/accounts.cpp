@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "definitions/utf8.h"
+
 #include "runtime/runtime.h"
 
 namespace raciflow::runtime {
@@ -200,7 +202,8 @@ std::optional<std::string> Accounts::token_person(const std::string& secret) {
 
 void Accounts::record_refusal(const std::string& person, const std::string& request, const std::string& reason) {
   auto tx = store_.begin();
-  record(kAccessRefused, person, {{"request", request}, {"reason", reason}});
+  // What the client sent is recorded as sent, with bytes that are not UTF-8 replaced.
+  record(kAccessRefused, definitions::valid_utf8(person), {{"request", definitions::valid_utf8(request)}, {"reason", definitions::valid_utf8(reason)}});
   tx->commit();
 }
 

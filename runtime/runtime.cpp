@@ -1,6 +1,7 @@
 #include "runtime/runtime.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -422,6 +423,15 @@ std::vector<std::string> Runtime::deliver(const std::string& message, const std:
 namespace {
 void require_object(const json& variables) {
   if (!variables.is_object()) throw Refused("variables must be a JSON object");
+  // Every later command on the case stores and replays its variables: a document does
+  // not belong in them (attach a reference to it instead).
+  std::size_t size = variables.dump(-1, ' ', false, json::error_handler_t::replace).size();
+  if (size > kMaxVariableBytes) {
+    char text[128];
+    std::snprintf(text, sizeof text, "the variables are %.1f MiB; one command sets at most %zu KiB of variables",
+                  static_cast<double>(size) / (1024 * 1024), kMaxVariableBytes / 1024);
+    throw Refused(text);
+  }
 }
 }  // namespace
 

@@ -26,6 +26,9 @@
 
 namespace raciflow::runtime {
 
+// The most variables one command may set, as JSON.
+inline constexpr std::size_t kMaxVariableBytes = 1024 * 1024;
+
 struct Refused : std::runtime_error {
   using std::runtime_error::runtime_error;
 };

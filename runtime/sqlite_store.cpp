@@ -151,16 +151,40 @@ std::string iso(std::optional<definitions::TimePoint> t) { return t ? definition
 
 class SqliteStore;
 
+// The one-line error of a statement that failed for a reason of the database or the
+// machine rather than of raciflow's SQL: a full disk, I/O errors, a lock held too long.
+// Other SQLite errors are bugs and stay as they are.
+// `wrap_all`: make any other error a StoreError too (BEGIN, COMMIT).
+[[noreturn]] void fail(const SQLite::Exception& e, const std::string& path, bool wrap_all = false) {
+  switch (e.getErrorCode() & 0xff) {
+    case SQLITE_FULL:
+      throw StoreError(path + ": the disk is full (or the database reached its size limit); nothing was written");
+    case SQLITE_IOERR:
+      throw StoreError(path + ": I/O error (" + e.what() + "); nothing was written");
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      throw StoreError(path + ": the database is locked by another process; try again");
+    case SQLITE_READONLY:
+      throw StoreError(path + ": the database is read-only (" + e.what() + ")");
+    case SQLITE_CORRUPT:
+      throw StoreError(path + ": the database file is corrupt");
+    default:
+      if (wrap_all) throw StoreError(path + ": " + e.what());
+      throw e;
+  }
+}
+
 // Prepared statements, kept for the life of the connection: preparing is most of the
 // cost of a short statement. A statement already in use (a nested query with the same
 // text) is prepared afresh for the nested use.
 class StatementCache {
  public:
-  explicit StatementCache(SQLite::Database& db) : db_(db) {}
+  StatementCache(SQLite::Database& db, std::string path) : db_(db), path_(std::move(path)) {}
+  const std::string& path() const { return path_; }
 
   class Query {
    public:
-    Query(StatementCache& cache, const std::string& sql) {
+    Query(StatementCache& cache, const std::string& sql) : path_(cache.path_) {
       auto& entry = cache.entries_[sql];
       if (entry.statement && !entry.busy) {
         busy_ = &entry.busy;
@@ -191,12 +215,25 @@ class StatementCache {
     void bind(A&&... args) {
       statement_->bind(std::forward<A>(args)...);
     }
-    bool executeStep() { return statement_->executeStep(); }
-    int exec() { return statement_->exec(); }
+    bool executeStep() {
+      try {
+        return statement_->executeStep();
+      } catch (const SQLite::Exception& e) {
+        fail(e, path_);
+      }
+    }
+    int exec() {
+      try {
+        return statement_->exec();
+      } catch (const SQLite::Exception& e) {
+        fail(e, path_);
+      }
+    }
     SQLite::Column getColumn(int index) { return statement_->getColumn(index); }
     operator SQLite::Statement&() { return *statement_; }
 
    private:
+    const std::string& path_;
     SQLite::Statement* statement_ = nullptr;
     bool* busy_ = nullptr;
     std::unique_ptr<SQLite::Statement> own_;
@@ -207,6 +244,7 @@ class StatementCache {
     Query q(*this, sql);
     q.exec();
   }
+  sqlite3* handle() { return db_.getHandle(); }
   // Forgets every statement (before the schema changes).
   void clear() { entries_.clear(); }
 
@@ -216,6 +254,7 @@ class StatementCache {
     bool busy = false;
   };
   SQLite::Database& db_;
+  std::string path_;
   std::unordered_map<std::string, Entry> entries_;
 };
 using Query = StatementCache::Query;
@@ -227,12 +266,17 @@ class SqliteTransaction : public Store::Transaction {
  public:
   SqliteTransaction(StatementCache& db, const std::string& path, int& depth, const char* begin = "BEGIN IMMEDIATE")
       : db_(db), path_(path), depth_(depth), level_(depth + 1) {
+    // After some errors (a full disk, I/O) SQLite rolls the whole transaction back on its
+    // own. A savepoint then would start a transaction of its own and commit outside the
+    // batch, so it is refused: the batch's commit fails, and every caller in it is told.
+    if (level_ > 1 && sqlite3_get_autocommit(db_.handle()))
+      throw StoreError(path_ + ": the transaction was rolled back after an earlier error; nothing of this batch was written");
     try {
       db_.run(level_ == 1 ? std::string(begin) : "SAVEPOINT " + savepoint());
+    } catch (const StoreError&) {
+      throw;
     } catch (const SQLite::Exception& e) {
-      if (e.getErrorCode() == SQLITE_BUSY || e.getErrorCode() == SQLITE_LOCKED)
-        throw StoreError(path_ + ": the database is locked by another process; try again");
-      throw StoreError(path_ + ": " + e.what());
+      fail(e, path_, true);
     }
     depth_ = level_;
   }
@@ -254,6 +298,8 @@ class SqliteTransaction : public Store::Transaction {
       db_.run(level_ == 1 ? std::string("COMMIT") : "RELEASE " + savepoint());
       done_ = true;
       depth_ = level_ - 1;
+    } catch (const StoreError&) {
+      throw;
     } catch (const SQLite::Exception& e) {
       throw StoreError(path_ + ": could not commit: " + e.what());
     }
@@ -912,6 +958,7 @@ class SqliteStore : public Store {
                        ", newer than this raciflow (" + std::to_string(kSchemaVersion) + "); use a newer raciflow");
     db_.exec("PRAGMA journal_mode = WAL");
     db_.exec(std::string("PRAGMA synchronous = ") + options.synchronous);
+    if (options.max_pages > 0) db_.exec("PRAGMA max_page_count = " + std::to_string(options.max_pages));
     if (version >= options.schema) return;
     cache_.clear();
     SqliteTransaction tx(cache_, path_, depth_);
@@ -1025,7 +1072,7 @@ class SqliteStore : public Store {
 
   std::string path_;
   SQLite::Database db_;
-  StatementCache cache_{db_};
+  StatementCache cache_{db_, path_};
   int depth_ = 0;
   std::optional<Organisation> organisation_;
   std::string organisation_text_;  // open transactions and savepoints on db_

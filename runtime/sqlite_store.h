@@ -1,5 +1,8 @@
 // The embedded store: one SQLite file through SQLiteCpp, in WAL mode.
 //
+// Errors of the machine (a full disk, I/O errors, a lock held too long) are StoreErrors
+// too, and leave nothing of the command behind.
+//
 // Opening checks that the file is a raciflow database (SQLite application_id), migrates
 // an older schema in one transaction and refuses a newer one. Every problem is a
 // StoreError with one line that names the file.
@@ -20,6 +23,8 @@ struct SqliteOptions {
   int busy_timeout_ms = 2000;        // how long a writer waits for another writer
   bool create = true;                // create the file when missing (else: StoreError)
   int schema = kSchemaVersion;       // migrate up to this version; tests build older files
+  std::int64_t max_pages = 0;        // 0: none; else a cap on the file's size in pages (PRAGMA
+                                     // max_page_count), which behaves as a full disk when reached
 };
 
 std::unique_ptr<Store> open_sqlite_store(const std::string& path, const SqliteOptions& options = {});

@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "adapters/cli/command.h"
+#include "definitions/utf8.h"
 
 namespace raciflow::cli {
 
@@ -114,6 +115,11 @@ int run_command(const std::string& name, const Command& command, const Globals& 
 
 int run(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err) {
   std::vector<std::string> args = arguments;
+  for (std::size_t i = 0; i < args.size(); ++i)
+    if (definitions::first_invalid_utf8(args[i]) != std::string::npos) {
+      err << "raciflow: argument " << i + 1 << " is not valid UTF-8\n";
+      return kExitUsage;
+    }
   Globals globals;
   try {
     globals = take_globals(args);

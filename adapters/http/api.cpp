@@ -16,6 +16,7 @@
 #include "definitions/form.h"
 #include "definitions/loader.h"
 #include "definitions/raci.h"
+#include "definitions/utf8.h"
 #include "runtime/reports.h"
 #include "runtime/service.h"
 
@@ -51,7 +52,9 @@ struct ApiError {
 HttpResponse json_response(int status, const json& body) {
   HttpResponse r;
   r.status = status;
-  r.body = body.dump();
+  // Replace, not throw: every text the API takes in is checked for UTF-8, and an error
+  // message must never turn into a crash.
+  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
   return r;
 }
 
@@ -78,6 +81,7 @@ std::string percent_decode(const std::string& text, bool plus_is_space) {
       out += c;
     }
   }
+  if (definitions::first_invalid_utf8(out) != std::string::npos) malformed("the request path or query is not UTF-8");
   return out;
 }
 

@@ -89,6 +89,7 @@ HttpResponse handle_bytes(Api& api, std::string_view bytes, const ServerOptions&
     if (ec || n == 0) break;
   }
   if (!ec && !parser.is_done()) {
+    if (!parser.got_some()) return error_response(400, "malformed", "malformed HTTP request: no request");
     parser.put_eof(ec);
     if (!ec && !parser.is_done()) ec = bhttp::error::partial_message;
   }

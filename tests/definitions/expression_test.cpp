@@ -116,3 +116,9 @@ TEST_CASE("a whole number beyond 64 bits or a number beyond double range is a sy
   CHECK(Expression::compile("risk == 9223372036854775807"));
   CHECK(Expression::compile("risk == -9223372036854775807"));
 }
+
+TEST_CASE("an expression that is not valid UTF-8 is a syntax error at the first bad byte (found by fuzzing)") {
+  auto error = syntax_error("grade == 'ma\x93jor'");
+  CHECK(error.message == "invalid UTF-8");
+  CHECK(error.offset == 12);
+}
