@@ -11,10 +11,6 @@
 //   raciflow-crash-loop --raciflow build/raciflow --kills 200 [--seed N] [--work DIR]
 //
 // Exit 0 when every check after every kill passed; 1 with the first failure otherwise.
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -36,10 +32,9 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/cli/cli.h"
+#include "serve_child.h"
 #include "definitions/iso8601.h"
 #include "runtime/sqlite_store.h"
-
-extern char** environ;
 
 namespace {
 
@@ -48,6 +43,8 @@ namespace net = boost::asio;
 namespace bhttp = boost::beast::http;
 using tcp = net::ip::tcp;
 using nlohmann::json;
+using raciflow::reliability::Child;
+using raciflow::reliability::free_port;
 
 constexpr const char* kProcess = "deviation-bench";
 
@@ -62,58 +59,6 @@ std::string cli(const std::string& db, std::vector<std::string> args) {
   if (raciflow::cli::run(args, out, err) != 0) throw Failure("raciflow " + args[2] + ": " + err.str());
   return out.str();
 }
-
-unsigned short free_port() {
-  net::io_context io;
-  tcp::acceptor acceptor(io, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0));
-  return acceptor.local_endpoint().port();
-}
-
-// `raciflow serve` as a child process.
-class Child {
- public:
-  Child(const std::string& raciflow, const std::string& db, const std::string& clock, unsigned short port, const std::string& log) {
-    std::vector<std::string> args = {raciflow, "--db", db, "--synchronous", "FULL", "--clock", clock, "serve",
-                                     "--listen", "127.0.0.1:" + std::to_string(port), "--threads", "4", "--tick", "1"};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    int rc = posix_spawn(&pid_, raciflow.c_str(), &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) throw Failure("cannot start " + raciflow);
-    for (int attempt = 0;; ++attempt) {
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = 0;
-        throw Failure("raciflow serve exited at start; see " + log);
-      }
-      try {
-        net::io_context io;
-        tcp::socket socket(io);
-        socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
-        return;
-      } catch (const std::exception&) {
-        if (attempt > 1200) throw Failure("raciflow serve did not start; see " + log);
-        std::this_thread::sleep_for(std::chrono::milliseconds(25));
-      }
-    }
-  }
-  ~Child() { kill_now(); }
-  void kill_now() {
-    if (pid_ == 0) return;
-    ::kill(pid_, SIGKILL);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = 0;
-  }
-
- private:
-  pid_t pid_ = 0;
-};
 
 // What the server acknowledged: started cases and completed tasks (task id -> person).
 struct Acknowledged {
@@ -262,7 +207,7 @@ int main(int argc, char** argv) {
     auto clock = *raciflow::definitions::parse_date_time("2027-01-04T08:00:00Z");
     for (int kill = 1; kill <= kills; ++kill) {
       unsigned short port = free_port();
-      Child server(raciflow, db, raciflow::definitions::format_date_time(clock), port, log);
+      Child server(raciflow, db, {"--clock", raciflow::definitions::format_date_time(clock)}, port, log, {"--threads", "4", "--tick", "1"});
       std::vector<std::thread> clients;
       std::vector<std::exception_ptr> errors(tokens.size());
       std::size_t k = 0;
