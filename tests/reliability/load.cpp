@@ -1,7 +1,7 @@
 // The load driver: `raciflow serve --synchronous FULL` on loopback under wrk, with a mix
 // of inbox reads and task completions, then a check against the audit trail.
 //
-//   raciflow-load --raciflow build/raciflow [--seconds 60] [--tasks 20000] [--connections 64]
+//   raciflow-load --raciflow build/raciflow [--seconds 60] [--tasks 3000] [--connections 64]
 //
 // It prepares a database with TASKS open assessments (bench/org.xml and
 // bench/deviation-bench.bpmn), serves it, and runs wrk with tests/reliability/load.lua:
@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
   options.add_options()("help", "this help")("raciflow", po::value<std::string>()->required(), "the raciflow executable")(
       "wrk", po::value<std::string>()->default_value("wrk"), "the wrk executable")(
       "seconds", po::value<int>()->default_value(60), "how long wrk runs")(
-      "tasks", po::value<long>()->default_value(20000), "open assessments to complete (at most)")(
+      "tasks", po::value<long>()->default_value(3000), "open assessments to complete (at most)")(
       "connections", po::value<int>()->default_value(64), "wrk connections")(
       "threads", po::value<int>()->default_value(2), "wrk threads")(
       "server-threads", po::value<int>()->default_value(16), "raciflow serve --threads")(
