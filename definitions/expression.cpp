@@ -1,5 +1,6 @@
 #include "definitions/expression.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -21,9 +22,14 @@ struct ExpressionNode {
   std::vector<std::string> path;                  // Op::path
   std::string path_text;                          // Op::path, for messages
   std::vector<std::shared_ptr<const ExpressionNode>> operands;
+  int depth = 1;                                  // of the tree below, this node included
 };
 
 namespace {
+
+// Parsing, evaluating and freeing an expression recurse over its tree: deeper nesting than
+// any real condition needs ("((((...", "not not not ...", "a or a or ...") is refused.
+constexpr int kMaxDepth = 64;
 
 using NodePtr = std::shared_ptr<const ExpressionNode>;
 
@@ -133,12 +139,28 @@ class Parser {
   bool is_word(const char* word) const { return tok_.kind == Tok::name && tok_.text == word; }
   bool is_op(const char* op) const { return tok_.kind == Tok::op && tok_.text == op; }
 
-  static NodePtr make(Op op, std::vector<NodePtr> operands) {
+  NodePtr make(Op op, std::vector<NodePtr> operands) {
     auto node = std::make_shared<ExpressionNode>();
     node->op = op;
+    for (const auto& operand : operands) node->depth = std::max(node->depth, operand->depth + 1);
     node->operands = std::move(operands);
+    if (node->depth > kMaxDepth) return too_deep();
     return node;
   }
+
+  NodePtr too_deep() {
+    error_ = {tok_.offset, "the expression nests deeper than " + std::to_string(kMaxDepth) + " levels"};
+    return nullptr;
+  }
+
+  // Counts the parser's own recursion (parentheses, lists, 'not').
+  struct Nesting {
+    explicit Nesting(int& level) : level_(level) { ++level_; }
+    ~Nesting() { --level_; }
+    bool too_deep() const { return level_ > kMaxDepth; }
+    int& level_;
+  };
+  int nesting_ = 0;
 
   NodePtr parse_or() {
     NodePtr left = parse_and();
@@ -164,6 +186,8 @@ class Parser {
 
   NodePtr parse_not() {
     if (is_word("not") || is_op("!")) {
+      Nesting nesting(nesting_);
+      if (nesting.too_deep()) return too_deep();
       if (!advance()) return nullptr;
       NodePtr operand = parse_not();
       if (!operand) return nullptr;
@@ -236,6 +260,8 @@ class Parser {
   }
 
   NodePtr parse_primary() {
+    Nesting nesting(nesting_);
+    if (nesting.too_deep()) return too_deep();
     switch (tok_.kind) {
       case Tok::number: return parse_number(false);
       case Tok::string: {

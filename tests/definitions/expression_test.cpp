@@ -122,3 +122,20 @@ TEST_CASE("an expression that is not valid UTF-8 is a syntax error at the first 
   CHECK(error.message == "invalid UTF-8");
   CHECK(error.offset == 12);
 }
+
+TEST_CASE("an expression nested deeper than 64 levels is a syntax error, not a stack overflow (found by fuzzing)") {
+  const std::string message = "the expression nests deeper than 64 levels";
+  CHECK(syntax_error(std::string(2500, '(')).message == message);
+  CHECK(syntax_error(std::string(5000, '[') + std::string(5000, ']')).message == message);
+  std::string nots;
+  for (int i = 0; i < 5000; ++i) nots += "not ";
+  CHECK(syntax_error(nots + "true").message == message);
+  std::string chain = "a";
+  for (int i = 0; i < 5000; ++i) chain += " or a";
+  CHECK(syntax_error(chain).message == message);
+  // Real conditions are far from the limit.
+  CHECK(Expression::compile("((risk > 3 and not (grade in ['major', 'minor'])) or approved == false)"));
+  std::string thirty = "a";
+  for (int i = 0; i < 30; ++i) thirty += " and a";
+  CHECK(Expression::compile(thirty));
+}
