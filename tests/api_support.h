@@ -28,6 +28,19 @@ namespace net = boost::asio;
 namespace bhttp = boost::beast::http;
 using tcp = net::ip::tcp;
 
+// Everything the server sends until it closes the connection.
+inline std::string read_until_closed(tcp::socket& socket) {
+  std::string out;
+  boost::system::error_code ec;
+  char chunk[4096];
+  for (;;) {
+    std::size_t n = socket.read_some(net::buffer(chunk), ec);
+    out.append(chunk, n);
+    if (ec) break;
+  }
+  return out;
+}
+
 struct Reply {
   int status = 0;
   std::string body;
@@ -99,15 +112,7 @@ class Server {
     tcp::socket socket(ioc);
     socket.connect({net::ip::make_address("127.0.0.1"), port});
     net::write(socket, net::buffer(bytes));
-    std::string out;
-    boost::system::error_code ec;
-    char chunk[4096];
-    for (;;) {
-      std::size_t n = socket.read_some(net::buffer(chunk), ec);
-      out.append(chunk, n);
-      if (ec) break;
-    }
-    return out;
+    return read_until_closed(socket);
   }
 
   // Logs in; returns the Cookie header to send.

@@ -24,14 +24,7 @@ std::string trickle(unsigned short port, const std::string& bytes) {
     if (socket.available(ec) > 0) break;  // answered already
     std::this_thread::sleep_for(std::chrono::seconds(1));
   }
-  std::string out;
-  char chunk[4096];
-  for (;;) {
-    std::size_t n = socket.read_some(net::buffer(chunk), ec);
-    out.append(chunk, n);
-    if (ec) break;
-  }
-  return out;
+  return read_until_closed(socket);
 }
 
 }  // namespace
