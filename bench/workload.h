@@ -1,4 +1,4 @@
-// The deviation-handling workload of ../shared/peer-bench/WORKLOAD.md, run on raciflow's
+// The deviation-handling workload of bench/peer/WORKLOAD.md, run on raciflow's
 // durable runtime, and the plain-SQLite writer that stands for the storage limit.
 #pragma once
 

@@ -1,5 +1,5 @@
 // The BPMN Model Interchange Working Group's reference models and their bpmn.io exports
-// (../shared/conformance/bpmn-miwg, CC BY 3.0): real files from real modelers.
+// (tests/conformance/bpmn-miwg, CC BY 3.0): real files from real modelers.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -17,7 +17,7 @@ namespace {
 std::vector<std::string> miwg_files() {
   std::vector<std::string> files;
   for (const char* dir : {"reference", "bpmn.io-export"}) {
-    fs::path root = fs::path(RACIFLOW_SHARED_DIR) / "conformance" / "bpmn-miwg" / dir;
+    fs::path root = fs::path(RACIFLOW_SOURCE_DIR) / "tests" / "conformance" / "bpmn-miwg" / dir;
     for (const auto& entry : fs::directory_iterator(root))
       if (entry.path().extension() == ".bpmn") files.push_back(entry.path().string());
   }

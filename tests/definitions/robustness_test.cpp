@@ -39,7 +39,7 @@ std::vector<std::string> corpus() {
   std::vector<std::string> files;
   files.push_back(read(std::filesystem::path(RACIFLOW_SOURCE_DIR) / "samples" / "deviation-handling.bpmn"));
   for (const char* name : {"B.2.0.bpmn", "C.4.0.bpmn"})
-    files.push_back(read(std::filesystem::path(RACIFLOW_SHARED_DIR) / "conformance" / "bpmn-miwg" / "reference" / name));
+    files.push_back(read(std::filesystem::path(RACIFLOW_SOURCE_DIR) / "tests" / "conformance" / "bpmn-miwg" / "reference" / name));
   return files;
 }
 

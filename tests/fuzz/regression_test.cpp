@@ -45,7 +45,7 @@ TEST_CASE("the expression fuzz target's seeds and regression inputs run cleanly"
 TEST_CASE("the HTTP fuzz target's seeds and regression inputs run cleanly", "[fuzz]") { CHECK(replay("http", fuzz_http) > 0); }
 
 TEST_CASE("the BPMN, organisation and wheel fuzz targets' regression inputs run cleanly", "[fuzz]") {
-  // Their seeds are samples/ and ../shared/conformance/, which other tests load.
+  // Their seeds are samples/ and tests/conformance/, which other tests load.
   replay("bpmn_loader", fuzz_bpmn_loader);
   replay("organisation", fuzz_organisation);
   replay("wheel", fuzz_wheel);
