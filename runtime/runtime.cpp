@@ -9,6 +9,7 @@
 #include "definitions/definition_set.h"
 #include "definitions/loader.h"
 #include "runtime/accounts.h"
+#include "runtime/json_input.h"
 #include "runtime/runtime_internal.h"
 
 namespace raciflow::runtime {
@@ -423,6 +424,9 @@ std::vector<std::string> Runtime::deliver(const std::string& message, const std:
 namespace {
 void require_object(const json& variables) {
   if (!variables.is_object()) throw Refused("variables must be a JSON object");
+  // Serialising below, and every replay later, walks the value recursively.
+  if (nests_deeper_than(variables, kMaxJsonDepth))
+    throw Refused("the variables nest arrays and objects deeper than " + std::to_string(kMaxJsonDepth) + " levels");
   // Every later command on the case stores and replays its variables: a document does
   // not belong in them (attach a reference to it instead).
   std::size_t size = variables.dump(-1, ' ', false, json::error_handler_t::replace).size();

