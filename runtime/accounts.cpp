@@ -124,7 +124,9 @@ void Accounts::set_password(const std::string& person, const std::string& passwo
   std::string phc = hash_password(password);
   auto tx = store_.begin();
   store_.put_credential({person, phc, now_text()});
-  record(kPasswordSet, actor, {{"person", person}});
+  // Whoever is logged in with the old password is logged out.
+  int ended = store_.remove_person_sessions(person);
+  record(kPasswordSet, actor, {{"person", person}, {"sessions_ended", ended}});
   tx->commit();
 }
 

@@ -805,6 +805,12 @@ class SqliteStore : public Store {
     q.exec();
   }
 
+  int remove_person_sessions(const std::string& person) override {
+    Query q(cache_, "DELETE FROM login_sessions WHERE person = ?");
+    q.bind(1, person);
+    return q.exec();
+  }
+
   // --- outbox
 
   void enqueue(const OutboxItem& o) override {

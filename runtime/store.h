@@ -245,6 +245,8 @@ class Store {
   virtual std::optional<LoginSession> find_session(const std::string& hash) = 0;
   // Removes the session with `hash` and every session expired at `now`.
   virtual void remove_sessions(const std::string& hash, const std::string& now) = 0;
+  // Ends every session of `person`; returns how many there were.
+  virtual int remove_person_sessions(const std::string& person) = 0;
 
   // --- outbox
   virtual void enqueue(const OutboxItem& item) = 0;

@@ -309,6 +309,13 @@ struct Api::Impl {
   }
 
   HttpResponse handle(const HttpRequest& request) {
+    auto response = answer(request);
+    // What the API answers is one person's view at one moment: no cache keeps it.
+    if (request.target.rfind("/api", 0) == 0) response.headers.push_back({"Cache-Control", "no-store"});
+    return response;
+  }
+
+  HttpResponse answer(const HttpRequest& request) {
     std::string person;
     try {
       auto response = dispatch(request, person);
@@ -421,6 +428,14 @@ struct Api::Impl {
   void check_task(Context& c, const Call& call, const runtime::TaskRow& t, const std::string& what) {
     const auto& k = t.task;
     const Caller& caller = *call.caller;
+    // A task of a case the caller cannot see does not exist for them, as on reads; the
+    // attempt is still in the trail.
+    auto row = c.store.find_case(t.case_id);
+    if (!row || !sees_case(caller, *row, c.store.tasks({t.case_id, true}))) {
+      c.accounts.record_refusal(call.me(), call.request.method + " /api/tasks/" + std::to_string(t.id) + " (case " + t.case_id + ")",
+                                "task " + std::to_string(t.id) + " is in a case the caller cannot see");
+      throw ApiError{404, "not_found", "no task " + std::to_string(t.id), true};
+    }
     bool live = k.status == engine::TaskStatus::open || k.status == engine::TaskStatus::claimed;
     std::string label = "task " + std::to_string(t.id) + " '" + k.name + "'";
     if (what == "consult") {
@@ -574,7 +589,14 @@ void Api::Impl::build() {
     }));
   });
   add("GET", "/api/definitions/{process}/xml", Access::person, [this, definition](Call& call) {
-    return text_response("application/xml", service.read([&](Context& c) { return definition(call, c).source; }));
+    auto d = service.read([&](Context& c) { return definition(call, c); });
+    // A download, never a document rendered on the app's origin (XML can carry script).
+    std::string file = d.process + "-v" + std::to_string(d.version) + ".bpmn";
+    for (char& ch : file)
+      if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '-' && ch != '_') ch = '_';
+    HttpResponse r = text_response("application/xml", std::move(d.source));
+    r.headers.push_back({"Content-Disposition", "attachment; filename=\"" + file + "\""});
+    return r;
   });
   add("GET", "/api/definitions/{process}/raci", Access::person, [this, definition](Call& call) {
     return text_response("application/json", service.read([&](Context& c) {

@@ -61,6 +61,23 @@ std::optional<HttpResponse> read_failure(beast::error_code ec, const ServerOptio
   return error_response(400, "malformed", std::string("malformed HTTP request: ") + ec.message());
 }
 
+// RFC 9112 6.3: a request whose Transfer-Encoding does not end in chunked has no length
+// a server can know, and reading on would take its body for the next request. raciflow
+// decodes no transfer coding but chunked, so anything else is refused (and the
+// connection closed by the caller).
+std::optional<HttpResponse> framing_failure(const Parser& parser) {
+  const auto& header = parser.get();
+  if (header.find(bhttp::field::transfer_encoding) == header.end()) return std::nullopt;
+  std::string codings;  // every Transfer-Encoding field, in order
+  for (const auto& field : header)
+    if (field.name() == bhttp::field::transfer_encoding) codings += (codings.empty() ? "" : ",") + std::string(field.value());
+  std::string normalised;
+  for (char c : codings)
+    if (c != ' ' && c != '\t') normalised += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (normalised == "chunked") return std::nullopt;
+  return error_response(400, "malformed", "Transfer-Encoding must be chunked alone (got '" + codings.substr(0, 100) + "')");
+}
+
 HttpRequest api_request(const bhttp::request<bhttp::string_body>& req, const std::string& remote) {
   HttpRequest request;
   request.method = std::string(req.method_string());
@@ -83,9 +100,12 @@ HttpResponse handle_bytes(Api& api, std::string_view bytes, const ServerOptions&
   beast::error_code ec;
   std::size_t used = 0;
   while (!parser.is_done()) {
+    bool had_header = parser.is_header_done();
     std::size_t n = parser.put(net::buffer(bytes.data() + used, bytes.size() - used), ec);
     used += n;
     if (ec == bhttp::error::need_more) ec = {};
+    if (!ec && !had_header && parser.is_header_done())
+      if (auto failure = framing_failure(parser)) return *failure;
     if (ec || n == 0) break;
   }
   if (!ec && !parser.is_done()) {
@@ -169,6 +189,19 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
       beast::error_code ignored;
       self->stream_.socket().cancel(ignored);
     });
+    bhttp::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      self->on_header(ec);
+    });
+  }
+
+  // The head is in: its framing is checked before a byte of the body is read.
+  void on_header(beast::error_code ec) {
+    if (ec) return on_read(ec);
+    if (auto failure = framing_failure(*parser_)) {
+      deadline_.cancel();
+      started_ = std::chrono::steady_clock::now();
+      return fail(std::move(*failure));
+    }
     bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 

@@ -117,3 +117,74 @@ TEST_CASE("CSV exports neutralise cells that a spreadsheet would run as formulas
   INFO(raci.err);
   CHECK(raci.out.find("t,'=1+1,") != std::string::npos);
 }
+
+TEST_CASE("a command on a task of a case the caller cannot see is 404 like a read, and still recorded", "[api][hardening]") {
+  Server s;
+  auto anna = s.login("anna"), karen = s.login("karen");
+  auto [case_id, assess] = start_deviation(s, anna);
+  std::string task = "/api/tasks/" + std::to_string(assess);
+  REQUIRE(s.as(karen, "GET", "/api/cases/" + case_id).status == 404);
+  REQUIRE(s.as(karen, "GET", task).status == 404);
+  auto refusals = s.refusals().size();
+  for (const char* command : {"/claim", "/unclaim", "/complete", "/consult"}) {
+    INFO(command);
+    auto r = s.as(karen, "POST", task + command, std::string(command) == "/consult" ? json{{"answer", "x"}} : json::object());
+    CHECK(r.status == 404);
+    CHECK(r.json_body()["message"] == "no task " + std::to_string(assess));
+    CHECK(r.body.find("Assess") == std::string::npos);  // the step's name does not leak
+  }
+  CHECK(s.refusals().size() == refusals + 4);
+  CHECK(s.refusals().back() == "karen: task " + std::to_string(assess) + " is in a case the caller cannot see");
+}
+
+TEST_CASE("every API answer says no-store; a definition's XML is a download", "[api][hardening]") {
+  Server s;
+  auto anna = s.login("anna");
+  for (const char* target : {"/api/me", "/api/cases", "/api/cases/nothing", "/api/openapi.json", "/api/definitions/deviation-handling/xml"}) {
+    INFO(target);
+    CHECK(s.as(anna, "GET", target).headers["Cache-Control"] == "no-store");
+  }
+  CHECK(s.request("GET", "/api/me").headers["Cache-Control"] == "no-store");  // 401 too
+  auto xml = s.as(anna, "GET", "/api/definitions/deviation-handling/xml");
+  CHECK(xml.status == 200);
+  CHECK(xml.headers["Content-Disposition"] == "attachment; filename=\"deviation-handling-v1.bpmn\"");
+}
+
+TEST_CASE("setting a password ends every session of that person", "[cli][hardening]") {
+  Server s;
+  auto mette = s.login("mette"), mette_again = s.login("mette"), anna = s.login("anna");
+  REQUIRE(s.as(mette, "GET", "/api/me").status == 200);
+  s.w.write("new.pw", "a-new-password-for-mette\n");
+  REQUIRE(s.w.cli({"password", "set", "mette", "--password-file", s.w.path("new.pw")}).code == 0);
+  CHECK(s.as(mette, "GET", "/api/me").status == 401);
+  CHECK(s.as(mette_again, "GET", "/api/me").status == 401);
+  CHECK(s.as(anna, "GET", "/api/me").status == 200);  // others stay logged in
+  auto records = s.w.cli({"audit", "all", "--format", "json"}).json();
+  json last_set;
+  for (const auto& r : records)
+    if (r["action"] == "password_set") last_set = r;
+  CHECK(last_set["data"]["sessions_ended"] == 2);
+}
+
+TEST_CASE("a Transfer-Encoding that does not end in chunked is 400 and the connection closes", "[api][hardening]") {
+  Server s;
+  for (const char* coding : {"gzip", "chunked, identity", "identity", "gzip, chunked, gzip", "chunked\r\nTransfer-Encoding: gzip"}) {
+    INFO(coding);
+    // What would be the body is itself a request: it must never be read as one.
+    std::string smuggled = "GET /api/openapi.json HTTP/1.1\r\nHost: x\r\n\r\n";
+    auto reply = s.raw(std::string("POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: ") +
+                       coding + "\r\n\r\n" + smuggled);
+    CHECK(reply.rfind("HTTP/1.1 400", 0) == 0);
+    CHECK(reply.find("Connection: close") != std::string::npos);
+    CHECK(reply.find("HTTP/1.1", 1) == std::string::npos);  // one answer, then closed
+  }
+  // handle_bytes, the fuzzer's way in, refuses it the same way.
+  raciflow::http::ServerOptions options;
+  auto r = raciflow::http::handle_bytes(*s.api, "POST /api/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\nabc", options);
+  CHECK(r.status == 400);
+  // chunked alone is fine.
+  auto ok = s.raw("POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                  "2\r\n{}\r\n0\r\n\r\n");
+  CHECK(ok.rfind("HTTP/1.1 400", 0) == 0);  // read as a body: the fields are missing
+  CHECK(ok.find("the field 'person' is required") != std::string::npos);
+}
