@@ -90,7 +90,8 @@ class Server {
     socket.connect({net::ip::make_address("127.0.0.1"), port});
     bhttp::request<bhttp::string_body> req(bhttp::string_to_verb(method), target, 11);
     req.set(bhttp::field::host, "127.0.0.1");
-    if (!body.empty()) req.set(bhttp::field::content_type, "application/json");
+    // As the web app does: every change is sent as JSON, even without a body.
+    if (!body.empty() || (method != "GET" && method != "HEAD")) req.set(bhttp::field::content_type, "application/json");
     for (const auto& [k, v] : headers) req.set(k, v);
     req.body() = body;
     req.prepare_payload();

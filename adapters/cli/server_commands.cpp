@@ -34,6 +34,14 @@ int cmd_serve(const po::variables_map& vm, const Globals& g, std::ostream& out, 
                            [](const std::string& line) { std::cerr << line << "\n"; });
   http::ApiOptions api_options;
   api_options.session_lifetime = std::chrono::hours(vm["session-hours"].as<int>());
+  if (vm.count("base-url")) {
+    // The app's origin is the scheme, host and port of its address.
+    static const std::regex origin_pattern(R"((https?://[^/?#]+)(?:[/?#].*)?)");
+    std::smatch o;
+    const auto& base = vm["base-url"].as<std::string>();
+    if (!std::regex_match(base, o, origin_pattern)) throw UsageError{"--base-url '" + base + "' is not an http:// or https:// address"};
+    api_options.public_origin = o[1];
+  }
   http::Api api(service, api_options);
   http::Server server(api, options);
   std::unique_ptr<delivery::Courier> courier;

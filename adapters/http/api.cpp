@@ -285,11 +285,14 @@ struct Api::Impl {
 
   // --- who asks
 
-  std::optional<Caller> authenticate(const HttpRequest& request, bool* presented) {
+  // Who the credentials stand for. A bearer token wins over a cookie; `by_cookie` says
+  // whether the browser's session cookie was what counted.
+  std::optional<Caller> authenticate(const HttpRequest& request, bool* presented, bool* by_cookie) {
     std::string session = cookie_value(request.cookie, kSessionCookie);
     std::string token;
     if (request.authorization.rfind("Bearer ", 0) == 0) token = request.authorization.substr(7);
     *presented = !session.empty() || !token.empty();
+    *by_cookie = token.empty() && !session.empty();
     if (!*presented) return std::nullopt;
     return service.read([&](Context& c) -> std::optional<Caller> {
       auto person = !token.empty() ? c.accounts.token_person(token) : c.accounts.session_person(session);
@@ -363,23 +366,44 @@ struct Api::Impl {
       for (std::size_t i = 0; i < r.names.size(); ++i) call.params[r.names[i]] = m[i + 1];
       break;
     }
-    if (route && route->access == Access::open) return route->handler(call);
-    bool presented = false;
-    call.caller = authenticate(request, &presented);
+    const bool writes = request.method != "GET" && request.method != "HEAD";
+    if (route && route->access == Access::open) {
+      if (writes) same_origin_only(request);  // a login is a cookie's start
+      return route->handler(call);
+    }
+    bool presented = false, by_cookie = false;
+    call.caller = authenticate(request, &presented, &by_cookie);
     if (!call.caller) {
       fail(401, "unauthenticated", presented ? "the session has expired or the token is not valid; log in again" : "log in first");
     }
     person = call.me();
+    if (writes && by_cookie) same_origin_only(request);
     if (!route) {
       if (path_known) fail(405, "method_not_allowed", request.method + " is not allowed on " + path);
       not_found("no API route " + path);
     }
-    bool writes = request.method != "GET";
     if (call.caller->auditor() && !call.caller->admin() && writes && route->path != "/api/logout")
       forbidden("auditor access reads and changes nothing");
     if (route->access == Access::admin && !call.caller->admin()) forbidden("this needs admin access");
     if (route->access == Access::reader && !call.caller->reads_all()) forbidden("this needs admin or auditor access");
     return route->handler(call);
+  }
+
+  // A browser sends the session cookie along with a request that another site makes it
+  // send (a form, an image, a fetch): a change made with the cookie must come from the
+  // app itself. A form cannot send application/json, a cross-origin fetch that sends it
+  // needs CORS (which this server never grants), and a browser names the page's origin in
+  // Origin and Sec-Fetch-Site.
+  void same_origin_only(const HttpRequest& request) const {
+    if (request.content_type.rfind("application/json", 0) != 0)
+      forbidden("a change made with the session cookie must be sent as application/json");
+    if (!request.sec_fetch_site.empty() && request.sec_fetch_site != "same-origin" && request.sec_fetch_site != "none")
+      forbidden("cross-site request refused (Sec-Fetch-Site: " + request.sec_fetch_site.substr(0, 40) + ")");
+    if (request.origin.empty()) return;
+    bool own = options.public_origin.empty()
+                   ? !request.host.empty() && (request.origin == "http://" + request.host || request.origin == "https://" + request.host)
+                   : request.origin == options.public_origin;
+    if (!own) forbidden("cross-origin request refused (Origin: " + request.origin.substr(0, 200) + ")");
   }
 
   HttpResponse static_file(const HttpRequest& request, const std::string& path) {

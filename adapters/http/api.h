@@ -27,7 +27,10 @@ struct HttpRequest {
   std::string cookie;
   std::string authorization;
   std::string accept_language;
-  std::string remote;  // the peer's address, for the audit trail
+  std::string host;            // the Host header
+  std::string origin;          // the Origin header, when the client sent one
+  std::string sec_fetch_site;  // the Sec-Fetch-Site header, when the browser sent one
+  std::string remote;          // the peer's address, for the audit trail
 };
 
 struct HttpResponse {
@@ -41,6 +44,9 @@ struct HttpResponse {
 struct ApiOptions {
   std::chrono::seconds session_lifetime{8 * 3600};
   bool secure_cookies = true;  // the Secure cookie attribute (browsers accept it on loopback)
+  // The web app's own origin ("https://isms.example.org"), when a proxy in front of the
+  // server changes the Host header; empty: http:// or https:// and the request's Host.
+  std::string public_origin;
 };
 
 struct RouteInfo {

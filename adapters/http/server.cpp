@@ -87,6 +87,9 @@ HttpRequest api_request(const bhttp::request<bhttp::string_body>& req, const std
   request.cookie = std::string(req[bhttp::field::cookie]);
   request.authorization = std::string(req[bhttp::field::authorization]);
   request.accept_language = std::string(req[bhttp::field::accept_language]);
+  request.host = std::string(req[bhttp::field::host]);
+  request.origin = std::string(req[bhttp::field::origin]);
+  request.sec_fetch_site = std::string(req["Sec-Fetch-Site"]);
   request.remote = remote;
   return request;
 }

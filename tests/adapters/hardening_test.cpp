@@ -188,3 +188,45 @@ TEST_CASE("a Transfer-Encoding that does not end in chunked is 400 and the conne
   CHECK(ok.rfind("HTTP/1.1 400", 0) == 0);  // read as a body: the fields are missing
   CHECK(ok.find("the field 'person' is required") != std::string::npos);
 }
+
+TEST_CASE("a change made with the session cookie must be JSON from the app's own origin", "[api][hardening]") {
+  Server s;
+  auto anna = s.login("anna"), lars = s.login("lars");
+  auto [case_id, assess] = start_deviation(s, anna);
+  const std::string claim = "/api/tasks/" + std::to_string(assess) + "/claim";
+  const std::string host = "127.0.0.1:" + std::to_string(s.port);
+  auto refusals = s.refusals().size();
+  struct Attempt {
+    const char* what;
+    std::map<std::string, std::string> headers;
+  };
+  const std::vector<Attempt> attempts = {
+      {"an empty form post", {{"Content-Type", "application/x-www-form-urlencoded"}}},
+      {"no content type at all", {{"Content-Type", ""}}},
+      {"text/plain", {{"Content-Type", "text/plain"}}},
+      {"another port", {{"Origin", "http://127.0.0.1:9999"}, {"Host", host}}},
+      {"a sibling subdomain", {{"Origin", "https://evil.isms.example.org"}, {"Host", "app.isms.example.org"}}},
+      {"an opaque origin", {{"Origin", "null"}, {"Host", host}}},
+      {"same-site by Sec-Fetch-Site", {{"Sec-Fetch-Site", "same-site"}}},
+      {"cross-site by Sec-Fetch-Site", {{"Sec-Fetch-Site", "cross-site"}}},
+  };
+  for (const auto& a : attempts) {
+    INFO(a.what);
+    auto headers = a.headers;
+    headers["Cookie"] = lars;
+    auto r = s.request("POST", claim, "", headers);
+    CHECK(r.status == 403);
+  }
+  CHECK(s.refusals().size() == refusals + attempts.size());  // each audited
+  CHECK(s.as(anna, "GET", "/api/tasks/" + std::to_string(assess)).json_body()["status"] == "open");
+  // Logging in is held to the same rule, so no other site logs a browser in.
+  CHECK(s.request("POST", "/api/login", json{{"person", "lars"}, {"password", "lars-password"}}.dump(), {{"Origin", "http://evil.example"}})
+            .status == 403);
+  // Scripts with a bearer token are not browsers: no Origin rule, and an empty body needs no type.
+  auto token = s.w.cli({"token", "create", "lars"}).out;
+  token.pop_back();
+  CHECK(s.request("POST", claim, "", {{"Authorization", "Bearer " + token}, {"Content-Type", ""}}).status == 200);
+  CHECK(s.request("POST", "/api/tasks/" + std::to_string(assess) + "/unclaim", "", {{"Cookie", lars}, {"Origin", "http://" + host}, {"Host", host},
+                                                                                      {"Sec-Fetch-Site", "same-origin"}})
+            .status == 200);
+}
