@@ -402,10 +402,10 @@ std::string Runtime::start_case(const std::string& process, int version, const c
 }
 
 std::vector<std::string> Runtime::deliver(const std::string& message, const std::string& key, const json& variables,
-                                          const Actor& actor, const std::string& sender, int depth) {
+                                          const Actor& actor, const std::string& sender, int depth, const CaseFilter& may_touch) {
   std::vector<std::string> touched;
   for (const auto& id : store_.cases_waiting_for(message, key)) {
-    if (id == sender) continue;
+    if (id == sender || (may_touch && !may_touch(id))) continue;
     Live live = load(id);
     run(live, cmd::Correlate{message, variables}, actor, depth);
     touched.push_back(id);
@@ -454,12 +454,12 @@ std::string Runtime::start(const std::string& process, const std::string& person
 }
 
 std::vector<std::string> Runtime::message(const std::string& name, const std::string& person, const std::string& key,
-                                          const json& variables) {
+                                          const json& variables, const CaseFilter& may_touch) {
   require_object(variables);
   if (name.empty()) throw Refused("the message name is empty");
   return transact([&] {
     Actor a = actor(person, "", "", "message");
-    auto touched = deliver(name, key, variables, a, "", 0);
+    auto touched = deliver(name, key, variables, a, "", 0, may_touch);
     if (touched.empty())
       throw Refused("no case waits for message '" + name + "'" + (key.empty() ? "" : " with key '" + key + "'") +
                     " and no deployed process starts with it");

@@ -80,10 +80,14 @@ class Runtime {
 
   std::string start(const std::string& process, const std::string& person, const nlohmann::json& variables,
                     const std::string& key = "");
-  // Continues the cases waiting for `message` (with `key`, when given); when none waits,
-  // starts each deployed process that has a start event for it. Returns the cases touched.
+  // Which waiting cases a message from outside may continue; the others are left as if
+  // they did not wait (so the sender learns nothing of them).
+  using CaseFilter = std::function<bool(const std::string& case_id)>;
+  // Continues the cases waiting for `message` (with `key`, when given) that `may_touch`
+  // lets through (every one when it is empty); when none does, starts each deployed
+  // process that has a start event for it. Returns the cases touched.
   std::vector<std::string> message(const std::string& name, const std::string& person, const std::string& key,
-                                   const nlohmann::json& variables);
+                                   const nlohmann::json& variables, const CaseFilter& may_touch = {});
   void claim(std::int64_t task, const std::string& person);
   void unclaim(std::int64_t task, const std::string& person);
   void complete(std::int64_t task, const std::string& person, const nlohmann::json& variables);
@@ -150,7 +154,8 @@ class Runtime {
            const std::string& refusal_prefix = "");
   void after(Live& live, const std::vector<engine::Event>& events, const engine::Actor& actor, int depth);
   std::vector<std::string> deliver(const std::string& message, const std::string& key, const nlohmann::json& variables,
-                                   const engine::Actor& actor, const std::string& sender, int depth);
+                                   const engine::Actor& actor, const std::string& sender, int depth,
+                                   const CaseFilter& may_touch = {});
   void append(AuditRecord record);
   void record_refusal(const std::string& case_id, const std::string& process, int version, const std::string& node,
                       const engine::Actor& actor, const std::string& command, const std::string& reason);

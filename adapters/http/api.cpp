@@ -829,7 +829,17 @@ void Api::Impl::build() {
     Body body(call.request, {"name", "key", "variables"});
     std::string name = body.text("name", true), key = body.text("key", false);
     json variables = body.object("variables");
-    auto cases = service.write([&](Context& c) { return c.runtime.message(name, call.me(), key, variables); });
+    auto cases = service.write([&](Context& c) {
+      // A message continues only cases the sender may see; to the sender, the others do
+      // not wait (docs/api.md).
+      runtime::Runtime::CaseFilter visible;
+      if (!call.caller->reads_all())
+        visible = [&](const std::string& id) {
+          auto row = c.store.find_case(id);
+          return row && sees_case(*call.caller, *row, c.store.tasks({id, true}));
+        };
+      return c.runtime.message(name, call.me(), key, variables, visible);
+    });
     return json_response(200, {{"cases", cases}});
   });
 

@@ -230,3 +230,42 @@ TEST_CASE("a change made with the session cookie must be JSON from the app's own
                                                                                       {"Sec-Fetch-Site", "same-origin"}})
             .status == 200);
 }
+
+TEST_CASE("a message over the API continues only the waiting cases its sender may see", "[api][hardening]") {
+  Server s;
+  s.w.write("supplier.bpmn", R"(<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:raci="urn:raciflow:1" targetNamespace="t">
+  <message id="m" name="Supplier answered"/>
+  <process id="supplier-check" name="Supplier check" isExecutable="true">
+    <laneSet><lane id="l" raci:role="security-function">
+      <flowNodeRef>s</flowNodeRef><flowNodeRef>wait</flowNodeRef><flowNodeRef>review</flowNodeRef><flowNodeRef>e</flowNodeRef>
+    </lane></laneSet>
+    <startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="wait"/>
+    <intermediateCatchEvent id="wait" name="Supplier answers"><messageEventDefinition messageRef="m"/></intermediateCatchEvent>
+    <sequenceFlow id="f2" sourceRef="wait" targetRef="review"/>
+    <userTask id="review" name="Review the answer"/><sequenceFlow id="f3" sourceRef="review" targetRef="e"/><endEvent id="e"/>
+  </process>
+</definitions>)");
+  REQUIRE(s.w.cli({"deploy", s.w.path("supplier.bpmn"), "--as", "setup"}).code == 0);
+  auto lars = s.login("lars"), mette = s.login("mette"), anna = s.login("anna");
+  auto started = s.as(lars, "POST", "/api/cases", {{"process", "supplier-check"}, {"key", "SUP-1"}});
+  REQUIRE(started.status == 201);
+  std::string id = started.json_body()["id"];
+  REQUIRE(s.as(mette, "GET", "/api/cases/" + id).status == 404);
+  // Mette has no part in the case: to her nothing waits, with or without the key.
+  for (const json& body : {json{{"name", "Supplier answered"}}, json{{"name", "Supplier answered"}, {"key", "SUP-1"}}}) {
+    auto r = s.as(mette, "POST", "/api/messages", body);
+    CHECK(r.status == 422);
+    CHECK(r.json_body()["message"].get<std::string>().rfind("no case waits for message 'Supplier answered'", 0) == 0);
+  }
+  CHECK(s.as(lars, "GET", "/api/cases/" + id).json_body()["status"] == "active");
+  CHECK(s.as(lars, "GET", "/api/tasks?case=" + id).json_body().empty());  // still waiting
+  // Lars started it and may move it.
+  auto moved = s.as(lars, "POST", "/api/messages", {{"name", "Supplier answered"}});
+  CHECK(moved.status == 200);
+  CHECK(moved.json_body()["cases"] == json::array({id}));
+  CHECK(s.as(lars, "GET", "/api/tasks?case=" + id).json_body().size() == 1);
+  // The admin sees every case.
+  auto second = s.as(lars, "POST", "/api/cases", {{"process", "supplier-check"}}).json_body()["id"].get<std::string>();
+  CHECK(s.as(anna, "POST", "/api/messages", {{"name", "Supplier answered"}}).json_body()["cases"] == json::array({second}));
+}
