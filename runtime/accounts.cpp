@@ -1,6 +1,7 @@
 #include "runtime/accounts.h"
 
 #include <array>
+#include <atomic>
 #include <cstdio>
 #include <vector>
 
@@ -54,8 +55,11 @@ std::optional<std::vector<unsigned char>> unhex(const std::string& text) {
   return out;
 }
 
+std::atomic<std::uint64_t> derivations{0};
+
 std::vector<unsigned char> scrypt(const std::string& password, const std::vector<unsigned char>& salt, int log_n, int r,
                                   int p, std::size_t length) {
+  ++derivations;
   std::vector<unsigned char> key(length);
   std::uint64_t n = std::uint64_t{1} << log_n;
   std::uint64_t memory = 128 * static_cast<std::uint64_t>(r) * (n + static_cast<std::uint64_t>(p) + 2) + 1024 * 1024;
@@ -80,6 +84,8 @@ std::string hash_password(const std::string& password) {
   return "$scrypt$ln=" + std::to_string(kLogN) + ",r=" + std::to_string(kR) + ",p=" + std::to_string(kP) + "$" +
          hex(salt.data(), salt.size()) + "$" + hex(key.data(), key.size());
 }
+
+std::uint64_t scrypt_derivations() { return derivations.load(); }
 
 bool password_matches(const std::string& phc, const std::string& password) {
   int log_n = 0, r = 0, p = 0;
@@ -161,13 +167,20 @@ void Accounts::revoke_token(std::int64_t id, const std::string& actor) {
   tx->commit();
 }
 
-std::optional<Accounts::NewSession> Accounts::login(const std::string& person, const std::string& password,
-                                                    std::chrono::seconds lifetime, const std::string& from) {
+Accounts::LoginKey Accounts::login_key(const std::string& person) {
+  // Made once, with a random password that is then forgotten: the same cost as a real key.
+  static const std::string stand_in = hash_password(random_secret());
   auto credential = store_.credential(person);
   auto org = store_.organisation();
-  bool known = org && org->find_person(person);
-  // A derivation runs even for unknown people, so that timing does not tell who exists.
-  bool ok = password_matches(credential ? credential->phc : hash_password("-"), password) && credential && known;
+  if (credential && org && org->find_person(person)) return {credential->phc, true};
+  return {stand_in, false};
+}
+
+std::optional<Accounts::NewSession> Accounts::finish_login(const std::string& person, const LoginKey& key, bool matched,
+                                                           std::chrono::seconds lifetime, const std::string& from) {
+  // The key may have changed while the password was being checked: then it no longer counts.
+  auto now_key = login_key(person);
+  bool ok = matched && key.real && now_key.real && now_key.phc == key.phc;
   auto tx = store_.begin();
   if (!ok) {
     record(kAccessRefused, person, {{"request", "login"}, {"from", from}, {"reason", "wrong person or password"}});
@@ -200,6 +213,19 @@ std::optional<std::string> Accounts::token_person(const std::string& secret) {
   auto t = store_.find_token(sha256_hex(secret));
   if (!t || t->revoked || (!t->expires_at.empty() && t->expires_at <= now_text())) return std::nullopt;
   return t->person;
+}
+
+void Accounts::record_refusal_data(const json& data) {
+  auto tx = store_.begin();
+  record(kAccessRefused, "", data);
+  tx->commit();
+}
+
+void Accounts::record_login_lock(const std::string& scope, const std::string& key, const std::string& until, int failures) {
+  auto tx = store_.begin();
+  record(kLoginLocked, scope == "person" ? definitions::valid_utf8(key) : "",
+         {{"scope", scope}, {scope, definitions::valid_utf8(key)}, {"until", until}, {"failures", failures}});
+  tx->commit();
 }
 
 void Accounts::record_refusal(const std::string& person, const std::string& request, const std::string& reason) {

@@ -27,11 +27,15 @@ inline constexpr const char* kTokenRevoked = "token_revoked";
 inline constexpr const char* kLoggedIn = "logged_in";
 inline constexpr const char* kLoggedOut = "logged_out";
 inline constexpr const char* kAccessRefused = "access_refused";
+inline constexpr const char* kLoginLocked = "login_locked";
 
 // "$scrypt$ln=15,r=8,p=1$<salt hex>$<key hex>" for `password`, with a fresh salt.
 std::string hash_password(const std::string& password);
-// Whether `password` derives the key in `phc` (compared in constant time).
+// Whether `password` derives the key in `phc` (compared in constant time). One scrypt
+// derivation: slow on purpose (about 0.1 s, 32 MiB), so run it off the writer thread.
 bool password_matches(const std::string& phc, const std::string& password);
+// How many scrypt derivations this process has run (tests count the work of a login).
+std::uint64_t scrypt_derivations();
 // A fresh random secret: 32 bytes from the CSPRNG, as 64 hex digits.
 std::string random_secret();
 
@@ -57,13 +61,24 @@ class Accounts {
                         const std::string& actor);
   void revoke_token(std::int64_t id, const std::string& actor);
 
+  // A login in three steps, so that the slow one runs on no thread that others wait for:
+  // login_key() reads what to check the password against; password_matches(key.phc,
+  // password) checks it, anywhere; finish_login() opens the session or records the
+  // refusal. A person who is not in the organisation or has no password gets a stand-in
+  // key of the same cost, so that a login takes the same work whoever is named.
+  struct LoginKey {
+    std::string phc;
+    bool real = false;  // false: the stand-in, which no password opens
+  };
+  LoginKey login_key(const std::string& person);
   struct NewSession {
     std::string secret;
     std::string expires_at;
   };
-  // A session for `person` when the password matches; else nullopt and a refusal record.
-  std::optional<NewSession> login(const std::string& person, const std::string& password, std::chrono::seconds lifetime,
-                                  const std::string& from);
+  // A session when the password matched the person's key and that key is still theirs;
+  // else nullopt and a refusal record.
+  std::optional<NewSession> finish_login(const std::string& person, const LoginKey& key, bool matched, std::chrono::seconds lifetime,
+                                         const std::string& from);
   void logout(const std::string& session_secret);
 
   // The person a session cookie or a bearer token stands for, when it is valid now.
@@ -72,6 +87,10 @@ class Accounts {
 
   // Records a refused request (not logged in, or not allowed) in the audit trail.
   void record_refusal(const std::string& person, const std::string& request, const std::string& reason);
+  // Records an access_refused record with these fields (e.g. a sum of refusals held back).
+  void record_refusal_data(const nlohmann::json& data);
+  // Records that logins for a person name or from an address are locked until a time.
+  void record_login_lock(const std::string& scope, const std::string& key, const std::string& until, int failures);
 
  private:
   std::string now_text() const { return definitions::format_date_time(now_); }

@@ -93,6 +93,9 @@ class Service {
     return f(c);
   }
 
+  // The service's clock, now.
+  definitions::TimePoint now() const { return clock_(); }
+
   // Finishes the commands already queued, then stops the writer. Later writes throw.
   void stop();
 

@@ -134,6 +134,16 @@ class Server {
     return out;
   }
 
+  // The refusals the trail accounts for, once the anonymous ones held back are summed up
+  // (refusal_window.h): each access_refused record counts one, a sum its count.
+  std::int64_t refusals_accounted() {
+    api->flush_refusals(true);
+    std::int64_t n = 0;
+    for (const auto& r : w.cli({"audit", "all", "--format", "json"}).json())
+      if (r["action"] == "access_refused") n += r["data"].contains("count") ? r["data"]["count"].get<std::int64_t>() : 1;
+    return n;
+  }
+
   Workspace w;
   std::atomic<raciflow::definitions::TimePoint> now;
   std::unique_ptr<raciflow::runtime::Service> service;

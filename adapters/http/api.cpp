@@ -8,7 +8,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/http/login_throttle.h"
+#include "adapters/http/refusal_window.h"
 #include "adapters/http/web_assets.h"
+#include "adapters/http/work_pool.h"
 #include "adapters/render/calendar_render.h"
 #include "adapters/render/raci_render.h"
 #include "adapters/render/runtime_render.h"
@@ -39,6 +42,7 @@ struct ApiError {
   std::string code;
   std::string message;
   bool recorded = false;
+  long retry_after = 0;  // seconds, for 429 and 503
 };
 
 [[noreturn]] void fail(int status, const std::string& code, const std::string& message) { throw ApiError{status, code, message}; }
@@ -261,9 +265,17 @@ HttpResponse error_response(int status, const std::string& code, const std::stri
 }
 
 struct Api::Impl {
+  // Logins check passwords on this many threads, with at most this many waiting; more
+  // at once are turned away with 503 and Retry-After.
+  static constexpr std::size_t kLoginThreads = 2;
+  static constexpr std::size_t kLoginQueue = 32;
+
   Service& service;
   ApiOptions options;
   std::vector<Route> table;
+  LoginThrottle throttle;
+  RefusalWindow anonymous;
+  WorkPool logins{kLoginThreads, kLoginQueue};  // last, so it is gone before what its jobs use
 
   Impl(Service& s, ApiOptions o) : service(s), options(o) { build(); }
 
@@ -311,17 +323,128 @@ struct Api::Impl {
     });
   }
 
+  static json summary_json(const RefusalWindow::Summary& s) {
+    json by_address = json::object();
+    for (const auto& [address, n] : s.by_address) by_address[address] = n;
+    return {{"reason", std::to_string(s.count) + " refusals of anonymous requests, counted, not recorded one by one"},
+            {"count", s.count}, {"from", definitions::format_date_time(s.from)}, {"until", definitions::format_date_time(s.until)},
+            {"addresses", by_address}, {"unlisted", s.unlisted}};
+  }
+
+  void refused_anonymously(const HttpRequest& request, const std::string& reason) {
+    auto decision = anonymous.refused(request.remote, service.now());
+    if (!decision.record_now && !decision.summary) return;
+    service.write([&](Context& c) {
+      if (decision.summary) c.accounts.record_refusal_data(summary_json(*decision.summary));
+      if (decision.record_now) c.accounts.record_refusal("", request.method + " " + request.target.substr(0, 200), reason);
+      return 0;
+    });
+  }
+
+  void flush_refusals(bool force) {
+    auto summary = anonymous.take(service.now(), force);
+    if (!summary) return;
+    service.write([&](Context& c) {
+      c.accounts.record_refusal_data(summary_json(*summary));
+      return 0;
+    });
+  }
+
+  // --- logging in
+
+  struct LoginAttempt {
+    std::string person, password;
+    runtime::Accounts::LoginKey key;
+  };
+
+  // Everything before the password is checked: the body, the cross-site rule (a login
+  // starts a cookie), the throttle, and the key to check against.
+  LoginAttempt login_begin(const HttpRequest& request) {
+    same_origin_only(request);
+    Body body(request, {"person", "password"});
+    LoginAttempt a{body.text("person", true), body.text("password", true), {}};
+    if (a.person.size() > 200 || a.password.size() > 1024) malformed("person or password is too long");
+    if (auto lock = throttle.locked(a.person, request.remote, service.now())) {
+      auto wait = std::max<long>(1, static_cast<long>((lock->until - service.now()).count()));
+      throw ApiError{429, "too_many_requests",
+                     "too many failed logins " + std::string(lock->scope == "person" ? "for this person" : "from this address") +
+                         "; try again in " + std::to_string(wait) + " s",
+                     false, wait};
+    }
+    a.key = service.read([&](Context& c) { return c.accounts.login_key(a.person); });
+    return a;
+  }
+
+  HttpResponse login_finish(const HttpRequest& request, const LoginAttempt& a, bool matched) {
+    auto session = service.write([&](Context& c) {
+      auto s = c.accounts.finish_login(a.person, a.key, matched, options.session_lifetime, request.remote);
+      if (s) {
+        throttle.succeeded(a.person);
+      } else if (auto lock = throttle.failed(a.person, request.remote, c.now)) {
+        c.accounts.record_login_lock(lock->scope, lock->key, definitions::format_date_time(lock->until), lock->failures);
+      }
+      return s;
+    });
+    if (!session) refused_and_recorded(401, "unauthenticated", "wrong person or password");  // finish_login recorded it
+    auto me = service.read([&](Context& c) {
+      auto org = c.store.organisation();
+      return me_json(Caller{*org->find_person(a.person)}, c);
+    });
+    HttpResponse r = json_response(200, me);
+    r.person = a.person;
+    r.headers.push_back({"Set-Cookie", session_cookie(session->secret, static_cast<long>(options.session_lifetime.count()))});
+    return r;
+  }
+
   HttpResponse handle(const HttpRequest& request) {
-    auto response = answer(request);
-    // What the API answers is one person's view at one moment: no cache keeps it.
+    std::string person;
+    return finished(request, guarded(request, person, [&] { return dispatch(request, person); }));
+  }
+
+  // What the API answers is one person's view at one moment: no cache keeps it.
+  static HttpResponse finished(const HttpRequest& request, HttpResponse response) {
     if (request.target.rfind("/api", 0) == 0) response.headers.push_back({"Cache-Control", "no-store"});
     return response;
   }
 
-  HttpResponse answer(const HttpRequest& request) {
-    std::string person;
+  void handle_async(const HttpRequest& request, std::function<void(HttpResponse)> done) {
+    if (!is_login(request)) return done(handle(request));
+    auto copy = std::make_shared<HttpRequest>(request);
+    std::optional<LoginAttempt> begun;
+    std::string nobody;
+    auto refused = guarded(*copy, nobody, [&] {
+      begun = login_begin(*copy);
+      return HttpResponse{};
+    });
+    if (!begun) return done(finished(*copy, std::move(refused)));
+    auto attempt = std::make_shared<LoginAttempt>(std::move(*begun));
+    bool queued = logins.try_post([this, copy, attempt, done] {
+      bool matched = runtime::password_matches(attempt->key.phc, attempt->password);
+      std::string person;
+      done(finished(*copy, guarded(*copy, person, [&] { return login_finish(*copy, *attempt, matched); })));
+    });
+    if (!queued) {
+      auto busy = error_response(503, "busy", "too many logins at once; try again in a moment");
+      busy.headers.push_back({"Retry-After", "1"});
+      done(finished(*copy, std::move(busy)));
+    }
+  }
+
+  static bool is_login(const HttpRequest& request) {
+    if (request.method != "POST") return false;
     try {
-      auto response = dispatch(request, person);
+      return percent_decode(request.target.substr(0, request.target.find('?')), false) == "/api/login";
+    } catch (const ApiError&) {
+      return false;
+    }
+  }
+
+  // Runs `f`, answering what it throws as the API's errors. Every 401 and 403 lands in
+  // the trail: a known person's each as its own record, nobody's at a bounded rate.
+  template <typename F>
+  HttpResponse guarded(const HttpRequest& request, std::string& person, F&& f) {
+    try {
+      auto response = f();
       if (response.person.empty()) response.person = person;
       return response;
     } catch (const ApiError& e) {
@@ -329,12 +452,17 @@ struct Api::Impl {
         // A refusal the trail cannot hold is not given: the caller learns only that the
         // service is unavailable.
         try {
-          record_refusal(person, request, e.message);
+          if (person.empty()) {
+            refused_anonymously(request, e.message);
+          } else {
+            record_refusal(person, request, e.message);
+          }
         } catch (const std::exception& store) {
           return error_response(503, "unavailable", store.what());
         }
       }
       auto response = error_response(e.status, e.code, e.message);
+      if (e.retry_after > 0) response.headers.push_back({"Retry-After", std::to_string(e.retry_after)});
       response.person = person;
       return response;
     } catch (const runtime::Refused& e) {
@@ -367,10 +495,7 @@ struct Api::Impl {
       break;
     }
     const bool writes = request.method != "GET" && request.method != "HEAD";
-    if (route && route->access == Access::open) {
-      if (writes) same_origin_only(request);  // a login is a cookie's start
-      return route->handler(call);
-    }
+    if (route && route->access == Access::open) return route->handler(call);
     bool presented = false, by_cookie = false;
     call.caller = authenticate(request, &presented, &by_cookie);
     if (!call.caller) {
@@ -513,22 +638,11 @@ struct Api::Impl {
 };
 
 void Api::Impl::build() {
+  // The server logs in through handle_async(), which checks the password on the login
+  // pool; this is the same login, waited for on the caller's thread.
   add("POST", "/api/login", Access::open, [this](Call& call) {
-    Body body(call.request, {"person", "password"});
-    std::string person = body.text("person", true), password = body.text("password", true);
-    if (person.size() > 200 || password.size() > 1024) malformed("person or password is too long");
-    auto session = service.write([&](Context& c) {
-      return c.accounts.login(person, password, options.session_lifetime, call.request.remote);
-    });
-    if (!session) refused_and_recorded(401, "unauthenticated", "wrong person or password");  // login() recorded it
-    auto me = service.read([&](Context& c) {
-      auto org = c.store.organisation();
-      return me_json(Caller{*org->find_person(person)}, c);
-    });
-    HttpResponse r = json_response(200, me);
-    r.person = person;
-    r.headers.push_back({"Set-Cookie", session_cookie(session->secret, static_cast<long>(options.session_lifetime.count()))});
-    return r;
+    auto attempt = login_begin(call.request);
+    return login_finish(call.request, attempt, runtime::password_matches(attempt.key.phc, attempt.password));
   });
   add("POST", "/api/logout", Access::person, [this](Call& call) {
     std::string session = cookie_value(call.request.cookie, kSessionCookie);
@@ -1056,6 +1170,12 @@ Api::Api(Service& service, ApiOptions options) : impl_(std::make_unique<Impl>(se
 Api::~Api() = default;
 
 HttpResponse Api::handle(const HttpRequest& request) { return impl_->handle(request); }
+
+void Api::handle_async(const HttpRequest& request, std::function<void(HttpResponse)> done) {
+  impl_->handle_async(request, std::move(done));
+}
+
+void Api::flush_refusals(bool force) { impl_->flush_refusals(force); }
 
 std::vector<RouteInfo> Api::routes() const {
   std::vector<RouteInfo> out;

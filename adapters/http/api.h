@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -58,8 +59,16 @@ struct RouteInfo {
 class Api {
  public:
   Api(runtime::Service& service, ApiOptions options = {});
-  ~Api();
+  ~Api();  // waits for logins in flight
+  // Answers at once, on this thread, except a login: its password is checked on a small
+  // pool of its own, which calls `done` (so an I/O thread is never held by it).
+  void handle_async(const HttpRequest& request, std::function<void(HttpResponse)> done);
+  // The same, waiting for the answer.
   HttpResponse handle(const HttpRequest& request);
+  // Writes the summary of anonymous refusals held back (refusal_window.h) once their
+  // window has ended, or at once with `force`. The server calls it now and then, and
+  // when it stops.
+  void flush_refusals(bool force);
   std::vector<RouteInfo> routes() const;
   static std::string openapi();  // the OpenAPI 3 document, JSON
 

@@ -128,11 +128,12 @@ struct Server::Impl {
   net::io_context ioc;
   tcp::acceptor acceptor;
   net::signal_set signals;
+  net::steady_timer flush_timer;  // writes the sums of anonymous refusals held back
   std::mutex sessions_mutex;
   std::list<std::weak_ptr<Session>> sessions;
   bool stopping = false;
 
-  Impl(Api& a, ServerOptions o) : api(a), options(std::move(o)), ioc(options.threads), acceptor(ioc), signals(ioc) {
+  Impl(Api& a, ServerOptions o) : api(a), options(std::move(o)), ioc(options.threads), acceptor(ioc), signals(ioc), flush_timer(ioc) {
     beast::error_code ec;
     auto address = net::ip::make_address(options.address, ec);
     if (ec) throw std::runtime_error("--listen: '" + options.address + "' is not an IP address");
@@ -147,6 +148,19 @@ struct Server::Impl {
 
   void accept();
   void stop();
+
+  void flush_now_and_then() {
+    flush_timer.expires_after(std::chrono::seconds(10));
+    flush_timer.async_wait([this](beast::error_code ec) {
+      if (ec) return;  // stopping
+      try {
+        api.flush_refusals(false);
+      } catch (const std::exception& e) {
+        request_log()->warn("the sum of anonymous refusals was not written: {}", e.what());
+      }
+      flush_now_and_then();
+    });
+  }
 
   bool is_stopping() {
     std::lock_guard lock(sessions_mutex);
@@ -220,9 +234,18 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     busy_ = true;
     const auto& req = parser_->get();
     HttpRequest request = api_request(req, remote_);
-    HttpResponse response = server_.api.handle(request);
     bool keep_alive = req.keep_alive() && !closing_;
-    send(std::move(response), request.method, request.target, keep_alive, req.method() == bhttp::verb::head);
+    bool head = req.method() == bhttp::verb::head;
+    // Most answers come back at once, on this strand; a login's from the login pool. Until
+    // it is sent, the server counts it as work, so run() does not return without it.
+    auto work = std::make_shared<net::executor_work_guard<net::io_context::executor_type>>(server_.ioc.get_executor());
+    server_.api.handle_async(request, [self = shared_from_this(), work, method = request.method, target = request.target, keep_alive,
+                                       head](HttpResponse response) mutable {
+      net::dispatch(self->stream_.get_executor(), [self, work, response = std::move(response), method, target, keep_alive, head]() mutable {
+        self->send(std::move(response), method, target, keep_alive, head);
+        work->reset();
+      });
+    });
   }
 
   void fail(HttpResponse response) {
@@ -296,6 +319,7 @@ void Server::Impl::stop() {
       beast::error_code ec;
       acceptor.close(ec);
       signals.cancel(ec);
+      flush_timer.cancel();
       std::lock_guard lock(sessions_mutex);
       for (auto& w : sessions)
         if (auto s = w.lock()) s->close_when_idle();
@@ -319,10 +343,16 @@ void Server::run() {
     });
   }
   impl_->accept();
+  impl_->flush_now_and_then();
   std::vector<std::thread> threads;
   for (int i = 1; i < impl_->options.threads; ++i) threads.emplace_back([this] { impl_->ioc.run(); });
   impl_->ioc.run();
   for (auto& t : threads) t.join();
+  try {
+    impl_->api.flush_refusals(true);
+  } catch (const std::exception& e) {
+    request_log()->warn("the sum of anonymous refusals was not written: {}", e.what());
+  }
 }
 
 void Server::stop() { impl_->stop(); }

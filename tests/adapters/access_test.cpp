@@ -215,7 +215,7 @@ TEST_CASE("every API route answers each kind of caller as the access table says,
   for (const auto& [route, spec] : table) covered.insert(route);
   CHECK(covered == routes);
 
-  std::int64_t refusals = t.refusals_in_trail(), cells = 0, refused_cells = 0;
+  std::int64_t refusals = t.s.refusals_accounted(), cells = 0, refused_cells = 0;
   for (const auto& [route, spec] : table) {
     for (int c = 0; c < kColumns; ++c) {
       Column who = static_cast<Column>(c);
@@ -230,14 +230,19 @@ TEST_CASE("every API route answers each kind of caller as the access table says,
       else
         CHECK(reply.status == std::abs(expected));
       bool refused = reply.status == 401 || reply.status == 403 || (expected == kHidden && reply.status == 404);
-      // One access_refused record per refusal, none for anything else.
-      CHECK(t.refusals_in_trail() - before == (refused ? 1 : 0));
+      // One access_refused record per refusal of a person, none for anything else; a
+      // refusal of nobody is recorded or counted (each address's first in a minute on
+      // its own), and all are accounted for below.
+      if (refused && who < anna)
+        CHECK(t.refusals_in_trail() - before <= 1);
+      else
+        CHECK(t.refusals_in_trail() - before == (refused ? 1 : 0));
       ++cells;
       refused_cells += refused;
     }
   }
   CHECK(cells == static_cast<std::int64_t>(routes.size()) * kColumns);
-  CHECK(t.refusals_in_trail() - refusals == refused_cells);
+  CHECK(t.s.refusals_accounted() - refusals == refused_cells);
 
   // No secret reached the log: not a password, a token, or a session id.
   std::string lines = log.text();

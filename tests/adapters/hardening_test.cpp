@@ -2,6 +2,12 @@
 // attack has a test here that failed on the server before it was hardened.
 #include "api_support.h"
 
+#include <future>
+
+#include "adapters/http/login_throttle.h"
+#include "adapters/http/refusal_window.h"
+#include "adapters/http/work_pool.h"
+#include "runtime/accounts.h"
 #include "runtime/json_input.h"
 
 namespace {
@@ -268,4 +274,177 @@ TEST_CASE("a message over the API continues only the waiting cases its sender ma
   // The admin sees every case.
   auto second = s.as(lars, "POST", "/api/cases", {{"process", "supplier-check"}}).json_body()["id"].get<std::string>();
   CHECK(s.as(anna, "POST", "/api/messages", {{"name", "Supplier answered"}}).json_body()["cases"] == json::array({second}));
+}
+
+// --- anonymous floods
+
+TEST_CASE("anonymous refusals: each address's first in a window on its own, the rest summed, over all addresses bounded", "[hardening]") {
+  using raciflow::http::RefusalWindow;
+  RefusalWindow window;
+  auto t0 = *raciflow::definitions::parse_date_time("2026-03-02T09:00:00Z");
+  std::size_t immediate = 0;
+  for (int round = 0; round < 3; ++round)
+    for (int a = 0; a < 1000; ++a) {
+      auto d = window.refused("10.0." + std::to_string(a / 256) + "." + std::to_string(a % 256), t0 + std::chrono::seconds(round));
+      CHECK_FALSE(d.summary);
+      immediate += d.record_now;
+    }
+  CHECK(immediate == RefusalWindow::kImmediatePerWindow);
+  CHECK_FALSE(window.take(t0 + std::chrono::seconds(59), false));  // the window goes on
+  auto d = window.refused("10.9.9.9", t0 + std::chrono::seconds(60));
+  REQUIRE(d.summary);
+  CHECK(d.record_now);  // a new window
+  CHECK(d.summary->count == 3000 - 100);
+  CHECK(d.summary->by_address.size() == RefusalWindow::kListedAddresses);
+  std::int64_t listed = 0;
+  for (const auto& [address, n] : d.summary->by_address) listed += n;
+  CHECK(listed + d.summary->unlisted == d.summary->count);
+  CHECK(d.summary->by_address.front().second == 3);  // one that had to be counted from the start
+}
+
+TEST_CASE("a flood of anonymous requests adds a bounded number of records; a known person's refusals each their own", "[api][hardening]") {
+  Server s;
+  auto mette = s.login("mette");
+  auto records = [&] { return s.w.cli({"audit", "all", "--format", "json"}).json().size(); };
+  auto before = records();
+  for (int i = 0; i < 100; ++i) CHECK(s.request("GET", "/api/cases").status == 401);
+  CHECK(records() == before + 1);  // the first; the other 99 are counted
+  for (int i = 0; i < 3; ++i) CHECK(s.as(mette, "GET", "/api/audit").status == 403);
+  CHECK(records() == before + 4);
+  // A minute on, the next refusal first writes the sum of the last window.
+  s.now = s.now.load() + std::chrono::seconds(61);
+  CHECK(s.request("GET", "/api/cases", "", {{"Authorization", "Bearer rf_guessed"}}).status == 401);
+  auto trail = s.w.cli({"audit", "all", "--format", "json"}).json();
+  CHECK(trail.size() == before + 6);
+  const auto& sum = trail[trail.size() - 2];
+  CHECK(sum["action"] == "access_refused");
+  CHECK(sum["data"]["count"] == 99);
+  CHECK(sum["data"]["addresses"]["127.0.0.1"] == 99);
+  CHECK(trail.back()["data"]["reason"] == "the session has expired or the token is not valid; log in again");
+  CHECK(s.refusals_accounted() == 100 + 3 + 1);
+  CHECK(s.w.cli({"audit", "verify"}).code == 0);
+}
+
+// --- logins
+
+TEST_CASE("login throttle: five failures lock a name, twenty an address, each further failure doubles the lock", "[hardening]") {
+  using raciflow::http::LoginThrottle;
+  LoginThrottle throttle;
+  auto t = *raciflow::definitions::parse_date_time("2026-03-02T09:00:00Z");
+  for (int i = 1; i < 5; ++i) CHECK_FALSE(throttle.failed("lars", "10.0.0.1", t));
+  auto lock = throttle.failed("lars", "10.0.0.1", t);
+  REQUIRE(lock);
+  CHECK(lock->scope == "person");
+  CHECK(lock->until == t + std::chrono::seconds(30));
+  CHECK(throttle.locked("lars", "10.0.0.2", t + std::chrono::seconds(29)));
+  CHECK_FALSE(throttle.locked("lars", "10.0.0.2", t + std::chrono::seconds(30)));
+  CHECK_FALSE(throttle.locked("mette", "10.0.0.1", t));
+  t += std::chrono::seconds(30);
+  CHECK(throttle.failed("lars", "10.0.0.1", t)->until == t + std::chrono::seconds(60));
+  t += std::chrono::seconds(60);
+  CHECK(throttle.failed("lars", "10.0.0.1", t)->until == t + std::chrono::seconds(120));
+  for (int i = 0; i < 10; ++i) throttle.failed("lars", "10.0.0.1", t);
+  CHECK(throttle.locked("lars", "x", t)->until == t + LoginThrottle::kLongestLock);
+  throttle.succeeded("lars");
+  CHECK_FALSE(throttle.locked("lars", "x", t));
+  // An address: twenty failures over any names.
+  LoginThrottle by_address;
+  for (int i = 1; i < 20; ++i) CHECK_FALSE(by_address.failed("name" + std::to_string(i), "10.0.0.9", t));
+  auto address_lock = by_address.failed("name20", "10.0.0.9", t);
+  REQUIRE(address_lock);
+  CHECK(address_lock->scope == "address");
+  CHECK(by_address.locked("anyone", "10.0.0.9", t));
+  // Quiet for an hour: forgotten.
+  LoginThrottle quiet;
+  for (int i = 0; i < 4; ++i) quiet.failed("ole", "10.0.0.3", t);
+  CHECK_FALSE(quiet.failed("ole", "10.0.0.3", t + std::chrono::hours(1)));
+}
+
+TEST_CASE("wrong passwords lock a login with 429 and Retry-After; the lock is one record, not one per attempt", "[api][hardening]") {
+  Server s;
+  auto login = [&](const std::string& person, const std::string& password) {
+    return s.request("POST", "/api/login", json{{"person", person}, {"password", password}}.dump());
+  };
+  for (int i = 0; i < 5; ++i) CHECK(login("lars", "guess-" + std::to_string(i)).status == 401);
+  auto locked = login("lars", "lars-password");  // even the right one
+  CHECK(locked.status == 429);
+  CHECK(locked.headers["Retry-After"] == "30");
+  CHECK(locked.json_body()["error"] == "too_many_requests");
+  for (int i = 0; i < 5; ++i) CHECK(login("lars", "guess").status == 429);
+  std::size_t locks = 0;
+  for (const auto& r : s.w.cli({"audit", "all", "--format", "json"}).json())
+    if (r["action"] == "login_locked") {
+      ++locks;
+      CHECK(r["data"]["scope"] == "person");
+      CHECK(r["data"]["until"] == "2026-03-02T09:00:30Z");
+    }
+  CHECK(locks == 1);
+  // Someone else is not held up; an unknown name is locked just the same.
+  CHECK(login("mette", "mette-password").status == 200);
+  for (int i = 0; i < 5; ++i) CHECK(login("nobody-here", "guess").status == 401);
+  CHECK(login("nobody-here", "guess").status == 429);
+  // Once the lock is over, the right password works.
+  s.now = s.now.load() + std::chrono::seconds(30);
+  CHECK(login("lars", "lars-password").status == 200);
+}
+
+TEST_CASE("a login takes one key derivation whether the person exists, has no password, or the password is wrong", "[api][hardening]") {
+  Server s;
+  auto login = [&](const std::string& person, const std::string& password) {
+    auto before = raciflow::runtime::scrypt_derivations();
+    auto status = s.request("POST", "/api/login", json{{"person", person}, {"password", password}}.dump()).status;
+    return std::pair{status, raciflow::runtime::scrypt_derivations() - before};
+  };
+  login("anna", "warm-up");  // the stand-in key is made once per process
+  CHECK(login("anna", "anna-password") == std::pair{200, std::uint64_t{1}});
+  CHECK(login("anna", "wrong-password") == std::pair{401, std::uint64_t{1}});
+  CHECK(login("no-such-person", "wrong-password") == std::pair{401, std::uint64_t{1}});
+  CHECK(login("jonas", "jonas-password") == std::pair{401, std::uint64_t{1}});  // in the organisation, no password set
+}
+
+TEST_CASE("other requests are answered while many logins are in flight", "[api][hardening]") {
+  Server s;
+  auto token = s.w.cli({"token", "create", "mette"}).out;
+  token.pop_back();
+  constexpr int kLogins = 16;
+  std::atomic<int> done{0};
+  std::atomic<bool> first_back{false};
+  std::vector<std::thread> logins;
+  for (int i = 0; i < kLogins; ++i)
+    logins.emplace_back([&] {
+      auto r = s.request("POST", "/api/login", json{{"person", "anna"}, {"password", "anna-password"}}.dump());
+      CHECK(r.status == 200);
+      ++done;
+      first_back = true;
+    });
+  while (!first_back) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  // The logins check their passwords on their own pool: a read and a write go by them.
+  auto me = s.request("GET", "/api/me", "", {{"Authorization", "Bearer " + token}});
+  auto started = s.request("POST", "/api/cases", json{{"process", "corrective-action"}}.dump(), {{"Authorization", "Bearer " + token}});
+  int finished_logins = done.load();
+  for (auto& t : logins) t.join();
+  CHECK(me.status == 200);
+  CHECK(started.status == 201);
+  INFO("logins answered before the other two requests: " << finished_logins);
+  CHECK(finished_logins < kLogins / 2);
+}
+
+TEST_CASE("the work pool turns work away when its queue is full, and runs what it took", "[hardening]") {
+  std::promise<void> release;
+  auto gate = release.get_future().share();
+  std::atomic<int> ran{0};
+  int taken = 0;
+  {
+    raciflow::http::WorkPool pool(1, 2);
+    while (pool.try_post([&] {
+      gate.wait();
+      ++ran;
+    }))
+      ++taken;
+    // One running (or about to) and two queued at most: never without end.
+    CHECK(taken >= 2);
+    CHECK(taken <= 3);
+    release.set_value();
+  }  // the destructor runs what is queued
+  CHECK(ran == taken);
 }
