@@ -27,6 +27,11 @@ int cmd_serve(const po::variables_map& vm, const Globals& g, std::ostream& out, 
   options.port = static_cast<unsigned short>(std::stoi(m[2]));
   options.threads = vm["threads"].as<int>();
   if (options.threads < 1 || options.threads > 64) throw UsageError{"--threads is between 1 and 64"};
+  if (vm.count("max-connections")) {
+    int cap = vm["max-connections"].as<int>();
+    if (cap < 1 || cap > 1000000) throw UsageError{"--max-connections is between 1 and 1000000"};
+    options.max_connections = static_cast<std::size_t>(cap);
+  }
   int tick = vm["tick"].as<int>();
   if (tick < 1) throw UsageError{"--tick is at least 1 second"};
   clock_now(g);  // a bad --clock fails here
@@ -50,7 +55,7 @@ int cmd_serve(const po::variables_map& vm, const Globals& g, std::ostream& out, 
     courier = std::make_unique<delivery::Courier>(service, settings, std::chrono::seconds(tick),
                                                   [](const std::string& line) { std::cerr << line << "\n"; });
   out << "raciflow serving " << g.db << " on http://" << listen.substr(0, listen.rfind(':')) << ":" << server.port() << "/"
-      << std::endl;
+      << " (at most " << server.max_connections() << " connections)" << std::endl;
   server.run();
   if (courier) courier->stop();
   service.stop();
@@ -118,12 +123,14 @@ int cmd_token(const po::variables_map& vm, const Globals& g, std::ostream& out, 
 
 void add_server_commands(std::map<std::string, Command>& t) {
   t["serve"] = {"serve the HTTP API and the web app until SIGINT or SIGTERM",
-                "raciflow serve [--listen HOST:PORT] [--threads N] [--tick SECONDS] [--session-hours H] [--log FILE] "
+                "raciflow serve [--listen HOST:PORT] [--threads N] [--max-connections N] [--tick SECONDS] [--session-hours H] [--log FILE] "
                 "[--smtp smtp://HOST:PORT] [--from ADDRESS] [--base-url URL]",
                 [](po::options_description& o) {
                   delivery_options(o);
                   o.add_options()("listen", po::value<std::string>()->default_value("127.0.0.1:8080"), "address and port")(
                       "threads", po::value<int>()->default_value(4), "I/O threads")(
+                      "max-connections", po::value<int>(),
+                      "connections open at once; beyond, a new one gets 503 (default: half the open-file limit, 16 to 4096)")(
                       "tick", po::value<int>()->default_value(30), "seconds between firing due timers and escalations")(
                       "session-hours", po::value<int>()->default_value(8), "how long a login lasts");
                 },

@@ -1,5 +1,9 @@
 #include "adapters/http/server.h"
 
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <atomic>
 #include <csignal>
 #include <list>
 #include <optional>
@@ -125,15 +129,23 @@ struct Server::Impl {
 
   Api& api;
   ServerOptions options;
+  std::atomic<std::size_t> open_connections{0};  // before ioc: sessions it still holds count down on its way out
   net::io_context ioc;
   tcp::acceptor acceptor;
   net::signal_set signals;
   net::steady_timer flush_timer;  // writes the sums of anonymous refusals held back
+  net::steady_timer accept_retry;  // after a failed accept
+  std::size_t accept_failures = 0;
   std::mutex sessions_mutex;
   std::list<std::weak_ptr<Session>> sessions;
   bool stopping = false;
 
-  Impl(Api& a, ServerOptions o) : api(a), options(std::move(o)), ioc(options.threads), acceptor(ioc), signals(ioc), flush_timer(ioc) {
+  Impl(Api& a, ServerOptions o) : api(a), options(std::move(o)), ioc(options.threads), acceptor(ioc), signals(ioc), flush_timer(ioc), accept_retry(ioc) {
+    if (options.max_connections == 0) {
+      rlimit files{};
+      rlim_t limit = getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY ? files.rlim_cur : 8192;
+      options.max_connections = std::clamp<std::size_t>(static_cast<std::size_t>(limit / 2), 16, 4096);
+    }
     beast::error_code ec;
     auto address = net::ip::make_address(options.address, ec);
     if (ec) throw std::runtime_error("--listen: '" + options.address + "' is not an IP address");
@@ -148,6 +160,7 @@ struct Server::Impl {
 
   void accept();
   void stop();
+  void turn_away(tcp::socket socket);
 
   void flush_now_and_then() {
     flush_timer.expires_after(std::chrono::seconds(10));
@@ -171,10 +184,14 @@ struct Server::Impl {
 class Server::Impl::Session : public std::enable_shared_from_this<Session> {
  public:
   Session(Impl& server, tcp::socket socket) : server_(server), stream_(std::move(socket)), deadline_(stream_.get_executor()) {
+    ++server_.open_connections;
     beast::error_code ec;
     auto peer = stream_.socket().remote_endpoint(ec);
     remote_ = ec ? "" : peer.address().to_string();
   }
+  ~Session() { --server_.open_connections; }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
 
   void start() {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
@@ -297,7 +314,26 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
 
 void Server::Impl::accept() {
     acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
-      if (ec) return;  // closed by stop()
+      if (is_stopping()) return;
+      if (ec) {
+        // Out of file descriptors, a connection reset before it was taken, ...: none of it
+        // ends the loop. Say so once, wait a moment (the error would come straight back),
+        // and accept again.
+        if (accept_failures++ == 0) request_log()->warn("accept failed: {}; retrying every 100 ms", ec.message());
+        accept_retry.expires_after(std::chrono::milliseconds(100));
+        accept_retry.async_wait([this](beast::error_code wait) {
+          if (!wait) accept();
+        });
+        return;
+      }
+      if (accept_failures > 0) {
+        request_log()->info("accepting again after {} failed attempts", accept_failures);
+        accept_failures = 0;
+      }
+      if (open_connections.load() >= options.max_connections) {
+        turn_away(std::move(socket));
+        return accept();
+      }
       auto session = std::make_shared<Session>(*this, std::move(socket));
       {
         std::lock_guard lock(sessions_mutex);
@@ -308,6 +344,26 @@ void Server::Impl::accept() {
       accept();
     });
   }
+
+// A connection beyond max_connections: a short 503 and closed, without reading it.
+void Server::Impl::turn_away(tcp::socket socket) {
+  struct Refused {
+    tcp::socket socket;
+    std::string bytes;
+  };
+  const std::string body =
+      R"({"error":"unavailable","message":"the server has )" + std::to_string(options.max_connections) + R"( connections open; try again"})";
+  auto refused = std::make_shared<Refused>(Refused{std::move(socket), "HTTP/1.1 503 Service Unavailable\r\nServer: raciflow\r\n"
+                                                                      "Content-Type: application/json\r\nRetry-After: 1\r\n"
+                                                                      "Connection: close\r\nContent-Length: " +
+                                                                          std::to_string(body.size()) + "\r\n\r\n" + body});
+  if (options.log_requests) request_log()->warn("connection turned away: {} open", options.max_connections);
+  net::async_write(refused->socket, net::buffer(refused->bytes), [refused](beast::error_code, std::size_t) {
+    beast::error_code ignored;
+    refused->socket.shutdown(tcp::socket::shutdown_both, ignored);
+    refused->socket.close(ignored);
+  });
+}
 
 void Server::Impl::stop() {
     net::post(ioc, [this] {
@@ -320,6 +376,7 @@ void Server::Impl::stop() {
       acceptor.close(ec);
       signals.cancel(ec);
       flush_timer.cancel();
+      accept_retry.cancel();
       std::lock_guard lock(sessions_mutex);
       for (auto& w : sessions)
         if (auto s = w.lock()) s->close_when_idle();
@@ -331,6 +388,7 @@ Server::Server(Api& api, ServerOptions options) : impl_(std::make_unique<Impl>(a
 Server::~Server() = default;
 
 unsigned short Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+std::size_t Server::max_connections() const { return impl_->options.max_connections; }
 
 void Server::run() {
   if (impl_->options.handle_signals) {

@@ -1,8 +1,11 @@
 // The HTTP server: Boost.Beast over Boost.Asio, several I/O threads, the Api behind it.
 //
 // Limits keep a bad client from holding the server: the request head and body have
-// size limits (431, 413), and a request must arrive within `read_timeout` (else 408
-// and the connection closes). stop(), SIGINT or SIGTERM stop accepting, let requests in
+// size limits (431, 413), a request must arrive within `read_timeout` (else 408 and the
+// connection closes; an idle keep-alive connection closes then too), and at most
+// `max_connections` are open at once (beyond, a new connection is answered 503 and
+// closed). The accept loop survives every error, such as running out of file
+// descriptors: it logs it, waits a moment and accepts again. stop(), SIGINT or SIGTERM stop accepting, let requests in
 // flight finish and answer, close idle connections, and make run() return.
 #pragma once
 
@@ -24,6 +27,8 @@ struct ServerOptions {
   std::size_t body_limit = 1024 * 1024;
   std::uint32_t header_limit = 16 * 1024;
   std::chrono::milliseconds read_timeout{15000};
+  // 0: half the process's limit of open files (RLIMIT_NOFILE), between 16 and 4096.
+  std::size_t max_connections = 0;
   bool handle_signals = true;
   bool log_requests = true;  // one line per request on stderr, through spdlog
 };
@@ -39,6 +44,7 @@ class Server {
   Server(Api& api, ServerOptions options);
   ~Server();
   unsigned short port() const;
+  std::size_t max_connections() const;  // the cap in force
   void run();   // serves until stopped
   void stop();  // from any thread
 

@@ -2,6 +2,10 @@
 // attack has a test here that failed on the server before it was hardened.
 #include "api_support.h"
 
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <fstream>
 #include <future>
 
 #include "adapters/http/login_throttle.h"
@@ -9,6 +13,7 @@
 #include "adapters/http/work_pool.h"
 #include "runtime/accounts.h"
 #include "runtime/json_input.h"
+#include "reliability/serve_child.h"
 
 namespace {
 
@@ -447,4 +452,78 @@ TEST_CASE("the work pool turns work away when its queue is full, and runs what i
     release.set_value();
   }  // the destructor runs what is queued
   CHECK(ran == taken);
+}
+
+// --- file descriptors
+
+namespace {
+
+// Sends `request` on a new connection and returns what comes back until the server
+// closes it, or "" when nothing came within `seconds` (a server that no longer accepts).
+std::string ask(unsigned short port, const std::string& request, int seconds = 20) {
+  net::io_context ioc;
+  tcp::socket socket(ioc);
+  socket.connect({net::ip::make_address("127.0.0.1"), port});
+  timeval timeout{seconds, 0};
+  setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  net::write(socket, net::buffer(request));
+  return read_until_closed(socket);
+}
+
+}  // namespace
+
+TEST_CASE("run out of file descriptors, let go, and the server accepts again; beyond its cap a connection gets 503", "[hardening][fd]") {
+  raciflow::testing::Workspace w;
+  REQUIRE(w.cli({"deploy", raciflow::testing::sample("corrective-action.bpmn"), raciflow::testing::sample("deviation-handling.bpmn"), "--as", "setup"}).code == 0);
+  REQUIRE(w.cli({"org", "load", raciflow::testing::sample("org.xml"), "--as", "setup"}).code == 0);
+  auto token = w.cli({"token", "create", "mette"}).out;
+  token.pop_back();
+  const std::string me = "GET /api/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\nConnection: close\r\n\r\n";
+  const std::string log = w.path("serve.log");
+  {
+    // No cap to speak of: 200 idle connections exhaust a limit of 64 open files.
+    auto port = raciflow::reliability::free_port();
+    raciflow::reliability::Child server(RACIFLOW_BINARY, w.db(), {}, port, log, {"--max-connections", "100000"}, 64);
+    net::io_context ioc;
+    std::vector<tcp::socket> idle;
+    for (int i = 0; i < 200; ++i) {
+      idle.emplace_back(ioc);
+      idle.back().connect({net::ip::make_address("127.0.0.1"), port});
+    }
+    idle.clear();  // let go
+    auto reply = ask(port, me);
+    CHECK(reply.rfind("HTTP/1.1 200", 0) == 0);
+    CHECK(ask(port, me).rfind("HTTP/1.1 200", 0) == 0);
+  }
+  {
+    // The default cap under the same limit is half of it: 32.
+    auto port = raciflow::reliability::free_port();
+    raciflow::reliability::Child server(RACIFLOW_BINARY, w.db(), {}, port, log, {}, 64);
+    net::io_context ioc;
+    std::vector<tcp::socket> open;
+    for (int i = 0; i < 60; ++i) {
+      open.emplace_back(ioc);
+      open.back().connect({net::ip::make_address("127.0.0.1"), port});
+    }
+    int served = 0, turned_away = 0;
+    for (auto& socket : open) {
+      timeval timeout{20, 0};
+      setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+      boost::system::error_code ec;
+      net::write(socket, net::buffer(me), ec);  // a turned-away one may be closed already
+      auto reply = read_until_closed(socket);
+      served += reply.rfind("HTTP/1.1 200", 0) == 0;
+      turned_away += reply.rfind("HTTP/1.1 503", 0) == 0 && reply.find("Retry-After: 1") != std::string::npos;
+    }
+    INFO("served " << served << ", turned away " << turned_away);
+    CHECK(served + turned_away == 60);
+    CHECK(served <= 32);
+    CHECK(turned_away >= 28);
+    open.clear();
+    CHECK(ask(port, me).rfind("HTTP/1.1 200", 0) == 0);
+  }
+  std::ifstream in(log);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(text.find("accept failed: Too many open files") != std::string::npos);
+  CHECK(text.find("accepting again after") != std::string::npos);
 }

@@ -28,13 +28,16 @@ inline unsigned short free_port() {
 // `raciflow serve` as a child process; it has accepted a connection when the constructor returns.
 class Child {
  public:
-  // `options`: after `serve --listen 127.0.0.1:PORT`; `globals`: before `serve`.
+  // `options`: after `serve --listen 127.0.0.1:PORT`; `globals`: before `serve`;
+  // `open_files`: when not 0, the child's limit of open files (ulimit -n).
   Child(const std::string& raciflow, const std::string& db, std::vector<std::string> globals, unsigned short port, const std::string& log,
-        std::vector<std::string> options) {
+        std::vector<std::string> options, int open_files = 0) {
     std::vector<std::string> args = {raciflow, "--db", db, "--synchronous", "FULL"};
     args.insert(args.end(), globals.begin(), globals.end());
     args.insert(args.end(), {"serve", "--listen", "127.0.0.1:" + std::to_string(port)});
     args.insert(args.end(), options.begin(), options.end());
+    if (open_files > 0)
+      args.insert(args.begin(), {"/bin/sh", "-c", "ulimit -n " + std::to_string(open_files) + " && exec \"$0\" \"$@\""});
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -42,9 +45,9 @@ class Child {
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    int rc = posix_spawn(&pid_, raciflow.c_str(), &actions, nullptr, argv.data(), environ);
+    int rc = posix_spawn(&pid_, args.front().c_str(), &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) throw std::runtime_error("cannot start " + raciflow);
+    if (rc != 0) throw std::runtime_error("cannot start " + args.front());
     for (int attempt = 0;; ++attempt) {
       int status = 0;
       if (waitpid(pid_, &status, WNOHANG) == pid_) {
