@@ -352,7 +352,7 @@ void Server::Impl::turn_away(tcp::socket socket) {
     std::string bytes;
   };
   const std::string body =
-      R"({"error":"unavailable","message":"the server has )" + std::to_string(options.max_connections) + R"( connections open; try again"})";
+      R"({"error":"busy","message":"the server has )" + std::to_string(options.max_connections) + R"( connections open; try again"})";
   auto refused = std::make_shared<Refused>(Refused{std::move(socket), "HTTP/1.1 503 Service Unavailable\r\nServer: raciflow\r\n"
                                                                       "Content-Type: application/json\r\nRetry-After: 1\r\n"
                                                                       "Connection: close\r\nContent-Length: " +
