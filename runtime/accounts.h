@@ -50,7 +50,7 @@ class Accounts {
 
   // Refused (runtime.h) for a person not in the organisation or a password shorter than
   // kMinPasswordLength.
-  static constexpr std::size_t kMinPasswordLength = 10;
+  static constexpr std::size_t kMinPasswordLength = 12;  // OWASP ASVS 2.1.1
   void set_password(const std::string& person, const std::string& password, const std::string& actor);
 
   struct NewToken {

@@ -309,7 +309,7 @@ TEST_CASE("password and token commands refuse bad input with one line and change
   w.write("good.pw", "long-enough-password\n");
   auto shortpw = w.cli({"password", "set", "mette", "--password-file", w.path("short.pw")});
   CHECK(shortpw.code == 1);
-  CHECK(shortpw.err == "raciflow password: the password is too short: at least 10 characters\n");
+  CHECK(shortpw.err == "raciflow password: the password is too short: at least 12 characters\n");
   auto nobody = w.cli({"password", "set", "nobody", "--password-file", w.path("good.pw")});
   CHECK(nobody.code == 1);
   CHECK(nobody.err == "raciflow password: unknown person 'nobody' (not in the organisation 'Example Agency')\n");
