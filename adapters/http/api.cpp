@@ -355,6 +355,7 @@ struct Api::Impl {
   struct LoginAttempt {
     std::string person, password;
     runtime::Accounts::LoginKey key;
+    std::shared_ptr<void> admitted;  // lets the throttle admit the next login for the name when it goes
   };
 
   // Everything before the password is checked: the body, the cross-site rule (a login
@@ -362,15 +363,16 @@ struct Api::Impl {
   LoginAttempt login_begin(const HttpRequest& request) {
     same_origin_only(request);
     Body body(request, {"person", "password"});
-    LoginAttempt a{body.text("person", true), body.text("password", true), {}};
+    LoginAttempt a{body.text("person", true), body.text("password", true), {}, nullptr};
     if (a.person.size() > 200 || a.password.size() > 1024) malformed("person or password is too long");
-    if (auto lock = throttle.locked(a.person, request.remote, service.now())) {
+    if (auto lock = throttle.admit(a.person, request.remote, service.now())) {
       auto wait = std::max<long>(1, static_cast<long>((lock->until - service.now()).count()));
-      throw ApiError{429, "too_many_requests",
-                     "too many failed logins " + std::string(lock->scope == "person" ? "for this person" : "from this address") +
-                         "; try again in " + std::to_string(wait) + " s",
-                     false, wait};
+      std::string why = lock->failures == 0                ? "a login for this person is being checked"
+                        : lock->scope == "person" ? "too many failed logins for this person"
+                                                  : "too many failed logins from this address";
+      throw ApiError{429, "too_many_requests", why + "; try again in " + std::to_string(wait) + " s", false, wait};
     }
+    a.admitted = std::shared_ptr<void>(nullptr, [this, person = a.person](void*) { throttle.release(person); });
     a.key = service.read([&](Context& c) { return c.accounts.login_key(a.person); });
     return a;
   }
@@ -419,9 +421,12 @@ struct Api::Impl {
     if (!begun) return done(finished(*copy, std::move(refused)));
     auto attempt = std::make_shared<LoginAttempt>(std::move(*begun));
     bool queued = logins.try_post([this, copy, attempt, done] {
-      bool matched = runtime::password_matches(attempt->key.phc, attempt->password);
       std::string person;
-      done(finished(*copy, guarded(*copy, person, [&] { return login_finish(*copy, *attempt, matched); })));
+      auto response = guarded(*copy, person, [&] {
+        return login_finish(*copy, *attempt, runtime::password_matches(attempt->key.phc, attempt->password));
+      });
+      attempt->admitted.reset();  // counted: the next login for the name may be checked
+      done(finished(*copy, std::move(response)));
     });
     if (!queued) {
       auto busy = error_response(503, "busy", "too many logins at once; try again in a moment");

@@ -8,6 +8,24 @@ namespace raciflow::http {
 std::optional<LoginThrottle::Lock> LoginThrottle::locked(const std::string& person, const std::string& address,
                                                          definitions::TimePoint now) {
   std::lock_guard lock(mutex_);
+  return held(person, address, now);
+}
+
+std::optional<LoginThrottle::Lock> LoginThrottle::admit(const std::string& person, const std::string& address,
+                                                        definitions::TimePoint now) {
+  std::lock_guard lock(mutex_);
+  if (auto lock = held(person, address, now)) return lock;
+  if (!in_flight_.insert(person).second) return Lock{"person", person, now + std::chrono::seconds(1), 0};
+  return std::nullopt;
+}
+
+void LoginThrottle::release(const std::string& person) {
+  std::lock_guard lock(mutex_);
+  in_flight_.erase(person);
+}
+
+std::optional<LoginThrottle::Lock> LoginThrottle::held(const std::string& person, const std::string& address,
+                                                       definitions::TimePoint now) {
   std::optional<Lock> longest;
   for (const auto& [scope, key] : {std::pair<std::string, std::string>{"person", person}, {"address", address}}) {
     auto it = entries_.find(scope + ":" + key);
