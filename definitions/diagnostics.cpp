@@ -18,13 +18,17 @@ std::string Diagnostic::format() const {
   return out;
 }
 
-void Diagnostics::error(int line, std::string message) {
-  findings_.push_back({file_, line, Severity::error, std::move(message)});
+void Diagnostics::error(int line, std::string message) { error(line, "", std::move(message)); }
+
+void Diagnostics::warning(int line, std::string message) { warning(line, "", std::move(message)); }
+
+void Diagnostics::error(int line, std::string element, std::string message) {
+  findings_.push_back({file_, line, Severity::error, std::move(message), std::move(element)});
   ++errors_;
 }
 
-void Diagnostics::warning(int line, std::string message) {
-  findings_.push_back({file_, line, Severity::warning, std::move(message)});
+void Diagnostics::warning(int line, std::string element, std::string message) {
+  findings_.push_back({file_, line, Severity::warning, std::move(message), std::move(element)});
 }
 
 void Diagnostics::sort_by_line() {

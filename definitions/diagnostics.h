@@ -20,6 +20,7 @@ struct Diagnostic {
   int line = 0;  // 1-based; 0 when the finding concerns the file as a whole
   Severity severity = Severity::error;
   std::string message;
+  std::string element;  // the id of the element it is about, when it has one (for marking a diagram)
 
   // `FILE:LINE: error: MESSAGE` (the line is left out when it is 0).
   std::string format() const;
@@ -31,6 +32,9 @@ class Diagnostics {
 
   void error(int line, std::string message);
   void warning(int line, std::string message);
+  // The same, about the element with id `element`.
+  void error(int line, std::string element, std::string message);
+  void warning(int line, std::string element, std::string message);
 
   // Orders the findings by line, keeping the order of findings on the same line.
   void sort_by_line();

@@ -177,7 +177,7 @@ class Loader {
       } else if (is_supporting_definition(name)) {
         // referenced by elements that report themselves
       } else if (name == "choreography" || name == "conversation" || name.substr(0, 6) == "global") {
-        diag_.warning(line(child), "<" + std::string(name) + "> '" + label(child) + "' is loaded but not executed");
+        diag_.warning(line(child), child.attribute("id").value(), "<" + std::string(name) + "> '" + label(child) + "' is loaded but not executed");
       } else {
         unknown_element(child);
       }
@@ -195,7 +195,7 @@ class Loader {
 
   void unknown_element(pugi::xml_node element) {
     std::string_view ns = namespace_of(element);
-    diag_.warning(line(element), "unknown element <" + std::string(element.name()) + ">" +
+    diag_.warning(line(element), element.attribute("id").value(), "unknown element <" + std::string(element.name()) + ">" +
                                      (ns.empty() || ns == kBpmnNamespace ? "" : " (" + std::string(ns) + ")") +
                                      " is ignored");
   }
@@ -213,7 +213,7 @@ class Loader {
         if (pugi::xml_attribute id = el.attribute("id"); id && *id.value()) {
           auto [it, inserted] = seen.emplace(id.value(), line(el));
           if (!inserted)
-            diag_.error(line(el), std::string("duplicate id '") + id.value() + "' (first used on line " +
+            diag_.error(line(el), el.attribute("id").value(), std::string("duplicate id '") + id.value() + "' (first used on line " +
                                       std::to_string(it->second) + ")");
         }
       }
@@ -241,7 +241,7 @@ class Loader {
         ++out_.message_flow_count;
       } else if (name == "documentation" || name == "extensionElements" || is_data_or_artifact(name)) {
       } else {
-        diag_.warning(line(child), "<" + std::string(name) + "> in a collaboration is loaded but not executed");
+        diag_.warning(line(child), child.attribute("id").value(), "<" + std::string(name) + "> in a collaboration is loaded but not executed");
       }
     }
   }
@@ -261,10 +261,10 @@ class Loader {
         process.agenda = trim(attr.value());
         static const char* const kSections[] = {"ongoing", "incidents", "deviations", "threats", "policies", "review"};
         if (std::find(std::begin(kSections), std::end(kSections), process.agenda) == std::end(kSections))
-          diag_.error(process.line, "raci:agenda of process '" + process.id + "' is '" + process.agenda +
+          diag_.error(process.line, process.id, "raci:agenda of process '" + process.id + "' is '" + process.agenda +
                                         "'; expected ongoing, incidents, deviations, threats, policies or review");
       } else {
-        diag_.warning(process.line, "unknown attribute raci:" + std::string(name) + " on process '" + process.id + "' is ignored");
+        diag_.warning(process.line, process.id, "unknown attribute raci:" + std::string(name) + " on process '" + process.id + "' is ignored");
       }
     }
     process_ = &process;
@@ -320,7 +320,7 @@ class Loader {
   void note_data(pugi::xml_node element, std::string_view name) {
     if (!data_kinds_.insert(std::string(name)).second) return;
     bool resource = name == "performer" || name == "humanPerformer" || name == "potentialOwner" || name == "resourceRole";
-    diag_.warning(line(element), "<" + std::string(name) + "> in process '" + process_->id + "' is loaded but not executed" +
+    diag_.warning(line(element), element.attribute("id").value(), "<" + std::string(name) + "> in process '" + process_->id + "' is loaded but not executed" +
                                      (resource ? " (roles come from lanes and raci:* attributes)"
                                                : " (data and artifacts are documentation)") +
                                      "; further ones are not reported");
@@ -348,7 +348,7 @@ class Loader {
         node.message_ref = element.attribute("messageRef").value();
       node.triggered_by_event = std::string_view(element.attribute("triggeredByEvent").value()) == "true";
       node.is_for_compensation = std::string_view(element.attribute("isForCompensation").value()) == "true";
-      if (node.id.empty()) diag_.error(node.line, std::string("<") + element_name(kind) + "> has no id");
+      if (node.id.empty()) diag_.error(node.line, node.id, std::string("<") + element_name(kind) + "> has no id");
       load_extension_attributes(element, node);
     }
     load_node_children(element, index);
@@ -366,7 +366,7 @@ class Loader {
       std::string attr_name = "raci:" + std::string(name);
       bool activity = is_activity(node.kind);
       if (!activity && name != "role") {
-        diag_.warning(node.line, attr_name + " on " + element_name(node.kind) + " '" + node.id +
+        diag_.warning(node.line, node.id, attr_name + " on " + element_name(node.kind) + " '" + node.id +
                                      "' has no effect: RACI belongs to activities");
         continue;
       }
@@ -385,7 +385,7 @@ class Loader {
         std::string why;
         node.due = parse_duration(node.due_text, &why);
         if (!node.due)
-          diag_.error(node.line, "raci:due of '" + node.id + "' is not an ISO 8601 duration: '" + node.due_text +
+          diag_.error(node.line, node.id, "raci:due of '" + node.id + "' is not an ISO 8601 duration: '" + node.due_text +
                                      "' (" + why + ")");
       } else if (name == "separateFrom") {
         node.separate_from = split_words(attr.value());
@@ -394,14 +394,14 @@ class Loader {
       } else if (name == "dueDate") {
         node.due_variable = trim(attr.value());
         if (!is_identifier(node.due_variable))
-          diag_.error(node.line, "raci:dueDate of '" + node.id + "' must name a variable, not '" + node.due_variable + "'");
+          diag_.error(node.line, node.id, "raci:dueDate of '" + node.id + "' must name a variable, not '" + node.due_variable + "'");
       } else if (name == "remind") {
         node.reminders_set = true;
         for (const auto& word : split_words(attr.value())) {
           std::string why;
           auto d = parse_duration(word, &why);
           if (!d || d->is_zero())
-            diag_.error(node.line, "raci:remind of '" + node.id + "' holds '" + word + "', not a non-zero ISO 8601 duration" +
+            diag_.error(node.line, node.id, "raci:remind of '" + node.id + "' holds '" + word + "', not a non-zero ISO 8601 duration" +
                                        (why.empty() ? "" : " (" + why + ")"));
           else
             node.reminders.push_back(*d);
@@ -409,9 +409,9 @@ class Loader {
       } else if (name == "decides") {
         node.decides = trim(attr.value());
         if (!is_identifier(node.decides))
-          diag_.error(node.line, "raci:decides of '" + node.id + "' must name a variable, not '" + node.decides + "'");
+          diag_.error(node.line, node.id, "raci:decides of '" + node.id + "' must name a variable, not '" + node.decides + "'");
         else if (!is_human_task(node.kind))
-          diag_.error(node.line, "raci:decides on '" + node.id + "' needs a user or manual task: a person decides");
+          diag_.error(node.line, node.id, "raci:decides on '" + node.id + "' needs a user or manual task: a person decides");
       } else if (name == "gap") {
         if (!node.gap) node.gap = Gap{};
         node.gap->text = trim(attr.value());
@@ -421,16 +421,16 @@ class Loader {
         Expression::SyntaxError error;
         node.gap->when = Expression::compile(node.gap->when_text, &error);
         if (!node.gap->when)
-          diag_.error(node.line, "raci:gapWhen of '" + node.id + "' does not parse: " + error.message + " at column " +
+          diag_.error(node.line, node.id, "raci:gapWhen of '" + node.id + "' does not parse: " + error.message + " at column " +
                                      std::to_string(error.offset + 1) + " of '" + node.gap->when_text + "'");
       } else {
-        diag_.warning(node.line, "unknown attribute " + attr_name + " on '" + node.id + "' is ignored");
+        diag_.warning(node.line, node.id, "unknown attribute " + attr_name + " on '" + node.id + "' is ignored");
       }
     }
     if (node.gap && (node.gap->text.empty() || node.gap->when_text.empty()))
-      diag_.error(node.line, "'" + node.id + "' needs both raci:gap (the gap's text) and raci:gapWhen (when the answer reveals it)");
+      diag_.error(node.line, node.id, "'" + node.id + "' needs both raci:gap (the gap's text) and raci:gapWhen (when the answer reveals it)");
     if (node.gap && !is_human_task(node.kind))
-      diag_.error(node.line, "raci:gap on '" + node.id + "' needs a user or manual task: a person answers the question");
+      diag_.error(node.line, node.id, "raci:gap on '" + node.id + "' needs a user or manual task: a person answers the question");
   }
 
   void load_node_children(pugi::xml_node element, int index) {
@@ -450,7 +450,7 @@ class Loader {
         load_event_definition(child, def->second, *node);
       } else if (name == "eventDefinitionRef") {
         triggers.push_back(EventTrigger::multiple);
-        diag_.warning(line(child), "eventDefinitionRef on '" + node->id + "' is not supported; put the definition inside the event");
+        diag_.warning(line(child), child.attribute("id").value(), "eventDefinitionRef on '" + node->id + "' is not supported; put the definition inside the event");
       } else if (name == "documentation") {
         if (!node->documentation.empty()) node->documentation += "\n";
         node->documentation += trim(child.text().get());
@@ -519,14 +519,14 @@ class Loader {
       ++found;
       node.timer = std::move(timer);
     }
-    if (found == 0) diag_.error(line(def), "timer of '" + node.id + "' has no timeDate, timeDuration or timeCycle with a value");
-    if (found > 1) diag_.error(line(def), "timer of '" + node.id + "' has more than one of timeDate, timeDuration, timeCycle");
+    if (found == 0) diag_.error(line(def), node.id, "timer of '" + node.id + "' has no timeDate, timeDuration or timeCycle with a value");
+    if (found > 1) diag_.error(line(def), node.id, "timer of '" + node.id + "' has more than one of timeDate, timeDuration, timeCycle");
   }
 
   void bad_timer(pugi::xml_node at, const FlowNode& node, std::string_view what, const std::string& text,
                  const std::string& why) {
     const char* kind = what == "timeDate" ? "date" : what == "timeCycle" ? "repeating interval" : "duration";
-    diag_.error(line(at), std::string(what) + " of '" + node.id + "' is not an ISO 8601 " + kind + ": '" + text +
+    diag_.error(line(at), node.id, std::string(what) + " of '" + node.id + "' is not an ISO 8601 " + kind + ": '" + text +
                               "' (" + why + ")");
   }
 
@@ -537,11 +537,11 @@ class Loader {
     c.language = element.attribute("language").value();
     if (c.language.empty()) c.language = expression_language_;
     if (trim(c.text).empty()) {
-      diag_.warning(c.line, "empty condition on '" + owner + "' is ignored");
+      diag_.warning(c.line, owner, "empty condition on '" + owner + "' is ignored");
       return std::nullopt;
     }
     if (!is_own_language(c.language)) {
-      diag_.warning(c.line, "condition on '" + owner + "' is in the expression language " + c.language +
+      diag_.warning(c.line, owner, "condition on '" + owner + "' is in the expression language " + c.language +
                                 " and is not evaluated; write it in raciflow's condition language");
       return c;
     }
@@ -551,7 +551,7 @@ class Loader {
     if (!c.compiled) {
       // the text starts on the element's line; count the lines before the error
       int extra = static_cast<int>(std::count(c.text.begin(), c.text.begin() + std::min(error.offset, c.text.size()), '\n'));
-      diag_.error(c.line + extra, "condition on '" + owner + "' does not parse: " + error.message + " at column " +
+      diag_.error(c.line + extra, owner, "condition on '" + owner + "' does not parse: " + error.message + " at column " +
                                       std::to_string(error.offset + 1) + " of '" + trim(c.text) + "'");
     }
     return c;
@@ -565,7 +565,7 @@ class Loader {
     flow.target_ref = element.attribute("targetRef").value();
     flow.line = line(element);
     flow.scope = scope;
-    if (flow.id.empty()) diag_.error(flow.line, "<sequenceFlow> has no id");
+    if (flow.id.empty()) diag_.error(flow.line, flow.id, "<sequenceFlow> has no id");
     for (pugi::xml_node child : element.children()) {
       if (child.type() != pugi::node_element) continue;
       std::string_view name = local_name(child.name());
@@ -600,11 +600,11 @@ class Loader {
           if (local_name(attr.name()) == "role")
             lane.role = trim(attr.value());
           else
-            diag_.warning(lane.line, "unknown attribute raci:" + std::string(local_name(attr.name())) + " on lane '" +
+            diag_.warning(lane.line, lane.id, "unknown attribute raci:" + std::string(local_name(attr.name())) + " on lane '" +
                                          lane.id + "' is ignored");
         }
       }
-      if (lane.role.empty()) diag_.error(lane.line, "lane has neither raci:role nor id");
+      if (lane.role.empty()) diag_.error(lane.line, lane.id, "lane has neither raci:role nor id");
       int index = static_cast<int>(process_->lanes.size());
       if (parent_lane >= 0) process_->lanes[parent_lane].has_children = true;
       std::vector<pugi::xml_node> child_sets;
@@ -675,7 +675,7 @@ class Loader {
       what = std::string(trigger_name(node.trigger)) + " " + element_name(node.kind) + "s are not executed";
     }
     if (what.empty()) return;
-    diag_.warning(node.line, std::string(element_name(node.kind)) + " '" + node.id + "' is loaded but not executed: " + what);
+    diag_.warning(node.line, node.id, std::string(element_name(node.kind)) + " '" + node.id + "' is loaded but not executed: " + what);
   }
 
   static bool trigger_supported(const FlowNode& node) {

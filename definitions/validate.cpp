@@ -31,7 +31,7 @@ class ProcessValidator {
   void run() {
     if (p_.nodes.empty()) {
       if (!p_.flows.empty() || !p_.lanes.empty())
-        diag_.error(p_.line, "process '" + p_.id + "' has no flow nodes");
+        diag_.error(p_.line, p_.id, "process '" + p_.id + "' has no flow nodes");
       return;
     }
     check_flows();
@@ -48,30 +48,30 @@ class ProcessValidator {
     for (const SequenceFlow& flow : p_.flows) {
       bool known = true;
       if (flow.source < 0) {
-        diag_.error(flow.line, "sequence flow '" + flow.id + "' comes from unknown id '" + flow.source_ref + "'");
+        diag_.error(flow.line, flow.id, "sequence flow '" + flow.id + "' comes from unknown id '" + flow.source_ref + "'");
         known = false;
       }
       if (flow.target < 0) {
-        diag_.error(flow.line, "sequence flow '" + flow.id + "' goes to unknown id '" + flow.target_ref + "'");
+        diag_.error(flow.line, flow.id, "sequence flow '" + flow.id + "' goes to unknown id '" + flow.target_ref + "'");
         known = false;
       }
       if (!known) continue;
       const FlowNode& source = p_.nodes[flow.source];
       const FlowNode& target = p_.nodes[flow.target];
       if (source.parent != flow.scope || target.parent != flow.scope)
-        diag_.error(flow.line, "sequence flow '" + flow.id + "' crosses a sub-process boundary ('" + source.id +
+        diag_.error(flow.line, flow.id, "sequence flow '" + flow.id + "' crosses a sub-process boundary ('" + source.id +
                                    "' to '" + target.id + "'); flows stay inside one (sub-)process");
       if (target.kind == NodeKind::start_event)
-        diag_.error(flow.line, "sequence flow '" + flow.id + "' goes into start event '" + target.id + "'");
+        diag_.error(flow.line, flow.id, "sequence flow '" + flow.id + "' goes into start event '" + target.id + "'");
       if (source.kind == NodeKind::end_event)
-        diag_.error(flow.line, "sequence flow '" + flow.id + "' leaves end event '" + source.id + "'");
+        diag_.error(flow.line, flow.id, "sequence flow '" + flow.id + "' leaves end event '" + source.id + "'");
     }
   }
 
   void check_starts() {
     bool process_start = false;
     for (const FlowNode& node : p_.nodes) process_start |= node.kind == NodeKind::start_event && node.parent < 0;
-    if (!process_start) diag_.error(p_.line, "process '" + p_.id + "' has no start event");
+    if (!process_start) diag_.error(p_.line, p_.id, "process '" + p_.id + "' has no start event");
     for (std::size_t i = 0; i < p_.nodes.size(); ++i) {
       const FlowNode& sub = p_.nodes[i];
       if (!is_sub_process(sub.kind) || sub.kind == NodeKind::ad_hoc_sub_process) continue;
@@ -81,7 +81,7 @@ class ProcessValidator {
         has_content = true;
         has_start |= node.kind == NodeKind::start_event;
       }
-      if (has_content && !has_start) diag_.error(sub.line, describe(sub) + " has no start event");
+      if (has_content && !has_start) diag_.error(sub.line, sub.id, describe(sub) + " has no start event");
     }
   }
 
@@ -92,16 +92,16 @@ class ProcessValidator {
     for (std::size_t i = 0; i < p_.nodes.size(); ++i) {
       const FlowNode& node = p_.nodes[i];
       if (!reachable[i]) {
-        diag_.error(node.line, describe(node) + " is not reachable from a start event");
+        diag_.error(node.line, node.id, describe(node) + " is not reachable from a start event");
         continue;
       }
-      if (!ends[i]) diag_.error(node.line, "no end event can be reached from " + describe(node) + " (a loop without an exit?)");
+      if (!ends[i]) diag_.error(node.line, node.id, "no end event can be reached from " + describe(node) + " (a loop without an exit?)");
       bool link_throw = node.kind == NodeKind::intermediate_throw_event && node.trigger == EventTrigger::link;
       bool expected_sink = node.kind == NodeKind::end_event || link_throw || node.triggered_by_event ||
                            node.is_for_compensation ||
                            (node.kind == NodeKind::boundary_event && node.trigger == EventTrigger::compensate);
       if (node.outgoing.empty() && !expected_sink)
-        diag_.warning(node.line, describe(node) + " has no outgoing sequence flow: its path ends there without an end event");
+        diag_.warning(node.line, node.id, describe(node) + " has no outgoing sequence flow: its path ends there without an end event");
     }
   }
 
@@ -122,18 +122,18 @@ class ProcessValidator {
       const FlowNode& g = p_.nodes[i];
       if (!is_gateway(g.kind)) continue;
       if (g.incoming.size() == 1 && g.outgoing.size() == 1)
-        diag_.warning(g.line, describe(g) + " has one way in and one way out: it does nothing");
+        diag_.warning(g.line, g.id, describe(g) + " has one way in and one way out: it does nothing");
       if (!g.default_flow.empty()) {
         bool found = false;
         for (int f : g.outgoing) found |= p_.flows[f].id == g.default_flow;
-        if (!found) diag_.error(g.line, describe(g) + " names default flow '" + g.default_flow + "', which is not one of its outgoing flows");
+        if (!found) diag_.error(g.line, g.id, describe(g) + " names default flow '" + g.default_flow + "', which is not one of its outgoing flows");
       }
       bool conditional = g.kind == NodeKind::exclusive_gateway || g.kind == NodeKind::inclusive_gateway;
       if (conditional && g.outgoing.size() >= 2) {
         for (int f : g.outgoing) {
           const SequenceFlow& flow = p_.flows[f];
           if (!flow.condition && flow.id != g.default_flow)
-            diag_.error(flow.line, "sequence flow '" + flow.id + "' leaves the " +
+            diag_.error(flow.line, flow.id, "sequence flow '" + flow.id + "' leaves the " +
                                        (g.kind == NodeKind::exclusive_gateway ? "exclusive" : "inclusive") +
                                        " split '" + g.id + "' with neither a condition nor being its default");
         }
@@ -147,7 +147,7 @@ class ProcessValidator {
                     (target.kind == NodeKind::intermediate_catch_event &&
                      (target.trigger == EventTrigger::timer || target.trigger == EventTrigger::message));
           if (!ok)
-            diag_.error(p_.flows[f].line, "event-based gateway '" + g.id + "' leads to " + describe(target) +
+            diag_.error(p_.flows[f].line, p_.flows[f].id, "event-based gateway '" + g.id + "' leads to " + describe(target) +
                                               "; it may only lead to timer or message catch events and receive tasks");
         }
       }
@@ -160,7 +160,7 @@ class ProcessValidator {
         for (auto [split, count] : splits) {
           const FlowNode& s = p_.nodes[split];
           if (count >= 2 && (s.kind == NodeKind::exclusive_gateway || s.kind == NodeKind::event_based_gateway))
-            diag_.warning(g.line, "parallel join '" + g.id + "' is fed by the " +
+            diag_.warning(g.line, g.id, "parallel join '" + g.id + "' is fed by the " +
                                       (s.kind == NodeKind::exclusive_gateway ? "exclusive" : "event-based") + " split '" +
                                       s.id + "' (line " + std::to_string(s.line) +
                                       "): only one of its branches arrives, so the join waits forever; use an exclusive merge");
@@ -174,14 +174,14 @@ class ProcessValidator {
       if (node.kind == NodeKind::boundary_event) {
         const FlowNode* host = p_.find_node(node.attached_to);
         if (!host)
-          diag_.error(node.line, describe(node) + " is attached to unknown id '" + node.attached_to + "'");
+          diag_.error(node.line, node.id, describe(node) + " is attached to unknown id '" + node.attached_to + "'");
         else if (!is_activity(host->kind))
-          diag_.error(node.line, describe(node) + " is attached to " + describe(*host) + ", which is not an activity");
+          diag_.error(node.line, node.id, describe(node) + " is attached to " + describe(*host) + ", which is not an activity");
       }
       if (!node.message_ref.empty() && !has_message(node.message_ref))
-        diag_.error(node.line, describe(node) + " refers to unknown message '" + node.message_ref + "'");
+        diag_.error(node.line, node.id, describe(node) + " refers to unknown message '" + node.message_ref + "'");
       if (!node.error_ref.empty() && !has_error(node.error_ref))
-        diag_.error(node.line, describe(node) + " refers to unknown error '" + node.error_ref + "'");
+        diag_.error(node.line, node.id, describe(node) + " refers to unknown error '" + node.error_ref + "'");
     }
   }
 
@@ -197,7 +197,7 @@ class ProcessValidator {
       if (p_.find_role(role)) continue;
       std::vector<std::string> known;
       for (const Role& r : p_.roles) known.push_back(r.id);
-      diag_.error(node.line, describe(node) + " names unknown role '" + role + "' in raci:" + attribute +
+      diag_.error(node.line, node.id, describe(node) + " names unknown role '" + role + "' in raci:" + attribute +
                                  (known.empty() ? std::string(" (the process has no lanes)") : " (roles: " + join(known) + ")"));
     }
   }
@@ -213,33 +213,33 @@ class ProcessValidator {
       check_roles(node, raci.informed, "informed");
 
       if (has_lanes && node.role.empty()) {
-        diag_.warning(node.line, describe(node) + " is in no lane");
+        diag_.warning(node.line, node.id, describe(node) + " is in no lane");
         if (!raci.responsible_explicit)
-          diag_.error(node.line, describe(node) + " is in no lane and has no raci:responsible");
+          diag_.error(node.line, node.id, describe(node) + " is in no lane and has no raci:responsible");
       }
       bool human = is_human_task(node.kind);
       if (human && raci.responsible.empty() && !(has_lanes && node.role.empty()))
-        diag_.error(node.line, describe(node) + " has no Responsible role: put it in a lane or set raci:responsible");
+        diag_.error(node.line, node.id, describe(node) + " has no Responsible role: put it in a lane or set raci:responsible");
       if ((human || raci.accountable_explicit || raci.responsible.size() > 1) && raci.accountable.size() != 1 &&
           !raci.responsible.empty()) {
-        diag_.error(node.line, describe(node) + " needs exactly one Accountable role, has " +
+        diag_.error(node.line, node.id, describe(node) + " needs exactly one Accountable role, has " +
                                    (raci.accountable.empty() ? std::string("none") : join(raci.accountable)) +
                                    ": set raci:accountable");
       }
       if (!node.due_text.empty() && !human)
-        diag_.warning(node.line, "raci:due on " + describe(node) + " has no effect: only user and manual tasks fall due");
+        diag_.warning(node.line, node.id, "raci:due on " + describe(node) + " has no effect: only user and manual tasks fall due");
       for (const auto& other : node.separate_from) {
         const FlowNode* target = p_.find_node(other);
         if (!target || !is_activity(target->kind))
-          diag_.error(node.line, "raci:separateFrom of " + describe(node) + " names unknown activity '" + other + "'");
+          diag_.error(node.line, node.id, "raci:separateFrom of " + describe(node) + " names unknown activity '" + other + "'");
         else if (other == node.id)
-          diag_.error(node.line, "raci:separateFrom of " + describe(node) + " names the activity itself");
+          diag_.error(node.line, node.id, "raci:separateFrom of " + describe(node) + " names the activity itself");
       }
       if (node.kind == NodeKind::call_activity) {
         if (node.called_element.empty())
-          diag_.error(node.line, describe(node) + " has no calledElement");
+          diag_.error(node.line, node.id, describe(node) + " has no calledElement");
         else if (options_.callable_processes && !options_.callable_processes->count(node.called_element))
-          diag_.error(node.line, describe(node) + " calls process '" + node.called_element +
+          diag_.error(node.line, node.id, describe(node) + " calls process '" + node.called_element +
                                      "', which is not in the loaded files");
       }
     }
@@ -259,13 +259,13 @@ class ProcessValidator {
       const Lane& lane = p_.lanes[l];
       for (const auto& ref : lane.node_refs)
         if (!known_nodes.count(ref))
-          diag_.error(lane.line, "lane '" + lane.id + "' lists unknown flow node '" + ref + "'");
+          diag_.error(lane.line, lane.id, "lane '" + lane.id + "' lists unknown flow node '" + ref + "'");
       lane_used[l] = lane_used[l] || used.count(lane.role) > 0;
       if (lane.parent >= 0 && lane_used[l]) lane_used[lane.parent] = true;
     }
     for (std::size_t l = 0; l < p_.lanes.size(); ++l)
       if (!lane_used[l])
-        diag_.warning(p_.lanes[l].line, "lane '" + p_.lanes[l].id + "' (role '" + p_.lanes[l].role +
+        diag_.warning(p_.lanes[l].line, p_.lanes[l].id, "lane '" + p_.lanes[l].id + "' (role '" + p_.lanes[l].role +
                                             "') holds no step and is named in no RACI attribute");
   }
 
@@ -280,7 +280,7 @@ class ProcessValidator {
 void validate(const Definitions& definitions, Diagnostics& diagnostics, const ValidationOptions& options) {
   for (const Participant& participant : definitions.participants)
     if (!participant.process_ref.empty() && !definitions.find_process(participant.process_ref))
-      diagnostics.error(participant.line, "participant '" + participant.id + "' refers to unknown process '" +
+      diagnostics.error(participant.line, participant.id, "participant '" + participant.id + "' refers to unknown process '" +
                                               participant.process_ref + "'");
   if (definitions.processes.empty())
     diagnostics.error(1, "the file defines no process");

@@ -16,9 +16,6 @@
 
 namespace raciflow::runtime {
 
-// Access beside the process roles (the `access` attribute of a person).
-inline constexpr const char* kAdminAccess = "admin";      // deploys, loads the organisation
-inline constexpr const char* kAuditorAccess = "auditor";  // reads everything, changes nothing
 
 // Audit actions of this module.
 inline constexpr const char* kPasswordSet = "password_set";

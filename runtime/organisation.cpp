@@ -100,8 +100,8 @@ std::optional<Organisation> organisation_of(std::unique_ptr<definitions::XmlSour
       if (person.id == "system") d.error(line, "'system' is reserved for the engine's own steps");
       std::istringstream words(child.attribute("access").value());
       for (std::string right; words >> right;) {
-        if (right != "admin" && right != "auditor")
-          d.error(line, "person '" + person.id + "' has unknown access '" + right + "' (admin, auditor)");
+        if (right != kAdminAccess && right != kAuditorAccess && right != kModellerAccess)
+          d.error(line, "person '" + person.id + "' has unknown access '" + right + "' (admin, auditor, modeller)");
         else if (!person.has_access(right))
           person.access.push_back(right);
       }

@@ -21,6 +21,11 @@ struct OrgRole {
   std::string name;
 };
 
+// Access beside the process roles (the `access` attribute of a person).
+inline constexpr const char* kAdminAccess = "admin";        // deploys, loads the organisation
+inline constexpr const char* kAuditorAccess = "auditor";    // reads everything, changes nothing
+inline constexpr const char* kModellerAccess = "modeller";  // models, validates and deploys process definitions
+
 struct Person {
   std::string id;
   std::string name;

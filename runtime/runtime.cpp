@@ -93,6 +93,22 @@ std::vector<Deployed> Runtime::deploy_text(const std::string& name, const std::s
   return deploy_loaded(definitions::load_and_validate_texts({name}, {text}, false), {name}, {text}, actor);
 }
 
+definitions::Diagnostics Runtime::check_text(const std::string& name, const std::string& text) {
+  auto files = definitions::load_and_validate_texts({name}, {text}, false);
+  definitions::Diagnostics out = files.front().diagnostics;
+  if (!files.front().definitions || out.has_errors()) return out;
+  const auto& defs = *files.front().definitions;
+  for (const auto& p : defs.processes) {
+    if (!p.executable || p.nodes.empty()) continue;
+    for (const auto& problem : engine::check_executable(p)) out.error(problem.line, problem.message);
+    for (const auto& n : p.nodes)
+      if (n.kind == NodeKind::call_activity && !defs.find_process(n.called_element) && !store_.latest_definition(n.called_element))
+        out.error(n.line, n.id, "call activity '" + n.id + "' calls process '" + n.called_element + "', which is neither deployed nor in this file");
+  }
+  out.sort_by_line();
+  return out;
+}
+
 std::vector<Runtime::Candidate> Runtime::deploy_candidates(const std::vector<definitions::LoadedFile>& files,
                                                            const std::vector<std::string>& paths,
                                                            const std::vector<std::string>& sources) {

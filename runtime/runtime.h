@@ -75,6 +75,10 @@ class Runtime {
   std::vector<Deployed> deploy(const std::vector<std::string>& paths, const std::string& actor);
   // One file that arrived as text (an upload); `name` stands for its path in messages.
   std::vector<Deployed> deploy_text(const std::string& name, const std::string& text, const std::string& actor);
+  // Everything deploying `text` would find wrong or doubtful, all of it, and deploys
+  // nothing: the loader's and the validator's findings, what the engine cannot run, and
+  // call activities that call a process neither deployed nor in the file.
+  definitions::Diagnostics check_text(const std::string& name, const std::string& text);
   Organisation load_organisation(const std::string& path, const std::string& actor);
   Organisation load_organisation_text(const std::string& name, const std::string& text, const std::string& actor);
 

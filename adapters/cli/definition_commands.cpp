@@ -8,6 +8,7 @@
 #include "adapters/cli/command.h"
 #include "adapters/render/bpmn_layout.h"
 #include "adapters/render/dot.h"
+#include "adapters/render/findings.h"
 #include "adapters/render/raci_render.h"
 #include "definitions/definition_set.h"
 #include "definitions/raci.h"
@@ -62,7 +63,7 @@ int cmd_validate(const po::variables_map& vm, const Globals&, std::ostream& out,
     for (const auto& file : files) {
       failed |= file.diagnostics.has_errors();
       for (const auto& d : file.diagnostics.all())
-        findings.push_back({{"file", d.file}, {"line", d.line}, {"severity", to_string(d.severity)}, {"message", d.message}});
+        findings.push_back(render::finding_json(d));
     }
     out << findings.dump(2) << "\n";
     return failed ? kExitFailed : kExitOk;
@@ -141,7 +142,7 @@ void add_definition_commands(std::map<std::string, Command>& table) {
        {"check definition files and report every finding",
         "raciflow validate FILE... [--json]",
         [](po::options_description& o) {
-          o.add_options()("json", "print the findings as a JSON array of {file, line, severity, message}")(
+          o.add_options()("json", "print the findings as a JSON array of {file, line, severity, message, element}")(
               "file", po::value<std::vector<std::string>>()->required(), "definition files");
         },
         cmd_validate}},

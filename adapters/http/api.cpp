@@ -13,6 +13,7 @@
 #include "adapters/http/web_assets.h"
 #include "adapters/http/work_pool.h"
 #include "adapters/render/calendar_render.h"
+#include "adapters/render/findings.h"
 #include "adapters/render/raci_render.h"
 #include "adapters/render/runtime_render.h"
 #include "adapters/render/svg.h"
@@ -164,6 +165,7 @@ struct Caller {
   bool admin() const { return person.has_access(runtime::kAdminAccess); }
   bool auditor() const { return person.has_access(runtime::kAuditorAccess); }
   bool reads_all() const { return admin() || auditor(); }
+  bool models() const { return admin() || person.has_access(runtime::kModellerAccess); }
   bool holds(const std::string& role) const {
     return std::find(person.roles.begin(), person.roles.end(), role) != person.roles.end();
   }
@@ -180,7 +182,7 @@ struct Call {
   const std::string& me() const { return caller->person.id; }
 };
 
-enum class Access { open, person, admin, reader };  // reader: admin or auditor
+enum class Access { open, person, admin, reader, modeller };  // reader: admin or auditor; modeller: admin or modeller
 
 struct Route {
   std::string method;
@@ -516,6 +518,7 @@ struct Api::Impl {
       forbidden("auditor access reads and changes nothing");
     if (route->access == Access::admin && !call.caller->admin()) forbidden("this needs admin access");
     if (route->access == Access::reader && !call.caller->reads_all()) forbidden("this needs admin or auditor access");
+    if (route->access == Access::modeller && !call.caller->models()) forbidden("this needs admin or modeller access");
     return route->handler(call);
   }
 
@@ -691,7 +694,18 @@ void Api::Impl::build() {
       return out;
     }));
   });
-  add("POST", "/api/definitions", Access::admin, [this](Call& call) {
+  add("POST", "/api/validate", Access::modeller, [this](Call& call) {
+    Body body(call.request, {"name", "xml"});
+    std::string name = body.text("name", false), xml = body.text("xml", true);
+    if (name.empty()) name = "upload.bpmn";
+    if (name.find('/') != std::string::npos || name.size() > 200) malformed("the field 'name' is a file name, without folders");
+    // A read: nothing is deployed; called processes are looked up among those deployed.
+    auto findings = service.read([&](Context& c) { return c.runtime.check_text(name, xml); });
+    json list = json::array();
+    for (const auto& d : findings.all()) list.push_back(render::finding_json(d));
+    return json_response(200, {{"ok", !findings.has_errors()}, {"findings", list}});
+  });
+  add("POST", "/api/definitions", Access::modeller, [this](Call& call) {
     Body body(call.request, {"name", "xml"});
     std::string name = body.text("name", false), xml = body.text("xml", true);
     if (name.empty()) name = "upload.bpmn";

@@ -150,6 +150,7 @@ TEST_CASE("every API route answers each kind of caller as the access table says,
   table[{"GET", "/api/me"}] = {kEveryone, fixed("/api/me")};
   table[{"GET", "/api/openapi.json"}] = {kPublic, fixed("/api/openapi.json")};
   table[{"GET", "/api/definitions"}] = {kEveryone, fixed("/api/definitions")};
+  table[{"POST", "/api/validate"}] = {kAdmin, fixed("/api/validate", {{"name", "policy-approval.bpmn"}, {"xml", policy}})};
   table[{"POST", "/api/definitions"}] = {kAdmin, fixed("/api/definitions", {{"name", "policy-approval.bpmn"}, {"xml", policy}})};
   for (const char* view : {"", "/xml", "/raci", "/diagram"})
     table[{"GET", std::string("/api/definitions/{process}") + view}] = {kEveryone, fixed(std::string("/api/definitions/deviation-handling") + view)};

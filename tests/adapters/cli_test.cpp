@@ -36,19 +36,23 @@ TEST_CASE("validate exits 1 and prints FILE:LINE: error: lines for a broken file
         std::string::npos);
 }
 
-TEST_CASE("validate --json prints the findings as an array of {file, line, severity, message}") {
+TEST_CASE("validate --json prints the findings as an array of {file, line, severity, message, element}") {
   auto r = run_cli({"validate", "--json", data("broken.bpmn"), sample("corrective-action.bpmn")});
   CHECK(r.code == 1);
   auto findings = nlohmann::json::parse(r.out);
   REQUIRE(findings.is_array());
   REQUIRE_FALSE(findings.empty());
   for (const auto& f : findings) {
-    CHECK(f.size() == 4);
+    CHECK(f.size() == 5);
     CHECK(f["file"] == data("broken.bpmn"));
     CHECK(f["line"].is_number_integer());
     CHECK((f["severity"] == "error" || f["severity"] == "warning"));
     CHECK(f["message"].is_string());
+    CHECK((f["element"].is_string() || f["element"].is_null()));
   }
+  // Each finding names the element it is about, so that a modeler can mark it.
+  CHECK(findings[0]["element"] == "lane-unused");
+  CHECK(findings[1]["element"] == "to-nowhere");
   auto clean = run_cli({"validate", "--json", sample("corrective-action.bpmn")});
   CHECK(clean.code == 0);
   CHECK(nlohmann::json::parse(clean.out) == nlohmann::json::array());

@@ -1,0 +1,15 @@
+#include "adapters/render/findings.h"
+
+#include <nlohmann/json.hpp>
+
+namespace raciflow::render {
+
+nlohmann::json finding_json(const definitions::Diagnostic& d) {
+  return {{"file", d.file},
+          {"line", d.line},
+          {"severity", definitions::to_string(d.severity)},
+          {"message", d.message},
+          {"element", d.element.empty() ? nlohmann::json(nullptr) : nlohmann::json(d.element)}};
+}
+
+}  // namespace raciflow::render
