@@ -17,6 +17,7 @@
 #include "adapters/render/raci_render.h"
 #include "adapters/render/runtime_render.h"
 #include "adapters/render/svg.h"
+#include "definitions/changes.h"
 #include "definitions/form.h"
 #include "definitions/loader.h"
 #include "definitions/raci.h"
@@ -754,6 +755,60 @@ void Api::Impl::build() {
     HttpResponse r = text_response("application/xml", std::move(d.source));
     r.headers.push_back({"Content-Disposition", "attachment; filename=\"" + file + "\""});
     return r;
+  });
+  add("GET", "/api/definitions/{process}/versions", Access::person, [this](Call& call) {
+    return json_response(200, service.read([&](Context& c) {
+      const std::string& process = call.params.at("process");
+      if (!c.store.latest_definition(process)) not_found("no deployed process '" + process + "'");
+      std::map<int, std::pair<int, int>> cases;  // version -> (active, all)
+      for (const auto& row : c.store.cases("", process)) {
+        auto& [active, all] = cases[row.version];
+        active += row.status == "active" || row.status == "incident";
+        ++all;
+      }
+      json out = json::array();
+      for (int v = c.store.latest_definition(process)->version; v >= 1; --v) {
+        auto d = c.store.definition(process, v);
+        if (!d) continue;
+        out.push_back({{"version", v}, {"name", d->name}, {"deployed_at", d->deployed_at}, {"deployed_by", d->deployed_by},
+                       {"digest", d->digest}, {"cases_running", cases[v].first}, {"cases", cases[v].second}});
+      }
+      return out;
+    }));
+  });
+  add("POST", "/api/definitions/{process}/changes", Access::modeller, [this](Call& call) {
+    Body body(call.request, {"name", "xml"});
+    std::string name = body.text("name", false), xml = body.text("xml", true);
+    if (name.empty()) name = "upload.bpmn";
+    const std::string& process = call.params.at("process");
+    definitions::Diagnostics diagnostics(name);
+    auto uploaded = definitions::load_text(xml, name, diagnostics);
+    if (!uploaded || diagnostics.has_errors()) {
+      std::string first;
+      for (const auto& d : diagnostics.all())
+        if (d.severity == definitions::Severity::error && first.empty()) first = d.format();
+      throw runtime::Refused("the file does not load (" + first + "); validate it first");
+    }
+    const definitions::Process* after = uploaded->find_process(process);
+    if (!after) throw runtime::Refused(name + " holds no process '" + process + "'");
+    return json_response(200, service.read([&](Context& c) {
+      std::optional<Stored> before;
+      if (auto d = c.store.latest_definition(process)) before = parsed(std::move(*d));
+      definitions::Process nothing;
+      json changes = json::array();
+      for (const auto& change : definitions::compare_steps(before ? before->process() : nothing, *after)) {
+        auto letters = [](const definitions::Raci& r) {
+          return json{{"R", r.responsible}, {"A", r.accountable}, {"C", r.consulted}, {"I", r.informed}};
+        };
+        json j = {{"step", change.step}, {"change", definitions::to_string(change.kind)},
+                  {"name", {{"before", change.name_before}, {"after", change.name_after}}},
+                  {"renamed", change.renamed()}, {"raci_changed", change.raci_changed()}};
+        if (change.kind != definitions::StepChange::Kind::added) j["raci_before"] = letters(change.raci_before);
+        if (change.kind != definitions::StepChange::Kind::removed) j["raci_after"] = letters(change.raci_after);
+        changes.push_back(j);
+      }
+      return json{{"process", process}, {"from_version", before ? json(before->version.version) : json(nullptr)}, {"changes", changes}};
+    }));
   });
   add("GET", "/api/definitions/{process}/raci", Access::person, [this, definition](Call& call) {
     return text_response("application/json", service.read([&](Context& c) {

@@ -150,6 +150,8 @@ TEST_CASE("every API route answers each kind of caller as the access table says,
   table[{"GET", "/api/me"}] = {kEveryone, fixed("/api/me")};
   table[{"GET", "/api/openapi.json"}] = {kPublic, fixed("/api/openapi.json")};
   table[{"GET", "/api/definitions"}] = {kEveryone, fixed("/api/definitions")};
+  table[{"GET", "/api/definitions/{process}/versions"}] = {kEveryone, fixed("/api/definitions/deviation-handling/versions")};
+  table[{"POST", "/api/definitions/{process}/changes"}] = {kAdmin, fixed("/api/definitions/policy-approval/changes", {{"xml", policy}})};
   table[{"POST", "/api/validate"}] = {kAdmin, fixed("/api/validate", {{"name", "policy-approval.bpmn"}, {"xml", policy}})};
   table[{"POST", "/api/definitions"}] = {kAdmin, fixed("/api/definitions", {{"name", "policy-approval.bpmn"}, {"xml", policy}})};
   for (const char* view : {"", "/xml", "/raci", "/diagram"})

@@ -3,6 +3,8 @@
 #include <fstream>
 
 #include "api_support.h"
+#include "definitions/changes.h"
+#include "definitions/loader.h"
 
 namespace {
 
@@ -86,4 +88,84 @@ TEST_CASE("a modeller validates and deploys; other people do neither", "[api][mo
   auto bad = s.w.cli({"org", "load", s.w.path("bad-org.xml")});
   CHECK(bad.code == 1);
   CHECK(bad.err.find("unknown access 'modeler' (admin, auditor, modeller)") != std::string::npos);
+}
+
+TEST_CASE("the change table lists steps added, removed, renamed and with other RACI, in flow order", "[modeler]") {
+  auto process = [](const std::string& tasks) {
+    return R"(<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:raci="urn:raciflow:1" targetNamespace="t">
+  <process id="p" isExecutable="true">
+    <laneSet><lane id="l1" raci:role="security-function"/><lane id="l2" raci:role="security-committee"/></laneSet>
+)" + tasks + R"(
+  </process>
+</definitions>)";
+  };
+  // v1: s -> a -> b -> e; v2: s -> a (renamed, a consulted role more) -> c -> e
+  const std::string v1 = process(R"(<startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="a"/>
+    <userTask id="a" name="Assess" raci:responsible="security-function"/><sequenceFlow id="f2" sourceRef="a" targetRef="b"/>
+    <userTask id="b" name="Decide" raci:responsible="security-committee"/><sequenceFlow id="f3" sourceRef="b" targetRef="e"/><endEvent id="e"/>)");
+  const std::string v2 = process(R"(<startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="a"/>
+    <userTask id="a" name="Assess the report" raci:responsible="security-function" raci:consulted="security-committee"/>
+    <sequenceFlow id="f2" sourceRef="a" targetRef="c"/>
+    <userTask id="c" name="Close" raci:responsible="security-function"/><sequenceFlow id="f3" sourceRef="c" targetRef="e"/><endEvent id="e"/>)");
+  using namespace raciflow::definitions;
+  Diagnostics d1("v1"), d2("v2");
+  auto before = load_text(v1, "v1", d1), after = load_text(v2, "v2", d2);
+  REQUIRE(before);
+  REQUIRE(after);
+  auto changes = compare_steps(*before->find_process("p"), *after->find_process("p"));
+  REQUIRE(changes.size() == 3);
+  CHECK(changes[0].step == "a");
+  CHECK(changes[0].kind == StepChange::Kind::changed);
+  CHECK(changes[0].renamed());
+  CHECK(changes[0].raci_changed());
+  CHECK(changes[0].name_after == "Assess the report");
+  CHECK(changes[1].step == "c");
+  CHECK(changes[1].kind == StepChange::Kind::added);
+  CHECK(changes[2].step == "b");
+  CHECK(changes[2].kind == StepChange::Kind::removed);
+  CHECK(compare_steps(*before->find_process("p"), *before->find_process("p")).empty());
+}
+
+TEST_CASE("before a deploy the server shows what changes; versions list who deployed each and the cases on it", "[api][modeler]") {
+  Server s;
+  auto sofie = with_modeller(s);
+  auto anna = s.login("anna");
+  start_deviation(s, anna);  // one case runs on version 1
+  std::string xml = read_file(sample("deviation-handling.bpmn"));
+  auto replace = [&](const std::string& from, const std::string& to) {
+    REQUIRE(xml.find(from) != std::string::npos);
+    xml.replace(xml.find(from), from.size(), to);
+  };
+  replace(R"(name="Assess the input")", R"(name="Assess the incoming report")");
+  replace(R"(raci:informed="top-management" raci:due="P30D")", R"(raci:informed="top-management business-functions" raci:due="P30D")");
+  auto before = s.w.dump();
+  auto changes = s.as(sofie, "POST", "/api/definitions/deviation-handling/changes", {{"xml", xml}});
+  REQUIRE(changes.status == 200);
+  auto table = changes.json_body();
+  CHECK(table["from_version"] == 1);
+  REQUIRE(table["changes"].size() == 2);
+  CHECK(table["changes"][0]["step"] == "assess-input");
+  CHECK(table["changes"][0]["renamed"] == true);
+  CHECK(table["changes"][0]["raci_changed"] == false);
+  CHECK(table["changes"][0]["name"] == json{{"before", "Assess the input"}, {"after", "Assess the incoming report"}});
+  CHECK(table["changes"][1]["step"] == "committee-decides");
+  CHECK(table["changes"][1]["raci_changed"] == true);
+  CHECK(table["changes"][1]["raci_before"]["I"] == json::array({"top-management"}));
+  CHECK(table["changes"][1]["raci_after"]["I"] == json::array({"top-management", "business-functions"}));
+  CHECK(s.w.dump() == before);  // nothing deployed
+  CHECK(s.as(s.login("mette"), "POST", "/api/definitions/deviation-handling/changes", {{"xml", xml}}).status == 403);
+  CHECK(s.as(sofie, "POST", "/api/definitions/deviation-handling/changes", {{"xml", "<not-bpmn/>"}}).status == 422);
+  CHECK(s.as(sofie, "POST", "/api/definitions/other/changes", {{"xml", xml}}).status == 422);
+
+  REQUIRE(s.as(sofie, "POST", "/api/definitions", {{"name", "deviation-handling.bpmn"}, {"xml", xml}}).status == 201);
+  auto versions = s.as(anna, "GET", "/api/definitions/deviation-handling/versions").json_body();
+  REQUIRE(versions.size() == 2);
+  CHECK(versions[0]["version"] == 2);
+  CHECK(versions[0]["deployed_by"] == "sofie");
+  CHECK(versions[0]["cases_running"] == 0);
+  CHECK(versions[1]["version"] == 1);
+  CHECK(versions[1]["deployed_by"] == "setup");
+  CHECK(versions[1]["cases_running"] == 1);
+  CHECK(s.as(anna, "GET", "/api/definitions/nothing/versions").status == 404);
 }
