@@ -411,8 +411,22 @@ TEST_CASE("other requests are answered while many logins are in flight", "[api][
   Server s;
   auto token = s.w.cli({"token", "create", "mette"}).out;
   token.pop_back();
-  // Everybody of the organisation logs in at once.
-  const std::vector<std::string> people = {"karen", "lars", "anna", "jonas", "mette", "peter", "emil", "sofie", "sara", "ole", "ida"};
+  // Thirty people log in at once (the login pool takes 2 running and 32 waiting): a second
+  // and more of key derivations.
+  std::string org;
+  {
+    std::ifstream in(raciflow::testing::sample("org.xml"));
+    org.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  std::vector<std::string> people;
+  std::string more;
+  for (int i = 0; i < 30; ++i) {
+    people.push_back("person" + std::to_string(i));
+    more += "<person id=\"" + people.back() + "\"><member role=\"business-functions\"/></person>\n";
+  }
+  org.insert(org.rfind("</organisation>"), more);
+  s.w.write("many.xml", org);
+  REQUIRE(s.w.cli({"org", "load", s.w.path("many.xml"), "--as", "setup"}).code == 0);
   for (const auto& p : people) {
     s.w.write(p + ".pw", p + "-password\n");
     REQUIRE(s.w.cli({"password", "set", p, "--password-file", s.w.path(p + ".pw")}).code == 0);
