@@ -1,6 +1,8 @@
 #include "definitions/form.h"
 
 #include <algorithm>
+#include <cctype>
+#include <optional>
 #include <regex>
 #include <set>
 
@@ -31,6 +33,69 @@ void learn(FormField& field, const std::string& condition) {
   }
 }
 
+// "instructionFollowed" -> "Instruction followed"; "needs_review" -> "Needs review".
+std::string in_words(const std::string& name) {
+  std::string out;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    char c = name[i];
+    if (c == '_') {
+      out += ' ';
+    } else if (std::isupper(static_cast<unsigned char>(c)) && i > 0) {
+      out += ' ';
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else {
+      out += c;
+    }
+  }
+  if (!out.empty()) out[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
+  return out;
+}
+
+// The variable and the literal of a condition that is one comparison `v == X`, if it is.
+std::optional<std::pair<std::string, std::string>> single_test(const std::string& condition) {
+  static const std::regex test(R"re(\s*([A-Za-z_][A-Za-z0-9_]*)\s*==\s*(true|false|-?[0-9]+(\.[0-9]+)?|'([^']*)'|"([^"]*)")\s*)re");
+  std::smatch m;
+  if (!std::regex_match(condition, m, test)) return std::nullopt;
+  std::string value = m[4].matched ? m[4].str() : m[5].matched ? m[5].str() : m[2].str();
+  return std::pair{m[1].str(), value};
+}
+
+void name_answer(FormField& field, const std::string& value, const std::string& label) {
+  if (label.empty()) return;
+  for (const auto& [v, l] : field.answers)
+    if (v == value) return;  // the first flow to name a value keeps it
+  field.answers.push_back({value, label});
+}
+
+// Questions and answers from the gateway `g`, whose outgoing flows' conditions read the fields.
+void label_from(const Process& process, const FlowNode& g, std::vector<FormField>& fields) {
+  std::set<std::string> read;
+  for (int f : g.outgoing) {
+    const SequenceFlow& flow = process.flows[static_cast<std::size_t>(f)];
+    if (flow.condition && flow.condition->compiled)
+      for (const auto& v : flow.condition->compiled->variables()) read.insert(v.substr(0, v.find('.')));
+  }
+  if (read.size() != 1) return;  // a decision on several variables names none of them
+  auto field = std::find_if(fields.begin(), fields.end(), [&](const FormField& f) { return f.name == *read.begin(); });
+  if (field == fields.end()) return;
+  if (field->label.empty() && !g.name.empty()) field->label = g.name;
+  std::vector<std::string> tested;
+  for (int f : g.outgoing) {
+    const SequenceFlow& flow = process.flows[static_cast<std::size_t>(f)];
+    if (!flow.condition) continue;
+    if (auto t = single_test(flow.condition->text); t && t->first == field->name) {
+      name_answer(*field, t->second, flow.name);
+      tested.push_back(t->second);
+    }
+  }
+  // A yes/no question decided by one flow: the default flow takes the other answer.
+  if (field->type == "boolean" && tested.size() == 1 && !g.default_flow.empty())
+    for (int f : g.outgoing) {
+      const SequenceFlow& flow = process.flows[static_cast<std::size_t>(f)];
+      if (flow.id == g.default_flow) name_answer(*field, tested.front() == "true" ? "false" : "true", flow.name);
+    }
+}
+
 }  // namespace
 
 std::vector<FormField> form_fields(const Process& process, const std::string& node_id) {
@@ -40,7 +105,7 @@ std::vector<FormField> form_fields(const Process& process, const std::string& no
       std::string name = variable.substr(0, variable.find('.'));
       auto it = std::find_if(fields.begin(), fields.end(), [&](const FormField& f) { return f.name == name; });
       if (it == fields.end()) {
-        fields.push_back({name, "", {}, {}});
+        fields.push_back({name, "", {}, {}, "", {}});
         it = fields.end() - 1;
       }
       if (std::find(it->used_in.begin(), it->used_in.end(), text) == it->used_in.end()) it->used_in.push_back(text);
@@ -53,6 +118,7 @@ std::vector<FormField> form_fields(const Process& process, const std::string& no
   // Breadth first through the gateways right after the step.
   std::vector<const FlowNode*> frontier{start};
   std::set<const FlowNode*> seen{start};
+  std::vector<const FlowNode*> gateways;
   while (!frontier.empty()) {
     const FlowNode* node = frontier.front();
     frontier.erase(frontier.begin());
@@ -60,11 +126,17 @@ std::vector<FormField> form_fields(const Process& process, const std::string& no
       const SequenceFlow& flow = process.flows[static_cast<std::size_t>(f)];
       if (flow.condition && flow.condition->compiled) add(*flow.condition->compiled, flow.condition->text);
       const FlowNode* next = process.find_node(flow.target_ref);
-      if (next && is_decision(next->kind) && seen.insert(next).second) frontier.push_back(next);
+      if (next && is_decision(next->kind) && seen.insert(next).second) {
+        frontier.push_back(next);
+        gateways.push_back(next);
+      }
     }
   }
   for (auto& f : fields)
     if (f.type.empty()) f.type = "string";
+  for (const FlowNode* g : gateways) label_from(process, *g, fields);
+  for (auto& f : fields)
+    if (f.label.empty()) f.label = in_words(f.name);
   return fields;
 }
 

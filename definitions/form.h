@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "definitions/model.h"
@@ -15,6 +16,14 @@ struct FormField {
   std::string type;                  // "boolean", "number" or "string"
   std::vector<std::string> options;  // for strings: the values the conditions compare with
   std::vector<std::string> used_in;  // the conditions that read it, as written
+  // What a person reads: the name of the gateway that decides on this variable alone
+  // (e.g. "Must the committee decide?"), else the variable's name in words
+  // ("instructionFollowed": "Instruction followed").
+  std::string label;
+  // Names for its values, from the flows that a value takes: "true" -> "yes", or
+  // "fix" -> "Fix it now". A flow `v == X` names X; a gateway's default flow names the
+  // other value of a yes/no question decided by one such flow.
+  std::vector<std::pair<std::string, std::string>> answers;
 };
 
 // In order of first use. Empty for a step with no decision after it.

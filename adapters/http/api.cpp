@@ -965,7 +965,12 @@ void Api::Impl::build() {
       json fields = json::array();
       const definitions::FlowNode* node = s.process().find_node(t.task.node_id);
       for (const auto& f : definitions::form_fields(s.process(), t.task.node_id))
-        fields.push_back({{"name", f.name}, {"type", f.type}, {"options", f.options}, {"used_in", f.used_in}});
+      {
+        json answers = json::object();
+        for (const auto& [value, label] : f.answers) answers[value] = label;
+        fields.push_back({{"name", f.name}, {"type", f.type}, {"options", f.options}, {"used_in", f.used_in}, {"label", f.label},
+                          {"answers", answers}});
+      }
       j["fields"] = fields;
       j["documentation"] = node ? node->documentation : "";
       j["iso"] = node ? node->iso : std::vector<std::string>{};

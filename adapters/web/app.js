@@ -161,24 +161,26 @@ async function showTasks() {
 
 // --- one task ---------------------------------------------------------------------
 
+// A field reads as the model names it: the gateway's question, the flows' answers. The
+// conditions it feeds are there on hover, for whoever wants them.
 function fieldInput(field) {
   const name = "var-" + field.name;
+  const label = field.label || field.name;
+  const answer = (value, fallback) => (field.answers && field.answers[value]) || fallback;
+  const title = field.used_in.join(" · ");
   if (field.type === "boolean") {
-    return h("fieldset", { class: "field", "data-field": field.name },
-      h("legend", {}, field.name),
-      h("label", { class: "inline" }, h("input", { type: "radio", name, value: "true", required: true }), t("yes")),
-      h("label", { class: "inline" }, h("input", { type: "radio", name, value: "false" }), t("no")),
-      h("small", {}, field.used_in.join(" · ")));
+    return h("fieldset", { class: "field", "data-field": field.name, title },
+      h("legend", {}, label),
+      h("label", { class: "inline" }, h("input", { type: "radio", name, value: "true", required: true }), answer("true", t("yes"))),
+      h("label", { class: "inline" }, h("input", { type: "radio", name, value: "false" }), answer("false", t("no"))));
   }
   if (field.type === "string" && field.options.length) {
-    return h("label", { class: "field", "data-field": field.name }, field.name,
+    return h("label", { class: "field", "data-field": field.name, title }, label,
       h("select", { name, required: true }, h("option", { value: "" }, t("choose")),
-        field.options.map((o) => h("option", { value: o }, o))),
-      h("small", {}, field.used_in.join(" · ")));
+        field.options.map((o) => h("option", { value: o }, answer(o, o)))));
   }
-  return h("label", { class: "field", "data-field": field.name }, field.name,
-    h("input", { name, type: field.type === "number" ? "number" : "text", step: "any", required: true }),
-    h("small", {}, field.used_in.join(" · ")));
+  return h("label", { class: "field", "data-field": field.name, title }, label,
+    h("input", { name, type: field.type === "number" ? "number" : "text", step: "any", required: true }));
 }
 
 function readFields(form, fields) {

@@ -4,6 +4,7 @@
 
 #include "api_support.h"
 #include "definitions/changes.h"
+#include "definitions/form.h"
 #include "definitions/loader.h"
 
 namespace {
@@ -168,4 +169,25 @@ TEST_CASE("before a deploy the server shows what changes; versions list who depl
   CHECK(versions[1]["deployed_by"] == "setup");
   CHECK(versions[1]["cases_running"] == 1);
   CHECK(s.as(anna, "GET", "/api/definitions/nothing/versions").status == 404);
+}
+
+TEST_CASE("a decision field reads as the model names it: the gateway's question and its flows' answers", "[modeler]") {
+  using namespace raciflow::definitions;
+  Diagnostics d("deviation");
+  auto defs = load_text(read_file(sample("deviation-handling.bpmn")), "deviation", d);
+  REQUIRE(defs);
+  const Process& p = *defs->find_process("deviation-handling");
+  auto assess = form_fields(p, "assess-input");
+  REQUIRE(assess.size() == 1);
+  CHECK(assess[0].name == "committeeDecisionNeeded");
+  CHECK(assess[0].label == "Must the committee decide?");
+  // "yes" is the flow `committeeDecisionNeeded == true`; "no" the gateway's default flow.
+  CHECK(assess[0].answers == std::vector<std::pair<std::string, std::string>>{{"true", "yes"}, {"false", "no"}});
+  // One gateway deciding on three variables names none of them: their names in words.
+  auto report = form_fields(p, "record-outcome");
+  REQUIRE(report.size() == 3);
+  CHECK(report[0].label == "Successful");
+  CHECK(report[1].label == "Instruction followed");
+  CHECK(report[2].label == "Recurring");
+  CHECK(report[1].answers.empty());
 }
