@@ -5,6 +5,9 @@
 "use strict";
 
 let me = null;  // GET /api/me
+let roleNames = {};  // role id -> the organisation's name for it (GET /api/organisation)
+const roleName = (id) => roleNames[id] || id;
+const roleList = (ids) => (ids || []).map(roleName).join(", ");
 
 // --- small helpers ---------------------------------------------------------------------
 
@@ -97,7 +100,7 @@ function showLogin() {
     e.preventDefault();
     try {
       me = await api("POST", "/api/login", { person: person.value.trim(), password: password.value });
-      afterLogin();
+      await afterLogin();
     } catch (err) {
       error.textContent = err.status === 401 ? t("login.failed") : err.message;
       error.hidden = false;
@@ -112,7 +115,11 @@ function showLogin() {
   person.focus();
 }
 
-function afterLogin() {
+async function afterLogin() {
+  if (!Object.keys(roleNames).length) {
+    const org = await api("GET", "/api/organisation").catch(() => null);  // none loaded yet: ids it is
+    if (org) roleNames = Object.fromEntries(org.roles.map((r) => [r.id, r.name || r.id]));
+  }
   document.getElementById("nav").hidden = false;
   document.getElementById("logout").hidden = false;
   document.getElementById("nav-audit").hidden = !(me.access || []).some((a) => a === "admin" || a === "auditor");
@@ -149,7 +156,7 @@ async function showTasks() {
       h("a", { class: "button", href: "#/task/" + task.id }, t("open")))));
   const noteRows = notes.map((n) => h("tr", {},
     h("td", {}, when(n.created_at)), h("td", {}, t("kind." + n.kind)),
-    h("td", {}, n.name || n.node), h("td", {}, h("a", { href: "#/case/" + n.case }, n.case)), h("td", {}, n.role)));
+    h("td", {}, n.name || n.node), h("td", {}, h("a", { href: "#/case/" + n.case }, n.case)), h("td", {}, roleName(n.role))));
   main(
     h("h1", {}, t("tasks.title")),
     tasks.length ? table([t("col.task"), t("col.process"), t("col.case"), t("col.why"), t("col.due"), t("col.status"), ""], rows, "list tasks")
@@ -204,10 +211,10 @@ async function showTask(id) {
     h("p", { class: "crumbs" }, h("a", { href: "#/case/" + task.case }, t("case.title") + " " + task.case), " · ", task.process_name),
     h("h1", {}, task.name, " ", h("span", { class: "badge status-" + task.status }, statusText(task.status))),
     h("dl", { class: "facts" },
-      h("dt", {}, t("col.role")), h("dd", {}, (task.responsible || []).join(", ")),
-      h("dt", {}, t("task.accountable")), h("dd", {}, (task.accountable || []).join(", ")),
-      task.consulted.length ? [h("dt", {}, t("task.consulted")), h("dd", {}, task.consulted.join(", "))] : null,
-      task.informed.length ? [h("dt", {}, t("task.informed")), h("dd", {}, task.informed.join(", "))] : null,
+      h("dt", {}, t("col.role")), h("dd", {}, roleList(task.responsible)),
+      h("dt", {}, t("task.accountable")), h("dd", {}, roleList(task.accountable)),
+      task.consulted.length ? [h("dt", {}, t("task.consulted")), h("dd", {}, roleList(task.consulted))] : null,
+      task.informed.length ? [h("dt", {}, t("task.informed")), h("dd", {}, roleList(task.informed))] : null,
       h("dt", {}, t("col.due")), h("dd", { class: task.overdue ? "overdue" : "" }, task.due ? when(task.due) : "–", task.overdue ? " (" + t("overdue") + ")" : ""),
       task.iso.length ? [h("dt", {}, t("task.iso")), h("dd", {}, task.iso.join(", "))] : null,
       h("dt", {}, t("col.assignee")), h("dd", {}, task.assignee || "–")),
@@ -329,9 +336,17 @@ function legend() {
 function auditTable(records) {
   return table([t("col.time"), t("col.person"), t("col.role"), t("col.raci"), t("col.action"), t("col.step"), t("col.data")],
     records.map((r) => h("tr", { "data-action": r.action, "data-seq": r.seq },
-      h("td", {}, when(r.time)), h("td", {}, r.actor), h("td", {}, r.role || ""), h("td", {}, r.raci || ""),
+      h("td", {}, when(r.time)), h("td", {}, r.actor), h("td", {}, r.role ? roleName(r.role) : ""), h("td", {}, r.raci || ""),
       h("td", {}, r.action), h("td", {}, r.node || ""),
-      h("td", { class: "data" }, r.data && Object.keys(r.data).length ? JSON.stringify(r.data) : ""))), "list audit");
+      h("td", { class: "data" }, auditData(r.data)))), "list audit");
+}
+
+// A record's data, one line until opened: the first fields, then the whole on a click.
+function auditData(data) {
+  if (!data || !Object.keys(data).length) return "";
+  const short = Object.entries(data).slice(0, 2).map(([k, v]) => k + ": " + (typeof v === "object" ? JSON.stringify(v) : v)).join(", ");
+  return h("details", {}, h("summary", {}, short.length > 60 ? short.slice(0, 60) + "…" : short),
+    h("pre", {}, JSON.stringify(data, null, 2)));
 }
 
 async function showCase(id) {
@@ -340,7 +355,7 @@ async function showCase(id) {
     api("GET", "/api/cases/" + encodeURIComponent(id) + "/diagram"),
     api("GET", "/api/cases/" + encodeURIComponent(id) + "/audit")]);
   const tasks = c.tasks.map((task) => h("tr", { "data-task": task.id },
-    h("td", {}, h("a", { href: "#/task/" + task.id }, task.name)), h("td", {}, (task.responsible || []).join(", ")),
+    h("td", {}, h("a", { href: "#/task/" + task.id }, task.name)), h("td", {}, roleList(task.responsible)),
     h("td", {}, statusText(task.status)), dueCell(task), h("td", {}, task.completed_by || task.assignee || "")));
   const admin = (me.access || []).includes("admin");
   const live = c.status === "active" || c.status === "incident";
@@ -432,7 +447,7 @@ async function showYear(year) {
   const picker = h("input", { type: "number", id: "year", value: year, min: 2000, max: 2100,
     onchange: (e) => { location.hash = "#/year/" + e.target.value; } });
   const rows = wheel.occurrences.map((o) => h("tr", { class: o.status, "data-activity": o.activity },
-    h("td", {}, o.occurrence), h("td", {}, o.name), h("td", {}, o.role), h("td", {}, o.fire_at.slice(0, 10)),
+    h("td", {}, o.occurrence), h("td", {}, o.name), h("td", {}, roleName(o.role)), h("td", {}, o.fire_at.slice(0, 10)),
     h("td", {}, o.due.slice(0, 10)),
     h("td", {}, t("status." + o.status), o.late ? " (" + t("year.late") + ")" : ""),
     h("td", {}, o.case ? h("a", { href: "#/case/" + encodeURIComponent(o.case) }, o.case) : "")));
@@ -510,13 +525,14 @@ async function start() {
   document.getElementById("logout").addEventListener("click", async () => {
     await api("POST", "/api/logout").catch(() => null);
     me = null;
+    roleNames = {};
     location.hash = "";
     showLogin();
   });
   window.addEventListener("hashchange", route);
   try {
     me = await api("GET", "/api/me");
-    afterLogin();
+    await afterLogin();
   } catch (err) {
     if (err.status !== 401) main(h("p", { class: "error" }, err.message));
   }
