@@ -118,8 +118,8 @@ std::string wheel_svg(int year, const std::vector<WheelEntry>& entries, const st
         << " A" << inner << "," << inner << " 0 0,0 " << num(x3) << "," << num(y3) << " Z\" fill=\""
         << (current ? "#fff7d6" : (m % 2 ? "#f4f6f8" : "#ffffff")) << "\" stroke=\"#9aa5b1\"/>";
     auto [lx, ly] = point(outer + 22, (a0 + a1) / 2);
-    out << "<text x=\"" << num(lx) << "\" y=\"" << num(ly + 4) << "\" text-anchor=\"middle\" font-size=\"14\" font-family=\"sans-serif\">"
-        << kMonths[m] << "</text>";
+    out << "<text class=\"month-name\" data-month=\"" << m + 1 << "\" x=\"" << num(lx) << "\" y=\"" << num(ly + 4)
+        << "\" text-anchor=\"middle\" font-size=\"14\" font-family=\"sans-serif\">" << kMonths[m] << "</text>";
   }
   // Occurrences: spread along the month's arc by day, stacked outwards when they share a month.
   std::map<int, int> stacked;

@@ -329,6 +329,14 @@ function diagramBox(svg) {
   return box;
 }
 
+// The wheel's month names in the chosen language (the SVG carries them in English).
+function monthsInLanguage(box) {
+  const names = new Intl.DateTimeFormat(currentLanguage() === "da" ? "da-DK" : "en-GB", { month: "short", timeZone: "UTC" });
+  for (const label of box.querySelectorAll("text.month-name"))
+    label.textContent = names.format(new Date(Date.UTC(2000, Number(label.dataset.month) - 1, 15)));
+  return box;
+}
+
 function legend() {
   return h("p", { class: "legend" }, ["done", "active", "overdue", "incident"].map((k) => h("span", { class: "key " + k }, t("legend." + k))));
 }
@@ -459,7 +467,7 @@ async function showYear(year) {
         catch (err) { flash(err.message, "error"); }
       } }, t("year.done")) : "")));
   main(h("h1", {}, t("year.title"), " ", year), h("label", {}, t("year.year"), " ", picker),
-    diagramBox(svg),
+    monthsInLanguage(diagramBox(svg)),
     table([t("col.date"), t("col.activity"), t("col.role"), t("col.starts"), t("col.due"), t("col.status"), t("col.case")], rows),
     h("h2", {}, t("year.plan")),
     table([t("col.activity"), t("col.responsible"), t("col.deadline"), t("col.status"), t("col.risk"), ""], planRows));

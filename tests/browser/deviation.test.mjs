@@ -191,6 +191,10 @@ try {
   await mette.goto(base + "/#/year/2026");
   await mette.waitForSelector(".diagram svg.wheel");
   assert.equal(await mette.$$eval("svg.wheel path.month", (p) => p.length), 12);
+  // Mette reads Danish: the months are Danish too (maj, okt.), not the SVG's English.
+  const months = await mette.$$eval("svg.wheel text.month-name", (t) => t.map((x) => x.textContent));
+  assert.equal(months.length, 12);
+  assert.ok(months[4].toLowerCase().startsWith("maj") && months[9].toLowerCase().startsWith("okt"), `Danish month names: ${months}`);
   assert.equal(await mette.$$eval("tr[data-activity='awareness']", (r) => r.length), 2);
   await mette.click("tr[data-plan='phishing'] button");
   await mette.waitForFunction(() => !document.querySelector("tr[data-plan='phishing'] button"));
