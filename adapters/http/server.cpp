@@ -255,18 +255,22 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     bool head = req.method() == bhttp::verb::head;
     // Most answers come back at once, on this strand; a login's from the login pool. Until
     // it is sent, the server counts it as work, so run() does not return without it.
-    // The answer moves the session and the work guard on to the strand: the callback may
-    // be destroyed later on the login pool's thread, after the server is gone, so it must
-    // not hold the last reference to anything of the server's.
+    // The answer may come on the login pool's thread. Until that thread has let go of
+    // everything of the server's (the session, its strand), the work guard keeps run()
+    // from returning and the server from going: the session moves on to the strand, the
+    // strand's copy goes, and only then the guard.
     auto work = std::make_shared<net::executor_work_guard<net::io_context::executor_type>>(server_.ioc.get_executor());
     server_.api.handle_async(request, [self = shared_from_this(), work = std::move(work), method = request.method,
                                        target = request.target, keep_alive, head](HttpResponse response) mutable {
-      auto strand = self->stream_.get_executor();
-      net::dispatch(strand, [self = std::move(self), work = std::move(work), response = std::move(response), method = std::move(method),
-                             target = std::move(target), keep_alive, head]() mutable {
-        self->send(std::move(response), method, target, keep_alive, head);
-        work->reset();
-      });
+      {
+        auto strand = self->stream_.get_executor();
+        net::dispatch(strand, [self = std::move(self), response = std::move(response), method = std::move(method),
+                               target = std::move(target), keep_alive, head]() mutable {
+          self->send(std::move(response), method, target, keep_alive, head);
+        });
+      }
+      work->reset();
+      work.reset();
     });
   }
 
