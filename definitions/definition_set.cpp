@@ -11,7 +11,8 @@ namespace {
 
 // Loads each file with `load`, then validates them together.
 template <typename Load>
-std::vector<LoadedFile> load_all(const std::vector<std::string>& names, bool resolve_calls, Load load) {
+std::vector<LoadedFile> load_all(const std::vector<std::string>& names, bool resolve_calls,
+                                 const std::set<std::string>* organisation_roles, Load load) {
   std::vector<LoadedFile> files;
   files.reserve(names.size());
   std::set<std::string> processes;
@@ -23,6 +24,7 @@ std::vector<LoadedFile> load_all(const std::vector<std::string>& names, bool res
     files.push_back(std::move(file));
   }
   ValidationOptions options;
+  options.organisation_roles = organisation_roles;
   if (resolve_calls) options.callable_processes = &processes;
   for (auto& file : files) {
     if (file.definitions) validate(*file.definitions, file.diagnostics, options);
@@ -33,13 +35,14 @@ std::vector<LoadedFile> load_all(const std::vector<std::string>& names, bool res
 
 }  // namespace
 
-std::vector<LoadedFile> load_and_validate(const std::vector<std::string>& paths, bool resolve_calls) {
-  return load_all(paths, resolve_calls, [&](std::size_t i, Diagnostics& d) { return load_file(paths[i], d); });
+std::vector<LoadedFile> load_and_validate(const std::vector<std::string>& paths, bool resolve_calls,
+                                          const std::set<std::string>* organisation_roles) {
+  return load_all(paths, resolve_calls, organisation_roles, [&](std::size_t i, Diagnostics& d) { return load_file(paths[i], d); });
 }
 
 std::vector<LoadedFile> load_and_validate_texts(const std::vector<std::string>& names, const std::vector<std::string>& texts,
-                                                bool resolve_calls) {
-  return load_all(names, resolve_calls, [&](std::size_t i, Diagnostics& d) { return load_text(texts[i], names[i], d); });
+                                                bool resolve_calls, const std::set<std::string>* organisation_roles) {
+  return load_all(names, resolve_calls, organisation_roles, [&](std::size_t i, Diagnostics& d) { return load_text(texts[i], names[i], d); });
 }
 
 }  // namespace raciflow::definitions

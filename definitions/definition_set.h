@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -18,9 +19,11 @@ struct LoadedFile {
 };
 
 // `resolve_calls`: report call activities whose process is in none of the files.
-std::vector<LoadedFile> load_and_validate(const std::vector<std::string>& paths, bool resolve_calls);
+// `organisation_roles`: the roles RACI attributes may name besides the lanes' (validate.h).
+std::vector<LoadedFile> load_and_validate(const std::vector<std::string>& paths, bool resolve_calls,
+                                          const std::set<std::string>* organisation_roles = nullptr);
 // The same for files that arrived as text (an upload); `names` stand in for paths.
 std::vector<LoadedFile> load_and_validate_texts(const std::vector<std::string>& names, const std::vector<std::string>& texts,
-                                                bool resolve_calls);
+                                                bool resolve_calls, const std::set<std::string>* organisation_roles = nullptr);
 
 }  // namespace raciflow::definitions

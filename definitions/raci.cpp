@@ -26,6 +26,13 @@ RaciMatrix raci_matrix(const Process& process) {
   RaciMatrix matrix;
   matrix.process = &process;
   matrix.columns = process.roles;
+  // Roles that are no lane's (top management Accountable, the committee Consulted) get a
+  // column of their own after the lanes', in the order the steps first name them.
+  for (const FlowNode& node : process.nodes)
+    for (const auto* list : {&node.raci.responsible, &node.raci.accountable, &node.raci.consulted, &node.raci.informed})
+      for (const auto& id : *list)
+        if (std::none_of(matrix.columns.begin(), matrix.columns.end(), [&](const Role& r) { return r.id == id; }))
+          matrix.columns.push_back({id, "", node.line});
   ProcessGraph graph(process);
   for (int index : graph.flow_order()) {
     const FlowNode& node = process.nodes[index];

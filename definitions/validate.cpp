@@ -194,11 +194,18 @@ class ProcessValidator {
 
   void check_roles(const FlowNode& node, const std::vector<std::string>& roles, const char* attribute) {
     for (const auto& role : roles) {
-      if (p_.find_role(role)) continue;
-      std::vector<std::string> known;
-      for (const Role& r : p_.roles) known.push_back(r.id);
-      diag_.error(node.line, node.id, describe(node) + " names unknown role '" + role + "' in raci:" + attribute +
-                                 (known.empty() ? std::string(" (the process has no lanes)") : " (roles: " + join(known) + ")"));
+      if (p_.find_role(role)) continue;  // a lane's role
+      const auto* org = options_.organisation_roles;
+      if (!org) {
+        diag_.warning(node.line, node.id, describe(node) + " names role '" + role + "' in raci:" + attribute +
+                                              ", which is no lane's role: not checked without an organisation (validate --org FILE)");
+      } else if (!org->count(role)) {
+        std::vector<std::string> known(org->begin(), org->end());
+        for (const Role& r : p_.roles)
+          if (!org->count(r.id)) known.push_back(r.id);
+        diag_.error(node.line, node.id, describe(node) + " names unknown role '" + role + "' in raci:" + attribute +
+                                            (known.empty() ? std::string(" (the organisation has no roles)") : " (roles: " + join(known) + ")"));
+      }
     }
   }
 
@@ -263,6 +270,11 @@ class ProcessValidator {
       lane_used[l] = lane_used[l] || used.count(lane.role) > 0;
       if (lane.parent >= 0 && lane_used[l]) lane_used[lane.parent] = true;
     }
+    if (const auto* org = options_.organisation_roles)
+      for (const Lane& lane : p_.lanes)
+        if (!lane.has_children && !org->count(lane.role))
+          diag_.warning(lane.line, lane.id, "lane '" + lane.id + "' has role '" + lane.role +
+                                                "', which the organisation does not have: its tasks reach no one");
     for (std::size_t l = 0; l < p_.lanes.size(); ++l)
       if (!lane_used[l])
         diag_.warning(p_.lanes[l].line, p_.lanes[l].id, "lane '" + p_.lanes[l].id + "' (role '" + p_.lanes[l].role +

@@ -16,6 +16,10 @@ struct ValidationOptions {
   // When null, call activities are not resolved: a single-file view such as `raci`
   // does not need the callee.
   const std::set<std::string>* callable_processes = nullptr;
+  // The organisation's role ids. A RACI attribute may name any of them, lane or not; a
+  // lane's role outside them is a warning (its tasks reach no one). When null, a role
+  // that is no lane's is reported as not checked (a warning), not as an error.
+  const std::set<std::string>* organisation_roles = nullptr;
 };
 
 void validate(const Definitions& definitions, Diagnostics& diagnostics, const ValidationOptions& options = {});

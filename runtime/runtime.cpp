@@ -82,19 +82,33 @@ const Runtime::Flow& Runtime::flow(const std::string& process, int version) {
   return *flows_.emplace(key, std::move(f)).first->second;
 }
 
+namespace {
+// The loaded organisation's role ids, which RACI attributes may name besides the lanes'.
+std::optional<std::set<std::string>> role_ids(const std::optional<Organisation>& org) {
+  if (!org) return std::nullopt;
+  std::set<std::string> ids;
+  for (const auto& r : org->roles) ids.insert(r.id);
+  return ids;
+}
+const std::set<std::string>* or_null(const std::optional<std::set<std::string>>& s) { return s ? &*s : nullptr; }
+}  // namespace
+
 std::vector<Deployed> Runtime::deploy(const std::vector<std::string>& paths, const std::string& actor) {
-  auto files = definitions::load_and_validate(paths, /*resolve_calls=*/false);
+  auto roles = role_ids(store_.organisation());
+  auto files = definitions::load_and_validate(paths, /*resolve_calls=*/false, or_null(roles));
   std::vector<std::string> sources;
   for (const auto& path : paths) sources.push_back(read_bytes(path));
   return deploy_loaded(files, paths, sources, actor);
 }
 
 std::vector<Deployed> Runtime::deploy_text(const std::string& name, const std::string& text, const std::string& actor) {
-  return deploy_loaded(definitions::load_and_validate_texts({name}, {text}, false), {name}, {text}, actor);
+  auto roles = role_ids(store_.organisation());
+  return deploy_loaded(definitions::load_and_validate_texts({name}, {text}, false, or_null(roles)), {name}, {text}, actor);
 }
 
 definitions::Diagnostics Runtime::check_text(const std::string& name, const std::string& text) {
-  auto files = definitions::load_and_validate_texts({name}, {text}, false);
+  auto roles = role_ids(store_.organisation());
+  auto files = definitions::load_and_validate_texts({name}, {text}, false, or_null(roles));
   definitions::Diagnostics out = files.front().diagnostics;
   if (!files.front().definitions || out.has_errors()) return out;
   const auto& defs = *files.front().definitions;

@@ -47,13 +47,16 @@ struct Checked {
 };
 
 // Loads and validates `xml`; call activities resolve against `callable` plus its own processes.
-inline Checked check(const std::string& xml, std::set<std::string> callable = {}) {
+// With `organisation_roles`, RACI roles are checked against them as on deploy.
+inline Checked check(const std::string& xml, std::set<std::string> callable = {},
+                     const std::set<std::string>* organisation_roles = nullptr) {
   Checked c;
   c.definitions = definitions::load_text(xml, "test.bpmn", c.diagnostics);
   if (c.definitions) {
     for (const auto& p : c.definitions->processes) callable.insert(p.id);
     definitions::ValidationOptions options;
     options.callable_processes = &callable;
+    options.organisation_roles = organisation_roles;
     definitions::validate(*c.definitions, c.diagnostics, options);
   }
   return c;

@@ -1,4 +1,6 @@
 #include <fstream>
+#include <optional>
+#include <set>
 #include <ostream>
 #include <sstream>
 
@@ -12,6 +14,7 @@
 #include "adapters/render/raci_render.h"
 #include "definitions/definition_set.h"
 #include "definitions/raci.h"
+#include "runtime/organisation.h"
 
 namespace raciflow::cli {
 
@@ -56,7 +59,19 @@ const Process* choose_process(const Definitions& defs, const po::variables_map& 
 
 int cmd_validate(const po::variables_map& vm, const Globals&, std::ostream& out, std::ostream& err) {
   auto paths = vm["file"].as<std::vector<std::string>>();
-  auto files = definitions::load_and_validate(paths, /*resolve_calls=*/true);
+  std::optional<std::set<std::string>> roles;
+  if (vm.count("org")) {
+    const auto& org_path = vm["org"].as<std::string>();
+    definitions::Diagnostics org_findings(org_path);
+    auto org = runtime::read_organisation(org_path, org_findings);
+    if (!org) {
+      for (const auto& d : org_findings.all()) err << d.format() << "\n";
+      return kExitFailed;
+    }
+    roles.emplace();
+    for (const auto& r : org->roles) roles->insert(r.id);
+  }
+  auto files = definitions::load_and_validate(paths, /*resolve_calls=*/true, roles ? &*roles : nullptr);
   bool failed = false;
   if (vm.count("json")) {
     nlohmann::json findings = nlohmann::json::array();
@@ -140,9 +155,10 @@ void add_definition_commands(std::map<std::string, Command>& table) {
                   cmd_layout}},
                 {"validate",
        {"check definition files and report every finding",
-        "raciflow validate FILE... [--json]",
+        "raciflow validate FILE... [--org ORGANISATION.xml] [--json]",
         [](po::options_description& o) {
           o.add_options()("json", "print the findings as a JSON array of {file, line, severity, message, element}")(
+              "org", po::value<std::string>(), "check RACI roles against this organisation file's roles")(
               "file", po::value<std::vector<std::string>>()->required(), "definition files");
         },
         cmd_validate}},

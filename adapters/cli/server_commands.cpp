@@ -47,7 +47,9 @@ int cmd_serve(const po::variables_map& vm, const Globals& g, std::ostream& out, 
     if (!std::regex_match(base, o, origin_pattern)) throw UsageError{"--base-url '" + base + "' is not an http:// or https:// address"};
     api_options.public_origin = o[1];
   }
+  if (vm.count("bpmn-js")) api_options.bpmn_js_dir = vm["bpmn-js"].as<std::string>();
   http::Api api(service, api_options);
+  if (auto why = api.modeler_unavailable(); !why.empty()) std::cerr << "raciflow serve: the Model screen is off: " << why << std::endl;
   http::Server server(api, options);
   std::unique_ptr<delivery::Courier> courier;
   auto settings = delivery_settings(vm);
@@ -124,7 +126,7 @@ int cmd_token(const po::variables_map& vm, const Globals& g, std::ostream& out, 
 void add_server_commands(std::map<std::string, Command>& t) {
   t["serve"] = {"serve the HTTP API and the web app until SIGINT or SIGTERM",
                 "raciflow serve [--listen HOST:PORT] [--threads N] [--max-connections N] [--tick SECONDS] [--session-hours H] [--log FILE] "
-                "[--smtp smtp://HOST:PORT] [--from ADDRESS] [--base-url URL]",
+                "[--smtp smtp://HOST:PORT] [--from ADDRESS] [--base-url URL] [--bpmn-js DIR]",
                 [](po::options_description& o) {
                   delivery_options(o);
                   o.add_options()("listen", po::value<std::string>()->default_value("127.0.0.1:8080"), "address and port")(
@@ -132,7 +134,9 @@ void add_server_commands(std::map<std::string, Command>& t) {
                       "max-connections", po::value<int>(),
                       "connections open at once; beyond, a new one gets 503 (default: half the open-file limit, 16 to 4096)")(
                       "tick", po::value<int>()->default_value(30), "seconds between firing due timers and escalations")(
-                      "session-hours", po::value<int>()->default_value(8), "how long a login lasts");
+                      "session-hours", po::value<int>()->default_value(8), "how long a login lasts")(
+                      "bpmn-js", po::value<std::string>(),
+                      "bpmn-js's dist folder for the Model screen and case diagrams (default: the npm install in the source tree)");
                 },
                 cmd_serve, ""};
   t["password"] = {"set a person's password for the web app (read from the first line of stdin)",

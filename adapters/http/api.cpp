@@ -10,8 +10,10 @@
 
 #include "adapters/http/login_throttle.h"
 #include "adapters/http/refusal_window.h"
+#include "adapters/http/vendor_assets.h"
 #include "adapters/http/web_assets.h"
 #include "adapters/http/work_pool.h"
+#include "adapters/render/bpmn_layout.h"
 #include "adapters/render/calendar_render.h"
 #include "adapters/render/findings.h"
 #include "adapters/render/raci_render.h"
@@ -278,9 +280,14 @@ struct Api::Impl {
   std::vector<Route> table;
   LoginThrottle throttle;
   RefusalWindow anonymous;
+  VendorAssets vendor;
   WorkPool logins{kLoginThreads, kLoginQueue};  // last, so it is gone before what its jobs use
 
-  Impl(Service& s, ApiOptions o) : service(s), options(o) { build(); }
+  Impl(Service& s, ApiOptions o)
+      : service(s), options(o),
+        vendor(VendorAssets::load(o.bpmn_js_dir.empty() ? VendorAssets::default_bpmn_js_dir() : o.bpmn_js_dir)) {
+    build();
+  }
 
   void add(const std::string& method, const std::string& path, Access access, std::function<HttpResponse(Call&)> handler) {
     Route r{method, path, access, std::move(handler), {}, {}};
@@ -543,6 +550,14 @@ struct Api::Impl {
   HttpResponse static_file(const HttpRequest& request, const std::string& path) {
     if (request.method != "GET" && request.method != "HEAD") fail(405, "method_not_allowed", request.method + " is not allowed on " + path);
     if (path.find("..") != std::string::npos || path.find('\\') != std::string::npos) malformed("the path leaves the web app's folder");
+    static const std::string vendor_prefix = "/vendor/bpmn-js/";
+    if (path.rfind(vendor_prefix, 0) == 0) {
+      const VendorFile* file = vendor.find(path.substr(vendor_prefix.size()));
+      if (!file) not_found(vendor.available() ? "no file " + path : vendor.missing());
+      HttpResponse r = text_response(file->content_type, file->data);
+      r.headers.push_back({"Cache-Control", "public, max-age=86400"});
+      return r;
+    }
     std::string name = path == "/" ? "/index.html" : path;
     const WebAsset* asset = find_web_asset(name.substr(1));
     if (!asset) not_found("no file " + path);
@@ -637,7 +652,8 @@ struct Api::Impl {
       roles.push_back({{"id", r}, {"name", role ? role->name : r}});
     }
     return {{"person", caller.person.id}, {"name", caller.person.name}, {"email", caller.person.email},
-            {"roles", roles}, {"access", caller.person.access}, {"organisation", org ? org->name : ""}};
+            {"roles", roles}, {"access", caller.person.access}, {"organisation", org ? org->name : ""},
+            {"modeler", {{"available", vendor.available()}, {"reason", vendor.available() ? "" : vendor.missing()}}}};
   }
 
   std::string session_cookie(const std::string& value, long max_age) const {
@@ -704,7 +720,34 @@ void Api::Impl::build() {
     auto findings = service.read([&](Context& c) { return c.runtime.check_text(name, xml); });
     json list = json::array();
     for (const auto& d : findings.all()) list.push_back(render::finding_json(d));
-    return json_response(200, {{"ok", !findings.has_errors()}, {"findings", list}});
+    // The RACI matrix of the first executable process, as `raciflow raci --format json`
+    // prints it, when the file loads: the modeler shows it live.
+    json raci = nullptr;
+    definitions::Diagnostics loading(name);
+    if (auto defs = definitions::load_text(xml, name, loading); defs && !loading.has_errors())
+      for (const auto& p : defs->processes)
+        if (p.executable && !p.nodes.empty()) {
+          raci = json::parse(render::render_raci(definitions::raci_matrix(p), render::RaciFormat::json));
+          break;
+        }
+    return json_response(200, {{"ok", !findings.has_errors()}, {"findings", list}, {"raci", raci}});
+  });
+  // The samples' flows, to start a model from (GET the list, then one file).
+  add("GET", "/api/templates", Access::modeller, [](Call&) {
+    json out = json::array();
+    for (const WebAsset* t : flow_templates()) {
+      definitions::Diagnostics ignored(t->name);
+      auto defs = definitions::load_text(std::string(t->data, t->size), t->name, ignored);
+      if (!defs || defs->processes.empty()) continue;
+      const auto& p = defs->processes.front();
+      out.push_back({{"file", t->name}, {"process", p.id}, {"name", p.name.empty() ? p.id : p.name}});
+    }
+    return json_response(200, out);
+  });
+  add("GET", "/api/templates/{file}", Access::modeller, [](Call& call) {
+    for (const WebAsset* t : flow_templates())
+      if (call.params.at("file") == t->name) return text_response("application/xml", std::string(t->data, t->size));
+    not_found("no template '" + call.params.at("file") + "'");
   });
   add("POST", "/api/definitions", Access::modeller, [this](Call& call) {
     Body body(call.request, {"name", "xml"});
@@ -748,6 +791,20 @@ void Api::Impl::build() {
   });
   add("GET", "/api/definitions/{process}/xml", Access::person, [this, definition](Call& call) {
     auto d = service.read([&](Context& c) { return definition(call, c); });
+    // ?layout=missing: a file written by hand gets a drawing (raciflow layout) so that a
+    // modeler can open it; one that has a drawing is sent as deployed.
+    if (call.query.count("layout")) {
+      if (call.query["layout"] != "missing") malformed("layout must be 'missing'");
+      if (d.source.find("BPMNShape") == std::string::npos) {
+        definitions::Diagnostics ignored(d.file);
+        auto defs = definitions::load_text(d.source, d.file, ignored);
+        try {
+          if (defs) d.source = render::layout_bpmn(d.source, *defs);
+        } catch (const std::runtime_error& e) {
+          throw runtime::Refused("process '" + d.process + "' has no drawing and cannot be laid out: " + e.what());
+        }
+      }
+    }
     // A download, never a document rendered on the app's origin (XML can carry script).
     std::string file = d.process + "-v" + std::to_string(d.version) + ".bpmn";
     for (char& ch : file)
@@ -875,7 +932,11 @@ void Api::Impl::build() {
     }));
   });
   add("GET", "/api/cases/{id}/diagram", Access::person, [this](Call& call) {
-    return text_response("image/svg+xml", service.read([&](Context& c) {
+    // ?format=json: the marks alone, for the web app's own renderer (bpmn-js) over the
+    // process version's XML.
+    std::string format = call.query.count("format") ? call.query["format"] : "svg";
+    if (format != "svg" && format != "json") malformed("format must be svg or json");
+    auto answer = service.read([&](Context& c) {
       auto row = load_case(c, call);
       auto view = c.runtime.show(row.id);
       render::DiagramMarks marks;
@@ -889,9 +950,14 @@ void Api::Impl::build() {
       for (const auto& t : c.store.tasks({row.id, false}))
         if (overdue(t.task, c.now)) marks.overdue.insert(t.task.node_id);
       if (!view.incident_node.empty()) marks.incident.insert(view.incident_node);
+      if (format == "json")
+        return json{{"process", row.process}, {"version", row.version}, {"done", marks.done}, {"active", marks.active},
+                    {"overdue", marks.overdue}, {"incident", marks.incident}}
+            .dump();
       auto s = stored(c, row.process, row.version);
       return render::process_svg(s.version.source, s.definitions, s.version.process, marks);
-    }));
+    });
+    return format == "json" ? text_response("application/json", answer) : text_response("image/svg+xml", answer);
   });
   add("GET", "/api/cases/{id}/audit", Access::person, [this](Call& call) {
     std::string format = call.query.count("format") ? call.query["format"] : "json";
@@ -1255,6 +1321,8 @@ void Api::handle_async(const HttpRequest& request, std::function<void(HttpRespon
 }
 
 void Api::flush_refusals(bool force) { impl_->flush_refusals(force); }
+
+std::string Api::modeler_unavailable() const { return impl_->vendor.available() ? "" : impl_->vendor.missing(); }
 
 std::vector<RouteInfo> Api::routes() const {
   std::vector<RouteInfo> out;

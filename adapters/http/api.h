@@ -48,6 +48,8 @@ struct ApiOptions {
   // The web app's own origin ("https://isms.example.org"), when a proxy in front of the
   // server changes the Host header; empty: http:// or https:// and the request's Host.
   std::string public_origin;
+  // bpmn-js's dist folder (vendor_assets.h); empty: the source tree's npm install.
+  std::string bpmn_js_dir;
 };
 
 struct RouteInfo {
@@ -69,6 +71,8 @@ class Api {
   // window has ended, or at once with `force`. The server calls it now and then, and
   // when it stops.
   void flush_refusals(bool force);
+  // Empty when bpmn-js is served (vendor_assets.h); else why the Model screen is unavailable.
+  std::string modeler_unavailable() const;
   std::vector<RouteInfo> routes() const;
   static std::string openapi();  // the OpenAPI 3 document, JSON
 

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace raciflow::http {
 
@@ -18,5 +19,7 @@ struct WebAsset {
 
 const WebAsset* find_web_asset(const std::string& name);
 std::string_view openapi_document();
+// The samples' flows (samples/*.bpmn), which the Model screen offers as templates.
+std::vector<const WebAsset*> flow_templates();
 
 }  // namespace raciflow::http

@@ -123,6 +123,7 @@ async function afterLogin() {
   document.getElementById("nav").hidden = false;
   document.getElementById("logout").hidden = false;
   document.getElementById("nav-audit").hidden = !(me.access || []).some((a) => a === "admin" || a === "auditor");
+  document.getElementById("nav-model").hidden = !canModel();
   document.getElementById("who").textContent = me.name + " (" + me.roles.map((r) => r.name).join(", ") + ")";
   if (!location.hash || location.hash === "#/login") location.hash = "#/tasks";
   else route();
@@ -358,10 +359,14 @@ function auditData(data) {
 }
 
 async function showCase(id) {
-  const [c, svg, records] = await Promise.all([
+  const viewer = (me.modeler || {}).available;
+  const [c, drawing, records] = await Promise.all([
     api("GET", "/api/cases/" + encodeURIComponent(id)),
-    api("GET", "/api/cases/" + encodeURIComponent(id) + "/diagram"),
+    api("GET", "/api/cases/" + encodeURIComponent(id) + "/diagram" + (viewer ? "?format=json" : "")),
     api("GET", "/api/cases/" + encodeURIComponent(id) + "/audit")]);
+  // bpmn-js draws the case's process version with its marks; else the server's picture.
+  const diagram = h("div", { class: "diagram case-diagram", id: "case-diagram" });
+  const xml = viewer ? await api("GET", "/api/definitions/" + encodeURIComponent(drawing.process) + "/xml?layout=missing&version=" + drawing.version).catch(() => null) : null;
   const tasks = c.tasks.map((task) => h("tr", { "data-task": task.id },
     h("td", {}, h("a", { href: "#/task/" + task.id }, task.name)), h("td", {}, roleList(task.responsible)),
     h("td", {}, statusText(task.status)), dueCell(task), h("td", {}, task.completed_by || task.assignee || "")));
@@ -374,7 +379,7 @@ async function showCase(id) {
     c.children.length ? h("p", {}, t("case.children") + ": ", c.children.map((k) => h("a", { href: "#/case/" + k.id, class: "child" }, k.id + " (" + k.process + ") "))) : null,
     c.incident ? h("p", { class: "error" }, t("case.incident") + ": " + (c.incident.reason || JSON.stringify(c.incident))) : null,
     h("div", { class: "case-layout" },
-      h("section", {}, h("h2", {}, t("case.diagram")), legend(), diagramBox(svg)),
+      h("section", {}, h("h2", {}, t("case.diagram")), legend(), diagram),
       h("section", { class: "timeline" }, h("h2", {}, t("case.audit")),
         h("a", { class: "button", id: "csv", href: "/api/cases/" + encodeURIComponent(id) + "/audit?format=csv", download: "case-" + id + "-audit.csv" }, t("case.csv")),
         auditTable(records))),
@@ -389,13 +394,15 @@ async function showCase(id) {
         showCase(id);
       } catch (err) { flash(err.message, "error"); }
     } }, h("label", {}, t("case.reason"), reason), h("button", { type: "submit", class: "danger" }, t("case.cancel"))) : null);
+  const drawn = viewer && xml && await caseDiagram(diagram, xml, drawing, records);
+  if (!drawn) diagram.replaceChildren(diagramBox(viewer ? await api("GET", "/api/cases/" + encodeURIComponent(id) + "/diagram") : drawing));
 }
 
 // --- definitions ------------------------------------------------------------------------
 
 async function showDefinitions() {
   const defs = await api("GET", "/api/definitions");
-  const admin = (me.access || []).includes("admin");
+  const admin = canModel();
   const rows = defs.map((d) => h("tr", {}, h("td", {}, h("a", { href: "#/definition/" + encodeURIComponent(d.process) }, d.name)),
     h("td", {}, d.process), h("td", {}, d.version), h("td", {}, when(d.deployed_at), " · ", d.deployed_by)));
   const file = h("input", { type: "file", name: "file", accept: ".bpmn,.xml", required: true });
@@ -419,7 +426,13 @@ async function showDefinition(process) {
   const roles = raci.roles || [];
   const rows = (raci.steps || []).map((s) => h("tr", {}, h("td", {}, s.name || s.id),
     roles.map((r) => h("td", { class: "cell" }, (s.cells && s.cells[r.id]) || ""))));
+  const versions = await api("GET", "/api/definitions/" + p + "/versions");
   main(h("h1", {}, d.name, " ", h("small", {}, d.process + "@" + d.version)),
+    canModel() ? h("p", {}, h("a", { class: "button", id: "open-in-modeler", href: "#/model?process=" + p }, t("defs.model"))) : null,
+    h("h2", {}, t("defs.versions")),
+    table([t("col.version"), t("defs.deployed"), t("defs.running"), t("defs.all-cases")],
+      versions.map((v) => h("tr", { "data-version": v.version }, h("td", {}, v.version), h("td", {}, when(v.deployed_at), " · ", v.deployed_by),
+        h("td", {}, v.cases_running), h("td", {}, v.cases))), "list versions"),
     h("h2", {}, t("defs.diagram")), diagramBox(svg),
     h("h2", {}, t("defs.raci")),
     table([t("col.step"), ...roles.map((r) => r.name || r.id)], rows, "list raci"));
@@ -505,7 +518,8 @@ async function evidenceSection() {
 
 async function route() {
   if (!me) return;
-  const [path] = location.hash.replace(/^#/, "").split("?");
+  const [path, query] = location.hash.replace(/^#/, "").split("?");
+  disposeDiagram();
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
   for (const a of document.querySelectorAll("#nav a")) a.classList.toggle("current", path.startsWith(a.getAttribute("href").slice(1)));
   try {
@@ -514,6 +528,7 @@ async function route() {
     else if (parts[0] === "case" && parts[1]) await showCase(parts[1]);
     else if (parts[0] === "definitions") await showDefinitions();
     else if (parts[0] === "definition" && parts[1]) await showDefinition(parts[1]);
+    else if (parts[0] === "model") await showModel(query);
     else if (parts[0] === "audit") await showAudit();
     else if (parts[0] === "year") await showYear(parts[1]);
     else if (parts[0] === "agenda") await showAgenda();

@@ -27,27 +27,36 @@ std::string read_file(const std::string& path) {
 }
 
 // The callers, one column each.
-enum Column { none, expired, revoked, anna, ida, karen, mette, kColumns };
+enum Column { none, expired, revoked, anna, ida, karen, mette, sofie, kColumns };
 const char* const kColumnNames[] = {"no login", "expired session", "revoked token", "anna (admin)", "ida (auditor)",
-                                    "karen (top management, committee)", "mette (business functions)"};
+                                    "karen (top management, committee)", "mette (business functions)",
+                                    "sofie (modeller, IT operations)"};
 
 // What a cell must answer: 2 is any 2xx; 401, 403 and 404 exactly; kHidden is a 404 that
 // is still a refusal in the trail (a command on a case the caller cannot see).
 using Row = std::array<int, kColumns>;
 constexpr int kHidden = -404;
-constexpr Row kPublic = {2, 2, 2, 2, 2, 2, 2};
-constexpr Row kEveryone = {401, 401, 401, 2, 2, 2, 2};
-constexpr Row kAdmin = {401, 401, 401, 2, 403, 403, 403};
-constexpr Row kReader = {401, 401, 401, 2, 2, 403, 403};
-constexpr Row kWriter = {401, 401, 401, 2, 403, 2, 2};                 // any person but the auditor
-constexpr Row kSeesMettesCase = {401, 401, 401, 2, 2, 404, 2};         // karen's roles are not involved yet
-constexpr Row kSecurityFunction = {401, 401, 401, 2, 403, kHidden, 403};  // the Responsible role of the assessment
-constexpr Row kConsulted = {401, 401, 401, 403, 403, kHidden, 2};          // business functions are consulted
-constexpr Row kPlanOfMette = {401, 401, 401, 2, 403, 403, 2};          // the admin, or the person responsible
+constexpr Row kPublic = {2, 2, 2, 2, 2, 2, 2, 2};
+constexpr Row kEveryone = {401, 401, 401, 2, 2, 2, 2, 2};
+constexpr Row kAdmin = {401, 401, 401, 2, 403, 403, 403, 403};
+constexpr Row kModeller = {401, 401, 401, 2, 403, 403, 403, 2};             // the admin, or a modeller
+constexpr Row kReader = {401, 401, 401, 2, 2, 403, 403, 403};
+constexpr Row kWriter = {401, 401, 401, 2, 403, 2, 2, 2};                 // any person but the auditor
+constexpr Row kSeesMettesCase = {401, 401, 401, 2, 2, 404, 2, 404};       // karen's and sofie's roles are not involved
+constexpr Row kSecurityFunction = {401, 401, 401, 2, 403, kHidden, 403, kHidden};  // the Responsible role of the assessment
+constexpr Row kConsulted = {401, 401, 401, 403, 403, kHidden, 2, kHidden};          // business functions are consulted
+constexpr Row kPlanOfMette = {401, 401, 401, 2, 403, 403, 2, 403};         // the admin, or the person responsible
 
 const std::string kWheel = R"(<wheel xmlns="urn:raciflow:wheel:1" name="Access year">
   <activity id="awareness" name="Awareness activity" role="security-function" schedule="FREQ=MONTHLY;BYMONTH=3,9" due="P30D" iso="7.3"/>
 </wheel>)";
+
+// The sample agency, with Sofie as modeller.
+std::string modelling_org() {
+  std::string org = read_file(sample("org.xml"));
+  const std::string sofie = R"(<person id="sofie")";
+  return org.replace(org.find(sofie), sofie.size(), sofie + R"( access="modeller")");
+}
 
 struct Target {
   std::string path;
@@ -57,6 +66,9 @@ struct Target {
 class Table {
  public:
   Table() {
+    // Sofie models flows (access="modeller").
+    s.w.write("org.xml", modelling_org());
+    REQUIRE(s.w.cli({"org", "load", s.w.path("org.xml"), "--as", "setup"}).code == 0);
     for (const char* p : {"anna", "ida", "karen", "mette"}) {
       auto made = s.w.cli({"token", "create", p, "--name", "access table"});
       REQUIRE(made.code == 0);
@@ -65,6 +77,9 @@ class Table {
     auto gone = s.w.cli({"token", "create", "anna", "--name", "revoked"});
     revoked_ = gone.out.substr(0, gone.out.find('\n'));
     REQUIRE(s.w.cli({"token", "revoke", "5"}).code == 0);
+    auto sofies = s.w.cli({"token", "create", "sofie", "--name", "access table"});
+    REQUIRE(sofies.code == 0);
+    tokens_["sofie"] = sofies.out.substr(0, sofies.out.find('\n'));
     expired_ = s.login("anna");  // then the clock moves past its lifetime
     s.now = s.now.load() + std::chrono::hours(9);
     REQUIRE(call(anna, "PUT", {"/api/wheel", {{"xml", kWheel}}}).status == 200);
@@ -92,7 +107,7 @@ class Table {
   }
 
   static std::string person(Column who) {
-    static const char* const names[] = {"", "", "", "anna", "ida", "karen", "mette"};
+    static const char* const names[] = {"", "", "", "anna", "ida", "karen", "mette", "sofie"};
     return names[who];
   }
 
@@ -135,7 +150,7 @@ class CapturedLog {
 TEST_CASE("every API route answers each kind of caller as the access table says, and every refusal is audited", "[api][access]") {
   CapturedLog log;
   Table t;
-  const std::string policy = read_file(sample("policy-approval.bpmn")), org = read_file(sample("org.xml"));
+  const std::string policy = read_file(sample("policy-approval.bpmn")), org = modelling_org();
 
   // Each route: its expected row, and how to make a target for a caller. Targets are made
   // per cell, so a command that changes something has its own case, task or token.
@@ -151,9 +166,11 @@ TEST_CASE("every API route answers each kind of caller as the access table says,
   table[{"GET", "/api/openapi.json"}] = {kPublic, fixed("/api/openapi.json")};
   table[{"GET", "/api/definitions"}] = {kEveryone, fixed("/api/definitions")};
   table[{"GET", "/api/definitions/{process}/versions"}] = {kEveryone, fixed("/api/definitions/deviation-handling/versions")};
-  table[{"POST", "/api/definitions/{process}/changes"}] = {kAdmin, fixed("/api/definitions/policy-approval/changes", {{"xml", policy}})};
-  table[{"POST", "/api/validate"}] = {kAdmin, fixed("/api/validate", {{"name", "policy-approval.bpmn"}, {"xml", policy}})};
-  table[{"POST", "/api/definitions"}] = {kAdmin, fixed("/api/definitions", {{"name", "policy-approval.bpmn"}, {"xml", policy}})};
+  table[{"POST", "/api/definitions/{process}/changes"}] = {kModeller, fixed("/api/definitions/policy-approval/changes", {{"xml", policy}})};
+  table[{"GET", "/api/templates"}] = {kModeller, fixed("/api/templates")};
+  table[{"GET", "/api/templates/{file}"}] = {kModeller, fixed("/api/templates/policy-approval.bpmn")};
+  table[{"POST", "/api/validate"}] = {kModeller, fixed("/api/validate", {{"name", "policy-approval.bpmn"}, {"xml", policy}})};
+  table[{"POST", "/api/definitions"}] = {kModeller, fixed("/api/definitions", {{"name", "policy-approval.bpmn"}, {"xml", policy}})};
   for (const char* view : {"", "/xml", "/raci", "/diagram"})
     table[{"GET", std::string("/api/definitions/{process}") + view}] = {kEveryone, fixed(std::string("/api/definitions/deviation-handling") + view)};
   table[{"GET", "/api/cases"}] = {kEveryone, fixed("/api/cases")};

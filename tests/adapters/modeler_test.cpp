@@ -41,18 +41,23 @@ TEST_CASE("validating over the API gives the findings of validate --json, with e
   REQUIRE(broken.status == 200);
   auto body = broken.json_body();
   CHECK(body["ok"] == false);
-  auto cli = s.w.cli({"validate", "--json", data("broken.bpmn")}).json();
+  // The server checks roles against its organisation; so does validate --org.
+  auto cli = s.w.cli({"validate", "--json", "--org", s.w.path("org.xml"), data("broken.bpmn")}).json();
   REQUIRE(body["findings"].size() == cli.size());
   for (std::size_t i = 0; i < cli.size(); ++i) {
     INFO(i);
     for (const char* field : {"line", "severity", "message", "element"}) CHECK(body["findings"][i][field] == cli[i][field]);
     CHECK(body["findings"][i]["file"] == "broken.bpmn");
   }
-  CHECK(body["findings"][1]["element"] == "to-nowhere");
-  CHECK(body["findings"][1]["line"] == 12);
+  CHECK(body["findings"].back()["element"] == "to-nowhere");
+  CHECK(body["findings"].back()["line"] == 12);
+  CHECK(body["raci"]["steps"].is_array());  // it loads, so its matrix is there to show
 
-  auto clean = s.as(sofie, "POST", "/api/validate", {{"name", "policy.bpmn"}, {"xml", read_file(sample("policy-approval.bpmn"))}});
-  CHECK(clean.json_body() == json{{"ok", true}, {"findings", json::array()}});
+  auto clean = s.as(sofie, "POST", "/api/validate", {{"name", "policy.bpmn"}, {"xml", read_file(sample("policy-approval.bpmn"))}}).json_body();
+  CHECK(clean["ok"] == true);
+  CHECK(clean["findings"] == json::array());
+  // The live RACI matrix is `raciflow raci --format json`'s.
+  CHECK(clean["raci"] == s.w.cli({"raci", "--format", "json", sample("policy-approval.bpmn")}).json());
 
   // What only deploy used to say: a call activity calling a process that is not deployed.
   std::string calls = read_file(data("calls-child.bpmn"));
@@ -68,6 +73,7 @@ TEST_CASE("validating over the API gives the findings of validate --json, with e
   CHECK(bomb.status == 200);
   CHECK(bomb.json_body()["ok"] == false);
   CHECK(bomb.json_body()["findings"][0]["message"].get<std::string>().find("DOCTYPE") != std::string::npos);
+  CHECK(bomb.json_body()["raci"].is_null());  // nothing loaded, no matrix
   CHECK(s.as(sofie, "POST", "/api/validate", {{"name", "../x.bpmn"}, {"xml", calls}}).status == 400);
   CHECK(s.w.dump() == before);  // validating changes nothing
 }
@@ -190,4 +196,88 @@ TEST_CASE("a decision field reads as the model names it: the gateway's question 
   CHECK(report[1].label == "Instruction followed");
   CHECK(report[2].label == "Recurring");
   CHECK(report[1].answers.empty());
+}
+
+namespace {
+// One lane (the security function) and a step naming `attributes`.
+std::string one_lane_flow(const std::string& attributes) {
+  return R"(<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:raci="urn:raciflow:1" id="d" targetNamespace="t">
+  <process id="lean" name="Lean" isExecutable="true">
+    <laneSet id="ls">
+      <lane id="lane-sf" name="Security function" raci:role="security-function">
+        <flowNodeRef>s</flowNodeRef><flowNodeRef>t</flowNodeRef><flowNodeRef>e</flowNodeRef>
+      </lane>
+    </laneSet>
+    <startEvent id="s"/>
+    <userTask id="t" name="Assess" )" + attributes + R"(/>
+    <endEvent id="e"/>
+    <sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
+    <sequenceFlow id="f2" sourceRef="t" targetRef="e"/>
+  </process>
+</definitions>
+)";
+}
+}  // namespace
+
+TEST_CASE("a RACI role without a lane is checked against the organisation by validate --org and by deploy", "[api][modeler]") {
+  Server s;
+  auto sofie = with_modeller(s);
+  s.w.write("lean.bpmn", one_lane_flow(R"(raci:accountable="top-management" raci:consulted="security-committee")"));
+  s.w.write("legal.bpmn", one_lane_flow(R"(raci:consulted="legal")"));
+
+  auto unchecked = s.w.cli({"validate", s.w.path("lean.bpmn")});
+  CHECK(unchecked.code == 0);
+  CHECK(unchecked.err.find("names role 'top-management' in raci:accountable, which is no lane's role: not checked without an "
+                           "organisation (validate --org FILE)") != std::string::npos);
+  auto checked = s.w.cli({"validate", "--org", sample("org.xml"), s.w.path("lean.bpmn")});
+  CHECK(checked.code == 0);
+  CHECK(checked.err.empty());
+  CHECK(checked.out.find("lean.bpmn: ok (1 process, 3 flow nodes, 0 warnings)") != std::string::npos);
+
+  auto refused = s.w.cli({"validate", "--org", sample("org.xml"), s.w.path("legal.bpmn")});
+  CHECK(refused.code == 1);
+  CHECK(refused.err.find(":10: error: userTask 't' names unknown role 'legal' in raci:consulted (roles: ") != std::string::npos);
+  auto bad_org = s.w.cli({"validate", "--org", s.w.path("legal.bpmn"), s.w.path("lean.bpmn")});
+  CHECK(bad_org.code == 1);
+  CHECK(bad_org.err.find("legal.bpmn:") != std::string::npos);
+
+  // Deploy checks against the loaded organisation: the lean flow deploys, `legal` does not.
+  auto before = s.w.dump();
+  auto no = s.as(sofie, "POST", "/api/definitions", {{"name", "legal.bpmn"}, {"xml", one_lane_flow(R"(raci:consulted="legal")")}});
+  CHECK(no.status == 422);
+  CHECK(no.json_body()["message"].get<std::string>().find("names unknown role 'legal'") != std::string::npos);
+  CHECK(s.w.dump() == before);
+  auto yes = s.as(sofie, "POST", "/api/definitions",
+                  {{"name", "lean.bpmn"}, {"xml", one_lane_flow(R"(raci:accountable="top-management" raci:consulted="security-committee")")}});
+  CHECK(yes.status == 201);
+  // The matrix gives the roles that are no lane's a column of their own.
+  auto raci = s.as(sofie, "GET", "/api/definitions/lean/raci").json_body();
+  REQUIRE(raci["roles"].size() == 3);
+  CHECK(raci["steps"][0]["cells"] == json{{"security-function", "R"}, {"top-management", "A"}, {"security-committee", "C"}});
+}
+
+TEST_CASE("the modeler's templates are the samples' flows, and a hand-written process can be fetched with a drawing", "[api][modeler]") {
+  Server s;
+  auto sofie = with_modeller(s);
+  auto list = s.as(sofie, "GET", "/api/templates").json_body();
+  REQUIRE(list.size() == 10);
+  bool found = false;
+  for (const auto& t : list) found |= t["file"] == "deviation-handling.bpmn" && t["process"] == "deviation-handling";
+  CHECK(found);
+  auto one = s.as(sofie, "GET", "/api/templates/deviation-handling.bpmn");
+  CHECK(one.status == 200);
+  CHECK(one.body == read_file(sample("deviation-handling.bpmn")));
+  CHECK(s.as(sofie, "GET", "/api/templates/nothing.bpmn").status == 404);
+
+  // lean.bpmn has no BPMNDiagram: ?layout=missing draws one, the plain download does not.
+  REQUIRE(s.as(sofie, "POST", "/api/definitions",
+               {{"name", "lean.bpmn"}, {"xml", one_lane_flow(R"(raci:accountable="top-management")")}}).status == 201);
+  auto plain = s.as(sofie, "GET", "/api/definitions/lean/xml");
+  CHECK(plain.body.find("BPMNShape") == std::string::npos);
+  auto drawn = s.as(sofie, "GET", "/api/definitions/lean/xml?layout=missing");
+  CHECK(drawn.status == 200);
+  CHECK(drawn.body.find("BPMNShape") != std::string::npos);
+  CHECK(drawn.body.find("raci:accountable=\"top-management\"") != std::string::npos);
+  CHECK(s.as(sofie, "GET", "/api/definitions/lean/xml?layout=always").status == 400);
 }

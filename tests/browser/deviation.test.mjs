@@ -150,15 +150,20 @@ try {
   });
 
   // The case view: completed, every step done in the diagram, the trail names each person.
+  // The diagram is bpmn-js's navigated viewer with raciflow's marks.
   await anna.goto(base + "/#/case/" + caseId);
-  await anna.waitForSelector(".diagram svg");
+  await anna.waitForSelector("#case-canvas g.djs-element.rf-done");
   assert.equal(await anna.getAttribute("#case-status", "class"), "badge status-completed");
   for (const node of ["assess-input", "committee-decides", "inform-functions", "carry-out", "report-back", "record-outcome", "deviation-closed"]) {
-    const cls = await anna.getAttribute(`.diagram g[data-node='${node}']`, "class");
-    assert.match(cls, /\bdone\b/, `${node} is marked done in the diagram`);
+    const cls = await anna.getAttribute(`#case-canvas g.djs-element[data-element-id='${node}']`, "class");
+    assert.match(cls, /\brf-done\b/, `${node} is marked done in the diagram`);
   }
-  assert.equal(await anna.$$eval(".diagram g.node.active", (g) => g.length), 0, "nothing is current in a closed case");
-  const trail = await anna.$$eval("table.audit tbody tr", (rows) =>
+  assert.equal(await anna.$$eval("#case-canvas g.rf-active", (g) => g.length), 0, "nothing is current in a closed case");
+  // A click on a step lists its audit records.
+  await anna.click("#case-canvas g.djs-element[data-element-id='committee-decides']");
+  await anna.waitForSelector("#step-records table.audit tr[data-action='task_completed']");
+  assert.ok((await anna.textContent("#step-records")).includes("karen"));
+  const trail = await anna.$$eval(".timeline table.audit tbody tr", (rows) =>
     rows.map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent)));
   const completions = trail.filter((r) => r[4] === "task_completed").map((r) => [r[1], r[5], r[3]]);
   assert.deepEqual(completions.map((c) => c[0] + ":" + c[1]), [
@@ -172,7 +177,7 @@ try {
 
   // Mette sees the closed case too (her role took part) but may not cancel anything.
   await mette.goto(base + "/#/case/" + caseId);
-  await mette.waitForSelector(".diagram svg");
+  await mette.waitForSelector("#case-canvas g.djs-element");
   assert.equal(await mette.$$eval("button.danger", (b) => b.length), 0);
   await shot(mette, "case-view-da");
 

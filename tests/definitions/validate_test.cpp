@@ -2,6 +2,7 @@
 // the line of the offending element.
 #include <catch2/catch.hpp>
 
+#include "definitions/raci.h"
 #include "tests/support.h"
 
 using raciflow::testing::bpmn;
@@ -153,11 +154,41 @@ TEST_CASE("a condition that does not parse is an error on its line") {
   CHECK(c.has_error(line_of(xml, "risk &gt;="), "condition on 'broken' does not parse: expression ends too early"));
 }
 
-TEST_CASE("a RACI attribute naming an unknown role is an error listing the roles") {
+TEST_CASE("a RACI attribute naming a role the organisation does not have is an error listing the roles") {
   std::string xml = bpmn(one_task(R"(raci:consulted="legal")"), lanes(lane("security-function", {"s", "t", "e"})));
-  auto c = check(xml);
+  std::set<std::string> org{"security-function", "top-management"};
+  auto c = check(xml, {}, &org);
   CHECK(c.has_error(line_of(xml, "id=\"t\""),
-                    "userTask 't' names unknown role 'legal' in raci:consulted (roles: security-function)"));
+                    "userTask 't' names unknown role 'legal' in raci:consulted (roles: security-function, top-management)"));
+}
+
+TEST_CASE("a RACI attribute may name an organisation role that has no lane") {
+  std::string xml = bpmn(one_task(R"(raci:accountable="top-management" raci:consulted="security-committee")"),
+                         lanes(lane("security-function", {"s", "t", "e"})));
+  std::set<std::string> org{"security-function", "top-management", "security-committee"};
+  auto c = check(xml, {}, &org);
+  INFO(c.dump());
+  CHECK(c.diagnostics.all().empty());
+  auto matrix = raciflow::definitions::raci_matrix(c.definitions->processes.front());
+  REQUIRE(matrix.columns.size() == 3);  // the lane's role, then the others as the step names them
+  CHECK(matrix.columns[1].id == "top-management");
+  CHECK(matrix.rows.front().cells == std::vector<std::string>{"R", "A", "C"});
+}
+
+TEST_CASE("without an organisation a role that is no lane's is a warning that it was not checked") {
+  std::string xml = bpmn(one_task(R"(raci:informed="top-management")"), lanes(lane("security-function", {"s", "t", "e"})));
+  auto c = check(xml);
+  CHECK_FALSE(c.diagnostics.has_errors());
+  CHECK(c.has_warning(line_of(xml, "id=\"t\""), "userTask 't' names role 'top-management' in raci:informed, which is no lane's "
+                                                  "role: not checked without an organisation (validate --org FILE)"));
+}
+
+TEST_CASE("a lane whose role the organisation does not have is a warning") {
+  std::string xml = bpmn(kStraight, lanes(lane("security-function", {"s", "t", "e"})));
+  std::set<std::string> org{"top-management"};
+  auto c = check(xml, {}, &org);
+  CHECK(c.has_warning(line_of(xml, "id=\"lane-security-function\""),
+                      "lane 'lane-security-function' has role 'security-function', which the organisation does not have"));
 }
 
 TEST_CASE("a user task without a Responsible role is an error") {
