@@ -125,6 +125,25 @@ TEST_CASE("the validate example in docs/cli.md prints what the doc shows") {
   CHECK(err.str() == shown);
 }
 
+TEST_CASE("the validate --org example in docs/cli.md prints what the doc shows") {
+  std::string doc = read(std::string(RACIFLOW_SOURCE_DIR) + "/docs/cli.md");
+  // Each `$ raciflow ...` line of the example block, and what follows it up to the next.
+  auto shown_after = [&](const std::string& command) {
+    auto at = doc.find("$ " + command + "\n");
+    REQUIRE(at != std::string::npos);
+    auto from = at + command.size() + 3;
+    auto next = doc.find("\n$ ", from), fence = doc.find("```", from);
+    return next < fence ? doc.substr(from, next + 1 - from) : doc.substr(from, fence - from);
+  };
+  std::ostringstream out, err;
+  CHECK(raciflow::cli::run({"validate", "tests/data/roles-without-lanes.bpmn"}, out, err) == 0);
+  CHECK(err.str() + "\n" == shown_after("raciflow validate tests/data/roles-without-lanes.bpmn"));
+  std::ostringstream out2, err2;
+  CHECK(raciflow::cli::run({"validate", "--org", "samples/org.xml", "tests/data/roles-without-lanes.bpmn"}, out2, err2) == 0);
+  CHECK(err2.str().empty());
+  CHECK(out2.str() == shown_after("raciflow validate --org samples/org.xml tests/data/roles-without-lanes.bpmn"));
+}
+
 namespace {
 
 // Whether `actual` has every field of `shown` with the same value (objects: the shown

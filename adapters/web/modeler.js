@@ -82,7 +82,7 @@ const ncName = (s) => String(s).replace(/[^A-Za-z0-9_.-]/g, "_");
 
 // A new flow: a pool with one lane per role of the organisation and a start event.
 function emptyFlow(roles) {
-  const laneHeight = 130, top = 80, left = 160, width = 1000;
+  const laneHeight = 130, top = 80, left = 160, width = 800;
   const lanes = roles.length ? roles : [];
   const height = Math.max(1, lanes.length) * laneHeight;
   const laneXml = lanes.map((r, i) => `      <bpmn:lane id="Lane_${ncName(r.id)}" name="${xmlEscape(r.name || r.id)}" raci:role="${xmlEscape(r.id)}">` +
@@ -238,9 +238,17 @@ async function openXml(xml, name) {
   }
   model.fileName = name;
   document.getElementById("model-changes").replaceChildren();
-  svc("canvas").zoom("fit-viewport");
+  fitBesidePalette(svc("canvas"));
   renderPanel();
   await validateNow();
+}
+
+// Fits the diagram to the canvas, right of bpmn-js's palette (which floats on its left).
+function fitBesidePalette(canvas) {
+  canvas.zoom("fit-viewport");
+  const box = canvas.viewbox();
+  const pad = 120 / box.scale;
+  canvas.viewbox({ x: box.x - pad, y: box.y - pad / 4, width: box.width + pad, height: box.height + pad / 4 });
 }
 
 async function currentXml() {
@@ -386,8 +394,8 @@ function renderPanel() {
   else if (isA(element, "bpmn:Activity")) body = activityPanel(element);
   else if (isA(element, "bpmn:SequenceFlow")) body = flowPanel(element);
   else body = [h("h2", {}, bo(element).name || element.id), h("p", { class: "empty" }, t("panel.nothing"))];
-  panel.replaceChildren(...[body].flat(),
-    element ? h("div", { id: "panel-findings", "data-element": element.id }) : null);
+  panel.replaceChildren(...[body].flat().filter(Boolean),
+    ...(element ? [h("div", { id: "panel-findings", "data-element": element.id })] : []));
   updatePanelFindings();
 }
 
@@ -515,7 +523,8 @@ async function prepareDeploy() {
   const diff = await api("POST", "/api/definitions/" + encodeURIComponent(p.process.id) + "/changes", { name: processFileName(), xml })
     .catch((err) => { flash(err.message, "error"); return null; });
   if (!diff) return;
-  const letters = (r) => r ? ["R", "A", "C", "I"].map((k) => k + ": " + (r[k] || []).map(roleName).join(", ")).join(" · ") : "";
+  const letters = (r) => r ? ["R", "A", "C", "I"].filter((k) => (r[k] || []).length)
+    .map((k) => k + ": " + r[k].map(roleName).join(", ")).join(" · ") : "";
   const rows = diff.changes.map((c) => h("tr", { "data-step": c.step, class: "change-" + c.change },
     h("td", {}, c.step), h("td", {}, t("change." + c.change)),
     h("td", {}, c.renamed ? c.name.before + " → " + c.name.after : (c.name.after || c.name.before || "")),

@@ -5,103 +5,19 @@
 //
 // Run by ctest (tests/CMakeLists.txt) with RACIFLOW_BIN set to the built binary.
 import assert from "node:assert/strict";
-import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { join } from "node:path";
+import { repo, artifacts, run } from "./harness.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = resolve(here, "../..");
-const bin = process.env.RACIFLOW_BIN || join(repo, "build/raciflow");
-const artifacts = process.env.ARTIFACTS || join(repo, "build/browser-artifacts");
-mkdirSync(artifacts, { recursive: true });
-
-const workdir = mkdtempSync(join(tmpdir(), "raciflow-browser-"));
-const db = join(workdir, "raciflow.db");
-const cli = (...args) => execFileSync(bin, ["--db", db, ...args], { encoding: "utf8" });
-const passwordOf = (person) => `${person}-secret-pw`;
-
-// A database with the deviation flow, the sample organisation and a password each.
-cli("deploy", join(repo, "samples/corrective-action.bpmn"), join(repo, "samples/deviation-handling.bpmn"), "--as", "setup");
-cli("org", "load", join(repo, "samples/org.xml"), "--as", "setup");
-writeFileSync(join(workdir, "wheel.xml"), `<wheel xmlns="urn:raciflow:wheel:1" name="Browser year">
+await run("deviation", (s) => {
+  // A database with the deviation flow, the sample organisation and a password each.
+  s.cli("deploy", join(repo, "samples/corrective-action.bpmn"), join(repo, "samples/deviation-handling.bpmn"), "--as", "setup");
+  s.cli("org", "load", join(repo, "samples/org.xml"), "--as", "setup");
+  s.cli("wheel", "load", s.file("wheel.xml", `<wheel xmlns="urn:raciflow:wheel:1" name="Browser year">
   <activity id="awareness" name="Awareness activity" role="security-function" schedule="FREQ=MONTHLY;BYMONTH=3,9" due="P30D" iso="7.3"/>
   <plan><item id="phishing" name="Phishing exercise" responsible="mette" deadline="2026-12-15"/></plan>
-</wheel>`);
-cli("wheel", "load", join(workdir, "wheel.xml"), "--as", "setup");
-for (const person of ["anna", "karen", "mette", "ida"]) {
-  const file = join(workdir, person + ".pw");
-  writeFileSync(file, passwordOf(person) + "\n");
-  cli("password", "set", person, "--password-file", file, "--as", "setup");
-}
-
-// The server on a free loopback port; it prints the address it listens on.
-const server = spawn(bin, ["--db", db, "serve", "--listen", "127.0.0.1:0", "--threads", "2"], { stdio: ["ignore", "pipe", "pipe"] });
-let serverLog = "";
-server.stderr.on("data", (d) => { serverLog += d; });
-const base = await new Promise((resolveUrl, reject) => {
-  let out = "";
-  server.stdout.on("data", (d) => {
-    out += d;
-    const m = out.match(/on (http:\/\/127\.0\.0\.1:\d+)\//);
-    if (m) resolveUrl(m[1]);
-  });
-  server.on("exit", (code) => reject(new Error("the server exited with " + code + ": " + serverLog)));
-});
-
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"],
-});
-
-let step = 0;
-async function shot(page, name) {
-  step += 1;
-  await page.screenshot({ path: join(artifacts, `${String(step).padStart(2, "0")}-${name}.png`), fullPage: true });
-}
-
-// One browser context per person: their own cookies, their own language.
-async function login(person, locale = "en-GB") {
-  const context = await browser.newContext({ locale, viewport: { width: 1400, height: 900 } });
-  const page = await context.newPage();
-  page.on("pageerror", (e) => { throw new Error(person + ": page error: " + e.message); });
-  await page.goto(base + "/");
-  await page.fill("#login-person", person);
-  await page.fill("#login-password", passwordOf(person));
-  await page.click("#login-submit");
-  await page.waitForSelector("#nav:not([hidden])");
-  return page;
-}
-
-// A fresh load of the inbox (a new page load, so nothing is left from before).
-async function inbox(page) {
-  await page.goto(base + "/?at=" + Date.now() + "#/tasks");
-  await page.waitForSelector("main h1");
-  await page.waitForLoadState("networkidle");
-  return page.$$eval("table.tasks tbody tr", (rows) => rows.map((r) => ({ node: r.dataset.node, id: r.dataset.task })));
-}
-
-// Opens the person's task at `node`, claims it, fills the decision, completes it.
-async function work(page, node, decide = async () => {}) {
-  const tasks = await inbox(page);
-  const task = tasks.find((t) => t.node === node);
-  assert.ok(task, `the task '${node}' is in the inbox (inbox: ${tasks.map((t) => t.node).join(", ")})`);
-  await page.goto(base + "/#/task/" + task.id);
-  await page.click("#claim");
-  await page.waitForSelector("#complete-form");
-  await decide(page);
-  await page.fill("textarea[name=comment]", "done in the browser test: " + node);
-  await shot(page, node);
-  await page.click("#complete");
-  await page.waitForFunction(() => location.hash === "#/tasks");
-  return task.id;
-}
-
-let failed = false;
-try {
+</wheel>`), "--as", "setup");
+  s.passwords("anna", "karen", "mette", "ida");
+}, async ({ base, login, shot, inbox, work }) => {
   // Anna (security function) receives external input: a new deviation case.
   const anna = await login("anna");
   await page_title(anna, "My tasks");
@@ -210,19 +126,7 @@ try {
   await ida.waitForSelector(`li[data-section='deviations-handled'] li[data-case='${caseId}']`);
   await shot(ida, "agenda");
   console.log(`ok: case ${caseId} ran start to finish in the browser; screenshots in ${artifacts}`);
-} catch (e) {
-  failed = true;
-  console.error("browser test failed:", e);
-  for (const context of browser.contexts())
-    for (const page of context.pages()) await page.screenshot({ path: join(artifacts, "failure-" + Date.now() + ".png") }).catch(() => {});
-  console.error("server log:\n" + serverLog.split("\n").slice(-40).join("\n"));
-} finally {
-  await browser.close();
-  server.kill("SIGTERM");
-  await new Promise((r) => server.on("exit", r));
-  rmSync(workdir, { recursive: true, force: true });
-}
-process.exit(failed ? 1 : 0);
+});
 
 async function page_title(page, expected) {
   await page.waitForSelector("main h1");
