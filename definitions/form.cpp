@@ -78,13 +78,13 @@ void label_from(const Process& process, const FlowNode& g, std::vector<FormField
   if (read.size() != 1) return;  // a decision on several variables names none of them
   auto field = std::find_if(fields.begin(), fields.end(), [&](const FormField& f) { return f.name == *read.begin(); });
   if (field == fields.end()) return;
-  if (field->label.empty() && !g.name.empty()) field->label = g.name;
+  if (field->label.empty()) field->label = g.label.empty() ? g.name : g.label;
   std::vector<std::string> tested;
   for (int f : g.outgoing) {
     const SequenceFlow& flow = process.flows[static_cast<std::size_t>(f)];
     if (!flow.condition) continue;
     if (auto t = single_test(flow.condition->text); t && t->first == field->name) {
-      name_answer(*field, t->second, flow.name);
+      name_answer(*field, t->second, flow.label.empty() ? flow.name : flow.label);
       tested.push_back(t->second);
     }
   }
@@ -92,7 +92,8 @@ void label_from(const Process& process, const FlowNode& g, std::vector<FormField
   if (field->type == "boolean" && tested.size() == 1 && !g.default_flow.empty())
     for (int f : g.outgoing) {
       const SequenceFlow& flow = process.flows[static_cast<std::size_t>(f)];
-      if (flow.id == g.default_flow) name_answer(*field, tested.front() == "true" ? "false" : "true", flow.name);
+      if (flow.id == g.default_flow)
+        name_answer(*field, tested.front() == "true" ? "false" : "true", flow.label.empty() ? flow.name : flow.label);
     }
 }
 

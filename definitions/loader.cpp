@@ -365,6 +365,10 @@ class Loader {
       std::string_view name = local_name(qname);
       std::string attr_name = "raci:" + std::string(name);
       bool activity = is_activity(node.kind);
+      if (name == "label" && (node.kind == NodeKind::exclusive_gateway || node.kind == NodeKind::inclusive_gateway)) {
+        node.label = trim(attr.value());
+        continue;
+      }
       if (!activity && name != "role") {
         diag_.warning(node.line, node.id, attr_name + " on " + element_name(node.kind) + " '" + node.id +
                                      "' has no effect: RACI belongs to activities");
@@ -566,6 +570,15 @@ class Loader {
     flow.line = line(element);
     flow.scope = scope;
     if (flow.id.empty()) diag_.error(flow.line, flow.id, "<sequenceFlow> has no id");
+    for (pugi::xml_attribute attr : element.attributes()) {
+      std::string_view prefix = prefix_of(attr.name());
+      if (prefix.empty() || prefix == "xmlns" || namespace_for(element, prefix) != kRaciNamespace) continue;
+      if (local_name(attr.name()) == "label")
+        flow.label = trim(attr.value());
+      else
+        diag_.warning(flow.line, flow.id, "unknown attribute raci:" + std::string(local_name(attr.name())) + " on sequence flow '" +
+                                              flow.id + "' is ignored");
+    }
     for (pugi::xml_node child : element.children()) {
       if (child.type() != pugi::node_element) continue;
       std::string_view name = local_name(child.name());

@@ -100,6 +100,7 @@ struct FlowNode {
   int parent = -1;        // index of the enclosing sub-process node, -1 at process level
   std::string role;       // role id of the innermost lane holding the node (inherited
                           // from the enclosing sub-process); empty when in no lane
+  std::string label;      // raci:label on a decision gateway: the question on a form
 
   // Events
   EventTrigger trigger = EventTrigger::none;
@@ -140,6 +141,7 @@ struct FlowNode {
 struct SequenceFlow {
   std::string id;
   std::string name;
+  std::string label;  // raci:label: the answer this flow stands for on a form (else its name)
   std::string source_ref, target_ref;
   int source = -1, target = -1;  // node indices, -1 when the ref is unknown
   int line = 0;

@@ -19,7 +19,8 @@ const RACI_EXTENSION = {
     { name: "LaneRole", extends: ["bpmn:Lane"], properties: [{ name: "role", isAttr: true, type: "String" }] },
     { name: "Step", extends: ["bpmn:FlowNode"],
       properties: ["responsible", "accountable", "consulted", "informed", "due", "dueDate", "remind", "separateFrom",
-        "iso", "gap", "gapWhen", "decides"].map((name) => ({ name, isAttr: true, type: "String" })) },
+        "iso", "gap", "gapWhen", "decides", "label"].map((name) => ({ name, isAttr: true, type: "String" })) },
+    { name: "FlowLabel", extends: ["bpmn:SequenceFlow"], properties: [{ name: "label", isAttr: true, type: "String" }] },
     { name: "ProcessAgenda", extends: ["bpmn:Process"], properties: [{ name: "agenda", isAttr: true, type: "String" }] },
   ],
 };
@@ -393,6 +394,11 @@ function renderPanel() {
   else if (isA(element, "bpmn:Lane")) body = lanePanel(element);
   else if (isA(element, "bpmn:Activity")) body = activityPanel(element);
   else if (isA(element, "bpmn:SequenceFlow")) body = flowPanel(element);
+  else if (isA(element, "bpmn:ExclusiveGateway") || isA(element, "bpmn:InclusiveGateway")) body = [
+    h("h2", {}, bo(element).name || element.id, " ", h("small", {}, element.id)),
+    h("label", {}, t("col.name"), h("input", { id: "gateway-name", value: bo(element).name || "", onchange: (e) => setProps(element, { name: e.target.value }) })),
+    textProp(t("panel.question"), "gateway-label", element, "raci:label"),
+    h("p", { class: "empty" }, t("panel.question-help"))];
   else body = [h("h2", {}, bo(element).name || element.id), h("p", { class: "empty" }, t("panel.nothing"))];
   panel.replaceChildren(...[body].flat().filter(Boolean),
     ...(element ? [h("div", { id: "panel-findings", "data-element": element.id })] : []));
@@ -504,6 +510,7 @@ function flowPanel(element) {
             setProps(element, { conditionExpression: expression });
           }, 300);
         } })) : null,
+    conditional ? textProp(t("panel.answer"), "flow-label", element, "raci:label") : null,
     isDefault ? h("p", { class: "empty" }, t("panel.default-flow")) : null,
     conditional && !isDefault ? h("p", { class: "empty" }, t("panel.condition-help")) : null];
 }

@@ -2,6 +2,7 @@
 // POST /api/validate, which gives the same findings as `raciflow validate --json`.
 #include <fstream>
 
+#include "adapters/http/vendor_assets.h"
 #include "api_support.h"
 #include "definitions/changes.h"
 #include "definitions/form.h"
@@ -198,6 +199,28 @@ TEST_CASE("a decision field reads as the model names it: the gateway's question 
   CHECK(report[1].answers.empty());
 }
 
+TEST_CASE("raci:label on a gateway and its flows words the form's question and answers", "[modeler]") {
+  using namespace raciflow::definitions;
+  std::string xml = read_file(sample("deviation-handling.bpmn"));
+  // The gateway after the assessment and its `yes` flow get labels of their own.
+  auto gateway = xml.find("<bpmn:exclusiveGateway id=\"committee-needed\"");
+  REQUIRE(gateway != std::string::npos);
+  xml.insert(gateway + std::string("<bpmn:exclusiveGateway").size(), " raci:label=\"Does this need the committee's decision?\"");
+  auto yes = xml.find("<bpmn:sequenceFlow id=\"to-committee\"");
+  REQUIRE(yes != std::string::npos);
+  xml.insert(yes + std::string("<bpmn:sequenceFlow").size(), " raci:label=\"Yes, beyond our mandate\" raci:colour=\"red\"");
+  Diagnostics d("deviation");
+  auto defs = load_text(xml, "deviation", d);
+  REQUIRE(defs);
+  auto assess = form_fields(*defs->find_process("deviation-handling"), "assess-input");
+  REQUIRE(assess.size() == 1);
+  CHECK(assess[0].label == "Does this need the committee's decision?");
+  CHECK(assess[0].answers == std::vector<std::pair<std::string, std::string>>{{"true", "Yes, beyond our mandate"}, {"false", "no"}});
+  // Another raci attribute on a flow is not taken silently.
+  REQUIRE(d.all().size() == 1);
+  CHECK(d.all()[0].message == "unknown attribute raci:colour on sequence flow 'to-committee' is ignored");
+}
+
 namespace {
 // One lane (the security function) and a step naming `attributes`.
 std::string one_lane_flow(const std::string& attributes) {
@@ -280,4 +303,39 @@ TEST_CASE("the modeler's templates are the samples' flows, and a hand-written pr
   CHECK(drawn.body.find("BPMNShape") != std::string::npos);
   CHECK(drawn.body.find("raci:accountable=\"top-management\"") != std::string::npos);
   CHECK(s.as(sofie, "GET", "/api/definitions/lean/xml?layout=always").status == 400);
+}
+
+TEST_CASE("bpmn-js is served from its npm install under /vendor/, nothing else of the disk, and its absence is explained", "[api][modeler]") {
+  Server s;
+  auto sofie = with_modeller(s);
+  CHECK(s.as(sofie, "GET", "/api/me").json_body()["modeler"] == json{{"available", true}, {"reason", ""}});
+  auto modeler = s.request("GET", "/vendor/bpmn-js/bpmn-modeler.production.min.js");
+  CHECK(modeler.status == 200);
+  CHECK(modeler.headers["Content-Type"] == "text/javascript; charset=utf-8");
+  CHECK(modeler.body.size() > 100000);
+  CHECK(s.request("GET", "/vendor/bpmn-js/assets/bpmn-font/font/bpmn.woff2").headers["Content-Type"] == "font/woff2");
+  CHECK(s.request("GET", "/vendor/bpmn-js/assets/bpmn-js.css").status == 200);
+  // Only the listed files: not the rest of the package, not a way out of it.
+  CHECK(s.request("GET", "/vendor/bpmn-js/bpmn-modeler.development.js").status == 404);
+  CHECK(s.request("GET", "/vendor/bpmn-js/../package.json").status == 400);
+  CHECK(s.request("GET", "/vendor/bpmn-js/%2e%2e/%2e%2e/package.json").status == 400);
+  CHECK(s.request("POST", "/vendor/bpmn-js/assets/bpmn-js.css").status == 405);
+
+  // Without the package: the files are 404 with the reason, the API works.
+  auto missing = raciflow::http::VendorAssets::load(s.w.path("no-such-folder"));
+  CHECK_FALSE(missing.available());
+  CHECK(missing.find("bpmn-modeler.production.min.js") == nullptr);
+  CHECK(missing.missing().find("bash .ci/setup installs it from adapters/web/package-lock.json") != std::string::npos);
+  raciflow::http::ApiOptions options;
+  options.bpmn_js_dir = s.w.path("no-such-folder");
+  raciflow::http::Api without(*s.service, options);
+  CHECK(without.modeler_unavailable() == missing.missing());
+  raciflow::http::HttpRequest get;
+  get.method = "GET";
+  get.target = "/vendor/bpmn-js/bpmn-modeler.production.min.js";
+  auto refused = without.handle(get);
+  CHECK(refused.status == 404);
+  CHECK(refused.body.find(".ci/setup") != std::string::npos);
+  get.target = "/";
+  CHECK(without.handle(get).status == 200);  // the web app itself is there
 }
