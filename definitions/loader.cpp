@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cstring>
 #include <map>
 #include <set>
@@ -348,6 +349,8 @@ class Loader {
         node.message_ref = element.attribute("messageRef").value();
       node.triggered_by_event = std::string_view(element.attribute("triggeredByEvent").value()) == "true";
       node.is_for_compensation = std::string_view(element.attribute("isForCompensation").value()) == "true";
+      node.start_quantity = quantity(element, "startQuantity", node);
+      node.completion_quantity = quantity(element, "completionQuantity", node);
       if (node.id.empty()) diag_.error(node.line, node.id, std::string("<") + element_name(kind) + "> has no id");
       load_extension_attributes(element, node);
     }
@@ -465,6 +468,19 @@ class Loader {
       } else if (name == "standardLoopCharacteristics") {
         node->loop = LoopKind::standard;
         if (pugi::xml_node cond = find_bpmn_child(child, "loopCondition")) node->loop_condition = load_condition(cond, node->id);
+        std::string_view before = child.attribute("testBefore").value();
+        if (before != "" && before != "true" && before != "false")
+          diag_.error(line(child), node->id, "testBefore of '" + node->id + "' is '" + std::string(before) + "', not true or false");
+        node->loop_test_before = before == "true";
+        if (pugi::xml_attribute max = child.attribute("loopMaximum")) {
+          int value = 0;
+          std::string_view text = max.value();
+          auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+          if (ec != std::errc() || end != text.data() + text.size() || value < 1)
+            diag_.error(line(child), node->id, "loopMaximum of '" + node->id + "' is '" + std::string(text) + "', not a whole number of at least 1");
+          else
+            node->loop_maximum = value;
+        }
       } else if (name == "multiInstanceLoopCharacteristics") {
         node->loop = std::string_view(child.attribute("isSequential").value()) == "true"
                          ? LoopKind::multi_instance_sequential
@@ -478,6 +494,21 @@ class Loader {
     }
     if (triggers.size() == 1) node->trigger = triggers.front();
     if (triggers.size() > 1) node->trigger = EventTrigger::multiple;
+  }
+
+  // startQuantity or completionQuantity: a whole number of at least 1, default 1.
+  int quantity(pugi::xml_node element, const char* attribute, const FlowNode& node) {
+    pugi::xml_attribute a = element.attribute(attribute);
+    if (!a) return 1;
+    int value = 0;
+    std::string_view text = a.value();
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || value < 1) {
+      diag_.error(line(element), node.id, std::string(attribute) + " of '" + node.id + "' is '" + std::string(text) +
+                                              "', not a whole number of at least 1");
+      return 1;
+    }
+    return value;
   }
 
   pugi::xml_node find_bpmn_child(pugi::xml_node parent, std::string_view name) {

@@ -117,6 +117,9 @@ struct FlowNode {
   bool is_for_compensation = false;
   LoopKind loop = LoopKind::none;
   std::optional<Condition> loop_condition;
+  bool loop_test_before = false;       // standard loop: test the condition before the first run too
+  std::optional<int> loop_maximum;     // standard loop: at most this many runs
+  int start_quantity = 1, completion_quantity = 1;
 
   // raciflow extension
   Raci raci;

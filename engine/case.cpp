@@ -152,7 +152,7 @@ void apply(CaseState& s, const Event& e, const definitions::Process& p) {
       break;  // the record of what happened; the state changes through the events around it
     case EventKind::token_waiting: {
       int id = id_of(e, "token");
-      s.tokens[id] = Token{id, node_index(p, e), id_of(e, "scope")};
+      s.tokens[id] = Token{id, node_index(p, e), id_of(e, "scope"), e.data.value("loop", 0)};
       claim_id(s, id);
       break;
     }

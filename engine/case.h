@@ -79,6 +79,7 @@ struct Token {
   int id = 0;
   int node = -1;   // node index where it waits
   int scope = 0;   // scope instance id
+  int loop = 0;    // standard loop: the runs of its activity before this one
 };
 
 struct Scope {

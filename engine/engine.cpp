@@ -24,7 +24,8 @@ std::string label(const Task& task) { return "'" + (task.name.empty() ? task.nod
 struct Step {
   int node;
   int scope;
-  int flow;  // the flow it arrived on, -1 for starts
+  int flow;           // the flow it arrived on, -1 for starts
+  int iteration = 0;  // standard loop: the runs of the activity before this one
 };
 
 std::string iso(TimePoint t) { return format_date_time(t); }
@@ -343,7 +344,23 @@ class Run {
     const FlowNode& n = p_.nodes[step.node];
     json data = {{"scope", step.scope}};
     if (step.flow >= 0) data["flow"] = p_.flows[step.flow].id;
+    if (step.iteration > 0) data["loop"] = step.iteration;
     emit(EventKind::node_entered, n.id, std::move(data));
+    // A loop that tests before: the activity runs only while its condition holds.
+    if (n.loop == LoopKind::standard && n.loop_test_before && step.iteration == 0) {
+      auto again = loop_again(n, step.scope, step.node);
+      if (!again) return;  // an incident
+      if (!*again) {
+        leave(step.node, step.scope);
+        return;
+      }
+    }
+    loop_ = step.iteration;  // wait() records it on the activity's token
+    enter_kind(step, n);
+    loop_ = 0;
+  }
+
+  void enter_kind(const Step& step, const FlowNode& n) {
     switch (n.kind) {
       case NodeKind::start_event:
       case NodeKind::task:
@@ -426,8 +443,19 @@ class Run {
 
   int wait(int node, int scope) {
     int token = new_id();
-    emit(EventKind::token_waiting, p_.nodes[node].id, {{"token", token}, {"scope", scope}});
+    json data = {{"token", token}, {"scope", scope}};
+    // The run of a looping activity that this token is (its node was just entered).
+    if (loop_ > 0 && p_.nodes[node].loop == LoopKind::standard) data["loop"] = loop_;
+    emit(EventKind::token_waiting, p_.nodes[node].id, std::move(data));
     return token;
+  }
+
+  // Whether a standard loop runs (again); nullopt when its condition failed (an incident).
+  std::optional<bool> loop_again(const FlowNode& n, int scope, int node) {
+    std::string error;
+    auto again = n.loop_condition->compiled->test(s_.variables, &error);
+    if (!again) raise_incident(node, scope, "loop condition of '" + n.id + "' failed: " + error);
+    return again;
   }
 
   void create_task(int node, int token) {
@@ -528,15 +556,14 @@ class Run {
     emit(EventKind::token_consumed, p_.nodes[t.node].id, {{"token", token}});
     const FlowNode& n = p_.nodes[t.node];
     if (n.loop == LoopKind::standard && n.loop_condition && n.loop_condition->compiled) {
-      std::string error;
-      auto again = n.loop_condition->compiled->test(s_.variables, &error);
-      if (!again) {
-        raise_incident(t.node, t.scope, "loop condition of '" + n.id + "' failed: " + error);
-        return;
-      }
-      if (*again) {
-        queue_.push_back({t.node, t.scope, -1});
-        return;
+      int runs = t.loop + 1;
+      if (!n.loop_maximum || runs < *n.loop_maximum) {
+        auto again = loop_again(n, t.scope, t.node);
+        if (!again) return;
+        if (*again) {
+          queue_.push_back({t.node, t.scope, -1, runs});
+          return;
+        }
       }
     }
     leave(t.node, t.scope);
@@ -603,6 +630,9 @@ class Run {
     if (n.kind == NodeKind::parallel_gateway) {
       taken = n.outgoing;
     } else {
+      // The default flow is taken when no *conditional* flow holds (BPMN 2.0.2, 13.2.1 and
+      // 13.3.2): an activity's unconditional flows are taken beside it.
+      bool conditional_held = false;
       for (int f : n.outgoing) {
         if (f == default_flow) continue;
         if (choosing && !p_.flows[f].condition && n.outgoing.size() > 1) continue;  // validation forbids
@@ -610,10 +640,11 @@ class Run {
         if (!ok) return;
         if (take) {
           taken.push_back(f);
+          conditional_held = conditional_held || p_.flows[f].condition.has_value();
           if (n.kind == NodeKind::exclusive_gateway) break;
         }
       }
-      if (taken.empty() && default_flow >= 0) taken.push_back(default_flow);
+      if (!conditional_held && default_flow >= 0) taken.push_back(default_flow);
       if (taken.empty() && !n.outgoing.empty()) {
         raise_incident(node, scope,
                        choosing ? "no condition holds at gateway '" + n.id + "' and it has no default flow"
@@ -782,6 +813,7 @@ class Run {
   TimePoint now_;
   std::vector<Event> out_;
   std::deque<Step> queue_;
+  int loop_ = 0;  // the run of the looping activity being entered
 };
 
 }  // namespace

@@ -81,6 +81,17 @@ std::vector<ExecutionProblem> check_executable(const Process& process) {
       refuse(n.line, what + " cannot be run: multi-instance activities are not executed");
     if (n.loop == LoopKind::standard && (!n.loop_condition || !n.loop_condition->compiled))
       refuse(n.line, what + " cannot be run: its loop has no condition raciflow can evaluate");
+    bool waits = is_human_task(n.kind) || n.kind == NodeKind::receive_task || n.kind == NodeKind::sub_process ||
+                 n.kind == NodeKind::call_activity;
+    if (n.loop == LoopKind::standard && !waits)
+      refuse(n.line, what + " cannot be run: a standard loop on a step that does not wait repeats with the same variables, "
+                            "so its condition never changes; loop a user task, sub-process or call activity");
+    if (n.start_quantity != 1)
+      refuse(n.line, what + " cannot be run: startQuantity " + std::to_string(n.start_quantity) +
+                         " (an activity that waits for several tokens) is not executed");
+    if (n.completion_quantity != 1)
+      refuse(n.line, what + " cannot be run: completionQuantity " + std::to_string(n.completion_quantity) +
+                         " (several tokens on each outgoing flow) is not executed");
     EventTrigger t = n.trigger;
     bool ok = true;
     switch (n.kind) {

@@ -386,3 +386,19 @@ TEST_CASE("RACI defaults: R from the lane, A from a single R, explicit values ke
   CHECK(t.iso == std::vector<std::string>{"10.2", "A.5.26"});
   CHECK(t.due->days == 5);
 }
+
+TEST_CASE("a loopMaximum, testBefore or quantity that is not a number or flag is an error naming the attribute") {
+  std::string xml = bpmn(R"(<startEvent id="s"/>
+<userTask id="t" raci:responsible="a" raci:accountable="a" startQuantity="many">
+  <standardLoopCharacteristics testBefore="yes" loopMaximum="0"><loopCondition>again</loopCondition></standardLoopCharacteristics>
+</userTask>
+<endEvent id="e"/>
+<sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
+<sequenceFlow id="f2" sourceRef="t" targetRef="e"/>
+)", lanes(lane("a", {"s", "t", "e"})));
+  auto c = check(xml);
+  INFO(c.dump());
+  CHECK(c.has_error(line_of(xml, "id=\"t\""), "startQuantity of 't' is 'many', not a whole number of at least 1"));
+  CHECK(c.has_error(line_of(xml, "testBefore"), "testBefore of 't' is 'yes', not true or false"));
+  CHECK(c.has_error(line_of(xml, "testBefore"), "loopMaximum of 't' is '0', not a whole number of at least 1"));
+}

@@ -426,3 +426,65 @@ TEST_CASE("the deploy check refuses what the engine cannot run") {
   CHECK(problems[0].message == "endEvent 'e' cannot be run: signal endEvents are not executed");
   CHECK(problems[0].line == 7);
 }
+
+TEST_CASE("an activity's default flow is taken when no conditional flow holds, beside its unconditional flows") {
+  Flow f(process_xml("<startEvent id=\"s\"/>\n" + user_task("t", " default=\"d\"") +
+                     R"(<endEvent id="always"/><endEvent id="escalated"/><endEvent id="otherwise"/>)" + flow("f0", "s", "t") +
+                     flow("u", "t", "always") + flow("c", "t", "escalated", "escalate == true") + flow("d", "t", "otherwise")));
+  Case quiet(f);
+  REQUIRE(quiet.start());
+  REQUIRE(quiet.complete("t", {{"escalate", false}}));
+  CHECK(quiet.entered("always"));
+  CHECK(quiet.entered("otherwise"));  // an unconditional flow does not stand in for the default
+  CHECK_FALSE(quiet.entered("escalated"));
+  CHECK(quiet.state.status == CaseStatus::completed);
+
+  Case loud(f);
+  REQUIRE(loud.start());
+  REQUIRE(loud.complete("t", {{"escalate", true}}));
+  CHECK(loud.entered("always"));
+  CHECK(loud.entered("escalated"));
+  CHECK_FALSE(loud.entered("otherwise"));
+}
+
+TEST_CASE("a standard loop stops at its loopMaximum even while its condition holds") {
+  Flow f(process_xml(R"(<startEvent id="s"/><userTask id="review" raci:responsible="security-function">
+<standardLoopCharacteristics loopMaximum="2"><loopCondition>rework == true</loopCondition></standardLoopCharacteristics></userTask>
+<endEvent id="e"/>)" + flow("f0", "s", "review") + flow("f1", "review", "e")));
+  Case c(f);
+  REQUIRE(c.start());
+  REQUIRE(c.complete("review", {{"rework", true}}));
+  REQUIRE(c.task("review"));
+  REQUIRE(c.complete("review", {{"rework", true}}));  // the second run: the last one
+  CHECK(c.state.status == CaseStatus::completed);
+  CHECK(c.count(EventKind::task_completed, "review") == 2);
+}
+
+TEST_CASE("a standard loop that tests before skips its activity when the condition does not hold at first") {
+  Flow f(process_xml(R"(<startEvent id="s"/><userTask id="fix" raci:responsible="security-function">
+<standardLoopCharacteristics testBefore="true"><loopCondition>open &gt; 0</loopCondition></standardLoopCharacteristics></userTask>
+<endEvent id="e"/>)" + flow("f0", "s", "fix") + flow("f1", "fix", "e")));
+  Case none(f);
+  REQUIRE(none.start({{"open", 0}}));
+  CHECK(none.count(EventKind::task_created, "fix") == 0);
+  CHECK(none.state.status == CaseStatus::completed);
+
+  Case two(f);
+  REQUIRE(two.start({{"open", 2}}));
+  REQUIRE(two.complete("fix", {{"open", 1}}));
+  REQUIRE(two.complete("fix", {{"open", 0}}));
+  CHECK(two.count(EventKind::task_created, "fix") == 2);
+  CHECK(two.state.status == CaseStatus::completed);
+}
+
+TEST_CASE("the deploy check refuses a loop that cannot change and quantities other than 1, naming the feature") {
+  Flow f(process_xml(R"(<startEvent id="s"/><serviceTask id="poll">
+<standardLoopCharacteristics><loopCondition>done == false</loopCondition></standardLoopCharacteristics></serviceTask>
+<userTask id="t" raci:responsible="security-function" startQuantity="2" completionQuantity="3"/><endEvent id="e"/>)" +
+                     flow("f0", "s", "poll") + flow("f1", "poll", "t") + flow("f2", "t", "e")));
+  auto problems = check_executable(f.process());
+  REQUIRE(problems.size() == 3);
+  CHECK(problems[0].message.find("serviceTask 'poll' cannot be run: a standard loop on a step that does not wait") == 0);
+  CHECK(problems[1].message == "userTask 't' cannot be run: startQuantity 2 (an activity that waits for several tokens) is not executed");
+  CHECK(problems[2].message == "userTask 't' cannot be run: completionQuantity 3 (several tokens on each outgoing flow) is not executed");
+}
