@@ -156,6 +156,11 @@ class Loader {
     out_.target_namespace = root.attribute("targetNamespace").value();
     expression_language_ = root.attribute("expressionLanguage").value();
     collect_ids(root);
+    // Event definitions at the root, which events name with eventDefinitionRef.
+    for (pugi::xml_node child : root.children())
+      if (child.type() == pugi::node_element && is_bpmn(child) && event_definitions().count(local_name(child.name())) &&
+          !child.attribute("id").empty())
+        root_event_definitions_[child.attribute("id").value()] = child;
 
     for (pugi::xml_node child : root.children()) {
       if (child.type() != pugi::node_element) continue;
@@ -188,6 +193,8 @@ class Loader {
 
  private:
   int line(pugi::xml_node node) const { return source_.line_of(node); }
+
+  std::map<std::string, pugi::xml_node> root_event_definitions_;  // id -> <...EventDefinition> at the root
 
   static std::string label(pugi::xml_node element) {
     std::string id = element.attribute("id").value();
@@ -456,8 +463,17 @@ class Loader {
         triggers.push_back(def->second);
         load_event_definition(child, def->second, *node);
       } else if (name == "eventDefinitionRef") {
-        triggers.push_back(EventTrigger::multiple);
-        diag_.warning(line(child), child.attribute("id").value(), "eventDefinitionRef on '" + node->id + "' is not supported; put the definition inside the event");
+        // A reference to an event definition at the root: as if it were written here.
+        std::string ref = trim(child.text().get());
+        auto it = root_event_definitions_.find(ref);
+        if (it == root_event_definitions_.end()) {
+          diag_.error(line(child), node->id, "eventDefinitionRef of '" + node->id + "' names '" + ref +
+                                                 "', which is no event definition at the root of the file");
+        } else {
+          EventTrigger trigger = event_definitions().at(local_name(it->second.name()));
+          triggers.push_back(trigger);
+          load_event_definition(it->second, trigger, *node);
+        }
       } else if (name == "documentation") {
         if (!node->documentation.empty()) node->documentation += "\n";
         node->documentation += trim(child.text().get());
@@ -554,6 +570,10 @@ class Loader {
       ++found;
       node.timer = std::move(timer);
     }
+    if (found == 1 && node.timer->kind == Timer::Kind::cycle && node.timer->cycle && node.kind == NodeKind::intermediate_catch_event &&
+        node.timer->cycle->repetitions != 1)
+      diag_.warning(line(def), node.id, "timeCycle of '" + node.id + "' repeats, but an intermediate catch event fires once: "
+                                        "only its first time is used (write R1/..., or a timeDuration)");
     if (found == 0) diag_.error(line(def), node.id, "timer of '" + node.id + "' has no timeDate, timeDuration or timeCycle with a value");
     if (found > 1) diag_.error(line(def), node.id, "timer of '" + node.id + "' has more than one of timeDate, timeDuration, timeCycle");
   }

@@ -402,3 +402,18 @@ TEST_CASE("a loopMaximum, testBefore or quantity that is not a number or flag is
   CHECK(c.has_error(line_of(xml, "testBefore"), "testBefore of 't' is 'yes', not true or false"));
   CHECK(c.has_error(line_of(xml, "testBefore"), "loopMaximum of 't' is '0', not a whole number of at least 1"));
 }
+
+TEST_CASE("an eventDefinitionRef to nothing is an error, and a repeating cycle on an intermediate timer a warning") {
+  std::string xml = bpmn(R"(<startEvent id="s"/>
+<intermediateCatchEvent id="lost"><eventDefinitionRef>nowhere</eventDefinitionRef></intermediateCatchEvent>
+<intermediateCatchEvent id="tick"><timerEventDefinition><timeCycle>R3/PT10M</timeCycle></timerEventDefinition></intermediateCatchEvent>
+<endEvent id="e"/>
+<sequenceFlow id="f1" sourceRef="s" targetRef="lost"/>
+<sequenceFlow id="f2" sourceRef="lost" targetRef="tick"/>
+<sequenceFlow id="f3" sourceRef="tick" targetRef="e"/>
+)");
+  auto c = check(xml);
+  INFO(c.dump());
+  CHECK(c.has_error(line_of(xml, "<eventDefinitionRef>"), "eventDefinitionRef of 'lost' names 'nowhere', which is no event definition at the root of the file"));
+  CHECK(c.has_warning(line_of(xml, "R3/PT10M"), "timeCycle of 'tick' repeats, but an intermediate catch event fires once"));
+}

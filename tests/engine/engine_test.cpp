@@ -488,3 +488,14 @@ TEST_CASE("the deploy check refuses a loop that cannot change and quantities oth
   CHECK(problems[1].message == "userTask 't' cannot be run: startQuantity 2 (an activity that waits for several tokens) is not executed");
   CHECK(problems[2].message == "userTask 't' cannot be run: completionQuantity 3 (several tokens on each outgoing flow) is not executed");
 }
+
+TEST_CASE("an eventDefinitionRef uses the event definition at the root as if it were written in the event") {
+  Flow f(process_xml(R"(<startEvent id="s"/><intermediateCatchEvent id="wait"><eventDefinitionRef>answer-arrives</eventDefinitionRef></intermediateCatchEvent>
+<endEvent id="e"/>)" + flow("f0", "s", "wait") + flow("f1", "wait", "e"),
+                     R"(<message id="m" name="answer"/><messageEventDefinition id="answer-arrives" messageRef="m"/>)"));
+  Case c(f);
+  REQUIRE(c.start());
+  CHECK(c.state.status == CaseStatus::active);
+  REQUIRE(c.run(command::Correlate{"answer"}));
+  CHECK(c.state.status == CaseStatus::completed);
+}
