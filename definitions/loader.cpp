@@ -177,6 +177,8 @@ class Loader {
         load_collaboration(child);
       } else if (name == "message") {
         out_.messages.push_back({child.attribute("id").value(), child.attribute("name").value(), line(child)});
+      } else if (name == "signal") {
+        out_.signals.push_back({child.attribute("id").value(), child.attribute("name").value(), line(child)});
       } else if (name == "error") {
         out_.errors.push_back({child.attribute("id").value(), child.attribute("name").value(),
                                child.attribute("errorCode").value(), line(child)});
@@ -538,6 +540,7 @@ class Loader {
       case EventTrigger::message: node.message_ref = def.attribute("messageRef").value(); break;
       case EventTrigger::error: node.error_ref = def.attribute("errorRef").value(); break;
       case EventTrigger::link: node.link_name = def.attribute("name").value(); break;
+      case EventTrigger::signal: node.signal_ref = def.attribute("signalRef").value(); break;
       case EventTrigger::timer: load_timer(def, node); break;
       default: break;
     }
@@ -735,26 +738,11 @@ class Loader {
     if (node.is_for_compensation) what = "compensation handlers are not executed";
     if (node.loop == LoopKind::multi_instance_parallel || node.loop == LoopKind::multi_instance_sequential)
       what = "multi-instance activities are not executed";
-    if (is_event(node.kind) && !trigger_supported(node)) {
+    if (is_event(node.kind) && !trigger_executed(node.kind, node.trigger, node.parent < 0)) {
       what = std::string(trigger_name(node.trigger)) + " " + element_name(node.kind) + "s are not executed";
     }
     if (what.empty()) return;
     diag_.warning(node.line, node.id, std::string(element_name(node.kind)) + " '" + node.id + "' is loaded but not executed: " + what);
-  }
-
-  static bool trigger_supported(const FlowNode& node) {
-    EventTrigger t = node.trigger;
-    switch (node.kind) {
-      case NodeKind::start_event: return t == EventTrigger::none || t == EventTrigger::message || t == EventTrigger::timer;
-      case NodeKind::end_event:
-        return t == EventTrigger::none || t == EventTrigger::terminate || t == EventTrigger::message ||
-               t == EventTrigger::error;
-      case NodeKind::intermediate_catch_event: return t == EventTrigger::timer || t == EventTrigger::message;
-      case NodeKind::intermediate_throw_event: return t == EventTrigger::none || t == EventTrigger::message;
-      case NodeKind::boundary_event:
-        return t == EventTrigger::timer || t == EventTrigger::message || t == EventTrigger::error;
-      default: return true;
-    }
   }
 
   const XmlSource& source_;

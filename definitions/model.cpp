@@ -66,6 +66,22 @@ int Process::node_index(const std::string& node_id) const {
   return it == index.end() ? -1 : it->second;
 }
 
+bool trigger_executed(NodeKind kind, EventTrigger t, bool top_level) {
+  switch (kind) {
+    case NodeKind::start_event:
+      return t == EventTrigger::none || t == EventTrigger::message || t == EventTrigger::timer ||
+             (t == EventTrigger::signal && top_level);
+    case NodeKind::end_event:
+      return t == EventTrigger::none || t == EventTrigger::terminate || t == EventTrigger::message || t == EventTrigger::error ||
+             t == EventTrigger::signal;
+    case NodeKind::intermediate_catch_event: return t == EventTrigger::timer || t == EventTrigger::message || t == EventTrigger::signal;
+    case NodeKind::intermediate_throw_event: return t == EventTrigger::none || t == EventTrigger::message || t == EventTrigger::signal;
+    case NodeKind::boundary_event:
+      return t == EventTrigger::timer || t == EventTrigger::message || t == EventTrigger::error || t == EventTrigger::signal;
+    default: return true;
+  }
+}
+
 const Role* Process::find_role(const std::string& role_id) const {
   for (const auto& role : roles)
     if (role.id == role_id) return &role;

@@ -60,6 +60,9 @@ enum class EventTrigger : std::uint8_t {
   none, message, timer, error, terminate, signal, escalation, conditional, link, compensate, cancel, multiple
 };
 const char* trigger_name(EventTrigger trigger);
+// Whether raciflow executes this kind of event with this trigger (`top_level`: the event
+// is not inside a sub-process). The loader warns about the rest; deploy refuses them.
+bool trigger_executed(NodeKind kind, EventTrigger trigger, bool top_level);
 
 struct Timer {
   enum class Kind : std::uint8_t { date, duration, cycle };
@@ -105,6 +108,7 @@ struct FlowNode {
   // Events
   EventTrigger trigger = EventTrigger::none;
   std::string message_ref, error_ref, link_name;
+  std::string signal_ref;
   std::optional<Timer> timer;
   std::string attached_to;     // boundary events
   bool cancel_activity = true; // boundary events: interrupting?
@@ -206,6 +210,7 @@ struct Definitions {
   std::vector<Process> processes;
   std::vector<Participant> participants;
   std::vector<Message> messages;
+  std::vector<Message> signals;  // <signal id name>: broadcast by name
   std::vector<ErrorDefinition> errors;
   int message_flow_count = 0;
 

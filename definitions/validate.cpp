@@ -145,10 +145,11 @@ class ProcessValidator {
           const FlowNode& target = p_.nodes[t];
           bool ok = target.kind == NodeKind::receive_task ||
                     (target.kind == NodeKind::intermediate_catch_event &&
-                     (target.trigger == EventTrigger::timer || target.trigger == EventTrigger::message));
+                     (target.trigger == EventTrigger::timer || target.trigger == EventTrigger::message ||
+                      target.trigger == EventTrigger::signal));
           if (!ok)
             diag_.error(p_.flows[f].line, p_.flows[f].id, "event-based gateway '" + g.id + "' leads to " + describe(target) +
-                                              "; it may only lead to timer or message catch events and receive tasks");
+                                              "; it may only lead to timer, message or signal catch events and receive tasks");
         }
       }
       if (g.kind == NodeKind::parallel_gateway && g.incoming.size() >= 2) {
@@ -180,6 +181,12 @@ class ProcessValidator {
       }
       if (!node.message_ref.empty() && !has_message(node.message_ref))
         diag_.error(node.line, node.id, describe(node) + " refers to unknown message '" + node.message_ref + "'");
+      if (node.trigger == EventTrigger::signal) {
+        if (node.signal_ref.empty())
+          diag_.error(node.line, node.id, describe(node) + " has a signal event definition without a signalRef");
+        else if (std::none_of(defs_.signals.begin(), defs_.signals.end(), [&](const Message& s) { return s.id == node.signal_ref; }))
+          diag_.error(node.line, node.id, describe(node) + " refers to unknown signal '" + node.signal_ref + "'");
+      }
       if (!node.error_ref.empty() && !has_error(node.error_ref))
         diag_.error(node.line, node.id, describe(node) + " refers to unknown error '" + node.error_ref + "'");
     }

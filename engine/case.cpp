@@ -37,6 +37,8 @@ constexpr KindName kKindNames[] = {
     {EventKind::subscription_opened, "subscription_opened"},
     {EventKind::subscription_closed, "subscription_closed"},
     {EventKind::message_correlated, "message_correlated"},
+    {EventKind::signal_thrown, "signal_thrown"},
+    {EventKind::signal_caught, "signal_caught"},
     {EventKind::message_sent, "message_sent"},
     {EventKind::call_started, "call_started"},
     {EventKind::call_completed, "call_completed"},
@@ -146,6 +148,8 @@ void apply(CaseState& s, const Event& e, const definitions::Process& p) {
     case EventKind::notification_queued:
     case EventKind::message_sent:
     case EventKind::message_correlated:
+    case EventKind::signal_thrown:
+    case EventKind::signal_caught:
     case EventKind::call_started:
     case EventKind::call_completed:
     case EventKind::command_refused:
@@ -281,6 +285,7 @@ void apply(CaseState& s, const Event& e, const definitions::Process& p) {
       sub.node = node_index(p, e);
       sub.token = id_of(e, "token");
       sub.message = e.data.value("message", std::string());
+      sub.signal = e.data.value("signal", std::string());
       sub.purpose = purpose_of(e);
       s.subscriptions[sub.id] = sub;
       claim_id(s, sub.id);

@@ -61,6 +61,8 @@ enum class EventKind {
   case_terminated,
   case_cancelled,
   command_refused,     // kept in the audit trail by the runtime; changes no state
+  signal_thrown,       // broadcast: the runtime passes it to every other waiting case and signal start
+  signal_caught,       // a waiting catch event, boundary or event-gateway branch took a signal
 };
 const char* to_string(EventKind kind);
 std::optional<EventKind> event_kind_from_string(const std::string& name);
@@ -134,6 +136,7 @@ struct Subscription {
   int node = -1;   // receive task, message catch event or boundary event
   int token = -1;
   std::string message;
+  std::string signal;  // set instead of `message` when the node waits for a signal
   TimerPurpose purpose = TimerPurpose::catch_event;
 };
 

@@ -68,6 +68,7 @@ class Run {
     const FlowNode& node = p_.nodes[start];
     if (node.trigger == EventTrigger::message)
       emit(EventKind::message_correlated, node.id, {{"message", x_.message_name(node.message_ref)}});
+    if (node.trigger == EventTrigger::signal) emit(EventKind::signal_caught, node.id, {{"signal", x_.signal_name(node.signal_ref)}});
     queue_.push_back({start, 0, -1});
     drain();
   }
@@ -168,7 +169,7 @@ class Run {
     require_running();
     const Subscription* match = nullptr;
     for (const auto& [id, sub] : s_.subscriptions)
-      if (sub.message == c.message) {
+      if (sub.signal.empty() && sub.message == c.message) {
         match = &sub;
         break;
       }
@@ -189,6 +190,47 @@ class Run {
         break;
     }
     drain();
+  }
+
+  void signal(const command::Signal& c) {
+    require_running();
+    const Subscription* first = nullptr;
+    for (const auto& [id, sub] : s_.subscriptions)
+      if (!sub.signal.empty() && sub.signal == c.name) {
+        first = &sub;
+        break;
+      }
+    if (!first) throw Refusal{"case " + s_.id + " is not waiting for signal '" + c.name + "'"};
+    set_variables(c.variables, p_.nodes[first->node].id);
+    catch_signal(c.name);
+    drain();
+  }
+
+  // Every catch of the case waiting for `name` takes it, in the order they began to wait;
+  // one that an earlier catch withdrew (an interrupting boundary) takes nothing.
+  void catch_signal(const std::string& name) {
+    std::vector<int> waiting;
+    for (const auto& [id, sub] : s_.subscriptions)
+      if (sub.signal == name) waiting.push_back(id);
+    for (int id : waiting) {
+      auto it = s_.subscriptions.find(id);
+      if (it == s_.subscriptions.end()) continue;
+      Subscription sub = it->second;
+      emit(EventKind::signal_caught, p_.nodes[sub.node].id, {{"signal", name}, {"subscription", id}});
+      switch (sub.purpose) {
+        case TimerPurpose::catch_event: finish_activity(sub.token); break;
+        case TimerPurpose::boundary: trigger_boundary(sub.node, sub.token); break;
+        case TimerPurpose::event_gateway: take_gateway_branch(sub.token, sub.node); break;
+      }
+    }
+  }
+
+  // A signal throw: recorded for the runtime to broadcast to other cases and signal
+  // starts, and taken at once by this case's own waiting catches.
+  void throw_signal(const FlowNode& n) {
+    std::string name = x_.signal_name(n.signal_ref);
+    emit(EventKind::signal_thrown, n.id, {{"signal", name}, {"variables", s_.variables}});
+    catch_signal(name);
   }
 
   void fire_due() {
@@ -372,6 +414,7 @@ class Run {
         break;
       case NodeKind::send_task:
       case NodeKind::intermediate_throw_event:
+        if (n.trigger == EventTrigger::signal) throw_signal(n);
         if (n.trigger == EventTrigger::message || n.kind == NodeKind::send_task)
           emit(EventKind::message_sent, n.id, {{"message", x_.message_name(n.message_ref)}, {"variables", s_.variables}});
         leave(step.node, step.scope);
@@ -499,7 +542,8 @@ class Run {
     for (int b : x_.boundaries(host)) {
       const FlowNode& boundary = p_.nodes[b];
       if (boundary.trigger == EventTrigger::timer) schedule(b, token, TimerPurpose::boundary);
-      if (boundary.trigger == EventTrigger::message) subscribe(b, token, TimerPurpose::boundary);
+      if (boundary.trigger == EventTrigger::message || boundary.trigger == EventTrigger::signal)
+        subscribe(b, token, TimerPurpose::boundary);
     }
   }
 
@@ -531,11 +575,13 @@ class Run {
   }
 
   void subscribe(int node, int token, TimerPurpose purpose) {
-    emit(EventKind::subscription_opened, p_.nodes[node].id,
-         {{"subscription", new_id()},
-          {"token", token},
-          {"message", x_.message_name(p_.nodes[node].message_ref)},
-          {"purpose", purpose_name(purpose)}});
+    const FlowNode& n = p_.nodes[node];
+    json data = {{"subscription", new_id()}, {"token", token}, {"purpose", purpose_name(purpose)}};
+    if (n.trigger == EventTrigger::signal)
+      data["signal"] = x_.signal_name(n.signal_ref);
+    else
+      data["message"] = x_.message_name(n.message_ref);
+    emit(EventKind::subscription_opened, n.id, std::move(data));
   }
 
   // Withdraws the timers and subscriptions that belong to a waiting token.
@@ -668,6 +714,9 @@ class Run {
         break;
       case EventTrigger::terminate:
         terminate(scope);
+        break;
+      case EventTrigger::signal:
+        throw_signal(n);
         break;
       case EventTrigger::error:
         throw_error(node, scope);
@@ -834,6 +883,7 @@ Outcome Engine::handle(const CaseState& state, const Command& command, const Act
           if constexpr (std::is_same_v<C, command::CompleteCall>) run.complete_call(c);
           if constexpr (std::is_same_v<C, command::Cancel>) run.cancel(c);
           if constexpr (std::is_same_v<C, command::Retry>) run.retry(c);
+          if constexpr (std::is_same_v<C, command::Signal>) run.signal(c);
         },
         command);
   } catch (const Refusal& refusal) {

@@ -55,11 +55,16 @@ struct CompleteCall {
 };
 struct Cancel { std::string reason; };
 struct Retry { nlohmann::json variables = nlohmann::json::object(); };
+// A signal broadcast from outside the case: every catch waiting for it in the case takes it.
+struct Signal {
+  std::string name;
+  nlohmann::json variables = nlohmann::json::object();
+};
 }  // namespace command
 
 using Command = std::variant<command::Start, command::Claim, command::Unclaim, command::Complete, command::Consult,
                              command::Correlate, command::FireDue, command::CompleteCall, command::Cancel,
-                             command::Retry>;
+                             command::Retry, command::Signal>;
 
 struct Outcome {
   std::vector<Event> events;

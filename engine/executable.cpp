@@ -32,6 +32,22 @@ std::string ExecutableProcess::message_name(const std::string& message_ref) cons
   return message_ref;
 }
 
+std::string ExecutableProcess::signal_name(const std::string& signal_ref) const {
+  for (const auto& s : definitions_->signals)
+    if (s.id == signal_ref) return s.name.empty() ? s.id : s.name;
+  return signal_ref;
+}
+
+std::vector<int> ExecutableProcess::signal_starts(const std::string& signal) const {
+  std::vector<int> out;
+  for (std::size_t i = 0; i < process_->nodes.size(); ++i) {
+    const FlowNode& n = process_->nodes[i];
+    if (n.kind == NodeKind::start_event && n.parent < 0 && n.trigger == EventTrigger::signal && signal_name(n.signal_ref) == signal)
+      out.push_back(static_cast<int>(i));
+  }
+  return out;
+}
+
 int ExecutableProcess::message_start(const std::string& message) const {
   for (std::size_t i = 0; i < process_->nodes.size(); ++i) {
     const FlowNode& n = process_->nodes[i];
@@ -93,19 +109,7 @@ std::vector<ExecutionProblem> check_executable(const Process& process) {
       refuse(n.line, what + " cannot be run: completionQuantity " + std::to_string(n.completion_quantity) +
                          " (several tokens on each outgoing flow) is not executed");
     EventTrigger t = n.trigger;
-    bool ok = true;
-    switch (n.kind) {
-      case NodeKind::start_event:
-        ok = t == EventTrigger::none || t == EventTrigger::message || t == EventTrigger::timer;
-        break;
-      case NodeKind::end_event:
-        ok = t == EventTrigger::none || t == EventTrigger::terminate || t == EventTrigger::message || t == EventTrigger::error;
-        break;
-      case NodeKind::intermediate_catch_event: ok = t == EventTrigger::timer || t == EventTrigger::message; break;
-      case NodeKind::intermediate_throw_event: ok = t == EventTrigger::none || t == EventTrigger::message; break;
-      case NodeKind::boundary_event: ok = t == EventTrigger::timer || t == EventTrigger::message || t == EventTrigger::error; break;
-      default: break;
-    }
+    bool ok = trigger_executed(n.kind, t, n.parent < 0);
     if (!ok) refuse(n.line, what + " cannot be run: " + trigger_name(t) + " " + element_name(n.kind) + "s are not executed");
     if (t == EventTrigger::timer && !n.timer) refuse(n.line, what + " cannot be run: its timer has no value");
   }

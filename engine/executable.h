@@ -30,6 +30,10 @@ class ExecutableProcess {
   int message_start(const std::string& message) const;
   // The name of a message reference (falls back to its id).
   std::string message_name(const std::string& message_ref) const;
+  // The name of a signal reference (falls back to its id): what throws and catches match on.
+  std::string signal_name(const std::string& signal_ref) const;
+  // The start events a signal of this name starts (process level); empty when none.
+  std::vector<int> signal_starts(const std::string& signal) const;
   // Whether `target` can be reached from `from` along flows and boundary attachments.
   bool reaches(int from, int target) const;
 

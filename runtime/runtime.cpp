@@ -63,6 +63,12 @@ std::string inbox_reason(const engine::Task& t, const std::vector<std::string>& 
 
 void Runtime::append(AuditRecord r) { append_chained(store_, {std::move(r)}); }
 
+namespace {
+// How a signal subscription is kept beside message subscriptions in the store: a unit
+// separator cannot occur in a name from an XML file, so no message name is taken for it.
+std::string signal_key(const std::string& signal) { return "\x1fsignal:" + signal; }
+}  // namespace
+
 // --- definitions -------------------------------------------------------------------------
 
 const Runtime::Flow& Runtime::flow(const std::string& process, int version) {
@@ -296,7 +302,8 @@ void Runtime::run(Live& live, const engine::Command& command, const Actor& actor
   if (outcome.refusal) {
     std::string message = prefix + *outcome.refusal;
     if (!outcome.denied) throw Refused(message);
-    static const char* const kNames[] = {"start", "claim", "unclaim", "complete", "consult", "message", "tick", "call", "cancel", "retry"};
+    static const char* const kNames[] = {"start", "claim", "unclaim", "complete", "consult", "message", "tick", "call", "cancel", "retry",
+                                         "signal"};
     std::string node;
     int task = 0;
     std::visit([&](const auto& c) {
@@ -361,6 +368,9 @@ void Runtime::after(Live& live, const std::vector<Event>& events, const Actor& a
       }
       case EventKind::message_sent:
         deliver(e.data.value("message", ""), live.row.key, e.data.value("variables", json::object()), actor, case_id, depth + 1);
+        break;
+      case EventKind::signal_thrown:  // the throwing case took it already (engine)
+        broadcast(e.data.value("signal", ""), e.data.value("variables", json::object()), actor, case_id, depth + 1);
         break;
       case EventKind::task_completed:
         if (const auto* node = live.flow->process().find_node(e.node); node && !node->decides.empty())
@@ -449,6 +459,24 @@ std::vector<std::string> Runtime::deliver(const std::string& message, const std:
   return touched;
 }
 
+Runtime::SignalOutcome Runtime::broadcast(const std::string& signal, const json& variables, const Actor& actor,
+                                          const std::string& sender, int depth) {
+  SignalOutcome out;
+  for (const auto& id : store_.cases_waiting_for(signal_key(signal), "")) {
+    if (id == sender) continue;
+    Live live = load(id);
+    run(live, cmd::Signal{signal, variables}, actor, depth);
+    out.continued.push_back(id);
+  }
+  for (const auto& d : store_.latest_definitions()) {
+    const Flow& f = flow(d.process, d.version);
+    for (int start : f.executable->signal_starts(signal))
+      out.started.push_back(start_case(d.process, d.version, cmd::Start{"", "", f.executable->node(start).id, variables}, actor,
+                                       "", "", -1, depth));
+  }
+  return out;
+}
+
 // --- commands ----------------------------------------------------------------------------
 
 namespace {
@@ -487,6 +515,8 @@ std::vector<std::string> Runtime::message(const std::string& name, const std::st
                                           const json& variables, const CaseFilter& may_touch) {
   require_object(variables);
   if (name.empty()) throw Refused("the message name is empty");
+  if (std::any_of(name.begin(), name.end(), [](unsigned char c) { return c < 0x20; }))
+    throw Refused("the message name holds a control character");
   return transact([&] {
     Actor a = actor(person, "", "", "message");
     auto touched = deliver(name, key, variables, a, "", 0, may_touch);
@@ -494,6 +524,26 @@ std::vector<std::string> Runtime::message(const std::string& name, const std::st
       throw Refused("no case waits for message '" + name + "'" + (key.empty() ? "" : " with key '" + key + "'") +
                     " and no deployed process starts with it");
     return touched;
+  });
+}
+
+Runtime::SignalOutcome Runtime::signal(const std::string& name, const std::string& person, const json& variables) {
+  require_object(variables);
+  if (name.empty()) throw Refused("the signal name is empty");
+  if (std::any_of(name.begin(), name.end(), [](unsigned char c) { return c < 0x20; }))
+    throw Refused("the signal name holds a control character");
+  return transact([&] {
+    Actor a = actor(person, "", "", "signal");
+    auto out = broadcast(name, variables, a, "", 0);
+    // The throw itself, with who threw it and what it reached: a signal nothing waits for
+    // leaves this record only.
+    AuditRecord r;
+    r.time = now_text();
+    r.action = engine::to_string(EventKind::signal_thrown);
+    r.actor = person;
+    r.data = json{{"signal", name}, {"variables", variables}, {"continued", out.continued}, {"started", out.started}}.dump();
+    append(std::move(r));
+    return out;
   });
 }
 
@@ -601,7 +651,8 @@ CaseSnapshot snapshot_of(const CaseRow& row, const CaseState& state, const defin
   for (const auto& i : state.incidents) s.incident += (s.incident.empty() ? "" : "\n") + i.reason;
   for (const auto& [id, t] : state.tokens) s.tokens.push_back({id, process.nodes[t.node].id, t.scope});
   for (const auto& [id, t] : state.timers) s.timers.push_back({id, process.nodes[t.node].id, definitions::format_date_time(t.due)});
-  for (const auto& [id, sub] : state.subscriptions) s.subscriptions.push_back({id, process.nodes[sub.node].id, sub.message});
+  for (const auto& [id, sub] : state.subscriptions)
+    s.subscriptions.push_back({id, process.nodes[sub.node].id, sub.signal.empty() ? sub.message : signal_key(sub.signal)});
   for (const auto& [id, t] : state.tasks) s.tasks.push_back(t);
   return s;
 }

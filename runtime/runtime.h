@@ -92,6 +92,13 @@ class Runtime {
   // process that has a start event for it. Returns the cases touched.
   std::vector<std::string> message(const std::string& name, const std::string& person, const std::string& key,
                                    const nlohmann::json& variables, const CaseFilter& may_touch = {});
+  // Broadcasts a signal from outside: every active case waiting for it takes it, and every
+  // deployed process with a signal start event for it starts. A signal that nothing waits
+  // for is lost, as BPMN says, but the throw is in the audit trail either way.
+  struct SignalOutcome {
+    std::vector<std::string> continued, started;  // case ids
+  };
+  SignalOutcome signal(const std::string& name, const std::string& person, const nlohmann::json& variables);
   void claim(std::int64_t task, const std::string& person);
   void unclaim(std::int64_t task, const std::string& person);
   void complete(std::int64_t task, const std::string& person, const nlohmann::json& variables);
@@ -160,6 +167,8 @@ class Runtime {
   std::vector<std::string> deliver(const std::string& message, const std::string& key, const nlohmann::json& variables,
                                    const engine::Actor& actor, const std::string& sender, int depth,
                                    const CaseFilter& may_touch = {});
+  SignalOutcome broadcast(const std::string& signal, const nlohmann::json& variables, const engine::Actor& actor,
+                          const std::string& sender, int depth);
   void append(AuditRecord record);
   void record_refusal(const std::string& case_id, const std::string& process, int version, const std::string& node,
                       const engine::Actor& actor, const std::string& command, const std::string& reason);

@@ -129,6 +129,18 @@ int cmd_message(const po::variables_map& vm, const Globals& g, std::ostream& out
   return kExitOk;
 }
 
+int cmd_signal(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream& err) {
+  json vars = parse_vars(vm);
+  Session s(g, false);
+  const auto& name = vm["name"].as<std::string>();
+  auto reached = s.runtime->signal(name, vm["as"].as<std::string>(), vars);
+  for (const auto& id : reached.continued) out << id << " continued\n";
+  for (const auto& id : reached.started) out << id << " started\n";
+  if (reached.continued.empty() && reached.started.empty())
+    err << "raciflow signal: no case waits for signal '" << name << "' and no process starts with it: the signal is lost\n";
+  return kExitOk;
+}
+
 int cmd_tasks(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
   Session s(g, false);
   runtime::TaskFilter filter;
@@ -376,6 +388,14 @@ void add_runtime_commands(std::map<std::string, Command>& t) {
                         "name", po::value<std::string>()->required(), "message name");
                   },
                   cmd_message, "name", "NAME"};
+  t["signal"] = {"broadcast a signal: every case waiting for it takes it, every process it starts starts",
+                 "raciflow signal NAME --as PERSON [--var NAME=VALUE]...",
+                 [](po::options_description& o) {
+                   as_option(o);
+                   var_option(o);
+                   o.add_options()("name", po::value<std::string>()->required(), "signal name");
+                 },
+                 cmd_signal, "name", "NAME"};
   t["tasks"] = {"list tasks: open ones by default, by case, role or person",
                 "raciflow tasks [--case ID] [--role ROLE] [--person PERSON] [--node STEP] [--all] [--json | --ids]",
                 [](po::options_description& o) {

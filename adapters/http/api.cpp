@@ -163,6 +163,9 @@ class Body {
 };
 
 // Who is asking, as the organisation knows them now.
+// Besides the admin, the role that may throw signals from outside (POST /api/signals).
+constexpr const char* kSignalRole = "security-function";
+
 struct Caller {
   runtime::Person person;
   bool admin() const { return person.has_access(runtime::kAdminAccess); }
@@ -1100,6 +1103,31 @@ void Api::Impl::build() {
       return c.runtime.message(name, call.me(), key, variables, visible);
     });
     return json_response(200, {{"cases", cases}});
+  });
+  // A signal from outside ("the threat level changed"): the admin, or the security
+  // function, whose work it is to judge threats (docs/api.md).
+  add("POST", "/api/signals", Access::person, [this](Call& call) {
+    if (!call.caller->admin() && !call.caller->holds(kSignalRole))
+      forbidden("only the admin and the " + std::string(kSignalRole) + " role may throw a signal");
+    Body body(call.request, {"name", "variables"});
+    std::string name = body.text("name", true);
+    json variables = body.object("variables");
+    auto reached = service.write([&](Context& c) {
+      auto out = c.runtime.signal(name, call.me(), variables);
+      // The signal reaches every waiting case; the answer names only those the caller sees.
+      auto visible = [&](std::vector<std::string>& ids) {
+        if (call.caller->reads_all()) return;
+        ids.erase(std::remove_if(ids.begin(), ids.end(), [&](const std::string& id) {
+                    auto row = c.store.find_case(id);
+                    return !row || !sees_case(*call.caller, *row, c.store.tasks({id, true}));
+                  }),
+                  ids.end());
+      };
+      visible(out.continued);
+      visible(out.started);
+      return out;
+    });
+    return json_response(200, {{"continued", reached.continued}, {"started", reached.started}});
   });
 
   // --- audit

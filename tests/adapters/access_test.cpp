@@ -204,6 +204,7 @@ TEST_CASE("every API route answers each kind of caller as the access table says,
   table[{"POST", "/api/tasks/{id}/consult"}] = {kConsulted, [&](Column) {
                                                   return Target{"/api/tasks/" + t.fresh_case().second + "/consult", {{"answer", "no objection"}}};
                                                 }};
+  table[{"POST", "/api/signals"}] = {kAdmin, fixed("/api/signals", {{"name", "threat level changed"}})};  // anna: admin and security function
   table[{"POST", "/api/messages"}] = {kWriter, fixed("/api/messages", {{"name", "External input"}})};
   table[{"GET", "/api/audit"}] = {kReader, fixed("/api/audit")};
   table[{"GET", "/api/audit/verify"}] = {kReader, fixed("/api/audit/verify")};

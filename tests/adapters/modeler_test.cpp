@@ -339,3 +339,34 @@ TEST_CASE("bpmn-js is served from its npm install under /vendor/, nothing else o
   get.target = "/";
   CHECK(without.handle(get).status == 200);  // the web app itself is there
 }
+
+TEST_CASE("POST /api/signals: the admin or the security function throws a signal; the answer names only cases the caller sees", "[api][signals]") {
+  Server s;
+  auto anna = s.login("anna");  // admin, security function
+  auto mette = s.login("mette");
+  std::string flow = R"(<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:raci="urn:raciflow:1" id="d" targetNamespace="t">
+  <signal id="threat" name="threat level changed"/>
+  <process id="watchful" isExecutable="true">
+    <laneSet id="ls"><lane id="sf" raci:role="security-function"><flowNodeRef>s</flowNodeRef><flowNodeRef>wait</flowNodeRef><flowNodeRef>e</flowNodeRef></lane></laneSet>
+    <startEvent id="s"/>
+    <intermediateCatchEvent id="wait"><signalEventDefinition signalRef="threat"/></intermediateCatchEvent>
+    <endEvent id="e"/>
+    <sequenceFlow id="f1" sourceRef="s" targetRef="wait"/>
+    <sequenceFlow id="f2" sourceRef="wait" targetRef="e"/>
+  </process>
+</definitions>
+)";
+  REQUIRE(s.as(anna, "POST", "/api/definitions", {{"name", "watchful.bpmn"}, {"xml", flow}}).status == 201);
+  std::string id = s.as(anna, "POST", "/api/cases", {{"process", "watchful"}}).json_body()["id"];
+
+  CHECK(s.as(mette, "POST", "/api/signals", {{"name", "threat level changed"}}).status == 403);
+  auto thrown = s.as(anna, "POST", "/api/signals", {{"name", "threat level changed"}, {"variables", {{"level", "high"}}}});
+  REQUIRE(thrown.status == 200);
+  CHECK(thrown.json_body() == json{{"continued", {id}}, {"started", json::array()}});
+  CHECK(s.as(anna, "GET", "/api/cases/" + id).json_body()["status"] == "completed");
+  CHECK(s.as(anna, "POST", "/api/signals", {{"name", "threat level changed"}}).json_body() ==
+        json{{"continued", json::array()}, {"started", json::array()}});  // nothing waits any more: lost
+  CHECK(s.as(anna, "POST", "/api/signals", {{"name", ""}}).status == 422);
+  CHECK(s.as(anna, "POST", "/api/signals", {{"name", "x"}, {"variables", "high"}}).status == 400);
+}

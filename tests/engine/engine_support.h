@@ -36,6 +36,7 @@ class Flow {
 
   const Engine& engine() const { return *engine_; }
   const definitions::Process& process() const { return executable_->process(); }
+  const ExecutableProcess& executable() const { return *executable_; }
 
  private:
   definitions::Diagnostics diagnostics_;

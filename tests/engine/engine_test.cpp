@@ -420,10 +420,10 @@ TEST_CASE("cancelling a case withdraws its work and needs a reason") {
 }
 
 TEST_CASE("the deploy check refuses what the engine cannot run") {
-  Flow f(process_xml(R"(<startEvent id="s"/><endEvent id="e"><signalEventDefinition/></endEvent>)" + flow("f0", "s", "e")));
+  Flow f(process_xml(R"(<startEvent id="s"/><endEvent id="e"><escalationEventDefinition/></endEvent>)" + flow("f0", "s", "e")));
   auto problems = check_executable(f.process());
   REQUIRE(problems.size() == 1);
-  CHECK(problems[0].message == "endEvent 'e' cannot be run: signal endEvents are not executed");
+  CHECK(problems[0].message == "endEvent 'e' cannot be run: escalation endEvents are not executed");
   CHECK(problems[0].line == 7);
 }
 
@@ -498,4 +498,70 @@ TEST_CASE("an eventDefinitionRef uses the event definition at the root as if it 
   CHECK(c.state.status == CaseStatus::active);
   REQUIRE(c.run(command::Correlate{"answer"}));
   CHECK(c.state.status == CaseStatus::completed);
+}
+
+namespace {
+const char* kThreatSignal = R"(<signal id="threat" name="threat level changed"/>)";
+}
+
+TEST_CASE("a signal reaches every catch waiting for it in the case: intermediate, boundary and event-gateway branch") {
+  Flow f(process_xml(R"(<startEvent id="s"/><parallelGateway id="fork"/>
+<intermediateCatchEvent id="wait-threat"><signalEventDefinition signalRef="threat"/></intermediateCatchEvent>
+<userTask id="assess" raci:responsible="security-function"/>
+<boundaryEvent id="reassess" attachedToRef="assess" cancelActivity="false"><signalEventDefinition signalRef="threat"/></boundaryEvent>
+<userTask id="redo" raci:responsible="security-function"/>
+<eventBasedGateway id="race"/>
+<intermediateCatchEvent id="race-signal"><signalEventDefinition signalRef="threat"/></intermediateCatchEvent>
+<intermediateCatchEvent id="race-timer"><timerEventDefinition><timeDuration>P30D</timeDuration></timerEventDefinition></intermediateCatchEvent>
+<endEvent id="e1"/><endEvent id="e2"/><endEvent id="e3"/><endEvent id="e4"/><endEvent id="e5"/>)" +
+                     flow("f0", "s", "fork") + flow("f1", "fork", "wait-threat") + flow("f2", "wait-threat", "e1") +
+                     flow("f3", "fork", "assess") + flow("f4", "assess", "e2") + flow("f5", "reassess", "redo") +
+                     flow("f6", "redo", "e3") + flow("f7", "fork", "race") + flow("f8", "race", "race-signal") +
+                     flow("f9", "race", "race-timer") + flow("f10", "race-signal", "e4") + flow("f11", "race-timer", "e5"),
+                     kThreatSignal));
+  Case c(f);
+  REQUIRE(c.start());
+  CHECK_FALSE(c.run(command::Signal{"gossip"}));
+  CHECK(c.refusal == "case case-1 is not waiting for signal 'gossip'");
+  REQUIRE(c.run(command::Signal{"threat level changed", {{"level", "high"}}}));
+  CHECK(c.count(EventKind::signal_caught) == 3);
+  CHECK(c.entered("e1"));
+  CHECK(c.entered("e4"));
+  CHECK_FALSE(c.entered("e5"));
+  CHECK(c.open_tasks() == std::vector<std::string>{"assess", "redo"});  // not interrupting: the assessment goes on
+  CHECK(c.state.variables["level"] == "high");
+  CHECK(c.state.timers.empty());  // the race's timer is withdrawn
+}
+
+TEST_CASE("a signal thrown in a case is taken by its own waiting catches and recorded for the others") {
+  Flow f(process_xml(R"(<startEvent id="s"/><parallelGateway id="fork"/>
+<userTask id="assess" raci:responsible="security-function"/>
+<boundaryEvent id="stop" attachedToRef="assess"><signalEventDefinition signalRef="threat"/></boundaryEvent>
+<intermediateThrowEvent id="raise"><signalEventDefinition signalRef="threat"/></intermediateThrowEvent>
+<endEvent id="stopped"/><endEvent id="done"/><endEvent id="raised"><signalEventDefinition signalRef="threat"/></endEvent>)" +
+                     flow("f0", "s", "fork") + flow("f1", "fork", "assess") + flow("f2", "assess", "done") +
+                     flow("f3", "stop", "stopped") + flow("f4", "fork", "raise") + flow("f5", "raise", "raised"),
+                     kThreatSignal));
+  Case c(f);
+  REQUIRE(c.start());
+  // The throw interrupts the assessment through its boundary; the end event throws again
+  // (with nothing left to catch it here).
+  CHECK(c.count(EventKind::signal_thrown) == 2);
+  CHECK(c.count(EventKind::signal_caught, "stop") == 1);
+  CHECK(c.count(EventKind::task_cancelled, "assess") == 1);
+  CHECK(c.entered("stopped"));
+  CHECK(c.state.status == CaseStatus::completed);
+}
+
+TEST_CASE("a signal start event starts its process; the deploy check takes signal events") {
+  Flow f(process_xml(R"(<startEvent id="on-threat"><signalEventDefinition signalRef="threat"/></startEvent>
+<userTask id="review" raci:responsible="security-function"/><endEvent id="e"/>)" +
+                     flow("f0", "on-threat", "review") + flow("f1", "review", "e"), kThreatSignal));
+  CHECK(check_executable(f.process()).empty());
+  CHECK(f.executable().signal_starts("threat level changed") == std::vector<int>{0});
+  CHECK(f.executable().signal_starts("gossip").empty());
+  Case c(f);
+  REQUIRE(c.run(command::Start{"case-1", "", "on-threat", {{"level", "high"}}}));
+  CHECK(c.count(EventKind::signal_caught, "on-threat") == 1);
+  CHECK(c.open_tasks() == std::vector<std::string>{"review"});
 }
