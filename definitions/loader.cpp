@@ -503,6 +503,7 @@ class Loader {
         node->loop = std::string_view(child.attribute("isSequential").value()) == "true"
                          ? LoopKind::multi_instance_sequential
                          : LoopKind::multi_instance_parallel;
+        node->multi = load_multi_instance(child, *node);
       } else if (name == "incoming" || name == "outgoing" || name == "script" || name == "completionCondition") {
       } else if (is_data_or_artifact(name)) {
         note_data(child, name);
@@ -512,6 +513,58 @@ class Loader {
     }
     if (triggers.size() == 1) node->trigger = triggers.front();
     if (triggers.size() > 1) node->trigger = EventTrigger::multiple;
+  }
+
+  MultiInstance load_multi_instance(pugi::xml_node element, const FlowNode& node) {
+    MultiInstance mi;
+    mi.line = line(element);
+    for (pugi::xml_node c : element.children()) {
+      if (c.type() != pugi::node_element) continue;
+      std::string_view name = local_name(c.name());
+      if (!is_bpmn(c)) {
+        unknown_element(c);
+      } else if (name == "loopCardinality") {
+        mi.cardinality = load_condition(c, node.id);
+      } else if (name == "completionCondition") {
+        mi.completion = load_condition(c, node.id);
+      } else if (name == "loopDataInputRef" || name == "inputDataItem" || name == "loopDataOutputRef" || name == "outputDataItem") {
+        mi.data_input = true;
+      } else if (name != "documentation" && name != "extensionElements") {
+        unknown_element(c);
+      }
+    }
+    for (pugi::xml_attribute attr : element.attributes()) {
+      std::string_view prefix = prefix_of(attr.name());
+      if (prefix.empty() || prefix == "xmlns" || namespace_for(element, prefix) != kRaciNamespace) continue;
+      std::string_view name = local_name(attr.name());
+      std::string value = trim(attr.value());
+      auto variable = [&](std::string& into) {
+        into = value;
+        if (!is_identifier(value))
+          diag_.error(mi.line, node.id, "raci:" + std::string(name) + " of '" + node.id + "' must name a variable, not '" + value + "'");
+      };
+      if (name == "collection") variable(mi.collection);
+      else if (name == "elementVariable") variable(mi.element_variable);
+      else if (name == "outputVariable") variable(mi.output);
+      else if (name == "outputCollection") variable(mi.output_collection);
+      else if (name == "roleFromElement") {
+        if (value != "true" && value != "false")
+          diag_.error(mi.line, node.id, "raci:roleFromElement of '" + node.id + "' is '" + value + "', not true or false");
+        mi.role_from_element = value == "true";
+      } else {
+        diag_.warning(mi.line, node.id, "unknown attribute raci:" + std::string(name) + " on the multi-instance of '" + node.id +
+                                            "' is ignored");
+      }
+    }
+    auto error = [&](const std::string& what) { diag_.error(mi.line, node.id, "the multi-instance of '" + node.id + "' " + what); };
+    if (!mi.data_input && !mi.cardinality && mi.collection.empty())
+      error("needs a loopCardinality or a raci:collection: how many instances?");
+    if (mi.cardinality && !mi.collection.empty()) error("has both a loopCardinality and a raci:collection; choose one");
+    if (!mi.element_variable.empty() && mi.collection.empty()) error("has a raci:elementVariable without a raci:collection");
+    if (mi.role_from_element && mi.collection.empty()) error("takes its role from the element but has no raci:collection");
+    if (mi.output.empty() != mi.output_collection.empty())
+      error("needs both raci:outputVariable and raci:outputCollection, or neither");
+    return mi;
   }
 
   // startQuantity or completionQuantity: a whole number of at least 1, default 1.
@@ -736,8 +789,10 @@ class Loader {
     }
     if (node.triggered_by_event) what = "event sub-processes are not executed";
     if (node.is_for_compensation) what = "compensation handlers are not executed";
-    if (node.loop == LoopKind::multi_instance_parallel || node.loop == LoopKind::multi_instance_sequential)
-      what = "multi-instance activities are not executed";
+    if (node.multi && !is_human_task(node.kind))
+      what = "multi-instance " + std::string(element_name(node.kind)) + "s are not executed (user and manual tasks are)";
+    if (node.multi && node.multi->data_input)
+      what = "loopDataInputRef and inputDataItem are not executed (name the list with raci:collection)";
     if (is_event(node.kind) && !trigger_executed(node.kind, node.trigger, node.parent < 0)) {
       what = std::string(trigger_name(node.trigger)) + " " + element_name(node.kind) + "s are not executed";
     }

@@ -88,6 +88,19 @@ struct Condition {
   std::optional<Expression> compiled;  // empty when the language is foreign or it did not parse
 };
 
+// multiInstanceLoopCharacteristics: how many instances, over what, until when.
+struct MultiInstance {
+  int line = 0;
+  std::optional<Condition> cardinality;  // loopCardinality: a number
+  std::string collection;                // raci:collection: a variable holding a list, one instance per item
+  std::string element_variable;          // raci:elementVariable: each instance's item
+  std::optional<Condition> completion;   // completionCondition, over the variables and nrOf*Instances
+  std::string output;                    // raci:outputVariable: what each instance's completion sets ...
+  std::string output_collection;         // raci:outputCollection: ... collected here, in instance order
+  bool role_from_element = false;        // raci:roleFromElement="true": each instance's Responsible is its item
+  bool data_input = false;               // loopDataInputRef / inputDataItem (BPMN's data-object form)
+};
+
 // raci:gap and raci:gapWhen: a checklist question whose answer can reveal a gap.
 struct Gap {
   std::string text;                    // what is missing
@@ -121,6 +134,7 @@ struct FlowNode {
   bool is_for_compensation = false;
   LoopKind loop = LoopKind::none;
   std::optional<Condition> loop_condition;
+  std::optional<MultiInstance> multi;  // with loop == multi_instance_*
   bool loop_test_before = false;       // standard loop: test the condition before the first run too
   std::optional<int> loop_maximum;     // standard loop: at most this many runs
   int start_quantity = 1, completion_quantity = 1;

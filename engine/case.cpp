@@ -157,11 +157,20 @@ void apply(CaseState& s, const Event& e, const definitions::Process& p) {
     case EventKind::token_waiting: {
       int id = id_of(e, "token");
       s.tokens[id] = Token{id, node_index(p, e), id_of(e, "scope"), e.data.value("loop", 0)};
+      if (auto m = e.data.find("multi"); m != e.data.end()) {
+        MultiBody body;
+        body.node = node_index(p, e);
+        body.instances = m->value("instances", 0);
+        body.items = m->value("items", nlohmann::json::array());
+        body.sequential = m->value("sequential", false);
+        s.multi[id] = std::move(body);
+      }
       claim_id(s, id);
       break;
     }
     case EventKind::token_consumed:
       if (!s.tokens.erase(id_of(e, "token"))) corrupt(e, "no such token");
+      s.multi.erase(id_of(e, "token"));
       break;
     case EventKind::join_arrived: {
       int node = node_index(p, e);
@@ -204,6 +213,8 @@ void apply(CaseState& s, const Event& e, const definitions::Process& p) {
       t.consulted = strings(e.data.value("consulted", nlohmann::json::array()));
       t.informed = strings(e.data.value("informed", nlohmann::json::array()));
       for (const auto& role : t.consulted) t.consultations.push_back({role, {}, {}, {}});
+      t.instance = e.data.value("instance", -1);
+      t.locals = e.data.value("locals", nlohmann::json::object());
       t.created = e.time;
       if (e.data.contains("due")) t.due = time_of(e, "due");
       if (e.data.contains("reminders"))

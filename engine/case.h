@@ -113,6 +113,10 @@ struct Task {
   int reminded = 0;                  // how many of them are done (or moot after escalation)
   bool escalated = false;
   std::string completed_by;
+  // An instance of a multi-instance task: its number (0 first) and its own variables
+  // (loopCounter, the element); -1 and {} for a plain task.
+  int instance = -1;
+  nlohmann::json locals = nlohmann::json::object();
 
   bool live() const { return status == TaskStatus::open || status == TaskStatus::claimed; }
   // The next moment the clock has something to do for this task: a reminder, or the
@@ -140,6 +144,14 @@ struct Subscription {
   TimerPurpose purpose = TimerPurpose::catch_event;
 };
 
+// The waiting body of a multi-instance task: its token holds the instances' tasks.
+struct MultiBody {
+  int node = -1;
+  int instances = 0;
+  nlohmann::json items = nlohmann::json::array();  // the collection's items; empty with a cardinality
+  bool sequential = false;
+};
+
 struct Incident {
   std::string reason;
   int node = -1;
@@ -158,6 +170,7 @@ struct CaseState {
   std::map<int, Task> tasks;
   std::map<int, Timer> timers;
   std::map<int, Subscription> subscriptions;
+  std::map<int, MultiBody> multi;  // by body token
   // (join node, scope) -> arrived flow indices, one entry per waiting arrival
   std::map<std::pair<int, int>, std::vector<int>> joins;
   std::vector<Incident> incidents;  // oldest first; retry resolves the oldest

@@ -120,7 +120,7 @@ class Run {
         throw Refusal{label(task) + ": " + node.decides +
                       " must be a list of decisions like [{\"case\": \"12\", \"variables\": {...}}] (raci:decides)"};
     }
-    int task_id = task.id, token = task.token;
+    int task_id = task.id, token = task.token, instance = task.instance;
     std::vector<std::string> informed = task.informed;
     json gaps;
     if (node.gap && node.gap->when) {
@@ -143,7 +143,10 @@ class Run {
     if (!gaps.is_null()) set_variables(json{{"gaps", gaps}}, node.id);
     for (const auto& r : informed)
       emit(EventKind::notification_queued, node.id, {{"role", r}, {"kind", "informed"}, {"task", task_id}});
-    finish_activity(token);
+    if (s_.multi.count(token))
+      instance_done(token, instance, c.variables);
+    else
+      finish_activity(token);
     drain();
   }
 
@@ -424,7 +427,10 @@ class Run {
         break;
       case NodeKind::user_task:
       case NodeKind::manual_task:
-        create_task(step.node, wait(step.node, step.scope));
+        if (n.multi)
+          start_multi(step.node, step.scope);
+        else
+          create_task(step.node, wait(step.node, step.scope));
         break;
       case NodeKind::receive_task: {
         int token = wait(step.node, step.scope);
@@ -501,16 +507,27 @@ class Run {
     return again;
   }
 
-  void create_task(int node, int token) {
+  // What sets one instance of a multi-instance task apart from the node's plain task.
+  struct Instance {
+    int number = 0;
+    json locals;
+    std::vector<std::string> responsible, accountable;
+  };
+
+  void create_task(int node, int token, const Instance* instance = nullptr) {
     const FlowNode& n = p_.nodes[node];
     int task = new_id();
     json data = {{"task", task},
                  {"token", token},
                  {"name", n.name},
-                 {"responsible", n.raci.responsible},
-                 {"accountable", n.raci.accountable},
+                 {"responsible", instance ? instance->responsible : n.raci.responsible},
+                 {"accountable", instance ? instance->accountable : n.raci.accountable},
                  {"consulted", n.raci.consulted},
                  {"informed", n.raci.informed}};
+    if (instance) {
+      data["instance"] = instance->number;
+      data["locals"] = instance->locals;
+    }
     std::optional<TimePoint> due;
     if (n.due) due = n.due->after(now_);
     if (!n.due_variable.empty()) {
@@ -535,7 +552,124 @@ class Run {
     emit(EventKind::task_created, n.id, std::move(data));
     for (const auto& r : n.raci.consulted)
       emit(EventKind::notification_queued, n.id, {{"role", r}, {"kind", "consultation"}, {"task", task}});
+    if (!instance) arm_boundaries(node, token);  // a multi-instance body arms them once, for all
+  }
+
+  // --- multi-instance tasks (BPMN 2.0.2, 13.3.7) ---------------------------------------
+
+  static constexpr int kMaxInstances = 1000;
+
+  void start_multi(int node, int scope) {
+    const FlowNode& n = p_.nodes[node];
+    const MultiInstance& mi = *n.multi;
+    json items = json::array();
+    long long count = 0;
+    if (!mi.collection.empty()) {
+      auto it = s_.variables.find(mi.collection);
+      if (it == s_.variables.end() || !it->is_array()) {
+        raise_incident(node, scope, "the collection '" + mi.collection + "' of '" + n.id + "' is not a list" +
+                                        (it == s_.variables.end() ? " (no such variable)" : ""));
+        return;
+      }
+      items = *it;
+      count = static_cast<long long>(items.size());
+    } else {
+      auto result = mi.cardinality->compiled->evaluate(s_.variables);
+      if (!result.ok() || !result.value->is_number_integer() || result.value->get<long long>() < 0) {
+        raise_incident(node, scope, "loopCardinality of '" + n.id + "' is not a whole number of 0 or more: " +
+                                        (result.ok() ? result.value->dump() : result.error));
+        return;
+      }
+      count = result.value->get<long long>();
+    }
+    if (count > kMaxInstances) {
+      raise_incident(node, scope, "'" + n.id + "' would have " + std::to_string(count) + " instances; at most " +
+                                      std::to_string(kMaxInstances));
+      return;
+    }
+    if (mi.role_from_element)
+      for (std::size_t i = 0; i < items.size(); ++i)
+        if (!items[i].is_string() || items[i].get<std::string>().empty()) {
+          raise_incident(node, scope, "item " + std::to_string(i) + " of '" + mi.collection + "' is not a role id, so '" + n.id +
+                                          "' cannot route it (raci:roleFromElement)");
+          return;
+        }
+    if (count == 0) {  // no instance: the activity is done at once
+      leave(node, scope);
+      return;
+    }
+    int token = new_id();
+    json multi = {{"instances", count}, {"sequential", n.loop == LoopKind::multi_instance_sequential}};
+    if (!mi.collection.empty()) multi["items"] = items;
+    emit(EventKind::token_waiting, n.id, {{"token", token}, {"scope", scope}, {"multi", multi}});
+    if (!mi.output_collection.empty()) set_variables(json{{mi.output_collection, json(static_cast<std::size_t>(count), nullptr)}}, n.id);
     arm_boundaries(node, token);
+    for (int i = 0; i < (n.loop == LoopKind::multi_instance_sequential ? 1 : static_cast<int>(count)); ++i) create_instance(token, i);
+  }
+
+  void create_instance(int body_token, int number) {
+    const MultiBody& body = s_.multi.at(body_token);
+    const FlowNode& n = p_.nodes[body.node];
+    const MultiInstance& mi = *n.multi;
+    Instance instance;
+    instance.number = number;
+    instance.locals = {{"loopCounter", number}};
+    if (!mi.element_variable.empty()) instance.locals[mi.element_variable] = body.items.at(static_cast<std::size_t>(number));
+    instance.responsible = n.raci.responsible;
+    instance.accountable = n.raci.accountable;
+    if (mi.role_from_element) {
+      // One task per item, each routed to the role the item names.
+      instance.responsible = {body.items.at(static_cast<std::size_t>(number)).get<std::string>()};
+      if (!n.raci.accountable_explicit) instance.accountable = instance.responsible;
+    }
+    create_task(body.node, body_token, &instance);
+  }
+
+  // One instance is done: collect its output, then end the body when every instance is
+  // done or the completion condition holds (withdrawing the rest), or start the next.
+  void instance_done(int body_token, int number, const json& variables) {
+    const MultiBody body = s_.multi.at(body_token);
+    const FlowNode& n = p_.nodes[body.node];
+    const MultiInstance& mi = *n.multi;
+    if (!mi.output.empty()) {
+      json list = s_.variables.contains(mi.output_collection) && s_.variables[mi.output_collection].is_array()
+                      ? s_.variables[mi.output_collection]
+                      : json::array();
+      while (list.size() < static_cast<std::size_t>(body.instances)) list.push_back(nullptr);
+      if (variables.is_object() && variables.contains(mi.output))
+        list[static_cast<std::size_t>(number)] = variables[mi.output];
+      else if (s_.variables.contains(mi.output))
+        list[static_cast<std::size_t>(number)] = s_.variables[mi.output];
+      set_variables(json{{mi.output_collection, list}}, n.id);
+    }
+    int created = 0, active = 0, completed = 0;
+    for (const auto& [id, t] : s_.tasks) {
+      if (t.token != body_token) continue;
+      ++created;
+      active += t.live();
+      completed += t.status == TaskStatus::completed;
+    }
+    bool done = completed >= body.instances;
+    if (!done && mi.completion) {
+      json context = s_.variables;
+      context["nrOfInstances"] = body.instances;
+      context["nrOfActiveInstances"] = active;
+      context["nrOfCompletedInstances"] = completed;
+      std::string error;
+      auto holds = mi.completion->compiled->test(context, &error);
+      if (!holds) {
+        raise_incident(body.node, s_.tokens.at(body_token).scope, "completionCondition of '" + n.id + "' failed: " + error);
+        return;
+      }
+      done = *holds;
+    }
+    if (done) {
+      for (const auto& [id, t] : s_.tasks)
+        if (t.token == body_token && t.live()) emit(EventKind::task_cancelled, t.node_id, {{"task", id}});
+      finish_activity(body_token);
+    } else if (body.sequential && active == 0 && created < body.instances) {
+      create_instance(body_token, created);
+    }
   }
 
   void arm_boundaries(int host, int token) {
@@ -619,11 +753,9 @@ class Run {
   void withdraw(int token) {
     Token t = s_.tokens.at(token);
     const FlowNode& n = p_.nodes[t.node];
-    for (auto& [id, task] : s_.tasks)
-      if (task.token == token && (task.status == TaskStatus::open || task.status == TaskStatus::claimed)) {
+    for (auto& [id, task] : s_.tasks)  // a multi-instance body holds several
+      if (task.token == token && (task.status == TaskStatus::open || task.status == TaskStatus::claimed))
         emit(EventKind::task_cancelled, task.node_id, {{"task", id}});
-        break;
-      }
     for (const auto& [id, scope] : s_.scopes)
       if (scope.token == token) {
         int inner = id;

@@ -93,8 +93,17 @@ std::vector<ExecutionProblem> check_executable(const Process& process) {
     }
     if (n.triggered_by_event) refuse(n.line, what + " cannot be run: event sub-processes are not executed");
     if (n.is_for_compensation) refuse(n.line, what + " cannot be run: compensation is not executed");
-    if (n.loop == LoopKind::multi_instance_parallel || n.loop == LoopKind::multi_instance_sequential)
-      refuse(n.line, what + " cannot be run: multi-instance activities are not executed");
+    if (n.multi) {
+      const MultiInstance& mi = *n.multi;
+      if (!is_human_task(n.kind))
+        refuse(n.line, what + " cannot be run: multi-instance " + element_name(n.kind) +
+                           "s are not executed; only user and manual tasks run as multi-instance");
+      if (mi.data_input)
+        refuse(mi.line, what + " cannot be run: loopDataInputRef and inputDataItem are not executed; name the list with "
+                               "raci:collection and each item with raci:elementVariable");
+      if ((mi.cardinality && !mi.cardinality->compiled) || (mi.completion && !mi.completion->compiled))
+        refuse(mi.line, what + " cannot be run: its multi-instance has an expression raciflow cannot evaluate");
+    }
     if (n.loop == LoopKind::standard && (!n.loop_condition || !n.loop_condition->compiled))
       refuse(n.line, what + " cannot be run: its loop has no condition raciflow can evaluate");
     bool waits = is_human_task(n.kind) || n.kind == NodeKind::receive_task || n.kind == NodeKind::sub_process ||

@@ -120,6 +120,12 @@ CREATE INDEX tasks_live ON tasks(alert) WHERE status IN ('open', 'claimed');
 DROP INDEX cases_by_updated;
 CREATE INDEX cases_by_status ON cases(status, process);
 )sql",
+    // 5 -> 6: an instance of a multi-instance task keeps its number and its own variables
+    // (the item it stands for), so that the inbox and the task show them.
+    R"sql(
+ALTER TABLE tasks ADD COLUMN instance INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE tasks ADD COLUMN locals TEXT NOT NULL DEFAULT '{}';
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 
@@ -623,8 +629,8 @@ class SqliteStore : public Store {
     Query q(cache_,
             "INSERT INTO tasks (case_id, local_id, process, version, node, name, status, responsible, "
             "accountable, consulted, informed, consultations, assignee, created, due, escalated, "
-            "completed_by, token, reminders, reminded, alert) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            "completed_by, token, reminders, reminded, alert, instance, locals) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, r.id);
     q.bind(2, t.id);
     q.bind(3, r.process);
@@ -648,6 +654,8 @@ class SqliteStore : public Store {
     q.bind(19, reminders.dump());
     q.bind(20, t.reminded);
     q.bind(21, iso(t.next_alert()));
+    q.bind(22, t.instance);
+    q.bind(23, t.locals.dump());
     q.exec();
   }
 
@@ -1073,6 +1081,8 @@ class SqliteStore : public Store {
     for (const auto& at : json::parse(q.getColumn(19).getString()))
       if (auto parsed = definitions::parse_date_time(at.get<std::string>())) t.reminders.push_back(*parsed);
     t.reminded = q.getColumn(20).getInt();
+    t.instance = q.getColumn(22).getInt();  // 21 is the alert time
+    t.locals = json::parse(q.getColumn(23).getString());
     return row;
   }
 

@@ -16,7 +16,7 @@
 
 namespace raciflow::runtime {
 
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 struct SqliteOptions {
   std::string synchronous = "FULL";  // OFF, NORMAL, FULL or EXTRA

@@ -46,6 +46,10 @@ json task_json(const TaskRow& row, const std::string& inbox) {
          {"escalated", t.escalated},
          {"completed_by", t.completed_by.empty() ? json(nullptr) : json(t.completed_by)},
          {"consultations", consultations}};
+  if (t.instance >= 0) {  // one instance of a multi-instance task, with the item it stands for
+    j["instance"] = t.instance;
+    j["locals"] = t.locals;
+  }
   if (!inbox.empty()) j["inbox"] = inbox;
   return j;
 }

@@ -145,7 +145,7 @@ async function taskAction(id, action, body) {
 async function showTasks() {
   const [tasks, notes] = await Promise.all([api("GET", "/api/tasks"), api("GET", "/api/notifications")]);
   const rows = tasks.map((task) => h("tr", { "data-task": task.id, "data-node": task.node, class: task.overdue ? "late" : "" },
-    h("td", {}, h("a", { href: "#/task/" + task.id }, task.name)),
+    h("td", {}, h("a", { href: "#/task/" + task.id }, task.name), instanceLabel(task)),
     h("td", {}, task.process),
     h("td", {}, h("a", { href: "#/case/" + task.case }, task.case)),
     h("td", {}, t("why." + task.inbox)),
@@ -204,13 +204,21 @@ function readFields(form, fields) {
   return variables;
 }
 
+// One instance of a multi-instance task: the item it stands for ("unit: hr"), else nothing.
+function instanceLabel(task) {
+  if (task.instance === undefined) return null;
+  const own = Object.entries(task.locals || {}).filter(([k]) => k !== "loopCounter");
+  return h("small", { class: "instance" }, " · " + (own.length ? own.map(([k, v]) => k + ": " + (typeof v === "string" ? roleNames[v] || v : JSON.stringify(v))).join(", ")
+    : "#" + (task.instance + 1)));
+}
+
 async function showTask(id) {
   const task = await api("GET", "/api/tasks/" + id);
   const live = task.status === "open" || task.status === "claimed";
   const mine = task.inbox === "responsible";
   const parts = [
     h("p", { class: "crumbs" }, h("a", { href: "#/case/" + task.case }, t("case.title") + " " + task.case), " · ", task.process_name),
-    h("h1", {}, task.name, " ", h("span", { class: "badge status-" + task.status }, statusText(task.status))),
+    h("h1", {}, task.name, instanceLabel(task), " ", h("span", { class: "badge status-" + task.status }, statusText(task.status))),
     h("dl", { class: "facts" },
       h("dt", {}, t("col.role")), h("dd", {}, roleList(task.responsible)),
       h("dt", {}, t("task.accountable")), h("dd", {}, roleList(task.accountable)),

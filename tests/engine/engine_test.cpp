@@ -565,3 +565,98 @@ TEST_CASE("a signal start event starts its process; the deploy check takes signa
   CHECK(c.count(EventKind::signal_caught, "on-threat") == 1);
   CHECK(c.open_tasks() == std::vector<std::string>{"review"});
 }
+
+TEST_CASE("a parallel multi-instance task makes one task per item, each routed to the role it names, and collects the outputs") {
+  Flow f(process_xml(R"(<startEvent id="s"/>
+<userTask id="carry-out" raci:accountable="security-function">
+  <multiInstanceLoopCharacteristics raci:collection="units" raci:elementVariable="unit" raci:roleFromElement="true"
+      raci:outputVariable="outcome" raci:outputCollection="outcomes"/>
+</userTask><endEvent id="e"/>)" + flow("f0", "s", "carry-out") + flow("f1", "carry-out", "e")));
+  Case c(f);
+  REQUIRE(c.start({{"units", {"business-functions", "it-operations", "hr"}}}));
+  REQUIRE(c.state.tasks.size() == 3);
+  std::vector<std::vector<std::string>> routed;
+  for (const auto& [id, t] : c.state.tasks) {
+    routed.push_back(t.responsible);
+    CHECK(t.accountable == std::vector<std::string>{"security-function"});
+    CHECK(t.locals["unit"] == t.responsible.front());
+    CHECK(t.locals["loopCounter"] == t.instance);
+  }
+  CHECK(routed == std::vector<std::vector<std::string>>{{"business-functions"}, {"it-operations"}, {"hr"}});
+  // They finish in any order; the outputs land in instance order.
+  auto task_of = [&](const std::string& role) {
+    for (const auto& [id, t] : c.state.tasks)
+      if (t.responsible.front() == role) return id;
+    return -1;
+  };
+  REQUIRE(c.run(command::Complete{task_of("hr"), {{"outcome", "done late"}}}, Actor{"hanne", {"hr"}}));
+  CHECK_FALSE(c.run(command::Complete{task_of("it-operations"), {{"outcome", "x"}}}, Actor{"hanne", {"hr"}}));  // not hers
+  REQUIRE(c.run(command::Complete{task_of("business-functions"), {{"outcome", "done"}}}, Actor{"mette", {"business-functions"}}));
+  CHECK(c.state.status == CaseStatus::active);
+  REQUIRE(c.run(command::Complete{task_of("it-operations"), {{"outcome", "not needed"}}}, Actor{"sofie", {"it-operations"}}));
+  CHECK(c.state.status == CaseStatus::completed);
+  CHECK(c.state.variables["outcomes"] == json{"done", "not needed", "done late"});
+  CHECK(c.count(EventKind::node_entered, "e") == 1);  // the body leaves once
+}
+
+TEST_CASE("a multi-instance completion condition ends the body early and withdraws the instances left") {
+  Flow f(process_xml(R"(<startEvent id="s"/>
+<userTask id="vote" raci:responsible="security-committee">
+  <multiInstanceLoopCharacteristics><loopCardinality>members</loopCardinality>
+    <completionCondition>nrOfCompletedInstances &gt;= 2 and nrOfInstances == 3</completionCondition>
+  </multiInstanceLoopCharacteristics>
+</userTask><endEvent id="e"/>)" + flow("f0", "s", "vote") + flow("f1", "vote", "e")));
+  Case c(f);
+  REQUIRE(c.start({{"members", 3}}));
+  CHECK(c.open_tasks().size() == 3);
+  REQUIRE(c.complete("vote"));
+  CHECK(c.open_tasks().size() == 2);
+  REQUIRE(c.complete("vote"));
+  CHECK(c.open_tasks().empty());
+  CHECK(c.count(EventKind::task_cancelled, "vote") == 1);
+  CHECK(c.state.status == CaseStatus::completed);
+}
+
+TEST_CASE("a sequential multi-instance task makes its instances one after another; an empty collection skips it") {
+  Flow f(process_xml(R"(<startEvent id="s"/>
+<userTask id="review" raci:responsible="security-function">
+  <multiInstanceLoopCharacteristics isSequential="true" raci:collection="systems" raci:elementVariable="system"/>
+</userTask><endEvent id="e"/>)" + flow("f0", "s", "review") + flow("f1", "review", "e")));
+  Case c(f);
+  REQUIRE(c.start({{"systems", {"mail", "erp"}}}));
+  REQUIRE(c.open_tasks().size() == 1);
+  CHECK(c.task("review")->locals["system"] == "mail");
+  REQUIRE(c.complete("review"));
+  REQUIRE(c.open_tasks().size() == 1);
+  CHECK(c.task("review")->locals["system"] == "erp");
+  REQUIRE(c.complete("review"));
+  CHECK(c.state.status == CaseStatus::completed);
+
+  Case none(f);
+  REQUIRE(none.start({{"systems", json::array()}}));
+  CHECK(none.count(EventKind::task_created) == 0);
+  CHECK(none.state.status == CaseStatus::completed);
+
+  Case wrong(f);
+  REQUIRE(wrong.start({{"systems", "mail"}}));
+  CHECK(wrong.state.status == CaseStatus::incident);
+  CHECK(wrong.state.incident()->reason == "the collection 'systems' of 'review' is not a list");
+}
+
+TEST_CASE("a boundary event on a multi-instance task interrupts every instance") {
+  Flow f(process_xml(R"(<startEvent id="s"/>
+<userTask id="fix" raci:responsible="business-functions">
+  <multiInstanceLoopCharacteristics><loopCardinality>3</loopCardinality></multiInstanceLoopCharacteristics>
+</userTask>
+<boundaryEvent id="late" attachedToRef="fix"><timerEventDefinition><timeDuration>P10D</timeDuration></timerEventDefinition></boundaryEvent>
+<endEvent id="e"/><endEvent id="escalated"/>)" + flow("f0", "s", "fix") + flow("f1", "fix", "e") + flow("f2", "late", "escalated")));
+  Case c(f);
+  REQUIRE(c.start());
+  REQUIRE(c.complete("fix"));
+  CHECK(c.state.timers.size() == 1);  // one timer for the whole activity
+  REQUIRE(c.tick("2026-03-13T09:00:00Z"));
+  CHECK(c.count(EventKind::task_cancelled, "fix") == 2);
+  CHECK(c.entered("escalated"));
+  CHECK_FALSE(c.entered("e"));
+  CHECK(c.state.status == CaseStatus::completed);
+}
