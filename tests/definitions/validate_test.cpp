@@ -417,3 +417,25 @@ TEST_CASE("an eventDefinitionRef to nothing is an error, and a repeating cycle o
   CHECK(c.has_error(line_of(xml, "<eventDefinitionRef>"), "eventDefinitionRef of 'lost' names 'nowhere', which is no event definition at the root of the file"));
   CHECK(c.has_warning(line_of(xml, "R3/PT10M"), "timeCycle of 'tick' repeats, but an intermediate catch event fires once"));
 }
+
+TEST_CASE("a multi-instance without a count, or with its raci attributes at odds, is an error naming what is missing") {
+  auto mi = [](const std::string& inner) {
+    return bpmn("<startEvent id=\"s\"/>\n<userTask id=\"t\" raci:responsible=\"a\" raci:accountable=\"a\">\n" + inner +
+                    "\n</userTask>\n<endEvent id=\"e\"/>\n<sequenceFlow id=\"f1\" sourceRef=\"s\" targetRef=\"t\"/>\n"
+                    "<sequenceFlow id=\"f2\" sourceRef=\"t\" targetRef=\"e\"/>\n",
+                lanes(lane("a", {"s", "t", "e"})));
+  };
+  auto errors_of = [&](const std::string& inner, std::initializer_list<const char*> expected) {
+    std::string xml = mi(inner);
+    auto c = check(xml);
+    INFO(c.dump());
+    for (const char* e : expected) CHECK(c.has_error(line_of(xml, "<multiInstanceLoopCharacteristics"), e));
+    return c.diagnostics.has_errors();
+  };
+  errors_of("<multiInstanceLoopCharacteristics/>", {"the multi-instance of 't' needs a loopCardinality or a raci:collection: how many instances?"});
+  errors_of(R"(<multiInstanceLoopCharacteristics raci:collection="xs"><loopCardinality>2</loopCardinality></multiInstanceLoopCharacteristics>)",
+            {"has both a loopCardinality and a raci:collection; choose one"});
+  errors_of(R"(<multiInstanceLoopCharacteristics raci:elementVariable="x" raci:outputVariable="o"><loopCardinality>2</loopCardinality></multiInstanceLoopCharacteristics>)",
+            {"has a raci:elementVariable without a raci:collection", "needs both raci:outputVariable and raci:outputCollection, or neither"});
+  CHECK_FALSE(errors_of(R"(<multiInstanceLoopCharacteristics raci:collection="units" raci:elementVariable="unit" raci:roleFromElement="true"/>)", {}));
+}
