@@ -490,15 +490,7 @@ class Loader {
         if (before != "" && before != "true" && before != "false")
           diag_.error(line(child), node->id, "testBefore of '" + node->id + "' is '" + std::string(before) + "', not true or false");
         node->loop_test_before = before == "true";
-        if (pugi::xml_attribute max = child.attribute("loopMaximum")) {
-          int value = 0;
-          std::string_view text = max.value();
-          auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-          if (ec != std::errc() || end != text.data() + text.size() || value < 1)
-            diag_.error(line(child), node->id, "loopMaximum of '" + node->id + "' is '" + std::string(text) + "', not a whole number of at least 1");
-          else
-            node->loop_maximum = value;
-        }
+        if (child.attribute("loopMaximum")) node->loop_maximum = at_least_one(child, "loopMaximum", *node);
       } else if (name == "multiInstanceLoopCharacteristics") {
         node->loop = std::string_view(child.attribute("isSequential").value()) == "true"
                          ? LoopKind::multi_instance_sequential
@@ -569,17 +561,18 @@ class Loader {
 
   // startQuantity or completionQuantity: a whole number of at least 1, default 1.
   int quantity(pugi::xml_node element, const char* attribute, const FlowNode& node) {
-    pugi::xml_attribute a = element.attribute(attribute);
-    if (!a) return 1;
+    return element.attribute(attribute) ? at_least_one(element, attribute, node) : 1;
+  }
+
+  // An attribute that must be a whole number of at least 1; 1 (and an error) when it is not.
+  int at_least_one(pugi::xml_node element, const char* attribute, const FlowNode& node) {
     int value = 0;
-    std::string_view text = a.value();
+    std::string_view text = element.attribute(attribute).value();
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || end != text.data() + text.size() || value < 1) {
-      diag_.error(line(element), node.id, std::string(attribute) + " of '" + node.id + "' is '" + std::string(text) +
-                                              "', not a whole number of at least 1");
-      return 1;
-    }
-    return value;
+    if (ec == std::errc() && end == text.data() + text.size() && value >= 1) return value;
+    diag_.error(line(element), node.id, std::string(attribute) + " of '" + node.id + "' is '" + std::string(text) +
+                                            "', not a whole number of at least 1");
+    return 1;
   }
 
   pugi::xml_node find_bpmn_child(pugi::xml_node parent, std::string_view name) {

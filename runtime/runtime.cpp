@@ -480,6 +480,13 @@ Runtime::SignalOutcome Runtime::broadcast(const std::string& signal, const json&
 // --- commands ----------------------------------------------------------------------------
 
 namespace {
+// A message or signal name from outside: not empty, no control characters.
+void require_name(const std::string& name, const char* what) {
+  if (name.empty()) throw Refused(std::string("the ") + what + " name is empty");
+  if (std::any_of(name.begin(), name.end(), [](unsigned char c) { return c < 0x20; }))
+    throw Refused(std::string("the ") + what + " name holds a control character");
+}
+
 void require_object(const json& variables) {
   if (!variables.is_object()) throw Refused("variables must be a JSON object");
   // Serialising below, and every replay later, walks the value recursively.
@@ -514,9 +521,7 @@ std::string Runtime::start(const std::string& process, const std::string& person
 std::vector<std::string> Runtime::message(const std::string& name, const std::string& person, const std::string& key,
                                           const json& variables, const CaseFilter& may_touch) {
   require_object(variables);
-  if (name.empty()) throw Refused("the message name is empty");
-  if (std::any_of(name.begin(), name.end(), [](unsigned char c) { return c < 0x20; }))
-    throw Refused("the message name holds a control character");
+  require_name(name, "message");
   return transact([&] {
     Actor a = actor(person, "", "", "message");
     auto touched = deliver(name, key, variables, a, "", 0, may_touch);
@@ -529,9 +534,7 @@ std::vector<std::string> Runtime::message(const std::string& name, const std::st
 
 Runtime::SignalOutcome Runtime::signal(const std::string& name, const std::string& person, const json& variables) {
   require_object(variables);
-  if (name.empty()) throw Refused("the signal name is empty");
-  if (std::any_of(name.begin(), name.end(), [](unsigned char c) { return c < 0x20; }))
-    throw Refused("the signal name holds a control character");
+  require_name(name, "signal");
   return transact([&] {
     Actor a = actor(person, "", "", "signal");
     auto out = broadcast(name, variables, a, "", 0);
