@@ -182,6 +182,9 @@ class Loader {
       } else if (name == "error") {
         out_.errors.push_back({child.attribute("id").value(), child.attribute("name").value(),
                                child.attribute("errorCode").value(), line(child)});
+      } else if (name == "escalation") {
+        out_.escalations.push_back({child.attribute("id").value(), child.attribute("name").value(),
+                                    child.attribute("escalationCode").value(), line(child)});
       } else if (is_supporting_definition(name)) {
         // referenced by elements that report themselves
       } else if (name == "choreography" || name == "conversation" || name.substr(0, 6) == "global") {
@@ -587,6 +590,7 @@ class Loader {
       case EventTrigger::error: node.error_ref = def.attribute("errorRef").value(); break;
       case EventTrigger::link: node.link_name = def.attribute("name").value(); break;
       case EventTrigger::signal: node.signal_ref = def.attribute("signalRef").value(); break;
+      case EventTrigger::escalation: node.escalation_ref = def.attribute("escalationRef").value(); break;
       case EventTrigger::timer: load_timer(def, node); break;
       default: break;
     }

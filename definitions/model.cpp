@@ -73,11 +73,13 @@ bool trigger_executed(NodeKind kind, EventTrigger t, bool top_level) {
              (t == EventTrigger::signal && top_level);
     case NodeKind::end_event:
       return t == EventTrigger::none || t == EventTrigger::terminate || t == EventTrigger::message || t == EventTrigger::error ||
-             t == EventTrigger::signal;
+             t == EventTrigger::signal || t == EventTrigger::escalation;
     case NodeKind::intermediate_catch_event: return t == EventTrigger::timer || t == EventTrigger::message || t == EventTrigger::signal;
-    case NodeKind::intermediate_throw_event: return t == EventTrigger::none || t == EventTrigger::message || t == EventTrigger::signal;
+    case NodeKind::intermediate_throw_event:
+      return t == EventTrigger::none || t == EventTrigger::message || t == EventTrigger::signal || t == EventTrigger::escalation;
     case NodeKind::boundary_event:
-      return t == EventTrigger::timer || t == EventTrigger::message || t == EventTrigger::error || t == EventTrigger::signal;
+      return t == EventTrigger::timer || t == EventTrigger::message || t == EventTrigger::error || t == EventTrigger::signal ||
+             t == EventTrigger::escalation;
     default: return true;
   }
 }

@@ -122,6 +122,7 @@ struct FlowNode {
   EventTrigger trigger = EventTrigger::none;
   std::string message_ref, error_ref, link_name;
   std::string signal_ref;
+  std::string escalation_ref;
   std::optional<Timer> timer;
   std::string attached_to;     // boundary events
   bool cancel_activity = true; // boundary events: interrupting?
@@ -226,6 +227,7 @@ struct Definitions {
   std::vector<Message> messages;
   std::vector<Message> signals;  // <signal id name>: broadcast by name
   std::vector<ErrorDefinition> errors;
+  std::vector<ErrorDefinition> escalations;  // <escalation id name escalationCode>
   int message_flow_count = 0;
 
   const Process* find_process(const std::string& id) const;

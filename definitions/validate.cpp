@@ -187,6 +187,11 @@ class ProcessValidator {
         else if (std::none_of(defs_.signals.begin(), defs_.signals.end(), [&](const Message& s) { return s.id == node.signal_ref; }))
           diag_.error(node.line, node.id, describe(node) + " refers to unknown signal '" + node.signal_ref + "'");
       }
+      if (!node.escalation_ref.empty() &&
+          std::none_of(defs_.escalations.begin(), defs_.escalations.end(), [&](const ErrorDefinition& e) { return e.id == node.escalation_ref; }))
+        diag_.error(node.line, node.id, describe(node) + " refers to unknown escalation '" + node.escalation_ref + "'");
+      if (node.trigger == EventTrigger::escalation && node.escalation_ref.empty() && node.kind != NodeKind::boundary_event)
+        diag_.error(node.line, node.id, describe(node) + " throws an escalation without an escalationRef");
       if (!node.error_ref.empty() && !has_error(node.error_ref))
         diag_.error(node.line, node.id, describe(node) + " refers to unknown error '" + node.error_ref + "'");
     }

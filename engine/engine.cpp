@@ -417,6 +417,11 @@ class Run {
         break;
       case NodeKind::send_task:
       case NodeKind::intermediate_throw_event:
+        if (n.trigger == EventTrigger::escalation) {
+          throw_escalation(step.node, step.scope);
+          if (s_.scopes.count(step.scope)) leave(step.node, step.scope);  // unless an interrupting catch ended the scope
+          break;
+        }
         if (n.trigger == EventTrigger::signal) throw_signal(n);
         if (n.trigger == EventTrigger::message || n.kind == NodeKind::send_task)
           emit(EventKind::message_sent, n.id, {{"message", x_.message_name(n.message_ref)}, {"variables", s_.variables}});
@@ -850,6 +855,9 @@ class Run {
       case EventTrigger::signal:
         throw_signal(n);
         break;
+      case EventTrigger::escalation:
+        throw_escalation(node, scope);
+        break;
       case EventTrigger::error:
         throw_error(node, scope);
         break;
@@ -889,6 +897,34 @@ class Run {
     }
     raise_incident(node, scope, "error '" + code + "' thrown by '" + n.id + "' is caught by no boundary event");
   }
+
+  // An escalation goes up the enclosing sub-processes to the first escalation boundary
+  // that takes it (its escalationRef, or none: any). Interrupting, it ends that
+  // sub-process; not interrupting, the sub-process goes on beside the boundary's path.
+  // One that nothing catches changes nothing (BPMN 2.0.2, 10.5.4): unlike an error, it is
+  // no failure.
+  void throw_escalation(int node, int scope) {
+    const FlowNode& n = p_.nodes[node];
+    std::string code = n.escalation_ref;
+    for (const auto& e : defs_escalations())
+      if (e.id == n.escalation_ref && !e.code.empty()) code = e.code;
+    for (int cur = scope; cur != 0;) {
+      const Scope& sc = s_.scopes.at(cur);
+      for (int b : x_.boundaries(sc.node)) {
+        const FlowNode& boundary = p_.nodes[b];
+        if (boundary.trigger != EventTrigger::escalation) continue;
+        if (!boundary.escalation_ref.empty() && boundary.escalation_ref != n.escalation_ref) continue;
+        int host_token = sc.token, parent = sc.parent;
+        emit(EventKind::node_entered, boundary.id, {{"scope", parent}, {"escalation", code}, {"interrupting", boundary.cancel_activity}});
+        if (boundary.cancel_activity) withdraw(host_token);
+        leave(b, parent);
+        return;
+      }
+      cur = sc.parent;
+    }
+  }
+
+  const std::vector<ErrorDefinition>& defs_escalations() const { return x_.definitions().escalations; }
 
   void fire_timer(const Timer& t) {
     const FlowNode& node = p_.nodes[t.node];

@@ -120,6 +120,12 @@ std::vector<ExecutionProblem> check_executable(const Process& process) {
     EventTrigger t = n.trigger;
     bool ok = trigger_executed(n.kind, t, n.parent < 0);
     if (!ok) refuse(n.line, what + " cannot be run: " + trigger_name(t) + " " + element_name(n.kind) + "s are not executed");
+    if (n.kind == NodeKind::boundary_event && t == EventTrigger::escalation) {
+      const FlowNode* host = process.find_node(n.attached_to);
+      if (host && host->kind != NodeKind::sub_process)
+        refuse(n.line, what + " cannot be run: an escalation boundary is executed on an embedded sub-process, not on a " +
+                           element_name(host->kind));
+    }
     if (t == EventTrigger::timer && !n.timer) refuse(n.line, what + " cannot be run: its timer has no value");
   }
   for (const SequenceFlow& f : process.flows)

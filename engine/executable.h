@@ -18,6 +18,7 @@ class ExecutableProcess {
   ExecutableProcess(const definitions::Definitions& definitions, const definitions::Process& process, int version);
 
   const definitions::Process& process() const { return *process_; }
+  const definitions::Definitions& definitions() const { return *definitions_; }
   const std::string& id() const { return process_->id; }
   int version() const { return version_; }
 

@@ -420,10 +420,10 @@ TEST_CASE("cancelling a case withdraws its work and needs a reason") {
 }
 
 TEST_CASE("the deploy check refuses what the engine cannot run") {
-  Flow f(process_xml(R"(<startEvent id="s"/><endEvent id="e"><escalationEventDefinition/></endEvent>)" + flow("f0", "s", "e")));
+  Flow f(process_xml(R"(<startEvent id="s"/><endEvent id="e"><compensateEventDefinition/></endEvent>)" + flow("f0", "s", "e")));
   auto problems = check_executable(f.process());
   REQUIRE(problems.size() == 1);
-  CHECK(problems[0].message == "endEvent 'e' cannot be run: escalation endEvents are not executed");
+  CHECK(problems[0].message == "endEvent 'e' cannot be run: compensation endEvents are not executed");
   CHECK(problems[0].line == 7);
 }
 
@@ -659,4 +659,54 @@ TEST_CASE("a boundary event on a multi-instance task interrupts every instance")
   CHECK(c.entered("escalated"));
   CHECK_FALSE(c.entered("e"));
   CHECK(c.state.status == CaseStatus::completed);
+}
+
+namespace {
+// A sub-process `sub` that throws escalation `thrown` at `raise`, then waits at `after`;
+// a boundary `up` on it (interrupting or not, for `caught`) leads to the committee.
+std::string escalation_flow(bool interrupting, const std::string& caught = "mandate") {
+  return process_xml(R"(<startEvent id="s"/>
+<subProcess id="sub"><startEvent id="ss"/>
+  <intermediateThrowEvent id="raise"><escalationEventDefinition escalationRef="mandate"/></intermediateThrowEvent>
+  <userTask id="after" raci:responsible="security-function"/><endEvent id="se"/>
+  <sequenceFlow id="g1" sourceRef="ss" targetRef="raise"/><sequenceFlow id="g2" sourceRef="raise" targetRef="after"/>
+  <sequenceFlow id="g3" sourceRef="after" targetRef="se"/>
+</subProcess>
+<boundaryEvent id="up" attachedToRef="sub" cancelActivity=")" + std::string(interrupting ? "true" : "false") +
+                     R"("><escalationEventDefinition escalationRef=")" + caught + R"("/></boundaryEvent>
+<userTask id="committee" raci:responsible="security-committee"/><endEvent id="e"/><endEvent id="e2"/>)" +
+                     R"(<sequenceFlow id="f0" sourceRef="s" targetRef="sub"/><sequenceFlow id="f1" sourceRef="sub" targetRef="e"/>
+<sequenceFlow id="f2" sourceRef="up" targetRef="committee"/><sequenceFlow id="f3" sourceRef="committee" targetRef="e2"/>)",
+                     R"(<escalation id="mandate" name="Beyond the mandate" escalationCode="MANDATE"/><escalation id="budget" escalationCode="BUDGET"/>)");
+}
+}  // namespace
+
+TEST_CASE("an interrupting escalation boundary ends its sub-process and hands the matter up") {
+  Flow f(escalation_flow(true));
+  Case c(f);
+  REQUIRE(c.start());
+  CHECK(c.entered("up"));
+  CHECK(c.open_tasks() == std::vector<std::string>{"committee"});
+  CHECK(c.count(EventKind::task_created, "after") == 0);
+}
+
+TEST_CASE("a non-interrupting escalation boundary hands the matter up while the sub-process goes on") {
+  Flow f(escalation_flow(false));
+  Case c(f);
+  REQUIRE(c.start());
+  CHECK(c.open_tasks() == std::vector<std::string>{"committee", "after"});
+  REQUIRE(c.complete("after"));
+  REQUIRE(c.complete("committee"));
+  CHECK(c.entered("e"));
+  CHECK(c.state.status == CaseStatus::completed);
+}
+
+TEST_CASE("an escalation that nothing catches is no failure: the path goes on") {
+  Flow f(escalation_flow(true, "budget"));  // the boundary waits for another escalation
+  Case c(f);
+  REQUIRE(c.start());
+  CHECK_FALSE(c.entered("up"));
+  CHECK(c.state.status == CaseStatus::active);
+  CHECK(c.state.incidents.empty());
+  CHECK(c.open_tasks() == std::vector<std::string>{"after"});
 }
