@@ -199,6 +199,12 @@ class Loader {
  private:
   int line(pugi::xml_node node) const { return source_.line_of(node); }
 
+  // Whether `attr` of `element` is in the raciflow namespace (under any prefix).
+  static bool is_raci(pugi::xml_node element, pugi::xml_attribute attr) {
+    std::string_view prefix = prefix_of(attr.name());
+    return !prefix.empty() && prefix != "xmlns" && namespace_for(element, prefix) == kRaciNamespace;
+  }
+
   std::map<std::string, pugi::xml_node> root_event_definitions_;  // id -> <...EventDefinition> at the root
 
   static std::string label(pugi::xml_node element) {
@@ -267,8 +273,7 @@ class Loader {
     std::string_view executable = element.attribute("isExecutable").value();
     process.executable = executable != "false";
     for (pugi::xml_attribute attr : element.attributes()) {
-      std::string_view prefix = prefix_of(attr.name());
-      if (prefix.empty() || prefix == "xmlns" || namespace_for(element, prefix) != kRaciNamespace) continue;
+      if (!is_raci(element, attr)) continue;
       std::string_view name = local_name(attr.name());
       if (name == "agenda") {
         process.agenda = trim(attr.value());
@@ -374,10 +379,8 @@ class Loader {
   // raci:* attributes; anything else in the raciflow namespace is a mistake worth a warning.
   void load_extension_attributes(pugi::xml_node element, FlowNode& node) {
     for (pugi::xml_attribute attr : element.attributes()) {
-      std::string_view qname = attr.name();
-      std::string_view prefix = prefix_of(qname);
-      if (prefix.empty() || prefix == "xmlns" || namespace_for(element, prefix) != kRaciNamespace) continue;
-      std::string_view name = local_name(qname);
+      if (!is_raci(element, attr)) continue;
+      std::string_view name = local_name(attr.name());
       std::string attr_name = "raci:" + std::string(name);
       bool activity = is_activity(node.kind);
       if (name == "label" && (node.kind == NodeKind::exclusive_gateway || node.kind == NodeKind::inclusive_gateway)) {
@@ -529,8 +532,7 @@ class Loader {
       }
     }
     for (pugi::xml_attribute attr : element.attributes()) {
-      std::string_view prefix = prefix_of(attr.name());
-      if (prefix.empty() || prefix == "xmlns" || namespace_for(element, prefix) != kRaciNamespace) continue;
+      if (!is_raci(element, attr)) continue;
       std::string_view name = local_name(attr.name());
       std::string value = trim(attr.value());
       auto variable = [&](std::string& into) {
@@ -675,8 +677,7 @@ class Loader {
     flow.scope = scope;
     if (flow.id.empty()) diag_.error(flow.line, flow.id, "<sequenceFlow> has no id");
     for (pugi::xml_attribute attr : element.attributes()) {
-      std::string_view prefix = prefix_of(attr.name());
-      if (prefix.empty() || prefix == "xmlns" || namespace_for(element, prefix) != kRaciNamespace) continue;
+      if (!is_raci(element, attr)) continue;
       if (local_name(attr.name()) == "label")
         flow.label = trim(attr.value());
       else
@@ -712,8 +713,7 @@ class Loader {
       lane.parent = parent_lane;
       lane.role = lane.id;
       for (pugi::xml_attribute attr : child.attributes()) {
-        std::string_view prefix = prefix_of(attr.name());
-        if (!prefix.empty() && prefix != "xmlns" && namespace_for(child, prefix) == kRaciNamespace) {
+        if (is_raci(child, attr)) {
           if (local_name(attr.name()) == "role")
             lane.role = trim(attr.value());
           else

@@ -400,12 +400,6 @@ class Run {
         return;
       }
     }
-    loop_ = step.iteration;  // wait() records it on the activity's token
-    enter_kind(step, n);
-    loop_ = 0;
-  }
-
-  void enter_kind(const Step& step, const FlowNode& n) {
     switch (n.kind) {
       case NodeKind::start_event:
       case NodeKind::task:
@@ -435,10 +429,10 @@ class Run {
         if (n.multi)
           start_multi(step.node, step.scope);
         else
-          create_task(step.node, wait(step.node, step.scope));
+          create_task(step.node, wait(step.node, step.scope, step.iteration));
         break;
       case NodeKind::receive_task: {
-        int token = wait(step.node, step.scope);
+        int token = wait(step.node, step.scope, step.iteration);
         subscribe(step.node, token, TimerPurpose::catch_event);
         arm_boundaries(step.node, token);
         break;
@@ -476,7 +470,7 @@ class Run {
         break;
       }
       case NodeKind::sub_process: {
-        int token = wait(step.node, step.scope);
+        int token = wait(step.node, step.scope, step.iteration);
         int scope = new_id();
         emit(EventKind::scope_started, n.id, {{"scope", scope}, {"parent", step.scope}, {"token", token}});
         arm_boundaries(step.node, token);
@@ -484,7 +478,7 @@ class Run {
         break;
       }
       case NodeKind::call_activity: {
-        int token = wait(step.node, step.scope);
+        int token = wait(step.node, step.scope, step.iteration);
         arm_boundaries(step.node, token);
         emit(EventKind::call_started, n.id, {{"token", token}, {"process", n.called_element}, {"variables", s_.variables}});
         break;
@@ -495,11 +489,11 @@ class Run {
     }
   }
 
-  int wait(int node, int scope) {
+  // `run`: for a looping activity, the runs before the one this token waits for.
+  int wait(int node, int scope, int run = 0) {
     int token = new_id();
     json data = {{"token", token}, {"scope", scope}};
-    // The run of a looping activity that this token is (its node was just entered).
-    if (loop_ > 0 && p_.nodes[node].loop == LoopKind::standard) data["loop"] = loop_;
+    if (run > 0) data["loop"] = run;
     emit(EventKind::token_waiting, p_.nodes[node].id, std::move(data));
     return token;
   }
@@ -1030,7 +1024,6 @@ class Run {
   TimePoint now_;
   std::vector<Event> out_;
   std::deque<Step> queue_;
-  int loop_ = 0;  // the run of the looping activity being entered
 };
 
 }  // namespace

@@ -737,15 +737,19 @@ void Api::Impl::build() {
   });
   // The samples' flows, to start a model from (GET the list, then one file).
   add("GET", "/api/templates", Access::modeller, [](Call&) {
-    json out = json::array();
-    for (const WebAsset* t : flow_templates()) {
-      definitions::Diagnostics ignored(t->name);
-      auto defs = definitions::load_text(std::string(t->data, t->size), t->name, ignored);
-      if (!defs || defs->processes.empty()) continue;
-      const auto& p = defs->processes.front();
-      out.push_back({{"file", t->name}, {"process", p.id}, {"name", p.name.empty() ? p.id : p.name}});
-    }
-    return json_response(200, out);
+    // The templates are compiled in: read once.
+    static const json list = [] {
+      json out = json::array();
+      for (const WebAsset* t : flow_templates()) {
+        definitions::Diagnostics ignored(t->name);
+        auto defs = definitions::load_text(std::string(t->data, t->size), t->name, ignored);
+        if (!defs || defs->processes.empty()) continue;
+        const auto& p = defs->processes.front();
+        out.push_back({{"file", t->name}, {"process", p.id}, {"name", p.name.empty() ? p.id : p.name}});
+      }
+      return out;
+    }();
+    return json_response(200, list);
   });
   add("GET", "/api/templates/{file}", Access::modeller, [](Call& call) {
     for (const WebAsset* t : flow_templates())
