@@ -359,6 +359,7 @@ class Loader {
         node.attached_to = element.attribute("attachedToRef").value();
         node.cancel_activity = std::string_view(element.attribute("cancelActivity").value()) != "false";
       }
+      if (kind == NodeKind::start_event) node.cancel_activity = std::string_view(element.attribute("isInterrupting").value()) != "false";
       node.parallel_multiple = std::string_view(element.attribute("parallelMultiple").value()) == "true";
       node.default_flow = element.attribute("default").value();
       node.called_element = element.attribute("calledElement").value();
@@ -594,6 +595,9 @@ class Loader {
       case EventTrigger::signal: node.signal_ref = def.attribute("signalRef").value(); break;
       case EventTrigger::escalation: node.escalation_ref = def.attribute("escalationRef").value(); break;
       case EventTrigger::timer: load_timer(def, node); break;
+      case EventTrigger::conditional:
+        if (pugi::xml_node cond = find_bpmn_child(def, "condition")) node.event_condition = load_condition(cond, node.id);
+        break;
       default: break;
     }
   }
@@ -784,13 +788,14 @@ class Loader {
       case NodeKind::ad_hoc_sub_process: what = "ad-hoc sub-processes are not executed"; break;
       default: break;
     }
-    if (node.triggered_by_event) what = "event sub-processes are not executed";
+    if (node.triggered_by_event && node.kind != NodeKind::sub_process)
+      what = std::string("an event sub-process must be a plain subProcess; a triggered ") + element_name(node.kind) + " is not executed";
     if (node.is_for_compensation) what = "compensation handlers are not executed";
     if (node.multi && !is_human_task(node.kind))
       what = "multi-instance " + std::string(element_name(node.kind)) + "s are not executed (user and manual tasks are)";
     if (node.multi && node.multi->data_input)
       what = "loopDataInputRef and inputDataItem are not executed (name the list with raci:collection)";
-    if (is_event(node.kind) && !trigger_executed(node.kind, node.trigger, node.parent < 0)) {
+    if (is_event(node.kind) && !trigger_executed(node.kind, node.trigger, process_->place_of(node))) {
       what = std::string(trigger_name(node.trigger)) + " " + element_name(node.kind) + "s are not executed";
     }
     if (what.empty()) return;

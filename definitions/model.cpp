@@ -66,20 +66,35 @@ int Process::node_index(const std::string& node_id) const {
   return it == index.end() ? -1 : it->second;
 }
 
-bool trigger_executed(NodeKind kind, EventTrigger t, bool top_level) {
+EventPlace Process::place_of(const FlowNode& node) const {
+  if (node.parent < 0) return EventPlace::process;
+  return nodes[node.parent].triggered_by_event ? EventPlace::event_sub_process : EventPlace::sub_process;
+}
+
+bool trigger_executed(NodeKind kind, EventTrigger t, EventPlace place) {
   switch (kind) {
     case NodeKind::start_event:
-      return t == EventTrigger::none || t == EventTrigger::message || t == EventTrigger::timer ||
-             (t == EventTrigger::signal && top_level);
+      switch (place) {
+        case EventPlace::process:
+          return t == EventTrigger::none || t == EventTrigger::message || t == EventTrigger::timer || t == EventTrigger::signal;
+        case EventPlace::sub_process: return t == EventTrigger::none;
+        case EventPlace::event_sub_process:
+          return t == EventTrigger::message || t == EventTrigger::timer || t == EventTrigger::signal || t == EventTrigger::error ||
+                 t == EventTrigger::escalation || t == EventTrigger::conditional;
+      }
+      return false;
     case NodeKind::end_event:
       return t == EventTrigger::none || t == EventTrigger::terminate || t == EventTrigger::message || t == EventTrigger::error ||
              t == EventTrigger::signal || t == EventTrigger::escalation;
-    case NodeKind::intermediate_catch_event: return t == EventTrigger::timer || t == EventTrigger::message || t == EventTrigger::signal;
+    case NodeKind::intermediate_catch_event:
+      return t == EventTrigger::timer || t == EventTrigger::message || t == EventTrigger::signal || t == EventTrigger::conditional ||
+             t == EventTrigger::link;
     case NodeKind::intermediate_throw_event:
-      return t == EventTrigger::none || t == EventTrigger::message || t == EventTrigger::signal || t == EventTrigger::escalation;
+      return t == EventTrigger::none || t == EventTrigger::message || t == EventTrigger::signal || t == EventTrigger::escalation ||
+             t == EventTrigger::link;
     case NodeKind::boundary_event:
       return t == EventTrigger::timer || t == EventTrigger::message || t == EventTrigger::error || t == EventTrigger::signal ||
-             t == EventTrigger::escalation;
+             t == EventTrigger::escalation || t == EventTrigger::conditional;
     default: return true;
   }
 }

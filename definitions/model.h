@@ -60,9 +60,13 @@ enum class EventTrigger : std::uint8_t {
   none, message, timer, error, terminate, signal, escalation, conditional, link, compensate, cancel, multiple
 };
 const char* trigger_name(EventTrigger trigger);
-// Whether raciflow executes this kind of event with this trigger (`top_level`: the event
-// is not inside a sub-process). The loader warns about the rest; deploy refuses them.
-bool trigger_executed(NodeKind kind, EventTrigger trigger, bool top_level);
+
+// Where an event sits: what a start event may be triggered by depends on it.
+enum class EventPlace : std::uint8_t { process, sub_process, event_sub_process };
+
+// Whether raciflow executes this kind of event with this trigger in this place. The
+// loader warns about the rest; deploy refuses them.
+bool trigger_executed(NodeKind kind, EventTrigger trigger, EventPlace place);
 
 struct Timer {
   enum class Kind : std::uint8_t { date, duration, cycle };
@@ -124,8 +128,10 @@ struct FlowNode {
   std::string signal_ref;
   std::string escalation_ref;
   std::optional<Timer> timer;
+  std::optional<Condition> event_condition;  // conditionalEventDefinition: holds when it fires
   std::string attached_to;     // boundary events
-  bool cancel_activity = true; // boundary events: interrupting?
+  bool cancel_activity = true; // boundary events (cancelActivity) and event sub-process starts
+                               // (isInterrupting): interrupting?
   bool parallel_multiple = false;
 
   // Activities and gateways
@@ -201,6 +207,7 @@ struct Process {
   const FlowNode* find_node(const std::string& id) const;
   int node_index(const std::string& id) const;  // -1 when unknown
   const Role* find_role(const std::string& id) const;
+  EventPlace place_of(const FlowNode& node) const;
   std::unordered_map<std::string, int> index;   // node id -> index
 };
 

@@ -48,6 +48,7 @@ constexpr KindName kKindNames[] = {
     {EventKind::case_terminated, "case_terminated"},
     {EventKind::case_cancelled, "case_cancelled"},
     {EventKind::command_refused, "command_refused"},
+    {EventKind::condition_changed, "condition_changed"},
 };
 
 [[noreturn]] void corrupt(const Event& e, const std::string& why) {
@@ -94,6 +95,7 @@ TimerPurpose purpose_of(const Event& e) {
   std::string p = e.data.value("purpose", std::string());
   if (p == "boundary") return TimerPurpose::boundary;
   if (p == "event_gateway") return TimerPurpose::event_gateway;
+  if (p == "event_sub_process") return TimerPurpose::event_sub_process;
   return TimerPurpose::catch_event;
 }
 
@@ -282,6 +284,7 @@ void apply(CaseState& s, const Event& e, const definitions::Process& p) {
       t.due = time_of(e, "due");
       t.purpose = purpose_of(e);
       t.remaining = e.data.value("remaining", 0);
+      t.scope = e.data.value("scope", -1);
       s.timers[t.id] = t;
       claim_id(s, t.id);
       break;
@@ -297,11 +300,16 @@ void apply(CaseState& s, const Event& e, const definitions::Process& p) {
       sub.token = id_of(e, "token");
       sub.message = e.data.value("message", std::string());
       sub.signal = e.data.value("signal", std::string());
+      sub.condition = e.data.value("condition", false);
       sub.purpose = purpose_of(e);
+      sub.scope = e.data.value("scope", -1);
       s.subscriptions[sub.id] = sub;
       claim_id(s, sub.id);
       break;
     }
+    case EventKind::condition_changed:
+      existing(s.subscriptions, id_of(e, "subscription"), e, "subscription").held = e.data.value("holds", false);
+      break;
     case EventKind::subscription_closed:
       if (!s.subscriptions.erase(id_of(e, "subscription"))) corrupt(e, "no such subscription");
       break;

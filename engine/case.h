@@ -63,6 +63,7 @@ enum class EventKind {
   command_refused,     // kept in the audit trail by the runtime; changes no state
   signal_thrown,       // broadcast: the runtime passes it to every other waiting case and signal start
   signal_caught,       // a waiting catch event, boundary or event-gateway branch took a signal
+  condition_changed,   // a watched conditional event's condition came to hold, or ceased to
 };
 const char* to_string(EventKind kind);
 std::optional<EventKind> event_kind_from_string(const std::string& name);
@@ -88,7 +89,8 @@ struct Scope {
   int id = 0;
   int node = -1;   // sub-process node index; -1 for the case's root scope
   int parent = -1; // parent scope id
-  int token = -1;  // the token in the parent scope that waits on this sub-process
+  int token = -1;  // the token in the parent scope that waits on this sub-process; -1 for
+                   // an event sub-process instance (no token waits on it)
 };
 
 struct Consultation {
@@ -124,7 +126,10 @@ struct Task {
   std::optional<TimePoint> next_alert() const;
 };
 
-enum class TimerPurpose { catch_event, boundary, event_gateway };
+// What a timer or subscription will trigger: the catch event its token waits at, a
+// boundary event of its token's activity, a branch of its token's event-based gateway, or
+// an event sub-process of its scope (no token).
+enum class TimerPurpose { catch_event, boundary, event_gateway, event_sub_process };
 
 struct Timer {
   int id = 0;
@@ -133,6 +138,7 @@ struct Timer {
   TimePoint due{};
   TimerPurpose purpose = TimerPurpose::catch_event;
   int remaining = 0;  // further repetitions of a cycle; -1 unbounded
+  int scope = -1;     // event_sub_process: the scope instance it is armed in
 };
 
 struct Subscription {
@@ -141,7 +147,10 @@ struct Subscription {
   int token = -1;
   std::string message;
   std::string signal;  // set instead of `message` when the node waits for a signal
+  bool condition = false;  // set instead of both when the node waits for its condition to hold
+  bool held = false;       // a condition: it held when last evaluated (it fires when it comes to hold)
   TimerPurpose purpose = TimerPurpose::catch_event;
+  int scope = -1;          // event_sub_process: the scope instance it is armed in
 };
 
 // The waiting body of a multi-instance task: its token holds the instances' tasks.

@@ -69,6 +69,7 @@ class Run {
     if (node.trigger == EventTrigger::message)
       emit(EventKind::message_correlated, node.id, {{"message", x_.message_name(node.message_ref)}});
     if (node.trigger == EventTrigger::signal) emit(EventKind::signal_caught, node.id, {{"signal", x_.signal_name(node.signal_ref)}});
+    arm_event_sub_processes(-1, 0);
     queue_.push_back({start, 0, -1});
     drain();
   }
@@ -172,7 +173,7 @@ class Run {
     require_running();
     const Subscription* match = nullptr;
     for (const auto& [id, sub] : s_.subscriptions)
-      if (sub.signal.empty() && sub.message == c.message) {
+      if (sub.signal.empty() && !sub.condition && sub.message == c.message) {
         match = &sub;
         break;
       }
@@ -181,17 +182,7 @@ class Run {
     const FlowNode& node = p_.nodes[sub.node];
     set_variables(c.variables, node.id);
     emit(EventKind::message_correlated, node.id, {{"message", c.message}, {"subscription", sub.id}});
-    switch (sub.purpose) {
-      case TimerPurpose::catch_event:
-        finish_activity(sub.token);
-        break;
-      case TimerPurpose::boundary:
-        trigger_boundary(sub.node, sub.token);
-        break;
-      case TimerPurpose::event_gateway:
-        take_gateway_branch(sub.token, sub.node);
-        break;
-    }
+    trigger(sub.node, sub.token, sub.purpose, sub.scope);
     drain();
   }
 
@@ -220,11 +211,17 @@ class Run {
       if (it == s_.subscriptions.end()) continue;
       Subscription sub = it->second;
       emit(EventKind::signal_caught, p_.nodes[sub.node].id, {{"signal", name}, {"subscription", id}});
-      switch (sub.purpose) {
-        case TimerPurpose::catch_event: finish_activity(sub.token); break;
-        case TimerPurpose::boundary: trigger_boundary(sub.node, sub.token); break;
-        case TimerPurpose::event_gateway: take_gateway_branch(sub.token, sub.node); break;
-      }
+      trigger(sub.node, sub.token, sub.purpose, sub.scope);
+    }
+  }
+
+  // What a caught event does, by what it was waiting for.
+  void trigger(int node, int token, TimerPurpose purpose, int scope) {
+    switch (purpose) {
+      case TimerPurpose::catch_event: finish_activity(token); break;
+      case TimerPurpose::boundary: trigger_boundary(node, token); break;
+      case TimerPurpose::event_gateway: take_gateway_branch(token, node); break;
+      case TimerPurpose::event_sub_process: start_event_sub_process(node, scope); break;
     }
   }
 
@@ -380,6 +377,7 @@ class Run {
       }
       if (s_.ended()) return;
       if (fire_inclusive_joins()) continue;
+      if (evaluate_conditions()) continue;
       if (complete_empty_scope()) continue;
       return;
     }
@@ -412,8 +410,11 @@ class Run {
       case NodeKind::send_task:
       case NodeKind::intermediate_throw_event:
         if (n.trigger == EventTrigger::escalation) {
-          throw_escalation(step.node, step.scope);
-          if (s_.scopes.count(step.scope)) leave(step.node, step.scope);  // unless an interrupting catch ended the scope
+          if (throw_escalation(step.node, step.scope)) leave(step.node, step.scope);
+          break;
+        }
+        if (n.trigger == EventTrigger::link) {  // a go-to within the scope
+          queue_.push_back({x_.link_target(step.node), step.scope, -1});
           break;
         }
         if (n.trigger == EventTrigger::signal) throw_signal(n);
@@ -438,6 +439,10 @@ class Run {
         break;
       }
       case NodeKind::intermediate_catch_event: {
+        if (n.trigger == EventTrigger::link) {  // reached from its link throw
+          leave(step.node, step.scope);
+          break;
+        }
         int token = wait(step.node, step.scope);
         if (n.trigger == EventTrigger::timer)
           schedule(step.node, token, TimerPurpose::catch_event);
@@ -474,6 +479,7 @@ class Run {
         int scope = new_id();
         emit(EventKind::scope_started, n.id, {{"scope", scope}, {"parent", step.scope}, {"token", token}});
         arm_boundaries(step.node, token);
+        arm_event_sub_processes(step.node, scope);
         for (int start : x_.none_starts(step.node)) queue_.push_back({start, scope, -1});
         break;
       }
@@ -675,20 +681,86 @@ class Run {
     for (int b : x_.boundaries(host)) {
       const FlowNode& boundary = p_.nodes[b];
       if (boundary.trigger == EventTrigger::timer) schedule(b, token, TimerPurpose::boundary);
-      if (boundary.trigger == EventTrigger::message || boundary.trigger == EventTrigger::signal)
+      if (boundary.trigger == EventTrigger::message || boundary.trigger == EventTrigger::signal ||
+          boundary.trigger == EventTrigger::conditional)
         subscribe(b, token, TimerPurpose::boundary);
     }
+  }
+
+  // --- event sub-processes (BPMN 2.0.2, 10.3.5 and 13.5.4) ----------------------------
+
+  // A scope instance began: its event sub-processes wait for their start events. Error
+  // and escalation starts need no arming: a throw looks for them.
+  void arm_event_sub_processes(int scope_node, int scope) {
+    for (int start : x_.event_sub_process_starts(scope_node)) {
+      EventTrigger t = p_.nodes[start].trigger;
+      if (t == EventTrigger::timer) schedule(start, -1, TimerPurpose::event_sub_process, std::nullopt, 0, scope);
+      if (t == EventTrigger::message || t == EventTrigger::signal || t == EventTrigger::conditional)
+        subscribe(start, -1, TimerPurpose::event_sub_process, scope);
+    }
+  }
+
+  // Closes what a scope instance armed for its event sub-processes.
+  void disarm_scope(int scope) {
+    std::vector<int> timers, subs;
+    for (const auto& [id, t] : s_.timers)
+      if (t.purpose == TimerPurpose::event_sub_process && t.scope == scope) timers.push_back(id);
+    for (const auto& [id, sub] : s_.subscriptions)
+      if (sub.purpose == TimerPurpose::event_sub_process && sub.scope == scope) subs.push_back(id);
+    for (int id : timers) emit(EventKind::timer_cancelled, p_.nodes[s_.timers[id].node].id, {{"timer", id}});
+    for (int id : subs) emit(EventKind::subscription_closed, p_.nodes[s_.subscriptions[id].node].id, {{"subscription", id}});
+  }
+
+  // The start event of an event sub-process has been triggered in `scope`. Interrupting,
+  // it first ends everything else the scope runs (and what it armed); either way the event
+  // sub-process runs as a new scope instance inside `scope`, which completes once that and
+  // anything still running in it are done.
+  void start_event_sub_process(int start, int scope) {
+    const FlowNode& s = p_.nodes[start];
+    if (s.cancel_activity) {
+      cancel_scope_content(scope);
+      for (auto it = queue_.begin(); it != queue_.end();)
+        it = it->scope == scope ? queue_.erase(it) : it + 1;
+    }
+    int inner = new_id();
+    emit(EventKind::scope_started, p_.nodes[s.parent].id,
+         {{"scope", inner}, {"parent", scope}, {"token", -1}, {"interrupting", s.cancel_activity}});
+    arm_event_sub_processes(s.parent, inner);
+    queue_.push_back({start, inner, -1});
+  }
+
+  // --- conditional events (BPMN 2.0.2, 10.5.5) ----------------------------------------
+
+  // A watched condition fires when it comes to hold: when it is armed and holds already,
+  // or when the variables change so that it does. One that cannot be evaluated (a variable
+  // not yet set, a type mismatch) does not hold. A non-interrupting one fires again only
+  // after it has ceased to hold. Returns whether anything changed.
+  bool evaluate_conditions() {
+    for (const auto& [id, sub] : s_.subscriptions) {
+      if (!sub.condition) continue;
+      const FlowNode& n = p_.nodes[sub.node];
+      std::string error;
+      bool holds = n.event_condition->compiled->test(s_.variables, &error).value_or(false);
+      if (holds == sub.held) continue;
+      Subscription watched = sub;
+      emit(EventKind::condition_changed, n.id, {{"subscription", watched.id}, {"holds", holds}});
+      if (holds) trigger(watched.node, watched.token, watched.purpose, watched.scope);
+      return true;
+    }
+    return false;
   }
 
   static const char* purpose_name(TimerPurpose purpose) {
     switch (purpose) {
       case TimerPurpose::boundary: return "boundary";
       case TimerPurpose::event_gateway: return "event_gateway";
+      case TimerPurpose::event_sub_process: return "event_sub_process";
       default: return "catch_event";
     }
   }
 
-  void schedule(int node, int token, TimerPurpose purpose, std::optional<TimePoint> after = std::nullopt, int remaining = 0) {
+  void schedule(int node, int token, TimerPurpose purpose, std::optional<TimePoint> after = std::nullopt, int remaining = 0,
+                int scope = -1) {
     const auto& timer = *p_.nodes[node].timer;
     TimePoint base = after.value_or(now_);
     TimePoint due = base;
@@ -703,15 +775,19 @@ class Run {
         due = cycle.interval.after(base);
       }
     }
-    emit(EventKind::timer_scheduled, p_.nodes[node].id,
-         {{"timer", new_id()}, {"token", token}, {"due", iso(due)}, {"purpose", purpose_name(purpose)}, {"remaining", remaining}});
+    json data = {{"timer", new_id()}, {"token", token}, {"due", iso(due)}, {"purpose", purpose_name(purpose)}, {"remaining", remaining}};
+    if (scope >= 0) data["scope"] = scope;
+    emit(EventKind::timer_scheduled, p_.nodes[node].id, std::move(data));
   }
 
-  void subscribe(int node, int token, TimerPurpose purpose) {
+  void subscribe(int node, int token, TimerPurpose purpose, int scope = -1) {
     const FlowNode& n = p_.nodes[node];
     json data = {{"subscription", new_id()}, {"token", token}, {"purpose", purpose_name(purpose)}};
+    if (scope >= 0) data["scope"] = scope;
     if (n.trigger == EventTrigger::signal)
       data["signal"] = x_.signal_name(n.signal_ref);
+    else if (n.trigger == EventTrigger::conditional)
+      data["condition"] = true;
     else
       data["message"] = x_.message_name(n.message_ref);
     emit(EventKind::subscription_opened, n.id, std::move(data));
@@ -773,6 +849,14 @@ class Run {
       if (t.scope == scope) tokens.push_back(id);
     for (int id : tokens)
       if (s_.tokens.count(id)) withdraw(id);
+    std::vector<int> instances;  // running event sub-processes: no token waits on them
+    for (const auto& [id, sc] : s_.scopes)
+      if (sc.parent == scope && sc.token < 0) instances.push_back(id);
+    for (int id : instances) {
+      cancel_scope_content(id);
+      emit(EventKind::scope_ended, p_.nodes[s_.scopes.at(id).node].id, {{"scope", id}, {"how", "cancelled"}});
+    }
+    disarm_scope(scope);
     std::vector<std::pair<int, int>> joins;
     for (const auto& [key, arrivals] : s_.joins)
       if (key.second == scope) joins.push_back(key);
@@ -872,11 +956,29 @@ class Run {
     complete_scope(scope, "terminated");
   }
 
+  // The event sub-process of a scope whose start takes an error or escalation `ref`
+  // (a start without a ref takes any); -1 when none does.
+  int event_sub_process_for(int scope_node, EventTrigger trigger, const std::string& ref) const {
+    for (int start : x_.event_sub_process_starts(scope_node)) {
+      const FlowNode& st = p_.nodes[start];
+      const std::string& taken = trigger == EventTrigger::error ? st.error_ref : st.escalation_ref;
+      if (st.trigger == trigger && (taken.empty() || taken == ref)) return start;
+    }
+    return -1;
+  }
+
+  // An error goes up the scopes to the first that catches it: an event sub-process of the
+  // scope, else an error boundary on the sub-process. None: an incident.
   void throw_error(int node, int scope) {
     const FlowNode& n = p_.nodes[node];
     std::string code = n.error_ref;
-    for (int cur = scope; cur != 0;) {
-      const Scope& sc = s_.scopes.at(cur);
+    for (int cur = scope;;) {
+      const Scope sc = s_.scopes.at(cur);
+      if (int start = event_sub_process_for(sc.node, EventTrigger::error, code); start >= 0) {
+        start_event_sub_process(start, cur);
+        return;
+      }
+      if (cur == 0) break;
       for (int b : x_.boundaries(sc.node)) {
         const FlowNode& boundary = p_.nodes[b];
         if (boundary.trigger != EventTrigger::error) continue;
@@ -892,18 +994,24 @@ class Run {
     raise_incident(node, scope, "error '" + code + "' thrown by '" + n.id + "' is caught by no boundary event");
   }
 
-  // An escalation goes up the enclosing sub-processes to the first escalation boundary
-  // that takes it (its escalationRef, or none: any). Interrupting, it ends that
-  // sub-process; not interrupting, the sub-process goes on beside the boundary's path.
-  // One that nothing catches changes nothing (BPMN 2.0.2, 10.5.4): unlike an error, it is
-  // no failure.
-  void throw_escalation(int node, int scope) {
+  // An escalation goes up the scopes to the first that takes it (its escalationRef, or
+  // none: any): an event sub-process of the scope, else an escalation boundary on the
+  // sub-process. Interrupting, the catch ends what the scope was doing; not interrupting,
+  // the scope goes on beside it. One that nothing catches changes nothing (BPMN 2.0.2,
+  // 10.5.4): unlike an error, it is no failure. Returns whether the thrower goes on.
+  bool throw_escalation(int node, int scope) {
     const FlowNode& n = p_.nodes[node];
     std::string code = n.escalation_ref;
     for (const auto& e : defs_escalations())
       if (e.id == n.escalation_ref && !e.code.empty()) code = e.code;
-    for (int cur = scope; cur != 0;) {
-      const Scope& sc = s_.scopes.at(cur);
+    for (int cur = scope;;) {
+      const Scope sc = s_.scopes.at(cur);
+      if (int start = event_sub_process_for(sc.node, EventTrigger::escalation, n.escalation_ref); start >= 0) {
+        bool interrupting = p_.nodes[start].cancel_activity;
+        start_event_sub_process(start, cur);
+        return !interrupting;
+      }
+      if (cur == 0) return true;
       for (int b : x_.boundaries(sc.node)) {
         const FlowNode& boundary = p_.nodes[b];
         if (boundary.trigger != EventTrigger::escalation) continue;
@@ -912,7 +1020,7 @@ class Run {
         emit(EventKind::node_entered, boundary.id, {{"scope", parent}, {"escalation", code}, {"interrupting", boundary.cancel_activity}});
         if (boundary.cancel_activity) withdraw(host_token);
         leave(b, parent);
-        return;
+        return !boundary.cancel_activity;
       }
       cur = sc.parent;
     }
@@ -923,15 +1031,14 @@ class Run {
   void fire_timer(const Timer& t) {
     const FlowNode& node = p_.nodes[t.node];
     emit(EventKind::timer_fired, node.id, {{"timer", t.id}});
-    switch (t.purpose) {
-      case TimerPurpose::catch_event: finish_activity(t.token); break;
-      case TimerPurpose::event_gateway: take_gateway_branch(t.token, t.node); break;
-      case TimerPurpose::boundary:
-        trigger_boundary(t.node, t.token);
-        if (!node.cancel_activity && t.remaining != 0 && s_.tokens.count(t.token))
-          schedule(t.node, t.token, TimerPurpose::boundary, t.due, t.remaining > 0 ? t.remaining - 1 : -1);
-        break;
-    }
+    trigger(t.node, t.token, t.purpose, t.scope);
+    // A cycle on a non-interrupting boundary or event sub-process start goes on while its
+    // activity or scope does.
+    bool goes_on = t.purpose == TimerPurpose::boundary ? s_.tokens.count(t.token) > 0
+                   : t.purpose == TimerPurpose::event_sub_process ? s_.scopes.count(t.scope) > 0
+                                                                   : false;
+    if (!node.cancel_activity && t.remaining != 0 && goes_on)
+      schedule(t.node, t.token, t.purpose, t.due, t.remaining > 0 ? t.remaining - 1 : -1, t.scope);
   }
 
   void trigger_boundary(int boundary, int host_token) {
@@ -1000,6 +1107,7 @@ class Run {
       if (!scope_is_empty(id)) continue;
       if (id == 0) {
         if (s_.status == CaseStatus::active) {
+          disarm_scope(0);
           emit(EventKind::case_completed, "", json::object());
           return true;
         }
@@ -1013,8 +1121,9 @@ class Run {
 
   void complete_scope(int scope, const char* how) {
     Scope sc = s_.scopes.at(scope);
+    disarm_scope(scope);
     emit(EventKind::scope_ended, p_.nodes[sc.node].id, {{"scope", scope}, {"how", how}});
-    finish_activity(sc.token);
+    if (sc.token >= 0) finish_activity(sc.token);  // an event sub-process has no token: it just ends
   }
 
   const ExecutableProcess& x_;

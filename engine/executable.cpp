@@ -7,9 +7,15 @@ namespace raciflow::engine {
 using namespace definitions;
 
 ExecutableProcess::ExecutableProcess(const Definitions& definitions, const Process& process, int version)
-    : definitions_(&definitions), process_(&process), version_(version), boundaries_(process.nodes.size()) {
+    : definitions_(&definitions),
+      process_(&process),
+      version_(version),
+      boundaries_(process.nodes.size()),
+      event_starts_(process.nodes.size() + 1) {
   for (std::size_t i = 0; i < process.nodes.size(); ++i) {
     const FlowNode& n = process.nodes[i];
+    if (n.kind == NodeKind::start_event && n.parent >= 0 && process.nodes[n.parent].triggered_by_event)
+      event_starts_[process.nodes[n.parent].parent + 1].push_back(static_cast<int>(i));
     if (n.kind != NodeKind::boundary_event) continue;
     int host = process.node_index(n.attached_to);
     if (host >= 0) boundaries_[host].push_back(static_cast<int>(i));
@@ -58,6 +64,17 @@ int ExecutableProcess::message_start(const std::string& message) const {
   return -1;
 }
 
+int ExecutableProcess::link_target(int throw_node) const {
+  const FlowNode& from = process_->nodes[throw_node];
+  for (std::size_t i = 0; i < process_->nodes.size(); ++i) {
+    const FlowNode& n = process_->nodes[i];
+    if (n.kind == NodeKind::intermediate_catch_event && n.trigger == EventTrigger::link && n.parent == from.parent &&
+        n.link_name == from.link_name)
+      return static_cast<int>(i);
+  }
+  return -1;
+}
+
 bool ExecutableProcess::reaches(int from, int target) const {
   std::vector<bool> seen(process_->nodes.size());
   std::deque<int> queue{from};
@@ -78,6 +95,34 @@ bool ExecutableProcess::reaches(int from, int target) const {
   return false;
 }
 
+namespace {
+
+// An event sub-process: one start event with a trigger, no flows in or out, nothing attached.
+template <typename Refuse>
+void check_event_sub_process(const Process& process, const FlowNode& esp, Refuse& refuse) {
+  std::string what = "event sub-process '" + esp.id + "'";
+  int index = process.node_index(esp.id);
+  std::vector<const FlowNode*> starts;
+  for (const FlowNode& n : process.nodes)
+    if (n.parent == index && n.kind == NodeKind::start_event) starts.push_back(&n);
+  if (starts.size() != 1)
+    refuse(esp.line, what + " cannot be run: it needs exactly one start event, with a trigger (it has " +
+                         std::to_string(starts.size()) + ")");
+  else if (starts[0]->trigger == EventTrigger::none)
+    refuse(starts[0]->line, what + " cannot be run: its start event '" + starts[0]->id +
+                                "' has no trigger (message, timer, signal, error, escalation or conditional)");
+  else if (starts[0]->trigger == EventTrigger::error && !starts[0]->cancel_activity)
+    refuse(starts[0]->line, what + " cannot be run: an error start event is always interrupting (isInterrupting=\"false\" on '" +
+                                starts[0]->id + "')");
+  if (!esp.incoming.empty() || !esp.outgoing.empty())
+    refuse(esp.line, what + " cannot be run: an event sub-process has no incoming or outgoing sequence flows");
+  for (const FlowNode& n : process.nodes)
+    if (n.kind == NodeKind::boundary_event && n.attached_to == esp.id)
+      refuse(n.line, "boundaryEvent '" + n.id + "' cannot be run: nothing can be attached to " + what);
+}
+
+}  // namespace
+
 std::vector<ExecutionProblem> check_executable(const Process& process) {
   std::vector<ExecutionProblem> problems;
   auto refuse = [&](int line, std::string message) { problems.push_back({line, std::move(message)}); };
@@ -91,7 +136,7 @@ std::vector<ExecutionProblem> check_executable(const Process& process) {
         continue;
       default: break;
     }
-    if (n.triggered_by_event) refuse(n.line, what + " cannot be run: event sub-processes are not executed");
+    if (n.triggered_by_event) check_event_sub_process(process, n, refuse);
     if (n.is_for_compensation) refuse(n.line, what + " cannot be run: compensation is not executed");
     if (n.multi) {
       const MultiInstance& mi = *n.multi;
@@ -118,7 +163,7 @@ std::vector<ExecutionProblem> check_executable(const Process& process) {
       refuse(n.line, what + " cannot be run: completionQuantity " + std::to_string(n.completion_quantity) +
                          " (several tokens on each outgoing flow) is not executed");
     EventTrigger t = n.trigger;
-    bool ok = trigger_executed(n.kind, t, n.parent < 0);
+    bool ok = trigger_executed(n.kind, t, process.place_of(n));
     if (!ok) refuse(n.line, what + " cannot be run: " + trigger_name(t) + " " + element_name(n.kind) + "s are not executed");
     if (n.kind == NodeKind::boundary_event && t == EventTrigger::escalation) {
       const FlowNode* host = process.find_node(n.attached_to);
@@ -127,6 +172,18 @@ std::vector<ExecutionProblem> check_executable(const Process& process) {
                            element_name(host->kind));
     }
     if (t == EventTrigger::timer && !n.timer) refuse(n.line, what + " cannot be run: its timer has no value");
+    if (t == EventTrigger::conditional && (!n.event_condition || !n.event_condition->compiled))
+      refuse(n.line, what + " cannot be run: its conditional event has no condition in raciflow's language");
+    if (t == EventTrigger::link && n.link_name.empty()) refuse(n.line, what + " cannot be run: its link event has no name");
+    if (t == EventTrigger::link && n.kind == NodeKind::intermediate_throw_event && !n.link_name.empty()) {
+      int targets = 0;
+      for (const FlowNode& other : process.nodes)
+        targets += other.kind == NodeKind::intermediate_catch_event && other.trigger == EventTrigger::link &&
+                   other.parent == n.parent && other.link_name == n.link_name;
+      if (targets != 1)
+        refuse(n.line, what + " cannot be run: link '" + n.link_name + "' needs exactly one catching link event in the same scope (" +
+                           std::to_string(targets) + " found)");
+    }
   }
   for (const SequenceFlow& f : process.flows)
     if (f.condition && !f.condition->compiled)

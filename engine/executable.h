@@ -35,6 +35,11 @@ class ExecutableProcess {
   std::string signal_name(const std::string& signal_ref) const;
   // The start events a signal of this name starts (process level); empty when none.
   std::vector<int> signal_starts(const std::string& signal) const;
+  // The start events of the event sub-processes directly inside a scope (-1: the process),
+  // in document order: what the engine arms when such a scope begins.
+  const std::vector<int>& event_sub_process_starts(int scope_node) const { return event_starts_[scope_node + 1]; }
+  // The link catch event a link throw event goes to; -1 when there is none.
+  int link_target(int throw_node) const;
   // Whether `target` can be reached from `from` along flows and boundary attachments.
   bool reaches(int from, int target) const;
 
@@ -43,6 +48,7 @@ class ExecutableProcess {
   const definitions::Process* process_;
   int version_;
   std::vector<std::vector<int>> boundaries_;
+  std::vector<std::vector<int>> event_starts_;  // by scope node + 1
 };
 
 // One line per element that the engine cannot run, with its line number.

@@ -655,7 +655,8 @@ CaseSnapshot snapshot_of(const CaseRow& row, const CaseState& state, const defin
   for (const auto& [id, t] : state.tokens) s.tokens.push_back({id, process.nodes[t.node].id, t.scope});
   for (const auto& [id, t] : state.timers) s.timers.push_back({id, process.nodes[t.node].id, definitions::format_date_time(t.due)});
   for (const auto& [id, sub] : state.subscriptions)
-    s.subscriptions.push_back({id, process.nodes[sub.node].id, sub.signal.empty() ? sub.message : signal_key(sub.signal)});
+    s.subscriptions.push_back({id, process.nodes[sub.node].id,
+                               sub.condition ? std::string("\x1f" "condition") : sub.signal.empty() ? sub.message : signal_key(sub.signal)});
   for (const auto& [id, t] : state.tasks) s.tasks.push_back(t);
   return s;
 }

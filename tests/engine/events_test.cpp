@@ -1,0 +1,290 @@
+// Event sub-processes, conditional events and link events: one small definition per rule,
+// with the exact steps entered, the variables after, and a replay (Case::run) that matches.
+#include "tests/engine/engine_support.h"
+
+using namespace raciflow::testing;
+using nlohmann::json;
+
+namespace {
+
+using Steps = std::vector<std::string>;
+
+std::string flow(const std::string& id, const std::string& from, const std::string& to, const std::string& condition = "") {
+  if (condition.empty()) return "<sequenceFlow id=\"" + id + "\" sourceRef=\"" + from + "\" targetRef=\"" + to + "\"/>\n";
+  return "<sequenceFlow id=\"" + id + "\" sourceRef=\"" + from + "\" targetRef=\"" + to + "\"><conditionExpression>" +
+         condition + "</conditionExpression></sequenceFlow>\n";
+}
+
+std::string task(const std::string& id) { return "<userTask id=\"" + id + "\" raci:responsible=\"security-function\"/>\n"; }
+
+// An event sub-process `id` started by `start_definition` (interrupting or not) that runs
+// one user task `<id>-task` and ends.
+std::string event_sub_process(const std::string& id, const std::string& start_definition, bool interrupting) {
+  return "<subProcess id=\"" + id + "\" triggeredByEvent=\"true\">\n  <startEvent id=\"" + id + "-start\" isInterrupting=\"" +
+         (interrupting ? "true" : "false") + "\">" + start_definition + "</startEvent>\n  " + task(id + "-task") +
+         "  <endEvent id=\"" + id + "-end\"/>\n  " + flow(id + "-f1", id + "-start", id + "-task") + "  " +
+         flow(id + "-f2", id + "-task", id + "-end") + "</subProcess>\n";
+}
+
+// The main path of a case: start -> work -> end.
+std::string main_path() { return "<startEvent id=\"s\"/>\n" + task("work") + "<endEvent id=\"e\"/>\n" + flow("f0", "s", "work") + flow("f1", "work", "e"); }
+
+const char* kMessages = R"(<message id="withdrawn" name="incident withdrawn"/><message id="info" name="more information"/>
+<signal id="threat" name="threat level changed"/><error id="breach" errorCode="BREACH"/><escalation id="mandate" escalationCode="MANDATE"/>)";
+
+// The nodes entered, in order.
+Steps steps(const Case& c) {
+  Steps out;
+  for (const auto& e : c.log)
+    if (e.kind == EventKind::node_entered) out.push_back(e.node);
+  return out;
+}
+
+void require_executable(const Flow& f) {
+  auto problems = check_executable(f.process());
+  std::string text;
+  for (const auto& p : problems) text += p.message + "\n";
+  INFO(text);
+  REQUIRE(problems.empty());
+}
+
+}  // namespace
+
+TEST_CASE("an interrupting message event sub-process ends the case's work and runs instead") {
+  Flow f(process_xml(main_path() + event_sub_process("withdraw", R"(<messageEventDefinition messageRef="withdrawn"/>)", true),
+                     kMessages));
+  require_executable(f);
+  Case c(f);
+  REQUIRE(c.start());
+  CHECK(c.state.subscriptions.size() == 1);
+  REQUIRE(c.correlate("incident withdrawn", {{"reason", "false alarm"}}));
+  CHECK(c.count(EventKind::task_cancelled, "work") == 1);
+  CHECK(c.open_tasks() == Steps{"withdraw-task"});
+  CHECK(c.state.subscriptions.empty());  // interrupting: it cannot start twice
+  REQUIRE(c.complete("withdraw-task"));
+  CHECK(steps(c) == Steps{"s", "work", "withdraw-start", "withdraw-task", "withdraw-end"});
+  CHECK(c.state.status == CaseStatus::completed);
+  CHECK(c.state.variables == json{{"reason", "false alarm"}});
+}
+
+TEST_CASE("a non-interrupting message event sub-process runs beside the case, once per message, and the case waits for it") {
+  Flow f(process_xml(main_path() + event_sub_process("ask", R"(<messageEventDefinition messageRef="info"/>)", false), kMessages));
+  require_executable(f);
+  Case c(f);
+  REQUIRE(c.start());
+  REQUIRE(c.correlate("more information"));
+  REQUIRE(c.correlate("more information"));
+  CHECK(c.open_tasks() == Steps{"work", "ask-task", "ask-task"});
+  REQUIRE(c.complete("work"));
+  CHECK(c.state.status == CaseStatus::active);  // the running event sub-processes keep it open
+  CHECK(c.state.subscriptions.size() == 1);
+  REQUIRE(c.complete("ask-task"));
+  REQUIRE(c.complete("ask-task"));
+  CHECK(c.state.status == CaseStatus::completed);
+  CHECK(c.state.subscriptions.empty());  // closed with the case
+  CHECK(steps(c) == Steps{"s", "work", "ask-start", "ask-task", "ask-start", "ask-task", "e", "ask-end", "ask-end"});
+}
+
+TEST_CASE("a timer event sub-process inside a sub-process is armed with it and withdrawn when it ends") {
+  std::string sub = "<subProcess id=\"sub\"><startEvent id=\"ss\"/>" + task("inner") + "<endEvent id=\"se\"/>" + flow("g0", "ss", "inner") +
+                    flow("g1", "inner", "se") +
+                    event_sub_process("remind", "<timerEventDefinition><timeDuration>P3D</timeDuration></timerEventDefinition>", false) +
+                    "</subProcess>\n";
+  Flow f(process_xml("<startEvent id=\"s\"/>" + sub + "<endEvent id=\"e\"/>" + flow("f0", "s", "sub") + flow("f1", "sub", "e")));
+  require_executable(f);
+
+  Case late(f);
+  REQUIRE(late.start());
+  REQUIRE(late.state.timers.size() == 1);
+  REQUIRE(late.tick("2026-03-05T09:00:00Z"));
+  CHECK(late.open_tasks() == Steps{"inner", "remind-task"});
+  CHECK(late.state.timers.empty());  // a duration fires once
+  REQUIRE(late.complete("inner"));
+  REQUIRE(late.complete("remind-task"));
+  CHECK(steps(late) == Steps{"s", "sub", "ss", "inner", "remind-start", "remind-task", "se", "remind-end", "e"});
+  CHECK(late.state.status == CaseStatus::completed);
+
+  Case quick(f);
+  REQUIRE(quick.start());
+  REQUIRE(quick.complete("inner"));
+  CHECK(quick.count(EventKind::timer_cancelled, "remind-start") == 1);
+  CHECK(quick.state.timers.empty());
+  CHECK(quick.state.status == CaseStatus::completed);
+}
+
+TEST_CASE("a non-interrupting cycle timer event sub-process starts once per repetition while its scope runs") {
+  Flow f(process_xml(main_path() + event_sub_process("weekly", "<timerEventDefinition><timeCycle>R2/P7D</timeCycle></timerEventDefinition>", false)));
+  require_executable(f);
+  Case c(f);
+  REQUIRE(c.start());
+  REQUIRE(c.tick("2026-03-09T09:00:00Z"));
+  REQUIRE(c.tick("2026-03-16T09:00:00Z"));
+  REQUIRE(c.tick("2026-03-23T09:00:00Z"));
+  CHECK(c.count(EventKind::node_entered, "weekly-start") == 2);
+  CHECK(c.state.timers.empty());
+}
+
+TEST_CASE("an error that no boundary catches starts the process's error event sub-process, which ends the case's work") {
+  std::string sub = "<subProcess id=\"sub\"><startEvent id=\"ss\"/><endEvent id=\"fail\"><errorEventDefinition errorRef=\"breach\"/></endEvent>" +
+                    flow("g0", "ss", "fail") + "</subProcess>\n";
+  Flow f(process_xml("<startEvent id=\"s\"/><parallelGateway id=\"split\"/>" + sub + task("other") + "<endEvent id=\"e\"/>" +
+                         flow("f0", "s", "split") + flow("f1", "split", "sub") + flow("f2", "split", "other") +
+                         flow("f3", "sub", "e") + flow("f4", "other", "e") +
+                         event_sub_process("handle", R"(<errorEventDefinition errorRef="breach"/>)", true),
+                     kMessages));
+  require_executable(f);
+  Case c(f);
+  REQUIRE(c.start());
+  CHECK(c.state.incidents.empty());
+  CHECK(c.count(EventKind::task_cancelled, "other") == 1);
+  CHECK(c.open_tasks() == Steps{"handle-task"});
+  REQUIRE(c.complete("handle-task"));
+  CHECK(c.state.status == CaseStatus::completed);
+  CHECK_FALSE(c.entered("e"));
+}
+
+TEST_CASE("a non-interrupting escalation event sub-process takes the matter up while the thrower goes on") {
+  std::string sub = "<subProcess id=\"sub\"><startEvent id=\"ss\"/><intermediateThrowEvent id=\"raise\"><escalationEventDefinition "
+                    "escalationRef=\"mandate\"/></intermediateThrowEvent>" +
+                    task("inner") + "<endEvent id=\"se\"/>" + flow("g0", "ss", "raise") + flow("g1", "raise", "inner") +
+                    flow("g2", "inner", "se") +
+                    event_sub_process("up", R"(<escalationEventDefinition escalationRef="mandate"/>)", false) + "</subProcess>\n";
+  Flow f(process_xml("<startEvent id=\"s\"/>" + sub + "<endEvent id=\"e\"/>" + flow("f0", "s", "sub") + flow("f1", "sub", "e"),
+                     kMessages));
+  require_executable(f);
+  Case c(f);
+  REQUIRE(c.start());
+  CHECK(c.open_tasks() == Steps{"inner", "up-task"});
+  REQUIRE(c.complete("inner"));
+  REQUIRE(c.complete("up-task"));
+  CHECK(steps(c) == Steps{"s", "sub", "ss", "raise", "up-start", "inner", "up-task", "se", "up-end", "e"});
+  CHECK(c.state.status == CaseStatus::completed);
+}
+
+TEST_CASE("an interrupting escalation event sub-process stops the thrower's path") {
+  Flow f(process_xml("<startEvent id=\"s\"/><intermediateThrowEvent id=\"raise\"><escalationEventDefinition escalationRef=\"mandate\"/>"
+                     "</intermediateThrowEvent>" + task("after") + "<endEvent id=\"e\"/>" + flow("f0", "s", "raise") +
+                         flow("f1", "raise", "after") + flow("f2", "after", "e") +
+                         event_sub_process("up", R"(<escalationEventDefinition escalationRef="mandate"/>)", true),
+                     kMessages));
+  require_executable(f);
+  Case c(f);
+  REQUIRE(c.start());
+  CHECK(c.open_tasks() == Steps{"up-task"});
+  CHECK_FALSE(c.entered("after"));
+}
+
+TEST_CASE("a signal event sub-process inside an event sub-process is armed only while the outer one runs") {
+  std::string inner = event_sub_process("stop", R"(<signalEventDefinition signalRef="threat"/>)", true);
+  std::string outer = "<subProcess id=\"review\" triggeredByEvent=\"true\"><startEvent id=\"review-start\" isInterrupting=\"false\">"
+                      "<messageEventDefinition messageRef=\"info\"/></startEvent>" +
+                      task("review-task") + "<endEvent id=\"review-end\"/>" + flow("r1", "review-start", "review-task") +
+                      flow("r2", "review-task", "review-end") + inner + "</subProcess>\n";
+  Flow f(process_xml(main_path() + outer, kMessages));
+  require_executable(f);
+  Case c(f);
+  REQUIRE(c.start());
+  CHECK_FALSE(c.run(command::Signal{"threat level changed"}));  // nothing waits for it yet
+  REQUIRE(c.correlate("more information"));
+  REQUIRE(c.run(command::Signal{"threat level changed"}));
+  // The inner one interrupts the outer event sub-process only; the case's work goes on.
+  CHECK(c.open_tasks() == Steps{"work", "stop-task"});
+  REQUIRE(c.complete("stop-task"));
+  REQUIRE(c.complete("work"));
+  CHECK(steps(c) == Steps{"s", "work", "review-start", "review-task", "stop-start", "stop-task", "stop-end", "e"});
+  CHECK(c.state.status == CaseStatus::completed);
+}
+
+TEST_CASE("a conditional intermediate event waits until the variables make its condition hold") {
+  Flow f(process_xml("<startEvent id=\"s\"/>" + task("assess") +
+                     "<intermediateCatchEvent id=\"high\"><conditionalEventDefinition><condition>risk &gt;= 15</condition>"
+                     "</conditionalEventDefinition></intermediateCatchEvent>" +
+                     task("treat") + "<endEvent id=\"e\"/>" + flow("f0", "s", "high") + flow("f1", "high", "treat") +
+                     flow("f2", "treat", "e") + flow("f3", "s", "assess") + flow("f4", "assess", "e")));
+  require_executable(f);
+  Case c(f);
+  REQUIRE(c.start());  // `risk` is not set: the condition does not hold yet
+  CHECK(c.open_tasks() == Steps{"assess"});
+  REQUIRE(c.complete("assess", {{"risk", 20}}));
+  CHECK(c.open_tasks() == Steps{"treat"});
+  CHECK(c.count(EventKind::condition_changed, "high") == 1);
+
+  Case at_once(f);
+  REQUIRE(at_once.start({{"risk", 16}}));  // holds when reached: passes at once
+  CHECK(at_once.open_tasks() == Steps{"assess", "treat"});
+}
+
+TEST_CASE("a non-interrupting conditional boundary fires each time its condition comes to hold, not while it keeps holding") {
+  Flow f(process_xml("<startEvent id=\"s\"/>" + task("work") + "<userTask id=\"edit\" raci:responsible=\"security-function\">"
+                     "<standardLoopCharacteristics><loopCondition>done != true</loopCondition></standardLoopCharacteristics></userTask>"
+                     "<boundaryEvent id=\"overdue\" attachedToRef=\"work\" cancelActivity=\"false\"><conditionalEventDefinition>"
+                     "<condition>late == true</condition></conditionalEventDefinition></boundaryEvent>" +
+                     task("chase") + "<endEvent id=\"e\"/><endEvent id=\"e2\"/><endEvent id=\"e3\"/><parallelGateway id=\"split\"/>" +
+                     flow("f0", "s", "split") + flow("f1", "split", "work") + flow("f2", "split", "edit") + flow("f3", "work", "e") +
+                     flow("f4", "overdue", "chase") + flow("f5", "chase", "e2") + flow("f6", "edit", "e3")));
+  require_executable(f);
+  Case c(f);
+  REQUIRE(c.start({{"done", false}}));
+  REQUIRE(c.complete("edit", {{"late", true}}));
+  CHECK(c.count(EventKind::task_created, "chase") == 1);
+  REQUIRE(c.complete("edit", {{"note", "still late"}}));
+  CHECK(c.count(EventKind::task_created, "chase") == 1);  // it kept holding
+  REQUIRE(c.complete("edit", {{"late", false}}));
+  REQUIRE(c.complete("edit", {{"late", true}, {"done", true}}));
+  CHECK(c.count(EventKind::task_created, "chase") == 2);  // it ceased and came to hold again
+  CHECK(c.open_tasks() == Steps{"work", "chase", "chase"});
+}
+
+TEST_CASE("an interrupting conditional event sub-process ends the case's work when its condition comes to hold") {
+  Flow f(process_xml(main_path() +
+                     event_sub_process("stop", "<conditionalEventDefinition><condition>status == 'withdrawn'</condition></conditionalEventDefinition>",
+                                       true)));
+  require_executable(f);
+  Case c(f);
+  REQUIRE(c.start());
+  CHECK(c.open_tasks() == Steps{"work"});
+  REQUIRE(c.complete("work", {{"status", "open"}}));
+  CHECK(c.state.status == CaseStatus::completed);  // the armed event sub-process does not keep it open
+
+  Case stopped(f);
+  REQUIRE(stopped.start({{"status", "open"}}));
+  REQUIRE(stopped.complete("work", {{"status", "withdrawn"}}));
+  // Completing `work` ended the main path; the condition came to hold as it did.
+  CHECK(stopped.entered("stop-start"));
+  CHECK(stopped.open_tasks() == Steps{"stop-task"});
+}
+
+TEST_CASE("a link throw continues at the link catch of the same name in its scope") {
+  Flow f(process_xml(R"(<startEvent id="s"/><intermediateThrowEvent id="go"><linkEventDefinition name="page2"/></intermediateThrowEvent>
+<intermediateCatchEvent id="arrive"><linkEventDefinition name="page2"/></intermediateCatchEvent>)" +
+                     task("next") + "<endEvent id=\"e\"/>" + flow("f0", "s", "go") + flow("f1", "arrive", "next") +
+                     flow("f2", "next", "e")));
+  require_executable(f);
+  Case c(f);
+  REQUIRE(c.start());
+  CHECK(steps(c) == Steps{"s", "go", "arrive", "next"});
+  REQUIRE(c.complete("next"));
+  CHECK(c.state.status == CaseStatus::completed);
+}
+
+TEST_CASE("the deploy check refuses event sub-processes and link events it cannot run, naming what is wrong") {
+  auto problems_of = [](const std::string& body) {
+    Flow f(process_xml(body, kMessages));
+    std::vector<std::string> out;
+    for (const auto& p : check_executable(f.process())) out.push_back(p.message);
+    return out;
+  };
+  CHECK(problems_of(main_path() + event_sub_process("x", "", true)) ==
+        std::vector<std::string>{"event sub-process 'x' cannot be run: its start event 'x-start' has no trigger (message, timer, signal, "
+                                 "error, escalation or conditional)",
+                                 "startEvent 'x-start' cannot be run: none startEvents are not executed"});
+  CHECK(problems_of(main_path() + event_sub_process("x", R"(<errorEventDefinition errorRef="breach"/>)", false)) ==
+        std::vector<std::string>{"event sub-process 'x' cannot be run: an error start event is always interrupting "
+                                 "(isInterrupting=\"false\" on 'x-start')"});
+  CHECK(problems_of(R"(<startEvent id="s"/><intermediateThrowEvent id="go"><linkEventDefinition name="on"/></intermediateThrowEvent>
+<intermediateCatchEvent id="a"><linkEventDefinition name="on"/></intermediateCatchEvent>
+<intermediateCatchEvent id="b"><linkEventDefinition name="on"/></intermediateCatchEvent><endEvent id="e"/>)" +
+                    flow("f0", "s", "go") + flow("f1", "a", "e") + flow("f2", "b", "e")) ==
+        std::vector<std::string>{"intermediateThrowEvent 'go' cannot be run: link 'on' needs exactly one catching link event in the "
+                                 "same scope (2 found)"});
+}
