@@ -50,3 +50,17 @@ TEST_CASE("the BPMN, organisation and wheel fuzz targets' regression inputs run 
   replay("organisation", fuzz_organisation);
   replay("wheel", fuzz_wheel);
 }
+
+TEST_CASE("the BPMN fuzz target runs every sample and test definition as a case to its end or its limit", "[fuzz]") {
+  int files = 0;
+  for (const char* dir : {"samples", "tests/data"})
+    for (const auto& file : fs::directory_iterator(fs::path(RACIFLOW_SOURCE_DIR) / dir)) {
+      if (file.path().extension() != ".bpmn") continue;
+      std::ifstream in(file.path(), std::ios::binary);
+      std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      INFO(file.path().string());
+      CHECK(fuzz_bpmn_loader(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()) == 0);
+      ++files;
+    }
+  CHECK(files >= 15);
+}

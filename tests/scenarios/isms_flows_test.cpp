@@ -142,6 +142,30 @@ TEST_CASE("security incident: a minor one without personal data skips the DPO an
   CHECK_FALSE(passed(r, "brief"));
 }
 
+TEST_CASE("security incident: a withdrawn report stops all open work, wherever it stands, and the withdrawal is recorded") {
+  Isms w;
+  std::string id = first_line(w.ok({"message", "Security incident reported", "--as", "jonas", "--key", "INC-7"}));
+  std::string other = first_line(w.ok({"message", "Security incident reported", "--as", "jonas", "--key", "INC-8"}));
+  complete(w, id, "register", "security-function", "anna", {"severity=high", "personalData=true"});
+  CHECK(open_task(w, id, "contain").is_object());
+  CHECK(open_task(w, id, "breach").is_object());
+  CHECK(w.ok({"message", "Security incident withdrawn", "--as", "jonas", "--key", "INC-7", "--var", "reason=duplicate of INC-6"}) ==
+        id + "\n");
+  CHECK(open_task(w, id, "contain").is_null());
+  CHECK(open_task(w, id, "breach").is_null());
+  complete(w, id, "record-withdrawal", "security-function", "anna");
+  CHECK(status(w, id) == "completed");
+  auto r = route(w, id);
+  CHECK(std::vector<std::string>(r.end() - 3, r.end()) ==
+        std::vector<std::string>{"withdrawn-reported", "record-withdrawal", "withdrawn-closed"});
+  CHECK_FALSE(passed(r, "handled"));
+  CHECK(completion(w, id, "record-withdrawal")["raci"] == "R/A");
+  // The other incident was not touched, and a second withdrawal finds nothing to stop.
+  CHECK(open_task(w, other, "register").is_object());
+  CHECK(w.cli({"message", "Security incident withdrawn", "--as", "jonas", "--key", "INC-7"}).code == 1);
+  CHECK(w.cli({"audit", "verify"}).code == 0);
+}
+
 TEST_CASE("policy approval: recommended, then approved by top management but not by its drafter") {
   Isms w;
   std::string id = first_line(w.ok({"message", "Policy for approval", "--as", "anna", "--var", "policy=Acceptable use"}));
