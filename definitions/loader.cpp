@@ -791,8 +791,10 @@ class Loader {
     if (node.triggered_by_event && node.kind != NodeKind::sub_process)
       what = std::string("an event sub-process must be a plain subProcess; a triggered ") + element_name(node.kind) + " is not executed";
     if (node.is_for_compensation) what = "compensation handlers are not executed";
-    if (node.multi && !is_human_task(node.kind))
-      what = "multi-instance " + std::string(element_name(node.kind)) + "s are not executed (user and manual tasks are)";
+    bool repeats = is_human_task(node.kind) || node.kind == NodeKind::sub_process || node.kind == NodeKind::call_activity;
+    if (node.multi && !repeats)
+      what = "multi-instance " + std::string(element_name(node.kind)) +
+             "s are not executed (user and manual tasks, sub-processes and call activities are)";
     if (node.multi && node.multi->data_input)
       what = "loopDataInputRef and inputDataItem are not executed (name the list with raci:collection)";
     if (is_event(node.kind) && !trigger_executed(node.kind, node.trigger, process_->place_of(node))) {

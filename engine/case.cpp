@@ -158,7 +158,12 @@ void apply(CaseState& s, const Event& e, const definitions::Process& p) {
       break;  // the record of what happened; the state changes through the events around it
     case EventKind::token_waiting: {
       int id = id_of(e, "token");
-      s.tokens[id] = Token{id, node_index(p, e), id_of(e, "scope"), e.data.value("loop", 0)};
+      Token token{id, node_index(p, e), id_of(e, "scope"), e.data.value("loop", 0)};
+      token.body = e.data.value("body", -1);
+      token.instance = e.data.value("instance", -1);
+      token.locals = e.data.value("locals", nlohmann::json::object());
+      if (token.body >= 0) existing(s.multi, token.body, e, "multi-instance body").created++;
+      s.tokens[id] = std::move(token);
       if (auto m = e.data.find("multi"); m != e.data.end()) {
         MultiBody body;
         body.node = node_index(p, e);
@@ -170,10 +175,15 @@ void apply(CaseState& s, const Event& e, const definitions::Process& p) {
       claim_id(s, id);
       break;
     }
-    case EventKind::token_consumed:
-      if (!s.tokens.erase(id_of(e, "token"))) corrupt(e, "no such token");
-      s.multi.erase(id_of(e, "token"));
+    case EventKind::token_consumed: {
+      auto it = s.tokens.find(id_of(e, "token"));
+      if (it == s.tokens.end()) corrupt(e, "no such token");
+      if (auto body = s.multi.find(it->second.body); body != s.multi.end() && !e.data.value("withdrawn", false))
+        body->second.completed++;
+      s.multi.erase(it->first);
+      s.tokens.erase(it);
       break;
+    }
     case EventKind::join_arrived: {
       int node = node_index(p, e);
       int flow = -1;
@@ -218,6 +228,7 @@ void apply(CaseState& s, const Event& e, const definitions::Process& p) {
       t.instance = e.data.value("instance", -1);
       t.locals = e.data.value("locals", nlohmann::json::object());
       t.created = e.time;
+      if (auto body = s.multi.find(t.token); body != s.multi.end() && t.instance >= 0) body->second.created++;
       if (e.data.contains("due")) t.due = time_of(e, "due");
       if (e.data.contains("reminders"))
         for (const auto& r : e.data["reminders"]) {
@@ -247,6 +258,7 @@ void apply(CaseState& s, const Event& e, const definitions::Process& p) {
       t.assignee = e.actor;
       t.completed_by = e.actor;
       s.completions.emplace_back(t.node_id, e.actor);
+      if (auto body = s.multi.find(t.token); body != s.multi.end()) body->second.completed++;
       break;
     }
     case EventKind::task_cancelled:

@@ -83,6 +83,12 @@ struct Token {
   int node = -1;   // node index where it waits
   int scope = 0;   // scope instance id
   int loop = 0;    // standard loop: the runs of its activity before this one
+  // One instance of a multi-instance sub-process or call activity: the body token it
+  // belongs to, its number (0 first) and its own variables (loopCounter, the element),
+  // which the steps inside it see over the case's. -1, -1, {} otherwise.
+  int body = -1;
+  int instance = -1;
+  nlohmann::json locals = nlohmann::json::object();
 };
 
 struct Scope {
@@ -153,12 +159,16 @@ struct Subscription {
   int scope = -1;          // event_sub_process: the scope instance it is armed in
 };
 
-// The waiting body of a multi-instance task: its token holds the instances' tasks.
+// The waiting body of a multi-instance activity. Its token holds the instances: their
+// tasks (user and manual tasks), or instance tokens of their own (sub-processes and call
+// activities).
 struct MultiBody {
   int node = -1;
   int instances = 0;
   nlohmann::json items = nlohmann::json::array();  // the collection's items; empty with a cardinality
   bool sequential = false;
+  int created = 0;    // instances begun so far
+  int completed = 0;  // instances completed (the rest are withdrawn only with the body)
 };
 
 struct Incident {

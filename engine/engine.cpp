@@ -126,7 +126,7 @@ class Run {
     json gaps;
     if (node.gap && node.gap->when) {
       // A checklist question: the answer, with the case's variables, says whether it reveals a gap.
-      json after = s_.variables;
+      json after = context(s_.tokens.at(token).scope);
       if (c.variables.is_object()) after.update(c.variables);
       std::string error;
       auto reveals = node.gap->when->test(after, &error);
@@ -282,7 +282,7 @@ class Run {
     const FlowNode& node = p_.nodes[it->second.node];
     set_variables(c.variables, node.id);
     emit(EventKind::call_completed, node.id, {{"token", c.token}});
-    finish_activity(c.token);
+    finish_activity(c.token, c.variables);
     drain();
   }
 
@@ -432,6 +432,16 @@ class Run {
         else
           create_task(step.node, wait(step.node, step.scope, step.iteration));
         break;
+      case NodeKind::sub_process:
+      case NodeKind::call_activity:
+        if (n.multi) {
+          start_multi(step.node, step.scope);
+        } else {
+          int token = wait(step.node, step.scope, step.iteration);
+          arm_boundaries(step.node, token);
+          run_activity(step.node, token, step.scope);
+        }
+        break;
       case NodeKind::receive_task: {
         int token = wait(step.node, step.scope, step.iteration);
         subscribe(step.node, token, TimerPurpose::catch_event);
@@ -474,25 +484,55 @@ class Run {
         }
         break;
       }
-      case NodeKind::sub_process: {
-        int token = wait(step.node, step.scope, step.iteration);
-        int scope = new_id();
-        emit(EventKind::scope_started, n.id, {{"scope", scope}, {"parent", step.scope}, {"token", token}});
-        arm_boundaries(step.node, token);
-        arm_event_sub_processes(step.node, scope);
-        for (int start : x_.none_starts(step.node)) queue_.push_back({start, scope, -1});
-        break;
-      }
-      case NodeKind::call_activity: {
-        int token = wait(step.node, step.scope, step.iteration);
-        arm_boundaries(step.node, token);
-        emit(EventKind::call_started, n.id, {{"token", token}, {"process", n.called_element}, {"variables", s_.variables}});
-        break;
-      }
       default:
         raise_incident(step.node, step.scope, std::string(element_name(n.kind)) + " '" + n.id + "' cannot be executed");
         break;
     }
+  }
+
+  // A sub-process begins a scope instance inside `scope`; a call activity asks the
+  // runtime for a child case with the variables it sees. `token` waits for either.
+  void run_activity(int node, int token, int scope) {
+    const FlowNode& n = p_.nodes[node];
+    if (n.kind == NodeKind::call_activity) {
+      emit(EventKind::call_started, n.id, {{"token", token}, {"process", n.called_element}, {"variables", context(scope, token)}});
+      return;
+    }
+    int inner = new_id();
+    emit(EventKind::scope_started, n.id, {{"scope", inner}, {"parent", scope}, {"token", token}});
+    arm_event_sub_processes(node, inner);
+    for (int start : x_.none_starts(node)) queue_.push_back({start, inner, -1});
+  }
+
+  // The variables as a step in `scope` sees them: the case's, under the own variables of
+  // the multi-instance instances it runs in (the innermost first), and those of `token`.
+  // Valid until the next call or the next change of the variables.
+  const json& context(int scope, int token = -1) {
+    json overlay = instance_variables(scope, token);
+    if (overlay.empty()) return s_.variables;
+    scratch_ = s_.variables;
+    scratch_.update(overlay);
+    return scratch_;
+  }
+
+  // The own variables of the multi-instance instances a step in `scope` runs in, and of
+  // `token`; the innermost wins.
+  json instance_variables(int scope, int token = -1) const {
+    json overlay = json::object();
+    auto add = [&](int t) {
+      auto it = s_.tokens.find(t);
+      if (it == s_.tokens.end()) return;
+      for (const auto& [name, value] : it->second.locals.items())
+        if (!overlay.contains(name)) overlay[name] = value;
+    };
+    add(token);
+    for (int cur = scope; cur > 0;) {
+      auto it = s_.scopes.find(cur);
+      if (it == s_.scopes.end()) break;
+      add(it->second.token);
+      cur = it->second.parent;
+    }
+    return overlay;
   }
 
   // `run`: for a looping activity, the runs before the one this token waits for.
@@ -507,7 +547,7 @@ class Run {
   // Whether a standard loop runs (again); nullopt when its condition failed (an incident).
   std::optional<bool> loop_again(const FlowNode& n, int scope, int node) {
     std::string error;
-    auto again = n.loop_condition->compiled->test(s_.variables, &error);
+    auto again = n.loop_condition->compiled->test(context(scope), &error);
     if (!again) raise_incident(node, scope, "loop condition of '" + n.id + "' failed: " + error);
     return again;
   }
@@ -532,12 +572,15 @@ class Run {
     if (instance) {
       data["instance"] = instance->number;
       data["locals"] = instance->locals;
+    } else if (json locals = instance_variables(s_.tokens.at(token).scope); !locals.empty()) {
+      data["locals"] = std::move(locals);  // a task inside an instance of a multi-instance sub-process
     }
     std::optional<TimePoint> due;
     if (n.due) due = n.due->after(now_);
     if (!n.due_variable.empty()) {
       // A date from the case (the wheel's due date, a date set on a form) wins over raci:due.
-      const json& v = s_.variables.contains(n.due_variable) ? s_.variables[n.due_variable] : json();
+      const json vars = context(s_.tokens.at(token).scope);
+      const json& v = vars.contains(n.due_variable) ? vars[n.due_variable] : json();
       if (auto at = v.is_string() ? definitions::parse_date_time(v.get<std::string>()) : std::nullopt) due = at;
     }
     if (due) {
@@ -569,17 +612,18 @@ class Run {
     const MultiInstance& mi = *n.multi;
     json items = json::array();
     long long count = 0;
+    const json vars = context(scope);
     if (!mi.collection.empty()) {
-      auto it = s_.variables.find(mi.collection);
-      if (it == s_.variables.end() || !it->is_array()) {
+      auto it = vars.find(mi.collection);
+      if (it == vars.end() || !it->is_array()) {
         raise_incident(node, scope, "the collection '" + mi.collection + "' of '" + n.id + "' is not a list" +
-                                        (it == s_.variables.end() ? " (no such variable)" : ""));
+                                        (it == vars.end() ? " (no such variable)" : ""));
         return;
       }
       items = *it;
       count = static_cast<long long>(items.size());
     } else {
-      auto result = mi.cardinality->compiled->evaluate(s_.variables);
+      auto result = mi.cardinality->compiled->evaluate(vars);
       if (!result.ok() || !result.value->is_number_integer() || result.value->get<long long>() < 0) {
         raise_incident(node, scope, "loopCardinality of '" + n.id + "' is not a whole number of 0 or more: " +
                                         (result.ok() ? result.value->dump() : result.error));
@@ -620,6 +664,15 @@ class Run {
     instance.number = number;
     instance.locals = {{"loopCounter", number}};
     if (!mi.element_variable.empty()) instance.locals[mi.element_variable] = body.items.at(static_cast<std::size_t>(number));
+    if (!is_human_task(n.kind)) {
+      // A sub-process or call activity instance: a token of its own, with its variables.
+      int scope = s_.tokens.at(body_token).scope;
+      int token = new_id();
+      emit(EventKind::token_waiting, n.id,
+           {{"token", token}, {"scope", scope}, {"body", body_token}, {"instance", number}, {"locals", instance.locals}});
+      run_activity(body.node, token, scope);
+      return;
+    }
     instance.responsible = n.raci.responsible;
     instance.accountable = n.raci.accountable;
     if (mi.role_from_element) {
@@ -647,21 +700,16 @@ class Run {
         list[static_cast<std::size_t>(number)] = s_.variables[mi.output];
       set_variables(json{{mi.output_collection, list}}, n.id);
     }
-    int created = 0, active = 0, completed = 0;
-    for (const auto& [id, t] : s_.tasks) {
-      if (t.token != body_token) continue;
-      ++created;
-      active += t.live();
-      completed += t.status == TaskStatus::completed;
-    }
+    const MultiBody& now = s_.multi.at(body_token);
+    int created = now.created, completed = now.completed, active = created - completed;
     bool done = completed >= body.instances;
     if (!done && mi.completion) {
-      json context = s_.variables;
-      context["nrOfInstances"] = body.instances;
-      context["nrOfActiveInstances"] = active;
-      context["nrOfCompletedInstances"] = completed;
+      json vars = context(s_.tokens.at(body_token).scope);
+      vars["nrOfInstances"] = body.instances;
+      vars["nrOfActiveInstances"] = active;
+      vars["nrOfCompletedInstances"] = completed;
       std::string error;
-      auto holds = mi.completion->compiled->test(context, &error);
+      auto holds = mi.completion->compiled->test(vars, &error);
       if (!holds) {
         raise_incident(body.node, s_.tokens.at(body_token).scope, "completionCondition of '" + n.id + "' failed: " + error);
         return;
@@ -669,8 +717,7 @@ class Run {
       done = *holds;
     }
     if (done) {
-      for (const auto& [id, t] : s_.tasks)
-        if (t.token == body_token && t.live()) emit(EventKind::task_cancelled, t.node_id, {{"task", id}});
+      withdraw_instances(body_token);
       finish_activity(body_token);
     } else if (body.sequential && active == 0 && created < body.instances) {
       create_instance(body_token, created);
@@ -740,7 +787,8 @@ class Run {
       if (!sub.condition) continue;
       const FlowNode& n = p_.nodes[sub.node];
       std::string error;
-      bool holds = n.event_condition->compiled->test(s_.variables, &error).value_or(false);
+      int scope = sub.scope >= 0 ? sub.scope : s_.tokens.at(sub.token).scope;
+      bool holds = n.event_condition->compiled->test(context(scope), &error).value_or(false);
       if (holds == sub.held) continue;
       Subscription watched = sub;
       emit(EventKind::condition_changed, n.id, {{"subscription", watched.id}, {"holds", holds}});
@@ -804,11 +852,17 @@ class Run {
     for (int id : subs) emit(EventKind::subscription_closed, p_.nodes[s_.subscriptions[id].node].id, {{"subscription", id}});
   }
 
-  // A waiting activity or catch event is done: its token moves on (or loops).
-  void finish_activity(int token) {
+  // A waiting activity or catch event is done: its token moves on (or loops). An instance
+  // of a multi-instance activity reports to its body instead, with `outputs` (a called
+  // case's variables).
+  void finish_activity(int token, const json& outputs = json()) {
     Token t = s_.tokens.at(token);
     disarm(token);
     emit(EventKind::token_consumed, p_.nodes[t.node].id, {{"token", token}});
+    if (t.body >= 0) {
+      instance_done(t.body, t.instance, outputs);
+      return;
+    }
     const FlowNode& n = p_.nodes[t.node];
     if (n.loop == LoopKind::standard && n.loop_condition && n.loop_condition->compiled) {
       int runs = t.loop + 1;
@@ -828,9 +882,7 @@ class Run {
   void withdraw(int token) {
     Token t = s_.tokens.at(token);
     const FlowNode& n = p_.nodes[t.node];
-    for (auto& [id, task] : s_.tasks)  // a multi-instance body holds several
-      if (task.token == token && (task.status == TaskStatus::open || task.status == TaskStatus::claimed))
-        emit(EventKind::task_cancelled, task.node_id, {{"task", id}});
+    withdraw_instances(token);
     for (const auto& [id, scope] : s_.scopes)
       if (scope.token == token) {
         int inner = id;
@@ -840,6 +892,24 @@ class Run {
       }
     disarm(token);
     emit(EventKind::token_consumed, n.id, {{"token", token}, {"withdrawn", true}});
+  }
+
+  // Withdraws what a multi-instance body still runs: its instances' open tasks and
+  // instance tokens (with their scopes and calls).
+  void withdraw_instances(int body_token) {
+    for (auto& [id, task] : s_.tasks)
+      if (task.token == body_token && task.live()) emit(EventKind::task_cancelled, task.node_id, {{"task", id}});
+    std::vector<int> instances;
+    for (const auto& [id, t] : s_.tokens)
+      if (t.body == body_token) instances.push_back(id);
+    for (int id : instances)
+      if (s_.tokens.count(id)) withdraw(id);
+  }
+
+  // The token an activity's boundary events belong to: a multi-instance instance's body.
+  int activity_token(int token) const {
+    auto it = s_.tokens.find(token);
+    return it != s_.tokens.end() && it->second.body >= 0 ? it->second.body : token;
   }
 
   // Withdraws every token and join arrival in a scope and its nested scopes.
@@ -870,11 +940,12 @@ class Run {
   void leave(int node, int scope) {
     const FlowNode& n = p_.nodes[node];
     std::vector<int> taken;
+    const json& vars = context(scope);
     auto holds = [&](int f, bool& ok) -> bool {
       const SequenceFlow& flow = p_.flows[f];
       if (!flow.condition) return true;
       std::string error;
-      auto result = flow.condition->compiled ? flow.condition->compiled->test(s_.variables, &error) : std::nullopt;
+      auto result = flow.condition->compiled ? flow.condition->compiled->test(vars, &error) : std::nullopt;
       if (!flow.condition->compiled) error = "its condition is in a language raciflow does not evaluate";
       if (!result) {
         raise_incident(node, scope, "condition on '" + flow.id + "' failed: " + error);
@@ -983,7 +1054,7 @@ class Run {
         const FlowNode& boundary = p_.nodes[b];
         if (boundary.trigger != EventTrigger::error) continue;
         if (!boundary.error_ref.empty() && boundary.error_ref != code) continue;
-        int host_token = sc.token, parent = sc.parent;
+        int host_token = activity_token(sc.token), parent = sc.parent;
         emit(EventKind::node_entered, boundary.id, {{"scope", parent}, {"error", code}});
         withdraw(host_token);
         leave(b, parent);
@@ -1016,7 +1087,7 @@ class Run {
         const FlowNode& boundary = p_.nodes[b];
         if (boundary.trigger != EventTrigger::escalation) continue;
         if (!boundary.escalation_ref.empty() && boundary.escalation_ref != n.escalation_ref) continue;
-        int host_token = sc.token, parent = sc.parent;
+        int host_token = activity_token(sc.token), parent = sc.parent;
         emit(EventKind::node_entered, boundary.id, {{"scope", parent}, {"escalation", code}, {"interrupting", boundary.cancel_activity}});
         if (boundary.cancel_activity) withdraw(host_token);
         leave(b, parent);
@@ -1133,6 +1204,7 @@ class Run {
   TimePoint now_;
   std::vector<Event> out_;
   std::deque<Step> queue_;
+  json scratch_;  // context()'s variables when there are instance variables
 };
 
 }  // namespace

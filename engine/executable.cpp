@@ -140,9 +140,13 @@ std::vector<ExecutionProblem> check_executable(const Process& process) {
     if (n.is_for_compensation) refuse(n.line, what + " cannot be run: compensation is not executed");
     if (n.multi) {
       const MultiInstance& mi = *n.multi;
-      if (!is_human_task(n.kind))
+      bool repeats = is_human_task(n.kind) || n.kind == NodeKind::sub_process || n.kind == NodeKind::call_activity;
+      if (!repeats)
         refuse(n.line, what + " cannot be run: multi-instance " + element_name(n.kind) +
-                           "s are not executed; only user and manual tasks run as multi-instance");
+                           "s are not executed; user and manual tasks, sub-processes and call activities are");
+      if (mi.role_from_element && !is_human_task(n.kind))
+        refuse(mi.line, what + " cannot be run: raci:roleFromElement routes the tasks of a user or manual task; a " +
+                            element_name(n.kind) + " has none of its own");
       if (mi.data_input)
         refuse(mi.line, what + " cannot be run: loopDataInputRef and inputDataItem are not executed; name the list with "
                                "raci:collection and each item with raci:elementVariable");

@@ -288,3 +288,75 @@ TEST_CASE("the deploy check refuses event sub-processes and link events it canno
         std::vector<std::string>{"intermediateThrowEvent 'go' cannot be run: link 'on' needs exactly one catching link event in the "
                                  "same scope (2 found)"});
 }
+
+TEST_CASE("a parallel multi-instance sub-process runs one scope per item, each step seeing its own item; outputs are collected in order") {
+  Flow f(process_xml(R"(<startEvent id="s"/>
+<subProcess id="per-unit">
+  <multiInstanceLoopCharacteristics raci:collection="units" raci:elementVariable="unit" raci:outputVariable="result" raci:outputCollection="results"/>
+  <startEvent id="ps"/><exclusiveGateway id="which" default="plain"/>)" + task("check-hr") + task("check") +
+                     "<endEvent id=\"pe\"/><endEvent id=\"pe2\"/>" + flow("g0", "ps", "which") + flow("hr", "which", "check-hr", "unit == 'hr'") +
+                     flow("plain", "which", "check") + flow("g1", "check-hr", "pe") + flow("g2", "check", "pe2") +
+                     "</subProcess><endEvent id=\"e\"/>" + flow("f0", "s", "per-unit") + flow("f1", "per-unit", "e")));
+  require_executable(f);
+  Case c(f);
+  REQUIRE(c.start({{"units", {"it", "hr", "procurement"}}}));
+  CHECK(c.open_tasks() == Steps{"check", "check-hr", "check"});  // the gateway read each instance's own unit
+  REQUIRE(c.task("check-hr"));
+  CHECK(c.task("check-hr")->locals == json{{"loopCounter", 1}, {"unit", "hr"}});
+  REQUIRE(c.complete("check-hr", {{"result", "hr ok"}}));
+  REQUIRE(c.complete("check", {{"result", "it ok"}}));
+  CHECK(c.state.status == CaseStatus::active);
+  REQUIRE(c.complete("check", {{"result", "procurement ok"}}));
+  CHECK(c.state.status == CaseStatus::completed);
+  CHECK(c.state.variables["results"] == json{"it ok", "hr ok", "procurement ok"});
+  CHECK_FALSE(c.state.variables.contains("unit"));  // an instance's own variables stay its own
+}
+
+TEST_CASE("a sequential multi-instance call activity calls one case after another; its completion condition ends it early") {
+  Flow f(process_xml(R"(<startEvent id="s"/>
+<callActivity id="audit-unit" calledElement="unit-audit">
+  <multiInstanceLoopCharacteristics isSequential="true" raci:collection="units" raci:elementVariable="unit">
+    <completionCondition>findings &gt; 0</completionCondition>
+  </multiInstanceLoopCharacteristics>
+</callActivity><endEvent id="e"/>)" + flow("f0", "s", "audit-unit") + flow("f1", "audit-unit", "e")));
+  require_executable(f);
+  Case c(f);
+  REQUIRE(c.start({{"units", {"it", "hr", "procurement"}}, {"findings", 0}}));
+  auto calls = [&] {
+    std::vector<std::pair<int, std::string>> out;
+    for (const auto& e : c.log)
+      if (e.kind == EventKind::call_started) out.emplace_back(e.data["token"].get<int>(), e.data["variables"]["unit"].get<std::string>());
+    return out;
+  };
+  REQUIRE(calls().size() == 1);
+  CHECK(calls()[0].second == "it");
+  REQUIRE(c.run(command::CompleteCall{calls()[0].first, {{"findings", 0}}}));
+  REQUIRE(calls().size() == 2);
+  CHECK(calls()[1].second == "hr");
+  REQUIRE(c.run(command::CompleteCall{calls()[1].first, {{"findings", 2}}}));
+  CHECK(calls().size() == 2);  // procurement is never audited: the condition held
+  CHECK(c.state.status == CaseStatus::completed);
+}
+
+TEST_CASE("an error inside one instance of a multi-instance sub-process is caught on the whole activity, withdrawing every instance") {
+  Flow f(process_xml(R"(<startEvent id="s"/>
+<subProcess id="per-unit">
+  <multiInstanceLoopCharacteristics><loopCardinality>3</loopCardinality></multiInstanceLoopCharacteristics>
+  <startEvent id="ps"/>)" + task("check") + R"(<exclusiveGateway id="ok" default="fine"/><endEvent id="pe"/>
+  <endEvent id="broken"><errorEventDefinition errorRef="breach"/></endEvent>)" +
+                         flow("g0", "ps", "check") + flow("g1", "check", "ok") + flow("fine", "ok", "pe") +
+                         flow("bad", "ok", "broken", "breach == true") + R"(</subProcess>
+<boundaryEvent id="caught" attachedToRef="per-unit"><errorEventDefinition errorRef="breach"/></boundaryEvent>)" +
+                         task("report") + "<endEvent id=\"e\"/><endEvent id=\"e2\"/>" + flow("f0", "s", "per-unit") +
+                         flow("f1", "per-unit", "e") + flow("f2", "caught", "report") + flow("f3", "report", "e2"),
+                     kMessages));
+  require_executable(f);
+  Case c(f);
+  REQUIRE(c.start({{"breach", false}}));
+  REQUIRE(c.complete("check"));
+  REQUIRE(c.complete("check", {{"breach", true}}));
+  CHECK(c.open_tasks() == Steps{"report"});
+  CHECK(c.count(EventKind::task_cancelled, "check") == 1);
+  CHECK(c.state.multi.empty());
+  CHECK(c.count(EventKind::scope_ended, "per-unit") == 3);
+}

@@ -45,3 +45,40 @@ TEST_CASE("one task per affected unit lands in each unit's inbox, with its item,
   CHECK(shown["variables"]["outcomes"] == json{"trained", "patched"});
   CHECK(w.cli({"audit", "verify"}).code == 0);
 }
+
+TEST_CASE("a multi-instance call activity starts one child case per unit; cancelling the parent withdraws the children left") {
+  Workspace w;
+  auto file = [](const std::string& id, const std::string& body) {
+    return R"(<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:raci="urn:raciflow:1" id="d-)" + id + R"(" targetNamespace="t">
+  <process id=")" + id + R"(" isExecutable="true">
+    <laneSet id="ls"><lane id="sf" raci:role="security-function"><flowNodeRef>s</flowNodeRef><flowNodeRef>step</flowNodeRef><flowNodeRef>e</flowNodeRef></lane></laneSet>
+    <startEvent id="s"/>)" + body + R"(<endEvent id="e"/>
+    <sequenceFlow id="f1" sourceRef="s" targetRef="step"/><sequenceFlow id="f2" sourceRef="step" targetRef="e"/>
+  </process>
+</definitions>
+)";
+  };
+  w.write("parent.bpmn", file("review-all", R"(<callActivity id="step" calledElement="review-unit">
+      <multiInstanceLoopCharacteristics raci:collection="units" raci:elementVariable="unit" raci:outputVariable="verdict" raci:outputCollection="verdicts"/>
+    </callActivity>)"));
+  w.write("child.bpmn", file("review-unit", R"(<userTask id="step" name="Review the unit"/>)"));
+  w.ok({"deploy", w.path("parent.bpmn"), w.path("child.bpmn"), "--as", "setup"});
+  w.ok({"org", "load", sample("org.xml"), "--as", "setup"});
+  std::string id = first_line(w.ok({"start", "review-all", "--as", "anna", "--var", R"(units=["hr","procurement","it"])"}));
+  auto children = w.cli({"cases", "--process", "review-unit", "--json"}).json();
+  REQUIRE(children.size() == 3);
+  std::vector<std::string> units;
+  for (const auto& child : children) units.push_back(w.cli({"show", child["id"], "--json"}).json()["variables"]["unit"]);
+  CHECK(units == std::vector<std::string>{"hr", "procurement", "it"});
+
+  complete(w, children[1]["id"], "step", "security-function", "anna", {"verdict=fine"});
+  CHECK(w.cli({"show", id, "--json"}).json()["status"] == "active");
+  auto parent = w.cli({"show", id, "--json"}).json();
+  CHECK(parent["variables"]["verdicts"] == json{nullptr, "fine", nullptr});
+
+  w.ok({"cancel", id, "--as", "anna", "--reason", "scope changed"});
+  for (const auto& child : w.cli({"cases", "--process", "review-unit", "--json"}).json())
+    CHECK(child["status"] == (child["id"] == children[1]["id"] ? "completed" : "cancelled"));
+  CHECK(w.cli({"audit", "verify"}).code == 0);
+}
