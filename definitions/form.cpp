@@ -10,7 +10,9 @@ namespace raciflow::definitions {
 
 namespace {
 
-bool is_decision(NodeKind kind) { return kind == NodeKind::exclusive_gateway || kind == NodeKind::inclusive_gateway; }
+bool is_decision(NodeKind kind) {
+  return kind == NodeKind::exclusive_gateway || kind == NodeKind::inclusive_gateway || kind == NodeKind::complex_gateway;
+}
 
 // What the condition compares `name` with decides the field's type: true/false, a
 // number, or string literals (which become the options).

@@ -384,7 +384,8 @@ class Loader {
       std::string_view name = local_name(attr.name());
       std::string attr_name = "raci:" + std::string(name);
       bool activity = is_activity(node.kind);
-      if (name == "label" && (node.kind == NodeKind::exclusive_gateway || node.kind == NodeKind::inclusive_gateway)) {
+      if (name == "label" && (node.kind == NodeKind::exclusive_gateway || node.kind == NodeKind::inclusive_gateway ||
+                              node.kind == NodeKind::complex_gateway)) {
         node.label = trim(attr.value());
         continue;
       }
@@ -503,6 +504,8 @@ class Loader {
                          ? LoopKind::multi_instance_sequential
                          : LoopKind::multi_instance_parallel;
         node->multi = load_multi_instance(child, *node);
+      } else if (name == "activationCondition" && node->kind == NodeKind::complex_gateway) {
+        node->activation = load_condition(child, node->id);
       } else if (name == "incoming" || name == "outgoing" || name == "script" || name == "completionCondition") {
       } else if (is_data_or_artifact(name)) {
         note_data(child, name);
@@ -783,7 +786,6 @@ class Loader {
   void report_unexecuted(const FlowNode& node) {
     std::string what;
     switch (node.kind) {
-      case NodeKind::complex_gateway: what = "complex gateways are not executed"; break;
       case NodeKind::transaction: what = "transactions are not executed"; break;
       case NodeKind::ad_hoc_sub_process: what = "ad-hoc sub-processes are not executed"; break;
       default: break;

@@ -129,6 +129,7 @@ struct FlowNode {
   std::string escalation_ref;
   std::optional<Timer> timer;
   std::optional<Condition> event_condition;  // conditionalEventDefinition: holds when it fires
+  std::optional<Condition> activation;       // complex gateway: activationCondition
   std::string attached_to;     // boundary events
   bool cancel_activity = true; // boundary events (cancelActivity) and event sub-process starts
                                // (isInterrupting): interrupting?

@@ -128,13 +128,16 @@ class ProcessValidator {
         for (int f : g.outgoing) found |= p_.flows[f].id == g.default_flow;
         if (!found) diag_.error(g.line, g.id, describe(g) + " names default flow '" + g.default_flow + "', which is not one of its outgoing flows");
       }
-      bool conditional = g.kind == NodeKind::exclusive_gateway || g.kind == NodeKind::inclusive_gateway;
+      bool conditional = g.kind == NodeKind::exclusive_gateway || g.kind == NodeKind::inclusive_gateway ||
+                         g.kind == NodeKind::complex_gateway;
       if (conditional && g.outgoing.size() >= 2) {
         for (int f : g.outgoing) {
           const SequenceFlow& flow = p_.flows[f];
           if (!flow.condition && flow.id != g.default_flow)
             diag_.error(flow.line, flow.id, "sequence flow '" + flow.id + "' leaves the " +
-                                       (g.kind == NodeKind::exclusive_gateway ? "exclusive" : "inclusive") +
+                                       (g.kind == NodeKind::exclusive_gateway   ? "exclusive"
+                                        : g.kind == NodeKind::inclusive_gateway ? "inclusive"
+                                                                                : "complex") +
                                        " split '" + g.id + "' with neither a condition nor being its default");
         }
       }
@@ -146,7 +149,7 @@ class ProcessValidator {
           bool ok = target.kind == NodeKind::receive_task ||
                     (target.kind == NodeKind::intermediate_catch_event &&
                      (target.trigger == EventTrigger::timer || target.trigger == EventTrigger::message ||
-                      target.trigger == EventTrigger::signal));
+                      target.trigger == EventTrigger::signal || target.trigger == EventTrigger::conditional));
           if (!ok)
             diag_.error(p_.flows[f].line, p_.flows[f].id, "event-based gateway '" + g.id + "' leads to " + describe(target) +
                                               "; it may only lead to timer, message or signal catch events and receive tasks");

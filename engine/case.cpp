@@ -195,6 +195,10 @@ void apply(CaseState& s, const Event& e, const definitions::Process& p) {
     }
     case EventKind::join_fired: {
       auto key = std::make_pair(node_index(p, e), id_of(e, "scope"));
+      if (e.data.value("reset", false)) {  // a complex gateway's reset phase is over
+        s.absorbing.erase(key);
+        break;
+      }
       auto& arrivals = s.joins[key];
       for (const auto& flow_id : strings(e.data.value("flows", nlohmann::json::array()))) {
         auto it = std::find_if(arrivals.begin(), arrivals.end(), [&](int f) { return p.flows[f].id == flow_id; });
@@ -202,6 +206,19 @@ void apply(CaseState& s, const Event& e, const definitions::Process& p) {
         arrivals.erase(it);
       }
       if (arrivals.empty()) s.joins.erase(key);
+      if (e.data.value("absorbed", false)) {  // consumed in the reset phase
+        auto& waiting = s.absorbing[key];
+        for (const auto& flow_id : strings(e.data.value("flows", nlohmann::json::array())))
+          std::erase_if(waiting, [&](int f) { return p.flows[f].id == flow_id; });
+        if (waiting.empty()) s.absorbing.erase(key);
+      }
+      if (auto absorb = e.data.find("absorb"); absorb != e.data.end()) {
+        std::vector<int> flows;
+        for (const auto& flow_id : strings(*absorb))
+          for (int f : p.nodes[key.first].incoming)
+            if (p.flows[f].id == flow_id) flows.push_back(f);
+        if (!flows.empty()) s.absorbing[key] = std::move(flows);
+      }
       break;
     }
     case EventKind::scope_started: {

@@ -192,6 +192,9 @@ struct CaseState {
   std::map<int, MultiBody> multi;  // by body token
   // (join node, scope) -> arrived flow indices, one entry per waiting arrival
   std::map<std::pair<int, int>, std::vector<int>> joins;
+  // (complex gateway, scope) -> the incoming flows whose tokens it still absorbs after it
+  // fired, before it can fire again (BPMN 2.0.2, 13.3.5: the reset phase)
+  std::map<std::pair<int, int>, std::vector<int>> absorbing;
   std::vector<Incident> incidents;  // oldest first; retry resolves the oldest
   std::vector<std::pair<std::string, std::string>> completions;  // (node id, person)
   int next_id = 1;

@@ -377,6 +377,7 @@ class Run {
       }
       if (s_.ended()) return;
       if (fire_inclusive_joins()) continue;
+      if (reset_complex_joins()) continue;
       if (evaluate_conditions()) continue;
       if (complete_empty_scope()) continue;
       return;
@@ -468,6 +469,14 @@ class Run {
         if (n.incoming.size() > 1) {
           emit(EventKind::join_arrived, n.id, {{"scope", step.scope}, {"flow", step.flow >= 0 ? p_.flows[step.flow].id : ""}});
           if (n.kind == NodeKind::parallel_gateway) fire_parallel_join(step.node, step.scope);
+        } else {
+          leave(step.node, step.scope);
+        }
+        break;
+      case NodeKind::complex_gateway:
+        if (n.incoming.size() > 1) {
+          emit(EventKind::join_arrived, n.id, {{"scope", step.scope}, {"flow", step.flow >= 0 ? p_.flows[step.flow].id : ""}});
+          arrive_complex(step.node, step.scope, step.flow);
         } else {
           leave(step.node, step.scope);
         }
@@ -955,7 +964,8 @@ class Run {
       return *result;
     };
     bool ok = true;
-    bool choosing = n.kind == NodeKind::exclusive_gateway || n.kind == NodeKind::inclusive_gateway;
+    bool choosing = n.kind == NodeKind::exclusive_gateway || n.kind == NodeKind::inclusive_gateway ||
+                    n.kind == NodeKind::complex_gateway;
     int default_flow = -1;
     for (int f : n.outgoing)
       if (p_.flows[f].id == n.default_flow) default_flow = f;
@@ -1140,18 +1150,73 @@ class Run {
     leave(node, scope);
   }
 
+  // --- the complex gateway (BPMN 2.0.2, 13.3.5) ---------------------------------------
+
+  // A token arrived at a complex join. In the reset phase after it fired, the tokens it
+  // still waits for are absorbed; others are kept for its next activation.
+  void arrive_complex(int node, int scope, int flow) {
+    auto key = std::make_pair(node, scope);
+    if (auto it = s_.absorbing.find(key); it != s_.absorbing.end()) {
+      if (std::find(it->second.begin(), it->second.end(), flow) == it->second.end()) return;  // kept
+      emit(EventKind::join_fired, p_.nodes[node].id, {{"scope", scope}, {"flows", {p_.flows[flow].id}}, {"absorbed", true}});
+      if (s_.absorbing.count(key)) return;
+    }
+    activate_complex(node, scope);
+  }
+
+  // The join fires when its activationCondition holds over the variables and
+  // activationCount (the tokens waiting at it); it then absorbs one token on each incoming
+  // flow that has not delivered yet, or until none can come.
+  void activate_complex(int node, int scope) {
+    auto it = s_.joins.find({node, scope});
+    if (it == s_.joins.end() || it->second.empty()) return;
+    const FlowNode& n = p_.nodes[node];
+    std::vector<int> arrivals = it->second;
+    json vars = context(scope);
+    vars["activationCount"] = arrivals.size();
+    std::string error;
+    auto holds = n.activation->compiled->test(vars, &error);
+    if (!holds) {
+      raise_incident(node, scope, "activationCondition of '" + n.id + "' failed: " + error);
+      return;
+    }
+    if (!*holds) return;
+    json flows = json::array(), absorb = json::array();
+    for (int f : arrivals) flows.push_back(p_.flows[f].id);
+    for (int f : n.incoming)
+      if (std::find(arrivals.begin(), arrivals.end(), f) == arrivals.end()) absorb.push_back(p_.flows[f].id);
+    emit(EventKind::join_fired, n.id, {{"scope", scope}, {"flows", flows}, {"absorb", absorb}});
+    leave(node, scope);
+  }
+
+  // A reset phase ends when no token of the scope can still reach the gateway; then the
+  // tokens kept meanwhile may activate it again.
+  bool reset_complex_joins() {
+    for (const auto& [key, waiting] : s_.absorbing) {
+      auto [node, scope] = key;
+      if (s_.scopes.count(scope) && can_still_arrive(node, scope, key)) continue;
+      emit(EventKind::join_fired, p_.nodes[node].id, {{"scope", scope}, {"flows", json::array()}, {"reset", true}});
+      if (s_.scopes.count(scope)) activate_complex(node, scope);
+      return true;
+    }
+    return false;
+  }
+
+  // Whether a token of `scope`, or an arrival waiting at another join, can still reach `node`.
+  bool can_still_arrive(int node, int scope, std::pair<int, int> except) const {
+    for (const auto& [id, t] : s_.tokens)
+      if (t.scope == scope && x_.reaches(t.node, node)) return true;
+    for (const auto& [other, other_arrivals] : s_.joins)
+      if (other != except && other.second == scope && !other_arrivals.empty() && x_.reaches(other.first, node)) return true;
+    return false;
+  }
+
   // An inclusive join fires when no other token of its scope can still reach it.
   bool fire_inclusive_joins() {
     for (const auto& [key, arrivals] : s_.joins) {
       auto [node, scope] = key;
       if (p_.nodes[node].kind != NodeKind::inclusive_gateway || arrivals.empty()) continue;
-      bool blocked = false;
-      for (const auto& [id, t] : s_.tokens)
-        if (t.scope == scope && x_.reaches(t.node, node)) blocked = true;
-      for (const auto& [other, other_arrivals] : s_.joins)
-        if (other != key && other.second == scope && !other_arrivals.empty() && x_.reaches(other.first, node))
-          blocked = true;
-      if (blocked) continue;
+      if (can_still_arrive(node, scope, key)) continue;
       json flows = json::array();
       for (int f : arrivals) flows.push_back(p_.flows[f].id);
       int n = node, sc = scope;

@@ -129,7 +129,6 @@ std::vector<ExecutionProblem> check_executable(const Process& process) {
   for (const FlowNode& n : process.nodes) {
     std::string what = std::string(element_name(n.kind)) + " '" + n.id + "'";
     switch (n.kind) {
-      case NodeKind::complex_gateway:
       case NodeKind::transaction:
       case NodeKind::ad_hoc_sub_process:
         refuse(n.line, what + " cannot be run: raciflow does not execute " + element_name(n.kind) + " elements");
@@ -176,6 +175,9 @@ std::vector<ExecutionProblem> check_executable(const Process& process) {
                            element_name(host->kind));
     }
     if (t == EventTrigger::timer && !n.timer) refuse(n.line, what + " cannot be run: its timer has no value");
+    if (n.kind == NodeKind::complex_gateway && n.incoming.size() > 1 && (!n.activation || !n.activation->compiled))
+      refuse(n.line, what + " cannot be run: a complex gateway that joins needs an activationCondition in raciflow's language "
+                            "(over the variables and activationCount)");
     if (t == EventTrigger::conditional && (!n.event_condition || !n.event_condition->compiled))
       refuse(n.line, what + " cannot be run: its conditional event has no condition in raciflow's language");
     if (t == EventTrigger::link && n.link_name.empty()) refuse(n.line, what + " cannot be run: its link event has no name");

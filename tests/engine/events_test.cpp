@@ -360,3 +360,42 @@ TEST_CASE("an error inside one instance of a multi-instance sub-process is caugh
   CHECK(c.state.multi.empty());
   CHECK(c.count(EventKind::scope_ended, "per-unit") == 3);
 }
+
+TEST_CASE("a complex join fires when its activation condition holds and absorbs the late tokens of that activation") {
+  Flow f(process_xml("<startEvent id=\"s\"/><complexGateway id=\"ask\"/>" + task("legal") + task("it") + task("hr") +
+                     R"(<complexGateway id="two-of-three"><activationCondition>activationCount &gt;= 2</activationCondition></complexGateway>)" +
+                     task("decide") + "<endEvent id=\"e\"/>" + flow("f0", "s", "ask") + flow("a1", "ask", "legal", "true") +
+                     flow("a2", "ask", "it", "true") + flow("a3", "ask", "hr", "askHr == true") + flow("b1", "legal", "two-of-three") +
+                     flow("b2", "it", "two-of-three") + flow("b3", "hr", "two-of-three") + flow("f1", "two-of-three", "decide") +
+                     flow("f2", "decide", "e")));
+  require_executable(f);
+  Case c(f);
+  REQUIRE(c.start({{"askHr", true}}));
+  CHECK(c.open_tasks() == Steps{"legal", "it", "hr"});  // the complex split took every flow whose condition holds
+  REQUIRE(c.complete("legal"));
+  CHECK(c.task("decide") == nullptr);
+  REQUIRE(c.complete("hr"));
+  CHECK(c.open_tasks() == Steps{"it", "decide"});  // two of three: it goes on without waiting for IT
+  REQUIRE(c.complete("it"));                      // absorbed: no second decision
+  CHECK(c.count(EventKind::task_created, "decide") == 1);
+  CHECK(c.state.absorbing.empty());
+  REQUIRE(c.complete("decide"));
+  CHECK(c.state.status == CaseStatus::completed);
+
+  // Without HR two arrive, the gateway fires, and its reset ends at once: nothing else can come.
+  Case two(f);
+  REQUIRE(two.start({{"askHr", false}}));
+  REQUIRE(two.complete("legal"));
+  REQUIRE(two.complete("it"));
+  CHECK(two.state.absorbing.empty());
+  CHECK(two.open_tasks() == Steps{"decide"});
+}
+
+TEST_CASE("the deploy check refuses a complex join without an activation condition") {
+  Flow f(process_xml("<startEvent id=\"s\"/><parallelGateway id=\"split\"/><complexGateway id=\"join\"/><endEvent id=\"e\"/>" +
+                     flow("f0", "s", "split") + flow("f1", "split", "join") + flow("f2", "split", "join") + flow("f3", "join", "e")));
+  auto problems = check_executable(f.process());
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].message == "complexGateway 'join' cannot be run: a complex gateway that joins needs an activationCondition in "
+                               "raciflow's language (over the variables and activationCount)");
+}
