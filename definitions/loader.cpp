@@ -365,6 +365,7 @@ class Loader {
       node.called_element = element.attribute("calledElement").value();
       if (kind == NodeKind::receive_task || kind == NodeKind::send_task)
         node.message_ref = element.attribute("messageRef").value();
+      if (kind == NodeKind::receive_task) node.instantiate = std::string_view(element.attribute("instantiate").value()) == "true";
       node.triggered_by_event = std::string_view(element.attribute("triggeredByEvent").value()) == "true";
       node.is_for_compensation = std::string_view(element.attribute("isForCompensation").value()) == "true";
       node.start_quantity = quantity(element, "startQuantity", node);

@@ -139,6 +139,7 @@ struct FlowNode {
   std::string default_flow;
   std::string called_element;  // call activities
   bool triggered_by_event = false;   // event sub-process
+  bool instantiate = false;          // receive task: its message starts the process
   bool is_for_compensation = false;
   LoopKind loop = LoopKind::none;
   std::optional<Condition> loop_condition;

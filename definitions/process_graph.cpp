@@ -74,7 +74,7 @@ struct ProcessGraph::Impl {
       }
       // Entered when its scope starts: start events, and event sub-processes (which the
       // engine arms when their scope starts).
-      bool entry = node.kind == NodeKind::start_event || node.triggered_by_event;
+      bool entry = node.kind == NodeKind::start_event || node.triggered_by_event || (node.instantiate && node.incoming.empty());
       if (entry && node.parent >= 0) inner_entries[node.parent].push_back(i);
       if (entry && node.parent < 0) roots.push_back(i);
       if (node.is_for_compensation && node.incoming.empty()) roots.push_back(i);

@@ -70,7 +70,8 @@ class ProcessValidator {
 
   void check_starts() {
     bool process_start = false;
-    for (const FlowNode& node : p_.nodes) process_start |= node.kind == NodeKind::start_event && node.parent < 0;
+    for (const FlowNode& node : p_.nodes)
+      process_start |= node.parent < 0 && (node.kind == NodeKind::start_event || (node.instantiate && node.incoming.empty()));
     if (!process_start) diag_.error(p_.line, p_.id, "process '" + p_.id + "' has no start event");
     for (std::size_t i = 0; i < p_.nodes.size(); ++i) {
       const FlowNode& sub = p_.nodes[i];

@@ -69,8 +69,15 @@ class Run {
     if (node.trigger == EventTrigger::message)
       emit(EventKind::message_correlated, node.id, {{"message", x_.message_name(node.message_ref)}});
     if (node.trigger == EventTrigger::signal) emit(EventKind::signal_caught, node.id, {{"signal", x_.signal_name(node.signal_ref)}});
+    if (node.instantiate)  // the message that started the case is the one it waited for
+      emit(EventKind::message_correlated, node.id, {{"message", x_.message_name(node.message_ref)}});
     arm_event_sub_processes(-1, 0);
-    queue_.push_back({start, 0, -1});
+    if (node.instantiate) {
+      emit(EventKind::node_entered, node.id, {{"scope", 0}});
+      leave(start, 0);
+    } else {
+      queue_.push_back({start, 0, -1});
+    }
     drain();
   }
 

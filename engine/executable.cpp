@@ -57,9 +57,8 @@ std::vector<int> ExecutableProcess::signal_starts(const std::string& signal) con
 int ExecutableProcess::message_start(const std::string& message) const {
   for (std::size_t i = 0; i < process_->nodes.size(); ++i) {
     const FlowNode& n = process_->nodes[i];
-    if (n.kind == NodeKind::start_event && n.parent < 0 && n.trigger == EventTrigger::message &&
-        (n.message_ref == message || message_name(n.message_ref) == message))
-      return static_cast<int>(i);
+    bool starts = (n.kind == NodeKind::start_event && n.trigger == EventTrigger::message) || (n.instantiate && n.incoming.empty());
+    if (starts && n.parent < 0 && (n.message_ref == message || message_name(n.message_ref) == message)) return static_cast<int>(i);
   }
   return -1;
 }
@@ -136,6 +135,9 @@ std::vector<ExecutionProblem> check_executable(const Process& process) {
       default: break;
     }
     if (n.triggered_by_event) check_event_sub_process(process, n, refuse);
+    if (n.instantiate && (!n.incoming.empty() || n.parent >= 0 || n.message_ref.empty()))
+      refuse(n.line, what + " cannot be run: a receive task that instantiates starts the process, so it needs a messageRef, "
+                            "no incoming flow, and to sit at process level");
     if (n.is_for_compensation) refuse(n.line, what + " cannot be run: compensation is not executed");
     if (n.multi) {
       const MultiInstance& mi = *n.multi;

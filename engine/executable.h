@@ -27,7 +27,8 @@ class ExecutableProcess {
   const std::vector<int>& boundaries(int host) const { return boundaries_[host]; }
   // None start events of a scope (-1: the process).
   std::vector<int> none_starts(int scope_node) const;
-  // The start event for a message name or id; -1 when there is none.
+  // The start event (or instantiating receive task) for a message name or id; -1 when
+  // there is none.
   int message_start(const std::string& message) const;
   // The name of a message reference (falls back to its id).
   std::string message_name(const std::string& message_ref) const;

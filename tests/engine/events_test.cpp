@@ -399,3 +399,20 @@ TEST_CASE("the deploy check refuses a complex join without an activation conditi
   CHECK(problems[0].message == "complexGateway 'join' cannot be run: a complex gateway that joins needs an activationCondition in "
                                "raciflow's language (over the variables and activationCount)");
 }
+
+TEST_CASE("a receive task that instantiates starts its process with the message and passes on at once") {
+  Flow f(process_xml(R"(<receiveTask id="report-in" instantiate="true" messageRef="info"/>)" + task("triage") + "<endEvent id=\"e\"/>" +
+                         flow("f0", "report-in", "triage") + flow("f1", "triage", "e"),
+                     kMessages));
+  require_executable(f);
+  Case c(f);
+  REQUIRE(c.start({{"summary", "phishing"}}, "more information"));
+  CHECK(steps(c) == Steps{"report-in", "triage"});
+  CHECK(c.count(EventKind::message_correlated, "report-in") == 1);
+  CHECK(c.state.subscriptions.empty());
+  CHECK(c.state.variables["summary"] == "phishing");
+
+  Case plain(f);
+  CHECK_FALSE(plain.start());
+  CHECK(plain.refusal == "process p has no plain start event; start it with a message");
+}
