@@ -22,11 +22,12 @@ TEST_CASE("bad input is refused with one line, exit 1, and changes nothing in th
   std::string open = task_id(w, id, "committee-decides");
   std::string broken = test_data("broken.bpmn");
   std::string complex = w.write("complex.bpmn", R"(<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:raci="urn:raciflow:1" id="d">
-<process id="complex"><laneSet id="ls"><lane id="l" raci:role="security-function"><flowNodeRef>s</flowNodeRef><flowNodeRef>g</flowNodeRef><flowNodeRef>e</flowNodeRef></lane></laneSet>
+<process id="complex"><laneSet id="ls"><lane id="l" raci:role="security-function"><flowNodeRef>s</flowNodeRef><flowNodeRef>g</flowNodeRef><flowNodeRef>e</flowNodeRef><flowNodeRef>split</flowNodeRef></lane></laneSet>
 <startEvent id="s"/>
 <complexGateway id="g"/>
-<endEvent id="e"/>
-<sequenceFlow id="f1" sourceRef="s" targetRef="g"/>
+<endEvent id="e"/><parallelGateway id="split"/>
+<sequenceFlow id="f0" sourceRef="s" targetRef="split"/>
+<sequenceFlow id="f1" sourceRef="split" targetRef="g"/><sequenceFlow id="f3" sourceRef="split" targetRef="g"/>
 <sequenceFlow id="f2" sourceRef="g" targetRef="e"/>
 </process></definitions>
 )");
@@ -58,7 +59,7 @@ TEST_CASE("bad input is refused with one line, exit 1, and changes nothing in th
        "raciflow message: no case waits for message 'Nobody listens' and no deployed process starts with it"},
       {{"consult", open, "--as", "mette", "--answer", "yes"},
        "raciflow consult: task " + open + ": mette holds none of the roles still to be consulted on 'Decide what, how and by whom' (security-function)"},
-      {{"deploy", complex}, "raciflow deploy: " + complex + ":4: error: complexGateway 'g' cannot be run: raciflow does not execute complexGateway elements"},
+      {{"deploy", complex}, "raciflow deploy: " + complex + ":4: error: complexGateway 'g' cannot be run: a complex gateway that joins needs an activationCondition in raciflow's language (over the variables and activationCount)"},
       {{"deploy", w.path("missing.bpmn")}, ""},
       {{"deploy", broken}, ""},
       {{"org", "load", w.path("missing.xml")}, ""},
