@@ -9,6 +9,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "definitions/features.h"
 #include "definitions/xml_source.h"
 
 namespace raciflow::definitions {
@@ -109,18 +110,6 @@ const std::unordered_map<std::string_view, EventTrigger>& event_definitions() {
   return defs;
 }
 
-// Data, artifacts and resource assignments: loaded as documentation, never executed.
-// Reported once per kind and process rather than once per element.
-bool is_data_or_artifact(std::string_view name) {
-  static const std::set<std::string_view> names = {
-      "textAnnotation", "association", "group", "dataObject", "dataObjectReference", "dataStoreReference",
-      "property", "ioSpecification", "dataInputAssociation", "dataOutputAssociation", "dataInput",
-      "dataOutput", "inputSet", "outputSet", "category", "performer", "humanPerformer", "potentialOwner",
-      "resourceRole", "rendering", "monitoring", "auditing", "ioBinding", "correlationSubscription",
-      "supports", "dataState"};
-  return names.count(name) > 0;
-}
-
 // Root-level supporting definitions that flows refer to; loaded or safely unused.
 bool is_supporting_definition(std::string_view name) {
   static const std::set<std::string_view> names = {
@@ -156,6 +145,7 @@ class Loader {
     out_.target_namespace = root.attribute("targetNamespace").value();
     expression_language_ = root.attribute("expressionLanguage").value();
     collect_ids(root);
+    check_attributes(root);
     // Event definitions at the root, which events name with eventDefinitionRef.
     for (pugi::xml_node child : root.children())
       if (child.type() == pugi::node_element && is_bpmn(child) && event_definitions().count(local_name(child.name())) &&
@@ -210,6 +200,55 @@ class Loader {
   static std::string label(pugi::xml_node element) {
     std::string id = element.attribute("id").value();
     return id.empty() ? std::string(element.attribute("name").value()) : id;
+  }
+
+  // Every attribute of the elements in the feature table (definitions/features.h): those
+  // marked "loaded with a warning" and unknown BPMN attributes are warned about once per
+  // element and attribute; attributes of other vendors' namespaces once per namespace.
+  void check_attributes(pugi::xml_node root) {
+    std::set<std::string> reported;
+    std::vector<pugi::xml_node> stack{root};
+    while (!stack.empty()) {
+      pugi::xml_node el = stack.back();
+      stack.pop_back();
+      if (!is_bpmn(el)) continue;  // extension elements, diagrams: not ours
+      std::string_view element = local_name(el.name());
+      bool in_table = element_in_table(element);
+      std::string id = el.attribute("id").value();
+      std::string what = "<" + std::string(element) + ">" + (id.empty() ? "" : " '" + id + "'");
+      for (pugi::xml_attribute attr : el.attributes()) {
+        std::string_view name = attr.name();
+        std::string_view prefix = prefix_of(name);
+        if (name == "xmlns" || prefix == "xmlns") continue;
+        if (!prefix.empty()) {
+          std::string_view ns = namespace_for(el, prefix);
+          if (ns == kRaciNamespace || ns == "http://www.w3.org/2001/XMLSchema-instance" ||
+              ns == "http://www.w3.org/XML/1998/namespace")
+            continue;
+          if (reported.insert("ns " + std::string(ns)).second)
+            diag_.warning(line(el), id, "attributes in namespace " + (ns.empty() ? std::string(prefix) : std::string(ns)) + " (first: " +
+                                            std::string(name) + " on " + what + ") are not executed by raciflow; further ones are not reported");
+          continue;
+        }
+        // Elements outside the table (data, artifacts, collaboration) and those loaded with a
+        // warning are reported as elements, not attribute by attribute.
+        if (!in_table) continue;
+        if (const Feature* own = attribute_feature(element, ""); own && own->support == Support::warned) continue;
+        const Feature* f = attribute_feature(element, name);
+        std::string key = std::string(element) + "@" + std::string(name);
+        if (!f) {
+          if (reported.insert(key).second)
+            diag_.warning(line(el), id, "attribute " + std::string(name) + " on " + what +
+                                            " is not BPMN 2.0 as raciflow reads it and is ignored; further ones are not reported");
+        } else if (f->support == Support::warned && (f->harmless.empty() || attr.value() != f->harmless) &&
+                   reported.insert(key).second) {
+          diag_.warning(line(el), id, std::string(name) + " on " + what + " is loaded but not executed: " + std::string(f->note) +
+                                          "; further ones are not reported");
+        }
+      }
+      for (pugi::xml_node c = el.last_child(); c; c = c.previous_sibling())
+        if (c.type() == pugi::node_element) stack.push_back(c);
+    }
   }
 
   void unknown_element(pugi::xml_node element) {
@@ -803,7 +842,15 @@ class Loader {
     if (is_event(node.kind) && !trigger_executed(node.kind, node.trigger, process_->place_of(node))) {
       what = std::string(trigger_name(node.trigger)) + " " + element_name(node.kind) + "s are not executed";
     }
-    if (what.empty()) return;
+    if (what.empty()) {
+      // Kinds the feature table marks as loaded with a warning: once per kind and process.
+      const Feature* f = attribute_feature(element_name(node.kind), "");
+      if (!f || f->support != Support::warned || !warned_kinds_.insert(process_->id + " " + element_name(node.kind)).second) return;
+      diag_.warning(node.line, node.id, std::string(element_name(node.kind)) + " '" + node.id + "' is loaded but not executed: " +
+                                            std::string(f->note) + "; further " + element_name(node.kind) + "s in process '" +
+                                            process_->id + "' are not reported");
+      return;
+    }
     diag_.warning(node.line, node.id, std::string(element_name(node.kind)) + " '" + node.id + "' is loaded but not executed: " + what);
   }
 
@@ -813,6 +860,7 @@ class Loader {
   Process* process_ = nullptr;
   std::string expression_language_;
   std::set<std::string> data_kinds_;
+  std::set<std::string> warned_kinds_;  // "process kind": pass-through kinds already reported
 };
 
 }  // namespace

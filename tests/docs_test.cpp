@@ -1,6 +1,7 @@
 // The examples in docs/ are real: each is run and its shown output compared.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -10,6 +11,7 @@
 #include "runtime/sqlite_store.h"
 #include "cli_support.h"
 #include "adapters/render/raci_render.h"
+#include "definitions/features.h"
 #include "definitions/loader.h"
 #include "definitions/raci.h"
 #include "definitions/validate.h"
@@ -220,4 +222,23 @@ TEST_CASE("the example in docs/wheel-format.md loads and shows the year the doc 
   auto r = w.cli({"wheel", "load", bad, "--as", "anna"});
   CHECK(r.err == "raciflow wheel: " + bad.substr(0, bad.rfind('/') + 1) +
                      fenced(doc, "text", doc.find("## Loading")));
+}
+
+TEST_CASE("the feature table in docs/definition-format.md is the one the code applies") {
+  // RACIFLOW_WRITE_DOCS=1 rewrites the table in place after a change to definitions/features.cpp.
+  const std::string path = std::string(RACIFLOW_SOURCE_DIR) + "/docs/definition-format.md";
+  const std::string begin = "<!-- feature table: generated from definitions/features.cpp; tests/docs_test.cpp checks it -->\n";
+  const std::string end = "<!-- end of feature table -->";
+  std::string doc = read(path);
+  auto from = doc.find(begin);
+  REQUIRE(from != std::string::npos);
+  from += begin.size();
+  auto to = doc.find(end, from);
+  REQUIRE(to != std::string::npos);
+  std::string expected = features_markdown();
+  if (const char* write = std::getenv("RACIFLOW_WRITE_DOCS"); write && std::string(write) == "1") {
+    doc.replace(from, to - from, expected);
+    std::ofstream(path) << doc;
+  }
+  CHECK(doc.substr(from, to - from) == expected);
 }

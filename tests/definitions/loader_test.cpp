@@ -256,3 +256,32 @@ TEST_CASE("raci:gap and raci:gapWhen load together on human tasks; a half or a m
 )");
   CHECK(check(service).has_error(line_of(service, "<serviceTask"), "raci:gap on 'q' needs a user or manual task"));
 }
+
+TEST_CASE("every attribute raciflow does not carry out is a warning naming it, once per element and attribute") {
+  using raciflow::testing::bpmn;
+  std::string xml = bpmn(R"(<startEvent id="s"/>
+<serviceTask id="archive" implementation="##WebService"/>
+<serviceTask id="archive-2" implementation="##WebService"/>
+<userTask id="approve" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" camunda:assignee="demo" raci:responsible="security-function"/>
+<exclusiveGateway id="g" flavour="sweet" default="f3"/>
+<endEvent id="e"/><endEvent id="e2"/>
+<sequenceFlow id="f0" sourceRef="s" targetRef="archive" isImmediate="true"/>
+<sequenceFlow id="f1" sourceRef="archive" targetRef="archive-2" isImmediate="false"/>
+<sequenceFlow id="f2" sourceRef="archive-2" targetRef="approve"/>
+<sequenceFlow id="f4" sourceRef="approve" targetRef="g"/>
+<sequenceFlow id="f3" sourceRef="g" targetRef="e"/>
+<sequenceFlow id="f5" sourceRef="g" targetRef="e2"><conditionExpression>late == true</conditionExpression></sequenceFlow>
+)");
+  auto c = check(xml);
+  INFO(c.dump());
+  CHECK(c.has_warning(line_of(xml, "id=\"archive\""), "serviceTask 'archive' is loaded but not executed: passes through: raciflow calls no services; "
+                                                      "further serviceTasks in process 'p' are not reported"));
+  CHECK_FALSE(c.has_warning(line_of(xml, "id=\"archive-2\""), "archive-2"));  // reported once
+  CHECK(c.has_warning(line_of(xml, "camunda:assignee"),
+                      "attributes in namespace http://camunda.org/schema/1.0/bpmn (first: camunda:assignee on <userTask> 'approve') are not "
+                      "executed by raciflow"));
+  CHECK(c.has_warning(line_of(xml, "flavour"), "attribute flavour on <exclusiveGateway> 'g' is not BPMN 2.0 as raciflow reads it and is ignored"));
+  CHECK_FALSE(c.has_warning(line_of(xml, "isImmediate=\"true\""), "isImmediate"));  // what raciflow does anyway
+  CHECK(c.has_warning(line_of(xml, "isImmediate=\"false\""), "isImmediate on <sequenceFlow> 'f1' is loaded but not executed"));
+  CHECK_FALSE(c.diagnostics.has_errors());
+}
