@@ -405,6 +405,10 @@ class Loader {
       if (kind == NodeKind::receive_task || kind == NodeKind::send_task)
         node.message_ref = element.attribute("messageRef").value();
       if (kind == NodeKind::receive_task) node.instantiate = std::string_view(element.attribute("instantiate").value()) == "true";
+      if (kind == NodeKind::ad_hoc_sub_process) {
+        node.ordering_sequential = std::string_view(element.attribute("ordering").value()) == "Sequential";
+        node.cancel_remaining = std::string_view(element.attribute("cancelRemainingInstances").value()) != "false";
+      }
       node.triggered_by_event = std::string_view(element.attribute("triggeredByEvent").value()) == "true";
       node.is_for_compensation = std::string_view(element.attribute("isForCompensation").value()) == "true";
       node.start_quantity = quantity(element, "startQuantity", node);
@@ -546,6 +550,8 @@ class Loader {
         node->multi = load_multi_instance(child, *node);
       } else if (name == "activationCondition" && node->kind == NodeKind::complex_gateway) {
         node->activation = load_condition(child, node->id);
+      } else if (name == "completionCondition" && node->kind == NodeKind::ad_hoc_sub_process) {
+        node->completion = load_condition(child, node->id);
       } else if (name == "incoming" || name == "outgoing" || name == "script" || name == "completionCondition") {
       } else if (is_data_or_artifact(name)) {
         note_data(child, name);
@@ -827,7 +833,10 @@ class Loader {
     std::string what;
     switch (node.kind) {
       case NodeKind::transaction: what = "transactions are not executed"; break;
-      case NodeKind::ad_hoc_sub_process: what = "ad-hoc sub-processes are not executed"; break;
+      case NodeKind::ad_hoc_sub_process:
+        if (node.ordering_sequential) what = "an ad-hoc sub-process with ordering=\"Sequential\" is not executed (Parallel is)";
+        if (!node.cancel_remaining) what = "an ad-hoc sub-process with cancelRemainingInstances=\"false\" is not executed";
+        break;
       default: break;
     }
     if (node.triggered_by_event && node.kind != NodeKind::sub_process)

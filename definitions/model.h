@@ -130,6 +130,9 @@ struct FlowNode {
   std::optional<Timer> timer;
   std::optional<Condition> event_condition;  // conditionalEventDefinition: holds when it fires
   std::optional<Condition> activation;       // complex gateway: activationCondition
+  std::optional<Condition> completion;       // ad-hoc sub-process: completionCondition
+  bool ordering_sequential = false;          // ad-hoc sub-process: ordering="Sequential"
+  bool cancel_remaining = true;              // ad-hoc sub-process: cancelRemainingInstances
   std::string attached_to;     // boundary events
   bool cancel_activity = true; // boundary events (cancelActivity) and event sub-process starts
                                // (isInterrupting): interrupting?

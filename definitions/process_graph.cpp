@@ -74,7 +74,11 @@ struct ProcessGraph::Impl {
       }
       // Entered when its scope starts: start events, and event sub-processes (which the
       // engine arms when their scope starts).
-      bool entry = node.kind == NodeKind::start_event || node.triggered_by_event || (node.instantiate && node.incoming.empty());
+      // The activities of an ad-hoc sub-process that no flow leads to are all enabled when it begins.
+      bool ad_hoc_entry = node.parent >= 0 && nodes[node.parent].kind == NodeKind::ad_hoc_sub_process && is_activity(node.kind) &&
+                          node.incoming.empty();
+      bool entry = node.kind == NodeKind::start_event || node.triggered_by_event || (node.instantiate && node.incoming.empty()) ||
+                   ad_hoc_entry;
       if (entry && node.parent >= 0) inner_entries[node.parent].push_back(i);
       if (entry && node.parent < 0) roots.push_back(i);
       if (node.is_for_compensation && node.incoming.empty()) roots.push_back(i);

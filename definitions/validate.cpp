@@ -100,6 +100,7 @@ class ProcessValidator {
       bool link_throw = node.kind == NodeKind::intermediate_throw_event && node.trigger == EventTrigger::link;
       bool expected_sink = node.kind == NodeKind::end_event || link_throw || node.triggered_by_event ||
                            node.is_for_compensation ||
+                           (node.parent >= 0 && p_.nodes[node.parent].kind == NodeKind::ad_hoc_sub_process) ||
                            (node.kind == NodeKind::boundary_event && node.trigger == EventTrigger::compensate);
       if (node.outgoing.empty() && !expected_sink)
         diag_.warning(node.line, node.id, describe(node) + " has no outgoing sequence flow: its path ends there without an end event");

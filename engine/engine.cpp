@@ -441,6 +441,7 @@ class Run {
           create_task(step.node, wait(step.node, step.scope, step.iteration));
         break;
       case NodeKind::sub_process:
+      case NodeKind::ad_hoc_sub_process:
       case NodeKind::call_activity:
         if (n.multi) {
           start_multi(step.node, step.scope);
@@ -879,6 +880,7 @@ class Run {
       instance_done(t.body, t.instance, outputs);
       return;
     }
+    if (finish_ad_hoc(t.scope)) return;
     const FlowNode& n = p_.nodes[t.node];
     if (n.loop == LoopKind::standard && n.loop_condition && n.loop_condition->compiled) {
       int runs = t.loop + 1;
@@ -1155,6 +1157,28 @@ class Run {
     }
     emit(EventKind::join_fired, n.id, {{"scope", scope}, {"flows", flows}});
     leave(node, scope);
+  }
+
+  // --- ad-hoc sub-processes (BPMN 2.0.2, 10.3.4 and 13.3.4) ----------------------------
+
+  // An activity in `scope` completed. When the scope is an ad-hoc sub-process whose
+  // completionCondition now holds, what else it runs is withdrawn and it completes;
+  // returns whether it did (the activity's path then goes no further).
+  bool finish_ad_hoc(int scope) {
+    if (scope == 0) return false;
+    const Scope sc = s_.scopes.at(scope);
+    if (sc.node < 0) return false;
+    const FlowNode& n = p_.nodes[sc.node];
+    if (n.kind != NodeKind::ad_hoc_sub_process || !n.completion) return false;
+    // As with conditional events, a condition that cannot be evaluated yet (a checklist
+    // answer not given) does not hold.
+    std::string error;
+    if (!n.completion->compiled->test(context(scope), &error).value_or(false)) return false;
+    cancel_scope_content(scope);
+    for (auto it = queue_.begin(); it != queue_.end();)
+      it = it->scope == scope ? queue_.erase(it) : it + 1;
+    complete_scope(scope, "completed");
+    return true;
   }
 
   // --- the complex gateway (BPMN 2.0.2, 13.3.5) ---------------------------------------

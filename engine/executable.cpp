@@ -26,7 +26,9 @@ std::vector<int> ExecutableProcess::none_starts(int scope_node) const {
   std::vector<int> starts;
   for (std::size_t i = 0; i < process_->nodes.size(); ++i) {
     const FlowNode& n = process_->nodes[i];
-    if (n.kind == NodeKind::start_event && n.parent == scope_node && n.trigger == EventTrigger::none)
+    if (n.parent != scope_node) continue;
+    bool ad_hoc = scope_node >= 0 && process_->nodes[scope_node].kind == NodeKind::ad_hoc_sub_process;
+    if (ad_hoc ? is_activity(n.kind) && n.incoming.empty() : n.kind == NodeKind::start_event && n.trigger == EventTrigger::none)
       starts.push_back(static_cast<int>(i));
   }
   return starts;
@@ -129,9 +131,17 @@ std::vector<ExecutionProblem> check_executable(const Process& process) {
     std::string what = std::string(element_name(n.kind)) + " '" + n.id + "'";
     switch (n.kind) {
       case NodeKind::transaction:
-      case NodeKind::ad_hoc_sub_process:
         refuse(n.line, what + " cannot be run: raciflow does not execute " + element_name(n.kind) + " elements");
         continue;
+      case NodeKind::ad_hoc_sub_process:
+        if (n.ordering_sequential)
+          refuse(n.line, what + " cannot be run: ordering=\"Sequential\" is not executed; its tasks are open side by side (Parallel)");
+        if (!n.cancel_remaining)
+          refuse(n.line, what + " cannot be run: cancelRemainingInstances=\"false\" is not executed; the tasks left are withdrawn "
+                                "when the completion condition holds");
+        if (n.completion && !n.completion->compiled)
+          refuse(n.line, what + " cannot be run: its completionCondition is not in raciflow's language");
+        break;
       default: break;
     }
     if (n.triggered_by_event) check_event_sub_process(process, n, refuse);

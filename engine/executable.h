@@ -25,7 +25,8 @@ class ExecutableProcess {
   const definitions::FlowNode& node(int index) const { return process_->nodes[index]; }
   const definitions::SequenceFlow& flow(int index) const { return process_->flows[index]; }
   const std::vector<int>& boundaries(int host) const { return boundaries_[host]; }
-  // None start events of a scope (-1: the process).
+  // None start events of a scope (-1: the process); for an ad-hoc sub-process, its
+  // activities that no flow leads to (all enabled at once).
   std::vector<int> none_starts(int scope_node) const;
   // The start event (or instantiating receive task) for a message name or id; -1 when
   // there is none.

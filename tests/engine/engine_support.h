@@ -133,7 +133,7 @@ class Case {
 // A process around `body` with the four roles as lanes. Every flow node of `body` sits in
 // the security-function lane; steps name other Responsible roles with raci:responsible.
 inline std::string process_xml(const std::string& body, const std::string& extra = "") {
-  static const std::regex node(R"re(<(startEvent|endEvent|intermediateCatchEvent|intermediateThrowEvent|boundaryEvent|task|userTask|manualTask|serviceTask|scriptTask|sendTask|receiveTask|businessRuleTask|callActivity|subProcess|exclusiveGateway|parallelGateway|inclusiveGateway|eventBasedGateway) id="([^"]+)")re");
+  static const std::regex node(R"re(<(startEvent|endEvent|intermediateCatchEvent|intermediateThrowEvent|boundaryEvent|task|userTask|manualTask|serviceTask|scriptTask|sendTask|receiveTask|businessRuleTask|callActivity|subProcess|adHocSubProcess|transaction|exclusiveGateway|complexGateway|parallelGateway|inclusiveGateway|eventBasedGateway) id="([^"]+)")re");
   std::string refs;
   for (auto it = std::sregex_iterator(body.begin(), body.end(), node); it != std::sregex_iterator(); ++it)
     refs += "<flowNodeRef>" + (*it)[2].str() + "</flowNodeRef>";

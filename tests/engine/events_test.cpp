@@ -416,3 +416,32 @@ TEST_CASE("a receive task that instantiates starts its process with the message 
   CHECK_FALSE(plain.start());
   CHECK(plain.refusal == "process p has no plain start event; start it with a message");
 }
+
+TEST_CASE("an ad-hoc sub-process opens all its steps at once, in any order, until its completion condition holds") {
+  std::string checklist = R"(<adHocSubProcess id="checklist">)" + task("backups") + task("logs") + task("access") + task("follow-up") +
+                          flow("g1", "access", "follow-up") +
+                          R"(<completionCondition>backupsOk == true and logsOk == true</completionCondition></adHocSubProcess>)";
+  Flow f(process_xml("<startEvent id=\"s\"/>" + checklist + task("sign") + "<endEvent id=\"e\"/>" + flow("f0", "s", "checklist") +
+                     flow("f1", "checklist", "sign") + flow("f2", "sign", "e")));
+  require_executable(f);
+  Case c(f);
+  REQUIRE(c.start());
+  CHECK(c.open_tasks() == Steps{"backups", "logs", "access"});  // what a flow leads to waits for its flow
+  REQUIRE(c.complete("logs", {{"logsOk", true}}));
+  REQUIRE(c.complete("access"));
+  CHECK(c.open_tasks() == Steps{"backups", "follow-up"});
+  REQUIRE(c.complete("backups", {{"backupsOk", true}}));
+  CHECK(c.open_tasks() == Steps{"sign"});  // the condition holds: follow-up is withdrawn
+  CHECK(c.count(EventKind::task_cancelled, "follow-up") == 1);
+  CHECK(steps(c) == Steps{"s", "checklist", "backups", "logs", "access", "follow-up", "sign"});
+
+  Flow all(process_xml(R"(<startEvent id="s"/><adHocSubProcess id="checklist">)" + task("a") + task("b") +
+                       "</adHocSubProcess><endEvent id=\"e\"/>" + flow("f0", "s", "checklist") + flow("f1", "checklist", "e")));
+  require_executable(all);
+  Case every(all);
+  REQUIRE(every.start());
+  REQUIRE(every.complete("b"));
+  CHECK(every.state.status == CaseStatus::active);
+  REQUIRE(every.complete("a"));  // without a condition: done when every step is
+  CHECK(every.state.status == CaseStatus::completed);
+}
