@@ -297,7 +297,7 @@ class Loader {
                                      child.attribute("processRef").value(), line(child)});
       } else if (name == "messageFlow") {
         ++out_.message_flow_count;
-      } else if (name == "documentation" || name == "extensionElements" || is_data_or_artifact(name)) {
+      } else if (name == "documentation" || name == "extensionElements" || name == "association" || is_data_or_artifact(name)) {
       } else {
         diag_.warning(line(child), child.attribute("id").value(), "<" + std::string(name) + "> in a collaboration is loaded but not executed");
       }
@@ -330,6 +330,15 @@ class Loader {
     resolve_lanes();
     resolve_raci();
     for (std::size_t i = 0; i < process.nodes.size(); ++i) process.index.emplace(process.nodes[i].id, static_cast<int>(i));
+    for (const auto& a : associations_) {
+      int source = process.node_index(a.source);
+      if (source >= 0 && process.nodes[source].kind == NodeKind::boundary_event &&
+          process.nodes[source].trigger == EventTrigger::compensate)
+        process.nodes[source].compensation_handler = a.target;
+      else
+        note_data(a.element, "association");
+    }
+    associations_.clear();
     for (std::size_t f = 0; f < process.flows.size(); ++f) {
       SequenceFlow& flow = process.flows[f];
       flow.source = process.node_index(flow.source_ref);
@@ -360,6 +369,9 @@ class Loader {
                  name == "outgoing" || name == "completionCondition") {
       } else if (name.find("LoopCharacteristics") != std::string_view::npos && scope >= 0) {
         // handled by load_node for the sub-process itself
+      } else if (name == "association") {
+        // Links a compensation boundary to its handler; otherwise an artifact (reported below).
+        associations_.push_back({child.attribute("sourceRef").value(), child.attribute("targetRef").value(), child});
       } else if (is_data_or_artifact(name)) {
         note_data(child, name);
       } else if (is_event_definition(name) && scope >= 0) {
@@ -641,6 +653,10 @@ class Loader {
       case EventTrigger::message: node.message_ref = def.attribute("messageRef").value(); break;
       case EventTrigger::error: node.error_ref = def.attribute("errorRef").value(); break;
       case EventTrigger::link: node.link_name = def.attribute("name").value(); break;
+      case EventTrigger::compensate:
+        node.activity_ref = def.attribute("activityRef").value();
+        node.wait_for_completion = std::string_view(def.attribute("waitForCompletion").value()) != "false";
+        break;
       case EventTrigger::signal: node.signal_ref = def.attribute("signalRef").value(); break;
       case EventTrigger::escalation: node.escalation_ref = def.attribute("escalationRef").value(); break;
       case EventTrigger::timer: load_timer(def, node); break;
@@ -832,7 +848,6 @@ class Loader {
   void report_unexecuted(const FlowNode& node) {
     std::string what;
     switch (node.kind) {
-      case NodeKind::transaction: what = "transactions are not executed"; break;
       case NodeKind::ad_hoc_sub_process:
         if (node.ordering_sequential) what = "an ad-hoc sub-process with ordering=\"Sequential\" is not executed (Parallel is)";
         if (!node.cancel_remaining) what = "an ad-hoc sub-process with cancelRemainingInstances=\"false\" is not executed";
@@ -841,7 +856,6 @@ class Loader {
     }
     if (node.triggered_by_event && node.kind != NodeKind::sub_process)
       what = std::string("an event sub-process must be a plain subProcess; a triggered ") + element_name(node.kind) + " is not executed";
-    if (node.is_for_compensation) what = "compensation handlers are not executed";
     bool repeats = is_human_task(node.kind) || node.kind == NodeKind::sub_process || node.kind == NodeKind::call_activity;
     if (node.multi && !repeats)
       what = "multi-instance " + std::string(element_name(node.kind)) +
@@ -869,7 +883,12 @@ class Loader {
   Process* process_ = nullptr;
   std::string expression_language_;
   std::set<std::string> data_kinds_;
-  std::set<std::string> warned_kinds_;  // "process kind": pass-through kinds already reported
+  std::set<std::string> warned_kinds_;
+  struct Association {
+    std::string source, target;
+    pugi::xml_node element;
+  };
+  std::vector<Association> associations_;  // of the process being loaded  // "process kind": pass-through kinds already reported
 };
 
 }  // namespace

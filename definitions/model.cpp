@@ -85,16 +85,18 @@ bool trigger_executed(NodeKind kind, EventTrigger t, EventPlace place) {
       return false;
     case NodeKind::end_event:
       return t == EventTrigger::none || t == EventTrigger::terminate || t == EventTrigger::message || t == EventTrigger::error ||
-             t == EventTrigger::signal || t == EventTrigger::escalation;
+             t == EventTrigger::signal || t == EventTrigger::escalation || t == EventTrigger::compensate ||
+             (t == EventTrigger::cancel && place == EventPlace::sub_process);
     case NodeKind::intermediate_catch_event:
       return t == EventTrigger::timer || t == EventTrigger::message || t == EventTrigger::signal || t == EventTrigger::conditional ||
              t == EventTrigger::link;
     case NodeKind::intermediate_throw_event:
       return t == EventTrigger::none || t == EventTrigger::message || t == EventTrigger::signal || t == EventTrigger::escalation ||
-             t == EventTrigger::link;
+             t == EventTrigger::link || t == EventTrigger::compensate;
     case NodeKind::boundary_event:
       return t == EventTrigger::timer || t == EventTrigger::message || t == EventTrigger::error || t == EventTrigger::signal ||
-             t == EventTrigger::escalation || t == EventTrigger::conditional;
+             t == EventTrigger::escalation || t == EventTrigger::conditional || t == EventTrigger::compensate ||
+             t == EventTrigger::cancel;
     default: return true;
   }
 }

@@ -125,6 +125,9 @@ struct FlowNode {
   // Events
   EventTrigger trigger = EventTrigger::none;
   std::string message_ref, error_ref, link_name;
+  std::string activity_ref;             // compensation throws: the activity to compensate (empty: all)
+  bool wait_for_completion = true;      // compensation throws: waitForCompletion
+  std::string compensation_handler;     // compensation boundaries: the handler an association points to
   std::string signal_ref;
   std::string escalation_ref;
   std::optional<Timer> timer;

@@ -49,6 +49,8 @@ constexpr KindName kKindNames[] = {
     {EventKind::case_cancelled, "case_cancelled"},
     {EventKind::command_refused, "command_refused"},
     {EventKind::condition_changed, "condition_changed"},
+    {EventKind::compensation_recorded, "compensation_recorded"},
+    {EventKind::compensation_started, "compensation_started"},
 };
 
 [[noreturn]] void corrupt(const Event& e, const std::string& why) {
@@ -158,10 +160,22 @@ void apply(CaseState& s, const Event& e, const definitions::Process& p) {
       break;  // the record of what happened; the state changes through the events around it
     case EventKind::token_waiting: {
       int id = id_of(e, "token");
-      Token token{id, node_index(p, e), id_of(e, "scope"), e.data.value("loop", 0)};
+      Token token;
+      token.id = id;
+      token.node = node_index(p, e);
+      token.scope = id_of(e, "scope");
+      token.loop = e.data.value("loop", 0);
       token.body = e.data.value("body", -1);
       token.instance = e.data.value("instance", -1);
       token.locals = e.data.value("locals", nlohmann::json::object());
+      for (const auto& id : strings(e.data.value("compensate", nlohmann::json::array()))) {
+        int node = p.node_index(id);
+        if (node < 0) corrupt(e, "unknown activity to compensate " + id);
+        token.compensate.push_back(node);
+      }
+      token.compensation_scope = e.data.value("compensation_scope", -1);
+      token.cancels = e.data.value("cancels", false);
+      token.compensating = e.data.value("compensating", -1);
       if (token.body >= 0) existing(s.multi, token.body, e, "multi-instance body").created++;
       s.tokens[id] = std::move(token);
       if (auto m = e.data.find("multi"); m != e.data.end()) {
@@ -227,9 +241,44 @@ void apply(CaseState& s, const Event& e, const definitions::Process& p) {
       claim_id(s, id);
       break;
     }
-    case EventKind::scope_ended:
-      if (!s.scopes.erase(id_of(e, "scope"))) corrupt(e, "no such scope");
+    case EventKind::scope_ended: {
+      auto it = s.scopes.find(id_of(e, "scope"));
+      if (it == s.scopes.end()) corrupt(e, "no such scope");
+      const Scope sc = it->second;
+      s.scopes.erase(it);
+      // Its compensable activities pass to the scope around it, unless it was cancelled or
+      // has a compensation handler of its own (recorded for it as it completes).
+      bool completed = e.data.value("how", std::string()) != "cancelled";
+      bool own_handler = false;
+      if (sc.node >= 0)
+        for (const auto& n : p.nodes)
+          own_handler |= n.kind == definitions::NodeKind::boundary_event && n.trigger == definitions::EventTrigger::compensate &&
+                         n.attached_to == p.nodes[sc.node].id;
+      for (auto entry = s.compensable.begin(); entry != s.compensable.end();) {
+        if (entry->second != sc.id) {
+          ++entry;
+        } else if (completed && !own_handler) {
+          entry->second = sc.parent;
+          ++entry;
+        } else {
+          entry = s.compensable.erase(entry);
+        }
+      }
       break;
+    }
+    case EventKind::compensation_recorded:
+      s.compensable.emplace_back(node_index(p, e), id_of(e, "scope"));
+      break;
+    case EventKind::compensation_started: {
+      Token& t = existing(s.tokens, id_of(e, "token"), e, "token");
+      int activity = node_index(p, e);
+      if (t.compensate.empty() || t.compensate.front() != activity) corrupt(e, "not the next activity to compensate");
+      t.compensate.erase(t.compensate.begin());
+      auto entry = std::find(s.compensable.rbegin(), s.compensable.rend(), std::make_pair(activity, id_of(e, "scope")));
+      if (entry == s.compensable.rend()) corrupt(e, "no such compensable activity");
+      s.compensable.erase(std::next(entry).base());
+      break;
+    }
     case EventKind::task_created: {
       Task t;
       t.id = id_of(e, "task");

@@ -64,6 +64,8 @@ enum class EventKind {
   signal_thrown,       // broadcast: the runtime passes it to every other waiting case and signal start
   signal_caught,       // a waiting catch event, boundary or event-gateway branch took a signal
   condition_changed,   // a watched conditional event's condition came to hold, or ceased to
+  compensation_recorded,  // an activity with a compensation handler completed in a scope
+  compensation_started,   // a compensation throw runs the handler of one recorded activity
 };
 const char* to_string(EventKind kind);
 std::optional<EventKind> event_kind_from_string(const std::string& name);
@@ -89,6 +91,13 @@ struct Token {
   int body = -1;
   int instance = -1;
   nlohmann::json locals = nlohmann::json::object();
+  // Compensation: a throw's token holds the activities whose handlers it still has to run
+  // (in order) and the scope they completed in; `cancels` when it is a transaction's cancel
+  // end event. A handler's token names the throw it runs for.
+  std::vector<int> compensate;
+  int compensation_scope = -1;
+  bool cancels = false;
+  int compensating = -1;
 };
 
 struct Scope {
@@ -196,6 +205,10 @@ struct CaseState {
   // fired, before it can fire again (BPMN 2.0.2, 13.3.5: the reset phase)
   std::map<std::pair<int, int>, std::vector<int>> absorbing;
   std::vector<Incident> incidents;  // oldest first; retry resolves the oldest
+  // Completed activities with a compensation handler, (node, scope) in order of completion.
+  // When a sub-process completes, its entries pass to the scope around it (or give way to
+  // the sub-process's own handler); when it is cancelled, they go.
+  std::vector<std::pair<int, int>> compensable;
   std::vector<std::pair<std::string, std::string>> completions;  // (node id, person)
   int next_id = 1;
 

@@ -26,6 +26,7 @@ struct Step {
   int scope;
   int flow;           // the flow it arrived on, -1 for starts
   int iteration = 0;  // standard loop: the runs of the activity before this one
+  int compensates = -1;  // a compensation handler: the token of the throw it runs for
 };
 
 std::string iso(TimePoint t) { return format_date_time(t); }
@@ -128,7 +129,7 @@ class Run {
         throw Refusal{label(task) + ": " + node.decides +
                       " must be a list of decisions like [{\"case\": \"12\", \"variables\": {...}}] (raci:decides)"};
     }
-    int task_id = task.id, token = task.token, instance = task.instance;
+    int task_id = task.id, token = task.token, instance = task.instance, task_node = task.node;
     std::vector<std::string> informed = task.informed;
     json gaps;
     if (node.gap && node.gap->when) {
@@ -151,10 +152,12 @@ class Run {
     if (!gaps.is_null()) set_variables(json{{"gaps", gaps}}, node.id);
     for (const auto& r : informed)
       emit(EventKind::notification_queued, node.id, {{"role", r}, {"kind", "informed"}, {"task", task_id}});
-    if (s_.multi.count(token))
+    if (s_.multi.count(token)) {
+      record_compensable(task_node, s_.tokens.at(token).scope);
       instance_done(token, instance, c.variables);
-    else
+    } else {
       finish_activity(token);
+    }
     drain();
   }
 
@@ -396,7 +399,9 @@ class Run {
     json data = {{"scope", step.scope}};
     if (step.flow >= 0) data["flow"] = p_.flows[step.flow].id;
     if (step.iteration > 0) data["loop"] = step.iteration;
+    if (step.compensates >= 0) data["compensating"] = step.compensates;
     emit(EventKind::node_entered, n.id, std::move(data));
+    compensates_ = step.compensates;  // taken by wait() for the handler's token
     // A loop that tests before: the activity runs only while its condition holds.
     if (n.loop == LoopKind::standard && n.loop_test_before && step.iteration == 0) {
       auto again = loop_again(n, step.scope, step.node);
@@ -408,15 +413,21 @@ class Run {
     }
     switch (n.kind) {
       case NodeKind::start_event:
+      case NodeKind::exclusive_gateway:
+        leave(step.node, step.scope);
+        break;
       case NodeKind::task:
       case NodeKind::service_task:
       case NodeKind::script_task:
       case NodeKind::business_rule_task:
-      case NodeKind::exclusive_gateway:
-        leave(step.node, step.scope);
+        pass_through(step);
         break;
       case NodeKind::send_task:
       case NodeKind::intermediate_throw_event:
+        if (n.trigger == EventTrigger::compensate) {
+          throw_compensation(step.node, step.scope, false);
+          break;
+        }
         if (n.trigger == EventTrigger::escalation) {
           if (throw_escalation(step.node, step.scope)) leave(step.node, step.scope);
           break;
@@ -428,7 +439,10 @@ class Run {
         if (n.trigger == EventTrigger::signal) throw_signal(n);
         if (n.trigger == EventTrigger::message || n.kind == NodeKind::send_task)
           emit(EventKind::message_sent, n.id, {{"message", x_.message_name(n.message_ref)}, {"variables", s_.variables}});
-        leave(step.node, step.scope);
+        if (n.kind == NodeKind::send_task)
+          pass_through(step);
+        else
+          leave(step.node, step.scope);
         break;
       case NodeKind::end_event:
         end_event(step.node, step.scope);
@@ -442,6 +456,7 @@ class Run {
         break;
       case NodeKind::sub_process:
       case NodeKind::ad_hoc_sub_process:
+      case NodeKind::transaction:
       case NodeKind::call_activity:
         if (n.multi) {
           start_multi(step.node, step.scope);
@@ -552,11 +567,23 @@ class Run {
     return overlay;
   }
 
+  // An activity that does not wait is done as it is entered.
+  void pass_through(const Step& step) {
+    compensates_ = -1;  // no token waits here
+    if (step.compensates >= 0) {  // a compensation handler: the throw goes on to the next
+      next_compensation(step.compensates);
+      return;
+    }
+    record_compensable(step.node, step.scope);
+    leave(step.node, step.scope);
+  }
+
   // `run`: for a looping activity, the runs before the one this token waits for.
   int wait(int node, int scope, int run = 0) {
     int token = new_id();
     json data = {{"token", token}, {"scope", scope}};
     if (run > 0) data["loop"] = run;
+    if (compensates_ >= 0) data["compensating"] = std::exchange(compensates_, -1);
     emit(EventKind::token_waiting, p_.nodes[node].id, std::move(data));
     return token;
   }
@@ -874,12 +901,19 @@ class Run {
   // case's variables).
   void finish_activity(int token, const json& outputs = json()) {
     Token t = s_.tokens.at(token);
+    bool body = s_.multi.count(token) > 0;  // its instances were recorded one by one
     disarm(token);
     emit(EventKind::token_consumed, p_.nodes[t.node].id, {{"token", token}});
+    if (t.compensating >= 0) {  // a compensation handler is done: the throw goes on
+      next_compensation(t.compensating);
+      return;
+    }
     if (t.body >= 0) {
+      record_compensable(t.node, t.scope);
       instance_done(t.body, t.instance, outputs);
       return;
     }
+    if (!body) record_compensable(t.node, t.scope);
     if (finish_ad_hoc(t.scope)) return;
     const FlowNode& n = p_.nodes[t.node];
     if (n.loop == LoopKind::standard && n.loop_condition && n.loop_condition->compiled) {
@@ -1026,6 +1060,12 @@ class Run {
       case EventTrigger::escalation:
         throw_escalation(node, scope);
         break;
+      case EventTrigger::compensate:
+        throw_compensation(node, scope, false);
+        break;
+      case EventTrigger::cancel:
+        throw_compensation(node, scope, true);
+        break;
       case EventTrigger::error:
         throw_error(node, scope);
         break;
@@ -1157,6 +1197,58 @@ class Run {
     }
     emit(EventKind::join_fired, n.id, {{"scope", scope}, {"flows", flows}});
     leave(node, scope);
+  }
+
+  // --- compensation and transactions (BPMN 2.0.2, 10.6 and 13.5.5) --------------------
+
+  // An activity with a compensation handler completed: its handler can undo it later.
+  void record_compensable(int node, int scope) {
+    if (x_.compensation_handler(node) >= 0) emit(EventKind::compensation_recorded, p_.nodes[node].id, {{"scope", scope}});
+  }
+
+  // A compensation throw (or a transaction's cancel end event): the handlers of the
+  // activities completed in its scope (all, or those of its activityRef; for a throw in an
+  // event sub-process, in the scope around it) run one after another, the last completed
+  // first, while the throw waits. A cancel end then ends the transaction through its cancel
+  // boundary event.
+  void throw_compensation(int node, int scope, bool cancels) {
+    const FlowNode& n = p_.nodes[node];
+    int target = scope;
+    if (const Scope& sc = s_.scopes.at(scope); !cancels && sc.token < 0 && sc.node >= 0) target = sc.parent;
+    json list = json::array();
+    for (auto it = s_.compensable.rbegin(); it != s_.compensable.rend(); ++it)
+      if (it->second == target && (n.activity_ref.empty() || p_.nodes[it->first].id == n.activity_ref))
+        list.push_back(p_.nodes[it->first].id);
+    int token = new_id();
+    json data = {{"token", token}, {"scope", scope}, {"compensate", list}, {"compensation_scope", target}};
+    if (cancels) data["cancels"] = true;
+    emit(EventKind::token_waiting, n.id, std::move(data));
+    next_compensation(token);
+  }
+
+  void next_compensation(int throw_token) {
+    const Token t = s_.tokens.at(throw_token);
+    if (t.compensate.empty()) {
+      if (t.cancels)
+        cancel_transaction(throw_token);
+      else
+        finish_activity(throw_token);
+      return;
+    }
+    int activity = t.compensate.front();
+    emit(EventKind::compensation_started, p_.nodes[activity].id, {{"token", throw_token}, {"scope", t.compensation_scope}});
+    queue_.push_back(Step{x_.compensation_handler(activity), t.scope, -1, 0, throw_token});
+  }
+
+  // After its compensation, a cancelled transaction ends and its cancel boundary's path goes on.
+  void cancel_transaction(int throw_token) {
+    const Scope tx = s_.scopes.at(s_.tokens.at(throw_token).scope);
+    int boundary = -1;
+    for (int b : x_.boundaries(tx.node))
+      if (p_.nodes[b].trigger == EventTrigger::cancel) boundary = b;
+    emit(EventKind::node_entered, p_.nodes[boundary].id, {{"scope", tx.parent}, {"interrupting", true}});
+    withdraw(tx.token);
+    leave(boundary, tx.parent);
   }
 
   // --- ad-hoc sub-processes (BPMN 2.0.2, 10.3.4 and 13.3.4) ----------------------------
@@ -1301,6 +1393,7 @@ class Run {
   std::vector<Event> out_;
   std::deque<Step> queue_;
   json scratch_;  // context()'s variables when there are instance variables
+  int compensates_ = -1;  // set by enter() for a compensation handler, taken by wait()
 };
 
 }  // namespace

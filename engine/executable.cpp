@@ -65,6 +65,14 @@ int ExecutableProcess::message_start(const std::string& message) const {
   return -1;
 }
 
+int ExecutableProcess::compensation_handler(int activity) const {
+  for (int b : boundaries_[activity]) {
+    const FlowNode& boundary = process_->nodes[b];
+    if (boundary.trigger == EventTrigger::compensate) return process_->node_index(boundary.compensation_handler);
+  }
+  return -1;
+}
+
 int ExecutableProcess::link_target(int throw_node) const {
   const FlowNode& from = process_->nodes[throw_node];
   for (std::size_t i = 0; i < process_->nodes.size(); ++i) {
@@ -122,6 +130,62 @@ void check_event_sub_process(const Process& process, const FlowNode& esp, Refuse
       refuse(n.line, "boundaryEvent '" + n.id + "' cannot be run: nothing can be attached to " + what);
 }
 
+// An activity with isForCompensation: the handler of a compensation boundary, and nothing else.
+template <typename Refuse>
+void check_compensation_handler(const Process& process, const FlowNode& handler, Refuse& refuse) {
+  std::string what = std::string(element_name(handler.kind)) + " '" + handler.id + "'";
+  bool linked = false;
+  for (const FlowNode& n : process.nodes)
+    linked |= n.kind == NodeKind::boundary_event && n.trigger == EventTrigger::compensate && n.compensation_handler == handler.id;
+  if (!linked)
+    refuse(handler.line, what + " cannot be run: it is for compensation, but no compensation boundary event's association points to it");
+  if (!handler.incoming.empty() || !handler.outgoing.empty())
+    refuse(handler.line, what + " cannot be run: a compensation handler has no incoming or outgoing sequence flows");
+  if (handler.multi || handler.loop != LoopKind::none)
+    refuse(handler.line, what + " cannot be run: a compensation handler that loops is not executed");
+}
+
+// Compensation boundaries, throws and end events; cancel end events and boundaries.
+template <typename Refuse>
+void check_compensation_event(const Process& process, const FlowNode& n, Refuse& refuse) {
+  std::string what = std::string(element_name(n.kind)) + " '" + n.id + "'";
+  const FlowNode* host = process.find_node(n.attached_to);
+  if (n.trigger == EventTrigger::cancel) {
+    if (n.kind == NodeKind::boundary_event && host && host->kind != NodeKind::transaction)
+      refuse(n.line, what + " cannot be run: a cancel boundary event belongs on a transaction");
+    if (n.kind == NodeKind::end_event) {
+      const FlowNode* tx = n.parent >= 0 ? &process.nodes[n.parent] : nullptr;
+      bool caught = false;
+      for (const FlowNode& b : process.nodes)
+        caught |= tx && b.kind == NodeKind::boundary_event && b.trigger == EventTrigger::cancel && b.attached_to == tx->id;
+      if (!tx || tx->kind != NodeKind::transaction)
+        refuse(n.line, what + " cannot be run: a cancel end event belongs directly in a transaction");
+      else if (!caught)
+        refuse(n.line, what + " cannot be run: transaction '" + tx->id + "' has no cancel boundary event to go on from");
+    }
+    return;
+  }
+  if (n.kind == NodeKind::boundary_event) {
+    const FlowNode* handler = process.find_node(n.compensation_handler);
+    if (n.compensation_handler.empty())
+      refuse(n.line, what + " cannot be run: no association from it points to a compensation handler");
+    else if (!handler || !is_activity(handler->kind) || !handler->is_for_compensation)
+      refuse(n.line, what + " cannot be run: its association points to '" + n.compensation_handler +
+                         "', which is no activity with isForCompensation=\"true\"");
+    return;
+  }
+  if (!n.wait_for_completion)
+    refuse(n.line, what + " cannot be run: waitForCompletion=\"false\" is not executed; the throw waits for its handlers");
+  if (!n.activity_ref.empty()) {
+    const FlowNode* target = process.find_node(n.activity_ref);
+    bool compensable = false;
+    for (const FlowNode& b : process.nodes)
+      compensable |= b.kind == NodeKind::boundary_event && b.trigger == EventTrigger::compensate && b.attached_to == n.activity_ref;
+    if (!target || !compensable)
+      refuse(n.line, what + " cannot be run: activityRef '" + n.activity_ref + "' names no activity with a compensation boundary event");
+  }
+}
+
 }  // namespace
 
 std::vector<ExecutionProblem> check_executable(const Process& process) {
@@ -130,9 +194,6 @@ std::vector<ExecutionProblem> check_executable(const Process& process) {
   for (const FlowNode& n : process.nodes) {
     std::string what = std::string(element_name(n.kind)) + " '" + n.id + "'";
     switch (n.kind) {
-      case NodeKind::transaction:
-        refuse(n.line, what + " cannot be run: raciflow does not execute " + element_name(n.kind) + " elements");
-        continue;
       case NodeKind::ad_hoc_sub_process:
         if (n.ordering_sequential)
           refuse(n.line, what + " cannot be run: ordering=\"Sequential\" is not executed; its tasks are open side by side (Parallel)");
@@ -148,7 +209,8 @@ std::vector<ExecutionProblem> check_executable(const Process& process) {
     if (n.instantiate && (!n.incoming.empty() || n.parent >= 0 || n.message_ref.empty()))
       refuse(n.line, what + " cannot be run: a receive task that instantiates starts the process, so it needs a messageRef, "
                             "no incoming flow, and to sit at process level");
-    if (n.is_for_compensation) refuse(n.line, what + " cannot be run: compensation is not executed");
+    if (n.is_for_compensation) check_compensation_handler(process, n, refuse);
+    if (n.trigger == EventTrigger::compensate || n.trigger == EventTrigger::cancel) check_compensation_event(process, n, refuse);
     if (n.multi) {
       const MultiInstance& mi = *n.multi;
       bool repeats = is_human_task(n.kind) || n.kind == NodeKind::sub_process || n.kind == NodeKind::call_activity;

@@ -40,6 +40,9 @@ class ExecutableProcess {
   // The start events of the event sub-processes directly inside a scope (-1: the process),
   // in document order: what the engine arms when such a scope begins.
   const std::vector<int>& event_sub_process_starts(int scope_node) const { return event_starts_[scope_node + 1]; }
+  // The compensation handler of an activity (through its compensation boundary event and
+  // association); -1 when it has none.
+  int compensation_handler(int activity) const;
   // The link catch event a link throw event goes to; -1 when there is none.
   int link_target(int throw_node) const;
   // Whether `target` can be reached from `from` along flows and boundary attachments.

@@ -445,3 +445,112 @@ TEST_CASE("an ad-hoc sub-process opens all its steps at once, in any order, unti
   REQUIRE(every.complete("a"));  // without a condition: done when every step is
   CHECK(every.state.status == CaseStatus::completed);
 }
+
+namespace {
+
+// An activity `id` with a compensation boundary whose association points to handler `undo`.
+std::string compensable(const std::string& id, const std::string& undo, const std::string& extra = "") {
+  return "<userTask id=\"" + id + "\" raci:responsible=\"security-function\">" + extra + "</userTask>\n<boundaryEvent id=\"" + id +
+         "-comp\" attachedToRef=\"" + id + "\"><compensateEventDefinition/></boundaryEvent>\n<userTask id=\"" + undo +
+         "\" isForCompensation=\"true\" raci:responsible=\"security-function\"/>\n<association id=\"" + id + "-a\" sourceRef=\"" + id +
+         "-comp\" targetRef=\"" + undo + "\"/>\n";
+}
+
+}  // namespace
+
+TEST_CASE("a compensation throw runs the handlers of the completed activities, the last completed first, then goes on") {
+  Flow f(process_xml("<startEvent id=\"s\"/>" + compensable("grant", "revoke") + compensable("create", "delete") + task("review") +
+                     R"(<exclusiveGateway id="keep" default="yes"/><intermediateThrowEvent id="undo"><compensateEventDefinition/></intermediateThrowEvent>)" +
+                     "<endEvent id=\"kept\"/><endEvent id=\"undone\"/>" + flow("f0", "s", "grant") + flow("f1", "grant", "create") +
+                     flow("f2", "create", "review") + flow("f3", "review", "keep") + flow("yes", "keep", "kept") +
+                     flow("no", "keep", "undo", "rollback == true") + flow("f4", "undo", "undone")));
+  require_executable(f);
+  Case c(f);
+  REQUIRE(c.start());
+  REQUIRE(c.complete("grant"));
+  REQUIRE(c.complete("create"));
+  CHECK(c.state.compensable.size() == 2);
+  REQUIRE(c.complete("review", {{"rollback", true}}));
+  CHECK(c.open_tasks() == Steps{"delete"});  // the last completed is undone first
+  REQUIRE(c.complete("delete"));
+  CHECK(c.open_tasks() == Steps{"revoke"});
+  REQUIRE(c.complete("revoke"));
+  CHECK(c.state.status == CaseStatus::completed);
+  CHECK(c.state.compensable.empty());
+  CHECK(steps(c) == Steps{"s", "grant", "create", "review", "keep", "undo", "delete", "revoke", "undone"});
+  // The handlers' tasks are in the trail with their RACI, as any step.
+  CHECK(c.count(EventKind::task_completed, "revoke") == 1);
+}
+
+TEST_CASE("a compensation throw with an activityRef undoes that activity only, once per completed instance of a multi-instance one") {
+  Flow f(process_xml("<startEvent id=\"s\"/>" +
+                     compensable("grant", "revoke",
+                                 R"(<multiInstanceLoopCharacteristics raci:collection="systems" raci:elementVariable="system"/>)") +
+                     compensable("notify", "retract") +
+                     R"(<intermediateThrowEvent id="undo"><compensateEventDefinition activityRef="grant"/></intermediateThrowEvent><endEvent id="e"/>)" +
+                     flow("f0", "s", "grant") + flow("f1", "grant", "notify") + flow("f2", "notify", "undo") + flow("f3", "undo", "e")));
+  require_executable(f);
+  Case c(f);
+  REQUIRE(c.start({{"systems", {"mail", "erp"}}}));
+  REQUIRE(c.complete("grant"));
+  REQUIRE(c.complete("grant"));
+  REQUIRE(c.complete("notify"));
+  CHECK(c.open_tasks() == Steps{"revoke"});
+  REQUIRE(c.complete("revoke"));
+  CHECK(c.open_tasks() == Steps{"revoke"});  // one handler run per completed instance
+  REQUIRE(c.complete("revoke"));
+  CHECK(c.count(EventKind::task_created, "retract") == 0);
+  CHECK(c.state.status == CaseStatus::completed);
+  CHECK(c.state.compensable.size() == 1);  // notify is still compensable
+}
+
+TEST_CASE("an error event sub-process's compensation end event undoes the scope's completed work; what did not complete is not undone") {
+  std::string on_error = R"(<subProcess id="failed" triggeredByEvent="true"><startEvent id="fs"><errorEventDefinition errorRef="breach"/></startEvent>
+<endEvent id="fe"><compensateEventDefinition/></endEvent><sequenceFlow id="x1" sourceRef="fs" targetRef="fe"/></subProcess>)";
+  std::string inner = "<subProcess id=\"setup\"><startEvent id=\"ss\"/>" + compensable("account", "remove-account") +
+                      "<endEvent id=\"se\"/>" + flow("g0", "ss", "account") + flow("g1", "account", "se") + "</subProcess>\n";
+  Flow f(process_xml("<startEvent id=\"s\"/>" + inner + compensable("grant", "revoke") + compensable("pending", "never") +
+                         R"(<endEvent id="boom"><errorEventDefinition errorRef="breach"/></endEvent>)" + flow("f0", "s", "setup") +
+                         flow("f1", "setup", "grant") + flow("f2", "grant", "pending") + flow("f3", "pending", "boom") + on_error,
+                     kMessages));
+  require_executable(f);
+  Case c(f);
+  REQUIRE(c.start());
+  REQUIRE(c.complete("account"));  // inside the sub-process: compensable through it, as it has no handler of its own
+  REQUIRE(c.complete("grant"));
+  REQUIRE(c.complete("pending"));  // then the error
+  CHECK(c.open_tasks() == Steps{"never"});  // pending completed last; it is undone first
+  REQUIRE(c.complete("never"));
+  REQUIRE(c.complete("revoke"));
+  REQUIRE(c.complete("remove-account"));
+  CHECK(c.state.status == CaseStatus::completed);
+}
+
+TEST_CASE("a transaction's cancel end event undoes what the transaction completed, then leaves through its cancel boundary") {
+  std::string tx = "<transaction id=\"onboard\"><startEvent id=\"ts\"/>" + compensable("badge", "collect-badge") +
+                   compensable("laptop", "collect-laptop") + R"(<exclusiveGateway id="cleared" default="ok"/><endEvent id="te"/>
+<endEvent id="abort"><cancelEventDefinition/></endEvent>)" +
+                   flow("t0", "ts", "badge") + flow("t1", "badge", "laptop") + flow("t2", "laptop", "cleared") + flow("ok", "cleared", "te") +
+                   flow("no", "cleared", "abort", "screening == 'failed'") + "</transaction>\n";
+  Flow f(process_xml("<startEvent id=\"s\"/>" + tx + R"(<boundaryEvent id="cancelled" attachedToRef="onboard"><cancelEventDefinition/></boundaryEvent>)" +
+                     task("inform") + "<endEvent id=\"e\"/><endEvent id=\"e2\"/>" + flow("f0", "s", "onboard") + flow("f1", "onboard", "e") +
+                     flow("f2", "cancelled", "inform") + flow("f3", "inform", "e2")));
+  require_executable(f);
+  Case c(f);
+  REQUIRE(c.start());
+  REQUIRE(c.complete("badge"));
+  REQUIRE(c.complete("laptop", {{"screening", "failed"}}));
+  CHECK(c.open_tasks() == Steps{"collect-laptop"});
+  REQUIRE(c.complete("collect-laptop"));
+  REQUIRE(c.complete("collect-badge"));
+  CHECK(c.open_tasks() == Steps{"inform"});
+  CHECK(c.entered("cancelled"));
+  CHECK_FALSE(c.entered("e"));
+  CHECK(c.state.compensable.empty());
+
+  Case fine(f);
+  REQUIRE(fine.start());
+  REQUIRE(fine.complete("badge"));
+  REQUIRE(fine.complete("laptop", {{"screening", "passed"}}));
+  CHECK(fine.state.status == CaseStatus::completed);
+}
