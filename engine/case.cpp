@@ -51,6 +51,7 @@ constexpr KindName kKindNames[] = {
     {EventKind::condition_changed, "condition_changed"},
     {EventKind::compensation_recorded, "compensation_recorded"},
     {EventKind::compensation_started, "compensation_started"},
+    {EventKind::escalation_raised, "escalation_raised"},
 };
 
 [[noreturn]] void corrupt(const Event& e, const std::string& why) {
@@ -154,6 +155,7 @@ void apply(CaseState& s, const Event& e, const definitions::Process& p) {
     case EventKind::message_correlated:
     case EventKind::signal_thrown:
     case EventKind::signal_caught:
+    case EventKind::escalation_raised:
     case EventKind::call_started:
     case EventKind::call_completed:
     case EventKind::command_refused:

@@ -66,6 +66,7 @@ enum class EventKind {
   condition_changed,   // a watched conditional event's condition came to hold, or ceased to
   compensation_recorded,  // an activity with a compensation handler completed in a scope
   compensation_started,   // a compensation throw runs the handler of one recorded activity
+  escalation_raised,      // an escalation nothing in the case caught: the runtime hands it to the calling case
 };
 const char* to_string(EventKind kind);
 std::optional<EventKind> event_kind_from_string(const std::string& name);

@@ -303,6 +303,15 @@ class Run {
     emit(EventKind::case_cancelled, "", {{"reason", c.reason}});
   }
 
+  // The case a call activity started raised an escalation it did not catch.
+  void escalate(const command::Escalate& c) {
+    require_running();
+    auto it = s_.tokens.find(c.token);
+    if (it == s_.tokens.end() || p_.nodes[it->second.node].kind != NodeKind::call_activity) return;  // the call has ended meanwhile
+    escalate_from(c.escalation, it->second.scope, c.token);
+    drain();
+  }
+
   void retry(const command::Retry& c) {
     if (s_.status != CaseStatus::incident || !s_.incident()) throw Refusal{"case " + s_.id + " has no incident to retry"};
     Incident incident = *s_.incident();
@@ -1130,33 +1139,55 @@ class Run {
   // the scope goes on beside it. One that nothing catches changes nothing (BPMN 2.0.2,
   // 10.5.4): unlike an error, it is no failure. Returns whether the thrower goes on.
   bool throw_escalation(int node, int scope) {
-    const FlowNode& n = p_.nodes[node];
-    std::string code = n.escalation_ref;
-    for (const auto& e : defs_escalations())
-      if (e.id == n.escalation_ref && !e.code.empty()) code = e.code;
+    return escalate_from(escalation_code(p_.nodes[node].escalation_ref), scope, -1);
+  }
+
+  // The code an escalation reference stands for: its escalationCode, else its id. Catches
+  // match on it, so that an escalation from a called case (another file) finds its catch.
+  std::string escalation_code(const std::string& ref) const {
+    for (const auto& e : x_.definitions().escalations)
+      if (e.id == ref && !e.code.empty()) return e.code;
+    return ref;
+  }
+
+  // Whether an escalation catch (boundary or event sub-process start) takes `code`.
+  bool takes_escalation(const FlowNode& catcher, const std::string& code) const {
+    return catcher.trigger == EventTrigger::escalation && (catcher.escalation_ref.empty() || escalation_code(catcher.escalation_ref) == code);
+  }
+
+  // Hands an escalation up from `scope` (first to the boundaries of `call_token`'s call
+  // activity, when it comes from a called case). Returns whether the thrower goes on.
+  bool escalate_from(const std::string& code, int scope, int call_token) {
+    auto catch_on = [&](int host, int host_token, int parent) {
+      for (int b : x_.boundaries(host)) {
+        const FlowNode& boundary = p_.nodes[b];
+        if (!takes_escalation(boundary, code)) continue;
+        emit(EventKind::node_entered, boundary.id, {{"scope", parent}, {"escalation", code}, {"interrupting", boundary.cancel_activity}});
+        if (boundary.cancel_activity) withdraw(activity_token(host_token));
+        leave(b, parent);
+        return boundary.cancel_activity ? 0 : 1;
+      }
+      return -1;  // not caught here
+    };
+    if (call_token >= 0)
+      if (int caught = catch_on(s_.tokens.at(call_token).node, call_token, scope); caught >= 0) return caught == 1;
     for (int cur = scope;;) {
       const Scope sc = s_.scopes.at(cur);
-      if (int start = event_sub_process_for(sc.node, EventTrigger::escalation, n.escalation_ref); start >= 0) {
+      for (int start : x_.event_sub_process_starts(sc.node)) {
+        if (!takes_escalation(p_.nodes[start], code)) continue;
         bool interrupting = p_.nodes[start].cancel_activity;
         start_event_sub_process(start, cur);
         return !interrupting;
       }
-      if (cur == 0) return true;
-      for (int b : x_.boundaries(sc.node)) {
-        const FlowNode& boundary = p_.nodes[b];
-        if (boundary.trigger != EventTrigger::escalation) continue;
-        if (!boundary.escalation_ref.empty() && boundary.escalation_ref != n.escalation_ref) continue;
-        int host_token = activity_token(sc.token), parent = sc.parent;
-        emit(EventKind::node_entered, boundary.id, {{"scope", parent}, {"escalation", code}, {"interrupting", boundary.cancel_activity}});
-        if (boundary.cancel_activity) withdraw(host_token);
-        leave(b, parent);
-        return !boundary.cancel_activity;
+      if (cur == 0) {
+        // Nothing in this case takes it: no failure (BPMN 2.0.2, 10.5.4); a calling case may.
+        emit(EventKind::escalation_raised, "", {{"escalation", code}});
+        return true;
       }
+      if (int caught = catch_on(sc.node, sc.token, sc.parent); caught >= 0) return caught == 1;
       cur = sc.parent;
     }
   }
-
-  const std::vector<ErrorDefinition>& defs_escalations() const { return x_.definitions().escalations; }
 
   void fire_timer(const Timer& t) {
     const FlowNode& node = p_.nodes[t.node];
@@ -1415,6 +1446,7 @@ Outcome Engine::handle(const CaseState& state, const Command& command, const Act
           if constexpr (std::is_same_v<C, command::Cancel>) run.cancel(c);
           if constexpr (std::is_same_v<C, command::Retry>) run.retry(c);
           if constexpr (std::is_same_v<C, command::Signal>) run.signal(c);
+          if constexpr (std::is_same_v<C, command::Escalate>) run.escalate(c);
         },
         command);
   } catch (const Refusal& refusal) {

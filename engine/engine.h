@@ -55,6 +55,14 @@ struct CompleteCall {
 };
 struct Cancel { std::string reason; };
 struct Retry { nlohmann::json variables = nlohmann::json::object(); };
+// The case that a call activity (waiting as `token`) started raised an escalation that
+// nothing in it caught (its escalationCode, else its id): the call activity's escalation
+// boundaries, then the scopes around it, may take it. Nothing happens when none does, or
+// when the call has ended.
+struct Escalate {
+  int token = 0;
+  std::string escalation;
+};
 // A signal broadcast from outside the case: every catch waiting for it in the case takes it.
 struct Signal {
   std::string name;
@@ -64,7 +72,7 @@ struct Signal {
 
 using Command = std::variant<command::Start, command::Claim, command::Unclaim, command::Complete, command::Consult,
                              command::Correlate, command::FireDue, command::CompleteCall, command::Cancel,
-                             command::Retry, command::Signal>;
+                             command::Retry, command::Signal, command::Escalate>;
 
 struct Outcome {
   std::vector<Event> events;

@@ -244,8 +244,8 @@ std::vector<ExecutionProblem> check_executable(const Process& process) {
     if (!ok) refuse(n.line, what + " cannot be run: " + trigger_name(t) + " " + element_name(n.kind) + "s are not executed");
     if (n.kind == NodeKind::boundary_event && t == EventTrigger::escalation) {
       const FlowNode* host = process.find_node(n.attached_to);
-      if (host && host->kind != NodeKind::sub_process)
-        refuse(n.line, what + " cannot be run: an escalation boundary is executed on an embedded sub-process, not on a " +
+      if (host && host->kind != NodeKind::sub_process && host->kind != NodeKind::call_activity)
+        refuse(n.line, what + " cannot be run: an escalation boundary is executed on a sub-process or call activity, not on a " +
                            element_name(host->kind));
     }
     if (t == EventTrigger::timer && !n.timer) refuse(n.line, what + " cannot be run: its timer has no value");

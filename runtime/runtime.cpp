@@ -303,7 +303,7 @@ void Runtime::run(Live& live, const engine::Command& command, const Actor& actor
     std::string message = prefix + *outcome.refusal;
     if (!outcome.denied) throw Refused(message);
     static const char* const kNames[] = {"start", "claim", "unclaim", "complete", "consult", "message", "tick", "call", "cancel", "retry",
-                                         "signal"};
+                                         "signal", "escalate"};
     std::string node;
     int task = 0;
     std::visit([&](const auto& c) {
@@ -375,6 +375,12 @@ void Runtime::after(Live& live, const std::vector<Event>& events, const Actor& a
       case EventKind::task_completed:
         if (const auto* node = live.flow->process().find_node(e.node); node && !node->decides.empty())
           apply_decisions(live, e, actor, depth);
+        break;
+      case EventKind::escalation_raised:  // uncaught here: the calling activity's boundaries may take it
+        if (!live.row.parent_case.empty()) {
+          Live parent = load(live.row.parent_case);
+          run(parent, cmd::Escalate{live.row.parent_token, e.data.value("escalation", "")}, actor, depth + 1);
+        }
         break;
       case EventKind::case_completed:
       case EventKind::case_terminated:

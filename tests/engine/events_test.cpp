@@ -554,3 +554,23 @@ TEST_CASE("a transaction's cancel end event undoes what the transaction complete
   REQUIRE(fine.complete("laptop", {{"screening", "passed"}}));
   CHECK(fine.state.status == CaseStatus::completed);
 }
+
+TEST_CASE("an escalation from a called case is caught by the call activity's boundary by its code; one nothing catches changes nothing") {
+  Flow f(process_xml(R"(<startEvent id="s"/><callActivity id="call" calledElement="child"/><endEvent id="e"/>
+<boundaryEvent id="up" attachedToRef="call"><escalationEventDefinition escalationRef="mandate"/></boundaryEvent>)" +
+                         task("decide") + "<endEvent id=\"e2\"/>" + flow("f0", "s", "call") + flow("f1", "call", "e") +
+                         flow("f2", "up", "decide") + flow("f3", "decide", "e2"),
+                     kMessages));
+  require_executable(f);
+  Case c(f);
+  REQUIRE(c.start());
+  int token = c.state.tokens.begin()->first;
+  REQUIRE(c.run(command::Escalate{token, "BUDGET"}));  // another code: nothing catches it
+  CHECK(c.entered("up") == false);
+  CHECK(c.count(EventKind::escalation_raised) == 1);
+  REQUIRE(c.run(command::Escalate{token, "MANDATE"}));
+  CHECK(c.open_tasks() == Steps{"decide"});
+  CHECK(c.state.tokens.count(token) == 0);  // interrupting: the call is withdrawn
+  REQUIRE(c.run(command::Escalate{token, "MANDATE"}));  // the call has ended: nothing happens
+  CHECK(c.open_tasks() == Steps{"decide"});
+}

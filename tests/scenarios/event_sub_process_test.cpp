@@ -68,3 +68,45 @@ TEST_CASE("an incident response runs its event sub-processes from messages, sign
   CHECK(status(w, other) == "completed");
   CHECK(w.cli({"audit", "verify"}).code == 0);
 }
+
+TEST_CASE("an escalation that a called case does not catch reaches the call activity's boundary in the calling case") {
+  Workspace w;
+  auto file = [](const std::string& id, const std::vector<const char*>& nodes, const std::string& body) {
+    return R"(<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:raci="urn:raciflow:1" id="d-)" + id + R"(" targetNamespace="t">
+  <escalation id="esc-)" + id + R"(" escalationCode="BEYOND-MANDATE"/>
+  <process id=")" + id + R"(" isExecutable="true">
+    <laneSet id="ls"><lane id="sf" raci:role="security-function">)" + [&] {
+             std::string refs;
+             for (const char* n : nodes) refs += std::string("<flowNodeRef>") + n + "</flowNodeRef>";
+             return refs;
+           }() + R"(</lane></laneSet>
+)" + body + R"(
+  </process>
+</definitions>
+)";
+  };
+  w.write("parent.bpmn", file("handle", {"s", "step", "e", "up", "decide", "e2"}, R"(<startEvent id="s"/><callActivity id="step" calledElement="investigate"/><endEvent id="e"/>
+    <boundaryEvent id="up" attachedToRef="step" cancelActivity="false"><escalationEventDefinition escalationRef="esc-handle"/></boundaryEvent>
+    <userTask id="decide" name="Decide beyond the mandate" raci:responsible="security-committee"/><endEvent id="e2"/>
+    <sequenceFlow id="f1" sourceRef="s" targetRef="step"/><sequenceFlow id="f2" sourceRef="step" targetRef="e"/>
+    <sequenceFlow id="f3" sourceRef="up" targetRef="decide"/><sequenceFlow id="f4" sourceRef="decide" targetRef="e2"/>)"));
+  w.write("child.bpmn", file("investigate", {"s", "raise", "then", "e"}, R"(<startEvent id="s"/>
+    <intermediateThrowEvent id="raise"><escalationEventDefinition escalationRef="esc-investigate"/></intermediateThrowEvent>
+    <userTask id="then" name="Go on investigating"/><endEvent id="e"/>
+    <sequenceFlow id="f1" sourceRef="s" targetRef="raise"/><sequenceFlow id="f2" sourceRef="raise" targetRef="then"/>
+    <sequenceFlow id="f3" sourceRef="then" targetRef="e"/>)"));
+  w.ok({"deploy", w.path("parent.bpmn"), w.path("child.bpmn"), "--as", "setup"});
+  w.ok({"org", "load", sample("org.xml"), "--as", "setup"});
+  std::string parent = first_line(w.ok({"start", "handle", "--as", "anna"}));
+  auto children = w.cli({"cases", "--process", "investigate", "--json"}).json();
+  REQUIRE(children.size() == 1);
+  std::string child = children[0]["id"];
+  // Non-interrupting: the committee decides while the investigation goes on.
+  CHECK(open_steps(w, parent) == std::vector<std::string>{"decide"});
+  CHECK(open_steps(w, child) == std::vector<std::string>{"then"});
+  complete(w, child, "then", "security-function", "anna");
+  complete(w, parent, "decide", "security-committee", "karen");
+  CHECK(status(w, parent) == "completed");
+  CHECK(w.cli({"audit", "verify"}).code == 0);
+}
