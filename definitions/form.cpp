@@ -129,6 +129,11 @@ std::vector<FormField> form_fields(const Process& process, const std::string& no
       const SequenceFlow& flow = process.flows[static_cast<std::size_t>(f)];
       if (flow.condition && flow.condition->compiled) add(*flow.condition->compiled, flow.condition->text);
       const FlowNode* next = process.find_node(flow.target_ref);
+      // A multi-instance step next iterates over a list that this step must give: with
+      // raci:roleFromElement, the roles (units) to route one task each to.
+      if (next && next->multi && next->multi->role_from_element &&
+          std::none_of(fields.begin(), fields.end(), [&](const FormField& f) { return f.name == next->multi->collection; }))
+        fields.push_back({next->multi->collection, "roles", {}, {"one task per role at '" + (next->name.empty() ? next->id : next->name) + "'"}, "", {}});
       if (next && is_decision(next->kind) && seen.insert(next).second) {
         frontier.push_back(next);
         gateways.push_back(next);

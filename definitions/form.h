@@ -13,7 +13,7 @@ namespace raciflow::definitions {
 
 struct FormField {
   std::string name;                  // the variable
-  std::string type;                  // "boolean", "number" or "string"
+  std::string type;                  // "boolean", "number", "string", or "roles" (a list of role ids)
   std::vector<std::string> options;  // for strings: the values the conditions compare with
   std::vector<std::string> used_in;  // the conditions that read it, as written
   // What a person reads: the name of the gateway that decides on this variable alone

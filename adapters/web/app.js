@@ -182,6 +182,12 @@ function fieldInput(field) {
       h("label", { class: "inline" }, h("input", { type: "radio", name, value: "true", required: true }), answer("true", t("yes"))),
       h("label", { class: "inline" }, h("input", { type: "radio", name, value: "false" }), answer("false", t("no"))));
   }
+  if (field.type === "roles") {  // the roles a multi-instance step next makes one task each for
+    return h("fieldset", { class: "field", "data-field": field.name, title },
+      h("legend", {}, label),
+      Object.entries(roleNames).map(([id, roleLabel]) =>
+        h("label", { class: "inline" }, h("input", { type: "checkbox", name, value: id }), roleLabel)));
+  }
   if (field.type === "string" && field.options.length) {
     return h("label", { class: "field", "data-field": field.name, title }, label,
       h("select", { name, required: true }, h("option", { value: "" }, t("choose")),
@@ -195,6 +201,10 @@ function readFields(form, fields) {
   const variables = {};
   for (const f of fields) {
     const name = "var-" + f.name;
+    if (f.type === "roles") {
+      variables[f.name] = [...form.querySelectorAll(`[name="${name}"]:checked`)].map((i) => i.value);
+      continue;
+    }
     const input = form.querySelector(`[name="${name}"]:checked`) || form.querySelector(`[name="${name}"]:not([type=radio])`);
     if (!input || input.value === "") continue;
     if (f.type === "boolean") variables[f.name] = input.value === "true";

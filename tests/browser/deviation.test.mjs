@@ -55,7 +55,10 @@ await run("deviation", (s) => {
   await work(karen, "committee-decides");
 
   // Anna informs the business functions; Mette carries out and reports back.
-  await work(anna, "inform-functions");
+  // Anna names the affected unit: the carry-out task goes to its inbox.
+  await work(anna, "inform-functions", async (p) => {
+    await p.check("fieldset[data-field=affectedUnits] input[value=business-functions]");
+  });
   await work(mette, "carry-out");
   await work(mette, "report-back");
   // Anna records the outcome: successful, followed, not recurring: the case closes.

@@ -71,7 +71,7 @@ TEST_CASE("deviation: an external input goes to the committee, is carried out, r
   CHECK(d.log.front().data["start"] == "input-external");
   d.complete("assess-input", "anna", "security-function", {{"committeeDecisionNeeded", true}});
   d.complete("committee-decides", "carl", "security-committee", {{"decision", "awareness campaign"}});
-  d.complete("inform-functions", "anna", "security-function");
+  d.complete("inform-functions", "anna", "security-function", {{"affectedUnits", {"business-functions"}}});
   d.complete("carry-out", "bo", "business-functions");
   d.complete("report-back", "bo", "business-functions", {{"instructionFollowed", true}, {"successful", true}});
   d.complete("record-outcome", "anna", "security-function", {{"recurring", false}});
@@ -88,7 +88,7 @@ TEST_CASE("deviation: the security function decides within its mandate when the 
   d.complete("assess-input", "anna", "security-function", {{"committeeDecisionNeeded", false}});
   d.complete("function-decides", "anna", "security-function");
   CHECK_FALSE(d.reached("committee-decides"));
-  d.complete("inform-functions", "anna", "security-function");
+  d.complete("inform-functions", "anna", "security-function", {{"affectedUnits", {"business-functions"}}});
   d.complete("carry-out", "bo", "business-functions");
   d.complete("report-back", "bo", "business-functions", {{"instructionFollowed", true}, {"successful", true}});
   d.complete("record-outcome", "anna", "security-function", {{"recurring", false}});
@@ -104,7 +104,7 @@ TEST_CASE("deviation: a failed or recurring outcome calls the corrective-action 
     d.run(command::Start{"dev-3", "Input from the annual plan", "", {}}, Actor{"coordinator", {}});
     d.complete("assess-input", "anna", "security-function", {{"committeeDecisionNeeded", false}});
     d.complete("function-decides", "anna", "security-function");
-    d.complete("inform-functions", "anna", "security-function");
+    d.complete("inform-functions", "anna", "security-function", {{"affectedUnits", {"business-functions"}}});
     d.complete("carry-out", "bo", "business-functions");
     d.complete("report-back", "bo", "business-functions",
                {{"instructionFollowed", report["instructionFollowed"]}, {"successful", report["successful"]}});

@@ -28,7 +28,7 @@ Sections agenda_cases(const Workspace& w, const std::string& since) {
 void close_deviation(const Workspace& w, const std::string& id) {
   complete(w, id, "assess-input", "security-function", "anna", {"committeeDecisionNeeded=false"});
   complete(w, id, "function-decides", "security-function", "anna");
-  complete(w, id, "inform-functions", "security-function", "jonas");
+  complete(w, id, "inform-functions", "security-function", "jonas", {R"(affectedUnits=["business-functions"])"});
   complete(w, id, "carry-out", "business-functions", "mette");
   complete(w, id, "report-back", "business-functions", "mette", {"instructionFollowed=true", "successful=true"});
   complete(w, id, "record-outcome", "security-function", "anna", {"recurring=false"});

@@ -23,7 +23,13 @@ TEST_CASE("deviation from the CLI: external input, committee decision, consultat
 
   complete(w, id, "assess-input", "security-function", "jonas", {"committeeDecisionNeeded=true"});
   complete(w, id, "committee-decides", "security-committee", "karen", {"decision=awareness campaign"});
-  complete(w, id, "inform-functions", "security-function", "anna");
+  // Two units are affected: one carry-out task in each unit's inbox.
+  complete(w, id, "inform-functions", "security-function", "anna", {R"(affectedUnits=["business-functions","it-operations"])"});
+  auto sofies = w.cli({"tasks", "--person", "sofie", "--json"}).json();
+  REQUIRE(sofies.size() == 1);
+  CHECK(sofies[0]["node"] == "carry-out");
+  CHECK(sofies[0]["locals"]["unit"] == "it-operations");
+  w.ok({"complete", std::to_string(sofies[0]["id"].get<long long>()), "--as", "sofie"});
   complete(w, id, "carry-out", "business-functions", "mette");
   complete(w, id, "report-back", "business-functions", "mette", {"instructionFollowed=true", "successful=true"});
   complete(w, id, "record-outcome", "security-function", "jonas", {"recurring=false"});
@@ -33,14 +39,16 @@ TEST_CASE("deviation from the CLI: external input, committee decision, consultat
   CHECK(shown["variables"]["decision"] == "awareness campaign");
   CHECK(shown["variables"]["summary"] == "phishing wave");
   CHECK(shown["active_nodes"].empty());
-  CHECK(shown["tasks"].size() == 6);
+  CHECK(shown["tasks"].size() == 7);
   auto assess = shown["tasks"][0];
   CHECK(assess["consultations"][0]["answer"] == "Payroll is affected");
   CHECK(assess["consultations"][0]["answered_by"] == "mette");
 
   CHECK(notified(w, id, "informed") ==
         std::vector<std::string>{"top-management", "business-functions", "security-function", "security-committee"});
-  CHECK(notified(w, id, "consultation") == std::vector<std::string>{"business-functions", "security-function", "security-function"});
+  // The security function is consulted on the committee's decision and on each unit's carry-out.
+  CHECK(notified(w, id, "consultation") ==
+        std::vector<std::string>{"business-functions", "security-function", "security-function", "security-function"});
   CHECK(w.cli({"audit", "verify"}).code == 0);
 }
 
@@ -50,7 +58,7 @@ TEST_CASE("deviation from the CLI: the security function decides within its mand
   complete(w, id, "assess-input", "security-function", "anna", {"committeeDecisionNeeded=false"});
   CHECK(open_task(w, id, "committee-decides").is_null());
   complete(w, id, "function-decides", "security-function", "anna");
-  complete(w, id, "inform-functions", "security-function", "jonas");
+  complete(w, id, "inform-functions", "security-function", "jonas", {R"(affectedUnits=["business-functions"])"});
   complete(w, id, "carry-out", "business-functions", "mette");
   complete(w, id, "report-back", "business-functions", "mette", {"instructionFollowed=true", "successful=true"});
   complete(w, id, "record-outcome", "security-function", "anna", {"recurring=false"});
@@ -68,7 +76,7 @@ TEST_CASE("deviation from the CLI: a failed or recurring outcome runs a correcti
     std::string id = first_line(w.ok({"message", "Input from the annual plan", "--as", "anna"}));
     complete(w, id, "assess-input", "security-function", "anna", {"committeeDecisionNeeded=false"});
     complete(w, id, "function-decides", "security-function", "anna");
-    complete(w, id, "inform-functions", "security-function", "anna");
+    complete(w, id, "inform-functions", "security-function", "anna", {R"(affectedUnits=["business-functions"])"});
     complete(w, id, "carry-out", "business-functions", "mette");
     complete(w, id, "report-back", "business-functions", "mette",
              {std::string("instructionFollowed=") + followed, std::string("successful=") + successful});
