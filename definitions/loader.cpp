@@ -269,6 +269,7 @@ class Loader {
       bool ours = ns == kBpmnNamespace || ns == kDiNamespace;
       if (ours) {
         if (pugi::xml_attribute id = el.attribute("id"); id && *id.value()) {
+          elements_.emplace(id.value(), el);
           auto [it, inserted] = seen.emplace(id.value(), line(el));
           if (!inserted)
             diag_.error(line(el), el.attribute("id").value(), std::string("duplicate id '") + id.value() + "' (first used on line " +
@@ -575,6 +576,26 @@ class Loader {
     if (triggers.size() > 1) node->trigger = EventTrigger::multiple;
   }
 
+  // The case variable an item-aware element stands for: the name of the data object,
+  // property or data input with that id (through a data object reference), else the text
+  // itself when it is a variable name.
+  std::string data_variable(pugi::xml_node at, const std::string& ref, const std::string& owner) {
+    std::string candidate = ref;
+    if (auto it = elements_.find(ref); it != elements_.end()) {
+      pugi::xml_node el = it->second;
+      if (local_name(el.name()) == "dataObjectReference")
+        if (auto target = elements_.find(el.attribute("dataObjectRef").value()); target != elements_.end()) el = target->second;
+      std::string named = el.attribute("name").value();
+      if (is_identifier(named)) candidate = named;
+    }
+    if (!is_identifier(candidate)) {
+      diag_.error(line(at), owner, "<" + std::string(local_name(at.name())) + "> of '" + owner + "' names '" + ref +
+                                       "', which is no variable name (letters, digits and _): name the data object so");
+      return {};
+    }
+    return candidate;
+  }
+
   MultiInstance load_multi_instance(pugi::xml_node element, const FlowNode& node) {
     MultiInstance mi;
     mi.line = line(element);
@@ -587,8 +608,16 @@ class Loader {
         mi.cardinality = load_condition(c, node.id);
       } else if (name == "completionCondition") {
         mi.completion = load_condition(c, node.id);
-      } else if (name == "loopDataInputRef" || name == "inputDataItem" || name == "loopDataOutputRef" || name == "outputDataItem") {
-        mi.data_input = true;
+      } else if (name == "loopDataInputRef" || name == "loopDataOutputRef") {
+        // BPMN's data form: a reference to a data object, property or data input whose
+        // name (else id) is the case variable holding the list.
+        std::string& into = name == "loopDataInputRef" ? mi.collection : mi.output_collection;
+        if (!into.empty()) diag_.error(line(c), node.id, "the multi-instance of '" + node.id + "' names its list twice");
+        into = data_variable(c, trim(c.text().get()), node.id);
+      } else if (name == "inputDataItem" || name == "outputDataItem") {
+        std::string& into = name == "inputDataItem" ? mi.element_variable : mi.output;
+        std::string named = c.attribute("name").value();
+        into = data_variable(c, is_identifier(named) ? named : std::string(c.attribute("id").value()), node.id);
       } else if (name != "documentation" && name != "extensionElements") {
         unknown_element(c);
       }
@@ -602,10 +631,15 @@ class Loader {
         if (!is_identifier(value))
           diag_.error(mi.line, node.id, "raci:" + std::string(name) + " of '" + node.id + "' must name a variable, not '" + value + "'");
       };
-      if (name == "collection") variable(mi.collection);
-      else if (name == "elementVariable") variable(mi.element_variable);
-      else if (name == "outputVariable") variable(mi.output);
-      else if (name == "outputCollection") variable(mi.output_collection);
+      auto once = [&](std::string& into) {
+        if (!into.empty()) diag_.error(mi.line, node.id, "the multi-instance of '" + node.id + "' gives raci:" + std::string(name) +
+                                                             " and its BPMN data form both; choose one");
+        variable(into);
+      };
+      if (name == "collection") once(mi.collection);
+      else if (name == "elementVariable") once(mi.element_variable);
+      else if (name == "outputVariable") once(mi.output);
+      else if (name == "outputCollection") once(mi.output_collection);
       else if (name == "roleFromElement") {
         if (value != "true" && value != "false")
           diag_.error(mi.line, node.id, "raci:roleFromElement of '" + node.id + "' is '" + value + "', not true or false");
@@ -616,7 +650,7 @@ class Loader {
       }
     }
     auto error = [&](const std::string& what) { diag_.error(mi.line, node.id, "the multi-instance of '" + node.id + "' " + what); };
-    if (!mi.data_input && !mi.cardinality && mi.collection.empty())
+    if (!mi.cardinality && mi.collection.empty())
       error("needs a loopCardinality or a raci:collection: how many instances?");
     if (mi.cardinality && !mi.collection.empty()) error("has both a loopCardinality and a raci:collection; choose one");
     if (!mi.element_variable.empty() && mi.collection.empty()) error("has a raci:elementVariable without a raci:collection");
@@ -860,8 +894,6 @@ class Loader {
     if (node.multi && !repeats)
       what = "multi-instance " + std::string(element_name(node.kind)) +
              "s are not executed (user and manual tasks, sub-processes and call activities are)";
-    if (node.multi && node.multi->data_input)
-      what = "loopDataInputRef and inputDataItem are not executed (name the list with raci:collection)";
     if (is_event(node.kind) && !trigger_executed(node.kind, node.trigger, process_->place_of(node))) {
       what = std::string(trigger_name(node.trigger)) + " " + element_name(node.kind) + "s are not executed";
     }
@@ -888,7 +920,8 @@ class Loader {
     std::string source, target;
     pugi::xml_node element;
   };
-  std::vector<Association> associations_;  // of the process being loaded  // "process kind": pass-through kinds already reported
+  std::vector<Association> associations_;  // of the process being loaded
+  std::unordered_map<std::string, pugi::xml_node> elements_;  // BPMN elements by id  // "process kind": pass-through kinds already reported
 };
 
 }  // namespace

@@ -96,13 +96,12 @@ struct Condition {
 struct MultiInstance {
   int line = 0;
   std::optional<Condition> cardinality;  // loopCardinality: a number
-  std::string collection;                // raci:collection: a variable holding a list, one instance per item
-  std::string element_variable;          // raci:elementVariable: each instance's item
+  std::string collection;                // raci:collection (or loopDataInputRef): a variable holding a list, one instance per item
+  std::string element_variable;          // raci:elementVariable (or inputDataItem): each instance's item
   std::optional<Condition> completion;   // completionCondition, over the variables and nrOf*Instances
   std::string output;                    // raci:outputVariable: what each instance's completion sets ...
   std::string output_collection;         // raci:outputCollection: ... collected here, in instance order
   bool role_from_element = false;        // raci:roleFromElement="true": each instance's Responsible is its item
-  bool data_input = false;               // loopDataInputRef / inputDataItem (BPMN's data-object form)
 };
 
 // raci:gap and raci:gapWhen: a checklist question whose answer can reveal a gap.

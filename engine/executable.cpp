@@ -220,9 +220,6 @@ std::vector<ExecutionProblem> check_executable(const Process& process) {
       if (mi.role_from_element && !is_human_task(n.kind))
         refuse(mi.line, what + " cannot be run: raci:roleFromElement routes the tasks of a user or manual task; a " +
                             element_name(n.kind) + " has none of its own");
-      if (mi.data_input)
-        refuse(mi.line, what + " cannot be run: loopDataInputRef and inputDataItem are not executed; name the list with "
-                               "raci:collection and each item with raci:elementVariable");
       if ((mi.cardinality && !mi.cardinality->compiled) || (mi.completion && !mi.completion->compiled))
         refuse(mi.line, what + " cannot be run: its multi-instance has an expression raciflow cannot evaluate");
     }

@@ -574,3 +574,24 @@ TEST_CASE("an escalation from a called case is caught by the call activity's bou
   REQUIRE(c.run(command::Escalate{token, "MANDATE"}));  // the call has ended: nothing happens
   CHECK(c.open_tasks() == Steps{"decide"});
 }
+
+TEST_CASE("a multi-instance takes BPMN's data form: loopDataInputRef names a data object, inputDataItem the element") {
+  Flow f(process_xml(R"(<dataObject id="units-object" name="units"/><dataObjectReference id="units-ref" dataObjectRef="units-object"/>
+<startEvent id="s"/>
+<userTask id="fix" raci:responsible="security-function">
+  <multiInstanceLoopCharacteristics isSequential="true">
+    <loopDataInputRef>units-ref</loopDataInputRef><inputDataItem id="item" name="unit"/>
+    <loopDataOutputRef>results</loopDataOutputRef><outputDataItem id="out" name="result"/>
+    <completionCondition>nrOfCompletedInstances &gt;= 1</completionCondition>
+  </multiInstanceLoopCharacteristics>
+</userTask><endEvent id="e"/>)" + flow("f0", "s", "fix") + flow("f1", "fix", "e")));
+  require_executable(f);
+  Case c(f);
+  REQUIRE(c.start({{"units", {"hr", "it"}}}));
+  REQUIRE(c.task("fix"));
+  CHECK(c.task("fix")->locals == json{{"loopCounter", 0}, {"unit", "hr"}});
+  REQUIRE(c.complete("fix", {{"result", "done"}}));  // the completion condition holds after the first
+  CHECK(c.state.status == CaseStatus::completed);
+  CHECK(c.state.variables["results"] == json{"done", nullptr});
+  CHECK(c.count(EventKind::task_created, "fix") == 1);
+}
