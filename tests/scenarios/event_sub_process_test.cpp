@@ -110,3 +110,36 @@ TEST_CASE("an escalation that a called case does not catch reaches the call acti
   CHECK(status(w, parent) == "completed");
   CHECK(w.cli({"audit", "verify"}).code == 0);
 }
+
+TEST_CASE("an access change: a failed check undoes the transaction's work, last first; a passed one runs the checklist and two of three sign-offs") {
+  Workspace w;
+  w.ok({"deploy", "tests/data/undo.bpmn", "--as", "setup"});
+  w.ok({"org", "load", sample("org.xml"), "--as", "setup"});
+
+  std::string failed = first_line(w.ok({"message", "access change requested", "--as", "anna", "--key", "AC-1"}));
+  complete(w, failed, "grant", "it-operations", "sofie");
+  complete(w, failed, "register", "it-operations", "sofie");
+  complete(w, failed, "check", "it-operations", "jonas", {"withinPolicy=false"});
+  CHECK(open_steps(w, failed) == std::vector<std::string>{"unregister"});  // recorded last, undone first
+  complete(w, failed, "unregister", "it-operations", "sofie");
+  complete(w, failed, "revoke", "it-operations", "sofie");
+  CHECK(open_steps(w, failed) == std::vector<std::string>{"tell"});
+  complete(w, failed, "tell", "it-operations", "sofie");
+  CHECK(status(w, failed) == "completed");
+
+  std::string passed = first_line(w.ok({"message", "access change requested", "--as", "anna", "--key", "AC-2"}));
+  complete(w, passed, "grant", "it-operations", "sofie");
+  complete(w, passed, "register", "it-operations", "sofie");
+  complete(w, passed, "check", "it-operations", "jonas", {"withinPolicy=true"});
+  CHECK(open_steps(w, passed) == std::vector<std::string>{"badge", "logs"});  // the checklist: both open at once
+  complete(w, passed, "logs", "it-operations", "sofie", {"logsOk=true"});   // enough: the badge is withdrawn
+  CHECK(open_steps(w, passed) == std::vector<std::string>{"sign-it", "sign-owner", "sign-sf"});
+  complete(w, passed, "sign-owner", "it-operations", "sofie");
+  complete(w, passed, "sign-sf", "it-operations", "jonas");
+  CHECK(status(w, passed) == "active");  // the third sign-off is still open; the join fired
+  complete(w, passed, "sign-it", "it-operations", "sofie");
+  CHECK(status(w, passed) == "completed");
+  auto r = route(w, passed);
+  CHECK(std::count(r.begin(), r.end(), "done") == 1);
+  CHECK(w.cli({"audit", "verify"}).code == 0);
+}
