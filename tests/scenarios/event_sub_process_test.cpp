@@ -71,27 +71,15 @@ TEST_CASE("an incident response runs its event sub-processes from messages, sign
 
 TEST_CASE("an escalation that a called case does not catch reaches the call activity's boundary in the calling case") {
   Workspace w;
-  auto file = [](const std::string& id, const std::vector<const char*>& nodes, const std::string& body) {
-    return R"(<?xml version="1.0" encoding="UTF-8"?>
-<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:raci="urn:raciflow:1" id="d-)" + id + R"(" targetNamespace="t">
-  <escalation id="esc-)" + id + R"(" escalationCode="BEYOND-MANDATE"/>
-  <process id=")" + id + R"(" isExecutable="true">
-    <laneSet id="ls"><lane id="sf" raci:role="security-function">)" + [&] {
-             std::string refs;
-             for (const char* n : nodes) refs += std::string("<flowNodeRef>") + n + "</flowNodeRef>";
-             return refs;
-           }() + R"(</lane></laneSet>
-)" + body + R"(
-  </process>
-</definitions>
-)";
+  auto file = [](const std::string& id, const std::string& body) {
+    return single_lane_file(id, body, R"(<escalation id="esc-)" + id + R"(" escalationCode="BEYOND-MANDATE"/>)");
   };
-  w.write("parent.bpmn", file("handle", {"s", "step", "e", "up", "decide", "e2"}, R"(<startEvent id="s"/><callActivity id="step" calledElement="investigate"/><endEvent id="e"/>
+  w.write("parent.bpmn", file("handle", R"(<startEvent id="s"/><callActivity id="step" calledElement="investigate"/><endEvent id="e"/>
     <boundaryEvent id="up" attachedToRef="step" cancelActivity="false"><escalationEventDefinition escalationRef="esc-handle"/></boundaryEvent>
     <userTask id="decide" name="Decide beyond the mandate" raci:responsible="security-committee"/><endEvent id="e2"/>
     <sequenceFlow id="f1" sourceRef="s" targetRef="step"/><sequenceFlow id="f2" sourceRef="step" targetRef="e"/>
     <sequenceFlow id="f3" sourceRef="up" targetRef="decide"/><sequenceFlow id="f4" sourceRef="decide" targetRef="e2"/>)"));
-  w.write("child.bpmn", file("investigate", {"s", "raise", "then", "e"}, R"(<startEvent id="s"/>
+  w.write("child.bpmn", file("investigate", R"(<startEvent id="s"/>
     <intermediateThrowEvent id="raise"><escalationEventDefinition escalationRef="esc-investigate"/></intermediateThrowEvent>
     <userTask id="then" name="Go on investigating"/><endEvent id="e"/>
     <sequenceFlow id="f1" sourceRef="s" targetRef="raise"/><sequenceFlow id="f2" sourceRef="raise" targetRef="then"/>

@@ -49,15 +49,8 @@ TEST_CASE("one task per affected unit lands in each unit's inbox, with its item,
 TEST_CASE("a multi-instance call activity starts one child case per unit; cancelling the parent withdraws the children left") {
   Workspace w;
   auto file = [](const std::string& id, const std::string& body) {
-    return R"(<?xml version="1.0" encoding="UTF-8"?>
-<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:raci="urn:raciflow:1" id="d-)" + id + R"(" targetNamespace="t">
-  <process id=")" + id + R"(" isExecutable="true">
-    <laneSet id="ls"><lane id="sf" raci:role="security-function"><flowNodeRef>s</flowNodeRef><flowNodeRef>step</flowNodeRef><flowNodeRef>e</flowNodeRef></lane></laneSet>
-    <startEvent id="s"/>)" + body + R"(<endEvent id="e"/>
-    <sequenceFlow id="f1" sourceRef="s" targetRef="step"/><sequenceFlow id="f2" sourceRef="step" targetRef="e"/>
-  </process>
-</definitions>
-)";
+    return single_lane_file(id, R"(<startEvent id="s"/>)" + body + R"(<endEvent id="e"/>
+    <sequenceFlow id="f1" sourceRef="s" targetRef="step"/><sequenceFlow id="f2" sourceRef="step" targetRef="e"/>)");
   };
   w.write("parent.bpmn", file("review-all", R"(<callActivity id="step" calledElement="review-unit">
       <multiInstanceLoopCharacteristics raci:collection="units" raci:elementVariable="unit" raci:outputVariable="verdict" raci:outputCollection="verdicts"/>

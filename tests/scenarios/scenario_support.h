@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <regex>
 
 #include "runtime_support.h"
 
@@ -64,6 +65,26 @@ inline void deploy_samples(const Workspace& w) {
   args.insert(args.end(), {"--as", "anna"});
   w.ok(args);
   w.ok({"org", "load", sample("org.xml"), "--as", "anna"});
+}
+
+// A definitions file with one process `id` around `body`, every flow node of it in one
+// security-function lane; `extra` goes before the process (messages, signals, escalations).
+inline std::string single_lane_file(const std::string& id, const std::string& body, const std::string& extra = "") {
+  static const std::regex node(
+      R"re(<(startEvent|endEvent|intermediateCatchEvent|intermediateThrowEvent|boundaryEvent|task|userTask|manualTask|serviceTask|scriptTask|sendTask|receiveTask|businessRuleTask|callActivity|subProcess|adHocSubProcess|transaction|exclusiveGateway|parallelGateway|inclusiveGateway|eventBasedGateway|complexGateway) id="([^"]+)")re");
+  std::string refs;
+  for (auto it = std::sregex_iterator(body.begin(), body.end(), node); it != std::sregex_iterator(); ++it)
+    refs += "<flowNodeRef>" + (*it)[2].str() + "</flowNodeRef>";
+  return R"(<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:raci="urn:raciflow:1" id="d-)" + id +
+         R"(" targetNamespace="urn:raciflow:tests">
+)" + extra + R"(
+  <process id=")" + id + R"(" isExecutable="true">
+    <laneSet id="ls"><lane id="sf" raci:role="security-function">)" + refs + R"(</lane></laneSet>
+)" + body + R"(
+  </process>
+</definitions>
+)";
 }
 
 // Every sample deployed, the sample organisation loaded.

@@ -13,24 +13,7 @@ using nlohmann::json;
 namespace {
 
 std::string flow_file(const std::string& id, const std::string& body) {
-  return R"(<?xml version="1.0" encoding="UTF-8"?>
-<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:raci="urn:raciflow:1" id="d-)" + id +
-         R"(" targetNamespace="urn:raciflow:tests">
-  <signal id="threat" name="threat level changed"/>
-  <process id=")" + id + R"(" isExecutable="true">
-    <laneSet id="ls"><lane id="sf" raci:role="security-function">)" + [&] {
-           std::string refs;
-           for (std::size_t at = body.find(" id=\""); at != std::string::npos; at = body.find(" id=\"", at + 1)) {
-             auto end = body.find('"', at + 5);
-             std::string node = body.substr(at + 5, end - at - 5);
-             if (node.rfind("f", 0) != 0) refs += "<flowNodeRef>" + node + "</flowNodeRef>";
-           }
-           return refs;
-         }() + R"(</lane></laneSet>
-)" + body + R"(
-  </process>
-</definitions>
-)";
+  return single_lane_file(id, body, R"(<signal id="threat" name="threat level changed"/>)");
 }
 
 std::string trim_line(const std::string& out) { return out.substr(0, out.find('\n')); }
