@@ -451,6 +451,12 @@ class Loader {
                                      "' has no effect: RACI belongs to activities");
         continue;
       }
+      bool human_only = name == "due" || name == "dueDate" || name == "remind" || name == "separateFrom";
+      if (human_only && !is_human_task(node.kind)) {
+        diag_.warning(node.line, node.id, attr_name + " on " + element_name(node.kind) + " '" + node.id +
+                                              "' has no effect: only user and manual tasks fall due and are completed by a person");
+        continue;
+      }
       if (name == "responsible") {
         node.raci.responsible = split_words(attr.value());
         node.raci.responsible_explicit = true;

@@ -285,3 +285,19 @@ TEST_CASE("every attribute raciflow does not carry out is a warning naming it, o
   CHECK(c.has_warning(line_of(xml, "isImmediate=\"false\""), "isImmediate on <sequenceFlow> 'f1' is loaded but not executed"));
   CHECK_FALSE(c.diagnostics.has_errors());
 }
+
+TEST_CASE("a due date, reminders or four-eyes on a step no person completes is a warning: it would have no effect") {
+  using raciflow::testing::bpmn;
+  std::string xml = bpmn(R"(<startEvent id="s"/>
+<subProcess id="sub" raci:due="P5D" raci:responsible="security-function"><startEvent id="ss"/><endEvent id="se"/><sequenceFlow id="g" sourceRef="ss" targetRef="se"/></subProcess>
+<serviceTask id="svc" raci:separateFrom="sub" raci:remind="P1D"/>
+<endEvent id="e"/>
+<sequenceFlow id="f0" sourceRef="s" targetRef="sub"/><sequenceFlow id="f1" sourceRef="sub" targetRef="svc"/><sequenceFlow id="f2" sourceRef="svc" targetRef="e"/>
+)");
+  auto c = check(xml);
+  INFO(c.dump());
+  CHECK(c.has_warning(line_of(xml, "<subProcess"), "raci:due on subProcess 'sub' has no effect: only user and manual tasks fall due"));
+  CHECK(c.has_warning(line_of(xml, "<serviceTask"), "raci:separateFrom on serviceTask 'svc' has no effect"));
+  CHECK(c.has_warning(line_of(xml, "<serviceTask"), "raci:remind on serviceTask 'svc' has no effect"));
+  CHECK_FALSE(c.diagnostics.has_errors());
+}
