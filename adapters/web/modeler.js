@@ -22,6 +22,9 @@ const RACI_EXTENSION = {
         "iso", "gap", "gapWhen", "decides", "label"].map((name) => ({ name, isAttr: true, type: "String" })) },
     { name: "FlowLabel", extends: ["bpmn:SequenceFlow"], properties: [{ name: "label", isAttr: true, type: "String" }] },
     { name: "ProcessAgenda", extends: ["bpmn:Process"], properties: [{ name: "agenda", isAttr: true, type: "String" }] },
+    { name: "Instances", extends: ["bpmn:MultiInstanceLoopCharacteristics"],
+      properties: ["collection", "elementVariable", "outputVariable", "outputCollection", "roleFromElement"]
+        .map((name) => ({ name, isAttr: true, type: "String" })) },
   ],
 };
 

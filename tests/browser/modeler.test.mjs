@@ -186,5 +186,16 @@ await run("modeler", (s) => {
   const validated = execFileSync(s.bin, ["validate", "--org", s.file("org-check.xml", readFileSync(join(repo, "samples/org.xml"), "utf8")), exported],
     { encoding: "utf8" });
   assert.match(validated, /exported\.bpmn: ok \(1 process/);
+
+  // The samples open as templates and export with their multi-instance and event
+  // sub-process attributes intact.
+  for (const [file, process, kept] of [
+    ["deviation-handling.bpmn", "deviation-handling", ['raci:collection="affectedUnits"', 'raci:elementVariable="unit"', 'raci:roleFromElement="true"']],
+    ["security-incident.bpmn", "security-incident", ['triggeredByEvent="true"', 'messageRef="msg-withdrawn"', 'id="record-withdrawal"']]]) {
+    await page.selectOption("#model-template", file);
+    await page.waitForFunction((id) => window.raciflowModeler.getDefinitions()?.rootElements.some((e) => e.id === id), process);
+    const round = await page.evaluate(async () => (await window.raciflowModeler.saveXML({ format: true })).xml);
+    for (const attribute of kept) assert.ok(round.includes(attribute), file + " keeps " + attribute + " through the modeler");
+  }
   console.log("ok: a flow drawn in the browser deployed and ran its first task");
 });
