@@ -195,9 +195,35 @@ struct Route {
   std::string path;
   Access access;
   std::function<HttpResponse(Call&)> handler;
-  std::regex pattern;
-  std::vector<std::string> names;
+  // The path's segments after the leading '/'; "{name}" is a parameter that takes one
+  // non-empty segment.
+  std::vector<std::string> segments;
+
+  // Whether `path` (split into segments) is this route's; fills the parameters when it is.
+  bool matches(const std::vector<std::string_view>& parts, std::map<std::string, std::string>* params) const {
+    if (parts.size() != segments.size()) return false;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      const std::string& want = segments[i];
+      bool param = want.size() > 2 && want.front() == '{' && want.back() == '}';
+      if (param ? parts[i].empty() : parts[i] != want) return false;
+    }
+    if (params)
+      for (std::size_t i = 0; i < parts.size(); ++i)
+        if (segments[i].front() == '{') (*params)[segments[i].substr(1, segments[i].size() - 2)] = std::string(parts[i]);
+    return true;
+  }
 };
+
+// "/api/cases/12" -> {"api", "cases", "12"} (views into `path`, which starts with '/').
+std::vector<std::string_view> path_segments(std::string_view path) {
+  std::vector<std::string_view> parts;
+  for (std::size_t at = 1;;) {
+    std::size_t slash = path.find('/', at);
+    parts.push_back(path.substr(at, slash == std::string_view::npos ? std::string_view::npos : slash - at));
+    if (slash == std::string_view::npos) return parts;
+    at = slash + 1;
+  }
+}
 
 std::int64_t task_number(const Call& call) {
   static const std::regex digits("[1-9][0-9]{0,17}");
@@ -293,18 +319,8 @@ struct Api::Impl {
   }
 
   void add(const std::string& method, const std::string& path, Access access, std::function<HttpResponse(Call&)> handler) {
-    Route r{method, path, access, std::move(handler), {}, {}};
-    std::string pattern;
-    static const std::regex param(R"(\{([a-z_]+)\})");
-    std::size_t last = 0;
-    for (std::sregex_iterator it(path.begin(), path.end(), param), end; it != end; ++it) {
-      pattern += std::regex_replace(path.substr(last, static_cast<std::size_t>(it->position()) - last), std::regex(R"([.])"), R"(\.)");
-      pattern += "([^/]+)";
-      r.names.push_back((*it)[1]);
-      last = static_cast<std::size_t>(it->position() + it->length());
-    }
-    pattern += std::regex_replace(path.substr(last), std::regex(R"([.])"), R"(\.)");
-    r.pattern = std::regex(pattern);
+    Route r{method, path, access, std::move(handler), {}};
+    for (auto part : path_segments(path)) r.segments.emplace_back(part);
     table.push_back(std::move(r));
   }
 
@@ -503,13 +519,13 @@ struct Api::Impl {
     Call call{request, {}, question == std::string::npos ? std::map<std::string, std::string>{} : parse_query(request.target.substr(question + 1)), std::nullopt};
     const Route* route = nullptr;
     bool path_known = false;
+    const auto parts = path_segments(path);
     for (const auto& r : table) {
-      std::smatch m;
-      if (!std::regex_match(path, m, r.pattern)) continue;
+      if (!r.matches(parts, nullptr)) continue;
       path_known = true;
       if (r.method != request.method) continue;
       route = &r;
-      for (std::size_t i = 0; i < r.names.size(); ++i) call.params[r.names[i]] = m[i + 1];
+      r.matches(parts, &call.params);
       break;
     }
     const bool writes = request.method != "GET" && request.method != "HEAD";
