@@ -169,7 +169,8 @@ void apply(CaseState& s, const Event& e, const definitions::Process& p) {
       token.loop = e.data.value("loop", 0);
       token.body = e.data.value("body", -1);
       token.instance = e.data.value("instance", -1);
-      token.locals = e.data.value("locals", nlohmann::json::object());
+      if (auto locals = e.data.find("locals"); locals != e.data.end() && locals->is_object() && !locals->empty())
+        token.locals = *locals;
       for (const auto& id : strings(e.data.value("compensate", nlohmann::json::array()))) {
         int node = p.node_index(id);
         if (node < 0) corrupt(e, "unknown activity to compensate " + id);

@@ -91,7 +91,7 @@ struct Token {
   // which the steps inside it see over the case's. -1, -1, {} otherwise.
   int body = -1;
   int instance = -1;
-  nlohmann::json locals = nlohmann::json::object();
+  nlohmann::json locals;  // null when it has none (most tokens: nothing to allocate or copy)
   // Compensation: a throw's token holds the activities whose handlers it still has to run
   // (in order) and the scope they completed in; `cancels` when it is a transaction's cancel
   // end event. A handler's token names the throw it runs for.

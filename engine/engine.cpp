@@ -559,10 +559,10 @@ class Run {
   // The own variables of the multi-instance instances a step in `scope` runs in, and of
   // `token`; the innermost wins.
   json instance_variables(int scope, int token = -1) const {
-    json overlay = json::object();
+    json overlay;  // null until an instance variable is found: nothing allocated on the common path
     auto add = [&](int t) {
       auto it = s_.tokens.find(t);
-      if (it == s_.tokens.end()) return;
+      if (it == s_.tokens.end() || it->second.locals.is_null()) return;
       for (const auto& [name, value] : it->second.locals.items())
         if (!overlay.contains(name)) overlay[name] = value;
     };
@@ -1095,13 +1095,12 @@ class Run {
     complete_scope(scope, "terminated");
   }
 
-  // The event sub-process of a scope whose start takes an error or escalation `ref`
-  // (a start without a ref takes any); -1 when none does.
-  int event_sub_process_for(int scope_node, EventTrigger trigger, const std::string& ref) const {
+  // The start of an event sub-process of a scope that takes error `ref` (a start without
+  // a ref takes any); -1 when none does.
+  int error_start(int scope_node, const std::string& ref) const {
     for (int start : x_.event_sub_process_starts(scope_node)) {
       const FlowNode& st = p_.nodes[start];
-      const std::string& taken = trigger == EventTrigger::error ? st.error_ref : st.escalation_ref;
-      if (st.trigger == trigger && (taken.empty() || taken == ref)) return start;
+      if (st.trigger == EventTrigger::error && (st.error_ref.empty() || st.error_ref == ref)) return start;
     }
     return -1;
   }
@@ -1113,7 +1112,7 @@ class Run {
     std::string code = n.error_ref;
     for (int cur = scope;;) {
       const Scope sc = s_.scopes.at(cur);
-      if (int start = event_sub_process_for(sc.node, EventTrigger::error, code); start >= 0) {
+      if (int start = error_start(sc.node, code); start >= 0) {
         start_event_sub_process(start, cur);
         return;
       }
