@@ -1094,10 +1094,21 @@ void Api::Impl::build() {
     // leaving the case with an incident at the gateway.
     auto t = *c.store.find_task(id);
     auto known = c.runtime.show(t.case_id).state.variables;
-    for (const auto& field : definitions::form_fields(c.runtime.process_of(t.process, t.version), t.task.node_id))
+    for (const auto& field : definitions::form_fields(c.runtime.process_of(t.process, t.version), t.task.node_id)) {
       if (!variables.contains(field.name) && !known.contains(field.name))
         throw runtime::Refused("task " + std::to_string(id) + " '" + t.task.name + "' needs the variable '" + field.name +
                                "' (read by: " + field.used_in.front() + ")");
+      // The roles a multi-instance step next routes one task each to: at least one, each
+      // a role of the organisation, so that no task lands in nobody's inbox.
+      if (field.type != "roles" || !variables.contains(field.name)) continue;
+      const json& chosen = variables[field.name];
+      auto org = c.store.organisation();
+      bool ok = chosen.is_array() && !chosen.empty();
+      for (const auto& r : ok ? chosen : json::array()) ok = ok && r.is_string() && org && org->find_role(r.get<std::string>());
+      if (!ok)
+        throw runtime::Refused("task " + std::to_string(id) + " '" + t.task.name + "': '" + field.name +
+                               "' must list one or more of the organisation's role ids (" + field.used_in.front() + ")");
+    }
     c.runtime.complete(id, call.me(), variables);
   });
   task_command("consult", {"answer"}, [](Context& c, const Call& call, std::int64_t id, const Body& body) {

@@ -188,6 +188,32 @@ TEST_CASE("task commands answer 403, 404, 409 and 422 as the contract says", "[a
           "task 1 'Assess the input' needs the variable 'committeeDecisionNeeded' (read by: committeeDecisionNeeded == true)");
     CHECK(s.as(anna, "GET", "/api/cases/" + case_id).json_body()["status"] == "active");  // nothing changed
   }
+  SECTION("422: the units a multi-instance step next routes to must be roles of the organisation") {
+    REQUIRE(s.as(anna, "POST", task + "/complete", {{"variables", {{"committeeDecisionNeeded", false}}}}).status == 200);
+    auto open_at = [&](const std::string& node) {
+      for (const auto& t : s.as(anna, "GET", "/api/tasks").json_body())
+        if (t["node"] == node) return "/api/tasks/" + std::to_string(t["id"].get<long long>());
+      return std::string();
+    };
+    REQUIRE(s.as(anna, "POST", open_at("function-decides") + "/complete").status == 200);
+    std::string inform = open_at("inform-functions");
+    REQUIRE_FALSE(inform.empty());
+    auto form = s.as(anna, "GET", inform).json_body()["fields"];
+    REQUIRE(form.size() == 1);
+    CHECK(form[0]["name"] == "affectedUnits");
+    CHECK(form[0]["type"] == "roles");
+    for (const json& bad : {json::array(), json{"nobody"}, json{"hr", 7}, json("hr")}) {
+      auto r = s.as(anna, "POST", inform + "/complete", {{"variables", {{"affectedUnits", bad}}}});
+      CHECK(r.status == 422);
+      CHECK(r.json_body()["message"] == "task 3 'Inform the business functions of the decision': 'affectedUnits' must list one or more of "
+                                        "the organisation's role ids (one task per role at 'Carry out the activities')");
+    }
+    CHECK(s.as(anna, "POST", inform + "/complete", {{"variables", {{"affectedUnits", {"hr", "it-operations"}}}}}).status == 200);
+    int hr_parts = 0;  // Mette holds HR: its part is in her inbox
+    for (const auto& t : s.as(mette, "GET", "/api/tasks").json_body())
+      hr_parts += t["node"] == "carry-out" && t["locals"]["unit"] == "hr";
+    CHECK(hr_parts == 1);
+  }
   SECTION("422: four eyes: who drafted a policy may not approve it") {
     auto started = s.as(lars, "POST", "/api/messages", {{"name", "Policy for approval"}});
     REQUIRE(started.status == 200);
