@@ -251,6 +251,8 @@ void apply(CaseState& s, const Event& e, const definitions::Process& p) {
       s.scopes.erase(it);
       // Its compensable activities pass to the scope around it, unless it was cancelled or
       // has a compensation handler of its own (recorded for it as it completes).
+      if (std::none_of(s.compensable.begin(), s.compensable.end(), [&](const auto& entry) { return entry.second == sc.id; }))
+        break;  // the common case: nothing compensable in it, nothing to look up
       bool completed = e.data.value("how", std::string()) != "cancelled";
       bool own_handler = false;
       if (sc.node >= 0)
