@@ -301,3 +301,20 @@ TEST_CASE("a due date, reminders or four-eyes on a step no person completes is a
   CHECK(c.has_warning(line_of(xml, "<serviceTask"), "raci:remind on serviceTask 'svc' has no effect"));
   CHECK_FALSE(c.diagnostics.has_errors());
 }
+
+TEST_CASE("a multi-instance whose BPMN data form names no variable, or names its list twice, is an error on its line") {
+  using raciflow::testing::bpmn;
+  std::string xml = bpmn(R"(<startEvent id="s"/><dataObject id="units" name="Affected units"/>
+<userTask id="a" raci:responsible="security-function"><multiInstanceLoopCharacteristics>
+<loopDataInputRef>affected units</loopDataInputRef></multiInstanceLoopCharacteristics></userTask>
+<userTask id="b" raci:responsible="security-function"><multiInstanceLoopCharacteristics raci:collection="list">
+<loopDataInputRef>list</loopDataInputRef></multiInstanceLoopCharacteristics></userTask>
+<endEvent id="e"/>
+<sequenceFlow id="f0" sourceRef="s" targetRef="a"/><sequenceFlow id="f1" sourceRef="a" targetRef="b"/><sequenceFlow id="f2" sourceRef="b" targetRef="e"/>
+)");
+  auto c = check(xml);
+  INFO(c.dump());
+  CHECK(c.has_error(line_of(xml, "<loopDataInputRef>affected"),
+                    "<loopDataInputRef> of 'a' names 'affected units', which is no variable name (letters, digits and _): name the data object so"));
+  CHECK(c.has_error(line_of(xml, "raci:collection=\"list\""), "the multi-instance of 'b' gives raci:collection and its BPMN data form both"));
+}
