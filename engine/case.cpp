@@ -64,6 +64,14 @@ int node_index(const definitions::Process& p, const Event& e) {
   return index;
 }
 
+// The scope of a token event: the lean form leaves out the case's root scope (0).
+int scope_of(const Event& e) {
+  auto it = e.data.find("scope");
+  if (it == e.data.end()) return 0;
+  if (!it->is_number_integer()) corrupt(e, "no scope");
+  return it->get<int>();
+}
+
 int id_of(const Event& e, const char* field) {
   auto it = e.data.find(field);
   if (it == e.data.end() || !it->is_number_integer()) corrupt(e, std::string("no ") + field);
@@ -165,7 +173,7 @@ void apply(CaseState& s, const Event& e, const definitions::Process& p) {
       Token token;
       token.id = id;
       token.node = node_index(p, e);
-      token.scope = id_of(e, "scope");
+      token.scope = scope_of(e);
       token.loop = e.data.value("loop", 0);
       token.body = e.data.value("body", -1);
       token.instance = e.data.value("instance", -1);
@@ -207,11 +215,11 @@ void apply(CaseState& s, const Event& e, const definitions::Process& p) {
       for (int f : p.nodes[node].incoming)
         if (p.flows[f].id == e.data.value("flow", std::string())) flow = f;
       if (flow < 0) corrupt(e, "unknown incoming flow");
-      s.joins[{node, id_of(e, "scope")}].push_back(flow);
+      s.joins[{node, scope_of(e)}].push_back(flow);
       break;
     }
     case EventKind::join_fired: {
-      auto key = std::make_pair(node_index(p, e), id_of(e, "scope"));
+      auto key = std::make_pair(node_index(p, e), scope_of(e));
       if (e.data.value("reset", false)) {  // a complex gateway's reset phase is over
         s.absorbing.erase(key);
         break;
@@ -290,11 +298,18 @@ void apply(CaseState& s, const Event& e, const definitions::Process& p) {
       t.token = id_of(e, "token");
       t.node = node_index(p, e);
       t.node_id = e.node;
-      t.name = e.data.value("name", std::string());
-      t.responsible = strings(e.data.value("responsible", nlohmann::json::array()));
-      t.accountable = strings(e.data.value("accountable", nlohmann::json::array()));
-      t.consulted = strings(e.data.value("consulted", nlohmann::json::array()));
-      t.informed = strings(e.data.value("informed", nlohmann::json::array()));
+      // A field the event leaves out is the node's (the lean form); events written before
+      // it name them all.
+      const definitions::FlowNode& n = p.nodes[t.node];
+      t.name = e.data.value("name", n.name);
+      auto roles = [&](const char* field, const std::vector<std::string>& node_roles) {
+        auto it = e.data.find(field);
+        return it == e.data.end() ? node_roles : strings(*it);
+      };
+      t.responsible = roles("responsible", n.raci.responsible);
+      t.accountable = roles("accountable", n.raci.accountable);
+      t.consulted = roles("consulted", n.raci.consulted);
+      t.informed = roles("informed", n.raci.informed);
       for (const auto& role : t.consulted) t.consultations.push_back({role, {}, {}, {}});
       t.instance = e.data.value("instance", -1);
       t.locals = e.data.value("locals", nlohmann::json::object());

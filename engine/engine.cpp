@@ -338,9 +338,15 @@ class Run {
     e.role = role;
     const FlowNode* n = node_id.empty() ? nullptr : p_.find_node(node_id);
     if (n && !role.empty()) e.raci = raci_cell(n->raci, role);
-    // Every event of a human step names the step's Accountable roles.
-    if (n && is_human_task(n->kind) && data.is_object() && !data.contains("accountable"))
+    // Every event of a human step names the step's Accountable roles, except the tokens
+    // arriving and leaving, which the lean trail keeps inside the step's own records.
+    if (n && is_human_task(n->kind) && data.is_object() && !data.contains("accountable") && kind != EventKind::node_entered &&
+        kind != EventKind::token_waiting && kind != EventKind::token_consumed && kind != EventKind::task_created)
       data["accountable"] = n->raci.accountable;
+    // The lean form leaves out the root scope of token events; apply() reads it as 0.
+    if ((kind == EventKind::node_entered || kind == EventKind::token_waiting || kind == EventKind::join_arrived ||
+         kind == EventKind::join_fired) && data.is_object())
+      if (auto it = data.find("scope"); it != data.end() && *it == 0) data.erase(it);
     e.data = std::move(data);
     apply(s_, e, p_);
     out_.push_back(std::move(e));
@@ -615,13 +621,11 @@ class Run {
   void create_task(int node, int token, const Instance* instance = nullptr) {
     const FlowNode& n = p_.nodes[node];
     int task = new_id();
-    json data = {{"task", task},
-                 {"token", token},
-                 {"name", n.name},
-                 {"responsible", instance ? instance->responsible : n.raci.responsible},
-                 {"accountable", instance ? instance->accountable : n.raci.accountable},
-                 {"consulted", n.raci.consulted},
-                 {"informed", n.raci.informed}};
+    // The lean form: the name and RACI of the step are named only where this task's differ
+    // from the node's (an instance routed by its element); apply() takes the node's.
+    json data = {{"task", task}, {"token", token}};
+    if (instance && instance->responsible != n.raci.responsible) data["responsible"] = instance->responsible;
+    if (instance && instance->accountable != n.raci.accountable) data["accountable"] = instance->accountable;
     if (instance) {
       data["instance"] = instance->number;
       data["locals"] = instance->locals;

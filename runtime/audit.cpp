@@ -28,8 +28,11 @@ std::string sha256_hex(const std::string& bytes) {
 
 std::string chain_hash(const AuditRecord& r) {
   // A JSON array of the stored fields: unambiguous, whatever the fields contain.
+  // A lean record's events are one more member; a record without them hashes as records
+  // did before the lean form, so old chains verify unchanged.
   json content = json::array({r.prev_hash, r.seq, r.time, r.case_id, r.process, r.version, r.node, r.action, r.actor,
                               r.role, r.raci, r.data});
+  if (!r.events.empty()) content.push_back(r.events);
   return sha256_hex(content.dump());
 }
 
@@ -48,22 +51,214 @@ AuditRecord record_of(const engine::Event& e, const std::string& case_id, const 
   return r;
 }
 
-engine::Event event_of(const AuditRecord& r) {
-  auto where = [&] { return "audit record " + std::to_string(r.seq) + ": "; };
+namespace {
+
+using engine::EventKind;
+
+// Events that only follow from the record's head: the trail keeps them inside it.
+bool follows(EventKind kind) {
+  switch (kind) {
+    case EventKind::node_entered:
+    case EventKind::token_waiting:
+    case EventKind::token_consumed:
+    case EventKind::join_arrived:
+    case EventKind::join_fired:
+    case EventKind::scope_started:
+    case EventKind::scope_ended:
+    case EventKind::task_created:
+    case EventKind::task_cancelled:
+    case EventKind::timer_scheduled:
+    case EventKind::timer_cancelled:
+    case EventKind::subscription_opened:
+    case EventKind::subscription_closed:
+    case EventKind::compensation_recorded:
+    case EventKind::case_completed:
+      return true;
+    default:
+      return false;
+  }
+}
+
+struct Group {
+  int head = -1;  // index into the command's events; -1: a token_moved record
+  std::vector<int> members;
+};
+
+// Short names for the events that follow a head, the most frequent in the trail; the rest
+// are stored by their full names. Never change one: stored records use them.
+constexpr std::pair<EventKind, const char*> kShort[] = {
+    {EventKind::node_entered, "n"},     {EventKind::token_waiting, "w"},      {EventKind::token_consumed, "c"},
+    {EventKind::join_arrived, "ja"},    {EventKind::join_fired, "jf"},        {EventKind::scope_started, "ss"},
+    {EventKind::scope_ended, "se"},     {EventKind::task_created, "t"},       {EventKind::task_cancelled, "tx"},
+    {EventKind::timer_scheduled, "ts"}, {EventKind::timer_cancelled, "tc"},   {EventKind::subscription_opened, "so"},
+    {EventKind::subscription_closed, "sc"}, {EventKind::case_completed, "cc"}, {EventKind::variables_set, "v"},
+};
+
+std::string short_name(EventKind kind) {
+  for (const auto& [k, name] : kShort)
+    if (k == kind) return name;
+  return engine::to_string(kind);
+}
+
+std::optional<EventKind> kind_named(const std::string& name) {
+  for (const auto& [k, n] : kShort)
+    if (name == n) return k;
+  return engine::event_kind_from_string(name);
+}
+
+// The variables a person sets with a step, as its head already states them: what stands in
+// their place is "=" (the head's variables and Accountable, in the head's role).
+json head_variables(const json& head) {
+  json out = json::object();
+  for (const char* key : {"accountable", "variables"})
+    if (auto it = head.find(key); it != head.end()) out[key] = *it;
+  return out;
+}
+
+std::string where(const AuditRecord& r) { return "audit record " + std::to_string(r.seq) + ": "; }
+
+engine::Event read_event(const AuditRecord& r, const std::string& action, const std::string& node, json data) {
   engine::Event e;
-  auto kind = engine::event_kind_from_string(r.action);
-  if (!kind) throw std::runtime_error(where() + "unknown action '" + r.action + "'");
+  auto kind = kind_named(action);
+  if (!kind) throw std::runtime_error(where(r) + "unknown action '" + action + "'");
   e.kind = *kind;
   auto time = definitions::parse_date_time(r.time);
-  if (!time) throw std::runtime_error(where() + "unreadable time '" + r.time + "'");
+  if (!time) throw std::runtime_error(where(r) + "unreadable time '" + r.time + "'");
   e.time = *time;
-  e.node = r.node;
+  e.node = node;
   e.actor = r.actor;
   e.role = r.role;
   e.raci = r.raci;
-  e.data = json::parse(r.data, nullptr, false);
-  if (e.data.is_discarded()) throw std::runtime_error(where() + "its data is not JSON");
+  e.data = std::move(data);
   return e;
+}
+
+}  // namespace
+
+std::vector<AuditRecord> records_of(const std::vector<engine::Event>& events, const std::string& case_id,
+                                    const std::string& process, int version) {
+  std::vector<Group> groups;
+  for (int i = 0; i < static_cast<int>(events.size()); ++i) {
+    const engine::Event& e = events[i];
+    Group* current = groups.empty() ? nullptr : &groups.back();
+    const engine::Event* head = current && current->head >= 0 ? &events[current->head] : nullptr;
+    bool lone = current && current->members.size() == 1;
+    if (current && follows(e.kind)) {
+      current->members.push_back(i);
+    } else if (current && head && e.kind == EventKind::variables_set && head->kind == EventKind::case_started && lone) {
+      current->members.push_back(i);  // the variables a case starts with
+    } else if (current && head && e.kind == EventKind::task_completed && head->kind == EventKind::variables_set && lone &&
+               head->node == e.node && head->actor == e.actor) {
+      current->members.push_back(i);  // the variables a person sets by completing the step
+      current->head = i;
+    } else {
+      groups.push_back(Group{follows(e.kind) ? -1 : i, {i}});
+    }
+  }
+  std::vector<AuditRecord> records;
+  records.reserve(groups.size());
+  for (const Group& g : groups) {
+    if (g.head >= 0 && g.members.size() == 1) {
+      records.push_back(record_of(events[g.head], case_id, process, version));
+      continue;
+    }
+    const engine::Event& first = events[g.members.front()];
+    AuditRecord r;
+    if (g.head >= 0) {
+      r = record_of(events[g.head], case_id, process, version);
+    } else {
+      r = record_of(first, case_id, process, version);
+      r.action = kTokenMoved;
+      r.role.clear();
+      r.raci.clear();
+      r.data = "{}";
+    }
+    const engine::Event& base = g.head >= 0 ? events[g.head] : first;
+    json list = json::array();
+    for (int i : g.members) {
+      if (i == g.head) {
+        list.push_back(0);
+        continue;
+      }
+      const engine::Event& e = events[i];
+      json item = json::array({short_name(e.kind), e.node});
+      if (g.head >= 0 && e.kind == EventKind::variables_set && e.node == base.node && e.role == base.role &&
+          e.raci == base.raci && e.time == base.time && e.actor == base.actor && e.data == head_variables(base.data)) {
+        item.push_back("=");
+        list.push_back(std::move(item));
+        continue;
+      }
+      // What differs from the record: its time and actor, or a role (events that follow
+      // a head have none, as a rule).
+      json extra = json::object();
+      if (e.time != base.time) extra["time"] = definitions::format_date_time(e.time);
+      if (e.actor != base.actor) extra["actor"] = e.actor;
+      if (!e.role.empty()) extra["role"] = e.role;
+      if (!e.raci.empty()) extra["raci"] = e.raci;
+      if (!e.data.empty() || !extra.empty()) item.push_back(e.data);
+      if (!extra.empty()) item.push_back(std::move(extra));
+      list.push_back(std::move(item));
+    }
+    r.events = list.dump();
+    records.push_back(std::move(r));
+  }
+  return records;
+}
+
+std::vector<engine::Event> events_of(const AuditRecord& r) try {
+  json data = json::parse(r.data, nullptr, false);
+  if (data.is_discarded()) throw std::runtime_error(where(r) + "its data is not JSON");
+  if (r.events.empty()) return {read_event(r, r.action, r.node, std::move(data))};
+  json list = json::parse(r.events, nullptr, false);
+  if (!list.is_array()) throw std::runtime_error(where(r) + "its events are not a JSON array");
+  std::vector<engine::Event> out;
+  out.reserve(list.size());
+  bool head = false;
+  for (auto& item : list) {
+    if (item.is_number_integer() && item.get<int>() == 0 && !head && r.action != kTokenMoved) {
+      out.push_back(read_event(r, r.action, r.node, data));
+      head = true;
+      continue;
+    }
+    if (item.is_array() && item.size() == 3 && item[2] == "=" && item[0] == "v" && item[1].is_string() &&
+        r.action != kTokenMoved) {
+      // The variables the head states (a completion's come just before it), in its role.
+      out.push_back(read_event(r, "v", item[1].get<std::string>(), head_variables(data)));
+      continue;
+    }
+    if (!item.is_array() || item.size() < 2 || item.size() > 4 || !item[0].is_string() || !item[1].is_string() ||
+        (item.size() > 2 && !item[2].is_object()) || (item.size() > 3 && !item[3].is_object()))
+      throw std::runtime_error(where(r) + "event " + std::to_string(out.size() + 1) + " of it is not [kind, node, data]");
+    engine::Event e = read_event(r, item[0].get<std::string>(), item[1].get<std::string>(),
+                                 item.size() > 2 ? std::move(item[2]) : json::object());
+    e.role.clear();
+    e.raci.clear();
+    if (item.size() > 3) {
+      const json& extra = item[3];
+      if (extra.contains("time")) {
+        auto time = extra["time"].is_string() ? definitions::parse_date_time(extra["time"].get<std::string>()) : std::nullopt;
+        if (!time) throw std::runtime_error(where(r) + "an event of it has an unreadable time");
+        e.time = *time;
+      }
+      e.actor = extra.value("actor", e.actor);
+      e.role = extra.value("role", e.role);
+      e.raci = extra.value("raci", e.raci);
+    }
+    out.push_back(std::move(e));
+  }
+  if (r.action != kTokenMoved && !head) throw std::runtime_error(where(r) + "its events do not hold its own");
+  return out;
+} catch (const json::exception&) {
+  throw std::runtime_error(where(r) + "its events do not read as [kind, node, data, fields]");
+}
+
+bool holds(const AuditRecord& r, engine::EventKind kind) {
+  const char* name = engine::to_string(kind);
+  if (r.action == name) return true;
+  if (r.events.find('"' + short_name(kind) + '"') == std::string::npos) return false;  // the common case: no parse
+  for (const auto& e : events_of(r))
+    if (e.kind == kind) return true;
+  return false;
 }
 
 }  // namespace raciflow::runtime

@@ -4,10 +4,19 @@
 // exactly as stored, so that changing any byte of any record, or removing or reordering
 // records, breaks the chain at that record. Case events are records whose `case_id` is
 // set; deployments, organisation loads and refused attempts are records too.
+//
+// One command of a case writes one record per thing an auditor asks about, not one per
+// engine event: a record's head event (a human step, a refusal, an escalation, a
+// notification, a message ...) is its action, node, actor, role, RACI letters and data, as
+// before, and the events that merely follow from it (the path through gateways and
+// pass-through events, tokens waiting and moving on, tasks opened, timers and
+// subscriptions, the case completing) ride along in its `events` field. Records written
+// before this lean form have no `events` and one event each; both verify and replay.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "engine/case.h"
 
@@ -25,6 +34,10 @@ struct AuditRecord {
   std::string role;
   std::string raci;
   std::string data = "{}";    // JSON text
+  // The record's events in order, as compact JSON: its head is a 0, every other event
+  // [kind, node, data] with a fourth member {time, actor, role, raci} for those of its
+  // fields that differ from the record's. Empty when the record is its head alone.
+  std::string events;
   std::string prev_hash;      // hex; empty for the first record
   std::string hash;           // hex SHA-256
 };
@@ -32,6 +45,9 @@ struct AuditRecord {
 // Runtime actions beside the engine's event kinds.
 inline constexpr const char* kDefinitionDeployed = "definition_deployed";
 inline constexpr const char* kOrganisationLoaded = "organisation_loaded";
+// The action of a record whose events have no head: only tokens moving (a path through
+// pass-through nodes that no person or message started, e.g. after a retry's variables).
+inline constexpr const char* kTokenMoved = "token_moved";
 
 // SHA-256 (hex) of bytes, through OpenSSL's libcrypto.
 std::string sha256_hex(const std::string& bytes);
@@ -39,10 +55,17 @@ std::string sha256_hex(const std::string& bytes);
 // SHA-256 (hex) over prev_hash and the record's content fields, as stored.
 std::string chain_hash(const AuditRecord& record);
 
-// The record of an engine event (without seq and hashes).
+// The record of one engine event alone (without seq and hashes).
 AuditRecord record_of(const engine::Event& event, const std::string& case_id, const std::string& process, int version);
-// The engine event of a case record. Throws std::runtime_error naming the record when
-// its action or data cannot be read.
-engine::Event event_of(const AuditRecord& record);
+// The records of one command's events, in the lean form: each record a head event and the
+// events that follow from it (without seq and hashes).
+std::vector<AuditRecord> records_of(const std::vector<engine::Event>& events, const std::string& case_id,
+                                    const std::string& process, int version);
+// The engine events of a case record, in order: one for a record of the old form, all it
+// carries for a lean one. Throws std::runtime_error naming the record when its action, time
+// or data cannot be read.
+std::vector<engine::Event> events_of(const AuditRecord& record);
+// Whether the record holds an event of `kind`, as its head or among its events.
+bool holds(const AuditRecord& record, engine::EventKind kind);
 
 }  // namespace raciflow::runtime

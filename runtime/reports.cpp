@@ -171,7 +171,7 @@ ManagementReport build_report(Store& store, Runtime& runtime, int year, TimePoin
     if (r.action == "task_completed") {
       int task = json::parse(r.data, nullptr, false).value("task", 0);
       completed[{r.case_id, task}] = {r.time, r.role};
-    } else if (r.action == "case_completed" || r.action == "case_terminated" || r.action == "case_cancelled") {
+    } else if (r.action == "case_terminated" || r.action == "case_cancelled" || holds(r, engine::EventKind::case_completed)) {
       ended_at[r.case_id] = r.time;
     } else if (r.action == "task_escalated" && in_year(r.time)) {
       ++escalations_by_process[r.process];

@@ -267,7 +267,9 @@ Runtime::Live Runtime::replay(const std::string& case_id) {
   auto row = store_.find_case(case_id);
   if (!row) throw Refused("no case '" + case_id + "'");
   Live live{*row, {}, &flow(row->process, row->version)};
-  store_.scan_records(case_id, [&](const AuditRecord& r) { engine::apply(live.state, event_of(r), live.flow->process()); });
+  store_.scan_records(case_id, [&](const AuditRecord& r) {
+    for (const Event& e : events_of(r)) engine::apply(live.state, e, live.flow->process());
+  });
   return live;
 }
 
@@ -327,13 +329,8 @@ void Runtime::run(Live& live, const engine::Command& command, const Actor& actor
   // A case being started has nothing stored yet.
   std::optional<CaseSnapshot> before;
   if (!std::holds_alternative<cmd::Start>(command)) before = snapshot_of(live.row, live.state, live.flow->process());
-  std::vector<AuditRecord> records;
-  records.reserve(outcome.events.size());
-  for (const Event& e : outcome.events) {
-    records.push_back(record_of(e, live.row.id, live.row.process, live.row.version));
-    engine::apply(live.state, e, live.flow->process());
-  }
-  ChainHead head = append_chained(store_, std::move(records));
+  for (const Event& e : outcome.events) engine::apply(live.state, e, live.flow->process());
+  ChainHead head = append_chained(store_, records_of(outcome.events, live.row.id, live.row.process, live.row.version));
   live.row.status = engine::to_string(live.state.status);
   live.row.updated_at = now_text();
   store_.save_case(snapshot_of(live.row, live.state, live.flow->process()), before ? &*before : nullptr);

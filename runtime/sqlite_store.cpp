@@ -126,6 +126,12 @@ CREATE INDEX cases_by_status ON cases(status, process);
 ALTER TABLE tasks ADD COLUMN instance INTEGER NOT NULL DEFAULT -1;
 ALTER TABLE tasks ADD COLUMN locals TEXT NOT NULL DEFAULT '{}';
 )sql",
+    // 6 -> 7: the lean audit trail. A record carries the events that follow from its head
+    // (runtime/audit.h); the records already written keep their one event each and their
+    // hashes, untouched.
+    R"sql(
+ALTER TABLE audit ADD COLUMN events TEXT NOT NULL DEFAULT '';
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 
@@ -439,7 +445,7 @@ class SqliteStore : public Store {
   }
 
   void append(const AuditRecord& r) override {
-    Query q(cache_, "INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    Query q(cache_, "INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, static_cast<int64_t>(r.seq));
     q.bind(2, r.time);
     q.bind(3, r.case_id);
@@ -453,6 +459,7 @@ class SqliteStore : public Store {
     q.bind(11, r.data);
     q.bind(12, r.prev_hash);
     q.bind(13, r.hash);
+    q.bind(14, r.events);
     q.exec();
   }
 
@@ -1008,6 +1015,7 @@ class SqliteStore : public Store {
     r.data = q.getColumn(10).getString();
     r.prev_hash = q.getColumn(11).getString();
     r.hash = q.getColumn(12).getString();
+    r.events = q.getColumn(13).getString();
     return r;
   }
 

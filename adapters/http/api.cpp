@@ -964,7 +964,8 @@ void Api::Impl::build() {
       auto view = c.runtime.show(row.id);
       render::DiagramMarks marks;
       c.store.scan_records(row.id, [&](const runtime::AuditRecord& r) {
-        if (r.action == "node_entered" && !r.node.empty()) marks.done.insert(r.node);
+        for (const auto& e : runtime::events_of(r))
+          if (e.kind == engine::EventKind::node_entered && !e.node.empty()) marks.done.insert(e.node);
       });
       for (const auto& n : view.active_nodes) {
         marks.active.insert(n);

@@ -122,30 +122,81 @@ std::string cases_table(const std::vector<runtime::CaseRow>& rows) {
   return format_text_table({"CASE", "PROCESS", "STATUS", "STARTED", "BY", "KEY", "PARENT"}, cells);
 }
 
+namespace {
+
+// The events a lean record carries beside its head, in order; empty for a record of one
+// event. Unreadable events are shown as stored (verify names them).
+json carried_events(const AuditRecord& r) {
+  json out = json::array();
+  if (r.events.empty()) return out;
+  std::vector<engine::Event> events;
+  try {
+    events = runtime::events_of(r);
+  } catch (const std::exception&) {
+    return json(r.events);
+  }
+  bool head_seen = r.action == runtime::kTokenMoved;
+  for (const auto& e : events) {
+    if (!head_seen && engine::to_string(e.kind) == r.action && e.node == r.node && e.actor == r.actor && e.role == r.role) {
+      head_seen = true;
+      continue;
+    }
+    json item = {{"action", engine::to_string(e.kind)}, {"node", e.node}, {"data", e.data}};
+    std::string time = definitions::format_date_time(e.time);
+    if (time != r.time) item["time"] = time;
+    if (e.actor != r.actor) item["actor"] = e.actor;
+    if (e.role != r.role) item["role"] = e.role;
+    if (e.raci != r.raci) item["raci"] = e.raci;
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
+// One line for the events a record carries: the path it took and what it opened.
+std::string events_summary(const AuditRecord& r) {
+  json events = carried_events(r);
+  if (!events.is_array()) return r.events;
+  std::string out;
+  for (const auto& e : events) {
+    std::string action = e["action"], node = e["node"];
+    std::string part = action == "node_entered"     ? "-> " + node
+                       : action == "task_created"   ? "task " + node + " opened"
+                       : action == "case_completed" ? "case completed"
+                                                    : action + (node.empty() ? "" : " " + node);
+    out += (out.empty() ? "" : ", ") + part;
+  }
+  return out;
+}
+
+}  // namespace
+
 json audit_json(const AuditRecord& r) {
   json data = json::parse(r.data, nullptr, false);
-  return {{"seq", r.seq},       {"time", r.time},   {"case", r.case_id.empty() ? json(nullptr) : json(r.case_id)},
-          {"process", r.process}, {"version", r.version}, {"node", r.node},
-          {"action", r.action}, {"actor", r.actor}, {"role", r.role},
-          {"raci", r.raci},     {"data", data.is_discarded() ? json(r.data) : data},
-          {"hash", r.hash}};
+  json out = {{"seq", r.seq},       {"time", r.time},   {"case", r.case_id.empty() ? json(nullptr) : json(r.case_id)},
+              {"process", r.process}, {"version", r.version}, {"node", r.node},
+              {"action", r.action}, {"actor", r.actor}, {"role", r.role},
+              {"raci", r.raci},     {"data", data.is_discarded() ? json(r.data) : data},
+              {"hash", r.hash}};
+  if (!r.events.empty()) out["events"] = carried_events(r);
+  return out;
 }
 
 std::string audit_table(const std::vector<AuditRecord>& records) {
   if (records.empty()) return "no records\n";
   std::vector<std::vector<std::string>> cells;
   for (const auto& r : records)
-    cells.push_back({std::to_string(r.seq), r.time, r.case_id, r.node, r.action, r.actor, r.role, r.raci, r.data == "{}" ? "" : r.data});
-  return format_text_table({"SEQ", "TIME", "CASE", "STEP", "ACTION", "ACTOR", "ROLE", "RACI", "DATA"}, cells);
+    cells.push_back({std::to_string(r.seq), r.time, r.case_id, r.node, r.action, r.actor, r.role, r.raci,
+                     r.data == "{}" ? "" : r.data, events_summary(r)});
+  return format_text_table({"SEQ", "TIME", "CASE", "STEP", "ACTION", "ACTOR", "ROLE", "RACI", "DATA", "THEN"}, cells);
 }
 
 std::string audit_csv(const std::vector<AuditRecord>& records) {
-  std::string out = "seq,time,case,process,version,node,action,actor,role,raci,data,hash\n";
+  std::string out = "seq,time,case,process,version,node,action,actor,role,raci,data,hash,events\n";
   for (const auto& r : records) {
     out += std::to_string(r.seq) + "," + csv_field(r.time) + "," + csv_field(r.case_id) + "," + csv_field(r.process) +
            "," + std::to_string(r.version) + "," + csv_field(r.node) + "," + csv_field(r.action) + "," +
            csv_field(r.actor) + "," + csv_field(r.role) + "," + csv_field(r.raci) + "," + csv_field(r.data) + "," +
-           r.hash + "\n";
+           r.hash + "," + csv_field(r.events) + "\n";
   }
   return out;
 }

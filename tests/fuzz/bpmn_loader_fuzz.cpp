@@ -1,7 +1,8 @@
 // libFuzzer target: any bytes as a BPMN file, through loading, validation (graph, RACI,
 // expressions, forms) and the RACI matrix; then every process that passes the deploy
 // check runs as a case through the engine, driven by whatever it waits for (tasks,
-// messages, signals, timers, incidents), and its events must replay to the same state.
+// messages, signals, timers, incidents), and its events, stored as the lean audit trail's
+// records and read back, must replay to the same state.
 // Findings and refusals are fine; a crash, a sanitizer report or a replay that differs
 // is not.
 #include <cstddef>
@@ -12,6 +13,7 @@
 #include "definitions/definition_set.h"
 #include "definitions/raci.h"
 #include "engine/engine.h"
+#include "runtime/audit.h"
 
 namespace {
 
@@ -31,10 +33,10 @@ void run_case(const definitions::Definitions& definitions, const definitions::Pr
   TimePoint now = *definitions::parse_date_time("2026-01-01T00:00:00Z");
   auto run = [&](const Command& command, const Actor& actor) {
     Outcome outcome = engine.handle(state, command, actor, now);
-    for (auto& e : outcome.events) {
-      apply(state, e, process);
-      log.push_back(std::move(e));
-    }
+    for (const auto& e : outcome.events) apply(state, e, process);
+    // The log replayed below is what the lean trail's records give back.
+    for (const auto& r : raciflow::runtime::records_of(outcome.events, "1", process.id, 1))
+      for (auto& e : raciflow::runtime::events_of(r)) log.push_back(std::move(e));
     return !outcome.refusal;
   };
   run(command::Start{"fuzz", "", process.nodes[start].id, {}, {}}, Actor{"system", {}});

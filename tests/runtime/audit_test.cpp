@@ -49,7 +49,7 @@ TEST_CASE("the audit trail records actor, acting role, RACI letters and data of 
   CHECK(answered["data"]["answer"] == "Payroll is affected");
 
   auto csv = w.ok({"audit", id, "--format", "csv"});
-  CHECK(first_line(csv) == "seq,time,case,process,version,node,action,actor,role,raci,data,hash");
+  CHECK(first_line(csv) == "seq,time,case,process,version,node,action,actor,role,raci,data,hash,events");
   CHECK(w.ok({"audit", "verify"}).find("ok: ") == 0);
 }
 

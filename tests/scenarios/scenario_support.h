@@ -38,11 +38,14 @@ inline void walk(const Workspace& w, const std::string& id, const std::vector<St
   for (const auto& s : steps) complete(w, id, s.node, s.role, s.person, s.vars);
 }
 
-// The steps a case passed through (node_entered records), in order.
+// The steps a case passed through (node_entered events, which records carry), in order.
 inline std::vector<std::string> route(const Workspace& w, const std::string& case_id) {
   std::vector<std::string> nodes;
-  for (const auto& r : w.cli({"audit", case_id, "--format", "json"}).json())
+  for (const auto& r : w.cli({"audit", case_id, "--format", "json"}).json()) {
     if (r["action"] == "node_entered") nodes.push_back(r["node"]);
+    for (const auto& e : r.value("events", nlohmann::json::array()))
+      if (e["action"] == "node_entered") nodes.push_back(e["node"]);
+  }
   return nodes;
 }
 

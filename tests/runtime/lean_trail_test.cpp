@@ -1,0 +1,154 @@
+// The lean audit trail: one record per thing an auditor asks about, with the events that
+// follow from it inside; records written before it stay as they are and still verify.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "cli_support.h"
+#include "runtime/audit.h"
+#include "runtime/sqlite_store.h"
+
+using namespace raciflow::testing;
+using raciflow::engine::Event;
+using raciflow::engine::EventKind;
+using raciflow::runtime::AuditRecord;
+using nlohmann::json;
+
+namespace {
+
+Event event(EventKind kind, const std::string& node, json data, const std::string& actor = "anna",
+            const std::string& role = "", const std::string& raci = "") {
+  Event e;
+  e.kind = kind;
+  e.time = *raciflow::definitions::parse_date_time("2026-03-02T09:00:00Z");
+  e.node = node;
+  e.actor = actor;
+  e.role = role;
+  e.raci = raci;
+  e.data = std::move(data);
+  return e;
+}
+
+bool same(const Event& a, const Event& b) {
+  return a.kind == b.kind && a.time == b.time && a.node == b.node && a.actor == b.actor && a.role == b.role &&
+         a.raci == b.raci && a.data == b.data;
+}
+
+std::vector<Event> round_trip(const std::vector<AuditRecord>& records) {
+  std::vector<Event> out;
+  for (const auto& r : records)
+    for (auto& e : raciflow::runtime::events_of(r)) out.push_back(std::move(e));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a completion is one record: the person's step heads it, its variables, path and next task ride inside") {
+  json vars = {{"decision", "fix"}};
+  std::vector<Event> events = {
+      event(EventKind::variables_set, "decide", {{"accountable", {"security-committee"}}, {"variables", vars}}, "carl",
+            "security-committee", "R/A"),
+      event(EventKind::task_completed, "decide", {{"accountable", {"security-committee"}}, {"task", 4}, {"variables", vars}},
+            "carl", "security-committee", "R/A"),
+      event(EventKind::token_consumed, "decide", {{"token", 3}}, "carl"),
+      event(EventKind::node_entered, "merge", {{"flow", "f3"}}, "carl"),
+      event(EventKind::node_entered, "carry-out", {{"flow", "f5"}}, "carl"),
+      event(EventKind::token_waiting, "carry-out", {{"token", 5}}, "carl"),
+      event(EventKind::task_created, "carry-out", {{"task", 6}, {"token", 5}}, "carl"),
+      event(EventKind::notification_queued, "carry-out", {{"role", "top-management"}, {"kind", "informed"}, {"task", 6}}, "carl"),
+      event(EventKind::case_completed, "", json::object(), "system"),
+  };
+  auto records = raciflow::runtime::records_of(events, "7", "deviation", 1);
+  REQUIRE(records.size() == 2);
+  CHECK(records[0].action == "task_completed");
+  CHECK(records[0].actor == "carl");
+  CHECK(records[0].role == "security-committee");
+  CHECK(json::parse(records[0].data)["variables"] == vars);
+  CHECK(records[1].action == "notification_queued");  // a notification stays its own record
+  CHECK_FALSE(records[1].events.empty());               // with what followed it (the case completing, by the system)
+  auto back = round_trip(records);
+  REQUIRE(back.size() == events.size());
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    INFO("event " << i);
+    CHECK(same(back[i], events[i]));
+  }
+  CHECK(raciflow::runtime::holds(records[1], EventKind::case_completed));
+  CHECK_FALSE(raciflow::runtime::holds(records[0], EventKind::case_completed));
+}
+
+TEST_CASE("events with no head of their own make a token_moved record, and a lone event a record of its own") {
+  std::vector<Event> events = {event(EventKind::node_entered, "gw", {{"flow", "f1"}}),
+                               event(EventKind::token_waiting, "step", {{"token", 2}, {"scope", 3}})};
+  auto moved = raciflow::runtime::records_of(events, "1", "p", 1);
+  REQUIRE(moved.size() == 1);
+  CHECK(moved[0].action == "token_moved");
+  CHECK(moved[0].node == "gw");
+  auto back = round_trip(moved);
+  REQUIRE(back.size() == 2);
+  CHECK(same(back[0], events[0]));
+  CHECK(same(back[1], events[1]));
+
+  auto lone = raciflow::runtime::records_of({event(EventKind::task_claimed, "step", {{"task", 2}}, "bo", "business-functions", "R")},
+                                            "1", "p", 1);
+  REQUIRE(lone.size() == 1);
+  CHECK(lone[0].events.empty());  // as records were before the lean form
+  CHECK(lone[0].action == "task_claimed");
+}
+
+TEST_CASE("a lean record whose events are damaged is named, never half read") {
+  AuditRecord r;
+  r.seq = 12;
+  r.time = "2026-03-02T09:00:00Z";
+  r.action = "task_completed";
+  r.data = R"({"task":2})";
+  for (std::string events : {"[1,", R"([0,["n"]])", R"([0,["n","x",[]]])", R"([0,["nope","x"]])", R"([["n","x"]])",
+                             R"([0,["n","x",{},{"actor":3}]])", R"([0,["n","x",{},{"time":"yesterday"}]])"}) {
+    INFO(events);
+    r.events = events;
+    try {
+      raciflow::runtime::events_of(r);
+      FAIL("read");
+    } catch (const std::runtime_error& e) {
+      CHECK(std::string(e.what()).rfind("audit record 12: ", 0) == 0);
+    }
+  }
+}
+
+TEST_CASE("a database written before the lean trail verifies, and its cases go on in the lean form") {
+  Workspace w;
+  std::filesystem::copy_file(test_data("before-lean/trail-v6.db"), w.db());
+  std::vector<std::string> old_hashes;
+  {
+    SQLite::Database db(w.db(), SQLite::OPEN_READONLY);
+    CHECK(db.execAndGet("PRAGMA user_version").getInt() == 6);
+    SQLite::Statement q(db, "SELECT hash FROM audit ORDER BY seq");
+    while (q.executeStep()) old_hashes.push_back(q.getColumn(0).getString());
+  }
+  REQUIRE(old_hashes.size() == 174);
+  CHECK(w.ok({"audit", "verify"}) == "ok: 174 records in an unbroken chain; 3 cases replay to their stored state\n");
+
+  // The deviation case waits for the committee: the decision and what follows are lean.
+  w.clock = "2026-04-04T09:00:00Z";
+  auto tasks = w.cli({"tasks", "--case", "1", "--json"}).json();
+  REQUIRE(tasks.size() == 1);
+  CHECK(tasks[0]["node"] == "committee-decides");
+  CHECK(tasks[0]["name"] != "");  // the old task_created named it; replay keeps it
+  w.ok({"complete", std::to_string(tasks[0]["id"].get<long long>()), "--as", "karen", "--var", "decision=accept"});
+  CHECK(w.ok({"audit", "verify"}).rfind("ok: ", 0) == 0);
+
+  SQLite::Database db(w.db(), SQLite::OPEN_READONLY);
+  CHECK(db.execAndGet("PRAGMA user_version").getInt() == raciflow::runtime::kSchemaVersion);
+  SQLite::Statement q(db, "SELECT seq, hash, events, action FROM audit ORDER BY seq");
+  std::size_t i = 0, lean = 0;
+  while (q.executeStep()) {
+    if (i < old_hashes.size()) {
+      CHECK(q.getColumn(1).getString() == old_hashes[i]);  // untouched
+      CHECK(q.getColumn(2).getString().empty());
+    } else if (!q.getColumn(2).getString().empty()) {
+      ++lean;
+    }
+    ++i;
+  }
+  CHECK(i > old_hashes.size());
+  CHECK(lean >= 1);
+}
