@@ -128,9 +128,17 @@ ALTER TABLE tasks ADD COLUMN locals TEXT NOT NULL DEFAULT '{}';
 )sql",
     // 6 -> 7: the lean audit trail. A record carries the events that follow from its head
     // (runtime/audit.h); the records already written keep their one event each and their
-    // hashes, untouched.
+    // hashes, untouched. The inbox index: role (r: Responsible, c: to be consulted) or
+    // person (p: claimed) -> live task.
     R"sql(
 ALTER TABLE audit ADD COLUMN events TEXT NOT NULL DEFAULT '';
+CREATE TABLE task_inbox(key TEXT NOT NULL, task INTEGER NOT NULL, PRIMARY KEY (key, task)) WITHOUT ROWID;
+CREATE INDEX task_inbox_by_task ON task_inbox(task);
+INSERT OR IGNORE INTO task_inbox SELECT 'r:' || j.value, t.id FROM tasks t, json_each(t.responsible) j
+  WHERE t.status IN ('open', 'claimed');
+INSERT OR IGNORE INTO task_inbox SELECT 'c:' || json_extract(j.value, '$.role'), t.id FROM tasks t, json_each(t.consultations) j
+  WHERE t.status IN ('open', 'claimed') AND json_extract(j.value, '$.answered_by') = '';
+INSERT OR IGNORE INTO task_inbox SELECT 'p:' || assignee, id FROM tasks WHERE status IN ('open', 'claimed') AND assignee <> '';
 )sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
@@ -463,6 +471,15 @@ class SqliteStore : public Store {
     q.exec();
   }
 
+  std::vector<AuditRecord> records_page(std::int64_t after, int limit) override {
+    Query q(cache_, "SELECT * FROM audit WHERE seq > ? ORDER BY seq LIMIT ?");
+    q.bind(1, static_cast<int64_t>(after));
+    q.bind(2, limit > 0 ? limit : -1);
+    std::vector<AuditRecord> out;
+    while (q.executeStep()) out.push_back(record_from(q));
+    return out;
+  }
+
   void scan_records(const std::string& case_id, const std::function<void(const AuditRecord&)>& visit) override {
     Query q(cache_, case_id.empty() ? "SELECT * FROM audit ORDER BY seq"
                                              : "SELECT * FROM audit WHERE case_id = ? ORDER BY seq");
@@ -486,15 +503,21 @@ class SqliteStore : public Store {
     return case_of(q);
   }
 
-  std::vector<CaseRow> cases(const std::string& status, const std::string& process) override {
-    std::string sql = "SELECT * FROM cases";
-    if (!status.empty()) sql += " WHERE status = ?1";
-    if (!process.empty()) sql += status.empty() ? " WHERE process = ?2" : " AND process = ?2";
-    Query q(cache_, sql + " ORDER BY CAST(id AS INTEGER), id");
+  std::vector<CaseRow> cases(const std::string& status, const std::string& process, std::int64_t after, int limit) override {
+    // A case's rowid is its place in the order cases started (ids count up as rows are added).
+    std::string sql = "SELECT *, rowid FROM cases WHERE rowid > ?3";
+    if (!status.empty()) sql += " AND status = ?1";
+    if (!process.empty()) sql += " AND process = ?2";
+    Query q(cache_, sql + " ORDER BY rowid LIMIT ?4");
     if (!status.empty()) q.bind(1, status);
     if (!process.empty()) q.bind(2, process);
+    q.bind(3, static_cast<int64_t>(after));
+    q.bind(4, limit > 0 ? limit : -1);
     std::vector<CaseRow> out;
-    while (q.executeStep()) out.push_back(case_of(q));
+    while (q.executeStep()) {
+      out.push_back(case_of(q));
+      out.back().position = q.getColumn(13).getInt64();
+    }
     return out;
   }
 
@@ -615,10 +638,29 @@ class SqliteStore : public Store {
                       same_consultation);
   }
 
+  // The inbox index of one task: its keys while it is live, none after.
+  void index_task(std::int64_t id, const engine::Task& t) {
+    Query drop(cache_, "DELETE FROM task_inbox WHERE task = ?");
+    drop.bind(1, static_cast<int64_t>(id));
+    drop.exec();
+    if (!t.live()) return;
+    std::set<std::string> keys;
+    for (const auto& role : t.responsible) keys.insert("r:" + role);
+    for (const auto& c : t.consultations)
+      if (c.answered_by.empty()) keys.insert("c:" + c.role);
+    if (!t.assignee.empty()) keys.insert("p:" + t.assignee);
+    for (const auto& key : keys) {
+      Query add(cache_, "INSERT INTO task_inbox VALUES (?, ?)");
+      add.bind(1, key);
+      add.bind(2, static_cast<int64_t>(id));
+      add.exec();
+    }
+  }
+
   void update_task(const CaseRow& r, const engine::Task& t) {
     Query q(cache_,
             "UPDATE tasks SET status = ?, consultations = ?, assignee = ?, due = ?, escalated = ?, "
-            "completed_by = ?, reminded = ?, alert = ? WHERE case_id = ? AND local_id = ?");
+            "completed_by = ?, reminded = ?, alert = ? WHERE case_id = ? AND local_id = ? RETURNING id");
     q.bind(1, engine::to_string(t.status));
     q.bind(2, consultations_json(t.consultations).dump());
     q.bind(3, t.assignee);
@@ -629,7 +671,11 @@ class SqliteStore : public Store {
     q.bind(8, iso(t.next_alert()));
     q.bind(9, r.id);
     q.bind(10, t.id);
-    q.exec();
+    if (!q.executeStep()) return;
+    std::int64_t id = q.getColumn(0).getInt64();
+    while (q.executeStep()) {
+    }
+    index_task(id, t);
   }
 
   void insert_task(const CaseRow& r, const engine::Task& t) {
@@ -664,6 +710,7 @@ class SqliteStore : public Store {
     q.bind(22, t.instance);
     q.bind(23, t.locals.dump());
     q.exec();
+    index_task(db_.getLastInsertRowid(), t);
   }
 
   std::optional<CaseSnapshot> load_snapshot(const std::string& id) override {
@@ -693,6 +740,25 @@ class SqliteStore : public Store {
   }
 
   std::vector<TaskRow> tasks(const TaskFilter& f) override {
+    std::vector<TaskRow> out;
+    if (f.inbox) {
+      // From the inbox index: one range per key, merged in task order.
+      std::vector<std::string> keys;
+      for (const auto& role : f.roles) keys.insert(keys.end(), {"r:" + role, "c:" + role});
+      if (!f.person.empty()) keys.push_back("p:" + f.person);
+      if (keys.empty()) return out;
+      std::string sql = "SELECT DISTINCT task FROM task_inbox WHERE task > ?1 AND key IN (";
+      for (std::size_t i = 0; i < keys.size(); ++i) sql += (i ? ", ?" : "?") + std::to_string(i + 3);
+      Query q(cache_, sql + ") ORDER BY task LIMIT ?2");
+      q.bind(1, static_cast<int64_t>(f.after));
+      q.bind(2, f.limit > 0 ? f.limit : -1);
+      for (std::size_t i = 0; i < keys.size(); ++i) q.bind(static_cast<int>(i + 3), keys[i]);
+      std::vector<std::int64_t> ids;
+      while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
+      for (auto id : ids)
+        if (auto t = find_task(id); t && (f.case_id.empty() || t->case_id == f.case_id)) out.push_back(std::move(*t));
+      return out;
+    }
     // One statement per shape, so that each uses its index (by case, or by status).
     // Without statistics the planner would rather read the whole table in id order than
     // the partial index of live tasks and sort; the inbox must not grow with the history.
@@ -700,9 +766,11 @@ class SqliteStore : public Store {
     if (!f.case_id.empty()) sql += " WHERE case_id = ?1";
     if (!f.include_closed)
       sql += f.case_id.empty() ? " INDEXED BY tasks_live WHERE status IN ('open', 'claimed')" : " AND status IN ('open', 'claimed')";
-    Query q(cache_, sql + " ORDER BY id");
+    sql += f.case_id.empty() && f.include_closed ? " WHERE id > ?2" : " AND id > ?2";
+    Query q(cache_, sql + " ORDER BY id LIMIT ?3");
     if (!f.case_id.empty()) q.bind(1, f.case_id);
-    std::vector<TaskRow> out;
+    q.bind(2, static_cast<int64_t>(f.after));
+    q.bind(3, f.limit > 0 ? f.limit : -1);
     while (q.executeStep()) out.push_back(task_of(q));
     return out;
   }
@@ -840,9 +908,12 @@ class SqliteStore : public Store {
     q.exec();
   }
 
-  std::vector<OutboxItem> outbox(const std::string& status) override {
-    Query q(cache_, std::string(kOutboxColumns) + (status.empty() ? "" : " WHERE status = ?1") + " ORDER BY id");
+  std::vector<OutboxItem> outbox(const std::string& status, std::int64_t after, int limit) override {
+    Query q(cache_, std::string(kOutboxColumns) + " WHERE id > ?2" + (status.empty() ? "" : " AND status = ?1") +
+                        " ORDER BY id LIMIT ?3");
     if (!status.empty()) q.bind(1, status);
+    q.bind(2, static_cast<int64_t>(after));
+    q.bind(3, limit > 0 ? limit : -1);
     return outbox_items(q);
   }
 

@@ -50,6 +50,7 @@ struct CaseRow {
   std::string started_at;
   std::string started_by;
   std::string updated_at;
+  std::int64_t position = 0;  // its place in the list of cases: what a page's cursor names
 };
 
 struct TokenRow {
@@ -98,6 +99,16 @@ struct TaskRow {
 struct TaskFilter {
   std::string case_id;
   bool include_closed = false;  // completed and cancelled too
+  // An inbox: the live tasks one of `roles` is Responsible for or still to be consulted
+  // on, or that `person` claimed, read from the inbox index (role -> live task), so that
+  // its cost does not grow with the live tasks of other roles. A superset of what
+  // runtime::inbox_reason accepts (a task claimed by someone else is among them).
+  bool inbox = false;
+  std::vector<std::string> roles = {};
+  std::string person = {};
+  // A page: tasks with an id above `after`, at most `limit` of them (0: all), in id order.
+  std::int64_t after = 0;
+  int limit = 0;
 };
 
 // A timer start event of the latest version of a process.
@@ -213,11 +224,16 @@ class Store {
   virtual void append(const AuditRecord& record) = 0;
   // Records of one case in order, or every record when case_id is empty.
   virtual void scan_records(const std::string& case_id, const std::function<void(const AuditRecord&)>& visit) = 0;
+  // A page of the whole trail: the records after seq `after`, at most `limit`, in order.
+  virtual std::vector<AuditRecord> records_page(std::int64_t after, int limit) = 0;
 
   // --- cases and their derived state
   virtual std::string new_case_id() = 0;
   virtual std::optional<CaseRow> find_case(const std::string& id) = 0;
-  virtual std::vector<CaseRow> cases(const std::string& status, const std::string& process) = 0;
+  // Cases in the order they started; a page is those after position `after`, at most
+  // `limit` (0: all).
+  virtual std::vector<CaseRow> cases(const std::string& status, const std::string& process, std::int64_t after = 0,
+                                     int limit = 0) = 0;
   virtual std::vector<CaseRow> children(const std::string& parent_case) = 0;
   // Writes the case row and replaces its tokens, timers and subscriptions; tasks are
   // inserted or updated (they keep their global ids). `before`, when given, is the case
@@ -250,7 +266,8 @@ class Store {
 
   // --- outbox
   virtual void enqueue(const OutboxItem& item) = 0;
-  virtual std::vector<OutboxItem> outbox(const std::string& status) = 0;
+  // Items in id order; a page is those with an id above `after`, at most `limit` (0: all).
+  virtual std::vector<OutboxItem> outbox(const std::string& status, std::int64_t after = 0, int limit = 0) = 0;
   // Pending items whose next attempt is due at `now`, oldest first, at most `limit`.
   virtual std::vector<OutboxItem> outbox_due(const std::string& now, int limit) = 0;
   // Writes status, attempts, next_attempt, last_error and delivered_at of the item.

@@ -174,6 +174,11 @@ int cmd_tasks(const po::variables_map& vm, const Globals& g, std::ostream& out, 
   std::vector<runtime::TaskRow> shown;
   std::vector<std::string> inbox;
   std::string node = vm.count("node") ? vm["node"].as<std::string>() : "";
+  if (filtered && !filter.include_closed) {  // an inbox of live tasks: from the inbox index
+    filter.inbox = true;
+    filter.roles = roles;
+    filter.person = person;
+  }
   for (auto& t : s.store->tasks(filter)) {
     if (!node.empty() && t.task.node_id != node) continue;
     std::string why = filtered ? runtime::inbox_reason(t.task, roles, person) : "";

@@ -188,6 +188,87 @@ struct Call {
   const std::string& me() const { return caller->person.id; }
 };
 
+// --- pages of a list ---------------------------------------------------------------------
+//
+// Every list route answers one page: ?limit (1 to 1000, default 100) items, and when more
+// may follow, a Link header (RFC 8288) whose rel="next" URL is this request's with
+// ?after=CURSOR. The cursor is opaque to clients: they pass back what the Link gave.
+
+constexpr int kDefaultPage = 100;
+constexpr int kMaxPage = 1000;
+
+struct Page {
+  int limit = kDefaultPage;
+  std::string after;  // empty: from the start
+  std::int64_t after_number() const { return after.empty() ? 0 : std::stoll(after); }
+};
+
+Page page_of(const Call& call, bool numeric_cursor = true) {
+  Page page;
+  if (auto it = call.query.find("limit"); it != call.query.end()) {
+    const std::string& v = it->second;
+    bool digits = !v.empty() && v.size() <= 4 && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!digits || std::stoi(v) < 1 || std::stoi(v) > kMaxPage)
+      malformed("limit is a whole number from 1 to " + std::to_string(kMaxPage));
+    page.limit = std::stoi(v);
+  }
+  if (auto it = call.query.find("after"); it != call.query.end()) {
+    const std::string& v = it->second;
+    bool ok = !v.empty() && v.size() <= 200;
+    if (ok && numeric_cursor)
+      ok = v.size() <= 18 && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!ok) malformed("after is the cursor from a previous page's Link header");
+    page.after = v;
+  }
+  return page;
+}
+
+std::string percent_encode(const std::string& text) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+// A page as the answer: the items, and the Link to the next page when there may be one.
+HttpResponse page_response(const Call& call, const json& items, const std::optional<std::string>& next) {
+  HttpResponse r = json_response(200, items);
+  if (!next) return r;
+  const std::string& target = call.request.target;
+  std::size_t question = target.find('?');
+  std::string query;
+  for (const auto& [name, value] : call.query)
+    if (name != "after") query += (query.empty() ? "" : "&") + percent_encode(name) + "=" + percent_encode(value);
+  query += (query.empty() ? "" : "&") + std::string("after=") + percent_encode(*next);
+  r.headers.push_back({"Link", "<" + target.substr(0, question) + "?" + query + ">; rel=\"next\""});
+  return r;
+}
+
+// Fills a page from a source read in chunks, keeping what `keep` accepts: `read(after,
+// limit)` gives the next items after a cursor in order, `cursor` names an item's place.
+// Returns the cursor of the next page, if more may follow.
+template <typename Item, typename Read, typename Cursor, typename Keep>
+std::optional<std::string> fill_page(const Page& page, Read read, Cursor cursor, Keep keep) {
+  std::string after = page.after;
+  int kept = 0;
+  while (true) {
+    std::vector<Item> chunk = read(after, page.limit);
+    for (auto& item : chunk) {
+      after = cursor(item);
+      if (keep(item) && ++kept == page.limit) return after;
+    }
+    if (static_cast<int>(chunk.size()) < page.limit) return std::nullopt;
+  }
+}
+
 enum class Access { open, person, admin, reader, modeller };  // reader: admin or auditor; modeller: admin or modeller
 
 struct Route {
@@ -706,10 +787,17 @@ void Api::Impl::build() {
   add("GET", "/api/openapi.json", Access::open, [](Call&) { return text_response("application/json", Api::openapi()); });
 
   // --- definitions
-  add("GET", "/api/definitions", Access::person, [this](Call&) {
-    return json_response(200, service.read([&](Context& c) {
+  add("GET", "/api/definitions", Access::person, [this](Call& call) {
+    Page page = page_of(call, false);  // the cursor is a process id
+    auto [items, next] = service.read([&](Context& c) {
       json out = json::array();
+      std::optional<std::string> next;
       for (const auto& d : c.store.latest_definitions()) {
+        if (!page.after.empty() && d.process <= page.after) continue;
+        if (static_cast<int>(out.size()) == page.limit) {
+          next = out.back()["process"].get<std::string>();
+          break;
+        }
         // How a case can start: plain start events and message start events (by name).
         json starts = json::array();
         auto s = parsed(d);
@@ -727,8 +815,9 @@ void Api::Impl::build() {
         out.push_back({{"process", d.process}, {"version", d.version}, {"name", d.name}, {"file", d.file},
                        {"deployed_at", d.deployed_at}, {"deployed_by", d.deployed_by}, {"starts", starts}});
       }
-      return out;
-    }));
+      return std::make_pair(out, next);
+    });
+    return page_response(call, items, next);
   });
   add("POST", "/api/validate", Access::modeller, [this](Call& call) {
     Body body(call.request, {"name", "xml"});
@@ -909,24 +998,30 @@ void Api::Impl::build() {
     std::string late = call.query["overdue"];
     if (!statuses.count(status)) malformed("unknown status '" + status + "' (active, completed, terminated, cancelled, incident)");
     if (!late.empty() && late != "true" && late != "false") malformed("overdue is true or false");
-    return json_response(200, service.read([&](Context& c) {
+    Page page = page_of(call);
+    auto [items, next] = service.read([&](Context& c) {
       std::map<std::string, std::string> names;
       for (const auto& d : c.store.latest_definitions()) names[d.process] = d.name;
       json out = json::array();
-      for (const auto& row : c.store.cases(status, process)) {
-        auto tasks = c.store.tasks({row.id, true});
-        if (!sees_case(*call.caller, row, tasks)) continue;
-        if (!role.empty() && std::none_of(tasks.begin(), tasks.end(), [&](const runtime::TaskRow& t) {
-              return std::find(t.task.responsible.begin(), t.task.responsible.end(), role) != t.task.responsible.end();
-            }))
-          continue;
-        json summary = case_summary(row, tasks, names[row.process], c.now);
-        if (late == "true" && !summary["overdue"].get<bool>()) continue;
-        if (late == "false" && summary["overdue"].get<bool>()) continue;
-        out.push_back(summary);
-      }
-      return out;
-    }));
+      auto next = fill_page<runtime::CaseRow>(
+          page, [&](const std::string& after, int limit) { return c.store.cases(status, process, after.empty() ? 0 : std::stoll(after), limit); },
+          [](const runtime::CaseRow& row) { return std::to_string(row.position); },
+          [&](const runtime::CaseRow& row) {
+            auto tasks = c.store.tasks({row.id, true});
+            if (!sees_case(*call.caller, row, tasks)) return false;
+            if (!role.empty() && std::none_of(tasks.begin(), tasks.end(), [&](const runtime::TaskRow& t) {
+                  return std::find(t.task.responsible.begin(), t.task.responsible.end(), role) != t.task.responsible.end();
+                }))
+              return false;
+            json summary = case_summary(row, tasks, names[row.process], c.now);
+            if (late == "true" && !summary["overdue"].get<bool>()) return false;
+            if (late == "false" && summary["overdue"].get<bool>()) return false;
+            out.push_back(summary);
+            return true;
+          });
+      return std::make_pair(out, next);
+    });
+    return page_response(call, items, next);
   });
   add("POST", "/api/cases", Access::person, [this](Call& call) {
     Body body(call.request, {"process", "variables", "key"});
@@ -986,18 +1081,27 @@ void Api::Impl::build() {
   add("GET", "/api/cases/{id}/audit", Access::person, [this](Call& call) {
     std::string format = call.query.count("format") ? call.query["format"] : "json";
     if (format != "json" && format != "csv") malformed("unknown format '" + format + "' (json, csv)");
+    Page page = page_of(call);
     return service.read([&](Context& c) {
       auto row = load_case(c, call);
       std::vector<runtime::AuditRecord> records;
       c.store.scan_records(row.id, [&](const runtime::AuditRecord& r) { records.push_back(r); });
-      if (format == "csv") {
+      if (format == "csv") {  // an export: the whole trail of the case
         HttpResponse r = text_response("text/csv; charset=utf-8", render::audit_csv(records));
         r.headers.push_back({"Content-Disposition", "attachment; filename=\"case-" + row.id + "-audit.csv\""});
         return r;
       }
       json out = json::array();
-      for (const auto& r : records) out.push_back(render::audit_json(r));
-      return json_response(200, out);
+      std::optional<std::string> next;
+      for (const auto& r : records) {
+        if (r.seq <= page.after_number()) continue;
+        if (static_cast<int>(out.size()) == page.limit) {
+          next = std::to_string(out.back()["seq"].get<std::int64_t>());
+          break;
+        }
+        out.push_back(render::audit_json(r));
+      }
+      return page_response(call, out, next);
     });
   });
   add("POST", "/api/cases/{id}/cancel", Access::admin, [this](Call& call) {
@@ -1029,20 +1133,38 @@ void Api::Impl::build() {
     bool all = call.query["all"] == "true";
     if (!scope.empty() && scope != "mine" && scope != "all") malformed("scope is mine or all");
     if (scope == "all" && !call.caller->reads_all()) forbidden("scope=all needs admin or auditor access");
-    return json_response(200, service.read([&](Context& c) {
+    Page page = page_of(call);
+    auto [items, next] = service.read([&](Context& c) {
       if (!case_id.empty()) {
         call.params["id"] = case_id;
         load_case(c, call);
       }
+      // The caller's own inbox of live tasks comes from the inbox index; the rest (a case's
+      // tasks, everyone's, closed ones) from the task list.
+      bool inbox = scope != "all" && case_id.empty() && !all;
       json out = json::array();
-      for (const auto& t : c.store.tasks({case_id, all})) {
-        std::string why = runtime::inbox_reason(t.task, call.caller->person.roles, call.me());
-        bool mine = !why.empty() || t.task.completed_by == call.me();
-        if (scope != "all" && case_id.empty() && !mine) continue;
-        out.push_back(task_view(c, t, why));
-      }
-      return out;
-    }));
+      auto next = fill_page<runtime::TaskRow>(
+          page,
+          [&](const std::string& after, int limit) {
+            runtime::TaskFilter f{case_id, all};
+            f.inbox = inbox;
+            f.roles = call.caller->person.roles;
+            f.person = call.me();
+            f.after = after.empty() ? 0 : std::stoll(after);
+            f.limit = limit;
+            return c.store.tasks(f);
+          },
+          [](const runtime::TaskRow& t) { return std::to_string(t.id); },
+          [&](const runtime::TaskRow& t) {
+            std::string why = runtime::inbox_reason(t.task, call.caller->person.roles, call.me());
+            bool mine = !why.empty() || t.task.completed_by == call.me();
+            if (scope != "all" && case_id.empty() && !mine) return false;
+            out.push_back(task_view(c, t, why));
+            return true;
+          });
+      return std::make_pair(out, next);
+    });
+    return page_response(call, items, next);
   });
   add("GET", "/api/tasks/{id}", Access::person, [this](Call& call) {
     auto id = task_number(call);
@@ -1166,13 +1288,19 @@ void Api::Impl::build() {
   add("GET", "/api/audit", Access::reader, [this](Call& call) {
     std::string format = call.query.count("format") ? call.query["format"] : "json";
     if (format != "json" && format != "csv") malformed("unknown format '" + format + "' (json, csv)");
+    Page page = page_of(call);
     return service.read([&](Context& c) {
-      std::vector<runtime::AuditRecord> records;
-      c.store.scan_records("", [&](const runtime::AuditRecord& r) { records.push_back(r); });
-      if (format == "csv") return text_response("text/csv; charset=utf-8", render::audit_csv(records));
+      auto records = c.store.records_page(page.after_number(), page.limit);
+      std::optional<std::string> next;
+      if (static_cast<int>(records.size()) == page.limit) next = std::to_string(records.back().seq);
+      if (format == "csv") {
+        HttpResponse r = text_response("text/csv; charset=utf-8", render::audit_csv(records));
+        if (next) r.headers = page_response(call, json::array(), next).headers;
+        return r;
+      }
       json out = json::array();
       for (const auto& r : records) out.push_back(render::audit_json(r));
-      return json_response(200, out);
+      return page_response(call, out, next);
     });
   });
   add("GET", "/api/audit/verify", Access::reader, [this](Call&) {
@@ -1306,26 +1434,40 @@ void Api::Impl::build() {
     return json_response(200, runtime::to_json(org));
   });
   add("GET", "/api/notifications", Access::person, [this](Call& call) {
-    return json_response(200, service.read([&](Context& c) {
+    // The newest first: a page is those older than the cursor.
+    Page page = page_of(call);
+    auto [items, next] = service.read([&](Context& c) {
       json out = json::array();
-      auto items = c.store.outbox("");
-      for (auto it = items.rbegin(); it != items.rend() && out.size() < 100; ++it)
-        if (call.caller->holds(it->role) || call.caller->reads_all()) {
-          json j = render::outbox_json(*it);
-          if (auto t = it->task ? c.store.find_task(it->task) : std::nullopt) j["name"] = t->task.name;
-          out.push_back(j);
+      auto all = c.store.outbox("");
+      std::optional<std::string> next;
+      for (auto it = all.rbegin(); it != all.rend(); ++it) {
+        if (!page.after.empty() && it->id >= page.after_number()) continue;
+        if (!call.caller->holds(it->role) && !call.caller->reads_all()) continue;
+        if (static_cast<int>(out.size()) == page.limit) {
+          next = std::to_string(out.back()["id"].get<std::int64_t>());
+          break;
         }
-      return out;
-    }));
+        json j = render::outbox_json(*it);
+        if (auto t = it->task ? c.store.find_task(it->task) : std::nullopt) j["name"] = t->task.name;
+        out.push_back(j);
+      }
+      return std::make_pair(out, next);
+    });
+    return page_response(call, items, next);
   });
   add("GET", "/api/outbox", Access::reader, [this](Call& call) {
     std::string status = call.query["status"];
     if (status != "" && status != "pending" && status != "delivered" && status != "failed") malformed("status is pending, delivered or failed");
-    return json_response(200, service.read([&](Context& c) {
+    Page page = page_of(call);
+    auto [items, next] = service.read([&](Context& c) {
       json out = json::array();
-      for (const auto& i : c.store.outbox(status)) out.push_back(render::outbox_json(i));
-      return out;
-    }));
+      auto page_items = c.store.outbox(status, page.after_number(), page.limit);
+      for (const auto& i : page_items) out.push_back(render::outbox_json(i));
+      std::optional<std::string> next;
+      if (static_cast<int>(page_items.size()) == page.limit) next = std::to_string(page_items.back().id);
+      return std::make_pair(out, next);
+    });
+    return page_response(call, items, next);
   });
   add("GET", "/api/tokens", Access::person, [this](Call& call) {
     return json_response(200, service.read([&](Context& c) {

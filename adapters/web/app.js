@@ -34,6 +34,45 @@ class ApiError extends Error {
   }
 }
 
+// A page of a list route: its items, and the URL of the next page (from the Link header)
+// or null on the last one.
+async function apiPage(path) {
+  const res = await fetch(path, { method: "GET", credentials: "same-origin" });
+  if (res.status === 401) {
+    me = null;
+    showLogin();
+  }
+  if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => null));
+  const link = /<([^>]+)>;\s*rel="next"/.exec(res.headers.get("Link") || "");
+  return { items: await res.json(), next: link ? link[1] : null };
+}
+
+// Every page of a short list (definitions, one case's trail).
+async function apiAll(path) {
+  const items = [];
+  for (let next = path; next;) {
+    const page = await apiPage(next);
+    items.push(...page.items);
+    next = page.next;
+  }
+  return items;
+}
+
+// A list shown a page at a time: the rows so far, and a button that adds the next page.
+function pagedTable(headers, first, rowOf, cls) {
+  const body = table(headers, first.items.map(rowOf), cls);
+  const tbody = body.querySelector("tbody") || body;
+  const more = h("button", { class: "more", type: "button", hidden: !first.next }, t("more"));
+  let next = first.next;
+  more.onclick = async () => {
+    const page = await apiPage(next);
+    for (const item of page.items) tbody.append(rowOf(item));
+    next = page.next;
+    more.hidden = !next;
+  };
+  return h("div", { class: "paged" }, body, more);
+}
+
 async function api(method, path, body) {
   const init = { method, headers: {}, credentials: "same-origin" };
   // The server takes a change made with the session cookie only as JSON, body or not.
@@ -143,8 +182,8 @@ async function taskAction(id, action, body) {
 }
 
 async function showTasks() {
-  const [tasks, notes] = await Promise.all([api("GET", "/api/tasks"), api("GET", "/api/notifications")]);
-  const rows = tasks.map((task) => h("tr", { "data-task": task.id, "data-node": task.node, class: task.overdue ? "late" : "" },
+  const [tasks, notes] = await Promise.all([apiPage("/api/tasks?limit=50"), api("GET", "/api/notifications?limit=20")]);
+  const rowOf = (task) => h("tr", { "data-task": task.id, "data-node": task.node, class: task.overdue ? "late" : "" },
     h("td", {}, h("a", { href: "#/task/" + task.id }, task.name), instanceLabel(task)),
     h("td", {}, task.process),
     h("td", {}, h("a", { href: "#/case/" + task.case }, task.case)),
@@ -154,14 +193,14 @@ async function showTasks() {
     h("td", { class: "actions" },
       task.inbox === "responsible" && task.status === "open"
         ? h("button", { class: "claim", onclick: async () => { await taskAction(task.id, "claim"); flash(t("task.claimed")); showTasks(); } }, t("claim")) : null,
-      h("a", { class: "button", href: "#/task/" + task.id }, t("open")))));
+      h("a", { class: "button", href: "#/task/" + task.id }, t("open"))));
   const noteRows = notes.map((n) => h("tr", {},
     h("td", {}, when(n.created_at)), h("td", {}, t("kind." + n.kind)),
     h("td", {}, n.name || n.node), h("td", {}, h("a", { href: "#/case/" + n.case }, n.case)), h("td", {}, roleName(n.role))));
   main(
     h("h1", {}, t("tasks.title")),
-    tasks.length ? table([t("col.task"), t("col.process"), t("col.case"), t("col.why"), t("col.due"), t("col.status"), ""], rows, "list tasks")
-                 : h("p", { class: "empty" }, t("tasks.none")),
+    tasks.items.length ? pagedTable([t("col.task"), t("col.process"), t("col.case"), t("col.why"), t("col.due"), t("col.status"), ""], tasks, rowOf, "list tasks")
+                       : h("p", { class: "empty" }, t("tasks.none")),
     h("h2", {}, t("tasks.notifications")),
     notes.length ? table([t("col.time"), t("col.kind"), t("col.step"), t("col.case"), t("col.role")], noteRows, "list notifications")
                  : h("p", { class: "empty" }, t("tasks.no_notifications")));
@@ -286,10 +325,11 @@ async function showTask(id) {
 
 async function showCases() {
   const params = new URLSearchParams(location.hash.split("?")[1] || "");
-  const [defs, org] = await Promise.all([api("GET", "/api/definitions"), api("GET", "/api/organisation").catch(() => ({ roles: [] }))]);
+  const [defs, org] = await Promise.all([apiAll("/api/definitions"), api("GET", "/api/organisation").catch(() => ({ roles: [] }))]);
   const query = new URLSearchParams();
   for (const k of ["process", "status", "role", "overdue"]) if (params.get(k)) query.set(k, params.get(k));
-  const cases = await api("GET", "/api/cases?" + query.toString());
+  query.set("limit", "50");
+  const cases = await apiPage("/api/cases?" + query.toString());
   const select = (name, options) => h("select", { name, onchange: (e) => {
     if (e.target.value) params.set(name, e.target.value); else params.delete(name);
     location.hash = "#/cases?" + params.toString();
@@ -303,15 +343,15 @@ async function showCases() {
       if (e.target.checked) params.set("overdue", "true"); else params.delete("overdue");
       location.hash = "#/cases?" + params.toString();
     } }), t("filter.overdue")));
-  const rows = cases.map((c) => h("tr", { "data-case": c.id, class: c.overdue ? "late" : "" },
+  const rowOf = (c) => h("tr", { "data-case": c.id, class: c.overdue ? "late" : "" },
     h("td", {}, h("a", { href: "#/case/" + c.id }, c.id)),
     h("td", {}, c.process_name || c.process),
     h("td", {}, statusText(c.status)),
     h("td", {}, c.current.map((s) => h("div", { class: s.overdue ? "overdue" : "" }, s.name, s.overdue ? " (" + t("overdue") + ")" : ""))),
-    h("td", {}, when(c.started_at), " · ", c.started_by)));
+    h("td", {}, when(c.started_at), " · ", c.started_by));
   main(h("h1", {}, t("cases.title")), startForm(defs), filters,
-    cases.length ? table([t("col.case"), t("col.process"), t("col.status"), t("col.current"), t("col.started")], rows, "list cases")
-                 : h("p", { class: "empty" }, t("cases.none")));
+    cases.items.length ? pagedTable([t("col.case"), t("col.process"), t("col.status"), t("col.current"), t("col.started")], cases, rowOf, "list cases")
+                       : h("p", { class: "empty" }, t("cases.none")));
 }
 
 function startForm(defs) {
@@ -381,7 +421,7 @@ async function showCase(id) {
   const [c, drawing, records] = await Promise.all([
     api("GET", "/api/cases/" + encodeURIComponent(id)),
     api("GET", "/api/cases/" + encodeURIComponent(id) + "/diagram" + (viewer ? "?format=json" : "")),
-    api("GET", "/api/cases/" + encodeURIComponent(id) + "/audit")]);
+    apiAll("/api/cases/" + encodeURIComponent(id) + "/audit?limit=1000")]);
   // bpmn-js draws the case's process version with its marks; else the server's picture.
   const diagram = h("div", { class: "diagram case-diagram", id: "case-diagram" });
   const xml = viewer ? await api("GET", "/api/definitions/" + encodeURIComponent(drawing.process) + "/xml?layout=missing&version=" + drawing.version).catch(() => null) : null;
@@ -419,7 +459,7 @@ async function showCase(id) {
 // --- definitions ------------------------------------------------------------------------
 
 async function showDefinitions() {
-  const defs = await api("GET", "/api/definitions");
+  const defs = await apiAll("/api/definitions");
   const admin = canModel();
   const rows = defs.map((d) => h("tr", {}, h("td", {}, h("a", { href: "#/definition/" + encodeURIComponent(d.process) }, d.name)),
     h("td", {}, d.process), h("td", {}, d.version), h("td", {}, when(d.deployed_at), " · ", d.deployed_by)));

@@ -406,3 +406,66 @@ TEST_CASE("the wheel, the plan, the agenda, the evidence register and the report
   CHECK(report.status == 200);
   CHECK(report.body.find("<svg") != std::string::npos);
 }
+
+namespace {
+
+// Follows a list route's Link headers to the end; returns every page's items in order.
+std::vector<json> all_pages(Server& s, const std::string& cookie, std::string target, int* pages) {
+  std::vector<json> items;
+  *pages = 0;
+  while (!target.empty()) {
+    auto r = s.as(cookie, "GET", target);
+    REQUIRE(r.status == 200);
+    ++*pages;
+    for (const auto& i : r.json_body()) items.push_back(i);
+    auto link = r.headers.find("Link");
+    target.clear();
+    if (link != r.headers.end()) {
+      REQUIRE(link->second.find("rel=\"next\"") != std::string::npos);
+      target = link->second.substr(1, link->second.find('>') - 1);
+    }
+    REQUIRE(*pages < 50);
+  }
+  return items;
+}
+
+}  // namespace
+
+TEST_CASE("list routes answer a page at a time, with a Link to the next page until the last", "[api]") {
+  Server s;
+  auto anna = s.login("anna"), mette = s.login("mette");  // mette: business functions
+  for (int i = 0; i < 5; ++i) REQUIRE(s.as(anna, "POST", "/api/cases", {{"process", "corrective-action"}}).status == 201);
+
+  int pages = 0;
+  auto cases = all_pages(s, anna, "/api/cases?process=corrective-action&limit=2", &pages);
+  CHECK(pages == 3);
+  std::set<std::string> ids;
+  for (const auto& c : cases) ids.insert(c["id"].get<std::string>());
+  CHECK(ids.size() == 5);
+  CHECK(cases == s.as(anna, "GET", "/api/cases?process=corrective-action").json_body().get<std::vector<json>>());
+
+  // The inbox, paged through the role index, is the inbox whole.
+  auto inbox = all_pages(s, mette, "/api/tasks?limit=2", &pages);
+  CHECK(inbox.size() == 5);
+  CHECK(inbox == s.as(mette, "GET", "/api/tasks?limit=1000").json_body().get<std::vector<json>>());
+  for (const auto& t : inbox) CHECK(t["inbox"] == "responsible");
+
+  auto trail = all_pages(s, anna, "/api/audit?limit=7", &pages);
+  CHECK(trail.size() == s.as(anna, "GET", "/api/audit?limit=1000").json_body().size());
+  for (std::size_t i = 1; i < trail.size(); ++i) CHECK(trail[i]["seq"].get<long>() == trail[i - 1]["seq"].get<long>() + 1);
+  auto outbox = all_pages(s, anna, "/api/outbox?limit=1", &pages);
+  CHECK(outbox.size() == s.as(anna, "GET", "/api/outbox").json_body().size());
+  auto definitions = all_pages(s, anna, "/api/definitions?limit=1", &pages);
+  CHECK(definitions.size() == 3);
+  CHECK(pages == 3);
+  // Without a limit a page holds at most 100; a page of 1000 is the most.
+  CHECK(s.as(anna, "GET", "/api/audit").json_body().size() <= 100);
+
+  for (const char* bad : {"/api/cases?limit=0", "/api/cases?limit=1001", "/api/cases?limit=x", "/api/tasks?after=abc",
+                          "/api/audit?after=-1", "/api/outbox?after=99999999999999999999"}) {
+    INFO(bad);
+    auto r = s.as(anna, "GET", bad);
+    CHECK(r.status == 400);
+    CHECK(r.json_body()["error"] == "malformed");
+  }
+}
