@@ -51,7 +51,21 @@ class Client {
     bhttp::write(socket_, request);
     bhttp::response<bhttp::string_body> response;
     bhttp::read(socket_, buffer_, response);
+    link_ = std::string(response[bhttp::field::link]);
     return {static_cast<int>(response.result_int()), response.body()};
+  }
+  // Reads a list route page by page, as the web app does, to its end; returns the items
+  // read, or -1 when a page is refused.
+  long read_all(const std::string& first) {
+    long items = 0;
+    for (std::string target = first; !target.empty();) {
+      auto [status, text] = call(bhttp::verb::get, target);
+      if (status != 200) return -1;
+      items += static_cast<long>(json::parse(text).size());
+      auto start = link_.find('<'), end = link_.find('>');
+      target = start == std::string::npos || end == std::string::npos ? "" : link_.substr(start + 1, end - start - 1);
+    }
+    return items;
   }
 
  private:
@@ -59,6 +73,7 @@ class Client {
   tcp::socket socket_;
   beast::flat_buffer buffer_;
   std::string token_;
+  std::string link_;  // the last answer's Link header
 };
 
 unsigned short free_port() {
@@ -203,17 +218,20 @@ json run_server_bench(const ServerBenchOptions& o, const std::function<void(cons
   server.reset();
 
   // Peak memory of the server as deployed (its default four I/O threads), holding the
-  // active cases while four people read their inboxes and the case list and complete tasks.
+  // active cases while four people page through their whole inboxes and the whole case
+  // list (100 a page, as the web app reads them) and complete tasks.
   server = std::make_unique<Server>(o.raciflow, db, port, o.work_dir + "/serve-default.log", 4);
   {
     std::vector<std::thread> people;
-    std::atomic<long> refused{0};
+    std::atomic<long> refused{0}, listed{0};
     for (int p = 0; p < 4; ++p)
       people.emplace_back([&, p] {
         Client client(port, token);
         for (int i = 0; i < 5; ++i) {
-          if (client.call(bhttp::verb::get, "/api/tasks").first != 200) ++refused;
-          if (client.call(bhttp::verb::get, "/api/cases?status=active").first != 200) ++refused;
+          long inbox = client.read_all("/api/tasks?limit=100");
+          long cases = client.read_all("/api/cases?status=active&limit=100");
+          if (inbox < 0 || cases < 0) ++refused;
+          listed += inbox + cases;
           auto id = tasks.at(next + static_cast<std::size_t>(p * 5 + i));
           const std::string body = json{{"variables", {{"needsCommittee", true}, {"severity", "high"}}}}.dump();
           if (client.call(bhttp::verb::post, "/api/tasks/" + std::to_string(id) + "/complete", body).first != 200) ++refused;
@@ -221,6 +239,7 @@ json run_server_bench(const ServerBenchOptions& o, const std::function<void(cons
       });
     for (auto& t : people) t.join();
     if (refused > 0) throw std::runtime_error("the server refused requests during the memory run");
+    out["listed_items"] = listed.load();
   }
   auto [peak, now] = server->memory();
   out["serve_rss_peak_mb"] = peak;

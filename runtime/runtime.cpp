@@ -5,6 +5,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "definitions/definition_set.h"
 #include "definitions/loader.h"
@@ -706,48 +707,131 @@ std::string difference(const CaseSnapshot& stored, const CaseSnapshot& replayed)
 
 }  // namespace
 
-VerifyReport Runtime::verify() {
+VerifyReport Runtime::verify(const std::function<void(std::int64_t, std::int64_t)>& progress) {
   VerifyReport report;
+  const std::int64_t total = store_.record_count();
+  const auto last = store_.last_records();
+  std::map<std::string, CaseRow> rows;
+  for (auto& row : store_.cases("", "")) rows.emplace(row.id, std::move(row));
+  report.cases = static_cast<std::int64_t>(rows.size());
+
+  // A case being replayed as its records go by: its state, and what its case_started said.
+  struct Replay {
+    Live live;
+    json started;
+    bool failed = false;
+  };
+  std::map<std::string, Replay> open;
+  std::set<std::string> done;
+  std::vector<std::string> case_problems;  // in the order the cases' last records come
+  auto finish = [&](const std::string& id, Replay& r) {
+    if (r.failed) return;
+    CaseSnapshot replayed = snapshot_of(r.live.row, r.live.state, r.live.flow->process());
+    auto stored = store_.load_snapshot(id);
+    std::string diff = stored ? difference(*stored, replayed) : "it has no stored state";
+    const CaseRow& row = r.live.row;
+    if (diff.empty() && (r.started.value("key", "") != row.key ||
+                         (row.parent_case.empty() ? r.started.contains("parent")
+                                                  : r.started.value("parent", json::object()).value("case", "") != row.parent_case)))
+      diff = "its stored key or calling case differs from its case_started event";
+    if (!diff.empty()) case_problems.push_back("case " + id + ": " + diff);
+  };
+
+  // Hashing and reading events is most of the work and needs nothing shared: a batch of
+  // records is split over the cores; the chain's order and the replays stay in this thread.
+  const unsigned workers = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
+  constexpr std::size_t kBatch = 4096;
+  struct Checked {
+    bool hash_ok = false;
+    std::vector<Event> events;
+    std::string error;
+  };
+  std::vector<AuditRecord> batch;
+  std::vector<Checked> checked;
   std::string previous;
   std::int64_t expected = 1;
   bool chain_ok = true;
-  store_.scan_records("", [&](const AuditRecord& r) {
-    ++report.records;
-    if (!chain_ok) return;
-    std::string where = "audit record " + std::to_string(r.seq) + " (" + r.action +
-                        (r.case_id.empty() ? "" : ", case " + r.case_id) + ")";
-    if (r.seq != expected)
-      report.problems.push_back("audit record " + std::to_string(expected) + " is missing (the next one is " + std::to_string(r.seq) + ")");
-    else if (r.prev_hash != previous)
-      report.problems.push_back(where + ": does not link to the record before it");
-    else if (chain_hash(r) != r.hash)
-      report.problems.push_back(where + ": its content does not match its hash; it was changed after it was written");
-    chain_ok = report.problems.empty();
-    previous = r.hash;
-    ++expected;
-  });
-  if (!chain_ok) return report;
-  for (const auto& row : store_.cases("", "")) {
-    ++report.cases;
-    try {
-      Live live = replay(row.id);
-      CaseSnapshot replayed = snapshot_of(row, live.state, live.flow->process());
-      auto stored = store_.load_snapshot(row.id);
-      std::string diff = difference(*stored, replayed);
-      // The row's key and parent are what the case_started event says.
-      json started;
-      store_.scan_records(row.id, [&](const AuditRecord& r) {
-        if (started.is_null() && r.action == "case_started") started = json::parse(r.data, nullptr, false);
-      });
-      if (diff.empty() && (started.value("key", "") != row.key ||
-                           (row.parent_case.empty() ? started.contains("parent")
-                                                    : started.value("parent", json::object()).value("case", "") != row.parent_case)))
-        diff = "its stored key or calling case differs from its case_started event";
-      if (!diff.empty()) report.problems.push_back("case " + row.id + ": " + diff);
-    } catch (const std::exception& e) {
-      report.problems.push_back("case " + row.id + ": its events do not replay: " + e.what());
+  auto run_batch = [&] {
+    checked.assign(batch.size(), Checked{});
+    auto work = [&](std::size_t from, std::size_t to) {
+      for (std::size_t k = from; k < to; ++k) {
+        const AuditRecord& r = batch[k];
+        checked[k].hash_ok = chain_hash(r) == r.hash;
+        if (r.case_id.empty()) continue;
+        try {
+          checked[k].events = events_of(r);
+        } catch (const std::exception& e) {
+          checked[k].error = e.what();
+        }
+      }
+    };
+    std::vector<std::thread> threads;
+    std::size_t share = (batch.size() + workers - 1) / workers;
+    for (unsigned w = 1; w < workers && w * share < batch.size(); ++w)
+      threads.emplace_back(work, w * share, std::min(batch.size(), (w + 1) * share));
+    work(0, std::min(batch.size(), share));
+    for (auto& t : threads) t.join();
+
+    for (std::size_t k = 0; k < batch.size() && chain_ok; ++k) {
+      const AuditRecord& r = batch[k];
+      std::string where = "audit record " + std::to_string(r.seq) + " (" + r.action +
+                          (r.case_id.empty() ? "" : ", case " + r.case_id) + ")";
+      if (r.seq != expected)
+        report.problems.push_back("audit record " + std::to_string(expected) + " is missing (the next one is " + std::to_string(r.seq) + ")");
+      else if (r.prev_hash != previous)
+        report.problems.push_back(where + ": does not link to the record before it");
+      else if (!checked[k].hash_ok)
+        report.problems.push_back(where + ": its content does not match its hash; it was changed after it was written");
+      chain_ok = report.problems.empty();
+      previous = r.hash;
+      ++expected;
+      if (r.case_id.empty() || !chain_ok) continue;
+
+      auto it = open.find(r.case_id);
+      if (it == open.end()) {
+        auto row = rows.find(r.case_id);
+        if (row == rows.end() || done.count(r.case_id)) continue;  // a refusal about no case; verify names stray cases below
+        it = open.emplace(r.case_id, Replay{Live{row->second, {}, nullptr}, json(), false}).first;
+        try {
+          it->second.live.flow = &flow(row->second.process, row->second.version);
+        } catch (const std::exception& e) {
+          case_problems.push_back("case " + r.case_id + ": its events do not replay: " + e.what());
+          it->second.failed = true;
+        }
+      }
+      Replay& replay = it->second;
+      if (!replay.failed) {
+        try {
+          if (!checked[k].error.empty()) throw std::runtime_error(checked[k].error);
+          for (const Event& e : checked[k].events) {
+            if (e.kind == EventKind::case_started && replay.started.is_null()) replay.started = e.data;
+            engine::apply(replay.live.state, e, replay.live.flow->process());
+          }
+        } catch (const std::exception& e) {
+          case_problems.push_back("case " + r.case_id + ": its events do not replay: " + e.what());
+          replay.failed = true;
+        }
+      }
+      if (auto end = last.find(r.case_id); end != last.end() && end->second == r.seq) {
+        finish(r.case_id, replay);
+        done.insert(r.case_id);
+        open.erase(it);
+      }
     }
-  }
+    report.records += static_cast<std::int64_t>(batch.size());
+    batch.clear();
+    if (progress) progress(report.records, total);
+  };
+  store_.scan_records("", [&](const AuditRecord& r) {
+    if (!chain_ok) return;
+    batch.push_back(r);
+    if (batch.size() == kBatch) run_batch();
+  });
+  if (chain_ok && !batch.empty()) run_batch();
+  if (!chain_ok) return report;
+  for (const auto& [id, row] : rows)
+    if (!done.count(id)) case_problems.push_back("case " + id + ": it has no events in the trail");
+  report.problems = std::move(case_problems);
   return report;
 }
 

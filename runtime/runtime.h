@@ -134,7 +134,10 @@ class Runtime {
   const definitions::Process& process_of(const std::string& process, int version);
 
   // Re-checks the hash chain and replays every case against its stored state.
-  VerifyReport verify();
+  // Checks the hash chain and replays every case, in one scan of the trail: records are
+  // hashed and their events read on all cores, a batch at a time. `progress`, when given,
+  // is told the records checked so far and their total, now and then.
+  VerifyReport verify(const std::function<void(std::int64_t done, std::int64_t total)>& progress = nullptr);
 
  private:
   struct Flow;

@@ -471,6 +471,19 @@ class SqliteStore : public Store {
     q.exec();
   }
 
+  std::int64_t record_count() override {
+    Query q(cache_, "SELECT max(seq) FROM audit");  // seq has no gaps; verify says so when it has
+    q.executeStep();
+    return q.getColumn(0).isNull() ? 0 : q.getColumn(0).getInt64();
+  }
+
+  std::map<std::string, std::int64_t> last_records() override {
+    Query q(cache_, "SELECT case_id, max(seq) FROM audit WHERE case_id <> '' GROUP BY case_id");
+    std::map<std::string, std::int64_t> out;
+    while (q.executeStep()) out[q.getColumn(0).getString()] = q.getColumn(1).getInt64();
+    return out;
+  }
+
   std::vector<AuditRecord> records_page(std::int64_t after, int limit) override {
     Query q(cache_, "SELECT * FROM audit WHERE seq > ? ORDER BY seq LIMIT ?");
     q.bind(1, static_cast<int64_t>(after));

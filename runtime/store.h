@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -224,6 +225,9 @@ class Store {
   virtual void append(const AuditRecord& record) = 0;
   // Records of one case in order, or every record when case_id is empty.
   virtual void scan_records(const std::string& case_id, const std::function<void(const AuditRecord&)>& visit) = 0;
+  // The number of records, and each case's last record (its seq), for one scan of all.
+  virtual std::int64_t record_count() = 0;
+  virtual std::map<std::string, std::int64_t> last_records() = 0;
   // A page of the whole trail: the records after seq `after`, at most `limit`, in order.
   virtual std::vector<AuditRecord> records_page(std::int64_t after, int limit) = 0;
 

@@ -11,6 +11,7 @@
 
 #include "adapters/cli/cli.h"
 #include "adapters/cli/command.h"
+#include "adapters/cli/progress.h"
 #include "adapters/cli/session.h"
 #include "adapters/render/runtime_render.h"
 #include "runtime/json_input.h"
@@ -289,7 +290,9 @@ int cmd_audit(const po::variables_map& vm, const Globals& g, std::ostream& out, 
   if (format != "table" && format != "csv" && format != "json") throw UsageError{"unknown --format '" + format + "' (table, csv, json)"};
   Session s(g, false);
   if (target == "verify") {
-    auto report = s.runtime->verify();
+    Progress progress("audit verify: records checked", vm.count("quiet") > 0);
+    auto report = s.runtime->verify([&](std::int64_t done, std::int64_t total) { progress(done, total); });
+    progress.clear();
     if (!report.ok()) {
       err << "raciflow audit verify: " << report.problems.front() << "\n";
       return kExitFailed;
@@ -458,9 +461,11 @@ void add_runtime_commands(std::map<std::string, Command>& t) {
                   case_positional(o);
                 },
                 cmd_retry, "case", "CASE"};
-  t["audit"] = {"print a case's audit trail, or verify the whole trail", "raciflow audit CASE|all [--format table|csv|json] | raciflow audit verify",
+  t["audit"] = {"print a case's audit trail, or verify the whole trail",
+                "raciflow audit CASE|all [--format table|csv|json] | raciflow audit verify [--quiet]",
                 [](po::options_description& o) {
-                  o.add_options()("format", po::value<std::string>()->default_value("table"), "table, csv or json");
+                  o.add_options()("format", po::value<std::string>()->default_value("table"), "table, csv or json")(
+                      "quiet", "verify: no progress line on the terminal");
                   case_positional(o);
                 },
                 cmd_audit, "case", "CASE, 'all' or 'verify'"};

@@ -6,6 +6,7 @@
 
 #include "cli_support.h"
 #include "runtime/audit.h"
+#include "runtime/runtime.h"
 #include "runtime/sqlite_store.h"
 
 using namespace raciflow::testing;
@@ -151,4 +152,19 @@ TEST_CASE("a database written before the lean trail verifies, and its cases go o
   }
   CHECK(i > old_hashes.size());
   CHECK(lean >= 1);
+}
+
+TEST_CASE("audit verify reads the trail once and tells its progress up to the last record") {
+  Workspace w;
+  std::filesystem::copy_file(test_data("before-lean/trail-v6.db"), w.db());
+  auto store = raciflow::runtime::open_sqlite_store(w.db(), {});
+  raciflow::runtime::Runtime rt(*store, *raciflow::definitions::parse_date_time(w.clock));
+  std::vector<std::pair<std::int64_t, std::int64_t>> told;
+  auto report = rt.verify([&](std::int64_t done, std::int64_t total) { told.emplace_back(done, total); });
+  CHECK(report.ok());
+  CHECK(report.records == 174);
+  CHECK(report.cases == 3);
+  REQUIRE_FALSE(told.empty());
+  CHECK(told.back() == std::make_pair<std::int64_t, std::int64_t>(174, 174));
+  for (std::size_t i = 1; i < told.size(); ++i) CHECK(told[i].first > told[i - 1].first);
 }
