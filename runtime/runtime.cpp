@@ -637,6 +637,13 @@ void Runtime::retry(const std::string& case_id, const std::string& person, const
 
 const definitions::Process& Runtime::process_of(const std::string& process, int version) { return flow(process, version).process(); }
 
+const std::vector<definitions::FormField>& Runtime::form_of(const std::string& process, int version, const std::string& node) {
+  const Flow& f = flow(process, version);
+  auto it = f.forms.find(node);
+  if (it == f.forms.end()) it = f.forms.emplace(node, definitions::form_fields(f.process(), node)).first;
+  return it->second;
+}
+
 Runtime::CaseView Runtime::show(const std::string& case_id) {
   Live live = load(case_id);
   CaseView view{live.row, live.state, {}, {}};

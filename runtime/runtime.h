@@ -24,6 +24,10 @@
 #include "engine/engine.h"
 #include "runtime/store.h"
 
+namespace raciflow::definitions {
+struct FormField;
+}
+
 namespace raciflow::runtime {
 
 // The most variables one command may set, as JSON.
@@ -132,6 +136,8 @@ class Runtime {
   std::optional<Organisation> organisation() { return store_.organisation(); }
   // A deployed process version as the engine runs it (parsed once, then cached).
   const definitions::Process& process_of(const std::string& process, int version);
+  // The variables a step's form asks for (definitions/form.h), kept per process version.
+  const std::vector<definitions::FormField>& form_of(const std::string& process, int version, const std::string& node);
 
   // Re-checks the hash chain and replays every case against its stored state.
   // Checks the hash chain and replays every case, in one scan of the trail: records are

@@ -2,11 +2,14 @@
 // Nothing outside runtime/ includes this.
 #pragma once
 
+#include <map>
+
 #include <memory>
 #include <string>
 
 #include "engine/engine.h"
 #include "engine/executable.h"
+#include "definitions/form.h"
 #include "runtime/runtime.h"
 
 namespace raciflow::runtime {
@@ -25,6 +28,9 @@ struct Runtime::Flow {
   std::unique_ptr<engine::ExecutableProcess> executable;
   std::unique_ptr<engine::Engine> engine;
   const definitions::Process& process() const { return executable->process(); }
+  // The form of each step, computed once per process version (form_fields parses every
+  // condition the step's decisions read).
+  mutable std::map<std::string, std::vector<definitions::FormField>> forms;
 };
 
 struct Runtime::Live {

@@ -1176,8 +1176,7 @@ void Api::Impl::build() {
       auto s = stored(c, t.process, t.version);
       json fields = json::array();
       const definitions::FlowNode* node = s.process().find_node(t.task.node_id);
-      for (const auto& f : definitions::form_fields(s.process(), t.task.node_id))
-      {
+      for (const auto& f : c.runtime.form_of(t.process, t.version, t.task.node_id)) {
         json answers = json::object();
         for (const auto& [value, label] : f.answers) answers[value] = label;
         fields.push_back({{"name", f.name}, {"type", f.type}, {"options", f.options}, {"used_in", f.used_in}, {"label", f.label},
@@ -1197,13 +1196,14 @@ void Api::Impl::build() {
     add("POST", "/api/tasks/{id}/" + what, Access::person, [this, what, fields, run](Call& call) {
       auto id = task_number(call);
       Body body(call.request, fields);
-      service.write([&](Context& c) {
+      // The answer is the task as the command left it, read in the command's own
+      // transaction: no second trip to a reader.
+      return json_response(200, service.write([&](Context& c) {
         auto t = load_task(c, id);
         check_task(c, call, t, what);
         run(c, call, id, body);
-        return 0;
-      });
-      return json_response(200, service.read([&](Context& c) { return task_view(c, load_task(c, id), ""); }));
+        return task_view(c, load_task(c, id), "");
+      }));
     });
   };
   task_command("claim", {}, [](Context& c, const Call& call, std::int64_t id, const Body&) { c.runtime.claim(id, call.me()); });
@@ -1217,7 +1217,7 @@ void Api::Impl::build() {
     // leaving the case with an incident at the gateway.
     auto t = *c.store.find_task(id);
     auto known = c.runtime.show(t.case_id).state.variables;
-    for (const auto& field : definitions::form_fields(c.runtime.process_of(t.process, t.version), t.task.node_id)) {
+    for (const auto& field : c.runtime.form_of(t.process, t.version, t.task.node_id)) {
       if (!variables.contains(field.name) && !known.contains(field.name))
         throw runtime::Refused("task " + std::to_string(id) + " '" + t.task.name + "' needs the variable '" + field.name +
                                "' (read by: " + field.used_in.front() + ")");
