@@ -104,8 +104,8 @@ ChainHead append_chained(Store& store, std::vector<AuditRecord> records) {
   ChainHead head = store.chain_head().value_or(ChainHead{});
   for (auto& r : records) {
     r.seq = head.seq + 1;
-    r.prev_hash = head.hash;
-    r.hash = chain_hash(r);
+    r.prev_hash.clear();  // not stored: the hash covers the previous record's (runtime/audit.h)
+    r.hash = chain_hash(r, head.hash);
     store.append(r);
     head = {r.seq, r.hash};
   }

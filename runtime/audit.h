@@ -38,7 +38,10 @@ struct AuditRecord {
   // [kind, node, data] with a fourth member {time, actor, role, raci} for those of its
   // fields that differ from the record's. Empty when the record is its head alone.
   std::string events;
-  std::string prev_hash;      // hex; empty for the first record
+  // The previous record's hash (hex), which this record's hash covers. Records written
+  // since the lean trail do not store it (the previous record has it): it is empty in the
+  // store and filled in when the hash is computed or checked.
+  std::string prev_hash;
   std::string hash;           // hex SHA-256
 };
 
@@ -52,8 +55,9 @@ inline constexpr const char* kTokenMoved = "token_moved";
 // SHA-256 (hex) of bytes, through OpenSSL's libcrypto.
 std::string sha256_hex(const std::string& bytes);
 
-// SHA-256 (hex) over prev_hash and the record's content fields, as stored.
-std::string chain_hash(const AuditRecord& record);
+// SHA-256 (hex) over the previous record's hash and the record's content fields, as
+// stored; `previous` stands in for a prev_hash the record does not store.
+std::string chain_hash(const AuditRecord& record, const std::string& previous = "");
 
 // The record of one engine event alone (without seq and hashes).
 AuditRecord record_of(const engine::Event& event, const std::string& case_id, const std::string& process, int version);

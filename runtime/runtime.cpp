@@ -763,7 +763,7 @@ VerifyReport Runtime::verify(const std::function<void(std::int64_t, std::int64_t
     auto work = [&](std::size_t from, std::size_t to) {
       for (std::size_t k = from; k < to; ++k) {
         const AuditRecord& r = batch[k];
-        checked[k].hash_ok = chain_hash(r) == r.hash;
+        checked[k].hash_ok = chain_hash(r, k == 0 ? previous : batch[k - 1].hash) == r.hash;
         if (r.case_id.empty()) continue;
         try {
           checked[k].events = events_of(r);
@@ -785,7 +785,7 @@ VerifyReport Runtime::verify(const std::function<void(std::int64_t, std::int64_t
                           (r.case_id.empty() ? "" : ", case " + r.case_id) + ")";
       if (r.seq != expected)
         report.problems.push_back("audit record " + std::to_string(expected) + " is missing (the next one is " + std::to_string(r.seq) + ")");
-      else if (r.prev_hash != previous)
+      else if (!r.prev_hash.empty() && r.prev_hash != previous)
         report.problems.push_back(where + ": does not link to the record before it");
       else if (!checked[k].hash_ok)
         report.problems.push_back(where + ": its content does not match its hash; it was changed after it was written");

@@ -139,14 +139,16 @@ TEST_CASE("a database written before the lean trail verifies, and its cases go o
 
   SQLite::Database db(w.db(), SQLite::OPEN_READONLY);
   CHECK(db.execAndGet("PRAGMA user_version").getInt() == raciflow::runtime::kSchemaVersion);
-  SQLite::Statement q(db, "SELECT seq, hash, events, action FROM audit ORDER BY seq");
+  SQLite::Statement q(db, "SELECT seq, hash, events, action, prev_hash FROM audit ORDER BY seq");
   std::size_t i = 0, lean = 0;
   while (q.executeStep()) {
     if (i < old_hashes.size()) {
       CHECK(q.getColumn(1).getString() == old_hashes[i]);  // untouched
       CHECK(q.getColumn(2).getString().empty());
-    } else if (!q.getColumn(2).getString().empty()) {
-      ++lean;
+      CHECK(q.getColumn(4).getString() == (i == 0 ? "" : old_hashes[i - 1]));
+    } else {
+      CHECK(q.getColumn(4).getString().empty());  // the hash covers the record before; not stored twice
+      if (!q.getColumn(2).getString().empty()) ++lean;
     }
     ++i;
   }
