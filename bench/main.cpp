@@ -424,7 +424,7 @@ int main(int argc, char** argv) {
       "repeat", po::value<int>()->default_value(3), "runs of each durable and peer figure (medians are reported)")(
       "scale", po::value<std::string>()->default_value("1000,10000,100000"), "database sizes in cases")(
       "open", po::value<long>()->default_value(500), "open cases in each scale database")(
-      "open-cases", po::value<std::string>()->default_value("70000"), "sizes of the open-work databases (inbox among all roles' tasks)")(
+      "open-cases", po::value<std::string>()->default_value("85000"), "sizes of the open-work databases (inbox among all roles' tasks)")(
       "peer", po::value<std::string>()->default_value(""), "the peer-bench folder with node_modules (npm ci done)")(
       "peer-cases", po::value<std::string>()->default_value("600,300"), "peer cases in memory, durable")(
       "active", po::value<long>()->default_value(10000), "active cases held by the served database")(

@@ -760,14 +760,18 @@ class SqliteStore : public Store {
       for (const auto& role : f.roles) keys.insert(keys.end(), {"r:" + role, "c:" + role});
       if (!f.person.empty()) keys.push_back("p:" + f.person);
       if (keys.empty()) return out;
-      std::string sql = "SELECT DISTINCT task FROM task_inbox WHERE task > ?1 AND key IN (";
-      for (std::size_t i = 0; i < keys.size(); ++i) sql += (i ? ", ?" : "?") + std::to_string(i + 3);
-      Query q(cache_, sql + ") ORDER BY task LIMIT ?2");
-      q.bind(1, static_cast<int64_t>(f.after));
-      q.bind(2, f.limit > 0 ? f.limit : -1);
-      for (std::size_t i = 0; i < keys.size(); ++i) q.bind(static_cast<int>(i + 3), keys[i]);
-      std::vector<std::int64_t> ids;
-      while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
+      // One index range per key, each stopping at the page's size, merged here: a query
+      // with `key IN (...)` would sort every match of every key before taking the page.
+      std::set<std::int64_t> merged;
+      for (const auto& key : keys) {
+        Query q(cache_, "SELECT task FROM task_inbox WHERE key = ?1 AND task > ?2 ORDER BY task LIMIT ?3");
+        q.bind(1, key);
+        q.bind(2, static_cast<int64_t>(f.after));
+        q.bind(3, f.limit > 0 ? f.limit : -1);
+        while (q.executeStep()) merged.insert(q.getColumn(0).getInt64());
+      }
+      std::vector<std::int64_t> ids(merged.begin(), merged.end());
+      if (f.limit > 0 && ids.size() > static_cast<std::size_t>(f.limit)) ids.resize(static_cast<std::size_t>(f.limit));
       for (auto id : ids)
         if (auto t = find_task(id); t && (f.case_id.empty() || t->case_id == f.case_id)) out.push_back(std::move(*t));
       return out;
