@@ -51,7 +51,8 @@ json durable(const std::string& work, const std::string& bench_dir, const std::s
   json runs = json::array();
   for (int r = 1; r <= repeat; ++r) {
     auto e = run_engine(work + "/engine.db", synchronous, cases, bench_dir);
-    double storage_s = run_storage(work + "/storage.db", synchronous, e.rows_per_tx, e.bytes_per_row);
+    long storage_written = 0;
+    double storage_s = run_storage(work + "/storage.db", synchronous, e.rows_per_tx, e.bytes_per_row, &storage_written);
     long rows = 0;
     for (int n : e.rows_per_tx) rows += n;
     double commands_per_s = static_cast<double>(e.commands) / e.seconds;
@@ -66,6 +67,8 @@ json durable(const std::string& work, const std::string& bench_dir, const std::s
                 {"rows_per_command", static_cast<double>(rows) / static_cast<double>(e.rows_per_tx.size())},
                 {"bytes_per_row", e.bytes_per_row},
                 {"audit_records", e.audit_records},
+                {"bytes_written_per_command", static_cast<double>(e.bytes_written) / static_cast<double>(e.commands)},
+                {"storage_bytes_written_per_tx", static_cast<double>(storage_written) / static_cast<double>(e.rows_per_tx.size())},
                 {"storage_tx_per_s", storage_tx_per_s},
                 {"storage_cases_per_s", storage_tx_per_s * static_cast<double>(e.cases) / static_cast<double>(e.commands)},
                 {"ratio_to_storage", commands_per_s / storage_tx_per_s}};
@@ -76,7 +79,7 @@ json durable(const std::string& work, const std::string& bench_dir, const std::s
   }
   json out = {{"synchronous", synchronous}, {"runs", runs}};
   for (const char* f : {"cases_per_s", "commands_per_s", "p50_us", "p99_us", "storage_tx_per_s", "storage_cases_per_s",
-                        "ratio_to_storage"})
+                        "ratio_to_storage", "bytes_written_per_command", "storage_bytes_written_per_tx", "rows_per_command"})
     out[std::string("median_") + f] = median_of(runs, f);
   return out;
 }
@@ -376,6 +379,9 @@ void print_table(const json& r, std::ostream& out) {
     std::string runs;
     for (const auto& run : d["runs"]) runs += (runs.empty() ? "" : ", ") + fixed(run["ratio_to_storage"], 2);
     row("engine / storage limit at " + s, fixed(d["median_ratio_to_storage"], 2) + " (runs: " + runs + ")");
+    row("written per command: engine / storage limit at " + s + " (rows " + fixed(d["median_rows_per_command"], 1) + ")",
+        fixed(d["median_bytes_written_per_command"].get<double>() / 1024.0, 1) + " / " +
+            fixed(d["median_storage_bytes_written_per_tx"].get<double>() / 1024.0, 1) + " KB");
   }
   for (const auto& p : r.value("peer", json::array()))
     row("bpmn-engine " + p["mode"].get<std::string>() + ": cases/s (RSS)",

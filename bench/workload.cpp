@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <stdexcept>
 
@@ -79,6 +80,7 @@ EngineRun run_engine(const std::string& path, const std::string& synchronous, lo
 
   EngineRun run;
   run.cases = cases;
+  long written = bytes_written();
   std::int64_t changes = runtime::sqlite_total_changes(*store);
   auto t0 = Clock::now();
   for (long i = 0; i < cases; ++i) {
@@ -91,6 +93,7 @@ EngineRun run_engine(const std::string& path, const std::string& synchronous, lo
     });
   }
   run.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  run.bytes_written = bytes_written() - written;
   store.reset();
 
   SQLite::Database db(path, SQLite::OPEN_READONLY);
@@ -104,8 +107,17 @@ EngineRun run_engine(const std::string& path, const std::string& synchronous, lo
   return run;
 }
 
+long bytes_written() {
+  std::ifstream in("/proc/self/io");
+  std::string name;
+  long value = 0;
+  while (in >> name >> value)
+    if (name == "wchar:") return value;
+  return 0;
+}
+
 double run_storage(const std::string& path, const std::string& synchronous, const std::vector<int>& rows_per_tx,
-                   double bytes_per_row) {
+                   double bytes_per_row, long* written) {
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
   SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
   db.exec("PRAGMA journal_mode = WAL");
@@ -118,6 +130,7 @@ double run_storage(const std::string& path, const std::string& synchronous, cons
   for (auto& c : payload) c = static_cast<char>(random() & 0xff);
   SQLite::Statement begin(db, "BEGIN IMMEDIATE"), commit(db, "COMMIT");
   SQLite::Statement insert(db, "INSERT INTO rows(tx, payload) VALUES (?, ?)");
+  long written_before = bytes_written();
   auto t0 = Clock::now();
   for (std::size_t tx = 0; tx < rows_per_tx.size(); ++tx) {
     begin.exec();
@@ -131,7 +144,9 @@ double run_storage(const std::string& path, const std::string& synchronous, cons
     commit.exec();
     commit.reset();
   }
-  return std::chrono::duration<double>(Clock::now() - t0).count();
+  double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  if (written) *written = bytes_written() - written_before;
+  return seconds;
 }
 
 double percentile(std::vector<double> values, double p) {

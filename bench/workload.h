@@ -41,7 +41,11 @@ struct EngineRun {
   std::vector<int> rows_per_tx;      // rows changed by each command's transaction
   double bytes_per_row = 0;          // the database's used bytes over its rows, after the run
   long audit_records = 0;
+  long bytes_written = 0;            // what the run wrote through write(2)/pwrite(2): WAL frames and checkpoints
 };
+
+// Bytes this process has written through write(2) and pwrite(2) so far (/proc/self/io).
+long bytes_written();
 
 // `cases` cases one after the other (plus one warm-up case not counted) in a new
 // database at `path` with the given synchronous mode.
@@ -51,7 +55,7 @@ EngineRun run_engine(const std::string& path, const std::string& synchronous, lo
 // entry of rows_per_tx with that many rows of `bytes_per_row` bytes, by plain prepared
 // statements. Returns the seconds it took.
 double run_storage(const std::string& path, const std::string& synchronous, const std::vector<int>& rows_per_tx,
-                   double bytes_per_row);
+                   double bytes_per_row, long* written = nullptr);
 
 double percentile(std::vector<double> values, double p);
 double median(std::vector<double> values);

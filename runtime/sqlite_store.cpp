@@ -133,7 +133,6 @@ ALTER TABLE tasks ADD COLUMN locals TEXT NOT NULL DEFAULT '{}';
     R"sql(
 ALTER TABLE audit ADD COLUMN events TEXT NOT NULL DEFAULT '';
 CREATE TABLE task_inbox(key TEXT NOT NULL, task INTEGER NOT NULL, PRIMARY KEY (key, task)) WITHOUT ROWID;
-CREATE INDEX task_inbox_by_task ON task_inbox(task);
 INSERT OR IGNORE INTO task_inbox SELECT 'r:' || j.value, t.id FROM tasks t, json_each(t.responsible) j
   WHERE t.status IN ('open', 'claimed');
 INSERT OR IGNORE INTO task_inbox SELECT 'c:' || json_extract(j.value, '$.role'), t.id FROM tasks t, json_each(t.consultations) j
@@ -621,20 +620,23 @@ class SqliteStore : public Store {
         if (it == old_tasks.end()) {
           insert_task(r, t);
         } else if (!same_task_columns(*it->second, t)) {
-          update_task(r, t);
+          update_task(r, t, *it->second);
         }
       }
       return;
     }
-    std::set<int> stored;
+    std::map<int, engine::Task> stored;
     {
-      Query q(cache_, "SELECT local_id FROM tasks WHERE case_id = ?");
+      Query q(cache_, "SELECT * FROM tasks WHERE case_id = ?");
       q.bind(1, r.id);
-      while (q.executeStep()) stored.insert(q.getColumn(0).getInt());
+      while (q.executeStep()) {
+        TaskRow row = task_of(q);
+        stored.emplace(row.local_id, std::move(row.task));
+      }
     }
     for (const auto& t : s.tasks) {
-      if (stored.count(t.id))
-        update_task(r, t);
+      if (auto it = stored.find(t.id); it != stored.end())
+        update_task(r, t, it->second);
       else
         insert_task(r, t);
     }
@@ -651,26 +653,39 @@ class SqliteStore : public Store {
                       same_consultation);
   }
 
-  // The inbox index of one task: its keys while it is live, none after.
-  void index_task(std::int64_t id, const engine::Task& t) {
-    Query drop(cache_, "DELETE FROM task_inbox WHERE task = ?");
-    drop.bind(1, static_cast<int64_t>(id));
-    drop.exec();
-    if (!t.live()) return;
+  // The inbox keys of a task: its roles and claimer while it is live, none after.
+  static std::set<std::string> inbox_keys(const engine::Task& t) {
     std::set<std::string> keys;
+    if (!t.live()) return keys;
     for (const auto& role : t.responsible) keys.insert("r:" + role);
     for (const auto& c : t.consultations)
       if (c.answered_by.empty()) keys.insert("c:" + c.role);
     if (!t.assignee.empty()) keys.insert("p:" + t.assignee);
-    for (const auto& key : keys) {
-      Query add(cache_, "INSERT INTO task_inbox VALUES (?, ?)");
-      add.bind(1, key);
-      add.bind(2, static_cast<int64_t>(id));
-      add.exec();
-    }
+    return keys;
   }
 
-  void update_task(const CaseRow& r, const engine::Task& t) {
+  // Moves a task's inbox index from what it was (`old`, null for a new task) to what it
+  // is: only the keys that change are written (a completion deletes one or two rows).
+  void index_task(std::int64_t id, const engine::Task* old, const engine::Task& t) {
+    auto before = old ? inbox_keys(*old) : std::set<std::string>{};
+    auto after = inbox_keys(t);
+    for (const auto& key : before)
+      if (!after.count(key)) {
+        Query q(cache_, "DELETE FROM task_inbox WHERE key = ? AND task = ?");
+        q.bind(1, key);
+        q.bind(2, static_cast<int64_t>(id));
+        q.exec();
+      }
+    for (const auto& key : after)
+      if (!before.count(key)) {
+        Query q(cache_, "INSERT OR IGNORE INTO task_inbox VALUES (?, ?)");
+        q.bind(1, key);
+        q.bind(2, static_cast<int64_t>(id));
+        q.exec();
+      }
+  }
+
+  void update_task(const CaseRow& r, const engine::Task& t, const engine::Task& old) {
     Query q(cache_,
             "UPDATE tasks SET status = ?, consultations = ?, assignee = ?, due = ?, escalated = ?, "
             "completed_by = ?, reminded = ?, alert = ? WHERE case_id = ? AND local_id = ? RETURNING id");
@@ -688,7 +703,7 @@ class SqliteStore : public Store {
     std::int64_t id = q.getColumn(0).getInt64();
     while (q.executeStep()) {
     }
-    index_task(id, t);
+    index_task(id, &old, t);
   }
 
   void insert_task(const CaseRow& r, const engine::Task& t) {
@@ -723,7 +738,7 @@ class SqliteStore : public Store {
     q.bind(22, t.instance);
     q.bind(23, t.locals.dump());
     q.exec();
-    index_task(db_.getLastInsertRowid(), t);
+    index_task(db_.getLastInsertRowid(), nullptr, t);
   }
 
   std::optional<CaseSnapshot> load_snapshot(const std::string& id) override {
