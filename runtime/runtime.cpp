@@ -729,6 +729,7 @@ VerifyReport Runtime::verify(const std::function<void(std::int64_t, std::int64_t
   std::map<std::string, Replay> open;
   std::set<std::string> done;
   std::vector<std::string> case_problems;  // in the order the cases' last records come
+  std::int64_t expected_inbox = 0;
   auto finish = [&](const std::string& id, Replay& r) {
     if (r.failed) return;
     CaseSnapshot replayed = snapshot_of(r.live.row, r.live.state, r.live.flow->process());
@@ -739,6 +740,19 @@ VerifyReport Runtime::verify(const std::function<void(std::int64_t, std::int64_t
                          (row.parent_case.empty() ? r.started.contains("parent")
                                                   : r.started.value("parent", json::object()).value("case", "") != row.parent_case)))
       diff = "its stored key or calling case differs from its case_started event";
+    // The inbox index: every live task under each of its keys (the count below catches
+    // keys left behind).
+    for (const auto& [local, task] : r.live.state.tasks) {
+      auto keys = inbox_keys(task);
+      expected_inbox += static_cast<std::int64_t>(keys.size());
+      if (!diff.empty() || keys.empty()) continue;
+      auto global = store_.task_id(id, local);
+      for (const auto& key : keys)
+        if (!global || !store_.inbox_holds(key, *global)) {
+          diff = "the inbox index lacks its task at '" + task.node_id + "' under " + key;
+          break;
+        }
+    }
     if (!diff.empty()) case_problems.push_back("case " + id + ": " + diff);
   };
 
@@ -836,6 +850,9 @@ VerifyReport Runtime::verify(const std::function<void(std::int64_t, std::int64_t
   if (!chain_ok) return report;
   for (const auto& [id, row] : rows)
     if (!done.count(id)) case_problems.push_back("case " + id + ": it has no events in the trail");
+  if (case_problems.empty() && store_.inbox_size() != expected_inbox)
+    case_problems.push_back("the inbox index holds " + std::to_string(store_.inbox_size()) + " entries where the live tasks make " +
+                            std::to_string(expected_inbox));
   report.problems = std::move(case_problems);
   return report;
 }

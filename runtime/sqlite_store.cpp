@@ -12,6 +12,16 @@ namespace raciflow::runtime {
 
 using nlohmann::json;
 
+std::set<std::string> inbox_keys(const engine::Task& t) {
+  std::set<std::string> keys;
+  if (!t.live()) return keys;
+  for (const auto& role : t.responsible) keys.insert("r:" + role);
+  for (const auto& c : t.consultations)
+    if (c.answered_by.empty()) keys.insert("c:" + c.role);
+  if (!t.assignee.empty()) keys.insert("p:" + t.assignee);
+  return keys;
+}
+
 namespace {
 
 constexpr int kApplicationId = 0x52414349;  // "RACI"
@@ -653,17 +663,6 @@ class SqliteStore : public Store {
                       same_consultation);
   }
 
-  // The inbox keys of a task: its roles and claimer while it is live, none after.
-  static std::set<std::string> inbox_keys(const engine::Task& t) {
-    std::set<std::string> keys;
-    if (!t.live()) return keys;
-    for (const auto& role : t.responsible) keys.insert("r:" + role);
-    for (const auto& c : t.consultations)
-      if (c.answered_by.empty()) keys.insert("c:" + c.role);
-    if (!t.assignee.empty()) keys.insert("p:" + t.assignee);
-    return keys;
-  }
-
   // Moves a task's inbox index from what it was (`old`, null for a new task) to what it
   // is: only the keys that change are written (a completion deletes one or two rows).
   void index_task(std::int64_t id, const engine::Task* old, const engine::Task& t) {
@@ -812,6 +811,19 @@ class SqliteStore : public Store {
     q.bind(1, static_cast<int64_t>(id));
     if (!q.executeStep()) return std::nullopt;
     return task_of(q);
+  }
+
+  bool inbox_holds(const std::string& key, std::int64_t task) override {
+    Query q(cache_, "SELECT 1 FROM task_inbox WHERE key = ? AND task = ?");
+    q.bind(1, key);
+    q.bind(2, static_cast<int64_t>(task));
+    return q.executeStep();
+  }
+
+  std::int64_t inbox_size() override {
+    Query q(cache_, "SELECT count(*) FROM task_inbox");
+    q.executeStep();
+    return q.getColumn(0).getInt64();
   }
 
   std::optional<std::int64_t> task_id(const std::string& case_id, int local_id) override {

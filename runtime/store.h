@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -96,6 +97,10 @@ struct TaskRow {
   int version = 0;
   engine::Task task;
 };
+
+// The inbox index's keys of a task: "r:ROLE" for each Responsible role, "c:ROLE" for each
+// consultation not yet answered, "p:PERSON" for its claimer; none once it is closed.
+std::set<std::string> inbox_keys(const engine::Task& task);
 
 struct TaskFilter {
   std::string case_id;
@@ -248,6 +253,9 @@ class Store {
   virtual std::vector<TaskRow> tasks(const TaskFilter& filter) = 0;
   virtual std::optional<TaskRow> find_task(std::int64_t id) = 0;
   virtual std::optional<std::int64_t> task_id(const std::string& case_id, int local_id) = 0;
+  // The inbox index, for audit verify: whether it holds (key, task), and its size.
+  virtual bool inbox_holds(const std::string& key, std::int64_t task) = 0;
+  virtual std::int64_t inbox_size() = 0;
 
   // Active cases subscribed to `message` (and with `key`, when not empty).
   virtual std::vector<std::string> cases_waiting_for(const std::string& message, const std::string& key) = 0;

@@ -109,4 +109,17 @@ TEST_CASE("verify finds a removed trigger's edit, a gap in the chain and stored 
     CHECK(r.code == 1);
     CHECK(r.err == "raciflow audit verify: case " + id + ": stored task at 'committee-decides' differs from its events\n");
   }
+  SECTION("a task taken out of its role's inbox index") {
+    db.exec("DELETE FROM task_inbox WHERE key = 'r:security-committee'");
+    auto r = w.cli({"audit", "verify"});
+    CHECK(r.code == 1);
+    CHECK(r.err == "raciflow audit verify: case " + id +
+                       ": the inbox index lacks its task at 'committee-decides' under r:security-committee\n");
+  }
+  SECTION("a closed task left in an inbox index") {
+    db.exec("INSERT INTO task_inbox SELECT 'r:business-functions', id FROM tasks WHERE node = 'assess-input'");
+    auto r = w.cli({"audit", "verify"});
+    CHECK(r.code == 1);
+    CHECK(r.err.find("the inbox index holds ") != std::string::npos);
+  }
 }
