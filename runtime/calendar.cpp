@@ -51,12 +51,13 @@ json to_json(const PlanItem& i) {
           {"note", i.note},       {"updated_at", i.updated_at}, {"updated_by", i.updated_by}};
 }
 
-WheelLoaded Runtime::load_wheel(const std::string& path, const std::string& actor) {
+WheelLoaded Runtime::load_wheel(const std::string& path, const std::string& actor,
+                                const std::function<void(std::int64_t, std::int64_t)>& progress) {
   definitions::Diagnostics diagnostics(path);
   auto wheel = definitions::read_wheel(path, diagnostics);
   std::ostringstream bytes;
   if (wheel) bytes << std::ifstream(path, std::ios::binary).rdbuf();
-  return put_wheel(wheel, diagnostics, path, bytes.str(), actor);
+  return put_wheel(wheel, diagnostics, path, bytes.str(), actor, progress);
 }
 
 WheelLoaded Runtime::load_wheel_text(const std::string& name, const std::string& text, const std::string& actor) {
@@ -65,7 +66,8 @@ WheelLoaded Runtime::load_wheel_text(const std::string& name, const std::string&
 }
 
 WheelLoaded Runtime::put_wheel(const std::optional<Wheel>& wheel, const definitions::Diagnostics& diagnostics,
-                               const std::string& path, const std::string& bytes, const std::string& actor) {
+                               const std::string& path, const std::string& bytes, const std::string& actor,
+                               const std::function<void(std::int64_t, std::int64_t)>& progress) {
   if (!wheel) {
     for (const auto& d : diagnostics.all())
       if (d.severity == definitions::Severity::error)
@@ -127,11 +129,15 @@ WheelLoaded Runtime::put_wheel(const std::optional<Wheel>& wheel, const definiti
     std::string digest = sha256_hex(bytes);
     store_.put_wheel({path, bytes, digest, now_text(), actor});
     json activities = json::array(), plan = json::array();
+    const auto total = static_cast<std::int64_t>(wheel->activities.size() + wheel->plan.size());
+    std::int64_t done = 0;
     for (const auto& a : wheel->activities) {
       if (!store_.activity_since(a.id)) store_.put_activity_since(a.id, now_text());
       activities.push_back(a.id);
+      if (progress) progress(++done, total);
     }
     for (PlanItem item : wheel->plan) {
+      if (progress) progress(++done, total);
       auto it = before.find(item.id);
       if (it != before.end() && same_in_file(it->second, item) && store_.plan_item(item.id)) continue;
       item.updated_at = now_text();

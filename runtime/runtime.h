@@ -116,7 +116,9 @@ class Runtime {
   // standalone activities are deployed as processes `wheel-ID`; plan items in the file are
   // added or updated (items edited since keep their edits when the file has not changed
   // them). Refuses the whole file on any mistake.
-  WheelLoaded load_wheel(const std::string& path, const std::string& actor);
+  // `progress`, when given, is told the activities and plan items written of their total.
+  WheelLoaded load_wheel(const std::string& path, const std::string& actor,
+                         const std::function<void(std::int64_t done, std::int64_t total)>& progress = nullptr);
   WheelLoaded load_wheel_text(const std::string& name, const std::string& text, const std::string& actor);
   // Adds or changes one plan item; checks the person, dates and status.
   definitions::PlanItem put_plan_item(const definitions::PlanItem& item, const std::string& actor);
@@ -187,7 +189,8 @@ class Runtime {
   // Completes the open tasks of other cases that a raci:decides task's decisions name.
   void apply_decisions(const Live& live, const engine::Event& completed, const engine::Actor& actor, int depth);
   WheelLoaded put_wheel(const std::optional<definitions::Wheel>& wheel, const definitions::Diagnostics& diagnostics,
-                        const std::string& path, const std::string& bytes, const std::string& actor);
+                        const std::string& path, const std::string& bytes, const std::string& actor,
+                        const std::function<void(std::int64_t, std::int64_t)>& progress = nullptr);
   struct Candidate;
   std::vector<Candidate> deploy_candidates(const std::vector<definitions::LoadedFile>& files, const std::vector<std::string>& paths,
                                            const std::vector<std::string>& sources);

@@ -7,6 +7,7 @@
 
 #include "adapters/cli/cli.h"
 #include "adapters/cli/command.h"
+#include "adapters/cli/progress.h"
 #include "adapters/cli/session.h"
 #include "adapters/delivery/delivery.h"
 #include "adapters/render/calendar_render.h"
@@ -45,7 +46,9 @@ int cmd_wheel(const po::variables_map& vm, const Globals& g, std::ostream& out, 
     if (args.front() != "load") throw UsageError{"unknown wheel command '" + args.front() + "' (load FILE, or none to show the year)"};
     if (args.size() != 2) throw UsageError{"wheel load takes one FILE"};
     Session s(g, false);
-    auto loaded = s.runtime->load_wheel(args[1], operator_name(vm));
+    Progress progress("wheel load: activities and plan items written", vm.count("quiet") > 0);
+    auto loaded = s.runtime->load_wheel(args[1], operator_name(vm), [&](std::int64_t done, std::int64_t total) { progress(done, total); });
+    progress.clear();
     out << "loaded the wheel: " << loaded.activities << " activities, " << loaded.plan_items << " plan items changed\n";
     for (const auto& d : loaded.deployed)
       if (d.is_new) out << d.process << "@" << d.version << "\n";
@@ -171,11 +174,12 @@ delivery::Settings delivery_settings(const po::variables_map& vm) {
 
 void add_calendar_commands(std::map<std::string, Command>& t) {
   t["wheel"] = {"load the annual wheel and plan, or show a year of it",
-                "raciflow wheel load FILE [--as PERSON] | raciflow wheel [--year Y] [--format table|json|svg]",
+                "raciflow wheel load FILE [--as PERSON] [--quiet] | raciflow wheel [--year Y] [--format table|json|svg]",
                 [](po::options_description& o) {
                   format_option(o, "table", "table, json or svg");
                   o.add_options()("year", po::value<int>(), "the year (default: this year)")(
                       "as", po::value<std::string>(), "who loads (default: the login name)")(
+                      "quiet", "load: no progress line on the terminal")(
                       "args", po::value<std::vector<std::string>>(), "load FILE");
                 },
                 cmd_wheel, "args", ""};
