@@ -108,6 +108,27 @@ json peer(const std::string& peer_dir, const std::string& mode, long cases, int 
 
 // --- scale: a database holding years of cases ------------------------------------------
 
+// A new database at `path` of `cases` workload cases, written quickly (synchronous=OFF, 500
+// cases a commit; each command still its own nested transaction). Case i runs
+// `commands(i)` commands: -1 to its end, fewer to leave it open at one of its steps.
+void write_cases(const std::string& path, const std::string& bench_dir, long cases, const std::function<int(long)>& commands,
+                 const std::string& label) {
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  runtime::SqliteOptions fast;
+  fast.synchronous = "OFF";
+  auto store = runtime::open_sqlite_store(path, fast);
+  long minute = 0;
+  runtime::Runtime rt(*store, bench_time(minute));
+  prepare(rt, bench_dir);
+  for (long i = 0; i < cases;) {
+    auto batch = store->begin();
+    for (long end = std::min(cases, i + 500); i < end; ++i)
+      run_case(rt, *store, i, commands(i), [&](double) { rt.set_now(bench_time(++minute)); });
+    batch->commit();
+    if (i % 10000 == 0 || i == cases) progress(label + " " + std::to_string(cases) + ": " + std::to_string(i) + " cases written");
+  }
+}
+
 // The inbox of a role, as GET /api/tasks reads it: its first page (100) from the inbox
 // index; and, for comparison, as it was read before the index: every live task, filtered.
 void measure_inbox(runtime::Store& store, json& out) {
@@ -145,22 +166,7 @@ void measure_inbox(runtime::Store& store, json& out) {
 // tasks are spread over all four roles: the inbox of one role among `cases` cases' work.
 json open_point(const std::string& work, const std::string& bench_dir, long cases) {
   const std::string path = work + "/open-" + std::to_string(cases) + ".db";
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
-  {
-    runtime::SqliteOptions fast;
-    fast.synchronous = "OFF";
-    auto store = runtime::open_sqlite_store(path, fast);
-    long minute = 0;
-    runtime::Runtime rt(*store, bench_time(minute));
-    prepare(rt, bench_dir);
-    for (long i = 0; i < cases;) {
-      auto batch = store->begin();
-      for (long end = std::min(cases, i + 500); i < end; ++i)
-        run_case(rt, *store, i, static_cast<int>(1 + i % 5), [&](double) { rt.set_now(bench_time(++minute)); });
-      batch->commit();
-      if (i % 20000 == 0 || i == cases) progress("open " + std::to_string(cases) + ": " + std::to_string(i) + " cases written");
-    }
-  }
+  write_cases(path, bench_dir, cases, [](long i) { return static_cast<int>(1 + i % 5); }, "open");
   auto store = runtime::open_sqlite_store(path, {"NORMAL", 2000, false});
   json out = {{"cases", cases}};
   measure_inbox(*store, out);
@@ -171,25 +177,8 @@ json open_point(const std::string& work, const std::string& bench_dir, long case
 
 json scale_point(const std::string& work, const std::string& bench_dir, long cases, long open) {
   const std::string path = work + "/scale-" + std::to_string(cases) + ".db";
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
   auto t0 = Clock::now();
-  {
-    runtime::SqliteOptions fast;
-    fast.synchronous = "OFF";
-    auto store = runtime::open_sqlite_store(path, fast);
-    long minute = 0;
-    runtime::Runtime rt(*store, bench_time(minute));
-    prepare(rt, bench_dir);
-    for (long i = 0; i < cases;) {
-      auto batch = store->begin();  // 500 cases a commit: each command is still its own nested transaction
-      for (long end = std::min(cases, i + 500); i < end; ++i) {
-        bool open_case = i >= cases - open;
-        run_case(rt, *store, i, open_case ? static_cast<int>(1 + i % 5) : -1, [&](double) { rt.set_now(bench_time(++minute)); });
-      }
-      batch->commit();
-      if (i % 10000 == 0 || i == cases) progress("scale " + std::to_string(cases) + ": " + std::to_string(i) + " cases written");
-    }
-  }
+  write_cases(path, bench_dir, cases, [&](long i) { return i >= cases - open ? static_cast<int>(1 + i % 5) : -1; }, "scale");
   double build_s = seconds_since(t0);
 
   auto store = runtime::open_sqlite_store(path, {"NORMAL", 2000, false});

@@ -668,20 +668,18 @@ class SqliteStore : public Store {
   void index_task(std::int64_t id, const engine::Task* old, const engine::Task& t) {
     auto before = old ? inbox_keys(*old) : std::set<std::string>{};
     auto after = inbox_keys(t);
-    for (const auto& key : before)
-      if (!after.count(key)) {
-        Query q(cache_, "DELETE FROM task_inbox WHERE key = ? AND task = ?");
-        q.bind(1, key);
-        q.bind(2, static_cast<int64_t>(id));
-        q.exec();
-      }
-    for (const auto& key : after)
-      if (!before.count(key)) {
-        Query q(cache_, "INSERT OR IGNORE INTO task_inbox VALUES (?, ?)");
-        q.bind(1, key);
-        q.bind(2, static_cast<int64_t>(id));
-        q.exec();
-      }
+    // The keys in `from` but not in `to`, each run through `sql` with the task.
+    auto each_new = [&](const std::set<std::string>& from, const std::set<std::string>& to, const char* sql) {
+      for (const auto& key : from)
+        if (!to.count(key)) {
+          Query q(cache_, sql);
+          q.bind(1, key);
+          q.bind(2, static_cast<int64_t>(id));
+          q.exec();
+        }
+    };
+    each_new(before, after, "DELETE FROM task_inbox WHERE key = ? AND task = ?");
+    each_new(after, before, "INSERT OR IGNORE INTO task_inbox VALUES (?, ?)");
   }
 
   void update_task(const CaseRow& r, const engine::Task& t, const engine::Task& old) {
