@@ -30,8 +30,8 @@ std::string chain_hash(const AuditRecord& r, const std::string& previous) {
   // A JSON array of the stored fields: unambiguous, whatever the fields contain.
   // A lean record's events are one more member; a record without them hashes as records
   // did before the lean form, so old chains verify unchanged.
-  json content = json::array({r.prev_hash.empty() ? previous : r.prev_hash, r.seq, r.time, r.case_id, r.process, r.version, r.node, r.action, r.actor,
-                              r.role, r.raci, r.data});
+  json content = json::array({r.prev_hash.empty() ? previous : r.prev_hash, r.seq, r.time, r.case_id, r.process,
+                              r.version, r.node, r.action, r.actor, r.role, r.raci, r.data});
   if (!r.events.empty()) content.push_back(r.events);
   return sha256_hex(content.dump());
 }
