@@ -197,17 +197,24 @@ struct Call {
 constexpr int kDefaultPage = 100;
 constexpr int kMaxPage = 1000;
 
+bool all_digits(const std::string& v) {
+  return std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// A numeric cursor (checked by page_of): the id or position the page starts after.
+std::int64_t cursor_number(const std::string& after) { return after.empty() ? 0 : std::stoll(after); }
+
 struct Page {
   int limit = kDefaultPage;
   std::string after;  // empty: from the start
-  std::int64_t after_number() const { return after.empty() ? 0 : std::stoll(after); }
+  std::int64_t after_number() const { return cursor_number(after); }
 };
 
 Page page_of(const Call& call, bool numeric_cursor = true) {
   Page page;
   if (auto it = call.query.find("limit"); it != call.query.end()) {
     const std::string& v = it->second;
-    bool digits = !v.empty() && v.size() <= 4 && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+    bool digits = !v.empty() && v.size() <= 4 && all_digits(v);
     if (!digits || std::stoi(v) < 1 || std::stoi(v) > kMaxPage)
       malformed("limit is a whole number from 1 to " + std::to_string(kMaxPage));
     page.limit = std::stoi(v);
@@ -216,7 +223,7 @@ Page page_of(const Call& call, bool numeric_cursor = true) {
     const std::string& v = it->second;
     bool ok = !v.empty() && v.size() <= 200;
     if (ok && numeric_cursor)
-      ok = v.size() <= 18 && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+      ok = v.size() <= 18 && all_digits(v);
     if (!ok) malformed("after is the cursor from a previous page's Link header");
     page.after = v;
   }
@@ -1004,7 +1011,7 @@ void Api::Impl::build() {
       for (const auto& d : c.store.latest_definitions()) names[d.process] = d.name;
       json out = json::array();
       auto next = fill_page<runtime::CaseRow>(
-          page, [&](const std::string& after, int limit) { return c.store.cases(status, process, after.empty() ? 0 : std::stoll(after), limit); },
+          page, [&](const std::string& after, int limit) { return c.store.cases(status, process, cursor_number(after), limit); },
           [](const runtime::CaseRow& row) { return std::to_string(row.position); },
           [&](const runtime::CaseRow& row) {
             auto tasks = c.store.tasks({row.id, true});
@@ -1150,7 +1157,7 @@ void Api::Impl::build() {
             f.inbox = inbox;
             f.roles = call.caller->person.roles;
             f.person = call.me();
-            f.after = after.empty() ? 0 : std::stoll(after);
+            f.after = cursor_number(after);
             f.limit = limit;
             return c.store.tasks(f);
           },
