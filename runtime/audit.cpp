@@ -106,6 +106,16 @@ std::optional<EventKind> kind_named(const std::string& name) {
   return engine::event_kind_from_string(name);
 }
 
+// The item that stands for a token_waiting at a task and the task_created for that token
+// right after it, with the same time and actor: the task's item, under this name.
+constexpr const char* kWaitingTask = "tw";
+
+bool waits_for_task(const engine::Event& w, const engine::Event& t) {
+  return w.kind == EventKind::token_waiting && t.kind == EventKind::task_created && w.node == t.node &&
+         w.time == t.time && w.actor == t.actor && w.role == t.role && w.raci == t.raci && t.data.contains("token") &&
+         w.data == json{{"token", t.data["token"]}};
+}
+
 // The variables a person sets with a step, as its head already states them: what stands in
 // their place is "=" (the head's variables and Accountable, in the head's role).
 json head_variables(const json& head) {
@@ -175,13 +185,17 @@ std::vector<AuditRecord> records_of(const std::vector<engine::Event>& events, co
     }
     const engine::Event& base = g.head >= 0 ? events[g.head] : first;
     json list = json::array();
-    for (int i : g.members) {
+    for (std::size_t m = 0; m < g.members.size(); ++m) {
+      int i = g.members[m];
       if (i == g.head) {
         list.push_back(0);
         continue;
       }
       const engine::Event& e = events[i];
-      json item = json::array({short_name(e.kind), e.node});
+      // A token that waits at a task and the task opened for it: one "tw" item.
+      if (m + 1 < g.members.size() && waits_for_task(e, events[g.members[m + 1]])) continue;
+      bool folded = m > 0 && e.kind == EventKind::task_created && waits_for_task(events[g.members[m - 1]], e);
+      json item = json::array({folded ? kWaitingTask : short_name(e.kind), e.node});
       if (g.head >= 0 && e.kind == EventKind::variables_set && e.node == base.node && e.role == base.role &&
           e.raci == base.raci && e.time == base.time && e.actor == base.actor && e.data == head_variables(base.data)) {
         item.push_back("=");
@@ -195,7 +209,13 @@ std::vector<AuditRecord> records_of(const std::vector<engine::Event>& events, co
       if (e.actor != base.actor) extra["actor"] = e.actor;
       if (!e.role.empty()) extra["role"] = e.role;
       if (!e.raci.empty()) extra["raci"] = e.raci;
-      if (!e.data.empty() || !extra.empty()) item.push_back(e.data);
+      if (!e.data.empty() || !extra.empty()) {
+        // A path's step names its flow alone: the flow id stands for {"flow": id}.
+        if (e.data.size() == 1 && e.data.contains("flow") && e.data["flow"].is_string() && e.kind != EventKind::variables_set)
+          item.push_back(e.data["flow"]);
+        else
+          item.push_back(e.data);
+      }
       if (!extra.empty()) item.push_back(std::move(extra));
       list.push_back(std::move(item));
     }
@@ -227,10 +247,13 @@ std::vector<engine::Event> events_of(const AuditRecord& r) try {
       continue;
     }
     if (!item.is_array() || item.size() < 2 || item.size() > 4 || !item[0].is_string() || !item[1].is_string() ||
-        (item.size() > 2 && !item[2].is_object()) || (item.size() > 3 && !item[3].is_object()))
+        (item.size() > 2 && !item[2].is_object() && !item[2].is_string()) || (item.size() > 3 && !item[3].is_object()))
       throw std::runtime_error(where(r) + "event " + std::to_string(out.size() + 1) + " of it is not [kind, node, data]");
-    engine::Event e = read_event(r, item[0].get<std::string>(), item[1].get<std::string>(),
-                                 item.size() > 2 ? std::move(item[2]) : json::object());
+    json event_data = item.size() < 3 ? json::object() : item[2].is_string() ? json{{"flow", item[2]}} : std::move(item[2]);
+    bool waiting = item[0] == kWaitingTask;
+    if (waiting && !event_data.contains("token"))
+      throw std::runtime_error(where(r) + "event " + std::to_string(out.size() + 1) + " of it opens a task for no token");
+    engine::Event e = read_event(r, waiting ? "t" : item[0].get<std::string>(), item[1].get<std::string>(), std::move(event_data));
     e.role.clear();
     e.raci.clear();
     if (item.size() > 3) {
@@ -244,6 +267,12 @@ std::vector<engine::Event> events_of(const AuditRecord& r) try {
       e.role = extra.value("role", e.role);
       e.raci = extra.value("raci", e.raci);
     }
+    if (waiting) {
+      engine::Event w = e;
+      w.kind = EventKind::token_waiting;
+      w.data = json{{"token", e.data["token"]}};
+      out.push_back(std::move(w));
+    }
     out.push_back(std::move(e));
   }
   if (r.action != kTokenMoved && !head) throw std::runtime_error(where(r) + "its events do not hold its own");
@@ -255,7 +284,10 @@ std::vector<engine::Event> events_of(const AuditRecord& r) try {
 bool holds(const AuditRecord& r, engine::EventKind kind) {
   const char* name = engine::to_string(kind);
   if (r.action == name) return true;
-  if (r.events.find('"' + short_name(kind) + '"') == std::string::npos) return false;  // the common case: no parse
+  bool named = r.events.find('"' + short_name(kind) + '"') != std::string::npos ||
+               ((kind == EventKind::task_created || kind == EventKind::token_waiting) &&
+                r.events.find(std::string("\"") + kWaitingTask + '"') != std::string::npos);
+  if (!named) return false;  // the common case: no parse
   for (const auto& e : events_of(r))
     if (e.kind == kind) return true;
   return false;

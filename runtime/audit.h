@@ -36,7 +36,9 @@ struct AuditRecord {
   std::string data = "{}";    // JSON text
   // The record's events in order, as compact JSON: its head is a 0, every other event
   // [kind, node, data] with a fourth member {time, actor, role, raci} for those of its
-  // fields that differ from the record's. Empty when the record is its head alone.
+  // fields that differ from the record's. Data that is a flow alone is its id ("f2" for
+  // {"flow": "f2"}); a token waiting at a task and the task opened for it are one item
+  // of kind "tw" (the task's). Empty when the record is its head alone.
   std::string events;
   // The previous record's hash (hex), which this record's hash covers. Records written
   // since the lean trail do not store it (the previous record has it): it is empty in the

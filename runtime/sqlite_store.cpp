@@ -1,6 +1,7 @@
 #include "runtime/sqlite_store.h"
 
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -149,8 +150,41 @@ INSERT OR IGNORE INTO task_inbox SELECT 'c:' || json_extract(j.value, '$.role'),
   WHERE t.status IN ('open', 'claimed') AND json_extract(j.value, '$.answered_by') = '';
 INSERT OR IGNORE INTO task_inbox SELECT 'p:' || assignee, id FROM tasks WHERE status IN ('open', 'claimed') AND assignee <> '';
 )sql",
+    // 7 -> 8: compact records. A new record's hash is stored as its 32 bytes, and its events
+    // in the short form (runtime/audit.h). Nothing stored changes; the step is here so that
+    // an older raciflow refuses a file it could not read.
+    R"sql(
+-- no table changes
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
+
+// A record's hash: records since schema 8 store its 32 bytes, older ones 64 hex digits.
+// Both read as hex. Anything but a SHA-256 in hex is stored as it is (and fails verify).
+std::string hash_bytes(const std::string& hex) {
+  auto digit = [](char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1; };
+  if (hex.size() != 64) return {};
+  std::string out(32, '\0');
+  for (std::size_t i = 0; i < 32; ++i) {
+    int hi = digit(hex[2 * i]), lo = digit(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return {};
+    out[i] = static_cast<char>(hi * 16 + lo);
+  }
+  return out;
+}
+
+std::string hash_of(const SQLite::Column& column) {
+  if (!column.isBlob()) return column.getString();
+  static const char* hex = "0123456789abcdef";
+  const auto* p = static_cast<const unsigned char*>(column.getBlob());
+  std::string out;
+  out.reserve(static_cast<std::size_t>(column.getBytes()) * 2);
+  for (int i = 0; i < column.getBytes(); ++i) {
+    out += hex[p[i] >> 4];
+    out += hex[p[i] & 0xf];
+  }
+  return out;
+}
 
 json strings_json(const std::vector<std::string>& v) { return json(v); }
 std::vector<std::string> strings_of(const std::string& text) { return json::parse(text).get<std::vector<std::string>>(); }
@@ -458,7 +492,7 @@ class SqliteStore : public Store {
                                     : "SELECT seq, hash FROM audit WHERE case_id = ? ORDER BY seq DESC LIMIT 1");
     if (!case_id.empty()) q.bind(1, case_id);
     if (!q.executeStep()) return std::nullopt;
-    return ChainHead{q.getColumn(0).getInt64(), q.getColumn(1).getString()};
+    return ChainHead{q.getColumn(0).getInt64(), hash_of(q.getColumn(1))};
   }
 
   void append(const AuditRecord& r) override {
@@ -475,7 +509,11 @@ class SqliteStore : public Store {
     q.bind(10, r.raci);
     q.bind(11, r.data);
     q.bind(12, r.prev_hash);
-    q.bind(13, r.hash);
+    std::string bytes = hash_bytes(r.hash);
+    if (bytes.empty())
+      q.bind(13, r.hash);
+    else
+      q.bind(13, static_cast<const void*>(bytes.data()), static_cast<int>(bytes.size()));
     q.bind(14, r.events);
     q.exec();
   }
@@ -493,10 +531,12 @@ class SqliteStore : public Store {
     return out;
   }
 
-  std::vector<AuditRecord> records_page(std::int64_t after, int limit) override {
-    Query q(cache_, "SELECT * FROM audit WHERE seq > ? ORDER BY seq LIMIT ?");
+  std::vector<AuditRecord> records_page(const std::string& case_id, std::int64_t after, int limit) override {
+    Query q(cache_, case_id.empty() ? "SELECT * FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2"
+                                    : "SELECT * FROM audit WHERE case_id = ?3 AND seq > ?1 ORDER BY seq LIMIT ?2");
     q.bind(1, static_cast<int64_t>(after));
     q.bind(2, limit > 0 ? limit : -1);
+    if (!case_id.empty()) q.bind(3, case_id);
     std::vector<AuditRecord> out;
     while (q.executeStep()) out.push_back(record_from(q));
     return out;
@@ -959,6 +999,17 @@ class SqliteStore : public Store {
     return outbox_items(q);
   }
 
+  std::vector<OutboxItem> notifications(const std::vector<std::string>* roles, std::int64_t before, int limit) override {
+    // The roles as one bound JSON array; the newest rows are read first and the scan stops
+    // at the page.
+    Query q(cache_, std::string(kOutboxColumns) + " WHERE id < ?1" +
+                        (roles ? " AND role IN (SELECT value FROM json_each(?3))" : "") + " ORDER BY id DESC LIMIT ?2");
+    q.bind(1, static_cast<int64_t>(before > 0 ? before : std::numeric_limits<std::int64_t>::max()));
+    q.bind(2, limit > 0 ? limit : -1);
+    if (roles) q.bind(3, json(*roles).dump());
+    return outbox_items(q);
+  }
+
   std::vector<OutboxItem> outbox_due(const std::string& now, int limit) override {
     Query q(cache_, std::string(kOutboxColumns) +
                                  " WHERE status = 'pending' AND (next_attempt = '' OR next_attempt <= ?1) ORDER BY id LIMIT ?2");
@@ -1127,7 +1178,7 @@ class SqliteStore : public Store {
     r.raci = q.getColumn(9).getString();
     r.data = q.getColumn(10).getString();
     r.prev_hash = q.getColumn(11).getString();
-    r.hash = q.getColumn(12).getString();
+    r.hash = hash_of(q.getColumn(12));
     r.events = q.getColumn(13).getString();
     return r;
   }

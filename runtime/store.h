@@ -233,8 +233,9 @@ class Store {
   // The number of records, and each case's last record (its seq), for one scan of all.
   virtual std::int64_t record_count() = 0;
   virtual std::map<std::string, std::int64_t> last_records() = 0;
-  // A page of the whole trail: the records after seq `after`, at most `limit`, in order.
-  virtual std::vector<AuditRecord> records_page(std::int64_t after, int limit) = 0;
+  // A page of one case's records (case_id set) or of the whole trail: the records after seq
+  // `after`, at most `limit` (0: all), in order.
+  virtual std::vector<AuditRecord> records_page(const std::string& case_id, std::int64_t after, int limit) = 0;
 
   // --- cases and their derived state
   virtual std::string new_case_id() = 0;
@@ -280,6 +281,9 @@ class Store {
   virtual void enqueue(const OutboxItem& item) = 0;
   // Items in id order; a page is those with an id above `after`, at most `limit` (0: all).
   virtual std::vector<OutboxItem> outbox(const std::string& status, std::int64_t after = 0, int limit = 0) = 0;
+  // A person's notifications, the newest first: items for one of `roles` (for every role
+  // when `roles` is null) with an id below `before` (0: from the newest), at most `limit`.
+  virtual std::vector<OutboxItem> notifications(const std::vector<std::string>* roles, std::int64_t before, int limit) = 0;
   // Pending items whose next attempt is due at `now`, oldest first, at most `limit`.
   virtual std::vector<OutboxItem> outbox_due(const std::string& now, int limit) = 0;
   // Writes status, attempts, next_attempt, last_error and delivered_at of the item.

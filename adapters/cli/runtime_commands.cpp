@@ -303,17 +303,30 @@ int cmd_audit(const po::variables_map& vm, const Globals& g, std::ostream& out, 
   }
   bool all = target == "all";
   if (!all && !s.store->find_case(target)) throw Failed("no case '" + target + "'");
+  // CSV and JSON are written a record at a time (a whole trail need not fit in memory);
+  // the table measures its columns over all records first.
   std::vector<runtime::AuditRecord> records;
-  s.store->scan_records(all ? "" : target, [&](const runtime::AuditRecord& r) { records.push_back(r); });
-  if (format == "json") {
-    json array = json::array();
-    for (const auto& r : records) array.push_back(render::audit_json(r));
-    out << array.dump(2) << "\n";
-  } else if (format == "csv") {
-    out << render::audit_csv(records);
-  } else {
-    out << render::audit_table(records);
-  }
+  bool first = true;
+  if (format == "csv") out << render::audit_csv_header();
+  if (format == "json") out << "[";
+  s.store->scan_records(all ? "" : target, [&](const runtime::AuditRecord& r) {
+    if (format == "csv") {
+      out << render::audit_csv_line(r);
+    } else if (format == "json") {
+      // As the whole array's dump(2) would print it: each record indented by two spaces.
+      std::string text = render::audit_json(r).dump(2);
+      out << (first ? "\n  " : ",\n  ");
+      for (char ch : text) {
+        out << ch;
+        if (ch == '\n') out << "  ";
+      }
+    } else {
+      records.push_back(r);
+    }
+    first = false;
+  });
+  if (format == "json") out << (first ? "]\n" : "\n]\n");
+  if (format == "table") out << render::audit_table(records);
   return kExitOk;
 }
 

@@ -391,6 +391,7 @@ struct Api::Impl {
   // at once are turned away with 503 and Retry-After.
   static constexpr std::size_t kLoginThreads = 2;
   static constexpr std::size_t kLoginQueue = 32;
+  static constexpr int kExportBatch = 1000;  // records per read of a streamed export
 
   Service& service;
   ApiOptions options;
@@ -518,6 +519,30 @@ struct Api::Impl {
   HttpResponse handle(const HttpRequest& request) {
     std::string person;
     return finished(request, guarded(request, person, [&] { return dispatch(request, person); }));
+  }
+
+  // A case's trail as CSV, streamed a thousand records a read, up to `last`: the record
+  // that was the case's last when the export began. Records are only ever appended, so the
+  // file is the trail at that moment however long the transfer takes.
+  HttpResponse case_trail_export(const std::string& case_id, std::int64_t last) {
+    HttpResponse r = text_response("text/csv; charset=utf-8", render::audit_csv_header());
+    r.headers.push_back({"Content-Disposition", "attachment; filename=\"case-" + case_id + "-audit.csv\""});
+    auto after = std::make_shared<std::int64_t>(0);
+    r.more = [this, case_id, last, after]() -> std::optional<std::string> {
+      std::string piece;
+      if (*after < last)
+        service.read([&](Context& c) {
+          for (const auto& record : c.store.records_page(case_id, *after, kExportBatch)) {
+            if (record.seq > last) break;
+            piece += render::audit_csv_line(record);
+            *after = record.seq;
+          }
+          return 0;
+        });
+      if (piece.empty()) return std::nullopt;
+      return piece;
+    };
+    return r;
   }
 
   // What the API answers is one person's view at one moment: no cache keeps it.
@@ -1091,17 +1116,11 @@ void Api::Impl::build() {
     Page page = page_of(call);
     return service.read([&](Context& c) {
       auto row = load_case(c, call);
-      std::vector<runtime::AuditRecord> records;
-      c.store.scan_records(row.id, [&](const runtime::AuditRecord& r) { records.push_back(r); });
-      if (format == "csv") {  // an export: the whole trail of the case
-        HttpResponse r = text_response("text/csv; charset=utf-8", render::audit_csv(records));
-        r.headers.push_back({"Content-Disposition", "attachment; filename=\"case-" + row.id + "-audit.csv\""});
-        return r;
-      }
+      if (format == "csv") return case_trail_export(row.id, c.store.chain_head(row.id).value_or(runtime::ChainHead{}).seq);
+      auto records = c.store.records_page(row.id, page.after_number(), page.limit + 1);
       json out = json::array();
       std::optional<std::string> next;
       for (const auto& r : records) {
-        if (r.seq <= page.after_number()) continue;
         if (static_cast<int>(out.size()) == page.limit) {
           next = std::to_string(out.back()["seq"].get<std::int64_t>());
           break;
@@ -1297,7 +1316,7 @@ void Api::Impl::build() {
     if (format != "json" && format != "csv") malformed("unknown format '" + format + "' (json, csv)");
     Page page = page_of(call);
     return service.read([&](Context& c) {
-      auto records = c.store.records_page(page.after_number(), page.limit);
+      auto records = c.store.records_page("", page.after_number(), page.limit);
       std::optional<std::string> next;
       if (static_cast<int>(records.size()) == page.limit) next = std::to_string(records.back().seq);
       if (format == "csv") {
@@ -1445,17 +1464,16 @@ void Api::Impl::build() {
     Page page = page_of(call);
     auto [items, next] = service.read([&](Context& c) {
       json out = json::array();
-      auto all = c.store.outbox("");
+      const auto* roles = call.caller->reads_all() ? nullptr : &call.caller->person.roles;
+      auto items = c.store.notifications(roles, page.after_number(), page.limit + 1);
       std::optional<std::string> next;
-      for (auto it = all.rbegin(); it != all.rend(); ++it) {
-        if (!page.after.empty() && it->id >= page.after_number()) continue;
-        if (!call.caller->holds(it->role) && !call.caller->reads_all()) continue;
+      for (const auto& item : items) {
         if (static_cast<int>(out.size()) == page.limit) {
           next = std::to_string(out.back()["id"].get<std::int64_t>());
           break;
         }
-        json j = render::outbox_json(*it);
-        if (auto t = it->task ? c.store.find_task(it->task) : std::nullopt) j["name"] = t->task.name;
+        json j = render::outbox_json(item);
+        if (auto t = item.task ? c.store.find_task(item.task) : std::nullopt) j["name"] = t->task.name;
         out.push_back(j);
       }
       return std::make_pair(out, next);
@@ -1523,7 +1541,14 @@ void Api::Impl::build() {
 Api::Api(Service& service, ApiOptions options) : impl_(std::make_unique<Impl>(service, options)) {}
 Api::~Api() = default;
 
-HttpResponse Api::handle(const HttpRequest& request) { return impl_->handle(request); }
+HttpResponse Api::handle(const HttpRequest& request) {
+  HttpResponse response = impl_->handle(request);
+  if (response.more) {
+    while (auto piece = response.more()) response.body += *piece;
+    response.more = nullptr;
+  }
+  return response;
+}
 
 void Api::handle_async(const HttpRequest& request, std::function<void(HttpResponse)> done) {
   impl_->handle_async(request, std::move(done));

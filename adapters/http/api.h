@@ -10,6 +10,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -40,6 +41,10 @@ struct HttpResponse {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // beside Content-Type
   std::string person;  // who asked, when known (for the request log)
+  // A streamed body (an export): `body` is its start and each call gives the next piece,
+  // nullopt at the end. The server sends it chunked as the pieces come; Api::handle()
+  // gathers it into `body`. A piece that throws ends the transfer unfinished.
+  std::function<std::optional<std::string>()> more;
 };
 
 struct ApiOptions {

@@ -279,28 +279,86 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
          parser_ && parser_->is_header_done() ? std::string(parser_->get().target()) : "-", false, false);
   }
 
+  template <class Body>
+  static void set_head(bhttp::response<Body>& res, const HttpResponse& response, bool keep_alive) {
+    res.set(bhttp::field::server, "raciflow");
+    if (!response.content_type.empty()) res.set(bhttp::field::content_type, response.content_type);
+    for (const auto& h : security_headers) res.set(h[0], h[1]);
+    for (const auto& [name, value] : response.headers) res.insert(name, value);
+    if (response.status == 401) res.set(bhttp::field::www_authenticate, "Bearer realm=\"raciflow\"");
+    res.keep_alive(keep_alive);
+  }
+
   void send(HttpResponse response, const std::string& method, const std::string& target, bool keep_alive, bool head) {
+    log_request(response, method, target);
+    if (response.more && !head) return send_streamed(std::move(response), keep_alive);
     auto res = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(response.status), 11);
-    res->set(bhttp::field::server, "raciflow");
-    if (!response.content_type.empty()) res->set(bhttp::field::content_type, response.content_type);
-    for (const auto& h : security_headers) res->set(h[0], h[1]);
-    for (const auto& [name, value] : response.headers) res->insert(name, value);
-    if (response.status == 401) res->set(bhttp::field::www_authenticate, "Bearer realm=\"raciflow\"");
+    set_head(*res, response, keep_alive);
     res->body() = head ? "" : std::move(response.body);
-    res->keep_alive(keep_alive);
     res->prepare_payload();
-    if (server_.options.log_requests) {
-      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
-      std::string shown = target.size() > 200 ? target.substr(0, 200) + "..." : target;
-      request_log()->info("{} {} {} {} {:.1f}ms {}", remote_, method, shown, response.status, ms,
-                          response.person.empty() ? "-" : response.person);
-    }
     stream_.expires_after(server_.options.read_timeout);
     bhttp::async_write(stream_, *res, [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
       self->busy_ = false;
       if (ec || !keep_alive) return self->close();
       self->read();
     });
+  }
+
+  // An export: the head, then the body in chunks as the response gives them, then the
+  // last chunk. A piece that fails ends the connection without the last chunk, so that
+  // the client sees an unfinished transfer rather than a short file.
+  void send_streamed(HttpResponse response, bool keep_alive) {
+    auto res = std::make_shared<bhttp::response<bhttp::empty_body>>(static_cast<bhttp::status>(response.status), 11);
+    set_head(*res, response, keep_alive);
+    res->chunked(true);
+    auto serializer = std::make_shared<bhttp::response_serializer<bhttp::empty_body>>(*res);
+    auto more = std::make_shared<std::function<std::optional<std::string>()>>(std::move(response.more));
+    auto first = std::make_shared<std::string>(std::move(response.body));
+    stream_.expires_after(server_.options.read_timeout);
+    bhttp::async_write_header(stream_, *serializer, [self = shared_from_this(), res, serializer, more, first, keep_alive](
+                                                         beast::error_code ec, std::size_t) {
+      if (ec) return self->close();
+      self->send_chunk(std::move(*first), more, keep_alive);
+    });
+  }
+
+  void send_chunk(std::string piece, const std::shared_ptr<std::function<std::optional<std::string>()>>& more, bool keep_alive) {
+    if (piece.empty()) {
+      std::optional<std::string> next;
+      try {
+        next = (*more)();
+      } catch (const std::exception& e) {
+        request_log()->error("{} an export stopped half way: {}", remote_, e.what());
+        return close();
+      }
+      if (!next) {
+        stream_.expires_after(server_.options.read_timeout);
+        net::async_write(stream_, bhttp::make_chunk_last(), [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
+          self->busy_ = false;
+          if (ec || !keep_alive) return self->close();
+          self->read();
+        });
+        return;
+      }
+      piece = std::move(*next);
+      if (piece.empty()) return send_chunk({}, more, keep_alive);
+    }
+    auto held = std::make_shared<std::string>(std::move(piece));
+    stream_.expires_after(server_.options.read_timeout);
+    net::async_write(stream_, bhttp::make_chunk(net::buffer(*held)), [self = shared_from_this(), held, more, keep_alive](
+                                                                        beast::error_code ec, std::size_t) {
+      if (ec) return self->close();
+      self->send_chunk({}, more, keep_alive);
+    });
+  }
+
+  void log_request(const HttpResponse& response, const std::string& method, const std::string& target) {
+    if (server_.options.log_requests) {
+      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
+      std::string shown = target.size() > 200 ? target.substr(0, 200) + "..." : target;
+      request_log()->info("{} {} {} {} {:.1f}ms {}", remote_, method, shown, response.status, ms,
+                          response.person.empty() ? "-" : response.person);
+    }
   }
 
   void close() {

@@ -190,14 +190,18 @@ std::string audit_table(const std::vector<AuditRecord>& records) {
   return format_text_table({"SEQ", "TIME", "CASE", "STEP", "ACTION", "ACTOR", "ROLE", "RACI", "DATA", "THEN"}, cells);
 }
 
+std::string audit_csv_header() { return "seq,time,case,process,version,node,action,actor,role,raci,data,hash,events\n"; }
+
+std::string audit_csv_line(const AuditRecord& r) {
+  return std::to_string(r.seq) + "," + csv_field(r.time) + "," + csv_field(r.case_id) + "," + csv_field(r.process) + "," +
+         std::to_string(r.version) + "," + csv_field(r.node) + "," + csv_field(r.action) + "," + csv_field(r.actor) + "," +
+         csv_field(r.role) + "," + csv_field(r.raci) + "," + csv_field(r.data) + "," + r.hash + "," + csv_field(r.events) +
+         "\n";
+}
+
 std::string audit_csv(const std::vector<AuditRecord>& records) {
-  std::string out = "seq,time,case,process,version,node,action,actor,role,raci,data,hash,events\n";
-  for (const auto& r : records) {
-    out += std::to_string(r.seq) + "," + csv_field(r.time) + "," + csv_field(r.case_id) + "," + csv_field(r.process) +
-           "," + std::to_string(r.version) + "," + csv_field(r.node) + "," + csv_field(r.action) + "," +
-           csv_field(r.actor) + "," + csv_field(r.role) + "," + csv_field(r.raci) + "," + csv_field(r.data) + "," +
-           r.hash + "," + csv_field(r.events) + "\n";
-  }
+  std::string out = audit_csv_header();
+  for (const auto& r : records) out += audit_csv_line(r);
   return out;
 }
 

@@ -24,6 +24,9 @@ std::string cases_table(const std::vector<runtime::CaseRow>& rows);
 nlohmann::json audit_json(const runtime::AuditRecord& record);
 std::string audit_table(const std::vector<runtime::AuditRecord>& records);
 std::string audit_csv(const std::vector<runtime::AuditRecord>& records);
+// The CSV export a line at a time, for exports that stream: the header, then a record's line.
+std::string audit_csv_header();
+std::string audit_csv_line(const runtime::AuditRecord& record);
 
 std::string organisation_text(const runtime::Organisation& organisation);
 

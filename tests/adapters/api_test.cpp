@@ -455,6 +455,18 @@ TEST_CASE("list routes answer a page at a time, with a Link to the next page unt
   for (std::size_t i = 1; i < trail.size(); ++i) CHECK(trail[i]["seq"].get<long>() == trail[i - 1]["seq"].get<long>() + 1);
   auto outbox = all_pages(s, anna, "/api/outbox?limit=1", &pages);
   CHECK(outbox.size() == s.as(anna, "GET", "/api/outbox").json_body().size());
+  // Notifications: the newest first, a person's own roles only (an admin's: all). A
+  // deviation consults the business functions and informs others.
+  start_deviation(s, anna);
+  auto everyone = all_pages(s, anna, "/api/notifications?limit=2", &pages);
+  CHECK(everyone.size() == s.as(anna, "GET", "/api/outbox").json_body().size());
+  for (std::size_t i = 1; i < everyone.size(); ++i) CHECK(everyone[i]["id"].get<long>() < everyone[i - 1]["id"].get<long>());
+  auto mine = all_pages(s, mette, "/api/notifications?limit=1", &pages);
+  CHECK(mine == s.as(mette, "GET", "/api/notifications").json_body().get<std::vector<json>>());
+  CHECK_FALSE(mine.empty());
+  auto lars = s.login("lars");  // top management and the security function: not consulted here
+  for (const auto& n : s.as(lars, "GET", "/api/notifications").json_body()) CHECK(n["role"] != "business-functions");
+  for (const auto& n : mine) CHECK((n["role"] == "business-functions" || n["role"] == "hr"));
   auto definitions = all_pages(s, anna, "/api/definitions?limit=1", &pages);
   CHECK(definitions.size() == 3);
   CHECK(pages == 3);
@@ -468,4 +480,30 @@ TEST_CASE("list routes answer a page at a time, with a Link to the next page unt
     CHECK(r.status == 400);
     CHECK(r.json_body()["error"] == "malformed");
   }
+}
+
+TEST_CASE("a case's trail exports as CSV in chunks, a thousand records a read, the same as the CLI's", "[api]") {
+  Server s;
+  auto anna = s.login("anna");
+  auto [case_id, task] = start_deviation(s, anna);
+  // Claims and give-backs: a trail longer than one read of the export.
+  for (int i = 0; i < 550; ++i) {
+    REQUIRE(s.w.cli({"claim", std::to_string(task), "--as", "anna"}).code == 0);
+    REQUIRE(s.w.cli({"unclaim", std::to_string(task), "--as", "anna"}).code == 0);
+  }
+  auto csv = s.as(anna, "GET", "/api/cases/" + case_id + "/audit?format=csv");
+  CHECK(csv.status == 200);
+  CHECK(csv.headers["Transfer-Encoding"] == "chunked");
+  CHECK(csv.headers.count("Content-Length") == 0);
+  CHECK(csv.headers["Content-Disposition"] == "attachment; filename=\"case-" + case_id + "-audit.csv\"");
+  auto cli = s.w.cli({"audit", case_id, "--format", "csv"});
+  REQUIRE(cli.code == 0);
+  CHECK(csv.body == cli.out);
+  CHECK(std::count(csv.body.begin(), csv.body.end(), '\n') > 1100);
+  // The JSON trail is paged, from the same reads.
+  auto page = s.as(anna, "GET", "/api/cases/" + case_id + "/audit?limit=1000");
+  CHECK(page.json_body().size() == 1000);
+  CHECK(page.headers["Link"].find("after=") != std::string::npos);
+  // No case, no export: the refusal comes before the first byte.
+  CHECK(s.as(anna, "GET", "/api/cases/999/audit?format=csv").status == 404);
 }

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <map>
 
 #include "cli_support.h"
 #include "runtime/audit.h"
@@ -75,6 +76,46 @@ TEST_CASE("a completion is one record: the person's step heads it, its variables
   }
   CHECK(raciflow::runtime::holds(records[1], EventKind::case_completed));
   CHECK_FALSE(raciflow::runtime::holds(records[0], EventKind::case_completed));
+}
+
+TEST_CASE("a path's flows and a task opened for a waiting token are written short, and both forms read back") {
+  std::vector<Event> events = {
+      event(EventKind::task_completed, "assess", {{"task", 2}}, "sara", "security-function", "R/A"),
+      event(EventKind::token_consumed, "assess", {{"token", 1}}, "sara"),
+      event(EventKind::node_entered, "carry-out", {{"flow", "f5"}}, "sara"),
+      event(EventKind::token_waiting, "carry-out", {{"token", 3}}, "sara"),
+      event(EventKind::task_created, "carry-out", {{"due", "2026-02-08T20:15:00Z"}, {"task", 4}, {"token", 3}}, "sara"),
+      // Not a pair: the task is for another token, so each keeps its own item.
+      event(EventKind::token_waiting, "report", {{"token", 5}}, "sara"),
+      event(EventKind::task_created, "report", {{"task", 6}, {"token", 7}}, "sara"),
+  };
+  auto records = raciflow::runtime::records_of(events, "7", "deviation", 1);
+  REQUIRE(records.size() == 1);
+  CHECK(records[0].events ==
+        R"([0,["c","assess",{"token":1}],["n","carry-out","f5"],["tw","carry-out",{"due":"2026-02-08T20:15:00Z","task":4,"token":3}],)"
+        R"(["w","report",{"token":5}],["t","report",{"task":6,"token":7}]])");
+  auto back = round_trip(records);
+  REQUIRE(back.size() == events.size());
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    INFO("event " << i);
+    CHECK(same(back[i], events[i]));
+  }
+  CHECK(raciflow::runtime::holds(records[0], EventKind::token_waiting));
+  CHECK(raciflow::runtime::holds(records[0], EventKind::task_created));
+
+  // Records written before the short form keep reading as they were written.
+  AuditRecord long_form = records[0];
+  long_form.events = R"([0,["c","assess",{"token":1}],["n","carry-out",{"flow":"f5"}],["w","carry-out",{"token":3}],)"
+                     R"(["t","carry-out",{"due":"2026-02-08T20:15:00Z","task":4,"token":3}],["w","report",{"token":5}],)"
+                     R"(["t","report",{"task":6,"token":7}]])";
+  auto again = raciflow::runtime::events_of(long_form);
+  REQUIRE(again.size() == events.size());
+  for (std::size_t i = 0; i < events.size(); ++i) CHECK(same(again[i], events[i]));
+
+  AuditRecord no_token = records[0];
+  no_token.seq = 12;
+  no_token.events = R"([0,["tw","carry-out",{"task":4}]])";
+  CHECK_THROWS_WITH(raciflow::runtime::events_of(no_token), "audit record 12: event 2 of it opens a task for no token");
 }
 
 TEST_CASE("events with no head of their own make a token_moved record, and a lone event a record of its own") {
@@ -154,6 +195,49 @@ TEST_CASE("a database written before the lean trail verifies, and its cases go o
   }
   CHECK(i > old_hashes.size());
   CHECK(lean >= 1);
+}
+
+TEST_CASE("a schema-5 database, two releases back, migrates, verifies, and its cases go on in the lean form") {
+  Workspace w;
+  std::filesystem::copy_file(test_data("before-lean/trail-v5.db"), w.db());
+  std::vector<std::string> old_hashes;
+  {
+    SQLite::Database db(w.db(), SQLite::OPEN_READONLY);
+    CHECK(db.execAndGet("PRAGMA user_version").getInt() == 5);
+    SQLite::Statement q(db, "SELECT hash FROM audit ORDER BY seq");
+    while (q.executeStep()) old_hashes.push_back(q.getColumn(0).getString());
+  }
+  REQUIRE(old_hashes.size() == 46);
+  w.clock = "2026-04-04T09:00:00Z";
+  CHECK(w.ok({"audit", "verify"}) == "ok: 46 records in an unbroken chain; 3 cases replay to their stored state\n");
+
+  // Three cases wait: the deviation for the committee (escalated), a corrective action for
+  // its root cause, a threat response started by a signal. Each takes a step.
+  auto tasks = w.cli({"tasks", "--json"}).json();
+  REQUIRE(tasks.size() == 3);
+  std::map<std::string, std::string> by_node;
+  for (const auto& t : tasks) by_node[t["node"]] = std::to_string(t["id"].get<long long>());
+  REQUIRE(by_node.count("committee-decides"));
+  REQUIRE(by_node.count("root-cause"));
+  REQUIRE(by_node.count("assess"));
+  w.ok({"complete", by_node["committee-decides"], "--as", "karen", "--var", "decision=accept"});
+  w.ok({"consult", by_node["root-cause"], "--as", "peter", "--answer", "a misconfigured firewall rule"});
+  w.ok({"complete", by_node["root-cause"], "--as", "jonas"});
+  w.ok({"complete", by_node["assess"], "--as", "anna"});
+  CHECK(w.ok({"audit", "verify"}).rfind("ok: ", 0) == 0);
+
+  SQLite::Database db(w.db(), SQLite::OPEN_READONLY);
+  CHECK(db.execAndGet("PRAGMA user_version").getInt() == raciflow::runtime::kSchemaVersion);
+  SQLite::Statement q(db, "SELECT hash, events FROM audit ORDER BY seq");
+  std::size_t i = 0, lean = 0;
+  while (q.executeStep()) {
+    if (i < old_hashes.size())
+      CHECK(q.getColumn(0).getString() == old_hashes[i]);  // untouched
+    else if (!q.getColumn(1).getString().empty())
+      ++lean;
+    ++i;
+  }
+  CHECK(lean >= 3);
 }
 
 TEST_CASE("audit verify reads the trail once and tells its progress up to the last record") {
