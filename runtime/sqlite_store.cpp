@@ -1,5 +1,7 @@
 #include "runtime/sqlite_store.h"
 
+#include "runtime/store_rows.h"
+
 #include <filesystem>
 #include <limits>
 #include <map>
@@ -186,31 +188,16 @@ std::string hash_of(const SQLite::Column& column) {
   return out;
 }
 
-json strings_json(const std::vector<std::string>& v) { return json(v); }
-std::vector<std::string> strings_of(const std::string& text) { return json::parse(text).get<std::vector<std::string>>(); }
+using namespace rows;
 
-json consultations_json(const std::vector<engine::Consultation>& list) {
-  json out = json::array();
-  for (const auto& c : list)
-    out.push_back({{"role", c.role},
-                   {"answer", c.answer},
-                   {"answered_by", c.answered_by},
-                   {"answered_at", c.answered_at ? definitions::format_date_time(*c.answered_at) : ""}});
-  return out;
-}
-
-std::vector<engine::Consultation> consultations_of(const std::string& text) {
-  std::vector<engine::Consultation> out;
-  for (const auto& c : json::parse(text)) {
-    engine::Consultation con{c.at("role"), c.at("answer"), c.at("answered_by"), std::nullopt};
-    std::string at = c.at("answered_at");
-    if (!at.empty()) con.answered_at = definitions::parse_date_time(at);
-    out.push_back(std::move(con));
-  }
-  return out;
-}
-
-std::string iso(std::optional<definitions::TimePoint> t) { return t ? definitions::format_date_time(*t) : ""; }
+// A row of a statement, read as the stores' rows are (store_rows.h). A hash stored as its
+// 32 bytes reads as hex.
+struct SqliteRow {
+  SQLite::Statement& q;
+  std::string text(int i) { return hash_of(q.getColumn(i)); }
+  std::int64_t integer(int i) { return q.getColumn(i).getInt64(); }
+  bool null(int i) { return q.getColumn(i).isNull(); }
+};
 
 class SqliteStore;
 
@@ -397,7 +384,7 @@ class SqliteStore : public Store {
     Query q(cache_, "SELECT * FROM definitions WHERE process = ? ORDER BY version DESC LIMIT 1");
     q.bind(1, process);
     if (!q.executeStep()) return std::nullopt;
-    return definition_of(q);
+    return definition_of(SqliteRow{q});
   }
 
   std::optional<DefinitionVersion> definition(const std::string& process, int version) override {
@@ -405,7 +392,7 @@ class SqliteStore : public Store {
     q.bind(1, process);
     q.bind(2, version);
     if (!q.executeStep()) return std::nullopt;
-    return definition_of(q);
+    return definition_of(SqliteRow{q});
   }
 
   void add_definition(const DefinitionVersion& d) override {
@@ -426,7 +413,7 @@ class SqliteStore : public Store {
                         "SELECT d.* FROM definitions d WHERE d.version = "
                         "(SELECT MAX(version) FROM definitions e WHERE e.process = d.process) ORDER BY d.process");
     std::vector<DefinitionVersion> out;
-    while (q.executeStep()) out.push_back(definition_of(q));
+    while (q.executeStep()) out.push_back(definition_of(SqliteRow{q}));
     return out;
   }
 
@@ -538,7 +525,7 @@ class SqliteStore : public Store {
     q.bind(2, limit > 0 ? limit : -1);
     if (!case_id.empty()) q.bind(3, case_id);
     std::vector<AuditRecord> out;
-    while (q.executeStep()) out.push_back(record_from(q));
+    while (q.executeStep()) out.push_back(record_of_row(SqliteRow{q}));
     return out;
   }
 
@@ -546,7 +533,7 @@ class SqliteStore : public Store {
     Query q(cache_, case_id.empty() ? "SELECT * FROM audit ORDER BY seq"
                                              : "SELECT * FROM audit WHERE case_id = ? ORDER BY seq");
     if (!case_id.empty()) q.bind(1, case_id);
-    while (q.executeStep()) visit(record_from(q));
+    while (q.executeStep()) visit(record_of_row(SqliteRow{q}));
   }
 
   // --- cases
@@ -562,7 +549,7 @@ class SqliteStore : public Store {
     Query q(cache_, "SELECT * FROM cases WHERE id = ?");
     q.bind(1, id);
     if (!q.executeStep()) return std::nullopt;
-    return case_of(q);
+    return case_of(SqliteRow{q});
   }
 
   std::vector<CaseRow> cases(const std::string& status, const std::string& process, std::int64_t after, int limit) override {
@@ -577,7 +564,7 @@ class SqliteStore : public Store {
     q.bind(4, limit > 0 ? limit : -1);
     std::vector<CaseRow> out;
     while (q.executeStep()) {
-      out.push_back(case_of(q));
+      out.push_back(case_of(SqliteRow{q}));
       out.back().position = q.getColumn(13).getInt64();
     }
     return out;
@@ -587,7 +574,7 @@ class SqliteStore : public Store {
     Query q(cache_, "SELECT * FROM cases WHERE parent_case = ? ORDER BY CAST(id AS INTEGER), id");
     q.bind(1, parent);
     std::vector<CaseRow> out;
-    while (q.executeStep()) out.push_back(case_of(q));
+    while (q.executeStep()) out.push_back(case_of(SqliteRow{q}));
     return out;
   }
 
@@ -616,9 +603,7 @@ class SqliteStore : public Store {
     c.bind(10, r.updated_at);
     c.bind(11, s.variables.dump());
     c.bind(12, s.incident);
-    json tokens = json::array();
-    for (const auto& t : s.tokens) tokens.push_back(json::array({t.id, t.node, t.scope}));
-    c.bind(13, tokens.dump());
+    c.bind(13, tokens_text(s.tokens));
     c.exec();
     // Timers and subscriptions: only the rows that differ from `before`.
     auto sync = [&](const char* table, const auto& now, const auto* was, auto insert) {
@@ -680,7 +665,7 @@ class SqliteStore : public Store {
       Query q(cache_, "SELECT * FROM tasks WHERE case_id = ?");
       q.bind(1, r.id);
       while (q.executeStep()) {
-        TaskRow row = task_of(q);
+        TaskRow row = task_of(SqliteRow{q});
         stored.emplace(row.local_id, std::move(row.task));
       }
     }
@@ -789,8 +774,7 @@ class SqliteStore : public Store {
       q.executeStep();
       s.variables = json::parse(q.getColumn(0).getString(), nullptr, false);
       s.incident = q.getColumn(1).getString();
-      for (const auto& t : json::parse(q.getColumn(2).getString()))
-        s.tokens.push_back({t.at(0).get<int>(), t.at(1).get<std::string>(), t.at(2).get<int>()});
+      s.tokens = tokens_of(q.getColumn(2).getString());
     }
     Query timers(cache_, "SELECT id, node, due FROM timers WHERE case_id = ? ORDER BY id");
     timers.bind(1, id);
@@ -840,7 +824,7 @@ class SqliteStore : public Store {
     if (!f.case_id.empty()) q.bind(1, f.case_id);
     q.bind(2, static_cast<int64_t>(f.after));
     q.bind(3, f.limit > 0 ? f.limit : -1);
-    while (q.executeStep()) out.push_back(task_of(q));
+    while (q.executeStep()) out.push_back(task_of(SqliteRow{q}));
     return out;
   }
 
@@ -848,7 +832,7 @@ class SqliteStore : public Store {
     Query q(cache_, "SELECT * FROM tasks WHERE id = ?");
     q.bind(1, static_cast<int64_t>(id));
     if (!q.executeStep()) return std::nullopt;
-    return task_of(q);
+    return task_of(SqliteRow{q});
   }
 
   bool inbox_holds(const std::string& key, std::int64_t task) override {
@@ -930,13 +914,13 @@ class SqliteStore : public Store {
     Query q(cache_, "SELECT * FROM api_tokens WHERE hash = ?");
     q.bind(1, hash);
     if (!q.executeStep()) return std::nullopt;
-    return token_of(q);
+    return token_of(SqliteRow{q});
   }
 
   std::vector<ApiToken> tokens() override {
     Query q(cache_, "SELECT * FROM api_tokens ORDER BY id");
     std::vector<ApiToken> out;
-    while (q.executeStep()) out.push_back(token_of(q));
+    while (q.executeStep()) out.push_back(token_of(SqliteRow{q}));
     return out;
   }
 
@@ -991,7 +975,7 @@ class SqliteStore : public Store {
   }
 
   std::vector<OutboxItem> outbox(const std::string& status, std::int64_t after, int limit) override {
-    Query q(cache_, std::string(kOutboxColumns) + " WHERE id > ?2" + (status.empty() ? "" : " AND status = ?1") +
+    Query q(cache_, std::string("SELECT ") + kOutboxColumns + " FROM outbox" + " WHERE id > ?2" + (status.empty() ? "" : " AND status = ?1") +
                         " ORDER BY id LIMIT ?3");
     if (!status.empty()) q.bind(1, status);
     q.bind(2, static_cast<int64_t>(after));
@@ -1002,7 +986,7 @@ class SqliteStore : public Store {
   std::vector<OutboxItem> notifications(const std::vector<std::string>* roles, std::int64_t before, int limit) override {
     // The roles as one bound JSON array; the newest rows are read first and the scan stops
     // at the page.
-    Query q(cache_, std::string(kOutboxColumns) + " WHERE id < ?1" +
+    Query q(cache_, std::string("SELECT ") + kOutboxColumns + " FROM outbox" + " WHERE id < ?1" +
                         (roles ? " AND role IN (SELECT value FROM json_each(?3))" : "") + " ORDER BY id DESC LIMIT ?2");
     q.bind(1, static_cast<int64_t>(before > 0 ? before : std::numeric_limits<std::int64_t>::max()));
     q.bind(2, limit > 0 ? limit : -1);
@@ -1011,7 +995,7 @@ class SqliteStore : public Store {
   }
 
   std::vector<OutboxItem> outbox_due(const std::string& now, int limit) override {
-    Query q(cache_, std::string(kOutboxColumns) +
+    Query q(cache_, std::string("SELECT ") + kOutboxColumns + " FROM outbox" +
                                  " WHERE status = 'pending' AND (next_attempt = '' OR next_attempt <= ?1) ORDER BY id LIMIT ?2");
     q.bind(1, now);
     q.bind(2, limit);
@@ -1084,15 +1068,14 @@ class SqliteStore : public Store {
     Query q(cache_, "SELECT * FROM wheel_occurrences ORDER BY occurrence, activity");
     std::vector<WheelOccurrence> out;
     while (q.executeStep())
-      out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-                     q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getInt() != 0});
+      out.push_back(occurrence_of(SqliteRow{q}));
     return out;
   }
 
   std::vector<definitions::PlanItem> plan_items() override {
     Query q(cache_, "SELECT * FROM plan_items ORDER BY deadline, id");
     std::vector<definitions::PlanItem> out;
-    while (q.executeStep()) out.push_back(plan_item_of(q));
+    while (q.executeStep()) out.push_back(plan_item_of(SqliteRow{q}));
     return out;
   }
 
@@ -1100,7 +1083,7 @@ class SqliteStore : public Store {
     Query q(cache_, "SELECT * FROM plan_items WHERE id = ?");
     q.bind(1, id);
     if (!q.executeStep()) return std::nullopt;
-    return plan_item_of(q);
+    return plan_item_of(SqliteRow{q});
   }
 
   void put_plan_item(const definitions::PlanItem& i) override {
@@ -1123,7 +1106,7 @@ class SqliteStore : public Store {
     Query q(cache_, std::string("SELECT * FROM cases") + " WHERE updated_at >= ? ORDER BY CAST(id AS INTEGER), id");
     q.bind(1, since);
     std::vector<CaseRow> out;
-    while (q.executeStep()) out.push_back(case_of(q));
+    while (q.executeStep()) out.push_back(case_of(SqliteRow{q}));
     return out;
   }
 
@@ -1159,103 +1142,11 @@ class SqliteStore : public Store {
     return q.getColumn(0).getInt();
   }
 
-  static DefinitionVersion definition_of(SQLite::Statement& q) {
-    return {q.getColumn(0).getString(), q.getColumn(1).getInt(), q.getColumn(2).getString(), q.getColumn(3).getString(),
-            q.getColumn(4).getString(), q.getColumn(5).getString(), q.getColumn(6).getString(), q.getColumn(7).getString()};
-  }
-
-  static AuditRecord record_from(SQLite::Statement& q) {
-    AuditRecord r;
-    r.seq = q.getColumn(0).getInt64();
-    r.time = q.getColumn(1).getString();
-    r.case_id = q.getColumn(2).getString();
-    r.process = q.getColumn(3).getString();
-    r.version = q.getColumn(4).getInt();
-    r.node = q.getColumn(5).getString();
-    r.action = q.getColumn(6).getString();
-    r.actor = q.getColumn(7).getString();
-    r.role = q.getColumn(8).getString();
-    r.raci = q.getColumn(9).getString();
-    r.data = q.getColumn(10).getString();
-    r.prev_hash = q.getColumn(11).getString();
-    r.hash = hash_of(q.getColumn(12));
-    r.events = q.getColumn(13).getString();
-    return r;
-  }
-
-  static constexpr const char* kOutboxColumns =
-      "SELECT id, created_at, case_id, task, node, role, kind, status, attempts, next_attempt, last_error, delivered_at FROM outbox";
-
   static std::vector<OutboxItem> outbox_items(SQLite::Statement& q) {
     std::vector<OutboxItem> out;
-    while (q.executeStep())
-      out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-                     q.getColumn(3).getInt64(), q.getColumn(4).getString(), q.getColumn(5).getString(),
-                     q.getColumn(6).getString(), q.getColumn(7).getString(), q.getColumn(8).getInt(),
-                     q.getColumn(9).getString(), q.getColumn(10).getString(), q.getColumn(11).getString()});
+    SqliteRow row{q};
+    while (q.executeStep()) out.push_back(outbox_item_of(row));
     return out;
-  }
-
-  static definitions::PlanItem plan_item_of(SQLite::Statement& q) {
-    definitions::PlanItem i;
-    i.id = q.getColumn(0).getString();
-    i.name = q.getColumn(1).getString();
-    i.responsible = q.getColumn(2).getString();
-    i.start = q.getColumn(3).getString();
-    i.deadline = q.getColumn(4).getString();
-    i.risk = q.getColumn(5).getString();
-    i.case_id = q.getColumn(6).getString();
-    i.status = q.getColumn(7).getString();
-    i.note = q.getColumn(8).getString();
-    i.updated_at = q.getColumn(9).getString();
-    i.updated_by = q.getColumn(10).getString();
-    return i;
-  }
-
-  static ApiToken token_of(SQLite::Statement& q) {
-    return {q.getColumn(0).getInt64(),  q.getColumn(1).getString(), q.getColumn(2).getString(), q.getColumn(3).getString(),
-            q.getColumn(4).getString(), q.getColumn(5).getString(), q.getColumn(6).getInt() != 0};
-  }
-
-  static CaseRow case_of(SQLite::Statement& q) {
-    return {q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getInt(),  q.getColumn(3).getString(),
-            q.getColumn(4).getString(), q.getColumn(5).getString(), q.getColumn(6).getInt(),  q.getColumn(7).getString(),
-            q.getColumn(8).getString(), q.getColumn(9).getString()};
-  }
-
-  static TaskRow task_of(SQLite::Statement& q) {
-    TaskRow row;
-    row.id = q.getColumn(0).getInt64();
-    row.case_id = q.getColumn(1).getString();
-    row.local_id = q.getColumn(2).getInt();
-    row.process = q.getColumn(3).getString();
-    row.version = q.getColumn(4).getInt();
-    engine::Task& t = row.task;
-    t.id = row.local_id;
-    t.node_id = q.getColumn(5).getString();
-    t.name = q.getColumn(6).getString();
-    std::string status = q.getColumn(7).getString();
-    for (auto s : {engine::TaskStatus::open, engine::TaskStatus::claimed, engine::TaskStatus::completed,
-                   engine::TaskStatus::cancelled})
-      if (status == engine::to_string(s)) t.status = s;
-    t.responsible = strings_of(q.getColumn(8).getString());
-    t.accountable = strings_of(q.getColumn(9).getString());
-    t.consulted = strings_of(q.getColumn(10).getString());
-    t.informed = strings_of(q.getColumn(11).getString());
-    t.consultations = consultations_of(q.getColumn(12).getString());
-    t.assignee = q.getColumn(13).getString();
-    t.created = definitions::parse_date_time(q.getColumn(14).getString()).value_or(definitions::TimePoint{});
-    std::string due = q.getColumn(15).getString();
-    if (!due.empty()) t.due = definitions::parse_date_time(due);
-    t.escalated = q.getColumn(16).getInt() != 0;
-    t.completed_by = q.getColumn(17).getString();
-    t.token = q.getColumn(18).getInt();
-    for (const auto& at : json::parse(q.getColumn(19).getString()))
-      if (auto parsed = definitions::parse_date_time(at.get<std::string>())) t.reminders.push_back(*parsed);
-    t.reminded = q.getColumn(20).getInt();
-    t.instance = q.getColumn(22).getInt();  // 21 is the alert time
-    t.locals = json::parse(q.getColumn(23).getString());
-    return row;
   }
 
   std::string path_;

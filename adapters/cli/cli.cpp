@@ -24,12 +24,13 @@ const std::map<std::string, Command>& commands() {
 
 void print_overview(std::ostream& out) {
   out << "raciflow - ISMS process flows with RACI, as BPMN 2.0\n\n"
-         "Usage: raciflow [--db PATH] [--clock ISO8601] COMMAND [OPTIONS]\n\nCommands:\n";
+         "Usage: raciflow [--db PATH|URI] [--tenant ID] [--clock ISO8601] COMMAND [OPTIONS]\n\nCommands:\n";
   for (const auto& [name, command] : commands()) out << "  " << name << std::string(10 - name.size(), ' ') << command.summary << "\n";
   out << "\nGlobal options (anywhere on the line):\n"
-         "  --db PATH           the database (default $RACIFLOW_DB, else ./raciflow.db)\n"
+         "  --db PATH|URI       the database: a SQLite file, or postgresql://... (default $RACIFLOW_DB, else ./raciflow.db)\n"
+         "  --tenant ID         the organisation in a PostgreSQL database (default $RACIFLOW_TENANT)\n"
          "  --clock ISO8601     a fixed 'now' for tests and demos (default: the system clock)\n"
-         "  --synchronous MODE  SQLite synchronous mode: OFF, NORMAL, FULL (default), EXTRA\n"
+         "  --synchronous MODE  durability: OFF, NORMAL, FULL (default), EXTRA\n"
          "\nRun 'raciflow COMMAND --help' for a command's options.\n";
 }
 
@@ -38,12 +39,13 @@ Globals take_globals(std::vector<std::string>& args) {
   Globals g;
   const char* env = std::getenv("RACIFLOW_DB");
   g.db = env && *env ? env : "raciflow.db";
+  if (const char* tenant = std::getenv("RACIFLOW_TENANT")) g.tenant = tenant;
   std::vector<std::string> rest;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     std::string value;
     std::string name;
-    for (const char* option : {"--db", "--clock", "--synchronous"}) {
+    for (const char* option : {"--db", "--clock", "--synchronous", "--tenant"}) {
       std::string o = option;
       if (a == o) {
         if (i + 1 >= args.size()) throw UsageError{o + " needs a value"};
@@ -61,6 +63,7 @@ Globals take_globals(std::vector<std::string>& args) {
     if (name == "--db") g.db = value;
     if (name == "--clock") g.clock = value;
     if (name == "--synchronous") g.synchronous = value;
+    if (name == "--tenant") g.tenant = value;
   }
   args = std::move(rest);
   return g;

@@ -29,6 +29,7 @@ struct Globals {
   std::string db;                     // --db, else $RACIFLOW_DB, else ./raciflow.db
   std::optional<std::string> clock;   // --clock ISO8601: a fixed 'now'
   std::string synchronous = "FULL";   // --synchronous OFF|NORMAL|FULL|EXTRA
+  std::string tenant;                 // --tenant, else $RACIFLOW_TENANT: the organisation in a PostgreSQL database
 };
 
 struct Command {

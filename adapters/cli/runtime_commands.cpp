@@ -16,6 +16,7 @@
 #include "adapters/render/runtime_render.h"
 #include "runtime/json_input.h"
 #include "runtime/runtime.h"
+#include "runtime/pg_store.h"
 #include "runtime/sqlite_store.h"
 
 namespace raciflow::cli {
@@ -362,6 +363,18 @@ definitions::TimePoint clock_now(const Globals& g) {
 }
 
 std::unique_ptr<Store> open_store(const Globals& g, bool create) {
+  if (runtime::is_postgres_uri(g.db)) {
+    runtime::PgOptions options;
+    options.tenant = g.tenant;
+    options.synchronous = g.synchronous;
+    options.create = create;
+    static const char* const kSync[] = {"OFF", "NORMAL", "FULL", "EXTRA"};
+    if (std::find(std::begin(kSync), std::end(kSync), g.synchronous) == std::end(kSync))
+      throw runtime::StoreError("unknown synchronous mode '" + g.synchronous + "' (OFF, NORMAL, FULL, EXTRA)");
+    return runtime::open_postgres_store(g.db, options);
+  }
+  if (!g.tenant.empty())
+    throw UsageError{"--tenant names an organisation in a PostgreSQL database; " + g.db + " is a SQLite file, one organisation"};
   runtime::SqliteOptions options;
   options.create = create;
   options.synchronous = g.synchronous;

@@ -3,15 +3,20 @@
 #include <iostream>
 #include <regex>
 
+#include <nlohmann/json.hpp>
+
 #include "adapters/cli/cli.h"
 #include "adapters/cli/command.h"
 #include "adapters/delivery/delivery.h"
 #include "adapters/http/api.h"
 #include "adapters/http/server.h"
 #include "adapters/render/text_table.h"
+#include "runtime/pg_store.h"
 #include "runtime/service.h"
 
 namespace raciflow::cli {
+
+using nlohmann::json;
 
 namespace {
 
@@ -121,9 +126,47 @@ int cmd_token(const po::variables_map& vm, const Globals& g, std::ostream& out, 
   throw UsageError{"token takes 'create PERSON', 'list' or 'revoke ID'"};
 }
 
+// The installation's operator: organisations in a PostgreSQL database. Global --db only.
+int cmd_tenant(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
+  auto args = vm["args"].as<std::vector<std::string>>();
+  if (!runtime::is_postgres_uri(g.db))
+    throw std::runtime_error(g.db + " is a SQLite file, which holds one organisation; tenants live in a PostgreSQL database "
+                 "(--db postgresql://...)");
+  if (!g.tenant.empty()) throw UsageError{"tenant works on the whole database: leave out --tenant (and RACIFLOW_TENANT)"};
+  if (args[0] == "create" && args.size() == 2) {
+    if (!runtime::valid_tenant_id(args[1]))
+      throw UsageError{"'" + args[1] + "' cannot name a tenant: 1 to 63 of a-z, 0-9 and '-', not starting with '-'"};
+    std::string name = vm.count("name") ? vm["name"].as<std::string>() : args[1];
+    runtime::create_tenant(g.db, {args[1], name, definitions::format_date_time(clock_now(g))});
+    out << "tenant " << args[1] << " created\n";
+    return kExitOk;
+  }
+  if (args[0] == "list" && args.size() == 1) {
+    auto tenants = runtime::list_tenants(g.db);
+    if (vm.count("json")) {
+      json list = json::array();
+      for (const auto& t : tenants) list.push_back({{"id", t.id}, {"name", t.name}, {"created", t.created_at}});
+      out << list.dump(2) << "\n";
+      return kExitOk;
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& t : tenants) rows.push_back({t.id, t.name, t.created_at});
+    out << (rows.empty() ? "no tenants\n" : render::format_text_table({"TENANT", "NAME", "CREATED"}, rows));
+    return kExitOk;
+  }
+  throw UsageError{"tenant takes 'create ID' or 'list'"};
+}
+
 }  // namespace
 
 void add_server_commands(std::map<std::string, Command>& t) {
+  t["tenant"] = {"organisations in a PostgreSQL database: create one, or list them (the installation's operator)",
+                 "raciflow --db postgresql://... tenant create ID [--name NAME] | tenant list [--json]",
+                 [](po::options_description& o) {
+                   o.add_options()("name", po::value<std::string>(), "the organisation's name (default: its id)")(
+                       "json", "print JSON")("args", po::value<std::vector<std::string>>()->required(), "create ID | list");
+                 },
+                 cmd_tenant, "args", "'create ID' or 'list'"};
   t["serve"] = {"serve the HTTP API and the web app until SIGINT or SIGTERM",
                 "raciflow serve [--listen HOST:PORT] [--threads N] [--max-connections N] [--tick SECONDS] [--session-hours H] [--log FILE] "
                 "[--smtp smtp://HOST:PORT] [--from ADDRESS] [--base-url URL] [--bpmn-js DIR]",

@@ -1,0 +1,73 @@
+#include "runtime/store_rows.h"
+
+namespace raciflow::runtime::rows {
+
+using nlohmann::json;
+
+json strings_json(const std::vector<std::string>& v) { return json(v); }
+
+std::vector<std::string> strings_of(const std::string& text) { return json::parse(text).get<std::vector<std::string>>(); }
+
+json consultations_json(const std::vector<engine::Consultation>& list) {
+  json out = json::array();
+  for (const auto& c : list)
+    out.push_back({{"role", c.role},
+                   {"answer", c.answer},
+                   {"answered_by", c.answered_by},
+                   {"answered_at", c.answered_at ? definitions::format_date_time(*c.answered_at) : ""}});
+  return out;
+}
+
+std::vector<engine::Consultation> consultations_of(const std::string& text) {
+  std::vector<engine::Consultation> out;
+  for (const auto& c : json::parse(text)) {
+    engine::Consultation con{c.at("role"), c.at("answer"), c.at("answered_by"), std::nullopt};
+    std::string at = c.at("answered_at");
+    if (!at.empty()) con.answered_at = definitions::parse_date_time(at);
+    out.push_back(std::move(con));
+  }
+  return out;
+}
+
+std::string iso(std::optional<definitions::TimePoint> t) { return t ? definitions::format_date_time(*t) : ""; }
+
+std::string reminders_text(const engine::Task& t) {
+  json reminders = json::array();
+  for (auto at : t.reminders) reminders.push_back(definitions::format_date_time(at));
+  return reminders.dump();
+}
+
+engine::TaskStatus task_status(const std::string& text) {
+  for (auto s : {engine::TaskStatus::open, engine::TaskStatus::claimed, engine::TaskStatus::completed,
+                 engine::TaskStatus::cancelled})
+    if (text == engine::to_string(s)) return s;
+  return engine::TaskStatus::open;
+}
+
+std::string tokens_text(const std::vector<TokenRow>& tokens) {
+  json out = json::array();
+  for (const auto& t : tokens) out.push_back(json::array({t.id, t.node, t.scope}));
+  return out.dump();
+}
+
+std::vector<TokenRow> tokens_of(const std::string& text) {
+  std::vector<TokenRow> out;
+  for (const auto& t : json::parse(text)) out.push_back({t.at(0).get<int>(), t.at(1).get<std::string>(), t.at(2).get<int>()});
+  return out;
+}
+
+TaskValues task_values(const engine::Task& t) {
+  return {engine::to_string(t.status),
+          strings_json(t.responsible).dump(),
+          strings_json(t.accountable).dump(),
+          strings_json(t.consulted).dump(),
+          strings_json(t.informed).dump(),
+          consultations_json(t.consultations).dump(),
+          definitions::format_date_time(t.created),
+          iso(t.due),
+          reminders_text(t),
+          iso(t.next_alert()),
+          t.locals.dump()};
+}
+
+}  // namespace raciflow::runtime::rows

@@ -1,0 +1,245 @@
+// The PostgreSQL store on a real server (a throwaway cluster, tests/pg_support.h):
+// tenants, their isolation with and without row-level security, what it refuses to open,
+// one-line errors, reconnecting after a restart, and writers of one tenant taking turns.
+// Without PostgreSQL installed each test says so and passes; CI installs it.
+#include <catch2/catch.hpp>
+
+#include <thread>
+
+#include "cli_support.h"
+#include "runtime/runtime.h"
+
+using namespace raciflow::testing;
+using nlohmann::json;
+
+namespace {
+
+// The cluster, or null after a warning that PostgreSQL is not installed (CI has it).
+PgCluster* cluster_or_skip() {
+  std::string why;
+  auto* cluster = PgCluster::get(&why);
+  if (!cluster) {
+    if (std::getenv("CI")) FAIL("PostgreSQL is needed in CI: " << why);
+    WARN("skipped: " << why);
+  }
+  return cluster;
+}
+
+// A workspace whose commands go to `uri` as `tenant`.
+CliRun as_tenant(const Workspace& w, const std::string& uri, const std::string& tenant, std::vector<std::string> args) {
+  std::vector<std::string> full = {"--db", uri, "--tenant", tenant, "--clock", w.clock};
+  full.insert(full.end(), args.begin(), args.end());
+  CliRun r = run_cli(full);
+  UNSCOPED_INFO("raciflow " << args[0] << " (" << tenant << ") -> " << r.code << "\n" << r.out << r.err);
+  return r;
+}
+
+CliRun operator_cli(const std::string& uri, std::vector<std::string> args) {
+  std::vector<std::string> full = {"--db", uri, "--clock", "2026-03-02T09:00:00Z"};
+  full.insert(full.end(), args.begin(), args.end());
+  return run_cli(full);
+}
+
+}  // namespace
+
+TEST_CASE("tenants are created and listed by the operator; a taken or malformed id is refused", "[postgres]") {
+  auto* pg = cluster_or_skip();
+  if (!pg) return;
+  std::string uri = pg->fresh_database();
+  CHECK(operator_cli(uri, {"tenant", "list"}).out == "no tenants\n");
+  auto made = operator_cli(uri, {"tenant", "create", "odense", "--name", "Odense Kommune"});
+  CHECK(made.code == 0);
+  CHECK(made.out == "tenant odense created\n");
+  CHECK(operator_cli(uri, {"tenant", "create", "aarhus"}).code == 0);
+  auto list = operator_cli(uri, {"tenant", "list", "--json"});
+  REQUIRE(list.code == 0);
+  CHECK(list.json() == json::parse(R"([{"id":"aarhus","name":"aarhus","created":"2026-03-02T09:00:00Z"},)"
+                                    R"({"id":"odense","name":"Odense Kommune","created":"2026-03-02T09:00:00Z"}])"));
+  auto again = operator_cli(uri, {"tenant", "create", "odense"});
+  CHECK(again.code == 1);
+  CHECK(again.err.find(": there is a tenant 'odense' already\n") != std::string::npos);
+  auto bad = operator_cli(uri, {"tenant", "create", "Odense Kommune"});
+  CHECK(bad.code == 2);
+  CHECK(bad.err.rfind("raciflow tenant: 'Odense Kommune' cannot name a tenant", 0) == 0);
+  // The operator works on the whole database, not in a tenant.
+  CHECK(operator_cli(uri, {"--tenant", "odense", "tenant", "list"}).code == 2);
+  // A SQLite file is one organisation: no tenants there, and no --tenant for it.
+  Workspace w;
+  auto sqlite = w.cli({"tenant", "list"});
+  CHECK(sqlite.code == 1);
+  CHECK(sqlite.err == "raciflow tenant: " + w.db() +
+                          " is a SQLite file, which holds one organisation; tenants live in a PostgreSQL database "
+                          "(--db postgresql://...)\n");
+  auto tenant_on_file = w.cli({"--tenant", "odense", "cases"});
+  CHECK(tenant_on_file.code == 2);
+  CHECK(tenant_on_file.err.find("--tenant names an organisation in a PostgreSQL database") != std::string::npos);
+}
+
+TEST_CASE("a PostgreSQL database needs a known tenant, and says so in one line", "[postgres]") {
+  auto* pg = cluster_or_skip();
+  if (!pg) return;
+  std::string uri = pg->fresh_database();
+  REQUIRE(operator_cli(uri, {"tenant", "create", "odense"}).code == 0);
+  auto none = operator_cli(uri, {"cases"});
+  CHECK(none.code == 1);
+  CHECK(none.err.find("a PostgreSQL database needs --tenant ID (or RACIFLOW_TENANT)\n") != std::string::npos);
+  Workspace w;
+  auto unknown = as_tenant(w, uri, "vejle", {"cases"});
+  CHECK(unknown.code == 1);
+  CHECK(unknown.err.find(": no tenant 'vejle' (raciflow tenant create vejle)\n") != std::string::npos);
+  // The password of a URI never shows in a message.
+  auto hidden = operator_cli("postgresql://raciflow:s3cret@127.0.0.1:1/nothing", {"--tenant", "x", "cases"});
+  CHECK(hidden.code == 1);
+  CHECK(hidden.err.find("s3cret") == std::string::npos);
+  CHECK(hidden.err.find("the database server cannot be reached") != std::string::npos);
+  CHECK(std::count(hidden.err.begin(), hidden.err.end(), '\n') == 1);
+}
+
+TEST_CASE("another program's database and a newer raciflow schema are refused, and nothing changes", "[postgres]") {
+  auto* pg = cluster_or_skip();
+  if (!pg) return;
+  std::string uri = pg->fresh_database();
+  std::string name = uri.substr(std::string("postgresql:///").size(), uri.find('?') - std::string("postgresql:///").size());
+  pg->admin("CREATE TABLE invoices(id integer); ALTER TABLE invoices OWNER TO raciflow", name);
+  auto foreign = operator_cli(uri, {"tenant", "create", "odense"});
+  CHECK(foreign.code == 1);
+  CHECK(foreign.err.find(": not a raciflow database\n") != std::string::npos);
+
+  std::string ours = pg->fresh_database();
+  std::string ours_name = ours.substr(std::string("postgresql:///").size(), ours.find('?') - std::string("postgresql:///").size());
+  REQUIRE(operator_cli(ours, {"tenant", "create", "odense"}).code == 0);
+  pg->admin("UPDATE raciflow_schema SET version = 99", ours_name);
+  Workspace w;
+  auto newer = as_tenant(w, ours, "odense", {"deploy", sample("deviation-handling.bpmn")});
+  CHECK(newer.code == 1);
+  CHECK(newer.err.find("the database has schema version 99, newer than this raciflow") != std::string::npos);
+}
+
+TEST_CASE("two organisations in one database see nothing of each other, with and without row-level security", "[postgres]") {
+  auto* pg = cluster_or_skip();
+  if (!pg) return;
+  std::string uri = pg->fresh_database();
+  std::string name = uri.substr(std::string("postgresql:///").size(), uri.find('?') - std::string("postgresql:///").size());
+  for (const char* t : {"odense", "aarhus"}) REQUIRE(operator_cli(uri, {"tenant", "create", t}).code == 0);
+  Workspace w;
+  auto a = [&](std::vector<std::string> args) { return as_tenant(w, uri, "odense", std::move(args)); };
+  auto b = [&](std::vector<std::string> args) { return as_tenant(w, uri, "aarhus", std::move(args)); };
+  REQUIRE(a({"deploy", sample("deviation-handling.bpmn"), sample("corrective-action.bpmn"), "--as", "anna"}).code == 0);
+  REQUIRE(a({"org", "load", sample("org.xml"), "--as", "anna"}).code == 0);
+  auto started = a({"message", "External input", "--as", "anna", "--var", "summary=Odense's secret"});
+  REQUIRE(started.code == 0);
+
+  auto nothing_of_a = [&] {
+    CHECK(b({"cases", "--json"}).json().empty());
+    CHECK(b({"tasks", "--all", "--json"}).json().empty());
+    CHECK(b({"audit", "all", "--format", "json"}).json().empty());
+    CHECK(b({"show", "1"}).code == 1);
+    CHECK(b({"org", "show"}).code == 1);
+    CHECK(b({"outbox", "--all", "--json"}).json().empty());
+    auto verify = b({"audit", "verify"});
+    CHECK(verify.out == "ok: 0 records in an unbroken chain; 0 cases replay to their stored state\n");
+  };
+  SECTION("the store's filter and row-level security together") { nothing_of_a(); }
+  SECTION("the store's filter alone") {
+    for (const char* table : {"cases", "tasks", "audit", "organisation", "outbox", "definitions", "task_inbox"})
+      pg->admin(std::string("ALTER TABLE ") + table + " DISABLE ROW LEVEL SECURITY", name);
+    nothing_of_a();
+  }
+  SECTION("row-level security alone: a session of tenant B reading A's rows by hand gets none") {
+    PGconn* c = PQconnectdb(uri.c_str());
+    REQUIRE(PQstatus(c) == CONNECTION_OK);
+    PQclear(PQexec(c, "SELECT set_config('raciflow.tenant', 'aarhus', false)"));
+    for (const char* table : {"cases", "tasks", "audit", "organisation", "definitions"}) {
+      PGresult* r = PQexec(c, (std::string("SELECT count(*) FROM ") + table + " WHERE tenant = 'odense'").c_str());
+      INFO(table);
+      REQUIRE(PQresultStatus(r) == PGRES_TUPLES_OK);
+      CHECK(std::string(PQgetvalue(r, 0, 0)) == "0");
+      PQclear(r);
+    }
+    // Nor can it write into A's rows.
+    PGresult* w_r = PQexec(c, "INSERT INTO counters VALUES ('odense', 'case', 100)");
+    CHECK(PQresultStatus(w_r) == PGRES_FATAL_ERROR);
+    PQclear(w_r);
+    PQfinish(c);
+  }
+  // A's own view is whole, and its trail verifies.
+  CHECK(a({"cases", "--json"}).json().size() == 1);
+  CHECK(a({"audit", "verify"}).out.rfind("ok: ", 0) == 0);
+}
+
+TEST_CASE("the audit trail on PostgreSQL refuses updates and deletes, even by its owner", "[postgres]") {
+  auto* pg = cluster_or_skip();
+  if (!pg) return;
+  std::string uri = pg->fresh_database();
+  REQUIRE(operator_cli(uri, {"tenant", "create", "odense"}).code == 0);
+  Workspace w;
+  REQUIRE(as_tenant(w, uri, "odense", {"org", "load", sample("org.xml"), "--as", "anna"}).code == 0);
+  PGconn* c = PQconnectdb(uri.c_str());
+  REQUIRE(PQstatus(c) == CONNECTION_OK);
+  PQclear(PQexec(c, "SELECT set_config('raciflow.tenant', 'odense', false)"));
+  for (const char* sql : {"UPDATE audit SET actor = 'mallory'", "DELETE FROM audit", "TRUNCATE audit"}) {
+    PGresult* r = PQexec(c, sql);
+    INFO(sql);
+    CHECK(PQresultStatus(r) == PGRES_FATAL_ERROR);
+    CHECK(std::string(PQresultErrorMessage(r)).find("append-only") != std::string::npos);
+    PQclear(r);
+  }
+  PQfinish(c);
+  CHECK(as_tenant(w, uri, "odense", {"audit", "verify"}).out.rfind("ok: 1 records", 0) == 0);
+}
+
+TEST_CASE("a store reconnects after the PostgreSQL server restarts", "[postgres]") {
+  auto* pg = cluster_or_skip();
+  if (!pg) return;
+  std::string uri = pg->fresh_database();
+  REQUIRE(operator_cli(uri, {"tenant", "create", "odense"}).code == 0);
+  raciflow::runtime::PgOptions options;
+  options.tenant = "odense";
+  auto store = raciflow::runtime::open_postgres_store(uri, options);
+  auto org = raciflow::runtime::Organisation{"Odense", {{"security-function", "Security"}}, {{"anna", "Anna", "", {"security-function"}, {}}}};
+  {
+    auto tx = store->begin();
+    store->put_organisation(org);
+    tx->commit();
+  }
+  pg->restart();
+  // The first use after the restart finds the connection gone and says so in one line;
+  // the transaction after it reconnects.
+  std::string first_error;
+  try {
+    auto tx = store->begin_read();
+    store->organisation();
+  } catch (const raciflow::runtime::StoreError& e) {
+    first_error = e.what();
+  }
+  if (!first_error.empty()) CHECK(first_error.find('\n') == std::string::npos);
+  auto tx = store->begin_read();
+  auto read = store->organisation();
+  REQUIRE(read);
+  CHECK(read->name == "Odense");
+}
+
+TEST_CASE("writers of one tenant take turns: concurrent commands all land and the chain stays whole", "[postgres]") {
+  auto* pg = cluster_or_skip();
+  if (!pg) return;
+  std::string uri = pg->fresh_database();
+  REQUIRE(operator_cli(uri, {"tenant", "create", "odense"}).code == 0);
+  Workspace w;
+  auto a = [&](std::vector<std::string> args) { return as_tenant(w, uri, "odense", std::move(args)); };
+  REQUIRE(a({"deploy", sample("corrective-action.bpmn"), "--as", "anna"}).code == 0);
+  REQUIRE(a({"org", "load", sample("org.xml"), "--as", "anna"}).code == 0);
+  // Two writers, each starting cases, at once.
+  std::vector<int> failures(2, 0);
+  std::vector<std::thread> writers;
+  for (int i = 0; i < 2; ++i)
+    writers.emplace_back([&, i] {
+      for (int n = 0; n < 15; ++n)
+        if (a({"start", "corrective-action", "--as", "anna"}).code != 0) ++failures[i];
+    });
+  for (auto& t : writers) t.join();
+  CHECK(failures == std::vector<int>{0, 0});
+  CHECK(a({"cases", "--json"}).json().size() == 30);
+  auto verify = a({"audit", "verify"});
+  CHECK(verify.out.rfind("ok: ", 0) == 0);
+  CHECK(verify.out.find("30 cases replay") != std::string::npos);
+}
