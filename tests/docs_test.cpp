@@ -242,3 +242,44 @@ TEST_CASE("the feature table in docs/definition-format.md is the one the code ap
   }
   CHECK(doc.substr(from, to - from) == expected);
 }
+
+TEST_CASE("the PostgreSQL session in docs/deployment.md prints what the doc shows, command by command", "[postgres]") {
+  std::string why;
+  auto* pg = raciflow::testing::PgCluster::get(&why);
+  if (!pg) {
+    if (std::getenv("CI")) FAIL("PostgreSQL is needed in CI: " << why);
+    WARN("skipped: " << why);
+    return;
+  }
+  std::string doc = read(std::string(RACIFLOW_SOURCE_DIR) + "/docs/deployment.md");
+  std::string transcript = fenced(doc, "console", doc.find("## Organisations on PostgreSQL"));
+  const std::string shown_uri = "postgresql:///isms?host=/run/postgresql";
+  std::string uri = pg->fresh_database();
+  std::istringstream lines(transcript);
+  std::string line, command, shown;
+  int commands = 0;
+  auto check = [&] {
+    if (command.empty()) return;
+    auto args = shell_words(command);
+    REQUIRE(args.front() == "raciflow");
+    args.erase(args.begin());
+    for (auto& a : args)
+      if (a == shown_uri) a = uri;  // the doc's database is the test cluster's
+    args.insert(args.begin(), {"--clock", "2026-03-02T09:00:00Z"});
+    auto r = raciflow::testing::run_cli(args);
+    INFO("$ " << command);
+    CHECK(r.out + r.err == shown);
+    ++commands;
+  };
+  while (std::getline(lines, line)) {
+    if (line.rfind("$ ", 0) == 0) {
+      check();
+      command = line.substr(2);
+      shown.clear();
+    } else {
+      shown += line + "\n";
+    }
+  }
+  check();
+  CHECK(commands >= 8);
+}
