@@ -249,7 +249,11 @@ std::vector<engine::Event> events_of(const AuditRecord& r) try {
     if (!item.is_array() || item.size() < 2 || item.size() > 4 || !item[0].is_string() || !item[1].is_string() ||
         (item.size() > 2 && !item[2].is_object() && !item[2].is_string()) || (item.size() > 3 && !item[3].is_object()))
       throw std::runtime_error(where(r) + "event " + std::to_string(out.size() + 1) + " of it is not [kind, node, data]");
-    json event_data = item.size() < 3 ? json::object() : item[2].is_string() ? json{{"flow", item[2]}} : std::move(item[2]);
+    json event_data = json::object();
+    if (item.size() > 2 && item[2].is_string())
+      event_data["flow"] = std::move(item[2]);
+    else if (item.size() > 2)
+      event_data = std::move(item[2]);
     bool waiting = item[0] == kWaitingTask;
     if (waiting && !event_data.contains("token"))
       throw std::runtime_error(where(r) + "event " + std::to_string(out.size() + 1) + " of it opens a task for no token");
@@ -268,9 +272,15 @@ std::vector<engine::Event> events_of(const AuditRecord& r) try {
       e.raci = extra.value("raci", e.raci);
     }
     if (waiting) {
-      engine::Event w = e;
+      engine::Event w;
       w.kind = EventKind::token_waiting;
-      w.data = json{{"token", e.data["token"]}};
+      w.time = e.time;
+      w.node = e.node;
+      w.actor = e.actor;
+      w.role = e.role;
+      w.raci = e.raci;
+      w.data = json::object();
+      w.data["token"] = e.data["token"];
       out.push_back(std::move(w));
     }
     out.push_back(std::move(e));
