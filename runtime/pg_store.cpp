@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <limits>
 #include <map>
 #include <set>
@@ -764,10 +765,16 @@ class PgStore : public Store {
     return outbox_rows(c_.run(select(kOutboxColumns, "outbox") + " AND id < $2" + filter + " ORDER BY id DESC LIMIT $3", values));
   }
 
-  std::vector<OutboxItem> outbox_due(const std::string& now, int limit) override {
-    return outbox_rows(c_.run(select(kOutboxColumns, "outbox") +
-                                  " AND status = 'pending' AND (next_attempt = '' OR next_attempt <= $2) ORDER BY id LIMIT $3",
-                              {t(), now, num(limit)}));
+  std::vector<OutboxItem> claim_outbox(const std::string& now, const std::string& until, int limit) override {
+    // SKIP LOCKED: should a writer ever claim outside the tenant's lock, it passes over
+    // what another has claimed rather than waiting for it.
+    auto items = outbox_rows(c_.run(std::string("UPDATE outbox SET next_attempt = $4 WHERE tenant = $1 AND id IN (SELECT id FROM outbox "
+                                                "WHERE tenant = $1 AND status = 'pending' AND (next_attempt = '' OR next_attempt <= $2) "
+                                                "ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING ") +
+                                        kOutboxColumns,
+                                    {t(), now, num(limit), until}));
+    std::sort(items.begin(), items.end(), [](const OutboxItem& a, const OutboxItem& b) { return a.id < b.id; });
+    return items;
   }
 
   void update_outbox(const OutboxItem& o) override {

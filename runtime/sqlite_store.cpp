@@ -3,6 +3,7 @@
 #include "runtime/store_rows.h"
 
 #include <filesystem>
+#include <algorithm>
 #include <limits>
 #include <map>
 #include <set>
@@ -994,12 +995,16 @@ class SqliteStore : public Store {
     return outbox_items(q);
   }
 
-  std::vector<OutboxItem> outbox_due(const std::string& now, int limit) override {
-    Query q(cache_, std::string("SELECT ") + kOutboxColumns + " FROM outbox" +
-                                 " WHERE status = 'pending' AND (next_attempt = '' OR next_attempt <= ?1) ORDER BY id LIMIT ?2");
+  std::vector<OutboxItem> claim_outbox(const std::string& now, const std::string& until, int limit) override {
+    Query q(cache_, std::string("UPDATE outbox SET next_attempt = ?3 WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' "
+                                "AND (next_attempt = '' OR next_attempt <= ?1) ORDER BY id LIMIT ?2) RETURNING ") +
+                        kOutboxColumns);
     q.bind(1, now);
     q.bind(2, limit);
-    return outbox_items(q);
+    q.bind(3, until);
+    auto items = outbox_items(q);
+    std::sort(items.begin(), items.end(), [](const OutboxItem& a, const OutboxItem& b) { return a.id < b.id; });
+    return items;
   }
 
   void update_outbox(const OutboxItem& o) override {

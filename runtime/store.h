@@ -284,8 +284,10 @@ class Store {
   // A person's notifications, the newest first: items for one of `roles` (for every role
   // when `roles` is null) with an id below `before` (0: from the newest), at most `limit`.
   virtual std::vector<OutboxItem> notifications(const std::vector<std::string>* roles, std::int64_t before, int limit) = 0;
-  // Pending items whose next attempt is due at `now`, oldest first, at most `limit`.
-  virtual std::vector<OutboxItem> outbox_due(const std::string& now, int limit) = 0;
+  // Items due for delivery, claimed (in a write transaction): each one's next attempt
+  // moves to `until`, so that another process delivering at the same time leaves it alone
+  // until then, and a delivery that never reports back is tried again after it.
+  virtual std::vector<OutboxItem> claim_outbox(const std::string& now, const std::string& until, int limit) = 0;
   // Writes status, attempts, next_attempt, last_error and delivered_at of the item.
   virtual void update_outbox(const OutboxItem& item) = 0;
 

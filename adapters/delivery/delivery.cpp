@@ -147,7 +147,7 @@ void send_mail(const Settings& settings, const Message& message, const std::stri
 std::vector<Pending> prepare(runtime::Store& store, TimePoint now, const Settings& settings) {
   std::vector<Pending> out;
   auto org = store.organisation();
-  for (auto& item : store.outbox_due(definitions::format_date_time(now), settings.batch)) {
+  for (auto& item : store.claim_outbox(definitions::format_date_time(now), definitions::format_date_time(now + kClaim), settings.batch)) {
     auto task = item.task ? store.find_task(item.task) : std::nullopt;
     Message message = message_for(item, task, org, settings);
     out.push_back({std::move(item), std::move(message)});
@@ -162,6 +162,7 @@ runtime::OutboxItem attempt(const Pending& p, TimePoint now, const Settings& set
     if (!settings.log_file.empty()) write_log(settings, p, now);
     item.status = "delivered";
     item.delivered_at = definitions::format_date_time(now);
+    item.next_attempt.clear();  // the claim's end: moot once delivered
     item.last_error.clear();
   } catch (const std::exception& e) {
     ++item.attempts;
@@ -180,8 +181,9 @@ runtime::OutboxItem attempt(const Pending& p, TimePoint now, const Settings& set
 Result deliver_once(runtime::Store& store, TimePoint now, const Settings& settings) {
   std::vector<Pending> pending;
   {
-    auto snapshot = store.begin_read();
+    auto tx = store.begin();
     pending = prepare(store, now, settings);
+    tx->commit();
   }
   Result result;
   for (const auto& p : pending) {
@@ -218,7 +220,12 @@ void Courier::loop() {
   while (!stopping_) {
     lock.unlock();
     try {
-      auto [pending, now] = service_.read([&](runtime::Service::Context& c) { return std::pair{prepare(c.store, c.now, settings_), c.now}; });
+      auto [pending, now] = service_.write([&](runtime::Service::Context& c) {
+        auto tx = c.store.begin();
+        auto claimed = std::pair{prepare(c.store, c.now, settings_), c.now};
+        tx->commit();
+        return claimed;
+      });
       for (const auto& p : pending) {
         auto item = attempt(p, now, settings_);
         if (item.status != "delivered") log_("delivery of notification " + std::to_string(item.id) + " failed: " + item.last_error);

@@ -50,7 +50,11 @@ struct Result {
   int delivered = 0, failed = 0, given_up = 0;
 };
 
-// The due items and their messages, read from the store (inside the caller's read snapshot).
+// The due items, claimed for this delivery until `now` + kClaim (Store::claim_outbox), and
+// their messages; inside the caller's write transaction. Another process delivering at
+// the same time gets other items; an item whose delivery never reports back (the process
+// died) is due again when its claim runs out.
+inline constexpr std::chrono::minutes kClaim{5};
 std::vector<Pending> prepare(runtime::Store& store, definitions::TimePoint now, const Settings& settings);
 
 // Sends one item on every configured channel; returns the item with its new delivery state.

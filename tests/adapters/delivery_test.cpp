@@ -237,3 +237,30 @@ TEST_CASE("the server's courier delivers in its own thread through the service, 
   CHECK(lines == 1);
   CHECK(w.cli({"outbox", "--json"}).json().empty());
 }
+
+TEST_CASE("two deliverers at once claim different notifications, and one that dies leaves its own to the next after the claim") {
+  Deviation w;  // one notification pending: the consultation of the business functions
+  auto now = *raciflow::definitions::parse_date_time(w.clock);
+  raciflow::delivery::Settings settings;
+  settings.log_file = w.path("sent.log");
+  auto first = raciflow::runtime::open_sqlite_store(w.db(), {});
+  auto second = raciflow::runtime::open_sqlite_store(w.db(), {});
+  auto claim = [&](raciflow::runtime::Store& store, raciflow::definitions::TimePoint at) {
+    auto tx = store.begin();
+    auto pending = raciflow::delivery::prepare(store, at, settings);
+    tx->commit();
+    return pending;
+  };
+  auto taken = claim(*first, now);
+  REQUIRE(taken.size() == 1);
+  CHECK(taken[0].item.next_attempt == "2026-03-02T09:05:00Z");  // claimed for five minutes
+  CHECK(claim(*second, now).empty());                           // the other deliverer leaves it alone
+  // The first never reports back (it died): once the claim has run out, the item is due again.
+  CHECK(claim(*second, now + std::chrono::minutes(4)).empty());
+  auto again = claim(*second, now + raciflow::delivery::kClaim);
+  REQUIRE(again.size() == 1);
+  CHECK(again[0].item.id == taken[0].item.id);
+  auto item = raciflow::delivery::attempt(again[0], now + raciflow::delivery::kClaim, settings);
+  CHECK(item.status == "delivered");
+  CHECK(item.next_attempt.empty());
+}
