@@ -957,6 +957,62 @@ void create_tenant(const std::string& uri, const Tenant& tenant) {
   if (r.rows() == 0) throw StoreError(c.shown() + ": there is a tenant '" + tenant.id + "' already");
 }
 
+CopyReport copy_into_tenant(const std::string& uri, const Tenant& tenant, TableSource& source,
+                            const std::function<void(std::int64_t, std::int64_t)>& progress) {
+  if (!valid_tenant_id(tenant.id)) throw StoreError("'" + tenant.id + "' cannot name a tenant (a-z, 0-9 and '-', at most 63)");
+  Connection c(uri, tenant.id, "FULL");
+  check_and_migrate(c, true);
+  std::int64_t total = 0;
+  for (const auto& t : kCopiedTables) total += source.count(t.table);
+  CopyReport report;
+  c.exec("BEGIN");
+  try {
+    c.run("INSERT INTO tenants (id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+          {tenant.id, tenant.name, tenant.created_at});
+    c.run("SELECT 1 FROM tenants WHERE id = $1 FOR UPDATE", {tenant.id});
+    Result held = c.run("SELECT (SELECT count(*) FROM audit WHERE tenant = $1) + (SELECT count(*) FROM definitions WHERE tenant = $1) + "
+                        "(SELECT count(*) FROM cases WHERE tenant = $1) + (SELECT count(*) FROM organisation WHERE tenant = $1)",
+                        {tenant.id});
+    if (held.integer(0, 0) > 0)
+      throw StoreError(c.shown() + ": tenant '" + tenant.id + "' already holds data; a copy goes into an empty tenant, once");
+    std::map<std::string, std::int64_t> last_id;  // the counters of tasks, outbox items and tokens
+    ChainHead head;
+    for (const auto& t : kCopiedTables) {
+      std::string table = t.table;
+      std::size_t columns = 1 + static_cast<std::size_t>(std::count(t.columns, t.columns + std::char_traits<char>::length(t.columns), ','));
+      std::string sql = "INSERT INTO " + table + " (tenant, " + t.columns + ") VALUES ($1";
+      for (std::size_t i = 0; i < columns; ++i) sql += ", $" + num(static_cast<long long>(i + 2));
+      sql += ")";
+      const char* counter = table == "tasks" ? "task" : table == "outbox" ? "outbox" : table == "api_tokens" ? "token" : nullptr;
+      source.rows(table, t.columns, t.order, [&](const std::vector<std::string>& values) {
+        Values row{tenant.id};
+        row.insert(row.end(), values.begin(), values.end());
+        c.run(sql, row);
+        if (counter) last_id[counter] = std::max<std::int64_t>(last_id[counter], std::stoll(values.at(0)));
+        if (table == "audit") head = {std::stoll(values.at(0)), values.at(12)};
+        report.records += table == "audit";
+        report.cases += table == "cases";
+        report.tasks += table == "tasks";
+        if (++report.rows % 1000 == 0 && progress) progress(report.rows, total);
+      });
+    }
+    for (const auto& [name, value] : last_id)
+      c.run("INSERT INTO counters VALUES ($1, $2, $3) ON CONFLICT (tenant, name) DO UPDATE SET value = "
+            "GREATEST(counters.value, excluded.value)",
+            {tenant.id, name, num(value)});
+    c.run("UPDATE tenants SET head_seq = $2, head_hash = $3 WHERE id = $1", {tenant.id, num(head.seq), head.hash});
+    c.exec("COMMIT");
+  } catch (...) {
+    try {
+      c.exec("ROLLBACK");
+    } catch (...) {
+    }
+    throw;
+  }
+  if (progress) progress(report.rows, total);
+  return report;
+}
+
 std::vector<Tenant> list_tenants(const std::string& uri) {
   Connection c(uri, "", "FULL");
   if (c.run("SELECT to_regclass('raciflow_schema') IS NULL AND "

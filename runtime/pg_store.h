@@ -14,6 +14,8 @@
 // whose connection broke reconnects at its next transaction.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -50,5 +52,15 @@ std::unique_ptr<Store> open_postgres_store(const std::string& uri, const PgOptio
 // missing). create_tenant refuses an id that is taken.
 void create_tenant(const std::string& uri, const Tenant& tenant);
 std::vector<Tenant> list_tenants(const std::string& uri);
+
+// Copies every table of another store (a SQLite file: sqlite_table_source) into a tenant,
+// in one transaction: ids, case order and the audit chain as they are, so that `audit
+// verify` says the same on both sides. The tenant is created when missing; one that
+// already holds data is refused (a copy runs once). `progress` is told rows copied of all.
+struct CopyReport {
+  std::int64_t rows = 0, records = 0, cases = 0, tasks = 0;
+};
+CopyReport copy_into_tenant(const std::string& uri, const Tenant& tenant, TableSource& source,
+                            const std::function<void(std::int64_t done, std::int64_t total)>& progress = {});
 
 }  // namespace raciflow::runtime

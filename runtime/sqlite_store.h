@@ -29,6 +29,10 @@ struct SqliteOptions {
 
 std::unique_ptr<Store> open_sqlite_store(const std::string& path, const SqliteOptions& options = {});
 
+// The tables of a raciflow SQLite file for a copy (raciflow migrate); the file is opened
+// (and migrated to this schema) first, as a store would open it.
+std::unique_ptr<TableSource> sqlite_table_source(const std::string& path);
+
 // Rows inserted, changed or deleted through this store's connection since it opened
 // (sqlite3_total_changes64); -1 for a store that is not SQLite. The benchmark uses it to
 // write the same rows by plain statements.

@@ -193,6 +193,16 @@ struct ChainHead {
   bool operator==(const ChainHead&) const = default;
 };
 
+// A store's tables read whole for a copy into another store (raciflow migrate): the rows
+// of a table in the columns named, in the order given, each value as text (a hash as hex).
+class TableSource {
+ public:
+  virtual ~TableSource() = default;
+  virtual std::int64_t count(const std::string& table) = 0;
+  virtual void rows(const std::string& table, const std::string& columns, const std::string& order,
+                    const std::function<void(const std::vector<std::string>&)>& row) = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;

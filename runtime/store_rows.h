@@ -42,6 +42,36 @@ inline constexpr const char* kPlanColumns =
 inline constexpr const char* kTokenColumns = "id, person, name, hash, created_at, expires_at, revoked";
 inline constexpr const char* kOccurrenceColumns = "activity, occurrence, fire_at, fired_at, case_id, late";
 
+// Every table a copy between stores carries, with its columns and the order its rows were
+// written in (a copy keeps ids, case order and the audit chain as they are).
+struct CopiedTable {
+  const char* table;
+  const char* columns;
+  const char* order;
+};
+inline constexpr CopiedTable kCopiedTables[] = {
+    {"definitions", kDefinitionColumns, "process, version"},
+    {"organisation", "body", "body"},
+    {"audit", kAuditColumns, "seq"},
+    {"counters", "name, value", "name"},
+    {"cases", "id, process, version, status, correlation_key, parent_case, parent_token, started_at, started_by, updated_at, "
+              "variables, incident, tokens",
+     "rowid"},
+    {"tasks", kTaskColumns, "id"},
+    {"task_inbox", "key, task", "key, task"},
+    {"timers", "case_id, id, node, due", "case_id, id"},
+    {"subscriptions", "case_id, id, node, message", "case_id, id"},
+    {"outbox", kOutboxColumns, "id"},
+    {"start_timers", "process, version, node, due, remaining", "process, node"},
+    {"credentials", "person, phc, set_at", "person"},
+    {"api_tokens", kTokenColumns, "id"},
+    {"login_sessions", "hash, person, created_at, expires_at", "hash"},
+    {"wheel", "file, source, digest, loaded_at, loaded_by", "file"},
+    {"wheel_activities", "activity, since", "activity"},
+    {"wheel_occurrences", kOccurrenceColumns, "activity, occurrence"},
+    {"plan_items", kPlanColumns, "id"},
+};
+
 template <class Row>
 DefinitionVersion definition_of(Row q) {
   return {q.text(0), static_cast<int>(q.integer(1)), q.text(2), q.text(3), q.text(4), q.text(5), q.text(6), q.text(7)};

@@ -1,4 +1,5 @@
 // The commands of the HTTP server and its logins: serve, password, token.
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <regex>
@@ -7,12 +8,14 @@
 
 #include "adapters/cli/cli.h"
 #include "adapters/cli/command.h"
+#include "adapters/cli/progress.h"
 #include "adapters/delivery/delivery.h"
 #include "adapters/http/api.h"
 #include "adapters/http/server.h"
 #include "adapters/render/text_table.h"
 #include "runtime/pg_store.h"
 #include "runtime/service.h"
+#include "runtime/sqlite_store.h"
 
 namespace raciflow::cli {
 
@@ -157,9 +160,39 @@ int cmd_tenant(const po::variables_map& vm, const Globals& g, std::ostream& out,
   throw UsageError{"tenant takes 'create ID' or 'list'"};
 }
 
+// Moving up: a SQLite file copied into a tenant of a PostgreSQL database, chain intact.
+int cmd_migrate(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
+  const auto& from = vm["from"].as<std::string>();
+  const auto& to = vm["to"].as<std::string>();
+  if (runtime::is_postgres_uri(from)) throw UsageError{"--from is a SQLite file; a PostgreSQL database is the --to"};
+  if (!runtime::is_postgres_uri(to)) throw UsageError{"--to is a PostgreSQL database (postgresql://...)"};
+  if (g.tenant.empty()) throw UsageError{"migrate needs --tenant ID (or RACIFLOW_TENANT): the organisation to copy into"};
+  if (!runtime::valid_tenant_id(g.tenant))
+    throw UsageError{"'" + g.tenant + "' cannot name a tenant: 1 to 63 of a-z, 0-9 and '-', not starting with '-'"};
+  if (!std::filesystem::exists(from)) throw std::runtime_error(from + ": no such file");
+  auto source = runtime::sqlite_table_source(from);
+  std::string name = g.tenant;
+  if (auto org = runtime::open_sqlite_store(from, {"FULL", 2000, false})->organisation()) name = org->name;
+  Progress progress("migrate: rows copied", vm.count("quiet") > 0);
+  auto report = runtime::copy_into_tenant(to, {g.tenant, name, definitions::format_date_time(clock_now(g))}, *source,
+                                          [&](std::int64_t done, std::int64_t total) { progress(done, total); });
+  progress.clear();
+  out << "copied " << from << " into tenant " << g.tenant << ": " << report.records << " records, " << report.cases
+      << " cases, " << report.tasks << " tasks (" << report.rows << " rows)\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 void add_server_commands(std::map<std::string, Command>& t) {
+  t["migrate"] = {"copy a SQLite database into a tenant of a PostgreSQL database, its audit chain intact",
+                  "raciflow migrate --from FILE.db --to postgresql://... --tenant ID [--quiet]",
+                  [](po::options_description& o) {
+                    o.add_options()("from", po::value<std::string>()->required(), "the SQLite file")(
+                        "to", po::value<std::string>()->required(), "the PostgreSQL database (a libpq URI)")(
+                        "quiet", "no progress line on a terminal");
+                  },
+                  cmd_migrate, ""};
   t["tenant"] = {"organisations in a PostgreSQL database: create one, or list them (the installation's operator)",
                  "raciflow --db postgresql://... tenant create ID [--name NAME] | tenant list [--json]",
                  [](po::options_description& o) {

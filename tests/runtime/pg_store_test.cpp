@@ -4,10 +4,11 @@
 // Without PostgreSQL installed each test says so and passes; CI installs it.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <thread>
 
-#include "cli_support.h"
 #include "runtime/runtime.h"
+#include "runtime_support.h"
 
 using namespace raciflow::testing;
 using nlohmann::json;
@@ -242,4 +243,75 @@ TEST_CASE("writers of one tenant take turns: concurrent commands all land and th
   auto verify = a({"audit", "verify"});
   CHECK(verify.out.rfind("ok: ", 0) == 0);
   CHECK(verify.out.find("30 cases replay") != std::string::npos);
+}
+
+TEST_CASE("a SQLite database moves into a tenant with its chain intact, answers the same there, and moves once", "[postgres]") {
+  auto* pg = cluster_or_skip();
+  if (!pg) return;
+  std::string uri = pg->fresh_database();
+  // A file with some life in it: two cases, a consultation, a completion, an escalation,
+  // a refusal, notifications and a password.
+  Workspace w;
+  w.ok({"deploy", sample("deviation-handling.bpmn"), sample("corrective-action.bpmn"), "--as", "anna"});
+  w.ok({"org", "load", sample("org.xml"), "--as", "anna"});
+  std::string dev = first_line(w.ok({"message", "External input", "--as", "anna", "--key", "DEV-1"}));
+  w.ok({"start", "corrective-action", "--as", "anna"});
+  auto assess = w.cli({"tasks", "--case", dev, "--ids"}).out;
+  assess = assess.substr(0, assess.find('\n'));
+  w.ok({"consult", assess, "--as", "mette", "--answer", "Payroll"});
+  CHECK(w.cli({"complete", assess, "--as", "mette"}).code == 1);
+  w.ok({"complete", assess, "--as", "jonas", "--var", "committeeDecisionNeeded=true"});
+  w.clock = "2026-04-03T09:00:00Z";
+  w.ok({"tick"});
+  w.write("anna.pw", "anna-password-long\n");
+  w.ok({"password", "set", "anna", "--password-file", w.path("anna.pw")});
+
+  auto moved = w.cli({"migrate", "--from", w.db(), "--to", uri, "--tenant", "odense"});
+  INFO(moved.err);
+  REQUIRE(moved.code == 0);
+  CHECK(moved.out.rfind("copied " + w.db() + " into tenant odense: ", 0) == 0);
+  auto on_pg = [&](std::vector<std::string> args) { return as_tenant(w, uri, "odense", std::move(args)); };
+  // The same answers on both sides, the trail's verification first.
+  for (std::vector<std::string> read : {std::vector<std::string>{"audit", "verify"}, {"audit", "all", "--format", "csv"},
+                                        {"cases", "--json"}, {"tasks", "--all", "--json"}, {"outbox", "--all", "--json"},
+                                        {"show", dev}, {"org", "show"}, {"token", "list"}}) {
+    INFO(read[0] << " " << (read.size() > 1 ? read[1] : ""));
+    CHECK(on_pg(read).out == w.ok(read));
+  }
+  CHECK(operator_cli(uri, {"tenant", "list"}).out.find("odense  Example Agency") != std::string::npos);
+
+  // Work goes on there: numbers continue where the file's stopped.
+  auto next = on_pg({"start", "corrective-action", "--as", "anna"});
+  REQUIRE(next.code == 0);
+  CHECK(first_line(next.out) == "3");
+  CHECK(on_pg({"audit", "verify"}).out.rfind("ok: ", 0) == 0);
+
+  // A second copy into the same tenant is refused, and changes nothing.
+  auto again = w.cli({"migrate", "--from", w.db(), "--to", uri, "--tenant", "odense"});
+  CHECK(again.code == 1);
+  CHECK(again.err.find(": tenant 'odense' already holds data; a copy goes into an empty tenant, once\n") != std::string::npos);
+  CHECK(on_pg({"cases", "--json"}).json().size() == 3);
+}
+
+TEST_CASE("a database two releases old moves up too, and verifies on PostgreSQL", "[postgres]") {
+  auto* pg = cluster_or_skip();
+  if (!pg) return;
+  std::string uri = pg->fresh_database();
+  Workspace w;
+  std::filesystem::copy_file(test_data("before-lean/trail-v5.db"), w.db());
+  w.clock = "2026-04-04T09:00:00Z";
+  REQUIRE(w.cli({"migrate", "--from", w.db(), "--to", uri, "--tenant", "vejle"}).code == 0);
+  CHECK(as_tenant(w, uri, "vejle", {"audit", "verify"}).out ==
+        "ok: 46 records in an unbroken chain; 3 cases replay to their stored state\n");
+  CHECK(as_tenant(w, uri, "vejle", {"tasks", "--json"}).out == w.ok({"tasks", "--json"}));
+}
+
+TEST_CASE("migrate says what it needs in one line", "[postgres]") {
+  Workspace w;
+  CHECK(w.cli({"migrate", "--from", w.db(), "--to", "postgresql:///x"}).err.find("migrate needs --tenant ID") != std::string::npos);
+  CHECK(w.cli({"migrate", "--from", w.db(), "--to", "other.db", "--tenant", "x"}).err.find("--to is a PostgreSQL database") !=
+        std::string::npos);
+  auto missing = w.cli({"migrate", "--from", w.path("none.db"), "--to", "postgresql:///x", "--tenant", "x"});
+  CHECK(missing.code == 1);
+  CHECK(missing.err == "raciflow migrate: " + w.path("none.db") + ": no such file\n");
 }
