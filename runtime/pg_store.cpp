@@ -204,8 +204,12 @@ class Connection {
   const std::string& shown() const { return shown_; }
   const std::string& tenant() const { return tenant_; }
 
-  // Reconnects a connection that broke (the server restarted, the network went), outside
-  // any transaction. Prepared statements and settings are made again.
+  // Open transactions and savepoints. Outside any, a statement first reconnects a
+  // connection that broke (the server restarted, the network went); inside one it fails,
+  // as the transaction has failed.
+  int depth = 0;
+
+  // Reconnects a connection that broke, with its prepared statements and settings.
   void ensure() {
     if (PQstatus(conn_) == CONNECTION_OK) return;
     PQreset(conn_);
@@ -216,6 +220,7 @@ class Connection {
   }
 
   Result run(const std::string& sql, const Values& values = {}) {
+    if (depth == 0) ensure();
     auto it = prepared_.find(sql);
     if (it == prepared_.end()) {
       std::string name = "s" + std::to_string(prepared_.size() + 1);
@@ -230,7 +235,19 @@ class Connection {
   }
 
   // A statement without parameters that is run once (BEGIN, COMMIT, the schema).
-  void exec(const std::string& sql) { check(PQexec(conn_, sql.c_str()), sql); }
+  void exec(const std::string& sql) {
+    if (depth == 0) ensure();
+    PGresult* r = PQexec(conn_, sql.c_str());
+    // A connection that died while idle (the server restarted, a failover) shows it at
+    // the first statement after. At a transaction's start nothing was done yet: connect
+    // again and begin there.
+    if (depth == 0 && sql.rfind("BEGIN", 0) == 0 && PQstatus(conn_) != CONNECTION_OK) {
+      PQclear(r);
+      ensure();
+      r = PQexec(conn_, sql.c_str());
+    }
+    check(r, sql);
+  }
 
  private:
   void connect() {
@@ -295,6 +312,7 @@ void check_and_migrate(Connection& c, bool create) {
     throw StoreError(c.shown() + ": no raciflow database here (create a tenant first: raciflow tenant create ID)");
   }
   c.exec("BEGIN");
+  c.depth = 1;  // no reconnecting inside: a broken connection fails the whole transaction
   try {
     c.run("SELECT pg_advisory_xact_lock(" + num(kLockKey) + ")");
     Result again = c.run("SELECT to_regclass('raciflow_schema') IS NOT NULL");
@@ -304,14 +322,20 @@ void check_and_migrate(Connection& c, bool create) {
       c.exec(kPgMigrations[step]);
       if (step == 0)
         for (const char* table : kTenantTables) c.exec(policy_sql(table));
+      if (step == 0)  // a tenant's session sees its own row; the operator's (no tenant) every row
+        c.exec("ALTER TABLE tenants ENABLE ROW LEVEL SECURITY; ALTER TABLE tenants FORCE ROW LEVEL SECURITY; "
+               "CREATE POLICY own_row ON tenants USING (current_setting('raciflow.tenant', true) IN ('', id)) "
+               "WITH CHECK (current_setting('raciflow.tenant', true) IN ('', id));");
     }
     c.exec("UPDATE raciflow_schema SET version = " + num(kPgSchemaVersion));
     c.exec("COMMIT");
+    c.depth = 0;
   } catch (...) {
     try {
       c.exec("ROLLBACK");
     } catch (...) {
     }
+    c.depth = 0;
     throw;
   }
 }
@@ -321,9 +345,8 @@ void check_and_migrate(Connection& c, bool create) {
 // turns across every node; a read sees one snapshot.
 class PgTransaction : public Store::Transaction {
  public:
-  PgTransaction(Connection& c, int& depth, bool write) : c_(c), depth_(depth), level_(depth + 1) {
+  PgTransaction(Connection& c, bool write) : c_(c), depth_(c.depth), level_(c.depth + 1) {
     if (level_ == 1) {
-      c_.ensure();
       c_.exec(write ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
       depth_ = level_;
       if (write) {
@@ -381,8 +404,8 @@ class PgStore : public Store {
       throw StoreError(c_.shown() + ": no tenant '" + t() + "' (raciflow tenant create " + t() + ")");
   }
 
-  std::unique_ptr<Transaction> begin() override { return std::make_unique<PgTransaction>(c_, depth_, true); }
-  std::unique_ptr<Transaction> begin_read() override { return std::make_unique<PgTransaction>(c_, depth_, false); }
+  std::unique_ptr<Transaction> begin() override { return std::make_unique<PgTransaction>(c_, true); }
+  std::unique_ptr<Transaction> begin_read() override { return std::make_unique<PgTransaction>(c_, false); }
 
   // --- definitions
 
@@ -934,7 +957,6 @@ class PgStore : public Store {
   }
 
   Connection c_;
-  int depth_ = 0;
   std::optional<Organisation> organisation_;
   std::string organisation_text_;
 };
@@ -966,6 +988,7 @@ CopyReport copy_into_tenant(const std::string& uri, const Tenant& tenant, TableS
   for (const auto& t : kCopiedTables) total += source.count(t.table);
   CopyReport report;
   c.exec("BEGIN");
+  c.depth = 1;  // no reconnecting inside: a broken connection fails the whole transaction
   try {
     c.run("INSERT INTO tenants (id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
           {tenant.id, tenant.name, tenant.created_at});
@@ -1002,11 +1025,13 @@ CopyReport copy_into_tenant(const std::string& uri, const Tenant& tenant, TableS
             {tenant.id, name, num(value)});
     c.run("UPDATE tenants SET head_seq = $2, head_hash = $3 WHERE id = $1", {tenant.id, num(head.seq), head.hash});
     c.exec("COMMIT");
+    c.depth = 0;
   } catch (...) {
     try {
       c.exec("ROLLBACK");
     } catch (...) {
     }
+    c.depth = 0;
     throw;
   }
   if (progress) progress(report.rows, total);

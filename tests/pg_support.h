@@ -69,7 +69,18 @@ class PgCluster {
     if (!error.empty()) throw std::runtime_error("PostgreSQL: " + error);
   }
 
-  // Stops and starts the server (a restart, as after a failover), on the same socket.
+  // Stops the server, and starts it again (an outage, a failover), on the same socket.
+  void stop() const {
+    if (shell(as_owner(bin("pg_ctl") + " -D " + data() + " -m fast -w stop") + " > /dev/null 2>&1") != 0)
+      throw std::runtime_error("the test PostgreSQL server did not stop");
+  }
+  void start() const {
+    std::string options = "-k " + dir_.string() + " -c listen_addresses='' -c fsync=off -c full_page_writes=off";
+    if (shell(as_owner(bin("pg_ctl") + " -D " + data() + " -l " + (dir_ / "server.log").string() + " -w -o \"" + options +
+                       "\" start") +
+              " > /dev/null 2>&1") != 0)
+      throw std::runtime_error("the test PostgreSQL server did not start; see " + (dir_ / "server.log").string());
+  }
   void restart() const {
     if (shell(as_owner(bin("pg_ctl") + " -D " + data() + " -l " + (dir_ / "server.log").string() + " -m fast -w restart") +
               " > /dev/null 2>&1") != 0)
@@ -90,11 +101,7 @@ class PgCluster {
     if (shell(as_owner(bin("initdb") + " -D " + data() + " -U admin --auth=trust --no-sync --locale=C -E UTF8") + " > " +
               (dir_ / "initdb.log").string() + " 2>&1") != 0)
       throw std::runtime_error("initdb failed; see " + (dir_ / "initdb.log").string());
-    std::string options = "-k " + dir_.string() + " -c listen_addresses='' -c fsync=off -c full_page_writes=off";
-    if (shell(as_owner(bin("pg_ctl") + " -D " + data() + " -l " + (dir_ / "server.log").string() + " -w -o \"" + options +
-                       "\" start") +
-              " > /dev/null 2>&1") != 0)
-      throw std::runtime_error("the test PostgreSQL server did not start; see " + (dir_ / "server.log").string());
+    start();
     admin("CREATE ROLE raciflow LOGIN");
   }
 
