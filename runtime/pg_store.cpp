@@ -292,6 +292,26 @@ class Connection {
   std::unordered_map<std::string, std::string> prepared_;
 };
 
+// Runs `body` in a transaction of its own on `c` (the schema, a copy): committed whole or
+// rolled back; no reconnecting inside it.
+template <class Body>
+void in_transaction(Connection& c, Body body) {
+  c.exec("BEGIN");
+  c.depth = 1;
+  try {
+    body();
+    c.exec("COMMIT");
+    c.depth = 0;
+  } catch (...) {
+    try {
+      c.exec("ROLLBACK");
+    } catch (...) {
+    }
+    c.depth = 0;
+    throw;
+  }
+}
+
 // Creates the schema in an empty database, migrates an older one, and refuses one that
 // is not raciflow's or is newer, under an advisory lock so that nodes starting together
 // do it once.
@@ -311,9 +331,7 @@ void check_and_migrate(Connection& c, bool create) {
   } else if (!create) {
     throw StoreError(c.shown() + ": no raciflow database here (create a tenant first: raciflow tenant create ID)");
   }
-  c.exec("BEGIN");
-  c.depth = 1;  // no reconnecting inside: a broken connection fails the whole transaction
-  try {
+  in_transaction(c, [&] {
     c.run("SELECT pg_advisory_xact_lock(" + num(kLockKey) + ")");
     Result again = c.run("SELECT to_regclass('raciflow_schema') IS NOT NULL");
     int version = 0;
@@ -328,16 +346,7 @@ void check_and_migrate(Connection& c, bool create) {
                "WITH CHECK (current_setting('raciflow.tenant', true) IN ('', id));");
     }
     c.exec("UPDATE raciflow_schema SET version = " + num(kPgSchemaVersion));
-    c.exec("COMMIT");
-    c.depth = 0;
-  } catch (...) {
-    try {
-      c.exec("ROLLBACK");
-    } catch (...) {
-    }
-    c.depth = 0;
-    throw;
-  }
+  });
 }
 
 // A transaction, or inside one a savepoint, as the SQLite store's: a write transaction
@@ -912,17 +921,6 @@ class PgStore : public Store {
     return out;
   }
 
-  // The columns of a task row that change after it is created.
-  static bool same_task_columns(const engine::Task& a, const engine::Task& b) {
-    auto same_consultation = [](const engine::Consultation& x, const engine::Consultation& y) {
-      return x.role == y.role && x.answer == y.answer && x.answered_by == y.answered_by && x.answered_at == y.answered_at;
-    };
-    return a.status == b.status && a.assignee == b.assignee && a.due == b.due && a.escalated == b.escalated &&
-           a.completed_by == b.completed_by && a.reminded == b.reminded && a.reminders == b.reminders &&
-           std::equal(a.consultations.begin(), a.consultations.end(), b.consultations.begin(), b.consultations.end(),
-                      same_consultation);
-  }
-
   // Moves a task's inbox index from what it was (`old`, null for a new task) to what it is.
   void index_task(std::int64_t id, const engine::Task* old, const engine::Task& task) {
     auto before = old ? inbox_keys(*old) : std::set<std::string>{};
@@ -987,9 +985,7 @@ CopyReport copy_into_tenant(const std::string& uri, const Tenant& tenant, TableS
   std::int64_t total = 0;
   for (const auto& t : kCopiedTables) total += source.count(t.table);
   CopyReport report;
-  c.exec("BEGIN");
-  c.depth = 1;  // no reconnecting inside: a broken connection fails the whole transaction
-  try {
+  in_transaction(c, [&] {
     c.run("INSERT INTO tenants (id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
           {tenant.id, tenant.name, tenant.created_at});
     c.run("SELECT 1 FROM tenants WHERE id = $1 FOR UPDATE", {tenant.id});
@@ -1024,16 +1020,7 @@ CopyReport copy_into_tenant(const std::string& uri, const Tenant& tenant, TableS
             "GREATEST(counters.value, excluded.value)",
             {tenant.id, name, num(value)});
     c.run("UPDATE tenants SET head_seq = $2, head_hash = $3 WHERE id = $1", {tenant.id, num(head.seq), head.hash});
-    c.exec("COMMIT");
-    c.depth = 0;
-  } catch (...) {
-    try {
-      c.exec("ROLLBACK");
-    } catch (...) {
-    }
-    c.depth = 0;
-    throw;
-  }
+  });
   if (progress) progress(report.rows, total);
   return report;
 }

@@ -678,17 +678,6 @@ class SqliteStore : public Store {
     }
   }
 
-  // The columns of a task row that change after it is created.
-  static bool same_task_columns(const engine::Task& a, const engine::Task& b) {
-    auto same_consultation = [](const engine::Consultation& x, const engine::Consultation& y) {
-      return x.role == y.role && x.answer == y.answer && x.answered_by == y.answered_by && x.answered_at == y.answered_at;
-    };
-    return a.status == b.status && a.assignee == b.assignee && a.due == b.due && a.escalated == b.escalated &&
-           a.completed_by == b.completed_by && a.reminded == b.reminded && a.reminders == b.reminders &&
-           std::equal(a.consultations.begin(), a.consultations.end(), b.consultations.begin(), b.consultations.end(),
-                      same_consultation);
-  }
-
   // Moves a task's inbox index from what it was (`old`, null for a new task) to what it
   // is: only the keys that change are written (a completion deletes one or two rows).
   void index_task(std::int64_t id, const engine::Task* old, const engine::Task& t) {

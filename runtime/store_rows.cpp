@@ -1,5 +1,7 @@
 #include "runtime/store_rows.h"
 
+#include <algorithm>
+
 namespace raciflow::runtime::rows {
 
 using nlohmann::json;
@@ -42,6 +44,16 @@ engine::TaskStatus task_status(const std::string& text) {
                  engine::TaskStatus::cancelled})
     if (text == engine::to_string(s)) return s;
   return engine::TaskStatus::open;
+}
+
+bool same_task_columns(const engine::Task& a, const engine::Task& b) {
+  auto same_consultation = [](const engine::Consultation& x, const engine::Consultation& y) {
+    return x.role == y.role && x.answer == y.answer && x.answered_by == y.answered_by && x.answered_at == y.answered_at;
+  };
+  return a.status == b.status && a.assignee == b.assignee && a.due == b.due && a.escalated == b.escalated &&
+         a.completed_by == b.completed_by && a.reminded == b.reminded && a.reminders == b.reminders &&
+         std::equal(a.consultations.begin(), a.consultations.end(), b.consultations.begin(), b.consultations.end(),
+                    same_consultation);
 }
 
 std::string tokens_text(const std::vector<TokenRow>& tokens) {

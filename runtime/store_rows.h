@@ -23,6 +23,8 @@ std::vector<engine::Consultation> consultations_of(const std::string& text);
 std::string iso(std::optional<definitions::TimePoint> t);
 std::string reminders_text(const engine::Task& t);
 engine::TaskStatus task_status(const std::string& text);
+// Whether the columns of a task row that change after it is created are the same.
+bool same_task_columns(const engine::Task& a, const engine::Task& b);
 std::string tokens_text(const std::vector<TokenRow>& tokens);
 std::vector<TokenRow> tokens_of(const std::string& text);
 

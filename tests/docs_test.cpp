@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "adapters/cli/cli.h"
@@ -59,12 +60,10 @@ std::vector<std::string> shell_words(const std::string& line) {
   return words;
 }
 
-}  // namespace
-
-TEST_CASE("the session in docs/cli.md prints what the doc shows, command by command") {
-  std::string doc = read(std::string(RACIFLOW_SOURCE_DIR) + "/docs/cli.md");
-  std::string transcript = fenced(doc, "console", doc.find("## A session"));
-  raciflow::testing::Workspace w;
+// Runs each `$ raciflow ...` line of a console transcript through `run` (given the words
+// after "raciflow") and checks that it prints what the transcript shows after it; returns
+// how many commands ran.
+int run_transcript(const std::string& transcript, const std::function<raciflow::testing::CliRun(std::vector<std::string>)>& run) {
   std::istringstream lines(transcript);
   std::string line, command, shown;
   int commands = 0;
@@ -73,7 +72,7 @@ TEST_CASE("the session in docs/cli.md prints what the doc shows, command by comm
     auto args = shell_words(command);
     REQUIRE(args.front() == "raciflow");
     args.erase(args.begin());
-    auto r = w.cli(args);  // run in the source dir, with the workspace's --db and --clock
+    auto r = run(args);
     INFO("$ " << command);
     CHECK(r.out + r.err == shown);
     ++commands;
@@ -88,6 +87,17 @@ TEST_CASE("the session in docs/cli.md prints what the doc shows, command by comm
     }
   }
   check();
+  return commands;
+}
+
+}  // namespace
+
+TEST_CASE("the session in docs/cli.md prints what the doc shows, command by command") {
+  std::string doc = read(std::string(RACIFLOW_SOURCE_DIR) + "/docs/cli.md");
+  std::string transcript = fenced(doc, "console", doc.find("## A session"));
+  raciflow::testing::Workspace w;
+  // Run in the source dir, with the workspace's --db and --clock.
+  int commands = run_transcript(transcript, [&](std::vector<std::string> args) { return w.cli(args); });
   CHECK(commands == 10);
 }
 
@@ -255,31 +265,11 @@ TEST_CASE("the PostgreSQL session in docs/deployment.md prints what the doc show
   std::string transcript = fenced(doc, "console", doc.find("## Organisations on PostgreSQL"));
   const std::string shown_uri = "postgresql:///isms?host=/run/postgresql";
   std::string uri = pg->fresh_database();
-  std::istringstream lines(transcript);
-  std::string line, command, shown;
-  int commands = 0;
-  auto check = [&] {
-    if (command.empty()) return;
-    auto args = shell_words(command);
-    REQUIRE(args.front() == "raciflow");
-    args.erase(args.begin());
+  int commands = run_transcript(transcript, [&](std::vector<std::string> args) {
     for (auto& a : args)
       if (a == shown_uri) a = uri;  // the doc's database is the test cluster's
     args.insert(args.begin(), {"--clock", "2026-03-02T09:00:00Z"});
-    auto r = raciflow::testing::run_cli(args);
-    INFO("$ " << command);
-    CHECK(r.out + r.err == shown);
-    ++commands;
-  };
-  while (std::getline(lines, line)) {
-    if (line.rfind("$ ", 0) == 0) {
-      check();
-      command = line.substr(2);
-      shown.clear();
-    } else {
-      shown += line + "\n";
-    }
-  }
-  check();
+    return raciflow::testing::run_cli(args);
+  });
   CHECK(commands >= 8);
 }

@@ -37,6 +37,12 @@ CliRun as_tenant(const Workspace& w, const std::string& uri, const std::string& 
   return r;
 }
 
+// The database's name in a test cluster's URI (postgresql:///NAME?host=...).
+std::string database_name(const std::string& uri) {
+  const std::string scheme = "postgresql:///";
+  return uri.substr(scheme.size(), uri.find('?') - scheme.size());
+}
+
 CliRun operator_cli(const std::string& uri, std::vector<std::string> args) {
   std::vector<std::string> full = {"--db", uri, "--clock", "2026-03-02T09:00:00Z"};
   full.insert(full.end(), args.begin(), args.end());
@@ -102,14 +108,14 @@ TEST_CASE("another program's database and a newer raciflow schema are refused, a
   auto* pg = cluster_or_skip();
   if (!pg) return;
   std::string uri = pg->fresh_database();
-  std::string name = uri.substr(std::string("postgresql:///").size(), uri.find('?') - std::string("postgresql:///").size());
+  std::string name = database_name(uri);
   pg->admin("CREATE TABLE invoices(id integer); ALTER TABLE invoices OWNER TO raciflow", name);
   auto foreign = operator_cli(uri, {"tenant", "create", "odense"});
   CHECK(foreign.code == 1);
   CHECK(foreign.err.find(": not a raciflow database\n") != std::string::npos);
 
   std::string ours = pg->fresh_database();
-  std::string ours_name = ours.substr(std::string("postgresql:///").size(), ours.find('?') - std::string("postgresql:///").size());
+  std::string ours_name = database_name(ours);
   REQUIRE(operator_cli(ours, {"tenant", "create", "odense"}).code == 0);
   pg->admin("UPDATE raciflow_schema SET version = 99", ours_name);
   Workspace w;
@@ -122,7 +128,7 @@ TEST_CASE("two organisations in one database see nothing of each other, with and
   auto* pg = cluster_or_skip();
   if (!pg) return;
   std::string uri = pg->fresh_database();
-  std::string name = uri.substr(std::string("postgresql:///").size(), uri.find('?') - std::string("postgresql:///").size());
+  std::string name = database_name(uri);
   for (const char* t : {"odense", "aarhus"}) REQUIRE(operator_cli(uri, {"tenant", "create", t}).code == 0);
   Workspace w;
   auto a = [&](std::vector<std::string> args) { return as_tenant(w, uri, "odense", std::move(args)); };
