@@ -193,7 +193,12 @@ class Connection {
  public:
   Connection(std::string uri, std::string tenant, std::string synchronous)
       : uri_(std::move(uri)), shown_(shown_uri(uri_)), tenant_(std::move(tenant)), synchronous_(std::move(synchronous)) {
-    connect();
+    try {
+      connect();
+    } catch (...) {
+      PQfinish(conn_);  // no destructor runs for a connection that never was
+      throw;
+    }
   }
   ~Connection() {
     if (conn_) PQfinish(conn_);
