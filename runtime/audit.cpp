@@ -16,12 +16,16 @@ std::string sha256_hex(const std::string& bytes) {
   unsigned int length = 0;
   if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1)
     throw std::runtime_error("SHA-256 failed in libcrypto");
+  return to_hex(digest.data(), length);
+}
+
+std::string to_hex(const unsigned char* bytes, std::size_t size) {
   static const char* hex = "0123456789abcdef";
   std::string out;
-  out.reserve(length * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 0xf];
+  out.reserve(size * 2);
+  for (std::size_t i = 0; i < size; ++i) {
+    out += hex[bytes[i] >> 4];
+    out += hex[bytes[i] & 0xf];
   }
   return out;
 }

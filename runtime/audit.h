@@ -14,6 +14,7 @@
 // before this lean form have no `events` and one event each; both verify and replay.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -53,6 +54,9 @@ inline constexpr const char* kOrganisationLoaded = "organisation_loaded";
 // The action of a record whose events have no head: only tokens moving (a path through
 // pass-through nodes that no person or message started, e.g. after a retry's variables).
 inline constexpr const char* kTokenMoved = "token_moved";
+
+// Bytes as lowercase hex.
+std::string to_hex(const unsigned char* bytes, std::size_t size);
 
 // SHA-256 (hex) of bytes, through OpenSSL's libcrypto.
 std::string sha256_hex(const std::string& bytes);

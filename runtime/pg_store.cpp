@@ -656,9 +656,7 @@ class PgStore : public Store {
   std::vector<TaskRow> tasks(const TaskFilter& f) override {
     std::string limit = num(f.limit > 0 ? f.limit : kNoLimit);
     if (f.inbox) {
-      std::vector<std::string> keys;
-      for (const auto& role : f.roles) keys.insert(keys.end(), {"r:" + role, "c:" + role});
-      if (!f.person.empty()) keys.push_back("p:" + f.person);
+      auto keys = inbox_filter_keys(f);
       // One index range per key, each stopping at the page's size, merged here.
       std::set<std::int64_t> merged;
       for (const auto& key : keys) {
@@ -928,13 +926,10 @@ class PgStore : public Store {
 
   // Moves a task's inbox index from what it was (`old`, null for a new task) to what it is.
   void index_task(std::int64_t id, const engine::Task* old, const engine::Task& task) {
-    auto before = old ? inbox_keys(*old) : std::set<std::string>{};
-    auto after = inbox_keys(task);
-    for (const auto& key : before)
-      if (!after.count(key)) c_.run("DELETE FROM task_inbox WHERE tenant = $1 AND key = $2 AND task = $3", {t(), key, num(id)});
-    for (const auto& key : after)
-      if (!before.count(key))
-        c_.run("INSERT INTO task_inbox VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", {t(), key, num(id)});
+    auto change = inbox_change(old, task);
+    for (const auto& key : change.removed)
+      c_.run("DELETE FROM task_inbox WHERE tenant = $1 AND key = $2 AND task = $3", {t(), key, num(id)});
+    for (const auto& key : change.added) c_.run("INSERT INTO task_inbox VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", {t(), key, num(id)});
   }
 
   void update_task(const CaseRow& r, const engine::Task& task, const engine::Task& old) {

@@ -176,17 +176,10 @@ std::string hash_bytes(const std::string& hex) {
   return out;
 }
 
-std::string hash_of(const SQLite::Column& column) {
+// A column as text; a blob (a hash stored as its bytes) as hex.
+std::string column_text(const SQLite::Column& column) {
   if (!column.isBlob()) return column.getString();
-  static const char* hex = "0123456789abcdef";
-  const auto* p = static_cast<const unsigned char*>(column.getBlob());
-  std::string out;
-  out.reserve(static_cast<std::size_t>(column.getBytes()) * 2);
-  for (int i = 0; i < column.getBytes(); ++i) {
-    out += hex[p[i] >> 4];
-    out += hex[p[i] & 0xf];
-  }
-  return out;
+  return to_hex(static_cast<const unsigned char*>(column.getBlob()), static_cast<std::size_t>(column.getBytes()));
 }
 
 using namespace rows;
@@ -195,7 +188,7 @@ using namespace rows;
 // 32 bytes reads as hex.
 struct SqliteRow {
   SQLite::Statement& q;
-  std::string text(int i) { return hash_of(q.getColumn(i)); }
+  std::string text(int i) { return column_text(q.getColumn(i)); }
   std::int64_t integer(int i) { return q.getColumn(i).getInt64(); }
   bool null(int i) { return q.getColumn(i).isNull(); }
 };
@@ -480,7 +473,7 @@ class SqliteStore : public Store {
                                     : "SELECT seq, hash FROM audit WHERE case_id = ? ORDER BY seq DESC LIMIT 1");
     if (!case_id.empty()) q.bind(1, case_id);
     if (!q.executeStep()) return std::nullopt;
-    return ChainHead{q.getColumn(0).getInt64(), hash_of(q.getColumn(1))};
+    return ChainHead{q.getColumn(0).getInt64(), column_text(q.getColumn(1))};
   }
 
   void append(const AuditRecord& r) override {
@@ -678,37 +671,34 @@ class SqliteStore : public Store {
     }
   }
 
-  // Moves a task's inbox index from what it was (`old`, null for a new task) to what it
-  // is: only the keys that change are written (a completion deletes one or two rows).
+  // Moves a task's inbox index from what it was (`old`, null for a new task) to what it is.
   void index_task(std::int64_t id, const engine::Task* old, const engine::Task& t) {
-    auto before = old ? inbox_keys(*old) : std::set<std::string>{};
-    auto after = inbox_keys(t);
-    // The keys in `from` but not in `to`, each run through `sql` with the task.
-    auto each_new = [&](const std::set<std::string>& from, const std::set<std::string>& to, const char* sql) {
-      for (const auto& key : from)
-        if (!to.count(key)) {
-          Query q(cache_, sql);
-          q.bind(1, key);
-          q.bind(2, static_cast<int64_t>(id));
-          q.exec();
-        }
+    auto change = inbox_change(old, t);
+    auto run = [&](const std::vector<std::string>& keys, const char* sql) {
+      for (const auto& key : keys) {
+        Query q(cache_, sql);
+        q.bind(1, key);
+        q.bind(2, static_cast<int64_t>(id));
+        q.exec();
+      }
     };
-    each_new(before, after, "DELETE FROM task_inbox WHERE key = ? AND task = ?");
-    each_new(after, before, "INSERT OR IGNORE INTO task_inbox VALUES (?, ?)");
+    run(change.removed, "DELETE FROM task_inbox WHERE key = ? AND task = ?");
+    run(change.added, "INSERT OR IGNORE INTO task_inbox VALUES (?, ?)");
   }
 
   void update_task(const CaseRow& r, const engine::Task& t, const engine::Task& old) {
+    auto v = task_values(t);
     Query q(cache_,
             "UPDATE tasks SET status = ?, consultations = ?, assignee = ?, due = ?, escalated = ?, "
             "completed_by = ?, reminded = ?, alert = ? WHERE case_id = ? AND local_id = ? RETURNING id");
-    q.bind(1, engine::to_string(t.status));
-    q.bind(2, consultations_json(t.consultations).dump());
+    q.bind(1, v.status);
+    q.bind(2, v.consultations);
     q.bind(3, t.assignee);
-    q.bind(4, iso(t.due));
+    q.bind(4, v.due);
     q.bind(5, t.escalated ? 1 : 0);
     q.bind(6, t.completed_by);
     q.bind(7, t.reminded);
-    q.bind(8, iso(t.next_alert()));
+    q.bind(8, v.alert);
     q.bind(9, r.id);
     q.bind(10, t.id);
     if (!q.executeStep()) return;
@@ -719,6 +709,7 @@ class SqliteStore : public Store {
   }
 
   void insert_task(const CaseRow& r, const engine::Task& t) {
+    auto v = task_values(t);
     Query q(cache_,
             "INSERT INTO tasks (case_id, local_id, process, version, node, name, status, responsible, "
             "accountable, consulted, informed, consultations, assignee, created, due, escalated, "
@@ -730,25 +721,23 @@ class SqliteStore : public Store {
     q.bind(4, r.version);
     q.bind(5, t.node_id);
     q.bind(6, t.name);
-    q.bind(7, engine::to_string(t.status));
-    q.bind(8, strings_json(t.responsible).dump());
-    q.bind(9, strings_json(t.accountable).dump());
-    q.bind(10, strings_json(t.consulted).dump());
-    q.bind(11, strings_json(t.informed).dump());
-    q.bind(12, consultations_json(t.consultations).dump());
+    q.bind(7, v.status);
+    q.bind(8, v.responsible);
+    q.bind(9, v.accountable);
+    q.bind(10, v.consulted);
+    q.bind(11, v.informed);
+    q.bind(12, v.consultations);
     q.bind(13, t.assignee);
-    q.bind(14, definitions::format_date_time(t.created));
-    q.bind(15, iso(t.due));
+    q.bind(14, v.created);
+    q.bind(15, v.due);
     q.bind(16, t.escalated ? 1 : 0);
     q.bind(17, t.completed_by);
     q.bind(18, t.token);
-    json reminders = json::array();
-    for (auto at : t.reminders) reminders.push_back(definitions::format_date_time(at));
-    q.bind(19, reminders.dump());
+    q.bind(19, v.reminders);
     q.bind(20, t.reminded);
-    q.bind(21, iso(t.next_alert()));
+    q.bind(21, v.alert);
     q.bind(22, t.instance);
-    q.bind(23, t.locals.dump());
+    q.bind(23, v.locals);
     q.exec();
     index_task(db_.getLastInsertRowid(), nullptr, t);
   }
@@ -782,9 +771,7 @@ class SqliteStore : public Store {
     std::vector<TaskRow> out;
     if (f.inbox) {
       // From the inbox index: one range per key, merged in task order.
-      std::vector<std::string> keys;
-      for (const auto& role : f.roles) keys.insert(keys.end(), {"r:" + role, "c:" + role});
-      if (!f.person.empty()) keys.push_back("p:" + f.person);
+      auto keys = inbox_filter_keys(f);
       if (keys.empty()) return out;
       // One index range per key, each stopping at the page's size, merged here: a query
       // with `key IN (...)` would sort every match of every key before taking the page.
@@ -1172,7 +1159,7 @@ class SqliteTableSource : public TableSource {
     std::vector<std::string> values;
     while (q.executeStep()) {
       values.clear();
-      for (int i = 0; i < q.getColumnCount(); ++i) values.push_back(hash_of(q.getColumn(i)));
+      for (int i = 0; i < q.getColumnCount(); ++i) values.push_back(column_text(q.getColumn(i)));
       row(values);
     }
   }

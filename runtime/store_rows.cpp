@@ -68,6 +68,24 @@ std::vector<TokenRow> tokens_of(const std::string& text) {
   return out;
 }
 
+std::vector<std::string> inbox_filter_keys(const TaskFilter& f) {
+  std::vector<std::string> keys;
+  for (const auto& role : f.roles) keys.insert(keys.end(), {"r:" + role, "c:" + role});
+  if (!f.person.empty()) keys.push_back("p:" + f.person);
+  return keys;
+}
+
+InboxChange inbox_change(const engine::Task* old, const engine::Task& now) {
+  auto before = old ? inbox_keys(*old) : std::set<std::string>{};
+  auto after = inbox_keys(now);
+  InboxChange change;
+  for (const auto& key : before)
+    if (!after.count(key)) change.removed.push_back(key);
+  for (const auto& key : after)
+    if (!before.count(key)) change.added.push_back(key);
+  return change;
+}
+
 TaskValues task_values(const engine::Task& t) {
   return {engine::to_string(t.status),
           strings_json(t.responsible).dump(),

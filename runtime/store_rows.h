@@ -171,6 +171,16 @@ TaskRow task_of(Row q) {
   return row;
 }
 
+// The inbox index keys an inbox filter reads, one range each: r: and c: per role, p: for
+// the person.
+std::vector<std::string> inbox_filter_keys(const TaskFilter& filter);
+// How a task's inbox index changes from `old` (null for a new task) to `now`: only the keys
+// that differ are written (a completion deletes one or two rows).
+struct InboxChange {
+  std::vector<std::string> removed, added;
+};
+InboxChange inbox_change(const engine::Task* old, const engine::Task& now);
+
 // The values of a task row in kTaskColumns order from `case_id` on (the id is the store's).
 struct TaskValues {
   std::string status, responsible, accountable, consulted, informed, consultations, created, due, reminders, alert, locals;
