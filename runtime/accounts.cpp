@@ -235,4 +235,17 @@ void Accounts::record_refusal(const std::string& person, const std::string& requ
   tx->commit();
 }
 
+void Accounts::record_supervision(bool granted, const std::string& supervisor, const std::string& by) {
+  auto tx = store_.begin();
+  record(granted ? kSupervisionGranted : kSupervisionRevoked, definitions::valid_utf8(by), {{"supervisor", supervisor}});
+  tx->commit();
+}
+
+void Accounts::record_supervisor_read(const std::string& supervisor, const std::string& person, const std::string& request) {
+  auto tx = store_.begin();
+  record(kSupervisorRead, definitions::valid_utf8(supervisor + "/" + person),
+         {{"supervisor", supervisor}, {"person", definitions::valid_utf8(person)}, {"request", definitions::valid_utf8(request)}});
+  tx->commit();
+}
+
 }  // namespace raciflow::runtime

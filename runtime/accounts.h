@@ -25,6 +25,9 @@ inline constexpr const char* kLoggedIn = "logged_in";
 inline constexpr const char* kLoggedOut = "logged_out";
 inline constexpr const char* kAccessRefused = "access_refused";
 inline constexpr const char* kLoginLocked = "login_locked";
+inline constexpr const char* kSupervisionGranted = "supervision_granted";
+inline constexpr const char* kSupervisionRevoked = "supervision_revoked";
+inline constexpr const char* kSupervisorRead = "supervisor_read";
 
 // "$scrypt$ln=15,r=8,p=1$<salt hex>$<key hex>" for `password`, with a fresh salt.
 std::string hash_password(const std::string& password);
@@ -88,6 +91,11 @@ class Accounts {
   void record_refusal_data(const nlohmann::json& data);
   // Records that logins for a person name or from an address are locked until a time.
   void record_login_lock(const std::string& scope, const std::string& key, const std::string& until, int failures);
+  // Records in this organisation's trail that another may now read it, or no longer
+  // (`granted`), as the installation's operator `by` decided.
+  void record_supervision(bool granted, const std::string& supervisor, const std::string& by);
+  // Records that a person of a supervising organisation read this one's `request`.
+  void record_supervisor_read(const std::string& supervisor, const std::string& person, const std::string& request);
 
  private:
   std::string now_text() const { return definitions::format_date_time(now_); }

@@ -131,6 +131,18 @@ CREATE TABLE plan_items(
   start text COLLATE "C" NOT NULL, deadline text COLLATE "C" NOT NULL, risk text COLLATE "C" NOT NULL, case_id text COLLATE "C" NOT NULL, status text COLLATE "C" NOT NULL,
   note text COLLATE "C" NOT NULL, updated_at text COLLATE "C" NOT NULL, updated_by text COLLATE "C" NOT NULL, PRIMARY KEY (tenant, id));
 )sql",
+    // 2: supervision. A tenant's session reads the grants that name it; only the operator's
+    // (no tenant) writes them.
+    R"sql(
+CREATE TABLE supervision(
+  supervisor text COLLATE "C" NOT NULL REFERENCES tenants(id), supervised text COLLATE "C" NOT NULL REFERENCES tenants(id),
+  granted_at text COLLATE "C" NOT NULL, PRIMARY KEY (supervisor, supervised), CHECK (supervisor <> supervised));
+ALTER TABLE supervision ENABLE ROW LEVEL SECURITY;
+ALTER TABLE supervision FORCE ROW LEVEL SECURITY;
+CREATE POLICY named ON supervision FOR SELECT USING (current_setting('raciflow.tenant', true) IN ('', supervisor, supervised));
+CREATE POLICY operator ON supervision USING (current_setting('raciflow.tenant', true) = '')
+  WITH CHECK (current_setting('raciflow.tenant', true) = '');
+)sql",
 };
 static_assert(sizeof(kPgMigrations) / sizeof(kPgMigrations[0]) == kPgSchemaVersion);
 
@@ -709,6 +721,13 @@ class PgStore : public Store {
                       {t(), message, key}));
   }
 
+  std::vector<std::string> supervised() override {
+    return ids(c_.run("SELECT supervised FROM supervision WHERE supervisor = $1 ORDER BY supervised", {t()}));
+  }
+  std::vector<std::string> supervisors() override {
+    return ids(c_.run("SELECT supervisor FROM supervision WHERE supervised = $1 ORDER BY supervisor", {t()}));
+  }
+
   std::vector<std::string> cases_due(const std::string& now) override {
     return ids(c_.run("SELECT id FROM cases WHERE tenant = $1 AND status = 'active' AND id IN ("
                       "SELECT case_id FROM timers WHERE tenant = $1 AND due <= $2 UNION "
@@ -1025,15 +1044,46 @@ CopyReport copy_into_tenant(const std::string& uri, const Tenant& tenant, TableS
   return report;
 }
 
+void grant_supervision(const std::string& uri, const std::string& supervisor, const std::string& supervised, const std::string& now) {
+  Connection c(uri, "", "FULL");
+  check_and_migrate(c, false);
+  in_transaction(c, [&] {
+    for (const auto& id : {supervisor, supervised})
+      if (c.run("SELECT 1 FROM tenants WHERE id = $1", {id}).rows() == 0) throw StoreError(c.shown() + ": no tenant '" + id + "'");
+    if (supervisor == supervised) throw StoreError("a tenant does not supervise itself ('" + supervisor + "')");
+    Result r = c.run("INSERT INTO supervision VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING supervisor",
+                     {supervisor, supervised, now});
+    if (r.rows() == 0) throw StoreError(c.shown() + ": '" + supervisor + "' supervises '" + supervised + "' already");
+  });
+}
+
+void revoke_supervision(const std::string& uri, const std::string& supervisor, const std::string& supervised) {
+  Connection c(uri, "", "FULL");
+  check_and_migrate(c, false);
+  Result r = c.run("DELETE FROM supervision WHERE supervisor = $1 AND supervised = $2 RETURNING supervisor", {supervisor, supervised});
+  if (r.rows() == 0) throw StoreError(c.shown() + ": '" + supervisor + "' does not supervise '" + supervised + "'");
+}
+
 std::vector<Tenant> list_tenants(const std::string& uri) {
   Connection c(uri, "", "FULL");
   if (c.run("SELECT to_regclass('raciflow_schema') IS NULL AND "
             "(SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()) = 0").text(0, 0) == "t")
     return {};  // an empty database: no schema yet, no tenants
   check_and_migrate(c, false);
-  Result r = c.run("SELECT id, name, created_at FROM tenants ORDER BY id");
+  Result r = c.run("SELECT id, name, created_at, (SELECT coalesce(string_agg(supervised, ',' ORDER BY supervised), '') "
+                   "FROM supervision WHERE supervisor = tenants.id) FROM tenants ORDER BY id");
   std::vector<Tenant> out;
-  for (int i = 0; i < r.rows(); ++i) out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2)});
+  for (int i = 0; i < r.rows(); ++i) {
+    Tenant t{r.text(i, 0), r.text(i, 1), r.text(i, 2), {}};
+    std::string list = r.text(i, 3);
+    for (std::size_t at = 0; !list.empty() && at <= list.size();) {
+      auto comma = list.find(',', at);
+      t.supervises.push_back(list.substr(at, comma == std::string::npos ? std::string::npos : comma - at));
+      if (comma == std::string::npos) break;
+      at = comma + 1;
+    }
+    out.push_back(std::move(t));
+  }
   return out;
 }
 

@@ -25,7 +25,7 @@
 namespace raciflow::runtime {
 
 // The PostgreSQL store's own schema version (its steps are not SQLite's).
-inline constexpr int kPgSchemaVersion = 1;
+inline constexpr int kPgSchemaVersion = 2;
 
 struct PgOptions {
   std::string tenant;                // the organisation whose rows the store reads and writes
@@ -37,6 +37,7 @@ struct Tenant {
   std::string id;
   std::string name;
   std::string created_at;
+  std::vector<std::string> supervises;  // the tenants it may read (list_tenants)
 };
 
 // Whether a database argument names a PostgreSQL database.
@@ -52,6 +53,12 @@ std::unique_ptr<Store> open_postgres_store(const std::string& uri, const PgOptio
 // missing). create_tenant refuses an id that is taken.
 void create_tenant(const std::string& uri, const Tenant& tenant);
 std::vector<Tenant> list_tenants(const std::string& uri);
+
+// Supervision: `supervisor` may read `supervised`'s cases, evidence and reports, never
+// write them (a department over its agencies). Granting refuses unknown tenants, a tenant
+// supervising itself and a grant that exists; revoking one that does not exist.
+void grant_supervision(const std::string& uri, const std::string& supervisor, const std::string& supervised, const std::string& now);
+void revoke_supervision(const std::string& uri, const std::string& supervisor, const std::string& supervised);
 
 // Copies every table of another store (a SQLite file: sqlite_table_source) into a tenant,
 // in one transaction: ids, case order and the audit chain as they are, so that `audit

@@ -316,6 +316,12 @@ class Store {
 
   // Cases whose row changed at or after `since` (ISO 8601), in id order.
   virtual std::vector<CaseRow> cases_updated_since(const std::string& since) = 0;
+
+  // Supervision between the organisations of one installation (PostgreSQL tenants): the
+  // organisations this one may read, and those that may read this one. The installation's
+  // operator grants it (raciflow tenant supervise). A SQLite store is one organisation.
+  virtual std::vector<std::string> supervised() { return {}; }
+  virtual std::vector<std::string> supervisors() { return {}; }
 };
 
 }  // namespace raciflow::runtime

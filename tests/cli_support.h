@@ -60,7 +60,7 @@ class Workspace {
       if (database.empty()) database = cluster->fresh_database();
       database_ = database;
       tenant_ = "ws-" + std::to_string(++workspaces);
-      raciflow::runtime::create_tenant(database_, {tenant_, "Workspace " + tenant_, clock});
+      raciflow::runtime::create_tenant(database_, {tenant_, "Workspace " + tenant_, clock, {}});
     }
   }
   ~Workspace() {
@@ -136,7 +136,7 @@ class Workspace {
       std::string table = PQgetvalue(tables, t, 0);
       if (table == "raciflow_schema" || (!with_audit && (table == "audit" || table == "tenants"))) continue;
       out += "# " + table + "\n";
-      std::string where = table == "tenants" ? "id" : "tenant";
+      std::string where = table == "tenants" ? "id" : table == "supervision" ? "supervised" : "tenant";
       PGresult* rows = query("SELECT * FROM " + table + " x WHERE " + where + " = $1 ORDER BY x::text", {tenant_.c_str()});
       for (int i = 0; i < PQntuples(rows); ++i) {
         for (int j = 0; j < PQnfields(rows); ++j) out += std::string(PQgetvalue(rows, i, j)) + "|";

@@ -12,7 +12,9 @@
 #include "adapters/delivery/delivery.h"
 #include "adapters/http/api.h"
 #include "adapters/http/server.h"
+#include "adapters/http/tenant_hosts.h"
 #include "adapters/render/text_table.h"
+#include "runtime/accounts.h"
 #include "runtime/pg_store.h"
 #include "runtime/service.h"
 #include "runtime/sqlite_store.h"
@@ -22,6 +24,42 @@ namespace raciflow::cli {
 using nlohmann::json;
 
 namespace {
+
+// One organisation's part of a server: its service (the writer, the timers), its API and
+// its courier. A server for one store has one; a server with --tenant-domain one per tenant.
+class Organisation final : public http::Handler {
+ public:
+  Organisation(const Globals& g, int tick, const http::ApiOptions& api_options, const delivery::Settings& settings)
+      : globals_(g),
+        service_([this] { return open_store(globals_, false); }, [this] { return clock_now(globals_); }, std::chrono::seconds(tick),
+                 [tenant = g.tenant](const std::string& line) { std::cerr << (tenant.empty() ? "" : tenant + ": ") << line << "\n"; }),
+        api_(service_, api_options) {
+    if (!settings.log_file.empty() || !settings.smtp_url.empty())
+      courier_ = std::make_unique<delivery::Courier>(service_, settings, std::chrono::seconds(tick),
+                                                     [](const std::string& line) { std::cerr << line << "\n"; });
+  }
+  ~Organisation() override {
+    if (courier_) courier_->stop();
+    service_.stop();
+  }
+  void handle_async(const http::HttpRequest& request, std::function<void(http::HttpResponse)> done) override {
+    api_.handle_async(request, std::move(done));
+  }
+  void flush_refusals(bool force) override { api_.flush_refusals(force); }
+  http::Api& api() { return api_; }
+
+ private:
+  Globals globals_;
+  runtime::Service service_;
+  http::Api api_;
+  std::unique_ptr<delivery::Courier> courier_;
+};
+
+// "https://isms.example.org" -> "https://kommune-a.isms.example.org": a tenant's own address.
+std::string tenant_origin(const std::string& origin, const std::string& tenant) {
+  auto at = origin.find("://");
+  return at == std::string::npos ? origin : origin.substr(0, at + 3) + tenant + "." + origin.substr(at + 3);
+}
 
 int cmd_serve(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
   static const std::regex listen_pattern(R"((.+):([0-9]{1,5}))");
@@ -42,9 +80,14 @@ int cmd_serve(const po::variables_map& vm, const Globals& g, std::ostream& out, 
   }
   int tick = vm["tick"].as<int>();
   if (tick < 1) throw UsageError{"--tick is at least 1 second"};
+  std::string domain = vm.count("tenant-domain") ? vm["tenant-domain"].as<std::string>() : "";
+  if (!domain.empty()) {
+    static const std::regex domain_pattern(R"([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*)");
+    if (!std::regex_match(domain, domain_pattern)) throw UsageError{"--tenant-domain '" + domain + "' is not a host name (e.g. isms.example.org)"};
+    if (!runtime::is_postgres_uri(g.db)) throw UsageError{"--tenant-domain serves the tenants of a PostgreSQL database; " + g.db + " is a SQLite file"};
+    if (!g.tenant.empty()) throw UsageError{"--tenant-domain serves every tenant; leave out --tenant"};
+  }
   clock_now(g);  // a bad --clock fails here
-  runtime::Service service([&g] { return open_store(g, false); }, [&g] { return clock_now(g); }, std::chrono::seconds(tick),
-                           [](const std::string& line) { std::cerr << line << "\n"; });
   http::ApiOptions api_options;
   api_options.session_lifetime = std::chrono::hours(vm["session-hours"].as<int>());
   if (vm.count("base-url")) {
@@ -56,19 +99,49 @@ int cmd_serve(const po::variables_map& vm, const Globals& g, std::ostream& out, 
     api_options.public_origin = o[1];
   }
   if (vm.count("bpmn-js")) api_options.bpmn_js_dir = vm["bpmn-js"].as<std::string>();
-  http::Api api(service, api_options);
-  if (auto why = api.modeler_unavailable(); !why.empty()) std::cerr << "raciflow serve: the Model screen is off: " << why << std::endl;
-  http::Server server(api, options);
-  std::unique_ptr<delivery::Courier> courier;
   auto settings = delivery_settings(vm);
-  if (!settings.log_file.empty() || !settings.smtp_url.empty())
-    courier = std::make_unique<delivery::Courier>(service, settings, std::chrono::seconds(tick),
-                                                  [](const std::string& line) { std::cerr << line << "\n"; });
-  out << "raciflow serving " << g.db << " on http://" << listen.substr(0, listen.rfind(':')) << ":" << server.port() << "/"
+  auto log = [](const std::string& line) { std::cerr << line << "\n"; };
+
+  // One organisation: the store's. Several: one per tenant, at TENANT.DOMAIN.
+  std::unique_ptr<http::Handler> handler;
+  std::string what = g.db;
+  if (domain.empty()) {
+    auto one = std::make_unique<Organisation>(g, tick, api_options, settings);
+    if (auto why = one->api().modeler_unavailable(); !why.empty()) std::cerr << "raciflow serve: the Model screen is off: " << why << std::endl;
+    handler = std::move(one);
+  } else {
+    // Supervision reaches another tenant's Api through the router, once it is made.
+    auto router = std::make_shared<http::TenantHosts*>(nullptr);
+    auto make = [g, tick, api_options, settings, router](const std::string& tenant) -> std::unique_ptr<http::Handler> {
+      Globals mine = g;
+      mine.tenant = tenant;
+      http::ApiOptions o = api_options;
+      o.tenant = tenant;
+      o.other = [router](const std::string& id) -> http::Api* {
+        auto* organisation = *router ? dynamic_cast<Organisation*>((*router)->find(id)) : nullptr;
+        return organisation ? &organisation->api() : nullptr;
+      };
+      if (!o.public_origin.empty()) o.public_origin = tenant_origin(o.public_origin, tenant);
+      delivery::Settings s = settings;
+      if (!s.base_url.empty()) s.base_url = tenant_origin(s.base_url, tenant);
+      return std::make_unique<Organisation>(mine, tick, o, s);
+    };
+    auto list = [db = g.db] {
+      std::vector<std::string> ids;
+      for (const auto& t : runtime::list_tenants(db)) ids.push_back(t.id);
+      return ids;
+    };
+    auto hosts = std::make_unique<http::TenantHosts>(domain, list, make, log);
+    *router = hosts.get();
+    what = std::to_string(hosts->served().size()) + " organisations of " + runtime::shown_uri(g.db) + " at TENANT." + domain;
+    handler = std::move(hosts);
+  }
+  if (runtime::is_postgres_uri(what)) what = runtime::shown_uri(what);
+  http::Server server(*handler, options);
+  out << "raciflow serving " << what << " on http://" << listen.substr(0, listen.rfind(':')) << ":" << server.port() << "/"
       << " (at most " << server.max_connections() << " connections)" << std::endl;
   server.run();
-  if (courier) courier->stop();
-  service.stop();
+  handler.reset();
   out << "raciflow stopped" << std::endl;
   return kExitOk;
 }
@@ -140,7 +213,7 @@ int cmd_tenant(const po::variables_map& vm, const Globals& g, std::ostream& out,
     if (!runtime::valid_tenant_id(args[1]))
       throw UsageError{"'" + args[1] + "' cannot name a tenant: 1 to 63 of a-z, 0-9 and '-', not starting with '-'"};
     std::string name = vm.count("name") ? vm["name"].as<std::string>() : args[1];
-    runtime::create_tenant(g.db, {args[1], name, definitions::format_date_time(clock_now(g))});
+    runtime::create_tenant(g.db, {args[1], name, definitions::format_date_time(clock_now(g)), {}});
     out << "tenant " << args[1] << " created\n";
     return kExitOk;
   }
@@ -148,16 +221,37 @@ int cmd_tenant(const po::variables_map& vm, const Globals& g, std::ostream& out,
     auto tenants = runtime::list_tenants(g.db);
     if (vm.count("json")) {
       json list = json::array();
-      for (const auto& t : tenants) list.push_back({{"id", t.id}, {"name", t.name}, {"created", t.created_at}});
+      for (const auto& t : tenants)
+        list.push_back({{"id", t.id}, {"name", t.name}, {"created", t.created_at}, {"supervises", t.supervises}});
       out << list.dump(2) << "\n";
       return kExitOk;
     }
     std::vector<std::vector<std::string>> rows;
-    for (const auto& t : tenants) rows.push_back({t.id, t.name, t.created_at});
-    out << (rows.empty() ? "no tenants\n" : render::format_text_table({"TENANT", "NAME", "CREATED"}, rows));
+    for (const auto& t : tenants) {
+      std::string supervises;
+      for (const auto& id : t.supervises) supervises += (supervises.empty() ? "" : ", ") + id;
+      rows.push_back({t.id, t.name, t.created_at, supervises});
+    }
+    out << (rows.empty() ? "no tenants\n" : render::format_text_table({"TENANT", "NAME", "CREATED", "SUPERVISES"}, rows));
     return kExitOk;
   }
-  throw UsageError{"tenant takes 'create ID' or 'list'"};
+  if ((args[0] == "supervise" || args[0] == "unsupervise") && args.size() == 3) {
+    // The grant is the operator's; the supervised organisation's trail says it happened.
+    bool granted = args[0] == "supervise";
+    auto now = clock_now(g);
+    if (granted) {
+      runtime::grant_supervision(g.db, args[1], args[2], definitions::format_date_time(now));
+    } else {
+      runtime::revoke_supervision(g.db, args[1], args[2]);
+    }
+    Globals supervised = g;
+    supervised.tenant = args[2];
+    auto store = open_store(supervised, false);
+    runtime::Accounts(*store, now).record_supervision(granted, args[1], operator_name(vm));
+    out << "tenant " << args[1] << (granted ? " may now read " : " may no longer read ") << args[2] << "\n";
+    return kExitOk;
+  }
+  throw UsageError{"tenant takes 'create ID', 'list', 'supervise SUPERVISOR SUPERVISED' or 'unsupervise SUPERVISOR SUPERVISED'"};
 }
 
 // Moving up: a SQLite file copied into a tenant of a PostgreSQL database, chain intact.
@@ -174,7 +268,7 @@ int cmd_migrate(const po::variables_map& vm, const Globals& g, std::ostream& out
   std::string name = g.tenant;
   if (auto org = runtime::open_sqlite_store(from, {"FULL", 2000, false})->organisation()) name = org->name;
   Progress progress("migrate: rows copied", vm.count("quiet") > 0);
-  auto report = runtime::copy_into_tenant(to, {g.tenant, name, definitions::format_date_time(clock_now(g))}, *source,
+  auto report = runtime::copy_into_tenant(to, {g.tenant, name, definitions::format_date_time(clock_now(g)), {}}, *source,
                                           [&](std::int64_t done, std::int64_t total) { progress(done, total); });
   progress.clear();
   out << "copied " << from << " into tenant " << g.tenant << ": " << report.records << " records, " << report.cases
@@ -193,16 +287,18 @@ void add_server_commands(std::map<std::string, Command>& t) {
                         "quiet", "no progress line on a terminal");
                   },
                   cmd_migrate, ""};
-  t["tenant"] = {"organisations in a PostgreSQL database: create one, or list them (the installation's operator)",
-                 "raciflow --db postgresql://... tenant create ID [--name NAME] | tenant list [--json]",
+  t["tenant"] = {"organisations in a PostgreSQL database: create and list them, let one read others (the installation's operator)",
+                 "raciflow --db postgresql://... tenant create ID [--name NAME] | tenant list [--json] | "
+                 "tenant supervise SUPERVISOR SUPERVISED [--as PERSON] | tenant unsupervise SUPERVISOR SUPERVISED [--as PERSON]",
                  [](po::options_description& o) {
                    o.add_options()("name", po::value<std::string>(), "the organisation's name (default: its id)")(
-                       "json", "print JSON")("args", po::value<std::vector<std::string>>()->required(), "create ID | list");
+                       "json", "print JSON")("as", po::value<std::string>(), "who grants or revokes supervision (default: the login name)")(
+                       "args", po::value<std::vector<std::string>>()->required(), "create ID | list | supervise A B | unsupervise A B");
                  },
-                 cmd_tenant, "args", "'create ID' or 'list'"};
+                 cmd_tenant, "args", "'create ID', 'list', 'supervise SUPERVISOR SUPERVISED' or 'unsupervise SUPERVISOR SUPERVISED'"};
   t["serve"] = {"serve the HTTP API and the web app until SIGINT or SIGTERM",
                 "raciflow serve [--listen HOST:PORT] [--threads N] [--max-connections N] [--tick SECONDS] [--session-hours H] [--log FILE] "
-                "[--smtp smtp://HOST:PORT] [--from ADDRESS] [--base-url URL] [--bpmn-js DIR]",
+                "[--smtp smtp://HOST:PORT] [--from ADDRESS] [--base-url URL] [--bpmn-js DIR] [--tenant-domain DOMAIN]",
                 [](po::options_description& o) {
                   delivery_options(o);
                   o.add_options()("listen", po::value<std::string>()->default_value("127.0.0.1:8080"), "address and port")(
@@ -212,7 +308,9 @@ void add_server_commands(std::map<std::string, Command>& t) {
                       "tick", po::value<int>()->default_value(30), "seconds between firing due timers and escalations")(
                       "session-hours", po::value<int>()->default_value(8), "how long a login lasts")(
                       "bpmn-js", po::value<std::string>(),
-                      "bpmn-js's dist folder for the Model screen and case diagrams (default: the npm install in the source tree)");
+                      "bpmn-js's dist folder for the Model screen and case diagrams (default: the npm install in the source tree)")(
+                      "tenant-domain", po::value<std::string>(),
+                      "serve every tenant of the PostgreSQL database, tenant ID at ID.DOMAIN (e.g. kommune-a.isms.example.org)");
                 },
                 cmd_serve, ""};
   t["password"] = {"set a person's password for the web app (read from the first line of stdin)",

@@ -623,7 +623,55 @@ struct Api::Impl {
     }
   }
 
-  HttpResponse dispatch(const HttpRequest& request, std::string& person) {
+  // The routes a supervising organisation may read, as this organisation's own paths.
+  static bool supervised_route(const std::string& path) {
+    return path == "/api/cases" || path == "/api/cases/{id}" || path == "/api/cases/{id}/audit" || path == "/api/evidence" ||
+           path == "/api/report";
+  }
+
+  HttpResponse handle_supervised(const HttpRequest& request, const SupervisorVisit& visit) {
+    std::string person = visit.organisation + "/" + visit.person;
+    return finished(request, guarded(request, person, [&] {
+      auto supervisors = service.read([](Context& c) { return c.store.supervisors(); });
+      if (visit.organisation.empty() || std::find(supervisors.begin(), supervisors.end(), visit.organisation) == supervisors.end())
+        not_found("no supervised organisation here");
+      runtime::Person visitor{person, visit.name, "", {}, {runtime::kAuditorAccess}};
+      Caller as{visitor};
+      return dispatch(request, person, &as, [&](const Route& route) {
+        if (request.method != "GET" || !supervised_route(route.path)) not_found("a supervising organisation reads cases, evidence and the report only");
+        // The read is in this organisation's trail before anything of it is answered.
+        service.write([&](Context& c) {
+          c.accounts.record_supervisor_read(visit.organisation, visit.person, request.method + " " + request.target.substr(0, 200));
+          return 0;
+        });
+      });
+    }));
+  }
+
+  // Forwards a supervisor's GET /api/supervised/{tenant}/REST to that organisation's Api as
+  // its GET `inner` (/api/REST, with this request's query), when this organisation
+  // supervises it.
+  HttpResponse supervised_read(Call& call, const std::string& inner_path) {
+    const auto& tenant = call.params.at("tenant");
+    auto granted = service.read([](Context& c) { return c.store.supervised(); });
+    Api* other = nullptr;
+    if (options.other && std::find(granted.begin(), granted.end(), tenant) != granted.end()) other = options.other(tenant);
+    if (!other) not_found("no supervised organisation '" + tenant + "'");
+    HttpRequest inner;
+    inner.method = call.request.method;
+    auto question = call.request.target.find('?');
+    inner.target = inner_path + (question == std::string::npos ? "" : call.request.target.substr(question));
+    inner.remote = call.request.remote;
+    inner.host = call.request.host;
+    auto response = other->handle_supervised(inner, {options.tenant, call.me(), call.caller->person.name});
+    response.person = call.me();
+    for (auto& [name, value] : response.headers)  // the next page, at this address
+      if (name == "Link" && value.rfind("</api/", 0) == 0) value = "</api/supervised/" + tenant + value.substr(5);
+    return response;
+  }
+
+  HttpResponse dispatch(const HttpRequest& request, std::string& person, const Caller* as = nullptr,
+                        const std::function<void(const Route&)>& admit = {}) {
     auto question = request.target.find('?');
     std::string raw_path = request.target.substr(0, question);
     std::string path = percent_decode(raw_path, false);
@@ -642,14 +690,18 @@ struct Api::Impl {
       break;
     }
     const bool writes = request.method != "GET" && request.method != "HEAD";
+    if (admit) {
+      if (!route) not_found("no API route " + path);
+      admit(*route);
+    }
     if (route && route->access == Access::open) return route->handler(call);
     bool presented = false, by_cookie = false;
-    call.caller = authenticate(request, &presented, &by_cookie);
+    call.caller = as ? std::optional<Caller>(*as) : authenticate(request, &presented, &by_cookie);
     if (!call.caller) {
       fail(401, "unauthenticated", presented ? "the session has expired or the token is not valid; log in again" : "log in first");
     }
     person = call.me();
-    if (writes && by_cookie) same_origin_only(request);
+    if (writes && by_cookie && !as) same_origin_only(request);
     if (!route) {
       if (path_known) fail(405, "method_not_allowed", request.method + " is not allowed on " + path);
       not_found("no API route " + path);
@@ -1480,6 +1532,22 @@ void Api::Impl::build() {
     });
     return page_response(call, items, next);
   });
+  // Supervision: a supervising organisation's admins and auditors read the organisations
+  // it supervises, through their own server's address.
+  add("GET", "/api/supervised", Access::reader, [this](Call&) {
+    auto granted = service.read([](Context& c) { return c.store.supervised(); });
+    json list = json::array();
+    for (const auto& id : granted)
+      if (options.other && options.other(id)) list.push_back({{"tenant", id}});
+    return json_response(200, list);
+  });
+  add("GET", "/api/supervised/{tenant}/cases", Access::reader, [this](Call& call) { return supervised_read(call, "/api/cases"); });
+  add("GET", "/api/supervised/{tenant}/cases/{id}", Access::reader,
+      [this](Call& call) { return supervised_read(call, "/api/cases/" + percent_encode(call.params.at("id"))); });
+  add("GET", "/api/supervised/{tenant}/cases/{id}/audit", Access::reader,
+      [this](Call& call) { return supervised_read(call, "/api/cases/" + percent_encode(call.params.at("id")) + "/audit"); });
+  add("GET", "/api/supervised/{tenant}/evidence", Access::reader, [this](Call& call) { return supervised_read(call, "/api/evidence"); });
+  add("GET", "/api/supervised/{tenant}/report", Access::reader, [this](Call& call) { return supervised_read(call, "/api/report"); });
   add("GET", "/api/outbox", Access::reader, [this](Call& call) {
     std::string status = call.query["status"];
     if (status != "" && status != "pending" && status != "delivered" && status != "failed") malformed("status is pending, delivered or failed");
@@ -1540,6 +1608,10 @@ void Api::Impl::build() {
 
 Api::Api(Service& service, ApiOptions options) : impl_(std::make_unique<Impl>(service, options)) {}
 Api::~Api() = default;
+
+HttpResponse Api::handle_supervised(const HttpRequest& request, const SupervisorVisit& visit) {
+  return impl_->handle_supervised(request, visit);
+}
 
 HttpResponse Api::handle(const HttpRequest& request) {
   HttpResponse response = impl_->handle(request);

@@ -47,6 +47,15 @@ struct HttpResponse {
   std::function<std::optional<std::string>()> more;
 };
 
+// A person of a supervising organisation reading a supervised one (tenant supervise).
+struct SupervisorVisit {
+  std::string organisation;  // the supervising tenant
+  std::string person;        // who, in it
+  std::string name;
+};
+
+class Api;
+
 struct ApiOptions {
   std::chrono::seconds session_lifetime{8 * 3600};
   bool secure_cookies = true;  // the Secure cookie attribute (browsers accept it on loopback)
@@ -55,6 +64,10 @@ struct ApiOptions {
   std::string public_origin;
   // bpmn-js's dist folder (vendor_assets.h); empty: the source tree's npm install.
   std::string bpmn_js_dir;
+  // On a server for several tenants (tenant_hosts.h): this organisation's tenant id, and
+  // another tenant's Api (null when it is not served), for the reads of supervision.
+  std::string tenant;
+  std::function<Api*(const std::string& tenant)> other;
 };
 
 struct RouteInfo {
@@ -63,19 +76,36 @@ struct RouteInfo {
   bool public_route = false;  // answers without a login
 };
 
-class Api {
+// What the server hands each request to: one organisation's Api, or the router that
+// tells the organisations of a database apart by host name (tenant_hosts.h).
+class Handler {
+ public:
+  virtual ~Handler() = default;
+  // Answers at once or later, on any thread, by calling `done` once.
+  virtual void handle_async(const HttpRequest& request, std::function<void(HttpResponse)> done) = 0;
+  // Called now and then (every few seconds), and with `force` when the server stops.
+  virtual void flush_refusals(bool force) = 0;
+};
+
+class Api : public Handler {
  public:
   Api(runtime::Service& service, ApiOptions options = {});
-  ~Api();  // waits for logins in flight
+  ~Api() override;  // waits for logins in flight
   // Answers at once, on this thread, except a login: its password is checked on a small
   // pool of its own, which calls `done` (so an I/O thread is never held by it).
-  void handle_async(const HttpRequest& request, std::function<void(HttpResponse)> done);
+  void handle_async(const HttpRequest& request, std::function<void(HttpResponse)> done) override;
   // The same, waiting for the answer.
   HttpResponse handle(const HttpRequest& request);
   // Writes the summary of anonymous refusals held back (refusal_window.h) once their
   // window has ended, or at once with `force`. The server calls it now and then, and
   // when it stops.
-  void flush_refusals(bool force);
+  void flush_refusals(bool force) override;
+  // A read by a person of a supervising organisation, passed on by that organisation's
+  // Api (GET /api/supervised/{tenant}/...): only GET of the cases, a case, its trail, the
+  // evidence register and the report, with the rights of an auditor. Each read is first
+  // recorded in this organisation's trail (a supervisor_read record); 404 when
+  // `visit.organisation` does not supervise this one.
+  HttpResponse handle_supervised(const HttpRequest& request, const SupervisorVisit& visit);
   // Empty when bpmn-js is served (vendor_assets.h); else why the Model screen is unavailable.
   std::string modeler_unavailable() const;
   std::vector<RouteInfo> routes() const;

@@ -127,7 +127,7 @@ HttpResponse handle_bytes(Api& api, std::string_view bytes, const ServerOptions&
 struct Server::Impl {
   class Session;
 
-  Api& api;
+  Handler& api;
   ServerOptions options;
   std::atomic<std::size_t> open_connections{0};  // before ioc: sessions it still holds count down on its way out
   net::io_context ioc;
@@ -140,7 +140,7 @@ struct Server::Impl {
   std::list<std::weak_ptr<Session>> sessions;
   bool stopping = false;
 
-  Impl(Api& a, ServerOptions o) : api(a), options(std::move(o)), ioc(options.threads), acceptor(ioc), signals(ioc), flush_timer(ioc), accept_retry(ioc) {
+  Impl(Handler& a, ServerOptions o) : api(a), options(std::move(o)), ioc(options.threads), acceptor(ioc), signals(ioc), flush_timer(ioc), accept_retry(ioc) {
     if (options.max_connections == 0) {
       rlimit files{};
       rlim_t limit = getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY ? files.rlim_cur : 8192;
@@ -451,7 +451,7 @@ void Server::Impl::stop() {
   }
 
 
-Server::Server(Api& api, ServerOptions options) : impl_(std::make_unique<Impl>(api, std::move(options))) {}
+Server::Server(Handler& handler, ServerOptions options) : impl_(std::make_unique<Impl>(handler, std::move(options))) {}
 Server::~Server() = default;
 
 unsigned short Server::port() const { return impl_->acceptor.local_endpoint().port(); }

@@ -18,6 +18,7 @@
 namespace raciflow::http {
 
 class Api;
+class Handler;
 struct HttpResponse;
 
 struct ServerOptions {
@@ -41,7 +42,7 @@ HttpResponse handle_bytes(Api& api, std::string_view bytes, const ServerOptions&
 class Server {
  public:
   // Binds at once; throws std::runtime_error (one line) when the address cannot be used.
-  Server(Api& api, ServerOptions options);
+  Server(Handler& handler, ServerOptions options);
   ~Server();
   unsigned short port() const;
   std::size_t max_connections() const;  // the cap in force

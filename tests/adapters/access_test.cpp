@@ -41,6 +41,7 @@ constexpr Row kEveryone = {401, 401, 401, 2, 2, 2, 2, 2};
 constexpr Row kAdmin = {401, 401, 401, 2, 403, 403, 403, 403};
 constexpr Row kModeller = {401, 401, 401, 2, 403, 403, 403, 2};             // the admin, or a modeller
 constexpr Row kReader = {401, 401, 401, 2, 2, 403, 403, 403};
+constexpr Row kReaderFindsNone = {401, 401, 401, 404, 404, 403, 403, 403};  // a SQLite organisation supervises nobody
 constexpr Row kWriter = {401, 401, 401, 2, 403, 2, 2, 2};                 // any person but the auditor
 constexpr Row kSeesMettesCase = {401, 401, 401, 2, 2, 404, 2, 404};       // karen's and sofie's roles are not involved
 constexpr Row kSecurityFunction = {401, 401, 401, 2, 403, kHidden, 403, kHidden};  // the Responsible role of the assessment
@@ -219,6 +220,12 @@ TEST_CASE("every API route answers each kind of caller as the access table says,
   table[{"PUT", "/api/organisation"}] = {kAdmin, fixed("/api/organisation", {{"name", "org.xml"}, {"xml", org}})};
   table[{"GET", "/api/notifications"}] = {kEveryone, fixed("/api/notifications")};
   table[{"GET", "/api/outbox"}] = {kReader, fixed("/api/outbox")};
+  table[{"GET", "/api/supervised"}] = {kReader, fixed("/api/supervised")};
+  for (const char* view : {"/cases", "/cases/{id}", "/cases/{id}/audit", "/evidence", "/report"}) {
+    std::string path = view;
+    if (auto at = path.find("{id}"); at != std::string::npos) path.replace(at, 4, "1");
+    table[{"GET", std::string("/api/supervised/{tenant}") + view}] = {kReaderFindsNone, fixed("/api/supervised/aarhus" + path)};
+  }
   table[{"GET", "/api/tokens"}] = {kEveryone, fixed("/api/tokens")};
   table[{"POST", "/api/tokens"}] = {kWriter, fixed("/api/tokens", {{"name", "a script"}})};
   table[{"DELETE", "/api/tokens/{id}"}] = {kWriter, [&](Column who) {

@@ -10,46 +10,11 @@
 #include "adapters/http/api.h"
 #include "runtime/runtime.h"
 #include "runtime/service.h"
+#include "pg_test_support.h"
 #include "runtime_support.h"
 
 using namespace raciflow::testing;
 using nlohmann::json;
-
-namespace {
-
-// The cluster, or null after a warning that PostgreSQL is not installed (CI has it).
-PgCluster* cluster_or_skip() {
-  std::string why;
-  auto* cluster = PgCluster::get(&why);
-  if (!cluster) {
-    if (std::getenv("CI")) FAIL("PostgreSQL is needed in CI: " << why);
-    WARN("skipped: " << why);
-  }
-  return cluster;
-}
-
-// A workspace whose commands go to `uri` as `tenant`.
-CliRun as_tenant(const Workspace& w, const std::string& uri, const std::string& tenant, std::vector<std::string> args) {
-  std::vector<std::string> full = {"--db", uri, "--tenant", tenant, "--clock", w.clock};
-  full.insert(full.end(), args.begin(), args.end());
-  CliRun r = run_cli(full);
-  UNSCOPED_INFO("raciflow " << args[0] << " (" << tenant << ") -> " << r.code << "\n" << r.out << r.err);
-  return r;
-}
-
-// The database's name in a test cluster's URI (postgresql:///NAME?host=...).
-std::string database_name(const std::string& uri) {
-  const std::string scheme = "postgresql:///";
-  return uri.substr(scheme.size(), uri.find('?') - scheme.size());
-}
-
-CliRun operator_cli(const std::string& uri, std::vector<std::string> args) {
-  std::vector<std::string> full = {"--db", uri, "--clock", "2026-03-02T09:00:00Z"};
-  full.insert(full.end(), args.begin(), args.end());
-  return run_cli(full);
-}
-
-}  // namespace
 
 TEST_CASE("tenants are created and listed by the operator; a taken or malformed id is refused", "[postgres]") {
   auto* pg = cluster_or_skip();
@@ -62,8 +27,8 @@ TEST_CASE("tenants are created and listed by the operator; a taken or malformed 
   CHECK(operator_cli(uri, {"tenant", "create", "aarhus"}).code == 0);
   auto list = operator_cli(uri, {"tenant", "list", "--json"});
   REQUIRE(list.code == 0);
-  CHECK(list.json() == json::parse(R"([{"id":"aarhus","name":"aarhus","created":"2026-03-02T09:00:00Z"},)"
-                                    R"({"id":"odense","name":"Odense Kommune","created":"2026-03-02T09:00:00Z"}])"));
+  CHECK(list.json() == json::parse(R"([{"id":"aarhus","name":"aarhus","created":"2026-03-02T09:00:00Z","supervises":[]},)"
+                                    R"({"id":"odense","name":"Odense Kommune","created":"2026-03-02T09:00:00Z","supervises":[]}])"));
   auto again = operator_cli(uri, {"tenant", "create", "odense"});
   CHECK(again.code == 1);
   CHECK(again.err.find(": there is a tenant 'odense' already\n") != std::string::npos);
