@@ -8,7 +8,13 @@
 //   - every task whose completion was acknowledged (200) is completed, by that person.
 // Then it starts the server again, with the clock two days on, so timers come due.
 //
-//   raciflow-crash-loop --raciflow build/raciflow --kills 200 [--seed N] [--work DIR]
+// With --postgres the database is a tenant of a throwaway PostgreSQL cluster and NODES
+// servers share it (all at one fixed clock). Each round the clients spread over the nodes,
+// one node is killed, the others go on serving their clients a while longer, and then the
+// checks run; the killed node starts again for the next round. The run fails when the
+// survivors never got a command through after a kill.
+//
+//   raciflow-crash-loop --raciflow build/raciflow --kills 200 [--seed N] [--work DIR] [--postgres --nodes 3]
 //
 // Exit 0 when every check after every kill passed; 1 with the first failure otherwise.
 #include <unistd.h>
@@ -34,6 +40,8 @@
 #include "adapters/cli/cli.h"
 #include "serve_child.h"
 #include "definitions/iso8601.h"
+#include "../pg_support.h"
+#include "runtime/pg_store.h"
 #include "runtime/sqlite_store.h"
 
 namespace {
@@ -52,11 +60,29 @@ struct Failure : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The database: a SQLite file, or a tenant of a PostgreSQL database.
+struct Database {
+  std::string db;
+  std::string tenant;  // PostgreSQL
+  std::vector<std::string> globals() const {
+    if (tenant.empty()) return {"--db", db};
+    return {"--db", db, "--tenant", tenant};
+  }
+  std::unique_ptr<raciflow::runtime::Store> open() const {
+    if (!tenant.empty()) return raciflow::runtime::open_postgres_store(db, {tenant, "FULL", false});
+    raciflow::runtime::SqliteOptions options;
+    options.create = false;
+    return raciflow::runtime::open_sqlite_store(db, options);
+  }
+};
+
 // Runs the CLI in this process; returns stdout, or throws with its stderr.
-std::string cli(const std::string& db, std::vector<std::string> args) {
-  args.insert(args.begin(), {"--db", db});
+std::string cli(const Database& database, std::vector<std::string> args) {
+  std::string verb = args.front();
+  auto globals = database.globals();
+  args.insert(args.begin(), globals.begin(), globals.end());
   std::ostringstream out, err;
-  if (raciflow::cli::run(args, out, err) != 0) throw Failure("raciflow " + args[2] + ": " + err.str());
+  if (raciflow::cli::run(args, out, err) != 0) throw Failure("raciflow " + verb + ": " + err.str());
   return out.str();
 }
 
@@ -75,9 +101,14 @@ json output_for(const std::string& node, std::mt19937& random) {
   return {{"done", true}};
 }
 
+std::string shown(const std::string& db) {
+  return raciflow::runtime::is_postgres_uri(db) ? raciflow::runtime::shown_uri(db) : db;
+}
+
 // One person's client: starts cases (sara) and completes the tasks in their inbox until
-// the connection fails, which is how it learns of the kill.
-void client(unsigned short port, std::string person, std::string token, unsigned seed, Acknowledged& acked) {
+// the connection fails, which is how it learns of the kill, or until `stop`.
+void client(unsigned short port, std::string person, std::string token, unsigned seed, Acknowledged& acked,
+            const std::atomic<bool>& stop) {
   std::mt19937 random(seed);
   try {
     net::io_context io;
@@ -98,7 +129,7 @@ void client(unsigned short port, std::string person, std::string token, unsigned
       bhttp::read(socket, buffer, parser);
       return std::pair<int, std::string>(parser.get().result_int(), parser.get().body());
     };
-    for (;;) {
+    while (!stop) {
       if (person == "sara" && random() % 3 == 0) {
         auto [status, body] = call(bhttp::verb::post, "/api/cases",
                                    json{{"process", kProcess}, {"variables", {{"source", "external"}, {"severity", "high"}}}}.dump());
@@ -136,15 +167,13 @@ void client(unsigned short port, std::string person, std::string token, unsigned
 }
 
 // The checks after a kill; throws Failure naming the first thing that does not hold.
-void check(const std::string& db, const Acknowledged& acked) {
+void check(const Database& db, const Acknowledged& acked) {
   try {
     cli(db, {"audit", "verify"});
   } catch (const Failure& e) {
     throw Failure(std::string("audit verify failed after the kill: ") + e.what());
   }
-  raciflow::runtime::SqliteOptions options;
-  options.create = false;
-  auto store = raciflow::runtime::open_sqlite_store(db, options);
+  auto store = db.open();
   for (const auto& id : acked.cases)
     if (!store->find_case(id)) throw Failure("case " + id + " was acknowledged but is not in the database");
   for (const auto& [id, person] : acked.completions) {
@@ -166,6 +195,8 @@ int main(int argc, char** argv) {
       "seed", po::value<unsigned>()->default_value(std::random_device{}()), "random seed (printed, to repeat a run)")(
       "max-ms", po::value<int>()->default_value(1500), "the longest the server runs before a kill")(
       "work", po::value<std::string>()->default_value(""), "a directory for the database (default: a fresh one in /tmp)")(
+      "postgres", "a tenant of a throwaway PostgreSQL cluster instead of a SQLite file")(
+      "nodes", po::value<int>()->default_value(1), "raciflow serve processes on the database (more than one needs --postgres)")(
       "source", po::value<std::string>()->default_value(RACIFLOW_SOURCE_DIR), "the source tree (bench/ holds the workload)");
   po::variables_map vm;
   try {
@@ -189,13 +220,32 @@ int main(int argc, char** argv) {
     work = mkdtemp(pattern);
   }
   fs::create_directories(work);
-  const std::string db = work + "/crash.db", log = work + "/serve.log";
-  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db + suffix);
-  std::cout << "raciflow-crash-loop: " << kills << " kills, seed " << seed << ", database " << db << std::endl;
+  const bool postgres = vm.count("postgres") > 0;
+  const int nodes = vm["nodes"].as<int>();
+  if (nodes < 1 || (nodes > 1 && !postgres)) {
+    std::cerr << "raciflow-crash-loop: --nodes is 1 on a SQLite file; several nodes share a PostgreSQL database (--postgres)\n";
+    return 2;
+  }
+  Database db{work + "/crash.db", ""};
+  if (postgres) {
+    std::string why;
+    auto* cluster = raciflow::testing::PgCluster::get(&why);
+    if (!cluster) {
+      std::cerr << "raciflow-crash-loop: --postgres needs PostgreSQL's server programs: " << why << "\n";
+      return 1;
+    }
+    db = {cluster->fresh_database(), "crash"};
+    raciflow::runtime::create_tenant(db.db, {db.tenant, "Crash", "2027-01-04T08:00:00Z", {}});
+  } else {
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db.db + suffix);
+  }
+  std::cout << "raciflow-crash-loop: " << kills << " kills, seed " << seed << ", "
+            << (postgres ? std::to_string(nodes) + " nodes on PostgreSQL" : "database " + db.db) << std::endl;
 
   std::mt19937 random(seed);
   Acknowledged acked;
   int checked = 0;
+  long after_kills = 0;  // commands the surviving nodes took after a kill
   try {
     cli(db, {"org", "load", source + "/bench/org.xml", "--as", "sara"});
     cli(db, {"deploy", source + "/bench/deviation-bench.bpmn", "--as", "sara"});
@@ -205,16 +255,28 @@ int main(int argc, char** argv) {
       tokens[person] = out.substr(0, out.find('\n'));  // the secret, printed once
     }
     auto clock = *raciflow::definitions::parse_date_time("2027-01-04T08:00:00Z");
+    std::vector<std::unique_ptr<Child>> servers(nodes);
+    std::vector<unsigned short> ports(nodes);
     for (int kill = 1; kill <= kills; ++kill) {
-      unsigned short port = free_port();
-      Child server(raciflow, db, {"--clock", raciflow::definitions::format_date_time(clock)}, port, log, {"--threads", "4", "--tick", "1"});
+      // Every node runs (on PostgreSQL all at the clock of the start; on a file two days
+      // on after each kill, so timers come due).
+      for (int n = 0; n < nodes; ++n) {
+        if (servers[n]) continue;
+        ports[n] = free_port();
+        std::vector<std::string> globals = {"--clock", raciflow::definitions::format_date_time(clock)};
+        if (postgres) globals.insert(globals.end(), {"--tenant", db.tenant});
+        servers[n] = std::make_unique<Child>(raciflow, db.db, globals, ports[n], work + "/serve-" + std::to_string(n) + ".log",
+                                             std::vector<std::string>{"--threads", "4", "--tick", "1"});
+      }
       std::vector<std::thread> clients;
       std::vector<std::exception_ptr> errors(tokens.size());
+      std::atomic<bool> stop{false};
       std::size_t k = 0;
       for (const auto& [person, token] : tokens) {
-        clients.emplace_back([&, k, person = person, token = token] {
+        unsigned short port = ports[(k + static_cast<std::size_t>(kill)) % static_cast<std::size_t>(nodes)];
+        clients.emplace_back([&, k, port, person = person, token = token] {
           try {
-            client(port, person, token, static_cast<unsigned>(random() + k), acked);
+            client(port, person, token, static_cast<unsigned>(random() + k), acked, stop);
           } catch (...) {
             errors[k] = std::current_exception();
           }
@@ -222,7 +284,15 @@ int main(int argc, char** argv) {
         ++k;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(1, vm["max-ms"].as<int>())(random)));
-      server.kill_now();
+      int victim = std::uniform_int_distribution<int>(0, nodes - 1)(random);
+      servers[victim]->kill_now();
+      servers[victim].reset();
+      if (nodes > 1) {  // the others go on a while
+        long at_kill = acked.commands.load();
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        after_kills += acked.commands.load() - at_kill;
+      }
+      stop = true;
       for (auto& t : clients) t.join();
       for (auto& e : errors)
         if (e) std::rethrow_exception(e);
@@ -230,12 +300,14 @@ int main(int argc, char** argv) {
       ++checked;
       if (kill % 10 == 0 || kill == kills)
         std::cout << "kill " << kill << "/" << kills << ": ok (" << acked.cases.size() << " cases and " << acked.completions.size()
-                  << " completions acknowledged so far, " << acked.commands.load() << " commands)" << std::endl;
-      clock += std::chrono::hours(48);
+                  << " completions acknowledged so far, " << acked.commands.load() << " commands"
+                  << (nodes > 1 ? ", " + std::to_string(after_kills) + " on surviving nodes after kills" : "") << ")" << std::endl;
+      if (!postgres) clock += std::chrono::hours(48);
     }
+    if (nodes > 1 && after_kills == 0) throw Failure("no surviving node took a command after any kill");
   } catch (const std::exception& e) {
-    std::cerr << "raciflow-crash-loop: after " << checked << " good kills: " << e.what() << " (seed " << seed << ", database " << db
-              << ")\n";
+    std::cerr << "raciflow-crash-loop: after " << checked << " good kills: " << e.what() << " (seed " << seed << ", database "
+              << shown(db.db) << ")\n";
     return 1;
   }
   std::cout << "raciflow-crash-loop: " << checked << " kills, every check passed" << std::endl;

@@ -27,7 +27,7 @@ function init(args)
   next_id = 1
   acked = {}
   sent = 0
-  status_2xx, status_4xx, status_5xx = 0, 0, 0
+  status_2xx, status_4xx, status_409, status_5xx = 0, 0, 0, 0
   complete_body = '{"variables":{"needsCommittee":false,"severity":"high"}}'
 end
 
@@ -47,6 +47,8 @@ function response(status, headers, body)
     status_5xx = status_5xx + 1
   elseif status >= 400 then
     status_4xx = status_4xx + 1
+    -- Another node completed the task first (several nodes race for the same tasks).
+    if status == 409 then status_409 = status_409 + 1 end
   else
     status_2xx = status_2xx + 1
     if body:sub(1, 1) == "{" and body:find('"status":"completed"', 1, true) then
@@ -58,10 +60,11 @@ end
 
 function done(summary, latency, requests)
   local out = io.open(os.getenv("RACIFLOW_LOAD_OUT"), "w")
-  local c2, c4, c5, completed = 0, 0, 0, 0
+  local c2, c4, c409, c5, completed = 0, 0, 0, 0, 0
   for _, t in ipairs(threads) do
     c2 = c2 + t:get("status_2xx")
     c4 = c4 + t:get("status_4xx")
+    c409 = c409 + t:get("status_409")
     c5 = c5 + t:get("status_5xx")
     for _, id in ipairs(t:get("acked")) do
       out:write(id, "\n")
@@ -69,7 +72,7 @@ function done(summary, latency, requests)
     end
   end
   out:close()
-  io.write(string.format("raciflow-load: 2xx %d, 4xx %d, 5xx %d, acknowledged completions %d\n", c2, c4, c5, completed))
+  io.write(string.format("raciflow-load: 2xx %d, 4xx %d, 409 %d, 5xx %d, acknowledged completions %d\n", c2, c4, c409, c5, completed))
   for _, p in ipairs({ 50, 90, 99, 99.9 }) do
     io.write(string.format("raciflow-load: latency p%s %.2f ms\n", p, latency:percentile(p) / 1000))
   end
