@@ -1,7 +1,7 @@
 // raciflow-bench: the benchmark harness (BENCHMARKS.md). bench/run builds it and runs
 // every section; each section can also run alone:
 //
-//   raciflow-bench [--sections durable,peer,scale,validate,serve] [--cases N] [--repeat R]
+//   raciflow-bench [--sections durable,peer,scale,validate,serve,postgres] [--cases N] [--repeat R]
 //                  [--scale 1000,10000,100000] [--peer DIR] [--raciflow PATH] [--out FILE]
 //
 // Progress goes to stderr, the table to stdout, every figure to the JSON file.
@@ -405,6 +405,19 @@ void print_table(const json& r, std::ostream& out) {
         fixed(s["serve_rss_peak_mb"]) + " MB");
     row("serve peak RSS, 64 writers, no list reads", fixed(s["serve_64_threads_rss_peak_mb"]) + " MB");
   }
+  if (r.contains("postgres")) {
+    const auto& p = r["postgres"];
+    const std::string load = std::to_string(p["clients"].get<int>()) + " clients, FULL";
+    const auto& base = p["sqlite"];
+    row("SQLite, 1 node, " + load + ": completions/s (p50 / p99)",
+        fixed(base["commands_per_s"], 0) + " (" + fixed(base["p50_ms"], 1) + " / " + fixed(base["p99_ms"], 1) + " ms), " +
+            std::to_string(base["failures"].get<long>()) + " failed");
+    for (const auto& n : p["nodes"])
+      row("PostgreSQL, " + std::to_string(n["nodes"].get<int>()) + " node" + (n["nodes"].get<int>() > 1 ? "s" : "") + ", " + load +
+              ": completions/s (p50 / p99), ratio to SQLite",
+          fixed(n["commands_per_s"], 0) + " (" + fixed(n["p50_ms"], 1) + " / " + fixed(n["p99_ms"], 1) + " ms), " +
+              std::to_string(n["failures"].get<long>()) + " failed, " + fixed(n["ratio_to_sqlite"], 2) + "×");
+  }
   out << "\n| target | value | wanted | verdict |\n|---|---|---|---|\n";
   for (const auto& t : r.value("targets", json::array()))
     out << "| " << t["name"].get<std::string>() << " | " << fixed(t["value"], 2) << " | " << t["target"].get<std::string>() << " | "
@@ -416,7 +429,7 @@ void print_table(const json& r, std::ostream& out) {
 int main(int argc, char** argv) {
   po::options_description options("raciflow-bench options");
   options.add_options()("help,h", "show this help")(
-      "sections", po::value<std::string>()->default_value("durable,peer,scale,open,validate,serve"), "which sections to run")(
+      "sections", po::value<std::string>()->default_value("durable,peer,scale,open,validate,serve,postgres"), "which sections to run")(
       "cases", po::value<long>()->default_value(1000), "cases per durable run")(
       "repeat", po::value<int>()->default_value(3), "runs of each durable and peer figure (medians are reported)")(
       "scale", po::value<std::string>()->default_value("1000,10000,100000"), "database sizes in cases")(
@@ -484,6 +497,14 @@ int main(int argc, char** argv) {
       o.work_dir = work;
       o.active_cases = vm["active"].as<long>();
       results["serve"] = run_server_bench(o, progress);
+    }
+    if (wants("postgres")) {
+      PostgresBenchOptions o;
+      o.raciflow = vm["raciflow"].as<std::string>();
+      if (o.raciflow.empty()) throw std::runtime_error("--raciflow PATH is needed for the postgres section");
+      o.bench_dir = bench_dir;
+      o.work_dir = work;
+      results["postgres"] = run_postgres_bench(o, progress);
     }
     results["targets"] = targets_of(results);
     std::ofstream(vm["out"].as<std::string>()) << results.dump(2) << "\n";

@@ -19,7 +19,9 @@
 
 #include "bench/workload.h"
 #include "runtime/accounts.h"
+#include "runtime/pg_store.h"
 #include "runtime/sqlite_store.h"
+#include "tests/pg_support.h"  // a throwaway PostgreSQL cluster (here with fsync on)
 
 extern char** environ;
 
@@ -85,10 +87,12 @@ unsigned short free_port() {
 // `raciflow serve` as a child process, stopped with SIGTERM.
 class Server {
  public:
-  Server(const std::string& raciflow, const std::string& db, unsigned short port, const std::string& log, int threads) {
-    std::vector<std::string> args = {raciflow, "--db", db, "--synchronous", "FULL", "serve",
-                                     "--listen", "127.0.0.1:" + std::to_string(port), "--threads", std::to_string(threads),
-                                     "--tick", "3600"};
+  // `tenant`: on a PostgreSQL database, the tenant it serves.
+  Server(const std::string& raciflow, const std::string& db, unsigned short port, const std::string& log, int threads,
+         const std::string& tenant = "") {
+    std::vector<std::string> args = {raciflow, "--db", db, "--synchronous", "FULL"};
+    if (!tenant.empty()) args.insert(args.end(), {"--tenant", tenant});
+    args.insert(args.end(), {"serve", "--listen", "127.0.0.1:" + std::to_string(port), "--threads", std::to_string(threads), "--tick", "3600"});
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -132,6 +136,41 @@ class Server {
   pid_t pid_ = 0;
 };
 
+// Completes `tasks` over HTTP from `clients` concurrent keep-alive clients, client c on
+// the server at ports[c % ports.size()]: {"clients", "commands", "failures", "seconds",
+// "commands_per_s", "p50_ms", "p99_ms"}.
+json complete_tasks(const std::vector<unsigned short>& ports, const std::string& token, const std::vector<std::int64_t>& tasks,
+                    int clients) {
+  std::atomic<std::size_t> cursor{0};
+  std::atomic<long> failures{0};
+  std::vector<std::vector<double>> latencies(static_cast<std::size_t>(clients));
+  auto t0 = std::chrono::steady_clock::now();
+  std::vector<std::thread> threads;
+  for (int c = 0; c < clients; ++c) {
+    threads.emplace_back([&, c] {
+      Client client(ports[static_cast<std::size_t>(c) % ports.size()], token);
+      const std::string body = json{{"variables", {{"needsCommittee", false}, {"severity", "high"}}}}.dump();
+      for (std::size_t k; (k = cursor++) < tasks.size();) {
+        auto s0 = std::chrono::steady_clock::now();
+        auto [status, text] = client.call(bhttp::verb::post, "/api/tasks/" + std::to_string(tasks[k]) + "/complete", body);
+        latencies[static_cast<std::size_t>(c)].push_back(
+            std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - s0).count());
+        if (status != 200) ++failures;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::vector<double> all;
+  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  return {{"clients", clients},
+          {"commands", tasks.size()},
+          {"failures", failures.load()},
+          {"seconds", wall},
+          {"commands_per_s", static_cast<double>(tasks.size()) / wall},
+          {"p50_ms", percentile(all, 0.5) / 1000.0},
+          {"p99_ms", percentile(all, 0.99) / 1000.0}};
+}
 }  // namespace
 
 json run_server_bench(const ServerBenchOptions& o, const std::function<void(const std::string&)>& progress) {
@@ -179,37 +218,10 @@ json run_server_bench(const ServerBenchOptions& o, const std::function<void(cons
     if (next + count > tasks.size()) throw std::runtime_error("not enough open tasks for the group-commit runs");
     std::vector<std::int64_t> mine(tasks.begin() + static_cast<long>(next), tasks.begin() + static_cast<long>(next + count));
     next += count;
-    std::atomic<std::size_t> cursor{0};
-    std::atomic<long> failures{0};
-    std::vector<std::vector<double>> latencies(static_cast<std::size_t>(clients));
-    auto t0 = std::chrono::steady_clock::now();
-    std::vector<std::thread> threads;
-    for (int c = 0; c < clients; ++c) {
-      threads.emplace_back([&, c] {
-        Client client(port, token);
-        const std::string body = json{{"variables", {{"needsCommittee", false}, {"severity", "high"}}}}.dump();
-        for (std::size_t k; (k = cursor++) < mine.size();) {
-          auto s0 = std::chrono::steady_clock::now();
-          auto [status, text] = client.call(bhttp::verb::post, "/api/tasks/" + std::to_string(mine[k]) + "/complete", body);
-          latencies[static_cast<std::size_t>(c)].push_back(
-              std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - s0).count());
-          if (status != 200) ++failures;
-        }
-      });
-    }
-    for (auto& t : threads) t.join();
-    double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::vector<double> all;
-    for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
-    double rate = static_cast<double>(count) / wall;
-    runs.push_back({{"clients", clients},
-                    {"commands", count},
-                    {"failures", failures.load()},
-                    {"seconds", wall},
-                    {"commands_per_s", rate},
-                    {"p50_ms", percentile(all, 0.5) / 1000.0},
-                    {"p99_ms", percentile(all, 0.99) / 1000.0},
-                    {"ratio_to_fsync_limit", rate / fsync_limit}});
+    json run = complete_tasks({port}, token, mine, clients);
+    run["ratio_to_fsync_limit"] = run["commands_per_s"].get<double>() / fsync_limit;
+    double rate = run["commands_per_s"];
+    runs.push_back(run);
     progress("serve: " + std::to_string(clients) + " clients: " + std::to_string(static_cast<long>(rate)) + " completions/s");
   }
   out["group_commit"] = runs;
@@ -244,6 +256,80 @@ json run_server_bench(const ServerBenchOptions& o, const std::function<void(cons
   auto [peak, now] = server->memory();
   out["serve_rss_peak_mb"] = peak;
   out["serve_rss_mb"] = now;
+  return out;
+}
+
+json run_postgres_bench(const PostgresBenchOptions& o, const std::function<void(const std::string&)>& progress) {
+  std::string why;
+  auto* cluster = testing::PgCluster::get(&why, true);
+  if (!cluster) throw std::runtime_error("the postgres section needs PostgreSQL's server programs: " + why);
+  const std::string uri = cluster->fresh_database(), tenant = "bench", sqlite_db = o.work_dir + "/serve-pg-baseline.db";
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(sqlite_db + suffix);
+  runtime::create_tenant(uri, {tenant, "Benchmark", "2026-01-01T00:00:00Z", {}});
+  const std::size_t per_run = static_cast<std::size_t>(o.completions);
+  const long cases = static_cast<long>(per_run * (o.nodes.size() + 1));
+
+  // The same cases in both stores, each waiting at its first step; written fast.
+  std::string pg_token, sqlite_token;
+  std::vector<std::int64_t> pg_tasks, sqlite_tasks;
+  auto fill = [&](runtime::Store& store, std::string& token, std::vector<std::int64_t>& tasks, const std::string& name) {
+    auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    runtime::Runtime rt(store, now);
+    prepare(rt, o.bench_dir);
+    for (long i = 0; i < cases;) {
+      auto batch = store.begin();
+      for (long end = std::min(cases, i + 1000); i < end; ++i) rt.start(kProcess, "sara", start_variables());
+      batch->commit();
+      progress("postgres: " + name + " " + std::to_string(i) + "/" + std::to_string(cases) + " cases");
+    }
+    token = runtime::Accounts(store, now).create_token("sara", "benchmark", std::nullopt, "sara").secret;
+    for (const auto& t : store.tasks({"", false}))
+      if (t.task.node_id == "assess") tasks.push_back(t.id);
+  };
+  {
+    auto store = runtime::open_postgres_store(uri, {tenant, "OFF", false});
+    fill(*store, pg_token, pg_tasks, "PostgreSQL");
+  }
+  {
+    runtime::SqliteOptions fast;
+    fast.synchronous = "OFF";
+    auto store = runtime::open_sqlite_store(sqlite_db, fast);
+    fill(*store, sqlite_token, sqlite_tasks, "SQLite");
+  }
+  auto slice = [&](const std::vector<std::int64_t>& tasks, std::size_t k) {
+    return std::vector<std::int64_t>(tasks.begin() + static_cast<long>(k * per_run), tasks.begin() + static_cast<long>((k + 1) * per_run));
+  };
+
+  json out = {{"clients", o.clients}, {"completions", o.completions}, {"synchronous", "FULL"}};
+  // The baseline: one node on a SQLite file at FULL, the same clients and I/O threads.
+  double baseline = 0;
+  {
+    unsigned short port = free_port();
+    Server server(o.raciflow, sqlite_db, port, o.work_dir + "/serve-pg-baseline.log", o.clients);
+    json run = complete_tasks({port}, sqlite_token, slice(sqlite_tasks, 0), o.clients);
+    baseline = run["commands_per_s"];
+    out["sqlite"] = run;
+    progress("postgres: SQLite baseline " + std::to_string(static_cast<long>(baseline)) + " completions/s");
+  }
+  // N nodes on the PostgreSQL tenant (synchronous_commit on), the clients spread over them.
+  json runs = json::array();
+  for (std::size_t k = 0; k < o.nodes.size(); ++k) {
+    int nodes = o.nodes[k];
+    std::vector<std::unique_ptr<Server>> servers;
+    std::vector<unsigned short> ports;
+    for (int n = 0; n < nodes; ++n) {
+      ports.push_back(free_port());
+      servers.push_back(std::make_unique<Server>(o.raciflow, uri, ports.back(), o.work_dir + "/serve-pg-" + std::to_string(n) + ".log",
+                                                 std::max(1, o.clients / nodes), tenant));
+    }
+    json run = complete_tasks(ports, pg_token, slice(pg_tasks, k), o.clients);
+    run["nodes"] = nodes;
+    run["ratio_to_sqlite"] = run["commands_per_s"].get<double>() / baseline;
+    progress("postgres: " + std::to_string(nodes) + " nodes " + std::to_string(static_cast<long>(run["commands_per_s"].get<double>())) +
+             " completions/s");
+    runs.push_back(run);
+  }
+  out["nodes"] = runs;
   return out;
 }
 

@@ -2,6 +2,7 @@
 // and the server's peak memory with many active cases.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,5 +23,17 @@ struct ServerBenchOptions {
 // completes tasks over HTTP from 1, 8 and 64 concurrent loopback clients and reads the
 // server's peak RSS. Returns {"group_commit": [...], "fsync_limit_tx_per_s", "serve_rss_mb", ...}.
 nlohmann::json run_server_bench(const ServerBenchOptions& options, const std::function<void(const std::string&)>& progress);
+
+// The same completions over HTTP on PostgreSQL: a throwaway cluster with fsync on, one
+// tenant, `nodes` raciflow serve processes on it (each count in turn), `clients` clients
+// spread over them; and, as the baseline in the same run, one node on a SQLite file, both
+// at synchronous FULL. Returns {"sqlite": run, "nodes": [run + "nodes", "ratio_to_sqlite"]}.
+struct PostgresBenchOptions {
+  std::string raciflow, bench_dir, work_dir;
+  std::vector<int> nodes = {1, 2, 4};
+  int clients = 64;
+  int completions = 2000;  // per configuration
+};
+nlohmann::json run_postgres_bench(const PostgresBenchOptions& options, const std::function<void(const std::string&)>& progress);
 
 }  // namespace raciflow::bench

@@ -22,13 +22,14 @@ namespace raciflow::testing {
 class PgCluster {
  public:
   // The cluster of this process, or null when PostgreSQL's server programs are not
-  // installed (then `why` says what is missing).
-  static PgCluster* get(std::string* why = nullptr) {
+  // installed (then `why` says what is missing). The tests' cluster skips fsync; a
+  // `durable` one (the benchmark's, when it is the first call) syncs as a real server does.
+  static PgCluster* get(std::string* why = nullptr, bool durable = false) {
     static std::unique_ptr<PgCluster> cluster;
     static std::string failure;
     if (!cluster && failure.empty()) {
       try {
-        cluster.reset(new PgCluster());
+        cluster.reset(new PgCluster(durable));
       } catch (const std::exception& e) {
         failure = e.what();
       }
@@ -75,7 +76,8 @@ class PgCluster {
       throw std::runtime_error("the test PostgreSQL server did not stop");
   }
   void start() const {
-    std::string options = "-k " + dir_.string() + " -c listen_addresses='' -c fsync=off -c full_page_writes=off";
+    std::string options = "-k " + dir_.string() + " -c listen_addresses=''" +
+                          (durable_ ? " -c max_connections=300" : " -c fsync=off -c full_page_writes=off");
     if (shell(as_owner(bin("pg_ctl") + " -D " + data() + " -l " + (dir_ / "server.log").string() + " -w -o \"" + options +
                        "\" start") +
               " > /dev/null 2>&1") != 0)
@@ -88,7 +90,7 @@ class PgCluster {
   }
 
  private:
-  PgCluster() {
+  explicit PgCluster(bool durable) : durable_(durable) {
     bin_ = find_bin();
     if (bin_.empty()) throw std::runtime_error("PostgreSQL's server programs (initdb, pg_ctl) are not installed");
     std::string pattern = (std::filesystem::temp_directory_path() / "raciflow-pg-XXXXXX").string();
@@ -120,6 +122,7 @@ class PgCluster {
   }
   static int shell(const std::string& command) { return std::system(command.c_str()); }
 
+  bool durable_ = false;
   std::string bin_;
   std::filesystem::path dir_;
   int databases_ = 0;

@@ -133,7 +133,7 @@ int cmd_serve(const po::variables_map& vm, const Globals& g, std::ostream& out, 
     };
     auto hosts = std::make_unique<http::TenantHosts>(domain, list, make, log);
     *router = hosts.get();
-    what = std::to_string(hosts->served().size()) + " organisations of " + runtime::shown_uri(g.db) + " at TENANT." + domain;
+    what = "the tenants of " + runtime::shown_uri(g.db) + " (" + std::to_string(hosts->served().size()) + " now) at TENANT." + domain;
     handler = std::move(hosts);
   }
   if (runtime::is_postgres_uri(what)) what = runtime::shown_uri(what);
