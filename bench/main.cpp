@@ -413,7 +413,8 @@ void print_table(const json& r, std::ostream& out) {
         fixed(base["commands_per_s"], 0) + " (" + fixed(base["p50_ms"], 1) + " / " + fixed(base["p99_ms"], 1) + " ms), " +
             std::to_string(base["failures"].get<long>()) + " failed");
     for (const auto& n : p["nodes"])
-      row("PostgreSQL, " + std::to_string(n["nodes"].get<int>()) + " node" + (n["nodes"].get<int>() > 1 ? "s" : "") + ", " + load +
+      row("PostgreSQL, " + std::to_string(n["nodes"].get<int>()) + " node" + (n["nodes"].get<int>() > 1 ? "s" : "") + ", " +
+              (n.value("tenants", 1) > 1 ? "each its own tenant" : std::string("one tenant")) + ", " + load +
               ": completions/s (p50 / p99), ratio to SQLite",
           fixed(n["commands_per_s"], 0) + " (" + fixed(n["p50_ms"], 1) + " / " + fixed(n["p99_ms"], 1) + " ms), " +
               std::to_string(n["failures"].get<long>()) + " failed, " + fixed(n["ratio_to_sqlite"], 2) + "×");

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -136,23 +137,33 @@ class Server {
   pid_t pid_ = 0;
 };
 
-// Completes `tasks` over HTTP from `clients` concurrent keep-alive clients, client c on
-// the server at ports[c % ports.size()]: {"clients", "commands", "failures", "seconds",
-// "commands_per_s", "p50_ms", "p99_ms"}.
-json complete_tasks(const std::vector<unsigned short>& ports, const std::string& token, const std::vector<std::int64_t>& tasks,
-                    int clients) {
-  std::atomic<std::size_t> cursor{0};
+// Where clients send completions: a server, whose token, and the tasks to complete there.
+struct Endpoint {
+  unsigned short port;
+  std::string token;
+  std::vector<std::int64_t> tasks;
+};
+
+// Completes every endpoint's tasks over HTTP from `clients` concurrent keep-alive clients,
+// client c at endpoints[c % endpoints.size()]: {"clients", "commands", "failures",
+// "seconds", "commands_per_s", "p50_ms", "p99_ms"}.
+json complete_tasks(const std::vector<Endpoint>& endpoints, int clients) {
+  std::vector<std::atomic<std::size_t>> cursors(endpoints.size());
   std::atomic<long> failures{0};
+  std::size_t commands = 0;
+  for (const auto& e : endpoints) commands += e.tasks.size();
   std::vector<std::vector<double>> latencies(static_cast<std::size_t>(clients));
   auto t0 = std::chrono::steady_clock::now();
   std::vector<std::thread> threads;
   for (int c = 0; c < clients; ++c) {
     threads.emplace_back([&, c] {
-      Client client(ports[static_cast<std::size_t>(c) % ports.size()], token);
+      std::size_t e = static_cast<std::size_t>(c) % endpoints.size();
+      const auto& to = endpoints[e];
+      Client client(to.port, to.token);
       const std::string body = json{{"variables", {{"needsCommittee", false}, {"severity", "high"}}}}.dump();
-      for (std::size_t k; (k = cursor++) < tasks.size();) {
+      for (std::size_t k; (k = cursors[e]++) < to.tasks.size();) {
         auto s0 = std::chrono::steady_clock::now();
-        auto [status, text] = client.call(bhttp::verb::post, "/api/tasks/" + std::to_string(tasks[k]) + "/complete", body);
+        auto [status, text] = client.call(bhttp::verb::post, "/api/tasks/" + std::to_string(to.tasks[k]) + "/complete", body);
         latencies[static_cast<std::size_t>(c)].push_back(
             std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - s0).count());
         if (status != 200) ++failures;
@@ -164,10 +175,10 @@ json complete_tasks(const std::vector<unsigned short>& ports, const std::string&
   std::vector<double> all;
   for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
   return {{"clients", clients},
-          {"commands", tasks.size()},
+          {"commands", commands},
           {"failures", failures.load()},
           {"seconds", wall},
-          {"commands_per_s", static_cast<double>(tasks.size()) / wall},
+          {"commands_per_s", static_cast<double>(commands) / wall},
           {"p50_ms", percentile(all, 0.5) / 1000.0},
           {"p99_ms", percentile(all, 0.99) / 1000.0}};
 }
@@ -218,7 +229,7 @@ json run_server_bench(const ServerBenchOptions& o, const std::function<void(cons
     if (next + count > tasks.size()) throw std::runtime_error("not enough open tasks for the group-commit runs");
     std::vector<std::int64_t> mine(tasks.begin() + static_cast<long>(next), tasks.begin() + static_cast<long>(next + count));
     next += count;
-    json run = complete_tasks({port}, token, mine, clients);
+    json run = complete_tasks({{port, token, mine}}, clients);
     run["ratio_to_fsync_limit"] = run["commands_per_s"].get<double>() / fsync_limit;
     double rate = run["commands_per_s"];
     runs.push_back(run);
@@ -263,16 +274,15 @@ json run_postgres_bench(const PostgresBenchOptions& o, const std::function<void(
   std::string why;
   auto* cluster = testing::PgCluster::get(&why, true);
   if (!cluster) throw std::runtime_error("the postgres section needs PostgreSQL's server programs: " + why);
-  const std::string uri = cluster->fresh_database(), tenant = "bench", sqlite_db = o.work_dir + "/serve-pg-baseline.db";
+  const std::string uri = cluster->fresh_database(), sqlite_db = o.work_dir + "/serve-pg-baseline.db";
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(sqlite_db + suffix);
-  runtime::create_tenant(uri, {tenant, "Benchmark", "2026-01-01T00:00:00Z", {}});
   const std::size_t per_run = static_cast<std::size_t>(o.completions);
-  const long cases = static_cast<long>(per_run * (o.nodes.size() + 1));
+  const int tenants = o.nodes.empty() ? 1 : *std::max_element(o.nodes.begin(), o.nodes.end());
 
-  // The same cases in both stores, each waiting at its first step; written fast.
-  std::string pg_token, sqlite_token;
-  std::vector<std::int64_t> pg_tasks, sqlite_tasks;
-  auto fill = [&](runtime::Store& store, std::string& token, std::vector<std::int64_t>& tasks, const std::string& name) {
+  // Cases waiting at their first step, written fast: in the SQLite file; in tenant t1
+  // enough for every node count, and each tenant t1..tN its share of the run in which
+  // every node serves a tenant of its own.
+  auto fill = [&](runtime::Store& store, long cases, const std::string& name) {
     auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     runtime::Runtime rt(store, now);
     prepare(rt, o.bench_dir);
@@ -282,53 +292,67 @@ json run_postgres_bench(const PostgresBenchOptions& o, const std::function<void(
       batch->commit();
       progress("postgres: " + name + " " + std::to_string(i) + "/" + std::to_string(cases) + " cases");
     }
-    token = runtime::Accounts(store, now).create_token("sara", "benchmark", std::nullopt, "sara").secret;
+    Endpoint e{0, runtime::Accounts(store, now).create_token("sara", "benchmark", std::nullopt, "sara").secret, {}};
     for (const auto& t : store.tasks({"", false}))
-      if (t.task.node_id == "assess") tasks.push_back(t.id);
+      if (t.task.node_id == "assess") e.tasks.push_back(t.id);
+    return e;
   };
-  {
-    auto store = runtime::open_postgres_store(uri, {tenant, "OFF", false});
-    fill(*store, pg_token, pg_tasks, "PostgreSQL");
+  std::vector<Endpoint> tenant(static_cast<std::size_t>(tenants));
+  for (int t = 0; t < tenants; ++t) {
+    std::string id = "t" + std::to_string(t + 1);
+    runtime::create_tenant(uri, {id, "Benchmark " + id, "2026-01-01T00:00:00Z", {}});
+    auto store = runtime::open_postgres_store(uri, {id, "OFF", false});
+    long own = static_cast<long>(per_run / static_cast<std::size_t>(tenants));  // its share of the run with a tenant per node
+    long cases = t == 0 ? static_cast<long>(per_run * o.nodes.size()) + own : own;
+    tenant[static_cast<std::size_t>(t)] = fill(*store, cases, "PostgreSQL tenant " + id);
   }
+  Endpoint baseline_work;
   {
     runtime::SqliteOptions fast;
     fast.synchronous = "OFF";
     auto store = runtime::open_sqlite_store(sqlite_db, fast);
-    fill(*store, sqlite_token, sqlite_tasks, "SQLite");
+    baseline_work = fill(*store, static_cast<long>(per_run), "SQLite");
   }
-  auto slice = [&](const std::vector<std::int64_t>& tasks, std::size_t k) {
-    return std::vector<std::int64_t>(tasks.begin() + static_cast<long>(k * per_run), tasks.begin() + static_cast<long>((k + 1) * per_run));
-  };
 
   json out = {{"clients", o.clients}, {"completions", o.completions}, {"synchronous", "FULL"}};
   // The baseline: one node on a SQLite file at FULL, the same clients and I/O threads.
   double baseline = 0;
   {
-    unsigned short port = free_port();
-    Server server(o.raciflow, sqlite_db, port, o.work_dir + "/serve-pg-baseline.log", o.clients);
-    json run = complete_tasks({port}, sqlite_token, slice(sqlite_tasks, 0), o.clients);
+    baseline_work.port = free_port();
+    Server server(o.raciflow, sqlite_db, baseline_work.port, o.work_dir + "/serve-pg-baseline.log", o.clients);
+    json run = complete_tasks({baseline_work}, o.clients);
     baseline = run["commands_per_s"];
     out["sqlite"] = run;
     progress("postgres: SQLite baseline " + std::to_string(static_cast<long>(baseline)) + " completions/s");
   }
-  // N nodes on the PostgreSQL tenant (synchronous_commit on), the clients spread over them.
-  json runs = json::array();
-  for (std::size_t k = 0; k < o.nodes.size(); ++k) {
-    int nodes = o.nodes[k];
+  // N nodes (synchronous_commit on), the clients spread over them: all serving tenant t1,
+  // whose writers take turns on its chain head; then each serving a tenant of its own.
+  auto measure = [&](int nodes, bool own_tenants, std::size_t slice) {
     std::vector<std::unique_ptr<Server>> servers;
-    std::vector<unsigned short> ports;
+    std::vector<Endpoint> endpoints;
     for (int n = 0; n < nodes; ++n) {
-      ports.push_back(free_port());
-      servers.push_back(std::make_unique<Server>(o.raciflow, uri, ports.back(), o.work_dir + "/serve-pg-" + std::to_string(n) + ".log",
-                                                 std::max(1, o.clients / nodes), tenant));
+      const Endpoint& from = tenant[own_tenants ? static_cast<std::size_t>(n) : 0];
+      Endpoint e{free_port(), from.token, {}};
+      // One run's share: t1's slice for this node count split among the nodes, or the
+      // node's own tenant's tasks, a 1/nodes share of a run.
+      std::size_t share = per_run / static_cast<std::size_t>(nodes);
+      std::size_t first = own_tenants ? (n == 0 ? per_run * o.nodes.size() : 0) : slice * per_run + static_cast<std::size_t>(n) * share;
+      e.tasks.assign(from.tasks.begin() + static_cast<long>(first), from.tasks.begin() + static_cast<long>(first + share));
+      servers.push_back(std::make_unique<Server>(o.raciflow, uri, e.port, o.work_dir + "/serve-pg-" + std::to_string(n) + ".log",
+                                                 std::max(1, o.clients / nodes), own_tenants ? "t" + std::to_string(n + 1) : "t1"));
+      endpoints.push_back(std::move(e));
     }
-    json run = complete_tasks(ports, pg_token, slice(pg_tasks, k), o.clients);
+    json run = complete_tasks(endpoints, o.clients);
     run["nodes"] = nodes;
+    run["tenants"] = own_tenants ? nodes : 1;
     run["ratio_to_sqlite"] = run["commands_per_s"].get<double>() / baseline;
-    progress("postgres: " + std::to_string(nodes) + " nodes " + std::to_string(static_cast<long>(run["commands_per_s"].get<double>())) +
-             " completions/s");
-    runs.push_back(run);
-  }
+    progress("postgres: " + std::to_string(nodes) + " nodes, " + std::to_string(run["tenants"].get<int>()) + " tenants: " +
+             std::to_string(static_cast<long>(run["commands_per_s"].get<double>())) + " completions/s");
+    return run;
+  };
+  json runs = json::array();
+  for (std::size_t k = 0; k < o.nodes.size(); ++k) runs.push_back(measure(o.nodes[k], false, k));
+  if (tenants > 1) runs.push_back(measure(tenants, true, 0));
   out["nodes"] = runs;
   return out;
 }

@@ -24,10 +24,12 @@ struct ServerBenchOptions {
 // server's peak RSS. Returns {"group_commit": [...], "fsync_limit_tx_per_s", "serve_rss_mb", ...}.
 nlohmann::json run_server_bench(const ServerBenchOptions& options, const std::function<void(const std::string&)>& progress);
 
-// The same completions over HTTP on PostgreSQL: a throwaway cluster with fsync on, one
-// tenant, `nodes` raciflow serve processes on it (each count in turn), `clients` clients
-// spread over them; and, as the baseline in the same run, one node on a SQLite file, both
-// at synchronous FULL. Returns {"sqlite": run, "nodes": [run + "nodes", "ratio_to_sqlite"]}.
+// The same completions over HTTP on PostgreSQL: a throwaway cluster with fsync on,
+// `nodes` raciflow serve processes on one tenant (each count in turn), then as many
+// nodes as the largest count each serving a tenant of its own, `clients` clients spread
+// over the nodes; and, as the baseline in the same run, one node on a SQLite file, all at
+// synchronous FULL. Returns {"sqlite": run, "nodes": [run + "nodes", "tenants",
+// "ratio_to_sqlite"]}.
 struct PostgresBenchOptions {
   std::string raciflow, bench_dir, work_dir;
   std::vector<int> nodes = {1, 2, 4};
