@@ -1,6 +1,6 @@
 // The raciflow web app: plain modern JavaScript over the JSON API (docs/api.md).
 // Screens are hash routes: #/tasks, #/task/ID, #/cases, #/case/ID, #/definitions,
-// #/definition/ID, #/year, #/agenda, #/audit. Text is set with textContent, never parsed as HTML; the only
+// #/definition/ID, #/year, #/agenda, #/audit, #/supervised[/TENANT[/case/ID]]. Text is set with textContent, never parsed as HTML; the only
 // markup inserted is the server's SVG diagrams.
 "use strict";
 
@@ -163,6 +163,10 @@ async function afterLogin() {
   document.getElementById("logout").hidden = false;
   document.getElementById("nav-audit").hidden = !(me.access || []).some((a) => a === "admin" || a === "auditor");
   document.getElementById("nav-model").hidden = !canModel();
+  // Organisations this one supervises (a server for several tenants): admins and auditors only.
+  const reader = (me.access || []).some((a) => a === "admin" || a === "auditor");
+  const supervised = reader ? await api("GET", "/api/supervised").catch(() => []) : [];
+  document.getElementById("nav-supervised").hidden = !supervised.length;
   document.getElementById("who").textContent = me.name + " (" + me.roles.map((r) => r.name).join(", ") + ")";
   if (!location.hash || location.hash === "#/login") location.hash = "#/tasks";
   else route();
@@ -572,6 +576,49 @@ async function evidenceSection() {
     h("p", {}, h("a", { class: "button", href: "/api/report?format=html", target: "_blank" }, t("report.open")))];
 }
 
+// --- supervision: organisations this one may read -------------------------------------
+// Every read is recorded in the supervised organisation's trail (docs/deployment.md).
+
+const supervisedPath = (tenant) => "/api/supervised/" + encodeURIComponent(tenant);
+
+async function showSupervised(tenant, caseId) {
+  if (!tenant) {
+    const list = await api("GET", "/api/supervised");
+    return main(h("h1", {}, t("supervised.title")), h("p", {}, t("supervised.intro")),
+      list.length ? h("ul", { class: "supervised" }, list.map((o) => h("li", { "data-tenant": o.tenant },
+        h("a", { href: "#/supervised/" + encodeURIComponent(o.tenant) }, o.tenant))))
+        : h("p", { class: "empty" }, t("supervised.none")));
+  }
+  const base = supervisedPath(tenant);
+  if (caseId) {
+    const [c, records] = await Promise.all([api("GET", base + "/cases/" + encodeURIComponent(caseId)),
+      apiAll(base + "/cases/" + encodeURIComponent(caseId) + "/audit?limit=1000")]);
+    const tasks = c.tasks.map((task) => h("tr", { "data-task": task.id }, h("td", {}, task.name), h("td", {}, (task.responsible || []).join(", ")),
+      h("td", {}, statusText(task.status)), dueCell(task), h("td", {}, task.completed_by || task.assignee || "")));
+    return main(h("p", {}, h("a", { href: "#/supervised/" + encodeURIComponent(tenant) }, "← " + tenant)),
+      h("h1", {}, t("case.title") + " " + c.id + " · " + c.process_name, " ", h("span", { class: "badge status-" + c.status }, statusText(c.status))),
+      h("p", { class: "notice" }, t("supervised.recorded")),
+      h("h2", {}, t("case.tasks")),
+      table([t("col.task"), t("col.role"), t("col.status"), t("col.due"), t("col.person")], tasks, "list case-tasks"),
+      h("h2", {}, t("case.audit")),
+      h("a", { class: "button", href: base + "/cases/" + encodeURIComponent(caseId) + "/audit?format=csv", download: tenant + "-case-" + caseId + "-audit.csv" }, t("case.csv")),
+      auditTable(records));
+  }
+  const [cases, evidence] = await Promise.all([apiPage(base + "/cases?limit=50"), api("GET", base + "/evidence")]);
+  const rowOf = (c) => h("tr", { "data-case": c.id, class: c.overdue ? "late" : "" },
+    h("td", {}, h("a", { href: "#/supervised/" + encodeURIComponent(tenant) + "/case/" + encodeURIComponent(c.id) }, c.id)),
+    h("td", {}, c.process_name || c.process), h("td", {}, statusText(c.status)),
+    h("td", {}, c.current.map((s) => h("div", { class: s.overdue ? "overdue" : "" }, s.name))), h("td", {}, when(c.started_at)));
+  const gaps = evidence.items.map((i) => h("tr", { class: i.covered ? "covered" : "gap", "data-item": i.id },
+    h("td", {}, i.clause + " [" + i.clause_2013 + "]"), h("td", {}, i.title), h("td", {}, i.covered ? t("evidence.covered") : t("evidence.gap"))));
+  main(h("h1", {}, t("supervised.title") + ": " + tenant), h("p", { class: "notice" }, t("supervised.recorded")),
+    h("h2", {}, t("cases.title")),
+    cases.items.length ? pagedTable([t("col.case"), t("col.process"), t("col.status"), t("col.current"), t("col.started")], cases, rowOf, "list cases")
+                       : h("p", { class: "empty" }, t("cases.none")),
+    h("h2", {}, t("evidence.title")), table([t("col.clause"), t("col.documentation"), t("col.status")], gaps),
+    h("p", {}, h("a", { class: "button", href: base + "/report?format=html", target: "_blank" }, t("report.open"))));
+}
+
 // --- routing ------------------------------------------------------------------------
 
 async function route() {
@@ -590,6 +637,7 @@ async function route() {
     else if (parts[0] === "audit") await showAudit();
     else if (parts[0] === "year") await showYear(parts[1]);
     else if (parts[0] === "agenda") await showAgenda();
+    else if (parts[0] === "supervised") await showSupervised(parts[1], parts[2] === "case" ? parts[3] : null);
     else await showTasks();
   } catch (err) {
     if (err.status !== 401) main(h("p", { class: "error" }, t("error") + ": " + err.message));
