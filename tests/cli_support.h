@@ -15,6 +15,7 @@
 #include "adapters/cli/cli.h"
 #include "pg_support.h"
 #include "runtime/pg_store.h"
+#include "runtime/sqlite_store.h"
 
 namespace raciflow::testing {
 
@@ -74,6 +75,11 @@ class Workspace {
   // What --db names: the file, or on PostgreSQL the database's URI (with tenant()).
   std::string database() const { return database_.empty() ? db() : database_; }
   const std::string& tenant() const { return tenant_; }
+  // A store of the workspace's database, as `raciflow serve` opens it (FULL, no create).
+  std::unique_ptr<raciflow::runtime::Store> open_store() const {
+    if (!database_.empty()) return raciflow::runtime::open_postgres_store(database_, {tenant_, "FULL", false});
+    return raciflow::runtime::open_sqlite_store(db(), {"FULL", 2000, false});
+  }
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
 
   std::string write(const std::string& name, const std::string& text) const {

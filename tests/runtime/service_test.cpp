@@ -6,7 +6,6 @@
 #include <thread>
 
 #include "runtime/service.h"
-#include "runtime/sqlite_store.h"
 #include "runtime_support.h"
 
 using namespace raciflow::testing;
@@ -19,7 +18,7 @@ namespace {
 struct Writer {
   explicit Writer(Agency& w)
       : now(*raciflow::definitions::parse_date_time(w.clock)),
-        service([&w] { return raciflow::runtime::open_sqlite_store(w.db(), {"FULL", 2000, false}); }, [this] { return now; },
+        service([&w] { return w.open_store(); }, [this] { return now; },
                 std::chrono::hours(1), nullptr) {}
 
   // Sends a command that waits for the gate; returns once the writer is inside it.
