@@ -44,4 +44,21 @@ inline CliRun operator_cli(const std::string& uri, std::vector<std::string> args
 }
 
 
+// A tenant of a fresh database in the cluster, with the sample organisation and `flows`
+// (files of samples/) deployed; calling it runs the CLI as that tenant.
+struct SampleTenant {
+  SampleTenant(PgCluster& pg, const std::string& id, const std::vector<std::string>& flows) : uri(pg.fresh_database()), tenant(id) {
+    REQUIRE(operator_cli(uri, {"tenant", "create", id}).code == 0);
+    std::vector<std::string> deploy = {"deploy"};
+    for (const auto& f : flows) deploy.push_back(sample(f));
+    deploy.insert(deploy.end(), {"--as", "anna"});
+    REQUIRE((*this)(deploy).code == 0);
+    REQUIRE((*this)({"org", "load", sample("org.xml"), "--as", "anna"}).code == 0);
+  }
+  CliRun operator()(std::vector<std::string> args) const { return as_tenant(w, uri, tenant, std::move(args)); }
+
+  std::string uri, tenant;
+  Workspace w;
+};
+
 }  // namespace raciflow::testing

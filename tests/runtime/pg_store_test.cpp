@@ -92,14 +92,11 @@ TEST_CASE("another program's database and a newer raciflow schema are refused, a
 TEST_CASE("two organisations in one database see nothing of each other, with and without row-level security", "[postgres]") {
   auto* pg = cluster_or_skip();
   if (!pg) return;
-  std::string uri = pg->fresh_database();
+  SampleTenant a(*pg, "odense", {"deviation-handling.bpmn", "corrective-action.bpmn"});
+  const std::string& uri = a.uri;
   std::string name = database_name(uri);
-  for (const char* t : {"odense", "aarhus"}) REQUIRE(operator_cli(uri, {"tenant", "create", t}).code == 0);
-  Workspace w;
-  auto a = [&](std::vector<std::string> args) { return as_tenant(w, uri, "odense", std::move(args)); };
-  auto b = [&](std::vector<std::string> args) { return as_tenant(w, uri, "aarhus", std::move(args)); };
-  REQUIRE(a({"deploy", sample("deviation-handling.bpmn"), sample("corrective-action.bpmn"), "--as", "anna"}).code == 0);
-  REQUIRE(a({"org", "load", sample("org.xml"), "--as", "anna"}).code == 0);
+  REQUIRE(operator_cli(uri, {"tenant", "create", "aarhus"}).code == 0);
+  auto b = [&](std::vector<std::string> args) { return as_tenant(a.w, uri, "aarhus", std::move(args)); };
   auto started = a({"message", "External input", "--as", "anna", "--var", "summary=Odense's secret"});
   REQUIRE(started.code == 0);
 
@@ -197,12 +194,7 @@ TEST_CASE("a store reconnects after the PostgreSQL server restarts", "[postgres]
 TEST_CASE("writers of one tenant take turns: concurrent commands all land and the chain stays whole", "[postgres]") {
   auto* pg = cluster_or_skip();
   if (!pg) return;
-  std::string uri = pg->fresh_database();
-  REQUIRE(operator_cli(uri, {"tenant", "create", "odense"}).code == 0);
-  Workspace w;
-  auto a = [&](std::vector<std::string> args) { return as_tenant(w, uri, "odense", std::move(args)); };
-  REQUIRE(a({"deploy", sample("corrective-action.bpmn"), "--as", "anna"}).code == 0);
-  REQUIRE(a({"org", "load", sample("org.xml"), "--as", "anna"}).code == 0);
+  SampleTenant a(*pg, "odense", {"corrective-action.bpmn"});
   // Two writers, each starting cases, at once.
   std::vector<int> failures(2, 0);
   std::vector<std::thread> writers;
@@ -293,16 +285,12 @@ TEST_CASE("migrate says what it needs in one line", "[postgres]") {
 TEST_CASE("while the PostgreSQL server is down the API answers 503 and changes nothing, and after it serves again", "[postgres]") {
   auto* pg = cluster_or_skip();
   if (!pg) return;
-  std::string uri = pg->fresh_database();
-  REQUIRE(operator_cli(uri, {"tenant", "create", "odense"}).code == 0);
-  Workspace w;
-  auto a = [&](std::vector<std::string> args) { return as_tenant(w, uri, "odense", std::move(args)); };
-  REQUIRE(a({"deploy", sample("deviation-handling.bpmn"), sample("corrective-action.bpmn"), "--as", "anna"}).code == 0);
-  REQUIRE(a({"org", "load", sample("org.xml"), "--as", "anna"}).code == 0);
+  SampleTenant a(*pg, "odense", {"deviation-handling.bpmn", "corrective-action.bpmn"});
+  const std::string& uri = a.uri;
   auto token = a({"token", "create", "anna", "--as", "anna"});
   REQUIRE(token.code == 0);
   std::string bearer = "Bearer " + first_line(token.out);
-  auto now = *raciflow::definitions::parse_date_time(w.clock);
+  auto now = *raciflow::definitions::parse_date_time(a.w.clock);
   raciflow::runtime::PgOptions options;
   options.tenant = "odense";
   raciflow::runtime::Service service([&] { return raciflow::runtime::open_postgres_store(uri, options); }, [now] { return now; },
