@@ -386,6 +386,10 @@ HttpResponse error_response(int status, const std::string& code, const std::stri
   return json_response(status, {{"error", code}, {"message", message}});
 }
 
+// What a supervising organisation may read of a supervised one: these routes (after
+// /api), each also at /api/supervised/{tenant}/... on the supervisor's side.
+constexpr const char* kSupervisedReads[] = {"/cases", "/cases/{id}", "/cases/{id}/audit", "/evidence", "/report"};
+
 struct Api::Impl {
   // Logins check passwords on this many threads, with at most this many waiting; more
   // at once are turned away with 503 and Retry-After.
@@ -623,10 +627,10 @@ struct Api::Impl {
     }
   }
 
-  // The routes a supervising organisation may read, as this organisation's own paths.
+  // Whether a supervising organisation may read this route of this organisation.
   static bool supervised_route(const std::string& path) {
-    return path == "/api/cases" || path == "/api/cases/{id}" || path == "/api/cases/{id}/audit" || path == "/api/evidence" ||
-           path == "/api/report";
+    return std::any_of(std::begin(kSupervisedReads), std::end(kSupervisedReads),
+                       [&](const char* read) { return path == std::string("/api") + read; });
   }
 
   HttpResponse handle_supervised(const HttpRequest& request, const SupervisorVisit& visit) {
@@ -1541,13 +1545,12 @@ void Api::Impl::build() {
       if (options.other && options.other(id)) list.push_back({{"tenant", id}});
     return json_response(200, list);
   });
-  add("GET", "/api/supervised/{tenant}/cases", Access::reader, [this](Call& call) { return supervised_read(call, "/api/cases"); });
-  add("GET", "/api/supervised/{tenant}/cases/{id}", Access::reader,
-      [this](Call& call) { return supervised_read(call, "/api/cases/" + percent_encode(call.params.at("id"))); });
-  add("GET", "/api/supervised/{tenant}/cases/{id}/audit", Access::reader,
-      [this](Call& call) { return supervised_read(call, "/api/cases/" + percent_encode(call.params.at("id")) + "/audit"); });
-  add("GET", "/api/supervised/{tenant}/evidence", Access::reader, [this](Call& call) { return supervised_read(call, "/api/evidence"); });
-  add("GET", "/api/supervised/{tenant}/report", Access::reader, [this](Call& call) { return supervised_read(call, "/api/report"); });
+  for (std::string read : kSupervisedReads)
+    add("GET", "/api/supervised/{tenant}" + read, Access::reader, [this, read](Call& call) {
+      std::string inner = "/api" + read;
+      if (auto at = inner.find("{id}"); at != std::string::npos) inner.replace(at, 4, percent_encode(call.params.at("id")));
+      return supervised_read(call, inner);
+    });
   add("GET", "/api/outbox", Access::reader, [this](Call& call) {
     std::string status = call.query["status"];
     if (status != "" && status != "pending" && status != "delivered" && status != "failed") malformed("status is pending, delivered or failed");
