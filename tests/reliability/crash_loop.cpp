@@ -40,9 +40,8 @@
 #include "adapters/cli/cli.h"
 #include "serve_child.h"
 #include "definitions/iso8601.h"
-#include "../pg_support.h"
+#include "database.h"
 #include "runtime/pg_store.h"
-#include "runtime/sqlite_store.h"
 
 namespace {
 
@@ -52,28 +51,13 @@ namespace bhttp = boost::beast::http;
 using tcp = net::ip::tcp;
 using nlohmann::json;
 using raciflow::reliability::Child;
+using raciflow::reliability::Database;
 using raciflow::reliability::free_port;
 
 constexpr const char* kProcess = "deviation-bench";
 
 struct Failure : std::runtime_error {
   using std::runtime_error::runtime_error;
-};
-
-// The database: a SQLite file, or a tenant of a PostgreSQL database.
-struct Database {
-  std::string db;
-  std::string tenant;  // PostgreSQL
-  std::vector<std::string> globals() const {
-    if (tenant.empty()) return {"--db", db};
-    return {"--db", db, "--tenant", tenant};
-  }
-  std::unique_ptr<raciflow::runtime::Store> open() const {
-    if (!tenant.empty()) return raciflow::runtime::open_postgres_store(db, {tenant, "FULL", false});
-    raciflow::runtime::SqliteOptions options;
-    options.create = false;
-    return raciflow::runtime::open_sqlite_store(db, options);
-  }
 };
 
 // Runs the CLI in this process; returns stdout, or throws with its stderr.
@@ -226,18 +210,12 @@ int main(int argc, char** argv) {
     std::cerr << "raciflow-crash-loop: --nodes is 1 on a SQLite file; several nodes share a PostgreSQL database (--postgres)\n";
     return 2;
   }
-  Database db{work + "/crash.db", ""};
-  if (postgres) {
-    std::string why;
-    auto* cluster = raciflow::testing::PgCluster::get(&why);
-    if (!cluster) {
-      std::cerr << "raciflow-crash-loop: --postgres needs PostgreSQL's server programs: " << why << "\n";
-      return 1;
-    }
-    db = {cluster->fresh_database(), "crash"};
-    raciflow::runtime::create_tenant(db.db, {db.tenant, "Crash", "2027-01-04T08:00:00Z", {}});
-  } else {
-    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db.db + suffix);
+  Database db;
+  try {
+    db = Database::make(postgres, work + "/crash.db", "crash");
+  } catch (const std::exception& e) {
+    std::cerr << "raciflow-crash-loop: " << e.what() << "\n";
+    return 1;
   }
   std::cout << "raciflow-crash-loop: " << kills << " kills, seed " << seed << ", "
             << (postgres ? std::to_string(nodes) + " nodes on PostgreSQL" : "database " + db.db) << std::endl;
@@ -263,8 +241,8 @@ int main(int argc, char** argv) {
       for (int n = 0; n < nodes; ++n) {
         if (servers[n]) continue;
         ports[n] = free_port();
-        std::vector<std::string> globals = {"--clock", raciflow::definitions::format_date_time(clock)};
-        if (postgres) globals.insert(globals.end(), {"--tenant", db.tenant});
+        std::vector<std::string> globals = db.tenant_option();
+        globals.insert(globals.end(), {"--clock", raciflow::definitions::format_date_time(clock)});
         servers[n] = std::make_unique<Child>(raciflow, db.db, globals, ports[n], work + "/serve-" + std::to_string(n) + ".log",
                                              std::vector<std::string>{"--threads", "4", "--tick", "1"});
       }

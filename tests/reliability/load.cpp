@@ -34,13 +34,13 @@
 
 #include <boost/program_options.hpp>
 
-#include "../pg_support.h"
 #include "adapters/cli/cli.h"
 #include "definitions/iso8601.h"
 #include "runtime/accounts.h"
 #include "runtime/pg_store.h"
 #include "runtime/runtime.h"
 #include "runtime/sqlite_store.h"
+#include "database.h"
 #include "serve_child.h"
 
 namespace {
@@ -114,25 +114,10 @@ int main(int argc, char** argv) {
 
   try {
     // The database: a SQLite file, or a tenant of a throwaway PostgreSQL cluster.
-    std::string db = work + "/load.db";
-    std::vector<std::string> globals;
-    const std::string tenant = "load";
-    if (postgres) {
-      std::string why;
-      auto* cluster = raciflow::testing::PgCluster::get(&why);
-      if (!cluster) throw std::runtime_error("--postgres needs PostgreSQL's server programs: " + why);
-      db = cluster->fresh_database();
-      raciflow::runtime::create_tenant(db, {tenant, "Load", "2026-01-01T00:00:00Z", {}});
-      globals = {"--tenant", tenant};
-    } else {
-      for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db + suffix);
-    }
-    auto open = [&](const std::string& synchronous) -> std::unique_ptr<raciflow::runtime::Store> {
-      if (postgres) return raciflow::runtime::open_postgres_store(db, {tenant, synchronous, false});
-      raciflow::runtime::SqliteOptions options;
-      options.synchronous = synchronous;
-      return raciflow::runtime::open_sqlite_store(db, options);
-    };
+    const auto database = raciflow::reliability::Database::make(postgres, work + "/load.db", "load");
+    const std::string& db = database.db;
+    const std::vector<std::string> globals = database.tenant_option();
+    auto open = [&](const std::string& synchronous) { return database.open(synchronous, true); };
 
     // Written fast (synchronous OFF, 1000 cases per commit): TASKS cases waiting at the
     // assessment, 20 at the committee's decision for the inbox reads, and OVERDUE cases
@@ -278,8 +263,7 @@ int main(int argc, char** argv) {
       if (!deliveries.count(item.id)) problems.push_back("notification " + std::to_string(item.id) + " is delivered but in no log");
     }
     std::ostringstream verify_out, verify_err;
-    std::vector<std::string> verify = {"--db", db};
-    verify.insert(verify.end(), globals.begin(), globals.end());
+    std::vector<std::string> verify = database.globals();
     verify.insert(verify.end(), {"audit", "verify"});
     if (raciflow::cli::run(verify, verify_out, verify_err) != 0) problems.push_back("audit verify failed: " + verify_err.str());
     std::cout << "raciflow-load: " << acknowledged.size() << " acknowledged completions, " << in_trail << " in the audit trail ("
