@@ -144,6 +144,26 @@ struct Endpoint {
   std::vector<std::int64_t> tasks;
 };
 
+// Prepares `store` (written quickly: synchronous=OFF, 1000 cases per commit): the
+// organisation, the workload's process and `cases` open cases, each waiting at its first
+// step; returns a token for sara and the tasks of those steps (port 0).
+Endpoint open_cases(runtime::Store& store, const std::string& bench_dir, const std::function<void(const std::string&)>& progress,
+                    long cases, const std::string& label) {
+  auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  runtime::Runtime rt(store, now);
+  prepare(rt, bench_dir);
+  for (long i = 0; i < cases;) {
+    auto batch = store.begin();
+    for (long end = std::min(cases, i + 1000); i < end; ++i) rt.start(kProcess, "sara", start_variables());
+    batch->commit();
+    progress(label + " " + std::to_string(i) + "/" + std::to_string(cases));
+  }
+  Endpoint e{0, runtime::Accounts(store, now).create_token("sara", "benchmark", std::nullopt, "sara").secret, {}};
+  for (const auto& t : store.tasks({"", false}))
+    if (t.task.node_id == "assess") e.tasks.push_back(t.id);
+  return e;
+}
+
 // Completes every endpoint's tasks over HTTP from `clients` concurrent keep-alive clients,
 // client c at endpoints[c % endpoints.size()]: {"clients", "commands", "failures",
 // "seconds", "commands_per_s", "p50_ms", "p99_ms"}.
@@ -197,19 +217,9 @@ json run_server_bench(const ServerBenchOptions& o, const std::function<void(cons
     runtime::SqliteOptions fast;
     fast.synchronous = "OFF";
     auto store = runtime::open_sqlite_store(db, fast);
-    auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    runtime::Runtime rt(*store, now);
-    prepare(rt, o.bench_dir);
-    for (long i = 0; i < o.active_cases;) {
-      auto batch = store->begin();
-      for (long end = std::min(o.active_cases, i + 1000); i < end; ++i) rt.start(kProcess, "sara", start_variables());
-      batch->commit();
-      progress("serve: " + std::to_string(i) + "/" + std::to_string(o.active_cases) + " active cases");
-    }
-    runtime::Accounts accounts(*store, now);
-    token = accounts.create_token("sara", "benchmark", std::nullopt, "sara").secret;
-    for (const auto& t : store->tasks({"", false}))
-      if (t.task.node_id == "assess") tasks.push_back(t.id);
+    auto prepared = open_cases(*store, o.bench_dir, progress, o.active_cases, "serve: active cases");
+    token = prepared.token;
+    tasks = std::move(prepared.tasks);
   }
   out["active_cases"] = o.active_cases;
 
@@ -282,21 +292,6 @@ json run_postgres_bench(const PostgresBenchOptions& o, const std::function<void(
   // Cases waiting at their first step, written fast: in the SQLite file; in tenant t1
   // enough for every node count, and each tenant t1..tN its share of the run in which
   // every node serves a tenant of its own.
-  auto fill = [&](runtime::Store& store, long cases, const std::string& name) {
-    auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    runtime::Runtime rt(store, now);
-    prepare(rt, o.bench_dir);
-    for (long i = 0; i < cases;) {
-      auto batch = store.begin();
-      for (long end = std::min(cases, i + 1000); i < end; ++i) rt.start(kProcess, "sara", start_variables());
-      batch->commit();
-      progress("postgres: " + name + " " + std::to_string(i) + "/" + std::to_string(cases) + " cases");
-    }
-    Endpoint e{0, runtime::Accounts(store, now).create_token("sara", "benchmark", std::nullopt, "sara").secret, {}};
-    for (const auto& t : store.tasks({"", false}))
-      if (t.task.node_id == "assess") e.tasks.push_back(t.id);
-    return e;
-  };
   std::vector<Endpoint> tenant(static_cast<std::size_t>(tenants));
   for (int t = 0; t < tenants; ++t) {
     std::string id = "t" + std::to_string(t + 1);
@@ -304,14 +299,14 @@ json run_postgres_bench(const PostgresBenchOptions& o, const std::function<void(
     auto store = runtime::open_postgres_store(uri, {id, "OFF", false});
     long own = static_cast<long>(per_run / static_cast<std::size_t>(tenants));  // its share of the run with a tenant per node
     long cases = t == 0 ? static_cast<long>(per_run * o.nodes.size()) + own : own;
-    tenant[static_cast<std::size_t>(t)] = fill(*store, cases, "PostgreSQL tenant " + id);
+    tenant[static_cast<std::size_t>(t)] = open_cases(*store, o.bench_dir, progress, cases, "postgres: PostgreSQL tenant " + id);
   }
   Endpoint baseline_work;
   {
     runtime::SqliteOptions fast;
     fast.synchronous = "OFF";
     auto store = runtime::open_sqlite_store(sqlite_db, fast);
-    baseline_work = fill(*store, static_cast<long>(per_run), "SQLite");
+    baseline_work = open_cases(*store, o.bench_dir, progress, static_cast<long>(per_run), "postgres: SQLite");
   }
 
   json out = {{"clients", o.clients}, {"completions", o.completions}, {"synchronous", "FULL"}};
