@@ -5,6 +5,7 @@
 // Without PostgreSQL installed the [postgres] tests say so and pass; CI installs it.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <iterator>
@@ -185,6 +186,28 @@ TEST_CASE("a Host header names a tenant under the server's domain, and nothing e
                            "odenseisms.example.org", "-x.isms.example.org", "od_ense.isms.example.org", "odense.isms.example.org:",
                            "odense.isms.example.org:80x", "[::1]:8080", "127.0.0.1", ""})
     CHECK(TenantHosts::tenant_of(host, "isms.example.org").empty());
+}
+
+TEST_CASE("serve --tenant-domain refuses a bad domain, a SQLite file and --tenant, in one line, before it opens anything") {
+  Workspace w;
+  struct Case {
+    std::vector<std::string> args;
+    std::string says;
+  };
+  const std::vector<Case> cases = {
+      {{"--db", w.db(), "serve", "--tenant-domain", "isms.example.org"}, "is a SQLite file"},
+      {{"--db", "postgresql:///nowhere", "serve", "--tenant-domain", "isms example.org"}, "is not a host name"},
+      {{"--db", "postgresql:///nowhere", "serve", "--tenant-domain", "-isms.example.org"}, "is not a host name"},
+      {{"--db", "postgresql:///nowhere", "--tenant", "odense", "serve", "--tenant-domain", "isms.example.org"}, "leave out --tenant"},
+  };
+  for (const auto& c : cases) {
+    auto r = run_cli(c.args);
+    INFO(r.err);
+    CHECK(r.code == 2);
+    CHECK(r.err.find(c.says) != std::string::npos);
+    CHECK(r.out.empty());
+  }
+  CHECK(!std::filesystem::exists(w.db()));
 }
 
 TEST_CASE("one server for every tenant: a person of one organisation gets nothing of another over any API route", "[postgres]") {
