@@ -1,7 +1,7 @@
 // raciflow-bench: the benchmark harness (BENCHMARKS.md). bench/run builds it and runs
 // every section; each section can also run alone:
 //
-//   raciflow-bench [--sections durable,peer,scale,validate,serve,postgres] [--cases N] [--repeat R]
+//   raciflow-bench [--sections durable,peer,scale,open,validate,wide,serve,postgres] [--cases N] [--repeat R]
 //                  [--scale 1000,10000,100000] [--peer DIR] [--raciflow PATH] [--out FILE]
 //
 // Progress goes to stderr, the table to stdout, every figure to the JSON file.
@@ -303,6 +303,47 @@ json validate_big(const std::string& work, const std::string& bench_dir, int nod
   return out;
 }
 
+// --- wide: a parallel split into thousands of pass-through branches and a join --------
+//
+// One start runs every branch to the join in one command on the single writer: its cost
+// must grow with the branches, not their square (issue 29 measured 11 s at 5 000).
+
+std::string wide_definition(int branches) {
+  std::ostringstream out;
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      << "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\" xmlns:raci=\"urn:raciflow:1\" "
+         "targetNamespace=\"urn:raciflow:bench\">\n<process id=\"wide\" isExecutable=\"true\">\n"
+      << "<laneSet><lane id=\"l\" raci:role=\"security-function\"/></laneSet>\n"
+      << "<startEvent id=\"s\"/><parallelGateway id=\"split\"/><parallelGateway id=\"join\"/><endEvent id=\"e\"/>\n"
+      << "<sequenceFlow id=\"in\" sourceRef=\"s\" targetRef=\"split\"/><sequenceFlow id=\"out\" sourceRef=\"join\" targetRef=\"e\"/>\n";
+  for (int i = 0; i < branches; ++i)
+    out << "<intermediateThrowEvent id=\"b" << i << "\"/><sequenceFlow id=\"a" << i << "\" sourceRef=\"split\" targetRef=\"b" << i
+        << "\"/><sequenceFlow id=\"z" << i << "\" sourceRef=\"b" << i << "\" targetRef=\"join\"/>\n";
+  out << "</process>\n</definitions>\n";
+  return out.str();
+}
+
+json wide_join(const std::string& work, const std::string& bench_dir, int repeat) {
+  json out = json::array();
+  for (int branches : {1000, 4500}) {
+    const std::string path = work + "/wide.db";
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    auto store = runtime::open_sqlite_store(path, {"NORMAL", 2000, true});
+    runtime::Runtime rt(*store, bench_time(0));
+    rt.load_organisation(bench_dir + "/org.xml", "sara");
+    rt.deploy_text("wide.bpmn", wide_definition(branches), "sara");
+    std::vector<double> ms;
+    for (int r = 0; r < repeat; ++r) {
+      auto t = Clock::now();
+      rt.start("wide", "sara", json::object());
+      ms.push_back(seconds_since(t) * 1000);
+    }
+    out.push_back({{"branches", branches}, {"start_ms", median(ms)}});
+    progress("wide join, " + std::to_string(branches) + " branches: start " + std::to_string(median(ms)) + " ms");
+  }
+  return out;
+}
+
 // --- the table --------------------------------------------------------------------------
 
 std::string fixed(double v, int digits = 1) {
@@ -347,6 +388,13 @@ json targets_of(const json& r) {
   }
   for (const auto& o : r.value("open", json::array()))
     add("inbox of a role (ms), " + std::to_string(o["live_tasks"].get<long>()) + " open tasks over all roles", o["inbox_ms"], "<=", 2);
+  if (r.contains("wide")) {
+    const auto& w = r["wide"];
+    double branches = w[1]["branches"].get<double>() / w[0]["branches"].get<double>();
+    add("wide join: start at " + std::to_string(w[1]["branches"].get<int>()) + " / " + std::to_string(w[0]["branches"].get<int>()) +
+            " branches (linear: " + fixed(branches, 1) + ")",
+        w[1]["start_ms"].get<double>() / w[0]["start_ms"].get<double>(), "<=", branches * 1.5);
+  }
   if (r.contains("scale") && !r["scale"].empty()) {
     const auto& big = r["scale"].back();
     std::string n = std::to_string(big["cases"].get<long>()) + " cases";
@@ -393,6 +441,8 @@ void print_table(const json& r, std::ostream& out) {
     row("validate " + std::to_string(v["nodes"].get<int>()) + " nodes", fixed(v["validate_ms"]) + " ms");
     row("deploy (validate + store) " + std::to_string(v["nodes"].get<int>()) + " nodes", fixed(v["deploy_ms"]) + " ms");
   }
+  for (const auto& w : r.value("wide", json::array()))
+    row("wide join: one start through " + std::to_string(w["branches"].get<int>()) + " parallel branches", fixed(w["start_ms"], 1) + " ms");
   if (r.contains("serve")) {
     const auto& s = r["serve"];
     row("fsync limit (one-row transactions at FULL)", fixed(s["fsync_limit_tx_per_s"], 0) + " tx/s");
@@ -430,7 +480,7 @@ void print_table(const json& r, std::ostream& out) {
 int main(int argc, char** argv) {
   po::options_description options("raciflow-bench options");
   options.add_options()("help,h", "show this help")(
-      "sections", po::value<std::string>()->default_value("durable,peer,scale,open,validate,serve,postgres"), "which sections to run")(
+      "sections", po::value<std::string>()->default_value("durable,peer,scale,open,validate,wide,serve,postgres"), "which sections to run")(
       "cases", po::value<long>()->default_value(1000), "cases per durable run")(
       "repeat", po::value<int>()->default_value(3), "runs of each durable and peer figure (medians are reported)")(
       "scale", po::value<std::string>()->default_value("1000,10000,100000"), "database sizes in cases")(
@@ -490,6 +540,7 @@ int main(int argc, char** argv) {
         results["open"].push_back(open_point(work, bench_dir, std::stol(n)));
     }
     if (wants("validate")) results["validate"] = validate_big(work, bench_dir, 10000, 5);
+    if (wants("wide")) results["wide"] = wide_join(work, bench_dir, 5);
     if (wants("serve")) {
       ServerBenchOptions o;
       o.raciflow = vm["raciflow"].as<std::string>();

@@ -331,6 +331,7 @@ class Loader {
     resolve_lanes();
     resolve_raci();
     for (std::size_t i = 0; i < process.nodes.size(); ++i) process.index.emplace(process.nodes[i].id, static_cast<int>(i));
+    for (std::size_t f = 0; f < process.flows.size(); ++f) process.flow_ids.emplace(process.flows[f].id, static_cast<int>(f));
     for (const auto& a : associations_) {
       int source = process.node_index(a.source);
       if (source >= 0 && process.nodes[source].kind == NodeKind::boundary_event &&
@@ -430,6 +431,7 @@ class Loader {
       load_extension_attributes(element, node);
     }
     load_node_children(element, index);
+    check_receives(p.nodes[index]);
     if (is_sub_process(kind)) load_scope(element, index);
     report_unexecuted(p.nodes[index]);
   }
@@ -444,6 +446,10 @@ class Loader {
       if (name == "label" && (node.kind == NodeKind::exclusive_gateway || node.kind == NodeKind::inclusive_gateway ||
                               node.kind == NodeKind::complex_gateway)) {
         node.label = trim(attr.value());
+        continue;
+      }
+      if (name == "receives") {  // checked against the node's trigger once its children are read
+        node.receives = split_words(attr.value());
         continue;
       }
       if (!activity && name != "role") {
@@ -518,6 +524,21 @@ class Loader {
       diag_.error(node.line, node.id, "'" + node.id + "' needs both raci:gap (the gap's text) and raci:gapWhen (when the answer reveals it)");
     if (node.gap && !is_human_task(node.kind))
       diag_.error(node.line, node.id, "raci:gap on '" + node.id + "' needs a user or manual task: a person answers the question");
+  }
+
+  // raci:receives belongs to a catch of a message or signal, and names variables.
+  void check_receives(const FlowNode& node) {
+    if (node.receives.empty()) return;
+    bool catches = node.kind == NodeKind::receive_task ||
+                   ((node.kind == NodeKind::start_event || node.kind == NodeKind::intermediate_catch_event ||
+                     node.kind == NodeKind::boundary_event) &&
+                    (node.trigger == EventTrigger::message || node.trigger == EventTrigger::signal));
+    if (!catches)
+      diag_.error(node.line, node.id, "raci:receives on '" + node.id +
+                                          "' needs a start, catch or boundary event of a message or signal, or a receive task");
+    for (const auto& name : node.receives)
+      if (!is_identifier(name))
+        diag_.error(node.line, node.id, "raci:receives of '" + node.id + "' must list variable names, not '" + name + "'");
   }
 
   void load_node_children(pugi::xml_node element, int index) {

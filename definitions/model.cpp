@@ -66,6 +66,11 @@ int Process::node_index(const std::string& node_id) const {
   return it == index.end() ? -1 : it->second;
 }
 
+int Process::flow_index(const std::string& flow_id) const {
+  auto it = flow_ids.find(flow_id);
+  return it == flow_ids.end() ? -1 : it->second;
+}
+
 EventPlace Process::place_of(const FlowNode& node) const {
   if (node.parent < 0) return EventPlace::process;
   return nodes[node.parent].triggered_by_event ? EventPlace::event_sub_process : EventPlace::sub_process;

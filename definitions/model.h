@@ -164,6 +164,9 @@ struct FlowNode {
   std::vector<Duration> reminders;       // raci:remind: remind this long before the due date
   bool reminders_set = false;            // raci:remind given (possibly empty: no reminders)
   std::string decides;                   // raci:decides: a variable listing decisions on other cases
+  // raci:receives on a message or signal catch: the variables a throw from another case
+  // passes into this case (nothing else of the thrower's variables does).
+  std::vector<std::string> receives;
 
   std::string documentation;
   std::string extension_xml;   // <extensionElements> as written, kept for adapters
@@ -215,7 +218,9 @@ struct Process {
   int node_index(const std::string& id) const;  // -1 when unknown
   const Role* find_role(const std::string& id) const;
   EventPlace place_of(const FlowNode& node) const;
+  int flow_index(const std::string& id) const;  // -1 when unknown
   std::unordered_map<std::string, int> index;   // node id -> index
+  std::unordered_map<std::string, int> flow_ids;  // sequence flow id -> index into flows
 };
 
 struct Participant {

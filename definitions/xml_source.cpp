@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <system_error>
 
 #include "definitions/utf8.h"
@@ -48,6 +49,57 @@ std::string latin1_to_utf8(std::string_view in) {
 
 int line_at(std::string_view text, std::size_t offset) {
   return 1 + static_cast<int>(std::count(text.begin(), text.begin() + std::min(offset, text.size()), '\n'));
+}
+
+// XML 1.0's Char production: what a character reference may name.
+bool is_xml_char(unsigned long c) {
+  return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) ||
+         (c >= 0x10000 && c <= 0x10FFFF);
+}
+
+// The first character reference (&#N; or &#xN;) outside comments and CDATA that names no
+// XML character (a surrogate, U+FFFE, something above U+10FFFF ...): its offset and text.
+// Checked on the raw text, because the parser would decode it into bytes that are not UTF-8.
+std::optional<std::pair<std::size_t, std::string>> bad_character_reference(std::string_view text) {
+  std::size_t at = 0;
+  while ((at = text.find_first_of("<&", at)) != std::string_view::npos) {
+    if (text[at] == '<') {
+      std::string_view close = text.substr(at, 4) == "<!--" ? "-->" : text.substr(at, 9) == "<![CDATA[" ? "]]>" : "";
+      if (close.empty()) {
+        ++at;
+        continue;
+      }
+      at = text.find(close, at);
+      if (at == std::string_view::npos) return std::nullopt;  // unclosed: the parser reports it
+      continue;
+    }
+    if (text.substr(at, 2) != "&#") {
+      ++at;
+      continue;
+    }
+    std::size_t begin = at + 2;
+    bool hex = begin < text.size() && text[begin] == 'x';
+    std::size_t digits = begin + (hex ? 1 : 0);
+    std::size_t end = text.find(';', digits);
+    if (end == std::string_view::npos || end == digits) {
+      at = digits;  // malformed: the parser reports it
+      continue;
+    }
+    unsigned long code = 0;
+    bool ok = true;
+    for (std::size_t i = digits; i < end && ok; ++i) {
+      int d = std::isdigit(static_cast<unsigned char>(text[i])) ? text[i] - '0'
+              : hex && std::isxdigit(static_cast<unsigned char>(text[i]))
+                  ? std::tolower(static_cast<unsigned char>(text[i])) - 'a' + 10
+                  : -1;
+      if (d < 0) ok = false;
+      else if (code > 0x10FFFF) code = 0x110000;  // stays out of range without overflowing
+      else code = code * (hex ? 16 : 10) + static_cast<unsigned long>(d);
+    }
+    if (ok && !is_xml_char(code)) return std::make_pair(at, std::string(text.substr(at, end - at + 1)));
+    at = end + 1;
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -132,6 +184,11 @@ std::unique_ptr<XmlSource> XmlSource::from_text(std::string bytes, Diagnostics& 
   }
 
   const std::string& text = source->text_;
+  if (auto bad = bad_character_reference(text)) {
+    diagnostics.error(line_at(text, bad->first), "the character reference " + bad->second.substr(0, 24) +
+                                                     " names no XML character (a surrogate, U+FFFE/U+FFFF or above U+10FFFF)");
+    return nullptr;
+  }
   source->line_starts_.push_back(0);
   for (std::size_t i = 0; i < text.size(); ++i)
     if (text[i] == '\n') source->line_starts_.push_back(i + 1);

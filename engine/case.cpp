@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace raciflow::engine {
 
@@ -211,10 +212,8 @@ void apply(CaseState& s, const Event& e, const definitions::Process& p) {
     }
     case EventKind::join_arrived: {
       int node = node_index(p, e);
-      int flow = -1;
-      for (int f : p.nodes[node].incoming)
-        if (p.flows[f].id == e.data.value("flow", std::string())) flow = f;
-      if (flow < 0) corrupt(e, "unknown incoming flow");
+      int flow = p.flow_index(e.data.value("flow", std::string()));
+      if (flow < 0 || p.flows[flow].target != node) corrupt(e, "unknown incoming flow");
       s.joins[{node, scope_of(e)}].push_back(flow);
       break;
     }
@@ -224,12 +223,26 @@ void apply(CaseState& s, const Event& e, const definitions::Process& p) {
         s.absorbing.erase(key);
         break;
       }
+      // The earliest arrival on each flow the join consumed leaves; linear in the arrivals.
       auto& arrivals = s.joins[key];
+      std::unordered_map<int, int> consumed;  // flow -> arrivals to take
       for (const auto& flow_id : strings(e.data.value("flows", nlohmann::json::array()))) {
-        auto it = std::find_if(arrivals.begin(), arrivals.end(), [&](int f) { return p.flows[f].id == flow_id; });
-        if (it == arrivals.end()) corrupt(e, "no arrival on " + flow_id);
-        arrivals.erase(it);
+        int f = p.flow_index(flow_id);
+        if (f < 0) corrupt(e, "no arrival on " + flow_id);
+        ++consumed[f];
       }
+      std::size_t kept = 0;
+      for (int f : arrivals) {
+        auto it = consumed.find(f);
+        if (it != consumed.end() && it->second > 0) {
+          --it->second;
+          continue;
+        }
+        arrivals[kept++] = f;
+      }
+      for (const auto& [f, left] : consumed)
+        if (left > 0) corrupt(e, "no arrival on " + p.flows[f].id);
+      arrivals.resize(kept);
       if (arrivals.empty()) s.joins.erase(key);
       if (e.data.value("absorbed", false)) {  // consumed in the reset phase
         auto& waiting = s.absorbing[key];
@@ -415,12 +428,24 @@ void apply(CaseState& s, const Event& e, const definitions::Process& p) {
       s.status = CaseStatus::incident;
       s.incidents.push_back(
           Incident{e.data.value("reason", std::string()), p.node_index(e.node), id_of(e, "token"), id_of(e, "scope")});
+      if (e.data.value("parked", false)) {
+        Incident& parked = s.incidents.back();
+        parked.parked = true;
+        if (auto flow = e.data.find("flow"); flow != e.data.end()) {
+          parked.flow = flow->is_string() ? p.flow_index(flow->get<std::string>()) : -1;
+          if (parked.flow < 0) corrupt(e, "unknown flow of a parked step");
+        }
+        parked.loop = e.data.value("loop", 0);
+        parked.compensates = e.data.value("compensating", -1);
+      }
       break;
     case EventKind::incident_resolved: {
+      // Searched from the newest: a retry of parked steps resolves them newest first, so
+      // each is found and erased at the end, linear in their number.
       int token = id_of(e, "token");
-      auto it = std::find_if(s.incidents.begin(), s.incidents.end(), [&](const Incident& i) { return i.token == token; });
-      if (it == s.incidents.end()) corrupt(e, "no incident on that token");
-      s.incidents.erase(it);
+      auto it = std::find_if(s.incidents.rbegin(), s.incidents.rend(), [&](const Incident& i) { return i.token == token; });
+      if (it == s.incidents.rend()) corrupt(e, "no incident on that token");
+      s.incidents.erase(std::next(it).base());
       s.status = s.incidents.empty() ? CaseStatus::active : CaseStatus::incident;
       break;
     }

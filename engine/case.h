@@ -186,6 +186,13 @@ struct Incident {
   int node = -1;
   int token = -1;
   int scope = 0;
+  // A step not entered because its command reached kMaxStepsPerCommand: retry enters it
+  // (arriving on `flow`, as run `loop` of a loop, compensating for token `compensates`)
+  // instead of leaving the node.
+  bool parked = false;
+  int flow = -1;
+  int loop = 0;
+  int compensates = -1;
 };
 
 struct CaseState {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <deque>
 #include <set>
+#include <unordered_set>
 
 #include "definitions/raci.h"
 
@@ -65,7 +66,7 @@ class Run {
     if (c.context.is_object())
       for (const auto& [name, value] : c.context.items()) started.emplace(name, value);
     emit(EventKind::case_started, p_.nodes[start].id, std::move(started));
-    set_variables(c.variables, p_.nodes[start].id);
+    set_variables(c.from_case ? received(c.variables, p_.nodes[start]) : c.variables, p_.nodes[start].id);
     const FlowNode& node = p_.nodes[start];
     if (node.trigger == EventTrigger::message)
       emit(EventKind::message_correlated, node.id, {{"message", x_.message_name(node.message_ref)}});
@@ -190,7 +191,7 @@ class Run {
     if (!match) throw Refusal{"case " + s_.id + " is not waiting for message '" + c.message + "'"};
     Subscription sub = *match;
     const FlowNode& node = p_.nodes[sub.node];
-    set_variables(c.variables, node.id);
+    set_variables(c.from_case ? received(c.variables, node) : c.variables, node.id);
     emit(EventKind::message_correlated, node.id, {{"message", c.message}, {"subscription", sub.id}});
     trigger(sub.node, sub.token, sub.purpose, sub.scope);
     drain();
@@ -205,7 +206,14 @@ class Run {
         break;
       }
     if (!first) throw Refusal{"case " + s_.id + " is not waiting for signal '" + c.name + "'"};
-    set_variables(c.variables, p_.nodes[first->node].id);
+    if (c.from_case) {
+      json taken = json::object();
+      for (const auto& [id, sub] : s_.subscriptions)
+        if (sub.signal == c.name) taken.update(received(c.variables, p_.nodes[sub.node]));
+      set_variables(taken, p_.nodes[first->node].id);
+    } else {
+      set_variables(c.variables, p_.nodes[first->node].id);
+    }
     catch_signal(c.name);
     drain();
   }
@@ -316,6 +324,19 @@ class Run {
     if (s_.status != CaseStatus::incident || !s_.incident()) throw Refusal{"case " + s_.id + " has no incident to retry"};
     Incident incident = *s_.incident();
     set_variables(c.variables, p_.nodes[incident.node].id);
+    if (incident.parked) {  // the steps one command did not enter: all of them go on now
+      std::vector<Incident> parked;
+      for (const auto& i : s_.incidents)
+        if (i.parked) parked.push_back(i);
+      for (auto i = parked.rbegin(); i != parked.rend(); ++i) {  // newest first: see apply()
+        const std::string& id = p_.nodes[i->node].id;
+        emit(EventKind::incident_resolved, id, {{"reason", i->reason}, {"token", i->token}});
+        emit(EventKind::token_consumed, id, {{"token", i->token}});
+      }
+      for (const auto& i : parked) queue_.push_back(Step{i.node, i.scope, i.flow, i.loop, i.compensates});
+      drain();
+      return;
+    }
     emit(EventKind::incident_resolved, p_.nodes[incident.node].id, {{"reason", incident.reason}, {"token", incident.token}});
     emit(EventKind::token_consumed, p_.nodes[incident.node].id, {{"token", incident.token}});
     leave(incident.node, incident.scope);
@@ -350,6 +371,16 @@ class Run {
     e.data = std::move(data);
     apply(s_, e, p_);
     out_.push_back(std::move(e));
+  }
+
+  // Of the variables another case's throw carries, those the catching `node` declares
+  // with raci:receives: a throw passes nothing else into a case that is not its own.
+  static json received(const json& variables, const FlowNode& node) {
+    json taken = json::object();
+    if (!variables.is_object()) return taken;
+    for (const auto& name : node.receives)
+      if (auto it = variables.find(name); it != variables.end()) taken[name] = *it;
+    return taken;
   }
 
   void set_variables(const json& variables, const std::string& node, const std::string& role = "") {
@@ -398,6 +429,11 @@ class Run {
         Step step = queue_.front();
         queue_.pop_front();
         if (!s_.scopes.count(step.scope) || s_.ended()) continue;  // its scope ended meanwhile
+        if (entered_ >= kMaxStepsPerCommand) {
+          park(step);
+          continue;
+        }
+        ++entered_;
         enter(step);
       }
       if (s_.ended()) return;
@@ -407,6 +443,20 @@ class Run {
       if (complete_empty_scope()) continue;
       return;
     }
+  }
+
+  // A step past the command's limit: a token waits at it with an incident, and a retry
+  // enters it as it would have been entered.
+  void park(const Step& step) {
+    compensates_ = -1;
+    int token = wait(step.node, step.scope);
+    json data = {{"reason", "the command entered " + std::to_string(kMaxStepsPerCommand) +
+                                " steps, the most one command may; retry the case to go on"},
+                 {"token", token}, {"scope", step.scope}, {"parked", true}};
+    if (step.flow >= 0) data["flow"] = p_.flows[step.flow].id;
+    if (step.iteration > 0) data["loop"] = step.iteration;
+    if (step.compensates >= 0) data["compensating"] = step.compensates;
+    emit(EventKind::incident_raised, p_.nodes[step.node].id, std::move(data));
   }
 
   void enter(const Step& step) {
@@ -1224,9 +1274,11 @@ class Run {
   void fire_parallel_join(int node, int scope) {
     const FlowNode& n = p_.nodes[node];
     const auto& arrivals = s_.joins[{node, scope}];
+    if (arrivals.size() < n.incoming.size()) return;  // cheap, and the usual answer while tokens arrive
+    std::unordered_set<int> arrived(arrivals.begin(), arrivals.end());
     json flows = json::array();
     for (int f : n.incoming) {
-      if (std::find(arrivals.begin(), arrivals.end(), f) == arrivals.end()) return;
+      if (!arrived.count(f)) return;
       flows.push_back(p_.flows[f].id);
     }
     emit(EventKind::join_fired, n.id, {{"scope", scope}, {"flows", flows}});
@@ -1427,6 +1479,7 @@ class Run {
   std::vector<Event> out_;
   std::deque<Step> queue_;
   json scratch_;  // context()'s variables when there are instance variables
+  int entered_ = 0;  // steps entered by this command, up to kMaxStepsPerCommand
   int compensates_ = -1;  // set by enter() for a compensation handler, taken by wait()
 };
 

@@ -31,6 +31,9 @@ struct Start {
   // What the runtime knows about the start (correlation key, calling case), kept in the
   // case_started event so that the audit trail holds it.
   nlohmann::json context = nlohmann::json::object();
+  // Started by another case's throw: of `variables`, the start event takes only those its
+  // raci:receives names.
+  bool from_case = false;
 };
 struct Claim { int task = 0; };
 struct Unclaim { int task = 0; };
@@ -45,6 +48,7 @@ struct Consult {
 struct Correlate {
   std::string message;
   nlohmann::json variables = nlohmann::json::object();
+  bool from_case = false;  // thrown by another case: the catch takes only what it receives
 };
 // Fires every timer and escalation due at `now`.
 struct FireDue {};
@@ -67,6 +71,7 @@ struct Escalate {
 struct Signal {
   std::string name;
   nlohmann::json variables = nlohmann::json::object();
+  bool from_case = false;  // thrown by another case: each catch takes only what it receives
 };
 }  // namespace command
 

@@ -205,6 +205,14 @@ std::vector<ExecutionProblem> check_executable(const Process& process) {
         break;
       default: break;
     }
+    // Every flow out of a parallel gateway, and every unconditional flow out of anything
+    // but a gateway, is taken at once: one command would enter more steps than it may.
+    std::size_t forks = 0;
+    for (int f : n.outgoing)
+      forks += n.kind == NodeKind::parallel_gateway || (!is_gateway(n.kind) && !process.flows[f].condition);
+    if (forks > static_cast<std::size_t>(kMaxStepsPerCommand))
+      refuse(n.line, what + " cannot be run: it splits into " + std::to_string(forks) + " paths at once, and one command enters at most " +
+                         std::to_string(kMaxStepsPerCommand) + " steps");
     if (n.triggered_by_event) check_event_sub_process(process, n, refuse);
     if (n.instantiate && (!n.incoming.empty() || n.parent >= 0 || n.message_ref.empty()))
       refuse(n.line, what + " cannot be run: a receive task that instantiates starts the process, so it needs a messageRef, "

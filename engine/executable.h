@@ -12,6 +12,12 @@
 
 namespace raciflow::engine {
 
+// The most steps one command may enter (a start, a completion, a message, a timer ...).
+// A graph that alone needs more (a parallel split wider than this) is refused at deploy;
+// a run that reaches it stops there with an incident on each step it did not enter, and
+// a retry goes on from them. It keeps one command from holding the single writer.
+inline constexpr int kMaxStepsPerCommand = 10000;
+
 class ExecutableProcess {
  public:
   // `definitions` must outlive this object; `process` is one of its processes.

@@ -9,6 +9,7 @@
 
 #include "definitions/definition_set.h"
 #include "definitions/loader.h"
+#include "runtime/access.h"
 #include "runtime/accounts.h"
 #include "runtime/json_input.h"
 #include "runtime/runtime_internal.h"
@@ -364,12 +365,20 @@ void Runtime::after(Live& live, const std::vector<Event>& events, const Actor& a
         start_case(process, latest->version, start, actor, live.row.key, case_id, e.data.value("token", -1), depth + 1);
         break;
       }
-      case EventKind::message_sent:
-        deliver(e.data.value("message", ""), live.row.key, e.data.value("variables", json::object()), actor, case_id, depth + 1);
+      case EventKind::message_sent: {
+        auto by = thrower(live, actor);
+        Actor as = by ? Actor{by->id, by->roles} : actor;
+        deliver(e.data.value("message", ""), live.row.key, e.data.value("variables", json::object()), as, case_id, depth + 1,
+                reach(by, false), true);
         break;
-      case EventKind::signal_thrown:  // the throwing case took it already (engine)
-        broadcast(e.data.value("signal", ""), e.data.value("variables", json::object()), actor, case_id, depth + 1);
+      }
+      case EventKind::signal_thrown: {  // the throwing case took it already (engine)
+        auto by = thrower(live, actor);
+        Actor as = by ? Actor{by->id, by->roles} : actor;
+        broadcast(e.data.value("signal", ""), e.data.value("variables", json::object()), as, case_id, depth + 1,
+                  reach(by, true), true);
         break;
+      }
       case EventKind::task_completed:
         if (const auto* node = live.flow->process().find_node(e.node); node && !node->decides.empty())
           apply_decisions(live, e, actor, depth);
@@ -446,39 +455,75 @@ std::string Runtime::start_case(const std::string& process, int version, const c
 }
 
 std::vector<std::string> Runtime::deliver(const std::string& message, const std::string& key, const json& variables,
-                                          const Actor& actor, const std::string& sender, int depth, const CaseFilter& may_touch) {
+                                          const Actor& actor, const std::string& sender, int depth, const CaseFilter& may_touch,
+                                          bool from_case) {
   std::vector<std::string> touched;
   for (const auto& id : store_.cases_waiting_for(message, key)) {
     if (id == sender || (may_touch && !may_touch(id))) continue;
     Live live = load(id);
-    run(live, cmd::Correlate{message, variables}, actor, depth);
+    run(live, cmd::Correlate{message, variables, from_case}, actor, depth);
     touched.push_back(id);
   }
   if (!touched.empty()) return touched;
+  // Starting a case is open to everyone who may act at all, so a throw may start one.
   for (const auto& d : store_.latest_definitions()) {
     const Flow& f = flow(d.process, d.version);
     if (f.executable->message_start(message) < 0) continue;
-    touched.push_back(start_case(d.process, d.version, cmd::Start{"", message, "", variables}, actor, key, "", -1, depth));
+    cmd::Start start{"", message, "", variables};
+    start.from_case = from_case;
+    touched.push_back(start_case(d.process, d.version, start, actor, key, "", -1, depth));
   }
   return touched;
 }
 
 Runtime::SignalOutcome Runtime::broadcast(const std::string& signal, const json& variables, const Actor& actor,
-                                          const std::string& sender, int depth) {
+                                          const std::string& sender, int depth, const CaseFilter& may_touch, bool from_case) {
   SignalOutcome out;
   for (const auto& id : store_.cases_waiting_for(signal_key(signal), "")) {
-    if (id == sender) continue;
+    if (id == sender || (may_touch && !may_touch(id))) continue;
     Live live = load(id);
-    run(live, cmd::Signal{signal, variables}, actor, depth);
+    run(live, cmd::Signal{signal, variables, from_case}, actor, depth);
     out.continued.push_back(id);
   }
   for (const auto& d : store_.latest_definitions()) {
     const Flow& f = flow(d.process, d.version);
-    for (int start : f.executable->signal_starts(signal))
-      out.started.push_back(start_case(d.process, d.version, cmd::Start{"", "", f.executable->node(start).id, variables}, actor,
-                                       "", "", -1, depth));
+    for (int start : f.executable->signal_starts(signal)) {
+      cmd::Start s{"", "", f.executable->node(start).id, variables};
+      s.from_case = from_case;
+      out.started.push_back(start_case(d.process, d.version, s, actor, "", "", -1, depth));
+    }
   }
   return out;
+}
+
+std::optional<Person> Runtime::thrower(const Live& live, const Actor& actor) {
+  std::string id = actor.person;
+  if (id == kSystem.person) {
+    // The clock's command: the person who started the case, or the case that called it
+    // (a called case the clock started is the caller's work).
+    CaseRow row = live.row;
+    for (int depth = 0; row.started_by == kSystem.person && !row.parent_case.empty() && depth <= kMaxDepth; ++depth) {
+      auto parent = store_.find_case(row.parent_case);
+      if (!parent) break;
+      row = *parent;
+    }
+    id = row.started_by;
+  }
+  if (id == kSystem.person) return std::nullopt;
+  auto org = store_.organisation();
+  const Person* p = org ? org->find_person(id) : nullptr;
+  // Someone who has left the organisation keeps no rights beyond the case itself.
+  return p ? *p : Person{id, "", "", {}, {}};
+}
+
+Runtime::CaseFilter Runtime::reach(const std::optional<Person>& by, bool signal) {
+  if (!by) return {};
+  if (signal && !may_signal(*by)) return [](const std::string&) { return false; };
+  if (reads_all(*by)) return {};
+  return [this, person = *by](const std::string& id) {
+    auto row = store_.find_case(id);
+    return row && sees_case(person, *row, store_.tasks({id, true}));
+  };
 }
 
 // --- commands ----------------------------------------------------------------------------

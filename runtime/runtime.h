@@ -175,11 +175,20 @@ class Runtime {
   void run(Live& live, const engine::Command& command, const engine::Actor& actor, int depth,
            const std::string& refusal_prefix = "");
   void after(Live& live, const std::vector<engine::Event>& events, const engine::Actor& actor, int depth);
+  // `from_case`: thrown by the case `sender`, so each catch takes only the variables it
+  // receives (raci:receives).
   std::vector<std::string> deliver(const std::string& message, const std::string& key, const nlohmann::json& variables,
                                    const engine::Actor& actor, const std::string& sender, int depth,
-                                   const CaseFilter& may_touch = {});
+                                   const CaseFilter& may_touch = {}, bool from_case = false);
   SignalOutcome broadcast(const std::string& signal, const nlohmann::json& variables, const engine::Actor& actor,
-                          const std::string& sender, int depth);
+                          const std::string& sender, int depth, const CaseFilter& may_touch = {}, bool from_case = false);
+  // A throw from `live` acts with the rights of the person whose command caused it (for
+  // the clock's commands, of the person who started the case); nullopt: the system's own.
+  std::optional<Person> thrower(const Live& live, const engine::Actor& actor);
+  // Which waiting cases a throw with `by`'s rights may continue: those `by` sees (every
+  // one for the system and for those who read all), and for a signal none but by those
+  // who may throw signals.
+  CaseFilter reach(const std::optional<Person>& by, bool signal);
   void append(AuditRecord record);
   void record_refusal(const std::string& case_id, const std::string& process, int version, const std::string& node,
                       const engine::Actor& actor, const std::string& command, const std::string& reason);

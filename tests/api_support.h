@@ -51,7 +51,8 @@ struct Reply {
 // The agency of the samples, deployed, with passwords, behind a server on a free port.
 class Server {
  public:
-  explicit Server(std::chrono::milliseconds read_timeout = std::chrono::milliseconds(15000), bool log_requests = false) {
+  explicit Server(std::chrono::milliseconds read_timeout = std::chrono::milliseconds(15000), bool log_requests = false,
+                  raciflow::http::ApiOptions api_options = {}) {
     REQUIRE(w.cli({"deploy", sample("corrective-action.bpmn"), sample("deviation-handling.bpmn"),
                    sample("policy-approval.bpmn"), "--as", "setup"})
                 .code == 0);
@@ -64,7 +65,7 @@ class Server {
     service = std::make_unique<raciflow::runtime::Service>(
         [this] { return raciflow::runtime::open_sqlite_store(w.db(), {"FULL", 2000, false}); }, [this] { return now.load(); },
         std::chrono::hours(1), nullptr);
-    api = std::make_unique<raciflow::http::Api>(*service);
+    api = std::make_unique<raciflow::http::Api>(*service, std::move(api_options));
     raciflow::http::ServerOptions options;
     options.port = 0;
     options.threads = 2;

@@ -61,6 +61,36 @@ std::string tenant_origin(const std::string& origin, const std::string& tenant) 
   return at == std::string::npos ? origin : origin.substr(0, at + 3) + tenant + "." + origin.substr(at + 3);
 }
 
+// The names the server answers to: its --listen address (any IP address when that is
+// every address), localhost, --base-url's host, the tenant domain and what
+// --allowed-host adds. Anything else in a Host header is refused (DNS rebinding).
+http::HostNames own_host_names(const po::variables_map& vm, const std::string& address, const std::string& origin,
+                               const std::string& domain) {
+  http::HostNames hosts;
+  auto add = [&](const std::string& name) { hosts.names.push_back(http::host_name_of(name)); };
+  if (address == "0.0.0.0" || address == "::" || address.empty())
+    hosts.ip_literals = true;
+  else
+    add(address.find(':') != std::string::npos ? "[" + address + "]" : address);
+  for (const char* local : {"localhost", "127.0.0.1", "[::1]"}) add(local);
+  std::string base = origin.empty() ? "" : http::host_name_of(origin.substr(origin.find("://") + 3));
+  if (!base.empty()) hosts.names.push_back(base);
+  if (!domain.empty()) {  // each tenant at ID.DOMAIN, or at ID. and --base-url's host
+    add(domain);
+    hosts.names.push_back("." + http::host_name_of(domain));
+    if (!base.empty()) hosts.names.push_back("." + base);
+  }
+  if (vm.count("allowed-host"))
+    for (const auto& name : vm["allowed-host"].as<std::vector<std::string>>()) {
+      static const std::regex host_pattern(R"(\.?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*)");
+      if (!std::regex_match(name, host_pattern))
+        throw UsageError{"--allowed-host '" + name + "' is not a host name (e.g. isms.example.org, or .example.org for every name under it)"};
+      if (name.front() == '.') hosts.names.push_back(http::host_name_of(name.substr(1)).insert(0, "."));
+      else add(name);
+    }
+  return hosts;
+}
+
 int cmd_serve(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
   static const std::regex listen_pattern(R"((.+):([0-9]{1,5}))");
   std::smatch m;
@@ -99,6 +129,7 @@ int cmd_serve(const po::variables_map& vm, const Globals& g, std::ostream& out, 
     api_options.public_origin = o[1];
   }
   if (vm.count("bpmn-js")) api_options.bpmn_js_dir = vm["bpmn-js"].as<std::string>();
+  api_options.hosts = own_host_names(vm, options.address, api_options.public_origin, domain);
   auto settings = delivery_settings(vm);
   auto log = [](const std::string& line) { std::cerr << line << "\n"; };
 
@@ -298,7 +329,8 @@ void add_server_commands(std::map<std::string, Command>& t) {
                  cmd_tenant, "args", "'create ID', 'list', 'supervise SUPERVISOR SUPERVISED' or 'unsupervise SUPERVISOR SUPERVISED'"};
   t["serve"] = {"serve the HTTP API and the web app until SIGINT or SIGTERM",
                 "raciflow serve [--listen HOST:PORT] [--threads N] [--max-connections N] [--tick SECONDS] [--session-hours H] [--log FILE] "
-                "[--smtp smtp://HOST:PORT] [--from ADDRESS] [--base-url URL] [--bpmn-js DIR] [--tenant-domain DOMAIN]",
+                "[--smtp smtp://HOST:PORT] [--from ADDRESS] [--base-url URL] [--bpmn-js DIR] [--tenant-domain DOMAIN] "
+                "[--allowed-host NAME]...",
                 [](po::options_description& o) {
                   delivery_options(o);
                   o.add_options()("listen", po::value<std::string>()->default_value("127.0.0.1:8080"), "address and port")(
@@ -310,7 +342,10 @@ void add_server_commands(std::map<std::string, Command>& t) {
                       "bpmn-js", po::value<std::string>(),
                       "bpmn-js's dist folder for the Model screen and case diagrams (default: the npm install in the source tree)")(
                       "tenant-domain", po::value<std::string>(),
-                      "serve every tenant of the PostgreSQL database, tenant ID at ID.DOMAIN (e.g. kommune-a.isms.example.org)");
+                      "serve every tenant of the PostgreSQL database, tenant ID at ID.DOMAIN (e.g. kommune-a.isms.example.org)")(
+                      "allowed-host", po::value<std::vector<std::string>>()->composing(),
+                      "a host name the server also answers to (repeatable; besides the --listen address, localhost, "
+                      "--base-url's host and the tenant domain)");
                 },
                 cmd_serve, ""};
   t["password"] = {"set a person's password for the web app (read from the first line of stdin)",

@@ -24,6 +24,7 @@
 #include "definitions/loader.h"
 #include "definitions/raci.h"
 #include "definitions/utf8.h"
+#include "runtime/access.h"
 #include "runtime/json_input.h"
 #include "runtime/reports.h"
 #include "runtime/service.h"
@@ -163,18 +164,13 @@ class Body {
 };
 
 // Who is asking, as the organisation knows them now.
-// Besides the admin, the role that may throw signals from outside (POST /api/signals).
-constexpr const char* kSignalRole = "security-function";
-
 struct Caller {
   runtime::Person person;
   bool admin() const { return person.has_access(runtime::kAdminAccess); }
   bool auditor() const { return person.has_access(runtime::kAuditorAccess); }
-  bool reads_all() const { return admin() || auditor(); }
+  bool reads_all() const { return runtime::reads_all(person); }
   bool models() const { return admin() || person.has_access(runtime::kModellerAccess); }
-  bool holds(const std::string& role) const {
-    return std::find(person.roles.begin(), person.roles.end(), role) != person.roles.end();
-  }
+  bool holds(const std::string& role) const { return runtime::holds_role(person, role); }
   bool holds_any(const std::vector<std::string>& roles) const {
     return std::any_of(roles.begin(), roles.end(), [&](const std::string& r) { return holds(r); });
   }
@@ -328,14 +324,7 @@ bool overdue(const engine::Task& t, definitions::TimePoint now) {
 // Whether the caller may see a case: admins and auditors see every case; others the
 // cases they started or whose steps involve one of their roles.
 bool sees_case(const Caller& caller, const runtime::CaseRow& row, const std::vector<runtime::TaskRow>& tasks) {
-  if (caller.reads_all() || row.started_by == caller.person.id) return true;
-  for (const auto& t : tasks) {
-    const auto& k = t.task;
-    if (caller.holds_any(k.responsible) || caller.holds_any(k.accountable) || caller.holds_any(k.consulted) ||
-        caller.holds_any(k.informed) || k.assignee == caller.person.id)
-      return true;
-  }
-  return false;
+  return runtime::sees_case(caller.person, row, tasks);
 }
 
 json case_summary(const runtime::CaseRow& row, const std::vector<runtime::TaskRow>& tasks, const std::string& name,
@@ -522,7 +511,18 @@ struct Api::Impl {
 
   HttpResponse handle(const HttpRequest& request) {
     std::string person;
-    return finished(request, guarded(request, person, [&] { return dispatch(request, person); }));
+    return finished(request, guarded(request, person, [&] {
+      own_host_only(request);
+      return dispatch(request, person);
+    }));
+  }
+
+  // A Host that is none of the server's names is a page at another name that resolves to
+  // this address (DNS rebinding): answered 421 before anything else, and recorded.
+  void own_host_only(const HttpRequest& request) const {
+    if (options.hosts.accepts(request.host)) return;
+    fail(421, "misdirected", "this server does not answer to the host name '" + request.host.substr(0, 100) +
+                                 "' (raciflow serve --allowed-host NAME adds a name)");
   }
 
   // A case's trail as CSV, streamed a thousand records a read, up to `last`: the record
@@ -561,6 +561,7 @@ struct Api::Impl {
     std::optional<LoginAttempt> begun;
     std::string nobody;
     auto refused = guarded(*copy, nobody, [&] {
+      own_host_only(*copy);
       begun = login_begin(*copy);
       return HttpResponse{};
     });
@@ -590,7 +591,7 @@ struct Api::Impl {
     }
   }
 
-  // Runs `f`, answering what it throws as the API's errors. Every 401 and 403 lands in
+  // Runs `f`, answering what it throws as the API's errors. Every 401, 403 and 421 lands in
   // the trail: a known person's each as its own record, nobody's at a bounded rate.
   template <typename F>
   HttpResponse guarded(const HttpRequest& request, std::string& person, F&& f) {
@@ -599,7 +600,7 @@ struct Api::Impl {
       if (response.person.empty()) response.person = person;
       return response;
     } catch (const ApiError& e) {
-      if ((e.status == 401 || e.status == 403) && !e.recorded) {
+      if ((e.status == 401 || e.status == 403 || e.status == 421) && !e.recorded) {
         // A refusal the trail cannot hold is not given: the caller learns only that the
         // service is unavailable.
         try {
@@ -1017,8 +1018,10 @@ void Api::Impl::build() {
     return json_response(200, service.read([&](Context& c) {
       const std::string& process = call.params.at("process");
       if (!c.store.latest_definition(process)) not_found("no deployed process '" + process + "'");
+      // Counted over the cases the caller sees, like the case list: no count tells of others.
       std::map<int, std::pair<int, int>> cases;  // version -> (active, all)
       for (const auto& row : c.store.cases("", process)) {
+        if (!call.caller->reads_all() && !sees_case(*call.caller, row, c.store.tasks({row.id, true}))) continue;
         auto& [active, all] = cases[row.version];
         active += row.status == "active" || row.status == "incident";
         ++all;
@@ -1343,8 +1346,8 @@ void Api::Impl::build() {
   // A signal from outside ("the threat level changed"): the admin, or the security
   // function, whose work it is to judge threats (docs/api.md).
   add("POST", "/api/signals", Access::person, [this](Call& call) {
-    if (!call.caller->admin() && !call.caller->holds(kSignalRole))
-      forbidden("only the admin and the " + std::string(kSignalRole) + " role may throw a signal");
+    if (!runtime::may_signal(call.caller->person))
+      forbidden("only the admin and the " + std::string(runtime::kSignalRole) + " role may throw a signal");
     Body body(call.request, {"name", "variables"});
     std::string name = body.text("name", true);
     json variables = body.object("variables");

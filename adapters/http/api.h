@@ -4,7 +4,8 @@
 //
 // Errors are {"error": CODE, "message": TEXT}: 400 malformed, 401 unauthenticated,
 // 403 forbidden, 404 not_found, 405 method_not_allowed, 409 conflict, 413 too_large,
-// 422 refused (valid, but the engine says no), 431, 500 internal.
+// 421 misdirected (a Host that is none of the server's names), 422 refused (valid, but
+// the engine says no), 431, 500 internal.
 #pragma once
 
 #include <chrono>
@@ -14,6 +15,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "adapters/http/host_names.h"
 
 namespace raciflow::runtime {
 class Service;
@@ -68,6 +71,9 @@ struct ApiOptions {
   // another tenant's Api (null when it is not served), for the reads of supervision.
   std::string tenant;
   std::function<Api*(const std::string& tenant)> other;
+  // The names this server answers to (host_names.h); a request with another Host is
+  // answered 421 and recorded. Empty: any (raciflow serve always sets them).
+  HostNames hosts;
 };
 
 struct RouteInfo {

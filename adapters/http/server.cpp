@@ -65,12 +65,15 @@ std::optional<HttpResponse> read_failure(beast::error_code ec, const ServerOptio
   return error_response(400, "malformed", std::string("malformed HTTP request: ") + ec.message());
 }
 
-// RFC 9112 6.3: a request whose Transfer-Encoding does not end in chunked has no length
-// a server can know, and reading on would take its body for the next request. raciflow
-// decodes no transfer coding but chunked, so anything else is refused (and the
-// connection closed by the caller).
+// What is wrong with the head's framing (the connection is then closed by the caller).
+// RFC 9112 6.3: a request whose Transfer-Encoding does not end in chunked has no length a
+// server can know, and reading on would take its body for the next request. raciflow
+// decodes no transfer coding but chunked, so anything else is refused.
 std::optional<HttpResponse> framing_failure(const Parser& parser) {
   const auto& header = parser.get();
+  // RFC 9112 3.2: a request with more than one Host is answered 400 (which one would name
+  // the organisation, and which the origin, is not for the server to guess).
+  if (header.count(bhttp::field::host) > 1) return error_response(400, "malformed", "the request has more than one Host header");
   if (header.find(bhttp::field::transfer_encoding) == header.end()) return std::nullopt;
   std::string codings;  // every Transfer-Encoding field, in order
   for (const auto& field : header)

@@ -104,7 +104,9 @@ std::string case_text(const runtime::Runtime::CaseView& view, const std::vector<
          (r.parent_case.empty() ? "" : ", for case " + r.parent_case) + "\n";
   if (const auto* incident = view.state.incident()) {
     out += "incident at " + view.incident_node + ": " + incident->reason;
-    if (view.state.incidents.size() > 1) out += " (and " + std::to_string(view.state.incidents.size() - 1) + " more; retry resolves them oldest first)";
+    if (view.state.incidents.size() > 1)
+      out += " (and " + std::to_string(view.state.incidents.size() - 1) +
+             (incident->parked ? " more steps; a retry goes on from all of them)" : " more; retry resolves them oldest first)");
     out += "\n";
   }
   out += "variables: " + view.state.variables.dump() + "\n";

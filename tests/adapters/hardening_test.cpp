@@ -516,7 +516,7 @@ TEST_CASE("run out of file descriptors, let go, and the server accepts again; be
   REQUIRE(w.cli({"org", "load", raciflow::testing::sample("org.xml"), "--as", "setup"}).code == 0);
   auto token = w.cli({"token", "create", "mette"}).out;
   token.pop_back();
-  const std::string me = "GET /api/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\nConnection: close\r\n\r\n";
+  const std::string me = "GET /api/me HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token + "\r\nConnection: close\r\n\r\n";
   const std::string log = w.path("serve.log");
   {
     // No cap to speak of: 200 idle connections exhaust a limit of 64 open files.

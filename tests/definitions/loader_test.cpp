@@ -318,3 +318,39 @@ TEST_CASE("a multi-instance whose BPMN data form names no variable, or names its
                     "<loopDataInputRef> of 'a' names 'affected units', which is no variable name (letters, digits and _): name the data object so"));
   CHECK(c.has_error(line_of(xml, "raci:collection=\"list\""), "the multi-instance of 'b' gives raci:collection and its BPMN data form both"));
 }
+
+TEST_CASE("a character reference to a surrogate or beyond U+10FFFF is refused with its line, in comments and CDATA not") {
+  for (const char* reference : {"&#xD800;", "&#xdfff;", "&#55296;", "&#x110000;", "&#x1;", "&#xFFFE;", "&#99999999999999999;"}) {
+    INFO(reference);
+    std::string text = kMinimal;
+    text.replace(text.find(R"(<startEvent id="s"/>)"), 20, std::string("\n<startEvent id=\"s\" name=\"A") + reference + "\"/>");
+    Diagnostics d("refs.bpmn");
+    CHECK_FALSE(load_text(text, "refs.bpmn", d));
+    REQUIRE(d.all().size() == 1);
+    CHECK(d.all()[0].line == 4);
+    CHECK(d.all()[0].message.find(std::string("the character reference ") + reference + " names no XML character") == 0);
+  }
+  std::string fine = kMinimal;
+  fine.replace(fine.find(R"(<startEvent id="s"/>)"), 20,
+               R"(<!-- &#xD800; --><startEvent id="s" name="&#x1F512; &#233; &#10;"><documentation><![CDATA[&#xD800;]]></documentation></startEvent>)");
+  Diagnostics d("refs.bpmn");
+  auto loaded = load_text(fine, "refs.bpmn", d);
+  REQUIRE(loaded);
+  CHECK(loaded->processes[0].nodes[0].name == "\xF0\x9F\x94\x92 \xC3\xA9 \n");
+}
+
+TEST_CASE("raci:receives lists the variables a catch of a message or signal takes from another case's throw") {
+  std::string xml = raciflow::testing::bpmn(R"(
+  <startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="wait"/>
+  <intermediateCatchEvent id="wait" raci:receives="level  reason"><signalEventDefinition signalRef="sig"/></intermediateCatchEvent>
+  <sequenceFlow id="f2" sourceRef="wait" targetRef="e"/>
+  <endEvent id="e" raci:receives="level"/>
+  <receiveTask id="r" raci:receives="x-y"/>)", "", R"(<signal id="sig" name="Threat"/>)");
+  auto c = check(xml);
+  INFO(c.dump());
+  REQUIRE(c.definitions);
+  CHECK(c.definitions->processes[0].find_node("wait")->receives == std::vector<std::string>{"level", "reason"});
+  CHECK(c.has_error(line_of(xml, "<endEvent id=\"e\""),
+                    "raci:receives on 'e' needs a start, catch or boundary event of a message or signal, or a receive task"));
+  CHECK(c.has_error(line_of(xml, "<receiveTask"), "raci:receives of 'r' must list variable names, not 'x-y'"));
+}
