@@ -13,7 +13,7 @@
 
 #include "definitions/utf8.h"
 
-#include "runtime/runtime.h"
+#include "runtime/refused.h"
 
 namespace raciflow::runtime {
 

@@ -48,7 +48,7 @@ class Accounts {
   Accounts(Store& store, definitions::TimePoint now) : store_(store), now_(now) {}
   void set_now(definitions::TimePoint now) { now_ = now; }
 
-  // Refused (runtime.h) for a person not in the organisation or a password shorter than
+  // Refused (refused.h) for a person not in the organisation or a password shorter than
   // kMinPasswordLength.
   static constexpr std::size_t kMinPasswordLength = 12;  // OWASP ASVS 2.1.1
   void set_password(const std::string& person, const std::string& password, const std::string& actor);

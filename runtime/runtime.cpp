@@ -298,7 +298,8 @@ TaskRow Runtime::task_row(std::int64_t task) {
   return *row;
 }
 
-void Runtime::run(Live& live, const engine::Command& command, const Actor& actor, int depth, const std::string& prefix) {
+void Runtime::run(Live& live, const engine::Command& command, const Actor& actor, int depth, const std::string& prefix,
+                  const std::function<void()>& accepted) {
   if (depth > kMaxDepth)
     throw Refused("calls and messages chain more than " + std::to_string(kMaxDepth) + " cases deep (at process " +
                   live.row.process + "); is a process calling itself?");
@@ -327,6 +328,7 @@ void Runtime::run(Live& live, const engine::Command& command, const Actor& actor
     r.data = data.dump();
     throw Denied(message, r);
   }
+  if (accepted) accepted();  // the engine said yes: what the runtime checks beside it comes next
   // What is stored for the case now, so that only what the command changes is written.
   // A case being started has nothing stored yet.
   std::optional<CaseSnapshot> before;
@@ -600,12 +602,13 @@ Runtime::SignalOutcome Runtime::signal(const std::string& name, const std::strin
 }
 
 void Runtime::on_task(std::int64_t task, const std::string& person, const char* what,
-                      const std::function<engine::Command(int local_id)>& command) {
+                      const std::function<engine::Command(int local_id)>& command,
+                      const std::function<void(const TaskRow&, const engine::CaseState&)>& check) {
   transact([&] {
     TaskRow row = task_row(task);
     Actor a = actor(person, row.case_id, row.task.node_id, what);
     Live live = load(row.case_id);
-    run(live, command(row.local_id), a, 0, task_label(task) + ": ");
+    run(live, command(row.local_id), a, 0, task_label(task) + ": ", check ? [&] { check(row, live.state); } : std::function<void()>{});
     return 0;
   });
 }
@@ -620,7 +623,28 @@ void Runtime::unclaim(std::int64_t task, const std::string& person) {
 
 void Runtime::complete(std::int64_t task, const std::string& person, const json& variables) {
   require_object(variables);
-  on_task(task, person, "complete", [&](int id) { return cmd::Complete{id, variables}; });
+  on_task(task, person, "complete", [&](int id) { return cmd::Complete{id, variables}; },
+          [&](const TaskRow& t, const CaseState& state) { require_form(t, state.variables, variables); });
+}
+
+// What the decisions after a step read must be known once it completes: the web form asks
+// for it, and a script or a command line that leaves it out is refused here rather than
+// leaving the case with an incident at the gateway. The roles a multi-instance step next
+// routes one task each to must be one or more of the organisation's, so that no task lands
+// in nobody's inbox.
+void Runtime::require_form(const TaskRow& t, const json& known, const json& variables) {
+  const std::string label = "task " + std::to_string(t.id) + " '" + t.task.name + "'";
+  for (const auto& field : form_of(t.process, t.version, t.task.node_id)) {
+    if (!variables.contains(field.name) && !known.contains(field.name))
+      throw Refused(label + " needs the variable '" + field.name + "' (read by: " + field.used_in.front() + ")");
+    if (field.type != "roles" || !variables.contains(field.name)) continue;
+    const json& chosen = variables[field.name];
+    auto org = store_.organisation();
+    bool ok = chosen.is_array() && !chosen.empty();
+    for (const auto& r : ok ? chosen : json::array()) ok = ok && r.is_string() && org && org->find_role(r.get<std::string>());
+    if (!ok)
+      throw Refused(label + ": '" + field.name + "' must list one or more of the organisation's role ids (" + field.used_in.front() + ")");
+  }
 }
 
 void Runtime::consult(std::int64_t task, const std::string& person, const std::string& answer) {

@@ -22,6 +22,7 @@
 
 #include "definitions/definition_set.h"
 #include "engine/engine.h"
+#include "runtime/refused.h"
 #include "runtime/store.h"
 
 namespace raciflow::definitions {
@@ -32,10 +33,6 @@ namespace raciflow::runtime {
 
 // The most variables one command may set, as JSON.
 inline constexpr std::size_t kMaxVariableBytes = 1024 * 1024;
-
-struct Refused : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 struct Deployed {
   std::string process;
@@ -158,8 +155,12 @@ class Runtime {
   std::vector<Deployed> deploy_loaded(const std::vector<definitions::LoadedFile>& files, const std::vector<std::string>& paths,
                                       const std::vector<std::string>& sources, const std::string& actor);
   // Loads the task's case and runs the command the task's local id makes, as `person`.
+  // `check`, when given, may refuse once the engine has accepted the command.
   void on_task(std::int64_t task, const std::string& person, const char* what,
-               const std::function<engine::Command(int local_id)>& command);
+               const std::function<engine::Command(int local_id)>& command,
+               const std::function<void(const TaskRow&, const engine::CaseState&)>& check = {});
+  // Refuses a completion that leaves out what its step's form asks for (definitions/form.h).
+  void require_form(const TaskRow& task, const nlohmann::json& known, const nlohmann::json& variables);
   const Flow& flow(const std::string& process, int version);
   // A case as its events make it: remembered from the last command on it when its
   // events have not changed since, else replayed.
@@ -172,8 +173,10 @@ class Runtime {
   std::string start_case(const std::string& process, int version, const engine::command::Start& start, const engine::Actor& actor,
                          const std::string& key, const std::string& parent_case, int parent_token, int depth);
   // Runs a command on a case; on a refusal throws Refused (after recording a denial).
+  // `accepted`, when given, runs once the engine has accepted the command and before its
+  // events are applied: it may still refuse.
   void run(Live& live, const engine::Command& command, const engine::Actor& actor, int depth,
-           const std::string& refusal_prefix = "");
+           const std::string& refusal_prefix = "", const std::function<void()>& accepted = {});
   void after(Live& live, const std::vector<engine::Event>& events, const engine::Actor& actor, int depth);
   // `from_case`: thrown by the case `sender`, so each catch takes only the variables it
   // receives (raci:receives).
@@ -190,8 +193,6 @@ class Runtime {
   // who may throw signals.
   CaseFilter reach(const std::optional<Person>& by, bool signal);
   void append(AuditRecord record);
-  void record_refusal(const std::string& case_id, const std::string& process, int version, const std::string& node,
-                      const engine::Actor& actor, const std::string& command, const std::string& reason);
   std::string now_text() const;
   // Starts every wheel occurrence whose time has come and that has not fired yet.
   void fire_wheel(std::vector<std::string>& touched);

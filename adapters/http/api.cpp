@@ -1297,26 +1297,7 @@ void Api::Impl::build() {
     json variables = body.object("variables");
     std::string comment = body.text("comment", false);
     if (!comment.empty()) variables["comment"] = comment;
-    // What the decisions after the step read must be known once it completes; the web
-    // form asks for it, and a script that leaves it out is refused here rather than
-    // leaving the case with an incident at the gateway.
-    auto t = *c.store.find_task(id);
-    auto known = c.runtime.show(t.case_id).state.variables;
-    for (const auto& field : c.runtime.form_of(t.process, t.version, t.task.node_id)) {
-      if (!variables.contains(field.name) && !known.contains(field.name))
-        throw runtime::Refused("task " + std::to_string(id) + " '" + t.task.name + "' needs the variable '" + field.name +
-                               "' (read by: " + field.used_in.front() + ")");
-      // The roles a multi-instance step next routes one task each to: at least one, each
-      // a role of the organisation, so that no task lands in nobody's inbox.
-      if (field.type != "roles" || !variables.contains(field.name)) continue;
-      const json& chosen = variables[field.name];
-      auto org = c.store.organisation();
-      bool ok = chosen.is_array() && !chosen.empty();
-      for (const auto& r : ok ? chosen : json::array()) ok = ok && r.is_string() && org && org->find_role(r.get<std::string>());
-      if (!ok)
-        throw runtime::Refused("task " + std::to_string(id) + " '" + t.task.name + "': '" + field.name +
-                               "' must list one or more of the organisation's role ids (" + field.used_in.front() + ")");
-    }
+    // The runtime refuses what the step's form needs and is missing, as for the CLI.
     c.runtime.complete(id, call.me(), variables);
   });
   task_command("consult", {"answer"}, [](Context& c, const Call& call, std::int64_t id, const Body& body) {

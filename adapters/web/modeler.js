@@ -19,7 +19,7 @@ const RACI_EXTENSION = {
     { name: "LaneRole", extends: ["bpmn:Lane"], properties: [{ name: "role", isAttr: true, type: "String" }] },
     { name: "Step", extends: ["bpmn:FlowNode"],
       properties: ["responsible", "accountable", "consulted", "informed", "due", "dueDate", "remind", "separateFrom",
-        "iso", "gap", "gapWhen", "decides", "label"].map((name) => ({ name, isAttr: true, type: "String" })) },
+        "iso", "gap", "gapWhen", "decides", "label", "receives"].map((name) => ({ name, isAttr: true, type: "String" })) },
     { name: "FlowLabel", extends: ["bpmn:SequenceFlow"], properties: [{ name: "label", isAttr: true, type: "String" }] },
     { name: "ProcessAgenda", extends: ["bpmn:Process"], properties: [{ name: "agenda", isAttr: true, type: "String" }] },
     { name: "Instances", extends: ["bpmn:MultiInstanceLoopCharacteristics"],

@@ -28,6 +28,17 @@ std::string read_file(const std::string& path) {
 
 // The callers, one column each.
 enum Column { none, expired, revoked, anna, ida, karen, mette, sofie, kColumns };
+// A process whose gateway compares a level with a number: a text level is an incident.
+const char* const kGate = R"(<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" targetNamespace="t">
+  <process id="gate" name="Judge the level" isExecutable="true">
+    <startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="g"/>
+    <exclusiveGateway id="g" name="Level above 3?" default="f3"/>
+    <sequenceFlow id="f2" sourceRef="g" targetRef="e"><conditionExpression>level &gt; 3</conditionExpression></sequenceFlow>
+    <sequenceFlow id="f3" sourceRef="g" targetRef="e"/><endEvent id="e"/>
+  </process>
+</definitions>)";
+
 const char* const kColumnNames[] = {"no login", "expired session", "revoked token", "anna (admin)", "ida (auditor)",
                                     "karen (top management, committee)", "mette (business functions)",
                                     "sofie (modeller, IT operations)"};
@@ -183,10 +194,13 @@ TEST_CASE("every API route answers each kind of caller as the access table says,
                                                  return Target{"/api/cases/" + t.fresh_case().first + "/cancel", {{"reason", "a test"}}};
                                                }};
   table[{"POST", "/api/cases/{id}/retry"}] = {kAdmin, [&](Column) {
-                                                // The assessment completed without the decision's variable: an incident.
-                                                auto [id, task] = t.fresh_case();
-                                                REQUIRE(t.s.w.cli({"complete", task, "--as", "anna"}).code == 0);
-                                                return Target{"/api/cases/" + id + "/retry", {{"variables", {{"committeeDecisionNeeded", false}}}}};
+                                                // Mette's case whose gateway cannot compare its level: an incident.
+                                                t.s.w.write("gate.bpmn", kGate);  // deploying it again changes nothing
+                                                REQUIRE(t.s.w.cli({"deploy", t.s.w.path("gate.bpmn"), "--as", "setup"}).code == 0);
+                                                auto r = t.call(mette, "POST", {"/api/cases", {{"process", "gate"}, {"variables", {{"level", "high"}}}}});
+                                                REQUIRE(r.status == 201);
+                                                std::string id = r.json_body()["id"];
+                                                return Target{"/api/cases/" + id + "/retry", {{"variables", {{"level", 5}}}}};
                                               }};
   table[{"GET", "/api/tasks"}] = {kEveryone, fixed("/api/tasks")};
   table[{"GET", "/api/tasks/{id}"}] = {kSeesMettesCase, fixed("/api/tasks/" + mettes_case.second)};

@@ -187,6 +187,11 @@ TEST_CASE("task commands answer 403, 404, 409 and 422 as the contract says", "[a
     CHECK(r.json_body()["message"] ==
           "task 1 'Assess the input' needs the variable 'committeeDecisionNeeded' (read by: committeeDecisionNeeded == true)");
     CHECK(s.as(anna, "GET", "/api/cases/" + case_id).json_body()["status"] == "active");  // nothing changed
+    // raciflow complete refuses it with the same message: the rule is the runtime's.
+    auto cli = s.w.cli({"complete", "1", "--as", "anna"});
+    CHECK(cli.code != 0);
+    CHECK(cli.err == "raciflow complete: task 1 'Assess the input' needs the variable 'committeeDecisionNeeded' (read by: "
+                     "committeeDecisionNeeded == true)\n");
   }
   SECTION("422: the units a multi-instance step next routes to must be roles of the organisation") {
     REQUIRE(s.as(anna, "POST", task + "/complete", {{"variables", {{"committeeDecisionNeeded", false}}}}).status == 200);
@@ -208,6 +213,10 @@ TEST_CASE("task commands answer 403, 404, 409 and 422 as the contract says", "[a
       CHECK(r.json_body()["message"] == "task 3 'Inform the business functions of the decision': 'affectedUnits' must list one or more of "
                                         "the organisation's role ids (one task per role at 'Carry out the activities')");
     }
+    auto cli = s.w.cli({"complete", inform.substr(inform.rfind('/') + 1), "--as", "anna", "--var", "affectedUnits=[\"nobody\"]"});
+    CHECK(cli.code != 0);
+    CHECK(cli.err == "raciflow complete: task 3 'Inform the business functions of the decision': 'affectedUnits' must list one or more of "
+                     "the organisation's role ids (one task per role at 'Carry out the activities')\n");
     CHECK(s.as(anna, "POST", inform + "/complete", {{"variables", {{"affectedUnits", {"hr", "it-operations"}}}}}).status == 200);
     int hr_parts = 0;  // Mette holds HR: its part is in her inbox
     for (const auto& t : s.as(mette, "GET", "/api/tasks").json_body())

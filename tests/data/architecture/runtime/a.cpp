@@ -1,0 +1,2 @@
+#include "runtime/a.h"
+#include "runtime/b.h"

@@ -1,0 +1,2 @@
+#include "runtime/b.h"
+#include "runtime/a.h"
