@@ -16,6 +16,7 @@ namespace raciflow::runtime {
 inline constexpr const char* kSignalRole = "security-function";
 
 bool holds_role(const Person& person, const std::string& role);
+bool holds_any_role(const Person& person, const std::vector<std::string>& roles);
 // The admin and the auditor read every case.
 bool reads_all(const Person& person);
 // May a signal from this person continue cases other than the throwing one?

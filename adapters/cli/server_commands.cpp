@@ -61,6 +61,9 @@ std::string tenant_origin(const std::string& origin, const std::string& tenant) 
   return at == std::string::npos ? origin : origin.substr(0, at + 3) + tenant + "." + origin.substr(at + 3);
 }
 
+// A DNS name: labels of letters, digits and inner hyphens, joined by dots.
+constexpr const char* kHostName = R"([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*)";
+
 // The names the server answers to: its --listen address (any IP address when that is
 // every address), localhost, --base-url's host, the tenant domain and what
 // --allowed-host adds. Anything else in a Host header is refused (DNS rebinding).
@@ -82,7 +85,7 @@ http::HostNames own_host_names(const po::variables_map& vm, const std::string& a
   }
   if (vm.count("allowed-host"))
     for (const auto& name : vm["allowed-host"].as<std::vector<std::string>>()) {
-      static const std::regex host_pattern(R"(\.?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*)");
+      static const std::regex host_pattern("\\.?" + std::string(kHostName));
       if (!std::regex_match(name, host_pattern))
         throw UsageError{"--allowed-host '" + name + "' is not a host name (e.g. isms.example.org, or .example.org for every name under it)"};
       if (name.front() == '.') hosts.names.push_back(http::host_name_of(name.substr(1)).insert(0, "."));
@@ -112,7 +115,7 @@ int cmd_serve(const po::variables_map& vm, const Globals& g, std::ostream& out, 
   if (tick < 1) throw UsageError{"--tick is at least 1 second"};
   std::string domain = vm.count("tenant-domain") ? vm["tenant-domain"].as<std::string>() : "";
   if (!domain.empty()) {
-    static const std::regex domain_pattern(R"([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*)");
+    static const std::regex domain_pattern(kHostName);
     if (!std::regex_match(domain, domain_pattern)) throw UsageError{"--tenant-domain '" + domain + "' is not a host name (e.g. isms.example.org)"};
     if (!runtime::is_postgres_uri(g.db)) throw UsageError{"--tenant-domain serves the tenants of a PostgreSQL database; " + g.db + " is a SQLite file"};
     if (!g.tenant.empty()) throw UsageError{"--tenant-domain serves every tenant; leave out --tenant"};

@@ -171,9 +171,7 @@ struct Caller {
   bool reads_all() const { return runtime::reads_all(person); }
   bool models() const { return admin() || person.has_access(runtime::kModellerAccess); }
   bool holds(const std::string& role) const { return runtime::holds_role(person, role); }
-  bool holds_any(const std::vector<std::string>& roles) const {
-    return std::any_of(roles.begin(), roles.end(), [&](const std::string& r) { return holds(r); });
-  }
+  bool holds_any(const std::vector<std::string>& roles) const { return runtime::holds_any_role(person, roles); }
 };
 
 struct Call {
