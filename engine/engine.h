@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/case.h"
+#include "engine/refusal.h"
 #include "engine/executable.h"
 
 namespace raciflow::engine {
@@ -82,9 +83,10 @@ using Command = std::variant<command::Start, command::Claim, command::Unclaim, c
 struct Outcome {
   std::vector<Event> events;
   std::optional<std::string> refusal;  // set: nothing happened, and this says why
+  RefusalKind kind = RefusalKind::invalid;  // what kind of refusal, when there is one
   // The refusal is about who the actor is (role, claim, separation of duties): the
   // runtime records these attempts in the audit trail.
-  bool denied = false;
+  bool denied() const { return refusal && kind == RefusalKind::forbidden; }
 };
 
 class Engine {

@@ -1,4 +1,5 @@
-// The runtime's private parts, shared by its source files (runtime.cpp, calendar.cpp).
+// The runtime's private parts, shared by its source files (runtime.cpp, deploy.cpp,
+// commands.cpp, verify.cpp, calendar.cpp).
 // Nothing outside runtime/ includes this.
 #pragma once
 
@@ -14,12 +15,25 @@
 
 namespace raciflow::runtime {
 
+// Calls and messages may chain cases into each other; a definition that calls itself
+// without end is stopped here, and the whole command is refused.
+constexpr int kMaxDepth = 32;
+
+// A file's bytes as they are ("" when it cannot be read: the loader then says so).
+std::string read_bytes(const std::string& path);
+// "task 12", as messages name a task.
+std::string task_label(std::int64_t id);
+// How a signal subscription is kept beside message subscriptions in the store: a unit
+// separator cannot occur in a name from an XML file, so no message name is taken for it.
+std::string signal_key(const std::string& signal);
+
 // The actor of timers, escalations and the wheel.
 inline const engine::Actor kSystem{"system", {}};
 
 // A refusal about who the actor is: recorded in the audit trail after the rollback.
 struct Denied : Refused {
-  Denied(const std::string& message, AuditRecord record) : Refused(message), record(std::move(record)) {}
+  Denied(const std::string& message, AuditRecord record)
+      : Refused(message, RefusalKind::forbidden), record(std::move(record)) {}
   AuditRecord record;
 };
 
@@ -57,7 +71,7 @@ auto Runtime::transact(F body) {
     auto tx = store_.begin();
     append(denied.record);
     tx->commit();
-    throw Refused(denied.what());
+    throw Refused(denied.what(), RefusalKind::forbidden);
   }
 }
 

@@ -203,24 +203,11 @@ class TableSource {
                     const std::function<void(const std::vector<std::string>&)>& row) = 0;
 };
 
-class Store {
+// Deployed definition versions, and the timer start events of the latest ones.
+class DefinitionStore {
  public:
-  virtual ~Store() = default;
+  virtual ~DefinitionStore() = default;
 
-  class Transaction {
-   public:
-    virtual ~Transaction() = default;  // rolls back unless committed
-    virtual void commit() = 0;
-  };
-  // One writer at a time; a second writer waits briefly, then gets a StoreError. Inside
-  // an open transaction, begin() opens a nested one (a savepoint): it commits into the
-  // outer one or rolls back only its own writes.
-  virtual std::unique_ptr<Transaction> begin() = 0;
-  // A read-only snapshot: the reads inside it see one committed state, and (in WAL mode)
-  // neither wait for a writer nor make one wait.
-  virtual std::unique_ptr<Transaction> begin_read() = 0;
-
-  // --- definitions
   virtual std::optional<DefinitionVersion> latest_definition(const std::string& process) = 0;
   virtual std::optional<DefinitionVersion> definition(const std::string& process, int version) = 0;
   virtual void add_definition(const DefinitionVersion& definition) = 0;
@@ -229,25 +216,13 @@ class Store {
   virtual void replace_start_timers(const std::string& process, const std::vector<StartTimer>& timers) = 0;
   virtual std::vector<StartTimer> start_timers_due(const std::string& now) = 0;
   virtual void update_start_timer(const StartTimer& timer) = 0;  // due and remaining; remaining 0 after due: removed
+};
 
-  // --- organisation
-  virtual std::optional<Organisation> organisation() = 0;
-  virtual void put_organisation(const Organisation& organisation) = 0;
+// Cases and what the runtime derives from their trails: tasks, the inbox, what each case waits for.
+class CaseStore {
+ public:
+  virtual ~CaseStore() = default;
 
-  // --- audit trail (append-only)
-  // The last record of the whole trail (case_id empty) or of one case: its seq and hash.
-  virtual std::optional<ChainHead> chain_head(const std::string& case_id = "") = 0;
-  virtual void append(const AuditRecord& record) = 0;
-  // Records of one case in order, or every record when case_id is empty.
-  virtual void scan_records(const std::string& case_id, const std::function<void(const AuditRecord&)>& visit) = 0;
-  // The number of records, and each case's last record (its seq), for one scan of all.
-  virtual std::int64_t record_count() = 0;
-  virtual std::map<std::string, std::int64_t> last_records() = 0;
-  // A page of one case's records (case_id set) or of the whole trail: the records after seq
-  // `after`, at most `limit` (0: all), in order.
-  virtual std::vector<AuditRecord> records_page(const std::string& case_id, std::int64_t after, int limit) = 0;
-
-  // --- cases and their derived state
   virtual std::string new_case_id() = 0;
   virtual std::optional<CaseRow> find_case(const std::string& id) = 0;
   // Cases in the order they started; a page is those after position `after`, at most
@@ -273,7 +248,36 @@ class Store {
   // Active cases with a timer or an unescalated task due at or before `now`.
   virtual std::vector<std::string> cases_due(const std::string& now) = 0;
 
-  // --- credentials, API tokens and browser sessions
+  // Cases whose row changed at or after `since` (ISO 8601), in id order.
+  virtual std::vector<CaseRow> cases_updated_since(const std::string& since) = 0;
+};
+
+// The audit trail: append-only, hash-chained (audit.h builds the chain).
+class AuditStore {
+ public:
+  virtual ~AuditStore() = default;
+
+  // The last record of the whole trail (case_id empty) or of one case: its seq and hash.
+  virtual std::optional<ChainHead> chain_head(const std::string& case_id = "") = 0;
+  virtual void append(const AuditRecord& record) = 0;
+  // Records of one case in order, or every record when case_id is empty.
+  virtual void scan_records(const std::string& case_id, const std::function<void(const AuditRecord&)>& visit) = 0;
+  // The number of records, and each case's last record (its seq), for one scan of all.
+  virtual std::int64_t record_count() = 0;
+  virtual std::map<std::string, std::int64_t> last_records() = 0;
+  // A page of one case's records (case_id set) or of the whole trail: the records after seq
+  // `after`, at most `limit` (0: all), in order.
+  virtual std::vector<AuditRecord> records_page(const std::string& case_id, std::int64_t after, int limit) = 0;
+};
+
+// The organisation, and who may log in: credentials, API tokens, browser sessions.
+class AccountStore {
+ public:
+  virtual ~AccountStore() = default;
+
+  virtual std::optional<Organisation> organisation() = 0;
+  virtual void put_organisation(const Organisation& organisation) = 0;
+
   virtual std::optional<Credential> credential(const std::string& person) = 0;
   virtual void put_credential(const Credential& credential) = 0;
   virtual std::int64_t add_token(const ApiToken& token) = 0;  // returns the token's id
@@ -286,8 +290,13 @@ class Store {
   virtual void remove_sessions(const std::string& hash, const std::string& now) = 0;
   // Ends every session of `person`; returns how many there were.
   virtual int remove_person_sessions(const std::string& person) = 0;
+};
 
-  // --- outbox
+// Notifications waiting for delivery and delivered.
+class OutboxStore {
+ public:
+  virtual ~OutboxStore() = default;
+
   virtual void enqueue(const OutboxItem& item) = 0;
   // Items in id order; a page is those with an id above `after`, at most `limit` (0: all).
   virtual std::vector<OutboxItem> outbox(const std::string& status, std::int64_t after = 0, int limit = 0) = 0;
@@ -300,8 +309,13 @@ class Store {
   virtual std::vector<OutboxItem> claim_outbox(const std::string& now, const std::string& until, int limit) = 0;
   // Writes status, attempts, next_attempt, last_error and delivered_at of the item.
   virtual void update_outbox(const OutboxItem& item) = 0;
+};
 
-  // --- annual wheel and plan
+// The annual wheel, its occurrences, and the plan.
+class CalendarStore {
+ public:
+  virtual ~CalendarStore() = default;
+
   virtual std::optional<StoredWheel> wheel() = 0;
   virtual void put_wheel(const StoredWheel& wheel) = 0;
   // When an activity was first on the loaded wheel: it fires no occurrence before that.
@@ -313,15 +327,44 @@ class Store {
   virtual std::vector<definitions::PlanItem> plan_items() = 0;
   virtual std::optional<definitions::PlanItem> plan_item(const std::string& id) = 0;
   virtual void put_plan_item(const definitions::PlanItem& item) = 0;  // insert or replace
+};
 
-  // Cases whose row changed at or after `since` (ISO 8601), in id order.
-  virtual std::vector<CaseRow> cases_updated_since(const std::string& since) = 0;
+// Supervision between the organisations of one installation (PostgreSQL tenants).
+class TenancyStore {
+ public:
+  virtual ~TenancyStore() = default;
 
   // Supervision between the organisations of one installation (PostgreSQL tenants): the
   // organisations this one may read, and those that may read this one. The installation's
   // operator grants it (raciflow tenant supervise). A SQLite store is one organisation.
   virtual std::vector<std::string> supervised() { return {}; }
   virtual std::vector<std::string> supervisors() { return {}; }
+};
+
+// A store: every role above, over one database, with its transactions. A backend
+// implements each role in its own file (sqlite_*.cpp, pg_*.cpp).
+class Store : public DefinitionStore,
+              public CaseStore,
+              public AuditStore,
+              public AccountStore,
+              public OutboxStore,
+              public CalendarStore,
+              public TenancyStore {
+ public:
+  ~Store() override = default;
+
+  class Transaction {
+   public:
+    virtual ~Transaction() = default;  // rolls back unless committed
+    virtual void commit() = 0;
+  };
+  // One writer at a time; a second writer waits briefly, then gets a StoreError. Inside
+  // an open transaction, begin() opens a nested one (a savepoint): it commits into the
+  // outer one or rolls back only its own writes.
+  virtual std::unique_ptr<Transaction> begin() = 0;
+  // A read-only snapshot: the reads inside it see one committed state, and (in WAL mode)
+  // neither wait for a writer nor make one wait.
+  virtual std::unique_ptr<Transaction> begin_read() = 0;
 };
 
 }  // namespace raciflow::runtime

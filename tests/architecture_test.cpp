@@ -55,7 +55,7 @@ const std::map<std::string, std::set<std::string>>& adapter_interfaces() {
   static const std::map<std::string, std::set<std::string>> kInterfaces = {
       {"cli", {}},
       {"delivery", {"delivery.h"}},
-      {"http", {"api.h", "server.h", "host_names.h", "tenant_hosts.h"}},
+      {"http", {"api.h", "message.h", "server.h", "host_names.h", "tenant_hosts.h"}},
       {"render", {"*"}},  // a library of renderers, for every adapter
       {"web", {}},
   };

@@ -53,12 +53,14 @@ class Case {
   CaseState state;
   std::vector<Event> log;
   std::string refusal;
+  RefusalKind refusal_kind = RefusalKind::invalid;  // of the last refusal
 
   // Runs a command; returns true when it was accepted.
   bool run(const Command& command, const Actor& actor = {"system", {}}) {
     Outcome outcome = flow_.engine().handle(state, command, actor, now);
     if (outcome.refusal) {
       refusal = *outcome.refusal;
+      refusal_kind = outcome.kind;
       UNSCOPED_INFO("refused: " << refusal);
       REQUIRE(outcome.events.empty());
       return false;

@@ -710,3 +710,27 @@ TEST_CASE("an escalation that nothing catches is no failure: the path goes on") 
   CHECK(c.state.incidents.empty());
   CHECK(c.open_tasks() == std::vector<std::string>{"after"});
 }
+
+TEST_CASE("a refusal says its kind: not found, conflict, forbidden or invalid, for the adapters to answer by") {
+  Flow f(process_xml("<startEvent id=\"s\"/>\n" + user_task("t") + "<endEvent id=\"e\"/>\n" + flow("f1", "s", "t") +
+                     flow("f2", "t", "e")));
+  Case c(f);
+  REQUIRE(c.start());
+  int task = c.task("t")->id;
+  Actor anna{"anna", {"security-function"}};
+
+  CHECK_FALSE(c.run(command::Claim{task + 100}, anna));
+  CHECK(c.refusal_kind == RefusalKind::not_found);
+  CHECK_FALSE(c.run(command::Claim{task}, Actor{"mette", {"business-functions"}}));
+  CHECK(c.refusal_kind == RefusalKind::forbidden);
+  CHECK_FALSE(c.run(command::Complete{task, json::array()}, anna));
+  CHECK(c.refusal_kind == RefusalKind::invalid);
+  CHECK_FALSE(c.run(command::Unclaim{task}, anna));
+  CHECK(c.refusal_kind == RefusalKind::conflict);  // not claimed
+  CHECK_FALSE(c.start());
+  CHECK(c.refusal_kind == RefusalKind::conflict);  // already started
+
+  REQUIRE(c.complete("t"));
+  CHECK_FALSE(c.run(command::Cancel{"too late"}, anna));
+  CHECK(c.refusal_kind == RefusalKind::conflict);  // the case has completed
+}

@@ -1,0 +1,214 @@
+// Routes: definitions and the Model screen: deploy, validate, templates, versions, changes, diagrams.
+#include "adapters/http/api_internal.h"
+
+namespace raciflow::http {
+
+void Api::Impl::routes_definitions() {
+  add("GET", "/api/definitions", Access::person, [this](Call& call) {
+    Page page = page_of(call, false);  // the cursor is a process id
+    auto [items, next] = service.read([&](Context& c) {
+      json out = json::array();
+      std::optional<std::string> next;
+      for (const auto& d : c.store.latest_definitions()) {
+        if (!page.after.empty() && d.process <= page.after) continue;
+        if (static_cast<int>(out.size()) == page.limit) {
+          next = out.back()["process"].get<std::string>();
+          break;
+        }
+        // How a case can start: plain start events and message start events (by name).
+        json starts = json::array();
+        auto s = parsed(d);
+        for (const auto& n : s.process().nodes) {
+          if (n.kind != definitions::NodeKind::start_event || n.parent >= 0) continue;
+          if (n.trigger == definitions::EventTrigger::none) {
+            starts.push_back({{"node", n.id}, {"name", n.name}, {"message", nullptr}});
+          } else if (n.trigger == definitions::EventTrigger::message) {
+            std::string message = n.message_ref;
+            for (const auto& m : s.definitions.messages)
+              if (m.id == n.message_ref && !m.name.empty()) message = m.name;
+            starts.push_back({{"node", n.id}, {"name", n.name}, {"message", message}});
+          }
+        }
+        out.push_back({{"process", d.process}, {"version", d.version}, {"name", d.name}, {"file", d.file},
+                       {"deployed_at", d.deployed_at}, {"deployed_by", d.deployed_by}, {"starts", starts}});
+      }
+      return std::make_pair(out, next);
+    });
+    return page_response(call, items, next);
+  });
+  add("POST", "/api/validate", Access::modeller, [this](Call& call) {
+    Body body(call.request, {"name", "xml"});
+    std::string name = body.text("name", false), xml = body.text("xml", true);
+    if (name.empty()) name = "upload.bpmn";
+    if (name.find('/') != std::string::npos || name.size() > 200) malformed("the field 'name' is a file name, without folders");
+    // A read: nothing is deployed; called processes are looked up among those deployed.
+    auto findings = service.read([&](Context& c) { return c.runtime.check_text(name, xml); });
+    json list = json::array();
+    for (const auto& d : findings.all()) list.push_back(render::finding_json(d));
+    // The RACI matrix of the first executable process, as `raciflow raci --format json`
+    // prints it, when the file loads: the modeler shows it live.
+    json raci = nullptr;
+    definitions::Diagnostics loading(name);
+    if (auto defs = definitions::load_text(xml, name, loading); defs && !loading.has_errors())
+      for (const auto& p : defs->processes)
+        if (p.executable && !p.nodes.empty()) {
+          raci = json::parse(render::render_raci(definitions::raci_matrix(p), render::RaciFormat::json));
+          break;
+        }
+    return json_response(200, {{"ok", !findings.has_errors()}, {"findings", list}, {"raci", raci}});
+  });
+  // The samples' flows, to start a model from (GET the list, then one file).
+  add("GET", "/api/templates", Access::modeller, [](Call&) {
+    // The templates are compiled in: read once.
+    static const json list = [] {
+      json out = json::array();
+      for (const WebAsset* t : flow_templates()) {
+        definitions::Diagnostics ignored(t->name);
+        auto defs = definitions::load_text(std::string(t->data, t->size), t->name, ignored);
+        if (!defs || defs->processes.empty()) continue;
+        const auto& p = defs->processes.front();
+        out.push_back({{"file", t->name}, {"process", p.id}, {"name", p.name.empty() ? p.id : p.name}});
+      }
+      return out;
+    }();
+    return json_response(200, list);
+  });
+  add("GET", "/api/templates/{file}", Access::modeller, [](Call& call) {
+    for (const WebAsset* t : flow_templates())
+      if (call.params.at("file") == t->name) return text_response("application/xml", std::string(t->data, t->size));
+    not_found("no template '" + call.params.at("file") + "'");
+  });
+  add("POST", "/api/definitions", Access::modeller, [this](Call& call) {
+    Body body(call.request, {"name", "xml"});
+    std::string name = body.text("name", false), xml = body.text("xml", true);
+    if (name.empty()) name = "upload.bpmn";
+    if (name.find('/') != std::string::npos || name.size() > 200) malformed("the field 'name' is a file name, without folders");
+    auto deployed = service.write([&](Context& c) { return c.runtime.deploy_text(name, xml, call.me()); });
+    json out = json::array();
+    for (const auto& d : deployed) out.push_back({{"process", d.process}, {"version", d.version}, {"new", d.is_new}});
+    return json_response(201, out);
+  });
+  auto definition = [this](Call& call, Context& c) {
+    std::optional<runtime::DefinitionVersion> d;
+    if (call.query.count("version")) {
+      static const std::regex digits("[1-9][0-9]{0,8}");
+      if (!std::regex_match(call.query["version"], digits)) malformed("version must be a positive number");
+      d = c.store.definition(call.params.at("process"), std::stoi(call.query["version"]));
+    } else {
+      d = c.store.latest_definition(call.params.at("process"));
+    }
+    if (!d) not_found("no deployed process '" + call.params.at("process") + "'");
+    return *d;
+  };
+  add("GET", "/api/definitions/{process}", Access::person, [this, definition](Call& call) {
+    return json_response(200, service.read([&](Context& c) {
+      auto s = parsed(definition(call, c));
+      const auto& d = s.version;
+      const auto& p = s.process();
+      json lanes = json::array(), steps = json::array();
+      for (const auto& l : p.lanes) lanes.push_back({{"id", l.id}, {"role", l.role}, {"name", l.name}});
+      for (const auto& n : p.nodes)
+        steps.push_back({{"id", n.id}, {"name", n.name}, {"kind", definitions::element_name(n.kind)}, {"role", n.role},
+                         {"iso", n.iso}});
+      json versions = json::array();
+      for (int v = 1; v <= d.version || c.store.definition(d.process, v); ++v)
+        if (c.store.definition(d.process, v)) versions.push_back(v);
+      return json{{"process", d.process}, {"version", d.version}, {"name", d.name}, {"file", d.file},
+                  {"deployed_at", d.deployed_at}, {"deployed_by", d.deployed_by}, {"digest", d.digest},
+                  {"versions", versions}, {"lanes", lanes}, {"steps", steps}};
+    }));
+  });
+  add("GET", "/api/definitions/{process}/xml", Access::person, [this, definition](Call& call) {
+    auto d = service.read([&](Context& c) { return definition(call, c); });
+    // ?layout=missing: a file written by hand gets a drawing (raciflow layout) so that a
+    // modeler can open it; one that has a drawing is sent as deployed.
+    if (call.query.count("layout")) {
+      if (call.query["layout"] != "missing") malformed("layout must be 'missing'");
+      if (d.source.find("BPMNShape") == std::string::npos) {
+        definitions::Diagnostics ignored(d.file);
+        auto defs = definitions::load_text(d.source, d.file, ignored);
+        try {
+          if (defs) d.source = render::layout_bpmn(d.source, *defs);
+        } catch (const std::runtime_error& e) {
+          throw runtime::Refused("process '" + d.process + "' has no drawing and cannot be laid out: " + e.what());
+        }
+      }
+    }
+    // A download, never a document rendered on the app's origin (XML can carry script).
+    std::string file = d.process + "-v" + std::to_string(d.version) + ".bpmn";
+    for (char& ch : file)
+      if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '-' && ch != '_') ch = '_';
+    HttpResponse r = text_response("application/xml", std::move(d.source));
+    r.headers.push_back({"Content-Disposition", "attachment; filename=\"" + file + "\""});
+    return r;
+  });
+  add("GET", "/api/definitions/{process}/versions", Access::person, [this](Call& call) {
+    return json_response(200, service.read([&](Context& c) {
+      const std::string& process = call.params.at("process");
+      if (!c.store.latest_definition(process)) not_found("no deployed process '" + process + "'");
+      // Counted over the cases the caller sees, like the case list: no count tells of others.
+      std::map<int, std::pair<int, int>> cases;  // version -> (active, all)
+      for (const auto& row : c.store.cases("", process)) {
+        if (!call.caller->reads_all() && !sees_case(*call.caller, row, c.store.tasks({row.id, true}))) continue;
+        auto& [active, all] = cases[row.version];
+        active += row.status == "active" || row.status == "incident";
+        ++all;
+      }
+      json out = json::array();
+      for (int v = c.store.latest_definition(process)->version; v >= 1; --v) {
+        auto d = c.store.definition(process, v);
+        if (!d) continue;
+        out.push_back({{"version", v}, {"name", d->name}, {"deployed_at", d->deployed_at}, {"deployed_by", d->deployed_by},
+                       {"digest", d->digest}, {"cases_running", cases[v].first}, {"cases", cases[v].second}});
+      }
+      return out;
+    }));
+  });
+  add("POST", "/api/definitions/{process}/changes", Access::modeller, [this](Call& call) {
+    Body body(call.request, {"name", "xml"});
+    std::string name = body.text("name", false), xml = body.text("xml", true);
+    if (name.empty()) name = "upload.bpmn";
+    const std::string& process = call.params.at("process");
+    definitions::Diagnostics diagnostics(name);
+    auto uploaded = definitions::load_text(xml, name, diagnostics);
+    if (!uploaded || diagnostics.has_errors()) {
+      std::string first;
+      for (const auto& d : diagnostics.all())
+        if (d.severity == definitions::Severity::error && first.empty()) first = d.format();
+      throw runtime::Refused("the file does not load (" + first + "); validate it first");
+    }
+    const definitions::Process* after = uploaded->find_process(process);
+    if (!after) throw runtime::Refused(name + " holds no process '" + process + "'");
+    return json_response(200, service.read([&](Context& c) {
+      std::optional<Stored> before;
+      if (auto d = c.store.latest_definition(process)) before = parsed(std::move(*d));
+      definitions::Process nothing;
+      json changes = json::array();
+      for (const auto& change : definitions::compare_steps(before ? before->process() : nothing, *after)) {
+        auto letters = [](const definitions::Raci& r) {
+          return json{{"R", r.responsible}, {"A", r.accountable}, {"C", r.consulted}, {"I", r.informed}};
+        };
+        json j = {{"step", change.step}, {"change", definitions::to_string(change.kind)},
+                  {"name", {{"before", change.name_before}, {"after", change.name_after}}},
+                  {"renamed", change.renamed()}, {"raci_changed", change.raci_changed()}};
+        if (change.kind != definitions::StepChange::Kind::added) j["raci_before"] = letters(change.raci_before);
+        if (change.kind != definitions::StepChange::Kind::removed) j["raci_after"] = letters(change.raci_after);
+        changes.push_back(j);
+      }
+      return json{{"process", process}, {"from_version", before ? json(before->version.version) : json(nullptr)}, {"changes", changes}};
+    }));
+  });
+  add("GET", "/api/definitions/{process}/raci", Access::person, [this, definition](Call& call) {
+    return text_response("application/json", service.read([&](Context& c) {
+      return render::render_raci(definitions::raci_matrix(parsed(definition(call, c)).process()), render::RaciFormat::json);
+    }));
+  });
+  add("GET", "/api/definitions/{process}/diagram", Access::person, [this, definition](Call& call) {
+    return text_response("image/svg+xml", service.read([&](Context& c) {
+      auto s = parsed(definition(call, c));
+      return render::process_svg(s.version.source, s.definitions, s.version.process);
+    }));
+  });
+}
+
+}  // namespace raciflow::http

@@ -1,0 +1,173 @@
+// Activities and the tasks people do: claim, complete, consult, calls.
+#include "engine/run.h"
+
+#include <algorithm>
+
+namespace raciflow::engine::detail {
+
+void Run::claim(const command::Claim& c) {
+  Task& task = open_task(c.task);
+  std::string role = acting_role(task, task.responsible, "Responsible");
+  if (task.status == TaskStatus::claimed) {
+    if (task.assignee == actor_.person) throw Refusal{label(task) + " is already claimed by you", RefusalKind::conflict};
+    throw Refusal{label(task) + " is claimed by " + task.assignee, RefusalKind::forbidden};
+  }
+  emit_as(EventKind::task_claimed, task.node_id, role, {{"task", task.id}});
+}
+
+void Run::unclaim(const command::Unclaim& c) {
+  Task& task = open_task(c.task);
+  if (task.status != TaskStatus::claimed) throw Refusal{label(task) + " is not claimed", RefusalKind::conflict};
+  if (task.assignee != actor_.person)
+    throw Refusal{label(task) + " is claimed by " + task.assignee + ", not by " + actor_.person, RefusalKind::forbidden};
+  std::string role = acting_role(task, task.responsible, "Responsible");
+  emit_as(EventKind::task_unclaimed, task.node_id, role, {{"task", task.id}});
+}
+
+void Run::complete(const command::Complete& c) {
+  Task& task = open_task(c.task);
+  std::string role = acting_role(task, task.responsible, "Responsible");
+  if (task.status == TaskStatus::claimed && task.assignee != actor_.person)
+    throw Refusal{label(task) + " is claimed by " + task.assignee, RefusalKind::forbidden};
+  const FlowNode& node = p_.nodes[task.node];
+  for (const auto& earlier : node.separate_from) {
+    for (const auto& [done_node, person] : s_.completions) {
+      if (done_node != earlier || person != actor_.person) continue;
+      const FlowNode* other = p_.find_node(earlier);
+      throw Refusal{actor_.person + " completed '" + (other && !other->name.empty() ? other->name : earlier) +
+                    "' in this case, so '" + (node.name.empty() ? node.id : node.name) +
+                    "' needs someone else (raci:separateFrom)",
+                    RefusalKind::forbidden};
+    }
+  }
+  if (!c.variables.is_null() && !c.variables.is_object()) throw Refusal{"variables must be a JSON object"};
+  if (!node.decides.empty() && c.variables.is_object() && c.variables.contains(node.decides)) {
+    // Decisions on other cases: [{"case": "12", "variables": {...}}, ...]; the runtime applies them.
+    const json& list = c.variables[node.decides];
+    bool ok = list.is_array();
+    for (const auto& d : ok ? list : json::array())
+      ok = ok && d.is_object() && d.contains("case") && d["case"].is_string() &&
+           (!d.contains("variables") || d["variables"].is_object()) && (!d.contains("node") || d["node"].is_string());
+    if (!ok)
+      throw Refusal{label(task) + ": " + node.decides +
+                    " must be a list of decisions like [{\"case\": \"12\", \"variables\": {...}}] (raci:decides)"};
+  }
+  int task_id = task.id, token = task.token, instance = task.instance, task_node = task.node;
+  std::vector<std::string> informed = task.informed;
+  json gaps;
+  if (node.gap && node.gap->when) {
+    // A checklist question: the answer, with the case's variables, says whether it reveals a gap.
+    json after = context(s_.tokens.at(token).scope);
+    if (c.variables.is_object()) after.update(c.variables);
+    std::string error;
+    auto reveals = node.gap->when->test(after, &error);
+    if (!reveals)
+      throw Refusal{label(task) + " needs an answer: " + error + " (raci:gapWhen " + node.gap->when_text + ")"};
+    // The first question answered creates the (maybe empty) list, so that gateways can test it.
+    bool listed = after.contains("gaps") && after["gaps"].is_array();
+    if (*reveals || !listed) gaps = listed ? after["gaps"] : json::array();
+    if (*reveals)
+      gaps.push_back({{"step", node.id}, {"question", node.name}, {"gap", node.gap->text}, {"iso", node.iso}});
+  }
+  set_variables(c.variables, node.id, role);
+  emit_as(EventKind::task_completed, node.id, role,
+          {{"task", task_id}, {"variables", c.variables.is_null() ? json::object() : c.variables}});
+  if (!gaps.is_null()) set_variables(json{{"gaps", gaps}}, node.id);
+  for (const auto& r : informed)
+    emit(EventKind::notification_queued, node.id, {{"role", r}, {"kind", "informed"}, {"task", task_id}});
+  if (s_.multi.count(token)) {
+    record_compensable(task_node, s_.tokens.at(token).scope);
+    instance_done(token, instance, c.variables);
+  } else {
+    finish_activity(token);
+  }
+  drain();
+}
+
+void Run::consult(const command::Consult& c) {
+  Task& task = open_task(c.task);
+  std::vector<std::string> open_roles;
+  for (const auto& con : task.consultations)
+    if (con.answered_by.empty()) open_roles.push_back(con.role);
+  std::string role;
+  for (const auto& r : actor_.roles)
+    if (std::find(open_roles.begin(), open_roles.end(), r) != open_roles.end()) role = r;
+  if (role.empty()) {
+    if (task.consulted.empty()) throw Refusal{label(task) + " consults no role"};
+    throw Refusal{actor_.person + " holds none of the roles still to be consulted on " + label(task) +
+                      (open_roles.empty() ? std::string(" (all have answered)") : " (" + join_words(open_roles) + ")"),
+                  RefusalKind::forbidden};
+  }
+  if (c.answer.empty()) throw Refusal{"the answer is empty"};
+  emit_as(EventKind::consultation_answered, task.node_id, role, {{"task", task.id}, {"role", role}, {"answer", c.answer}});
+}
+
+void Run::complete_call(const command::CompleteCall& c) {
+  require_running();
+  auto it = s_.tokens.find(c.token);
+  if (it == s_.tokens.end() || p_.nodes[it->second.node].kind != NodeKind::call_activity)
+    throw Refusal{"case " + s_.id + " has no call activity waiting as token " + std::to_string(c.token), RefusalKind::not_found};
+  const FlowNode& node = p_.nodes[it->second.node];
+  set_variables(c.variables, node.id);
+  emit(EventKind::call_completed, node.id, {{"token", c.token}});
+  finish_activity(c.token, c.variables);
+  drain();
+}
+
+// A sub-process begins a scope instance inside `scope`; a call activity asks the
+// runtime for a child case with the variables it sees. `token` waits for either.
+void Run::run_activity(int node, int token, int scope) {
+  const FlowNode& n = p_.nodes[node];
+  if (n.kind == NodeKind::call_activity) {
+    emit(EventKind::call_started, n.id, {{"token", token}, {"process", n.called_element}, {"variables", context(scope, token)}});
+    return;
+  }
+  int inner = new_id();
+  emit(EventKind::scope_started, n.id, {{"scope", inner}, {"parent", scope}, {"token", token}});
+  arm_event_sub_processes(node, inner);
+  for (int start : x_.none_starts(node)) queue_.push_back({start, inner, -1});
+}
+
+void Run::create_task(int node, int token, const Instance* instance) {
+  const FlowNode& n = p_.nodes[node];
+  int task = new_id();
+  // The lean form: the name and RACI of the step are named only where this task's differ
+  // from the node's (an instance routed by its element); apply() takes the node's.
+  json data = {{"task", task}, {"token", token}};
+  if (instance && instance->responsible != n.raci.responsible) data["responsible"] = instance->responsible;
+  if (instance && instance->accountable != n.raci.accountable) data["accountable"] = instance->accountable;
+  if (instance) {
+    data["instance"] = instance->number;
+    data["locals"] = instance->locals;
+  } else if (json locals = instance_variables(s_.tokens.at(token).scope); !locals.empty()) {
+    data["locals"] = std::move(locals);  // a task inside an instance of a multi-instance sub-process
+  }
+  std::optional<TimePoint> due;
+  if (n.due) due = n.due->after(now_);
+  if (!n.due_variable.empty()) {
+    // A date from the case (the wheel's due date, a date set on a form) wins over raci:due.
+    const json vars = context(s_.tokens.at(token).scope);
+    const json& v = vars.contains(n.due_variable) ? vars[n.due_variable] : json();
+    if (auto at = v.is_string() ? definitions::parse_date_time(v.get<std::string>()) : std::nullopt) due = at;
+  }
+  if (due) {
+    data["due"] = iso(*due);
+    json reminders = json::array();
+    std::vector<TimePoint> times;
+    for (const auto& before : n.reminders_set ? n.reminders : default_reminders()) {
+      definitions::Duration back{-before.years, -before.months, -before.days, -before.milliseconds};
+      TimePoint at = back.after(*due);
+      if (at > now_ && at < *due) times.push_back(at);
+    }
+    std::sort(times.begin(), times.end());
+    times.erase(std::unique(times.begin(), times.end()), times.end());
+    for (auto t : times) reminders.push_back(iso(t));
+    if (!reminders.empty()) data["reminders"] = reminders;
+  }
+  emit(EventKind::task_created, n.id, std::move(data));
+  for (const auto& r : n.raci.consulted)
+    emit(EventKind::notification_queued, n.id, {{"role", r}, {"kind", "consultation"}, {"task", task}});
+  if (!instance) arm_boundaries(node, token);  // a multi-instance body arms them once, for all
+}
+
+}  // namespace raciflow::engine::detail

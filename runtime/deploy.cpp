@@ -1,0 +1,170 @@
+// Deploying definitions: loading, checking against the organisation, and installing
+// new versions with their start timers.
+#include "runtime/runtime.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "definitions/definition_set.h"
+#include "definitions/loader.h"
+#include "runtime/access.h"
+#include "runtime/accounts.h"
+#include "runtime/json_input.h"
+
+#include "runtime/runtime_internal.h"
+
+namespace raciflow::runtime {
+
+using definitions::NodeKind;
+using definitions::TimePoint;
+using engine::Actor;
+using engine::CaseState;
+using engine::Event;
+using engine::EventKind;
+using nlohmann::json;
+namespace cmd = engine::command;
+
+
+// --- definitions -------------------------------------------------------------------------
+
+const Runtime::Flow& Runtime::flow(const std::string& process, int version) {
+  auto key = std::make_pair(process, version);
+  if (auto it = flows_.find(key); it != flows_.end()) return *it->second;
+  auto stored = store_.definition(process, version);
+  if (!stored) throw Refused("process " + process + "@" + std::to_string(version) + " is not deployed");
+  definitions::Diagnostics diagnostics(stored->file);
+  auto loaded = definitions::load_text(stored->source, stored->file, diagnostics);
+  const definitions::Process* p = loaded ? loaded->find_process(process) : nullptr;
+  if (!p || diagnostics.has_errors())
+    throw std::runtime_error("the stored definition of " + process + "@" + std::to_string(version) + " no longer loads");
+  auto f = std::make_unique<Flow>();
+  f->definitions = std::make_unique<definitions::Definitions>(std::move(*loaded));
+  f->executable = std::make_unique<engine::ExecutableProcess>(*f->definitions, *f->definitions->find_process(process), version);
+  f->engine = std::make_unique<engine::Engine>(*f->executable);
+  return *flows_.emplace(key, std::move(f)).first->second;
+}
+
+namespace {
+// The loaded organisation's role ids, which RACI attributes may name besides the lanes'.
+std::optional<std::set<std::string>> role_ids(const std::optional<Organisation>& org) {
+  if (!org) return std::nullopt;
+  std::set<std::string> ids;
+  for (const auto& r : org->roles) ids.insert(r.id);
+  return ids;
+}
+const std::set<std::string>* or_null(const std::optional<std::set<std::string>>& s) { return s ? &*s : nullptr; }
+}  // namespace
+
+std::vector<Deployed> Runtime::deploy(const std::vector<std::string>& paths, const std::string& actor) {
+  auto roles = role_ids(store_.organisation());
+  auto files = definitions::load_and_validate(paths, /*resolve_calls=*/false, or_null(roles));
+  std::vector<std::string> sources;
+  for (const auto& path : paths) sources.push_back(read_bytes(path));
+  return deploy_loaded(files, paths, sources, actor);
+}
+
+std::vector<Deployed> Runtime::deploy_text(const std::string& name, const std::string& text, const std::string& actor) {
+  auto roles = role_ids(store_.organisation());
+  return deploy_loaded(definitions::load_and_validate_texts({name}, {text}, false, or_null(roles)), {name}, {text}, actor);
+}
+
+definitions::Diagnostics Runtime::check_text(const std::string& name, const std::string& text) {
+  auto roles = role_ids(store_.organisation());
+  auto files = definitions::load_and_validate_texts({name}, {text}, false, or_null(roles));
+  definitions::Diagnostics out = files.front().diagnostics;
+  if (!files.front().definitions || out.has_errors()) return out;
+  const auto& defs = *files.front().definitions;
+  for (const auto& p : defs.processes) {
+    if (!p.executable || p.nodes.empty()) continue;
+    for (const auto& problem : engine::check_executable(p)) out.error(problem.line, problem.message);
+    for (const auto& n : p.nodes)
+      if (n.kind == NodeKind::call_activity && !defs.find_process(n.called_element) && !store_.latest_definition(n.called_element))
+        out.error(n.line, n.id, "call activity '" + n.id + "' calls process '" + n.called_element + "', which is neither deployed nor in this file");
+  }
+  out.sort_by_line();
+  return out;
+}
+
+std::vector<Runtime::Candidate> Runtime::deploy_candidates(const std::vector<definitions::LoadedFile>& files,
+                                                           const std::vector<std::string>& paths,
+                                                           const std::vector<std::string>& sources) {
+  for (const auto& file : files)
+    for (const auto& d : file.diagnostics.all())
+      if (d.severity == definitions::Severity::error)
+        throw Refused(d.format() + (file.diagnostics.error_count() > 1 ? " (and more; run 'raciflow validate')" : ""));
+  std::vector<Candidate> candidates;
+  std::set<std::string> in_batch;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const auto& defs = *files[i].definitions;
+    for (const auto& p : defs.processes) {
+      if (!p.executable || p.nodes.empty()) continue;
+      for (const auto& problem : engine::check_executable(p))
+        throw Refused(paths[i] + ":" + std::to_string(problem.line) + ": error: " + problem.message);
+      if (!in_batch.insert(p.id).second) throw Refused("process '" + p.id + "' is in more than one of the files");
+      candidates.push_back({&p, paths[i], sources[i]});
+    }
+  }
+  if (candidates.empty()) throw Refused("no executable process in " + paths.front() + (paths.size() > 1 ? " and the others" : ""));
+  return candidates;
+}
+
+std::vector<Deployed> Runtime::deploy_loaded(const std::vector<definitions::LoadedFile>& files, const std::vector<std::string>& paths,
+                                             const std::vector<std::string>& sources, const std::string& actor) {
+  auto candidates = deploy_candidates(files, paths, sources);
+  return transact([&] { return install(candidates, actor); });
+}
+
+std::vector<Deployed> Runtime::install(const std::vector<Candidate>& candidates, const std::string& actor) {
+  std::set<std::string> in_batch;
+  for (const auto& c : candidates) in_batch.insert(c.process->id);
+  for (const auto& c : candidates)
+    for (const auto& n : c.process->nodes)
+      if (n.kind == NodeKind::call_activity && !in_batch.count(n.called_element) && !store_.latest_definition(n.called_element))
+        throw Refused(c.file + ":" + std::to_string(n.line) + ": error: call activity '" + n.id + "' calls process '" +
+                      n.called_element + "', which is neither deployed nor in these files");
+  std::vector<Deployed> out;
+  for (const auto& c : candidates) {
+    std::string digest = sha256_hex(c.source);
+    auto latest = store_.latest_definition(c.process->id);
+    if (latest && latest->digest == digest) {
+      out.push_back({c.process->id, latest->version, false});
+      continue;
+    }
+    DefinitionVersion d{c.process->id, latest ? latest->version + 1 : 1, c.process->name, c.file, digest, c.source,
+                        now_text(), actor};
+    store_.add_definition(d);
+    AuditRecord r;
+    r.time = now_text();
+    r.process = d.process;
+    r.version = d.version;
+    r.action = kDefinitionDeployed;
+    r.actor = actor;
+    r.data = json{{"file", d.file}, {"digest", digest}, {"name", d.name}}.dump();
+    append(r);
+    // Timer start events of the new version replace those of the old one.
+    std::vector<StartTimer> timers;
+    for (const auto& n : c.process->nodes) {
+      if (n.kind != NodeKind::start_event || n.parent >= 0 || n.trigger != definitions::EventTrigger::timer || !n.timer)
+        continue;
+      const auto& t = *n.timer;
+      StartTimer st{d.process, d.version, n.id, "", 0};
+      if (t.kind == definitions::Timer::Kind::date) st.due = definitions::format_date_time(*t.date);
+      if (t.kind == definitions::Timer::Kind::duration) st.due = definitions::format_date_time(t.duration->after(now_));
+      if (t.kind == definitions::Timer::Kind::cycle) {
+        const auto& cycle = *t.cycle;
+        st.due = definitions::format_date_time(cycle.start && *cycle.start > now_ ? *cycle.start : cycle.interval.after(now_));
+        st.remaining = cycle.repetitions ? *cycle.repetitions - 1 : -1;
+      }
+      timers.push_back(st);
+    }
+    store_.replace_start_timers(d.process, timers);
+    out.push_back({d.process, d.version, true});
+  }
+  return out;
+}
+
+}  // namespace raciflow::runtime

@@ -1,0 +1,69 @@
+// The PostgreSQL store: the annual wheel, its occurrences and the plan.
+#include "runtime/pg_store_internal.h"
+
+namespace raciflow::runtime::pg_detail {
+
+std::optional<StoredWheel> PgStore::wheel() {
+  Result r = c_.run("SELECT file, source, digest, loaded_at, loaded_by FROM wheel WHERE tenant = $1", {t()});
+  if (r.rows() == 0) return std::nullopt;
+  return StoredWheel{r.text(0, 0), r.text(0, 1), r.text(0, 2), r.text(0, 3), r.text(0, 4)};
+}
+
+void PgStore::put_wheel(const StoredWheel& w) {
+  c_.run("INSERT INTO wheel VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant) DO UPDATE SET file = excluded.file, "
+         "source = excluded.source, digest = excluded.digest, loaded_at = excluded.loaded_at, loaded_by = excluded.loaded_by",
+         {t(), w.file, w.source, w.digest, w.loaded_at, w.loaded_by});
+}
+
+std::optional<std::string> PgStore::activity_since(const std::string& activity) {
+  Result r = c_.run("SELECT since FROM wheel_activities WHERE tenant = $1 AND activity = $2", {t(), activity});
+  if (r.rows() == 0) return std::nullopt;
+  return r.text(0, 0);
+}
+
+void PgStore::put_activity_since(const std::string& activity, const std::string& since) {
+  c_.run("INSERT INTO wheel_activities VALUES ($1, $2, $3) ON CONFLICT (tenant, activity) DO UPDATE SET since = excluded.since",
+         {t(), activity, since});
+}
+
+bool PgStore::occurrence_fired(const std::string& activity, const std::string& occurrence) {
+  return c_.run("SELECT 1 FROM wheel_occurrences WHERE tenant = $1 AND activity = $2 AND occurrence = $3",
+                {t(), activity, occurrence})
+             .rows() > 0;
+}
+
+void PgStore::add_occurrence(const WheelOccurrence& o) {
+  c_.run("INSERT INTO wheel_occurrences VALUES ($1, $2, $3, $4, $5, $6, $7)",
+         {t(), o.activity, o.occurrence, o.fire_at, o.fired_at, o.case_id, num(o.late ? 1 : 0)});
+}
+
+std::vector<WheelOccurrence> PgStore::occurrences() {
+  Result r = c_.run(select(kOccurrenceColumns, "wheel_occurrences") + " ORDER BY occurrence, activity", {t()});
+  std::vector<WheelOccurrence> out;
+  for (int i = 0; i < r.rows(); ++i) out.push_back(occurrence_of(PgRow{r, i}));
+  return out;
+}
+
+std::vector<definitions::PlanItem> PgStore::plan_items() {
+  Result r = c_.run(select(kPlanColumns, "plan_items") + " ORDER BY deadline, id", {t()});
+  std::vector<definitions::PlanItem> out;
+  for (int i = 0; i < r.rows(); ++i) out.push_back(plan_item_of(PgRow{r, i}));
+  return out;
+}
+
+std::optional<definitions::PlanItem> PgStore::plan_item(const std::string& id) {
+  Result r = c_.run(select(kPlanColumns, "plan_items") + " AND id = $2", {t(), id});
+  if (r.rows() == 0) return std::nullopt;
+  return plan_item_of(PgRow{r, 0});
+}
+
+void PgStore::put_plan_item(const definitions::PlanItem& i) {
+  c_.run("INSERT INTO plan_items VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (tenant, id) DO UPDATE SET "
+         "name = excluded.name, responsible = excluded.responsible, start = excluded.start, deadline = excluded.deadline, "
+         "risk = excluded.risk, case_id = excluded.case_id, status = excluded.status, note = excluded.note, "
+         "updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+         {t(), i.id, i.name, i.responsible, i.start, i.deadline, i.risk, i.case_id, i.status, i.note, i.updated_at,
+          i.updated_by});
+}
+
+}  // namespace raciflow::runtime::pg_detail

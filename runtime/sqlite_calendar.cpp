@@ -1,0 +1,93 @@
+// The SQLite store: the annual wheel, its occurrences and the plan.
+#include "runtime/sqlite_store_internal.h"
+
+namespace raciflow::runtime::sqlite_detail {
+
+std::optional<StoredWheel> SqliteStore::wheel() {
+  Query q(cache_, "SELECT file, source, digest, loaded_at, loaded_by FROM wheel WHERE id = 1");
+  if (!q.executeStep()) return std::nullopt;
+  return StoredWheel{q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+                     q.getColumn(3).getString(), q.getColumn(4).getString()};
+}
+
+void SqliteStore::put_wheel(const StoredWheel& w) {
+  Query q(cache_, "INSERT OR REPLACE INTO wheel VALUES (1, ?, ?, ?, ?, ?)");
+  q.bind(1, w.file);
+  q.bind(2, w.source);
+  q.bind(3, w.digest);
+  q.bind(4, w.loaded_at);
+  q.bind(5, w.loaded_by);
+  q.exec();
+}
+
+std::optional<std::string> SqliteStore::activity_since(const std::string& activity) {
+  Query q(cache_, "SELECT since FROM wheel_activities WHERE activity = ?");
+  q.bind(1, activity);
+  if (!q.executeStep()) return std::nullopt;
+  return q.getColumn(0).getString();
+}
+
+void SqliteStore::put_activity_since(const std::string& activity, const std::string& since) {
+  Query q(cache_, "INSERT OR REPLACE INTO wheel_activities VALUES (?, ?)");
+  q.bind(1, activity);
+  q.bind(2, since);
+  q.exec();
+}
+
+bool SqliteStore::occurrence_fired(const std::string& activity, const std::string& occurrence) {
+  Query q(cache_, "SELECT 1 FROM wheel_occurrences WHERE activity = ? AND occurrence = ?");
+  q.bind(1, activity);
+  q.bind(2, occurrence);
+  return q.executeStep();
+}
+
+void SqliteStore::add_occurrence(const WheelOccurrence& o) {
+  Query q(cache_, "INSERT INTO wheel_occurrences VALUES (?, ?, ?, ?, ?, ?)");
+  q.bind(1, o.activity);
+  q.bind(2, o.occurrence);
+  q.bind(3, o.fire_at);
+  q.bind(4, o.fired_at);
+  q.bind(5, o.case_id);
+  q.bind(6, o.late ? 1 : 0);
+  q.exec();
+}
+
+std::vector<WheelOccurrence> SqliteStore::occurrences() {
+  Query q(cache_, "SELECT * FROM wheel_occurrences ORDER BY occurrence, activity");
+  std::vector<WheelOccurrence> out;
+  while (q.executeStep())
+    out.push_back(occurrence_of(SqliteRow{q}));
+  return out;
+}
+
+std::vector<definitions::PlanItem> SqliteStore::plan_items() {
+  Query q(cache_, "SELECT * FROM plan_items ORDER BY deadline, id");
+  std::vector<definitions::PlanItem> out;
+  while (q.executeStep()) out.push_back(plan_item_of(SqliteRow{q}));
+  return out;
+}
+
+std::optional<definitions::PlanItem> SqliteStore::plan_item(const std::string& id) {
+  Query q(cache_, "SELECT * FROM plan_items WHERE id = ?");
+  q.bind(1, id);
+  if (!q.executeStep()) return std::nullopt;
+  return plan_item_of(SqliteRow{q});
+}
+
+void SqliteStore::put_plan_item(const definitions::PlanItem& i) {
+  Query q(cache_, "INSERT OR REPLACE INTO plan_items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  q.bind(1, i.id);
+  q.bind(2, i.name);
+  q.bind(3, i.responsible);
+  q.bind(4, i.start);
+  q.bind(5, i.deadline);
+  q.bind(6, i.risk);
+  q.bind(7, i.case_id);
+  q.bind(8, i.status);
+  q.bind(9, i.note);
+  q.bind(10, i.updated_at);
+  q.bind(11, i.updated_by);
+  q.exec();
+}
+
+}  // namespace raciflow::runtime::sqlite_detail
