@@ -27,4 +27,10 @@ bool sees_case(const Person& person, const CaseRow& row, const std::vector<TaskR
   return false;
 }
 
+std::optional<CaseRow> visible_case(CaseStore& store, const Person& person, const std::string& case_id) {
+  auto row = store.find_case(case_id);
+  if (!row || !sees_case(person, *row, store.tasks({case_id, true}))) return std::nullopt;
+  return row;
+}
+
 }  // namespace raciflow::runtime

@@ -28,31 +28,10 @@ constexpr int kP = 1;
 constexpr std::size_t kSaltBytes = 16;
 constexpr std::size_t kKeyBytes = 32;
 
-std::string hex(const unsigned char* bytes, std::size_t n) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  out.reserve(n * 2);
-  for (std::size_t i = 0; i < n; ++i) {
-    out += digits[bytes[i] >> 4];
-    out += digits[bytes[i] & 0xf];
-  }
-  return out;
-}
-
 std::optional<std::vector<unsigned char>> unhex(const std::string& text) {
-  if (text.size() % 2) return std::nullopt;
-  std::vector<unsigned char> out;
-  for (std::size_t i = 0; i < text.size(); i += 2) {
-    unsigned value = 0;
-    for (int k = 0; k < 2; ++k) {
-      char c = text[i + k];
-      int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-      if (d < 0) return std::nullopt;
-      value = value * 16 + static_cast<unsigned>(d);
-    }
-    out.push_back(static_cast<unsigned char>(value));
-  }
-  return out;
+  auto bytes = from_hex(text);
+  if (!bytes) return std::nullopt;
+  return std::vector<unsigned char>(bytes->begin(), bytes->end());
 }
 
 std::atomic<std::uint64_t> derivations{0};
@@ -74,7 +53,7 @@ std::vector<unsigned char> scrypt(const std::string& password, const std::vector
 std::string random_secret() {
   std::array<unsigned char, 32> bytes{};
   if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) throw std::runtime_error("no randomness from libcrypto");
-  return hex(bytes.data(), bytes.size());
+  return to_hex(bytes.data(), bytes.size());
 }
 
 std::string hash_password(const std::string& password) {
@@ -82,7 +61,7 @@ std::string hash_password(const std::string& password) {
   if (RAND_bytes(salt.data(), static_cast<int>(salt.size())) != 1) throw std::runtime_error("no randomness from libcrypto");
   auto key = scrypt(password, salt, kLogN, kR, kP, kKeyBytes);
   return "$scrypt$ln=" + std::to_string(kLogN) + ",r=" + std::to_string(kR) + ",p=" + std::to_string(kP) + "$" +
-         hex(salt.data(), salt.size()) + "$" + hex(key.data(), key.size());
+         to_hex(salt.data(), salt.size()) + "$" + to_hex(key.data(), key.size());
 }
 
 std::uint64_t scrypt_derivations() { return derivations.load(); }
@@ -98,18 +77,6 @@ bool password_matches(const std::string& phc, const std::string& password) {
   if (!salt || !key || key->empty()) return false;
   auto derived = scrypt(password, *salt, log_n, r, p, key->size());
   return CRYPTO_memcmp(derived.data(), key->data(), key->size()) == 0;
-}
-
-ChainHead append_chained(Store& store, std::vector<AuditRecord> records) {
-  ChainHead head = store.chain_head().value_or(ChainHead{});
-  for (auto& r : records) {
-    r.seq = head.seq + 1;
-    r.prev_hash.clear();  // not stored: the hash covers the previous record's (runtime/audit.h)
-    r.hash = chain_hash(r, head.hash);
-    store.append(r);
-    head = {r.seq, r.hash};
-  }
-  return head;
 }
 
 void Accounts::record(const std::string& action, const std::string& person, const json& data) {

@@ -39,10 +39,6 @@ std::uint64_t scrypt_derivations();
 // A fresh random secret: 32 bytes from the CSPRNG, as 64 hex digits.
 std::string random_secret();
 
-// Appends the records to the audit trail as the next links of the chain (seq and hashes
-// set here) and returns the new head. Call inside a transaction.
-ChainHead append_chained(Store& store, std::vector<AuditRecord> records);
-
 class Accounts {
  public:
   Accounts(Store& store, definitions::TimePoint now) : store_(store), now_(now) {}

@@ -30,6 +30,18 @@ std::string to_hex(const unsigned char* bytes, std::size_t size) {
   return out;
 }
 
+std::optional<std::string> from_hex(const std::string& text) {
+  if (text.size() % 2) return std::nullopt;
+  auto digit = [](char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1; };
+  std::string out(text.size() / 2, '\0');
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    int hi = digit(text[2 * i]), lo = digit(text[2 * i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out[i] = static_cast<char>(hi * 16 + lo);
+  }
+  return out;
+}
+
 std::string chain_hash(const AuditRecord& r, const std::string& previous) {
   // A JSON array of the stored fields: unambiguous, whatever the fields contain.
   // A lean record's events are one more member; a record without them hashes as records
@@ -305,6 +317,18 @@ bool holds(const AuditRecord& r, engine::EventKind kind) {
   for (const auto& e : events_of(r))
     if (e.kind == kind) return true;
   return false;
+}
+
+ChainHead append_chained(AuditStore& store, std::vector<AuditRecord> records) {
+  ChainHead head = store.chain_head().value_or(ChainHead{});
+  for (auto& r : records) {
+    r.seq = head.seq + 1;
+    r.prev_hash.clear();  // not stored: the hash covers the previous record's (runtime/audit.h)
+    r.hash = chain_hash(r, head.hash);
+    store.append(r);
+    head = {r.seq, r.hash};
+  }
+  return head;
 }
 
 }  // namespace raciflow::runtime

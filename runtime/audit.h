@@ -16,6 +16,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,8 +58,10 @@ inline constexpr const char* kOrganisationLoaded = "organisation_loaded";
 // pass-through nodes that no person or message started, e.g. after a retry's variables).
 inline constexpr const char* kTokenMoved = "token_moved";
 
-// Bytes as lowercase hex.
+// Bytes as lowercase hex, and back: nullopt for text that is not lowercase hex of whole
+// bytes.
 std::string to_hex(const unsigned char* bytes, std::size_t size);
+std::optional<std::string> from_hex(const std::string& text);
 
 // SHA-256 (hex) of bytes, through OpenSSL's libcrypto.
 std::string sha256_hex(const std::string& bytes);
@@ -77,5 +82,35 @@ std::vector<AuditRecord> records_of(const std::vector<engine::Event>& events, co
 std::vector<engine::Event> events_of(const AuditRecord& record);
 // Whether the record holds an event of `kind`, as its head or among its events.
 bool holds(const AuditRecord& record, engine::EventKind kind);
+
+// The last link of a chain: its seq and hash.
+struct ChainHead {
+  std::int64_t seq = 0;
+  std::string hash;
+  bool operator==(const ChainHead&) const = default;
+};
+
+// The store's role that keeps the trail (store.h has the others); append_chained()
+// below builds the chain over it.
+class AuditStore {
+ public:
+  virtual ~AuditStore() = default;
+
+  // The last record of the whole trail (case_id empty) or of one case: its seq and hash.
+  virtual std::optional<ChainHead> chain_head(const std::string& case_id = "") = 0;
+  virtual void append(const AuditRecord& record) = 0;
+  // Records of one case in order, or every record when case_id is empty.
+  virtual void scan_records(const std::string& case_id, const std::function<void(const AuditRecord&)>& visit) = 0;
+  // The number of records, and each case's last record (its seq), for one scan of all.
+  virtual std::int64_t record_count() = 0;
+  virtual std::map<std::string, std::int64_t> last_records() = 0;
+  // A page of one case's records (case_id set) or of the whole trail: the records after seq
+  // `after`, at most `limit` (0: all), in order.
+  virtual std::vector<AuditRecord> records_page(const std::string& case_id, std::int64_t after, int limit) = 0;
+};
+
+// Appends the records to the audit trail as the next links of the chain (seq and hashes
+// set here) and returns the new head. Call inside a transaction.
+ChainHead append_chained(AuditStore& store, std::vector<AuditRecord> records);
 
 }  // namespace raciflow::runtime

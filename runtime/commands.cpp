@@ -213,10 +213,7 @@ Runtime::CaseFilter Runtime::reach(const std::optional<Person>& by, bool signal)
   if (!by) return {};
   if (signal && !may_signal(*by)) return [](const std::string&) { return false; };
   if (reads_all(*by)) return {};
-  return [this, person = *by](const std::string& id) {
-    auto row = store_.find_case(id);
-    return row && sees_case(person, *row, store_.tasks({id, true}));
-  };
+  return [this, person = *by](const std::string& id) { return visible_case(store_, person, id).has_value(); };
 }
 
 // --- commands ----------------------------------------------------------------------------

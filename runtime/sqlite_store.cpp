@@ -153,15 +153,8 @@ static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 // A record's hash: records since schema 8 store its 32 bytes, older ones 64 hex digits.
 // Both read as hex. Anything but a SHA-256 in hex is stored as it is (and fails verify).
 std::string hash_bytes(const std::string& hex) {
-  auto digit = [](char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1; };
   if (hex.size() != 64) return {};
-  std::string out(32, '\0');
-  for (std::size_t i = 0; i < 32; ++i) {
-    int hi = digit(hex[2 * i]), lo = digit(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return {};
-    out[i] = static_cast<char>(hi * 16 + lo);
-  }
-  return out;
+  return from_hex(hex).value_or(std::string());
 }
 
 // A column as text; a blob (a hash stored as its bytes) as hex.

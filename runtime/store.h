@@ -187,12 +187,6 @@ struct WheelOccurrence {
 };
 
 // Where the hash chain ends: the last record's seq and hash.
-struct ChainHead {
-  std::int64_t seq = 0;
-  std::string hash;
-  bool operator==(const ChainHead&) const = default;
-};
-
 // A store's tables read whole for a copy into another store (raciflow migrate): the rows
 // of a table in the columns named, in the order given, each value as text (a hash as hex).
 class TableSource {
@@ -250,24 +244,6 @@ class CaseStore {
 
   // Cases whose row changed at or after `since` (ISO 8601), in id order.
   virtual std::vector<CaseRow> cases_updated_since(const std::string& since) = 0;
-};
-
-// The audit trail: append-only, hash-chained (audit.h builds the chain).
-class AuditStore {
- public:
-  virtual ~AuditStore() = default;
-
-  // The last record of the whole trail (case_id empty) or of one case: its seq and hash.
-  virtual std::optional<ChainHead> chain_head(const std::string& case_id = "") = 0;
-  virtual void append(const AuditRecord& record) = 0;
-  // Records of one case in order, or every record when case_id is empty.
-  virtual void scan_records(const std::string& case_id, const std::function<void(const AuditRecord&)>& visit) = 0;
-  // The number of records, and each case's last record (its seq), for one scan of all.
-  virtual std::int64_t record_count() = 0;
-  virtual std::map<std::string, std::int64_t> last_records() = 0;
-  // A page of one case's records (case_id set) or of the whole trail: the records after seq
-  // `after`, at most `limit` (0: all), in order.
-  virtual std::vector<AuditRecord> records_page(const std::string& case_id, std::int64_t after, int limit) = 0;
 };
 
 // The organisation, and who may log in: credentials, API tokens, browser sessions.

@@ -2,7 +2,7 @@
 // columns and read back. The SQLite and PostgreSQL stores keep the same columns in the
 // same order and read a row through an accessor `Row` with
 //   std::string text(int column);  std::int64_t integer(int column);  bool null(int column);
-// Internal to the stores (runtime/*_store.cpp).
+// Internal to the stores (runtime/sqlite_*.cpp and pg_*.cpp).
 #pragma once
 
 #include <cstdint>

@@ -316,11 +316,8 @@ runtime::TaskRow Api::Impl::load_task(Context& c, std::int64_t id) {
 }
 
 runtime::CaseRow Api::Impl::load_case(Context& c, const Call& call) {
-  auto row = c.store.find_case(call.params.at("id"));
+  auto row = runtime::visible_case(c.store, call.caller->person, call.params.at("id"));
   if (!row) not_found("no case '" + call.params.at("id") + "'");
-  if (!sees_case(*call.caller, *row, c.store.tasks({row->id, true}))) {
-    not_found("no case '" + call.params.at("id") + "'");
-  }
   return *row;
 }
 
@@ -331,8 +328,7 @@ void Api::Impl::check_task(Context& c, const Call& call, const runtime::TaskRow&
   const Caller& caller = *call.caller;
   // A task of a case the caller cannot see does not exist for them, as on reads; the
   // attempt is still in the trail.
-  auto row = c.store.find_case(t.case_id);
-  if (!row || !sees_case(caller, *row, c.store.tasks({t.case_id, true}))) {
+  if (!runtime::visible_case(c.store, caller.person, t.case_id)) {
     c.accounts.record_refusal(call.me(), call.request.method + " /api/tasks/" + std::to_string(t.id) + " (case " + t.case_id + ")",
                               "task " + std::to_string(t.id) + " is in a case the caller cannot see");
     throw ApiError{404, "not_found", "no task " + std::to_string(t.id), true};

@@ -148,9 +148,6 @@ std::optional<std::string> fill_page(const Page& page, Read read, Cursor cursor,
 }
 std::int64_t task_number(const Call& call);
 bool overdue(const engine::Task& t, definitions::TimePoint now);
-// Whether the caller may see a case: admins and auditors see every case; others the
-// cases they started or whose steps involve one of their roles.
-bool sees_case(const Caller& caller, const runtime::CaseRow& row, const std::vector<runtime::TaskRow>& tasks);
 json case_summary(const runtime::CaseRow& row, const std::vector<runtime::TaskRow>& tasks, const std::string& name,
                   definitions::TimePoint now);
 

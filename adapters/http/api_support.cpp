@@ -156,12 +156,6 @@ bool overdue(const engine::Task& t, definitions::TimePoint now) {
   return live && t.due && *t.due < now;
 }
 
-// Whether the caller may see a case: admins and auditors see every case; others the
-// cases they started or whose steps involve one of their roles.
-bool sees_case(const Caller& caller, const runtime::CaseRow& row, const std::vector<runtime::TaskRow>& tasks) {
-  return runtime::sees_case(caller.person, row, tasks);
-}
-
 json case_summary(const runtime::CaseRow& row, const std::vector<runtime::TaskRow>& tasks, const std::string& name,
                   definitions::TimePoint now) {
   json j = render::case_row_json(row);

@@ -20,7 +20,7 @@ void Api::Impl::routes_cases() {
           [](const runtime::CaseRow& row) { return std::to_string(row.position); },
           [&](const runtime::CaseRow& row) {
             auto tasks = c.store.tasks({row.id, true});
-            if (!sees_case(*call.caller, row, tasks)) return false;
+            if (!runtime::sees_case(call.caller->person, row, tasks)) return false;
             if (!role.empty() && std::none_of(tasks.begin(), tasks.end(), [&](const runtime::TaskRow& t) {
                   return std::find(t.task.responsible.begin(), t.task.responsible.end(), role) != t.task.responsible.end();
                 }))

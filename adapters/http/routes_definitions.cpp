@@ -149,7 +149,7 @@ void Api::Impl::routes_definitions() {
       // Counted over the cases the caller sees, like the case list: no count tells of others.
       std::map<int, std::pair<int, int>> cases;  // version -> (active, all)
       for (const auto& row : c.store.cases("", process)) {
-        if (!call.caller->reads_all() && !sees_case(*call.caller, row, c.store.tasks({row.id, true}))) continue;
+        if (!call.caller->reads_all() && !runtime::sees_case(call.caller->person, row, c.store.tasks({row.id, true}))) continue;
         auto& [active, all] = cases[row.version];
         active += row.status == "active" || row.status == "incident";
         ++all;

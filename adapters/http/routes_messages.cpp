@@ -13,10 +13,7 @@ void Api::Impl::routes_messages() {
       // not wait (docs/api.md).
       runtime::Runtime::CaseFilter visible;
       if (!call.caller->reads_all())
-        visible = [&](const std::string& id) {
-          auto row = c.store.find_case(id);
-          return row && sees_case(*call.caller, *row, c.store.tasks({id, true}));
-        };
+        visible = [&](const std::string& id) { return runtime::visible_case(c.store, call.caller->person, id).has_value(); };
       return c.runtime.message(name, call.me(), key, variables, visible);
     });
     return json_response(200, {{"cases", cases}});
@@ -34,11 +31,7 @@ void Api::Impl::routes_messages() {
       // The signal reaches every waiting case; the answer names only those the caller sees.
       auto visible = [&](std::vector<std::string>& ids) {
         if (call.caller->reads_all()) return;
-        ids.erase(std::remove_if(ids.begin(), ids.end(), [&](const std::string& id) {
-                    auto row = c.store.find_case(id);
-                    return !row || !sees_case(*call.caller, *row, c.store.tasks({id, true}));
-                  }),
-                  ids.end());
+        std::erase_if(ids, [&](const std::string& id) { return !runtime::visible_case(c.store, call.caller->person, id); });
       };
       visible(out.continued);
       visible(out.started);

@@ -46,8 +46,7 @@ void Api::Impl::routes_tasks() {
     auto id = task_number(call);
     return json_response(200, service.read([&](Context& c) {
       auto t = load_task(c, id);
-      auto row = c.store.find_case(t.case_id);
-      if (!row || !sees_case(*call.caller, *row, c.store.tasks({t.case_id, true}))) not_found("no task " + std::to_string(id));
+      if (!runtime::visible_case(c.store, call.caller->person, t.case_id)) not_found("no task " + std::to_string(id));
       json j = task_view(c, t, runtime::inbox_reason(t.task, call.caller->person.roles, call.me()));
       auto s = stored(c, t.process, t.version);
       json fields = json::array();

@@ -84,10 +84,8 @@ void Api::Impl::routes_year() {
       // Each person sees on it only the cases they may see.
       if (!call.caller->reads_all())
         for (auto& section : agenda.sections)
-          std::erase_if(section.cases, [&](const runtime::AgendaCase& a) {
-            auto row = c.store.find_case(a.id);
-            return !row || !sees_case(*call.caller, *row, c.store.tasks({a.id, true}));
-          });
+          std::erase_if(section.cases,
+                        [&](const runtime::AgendaCase& a) { return !runtime::visible_case(c.store, call.caller->person, a.id); });
       if (format == "markdown") return text_response("text/markdown; charset=utf-8", render::agenda_markdown(agenda));
       if (format == "html") return text_response("text/html; charset=utf-8", render::agenda_html(agenda));
       return json_response(200, render::agenda_json(agenda));

@@ -1,6 +1,5 @@
 // Every word on the screens, in Danish and English. Names of processes, steps and roles
 // come from the definitions and the organisation file as written, untranslated.
-"use strict";
 const TEXTS = {
   en: {
     "nav.model": "Model", "model.not-allowed": "Only the admin and modellers may model flows.",
@@ -178,14 +177,14 @@ const TEXTS = {
 
 // The language: what the person chose before, else what the server read from the
 // browser's Accept-Language (the lang attribute of the page).
-function currentLanguage() {
+export function currentLanguage() {
   const chosen = localStorage.getItem("raciflow.lang");
   if (chosen && TEXTS[chosen]) return chosen;
   const fromServer = document.documentElement.lang;
   return TEXTS[fromServer] ? fromServer : "en";
 }
 
-function t(key) {
+export function t(key) {
   const lang = currentLanguage();
   return (TEXTS[lang] && TEXTS[lang][key]) || TEXTS.en[key] || key;
 }

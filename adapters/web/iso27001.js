@@ -1,9 +1,8 @@
 // ISO/IEC 27001:2022 clauses 4-10 and Annex A controls, each with its title and the
 // ISO/IEC 27001:2013 number(s) it corresponds to (empty: new in 2022), for the Model
 // screen's clause picker. raci:iso takes the 2022 numbers (docs/definition-format.md).
-"use strict";
 
-const ISO_27001 = [
+export const ISO_27001 = [
   ["4.1", "Understanding the organization and its context", "4.1"],
   ["4.2", "Understanding the needs and expectations of interested parties", "4.2"],
   ["4.3", "Determining the scope of the ISMS", "4.3"],

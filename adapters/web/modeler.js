@@ -1,9 +1,10 @@
 // The Model screen (#/model) and the case diagram, both on bpmn-js (served by raciflow
 // serve from its npm install under /vendor/bpmn-js/). raciflow's own validator is the one
 // truth: the modeler sends the diagram to POST /api/validate as the user edits and marks
-// what it answers; nothing here re-checks a rule. Uses h(), api(), t(), flash(), main(),
-// table(), roleName() and me from app.js.
-"use strict";
+// what it answers; nothing here re-checks a rule.
+import { t } from "./i18n.js";
+import { ISO_27001 } from "./iso27001.js";
+import { me, roleName, h, api, flash, when, table, main, legend, auditTable } from "./ui.js";
 
 const VENDOR = "/vendor/bpmn-js/";
 
@@ -63,7 +64,7 @@ async function bpmnConstructor(kind) {
 
 let activeDiagram = null;  // the bpmn-js instance on screen, destroyed when the screen changes
 
-function disposeDiagram() {
+export function disposeDiagram() {
   if (activeDiagram) activeDiagram.destroy();
   activeDiagram = null;
   clearTimeout(model.validateTimer);
@@ -133,7 +134,7 @@ const model = {
   fileName: "new-flow.bpmn",
 };
 
-const canModel = () => (me.access || []).some((a) => a === "admin" || a === "modeller");
+export const canModel = () => (me.access || []).some((a) => a === "admin" || a === "modeller");
 const svc = (name) => model.modeler.get(name);
 const bo = (element) => element.businessObject;
 const isA = (element, type) => element && bo(element) && bo(element).$instanceOf(type);
@@ -153,7 +154,7 @@ function laneOf(element) {
   return lane ? (bo(lane).get("raci:role") || bo(lane).id) : "";
 }
 
-async function showModel(query) {
+export async function showModel(query) {
   if (!canModel()) { main(h("p", { class: "error" }, t("model.not-allowed"))); return; }
   const info = me.modeler || {};
   if (!info.available) {
@@ -561,7 +562,7 @@ async function prepareDeploy() {
 // Draws process `xml` in `box` with the navigated viewer (pan, zoom, fit) and marks the
 // case's steps; a click on a step lists its audit records. False when bpmn-js cannot
 // draw it (the caller shows the server's picture instead).
-async function caseDiagram(box, xml, marks, records) {
+export async function caseDiagram(box, xml, marks, records) {
   const Viewer = await bpmnConstructor("viewer").catch(() => null);
   if (!Viewer) return false;
   disposeDiagram();
