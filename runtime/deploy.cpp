@@ -2,32 +2,13 @@
 // new versions with their start timers.
 #include "runtime/runtime.h"
 
-#include <algorithm>
-#include <cstdio>
-#include <fstream>
 #include <set>
-#include <sstream>
-#include <thread>
 
 #include "definitions/definition_set.h"
 #include "definitions/loader.h"
-#include "runtime/access.h"
-#include "runtime/accounts.h"
-#include "runtime/json_input.h"
-
 #include "runtime/runtime_internal.h"
 
 namespace raciflow::runtime {
-
-using definitions::NodeKind;
-using definitions::TimePoint;
-using engine::Actor;
-using engine::CaseState;
-using engine::Event;
-using engine::EventKind;
-using nlohmann::json;
-namespace cmd = engine::command;
-
 
 // --- definitions -------------------------------------------------------------------------
 

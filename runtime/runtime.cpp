@@ -4,31 +4,12 @@
 #include "runtime/runtime.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <fstream>
-#include <set>
 #include <sstream>
-#include <thread>
-
-#include "definitions/definition_set.h"
-#include "definitions/loader.h"
-#include "runtime/access.h"
-#include "runtime/accounts.h"
-#include "runtime/json_input.h"
 
 #include "runtime/runtime_internal.h"
 
 namespace raciflow::runtime {
-
-using definitions::NodeKind;
-using definitions::TimePoint;
-using engine::Actor;
-using engine::CaseState;
-using engine::Event;
-using engine::EventKind;
-using nlohmann::json;
-namespace cmd = engine::command;
-
 
 std::string read_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

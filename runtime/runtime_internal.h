@@ -15,6 +15,16 @@
 
 namespace raciflow::runtime {
 
+// The names the runtime's files use most.
+using definitions::NodeKind;
+using definitions::TimePoint;
+using engine::Actor;
+using engine::CaseState;
+using engine::Event;
+using engine::EventKind;
+using nlohmann::json;
+namespace cmd = engine::command;
+
 // Calls and messages may chain cases into each other; a definition that calls itself
 // without end is stopped here, and the whole command is refused.
 constexpr int kMaxDepth = 32;
