@@ -88,7 +88,7 @@ void Api::Impl::routes_definitions() {
     for (const auto& d : deployed) out.push_back({{"process", d.process}, {"version", d.version}, {"new", d.is_new}});
     return json_response(201, out);
   });
-  auto definition = [this](Call& call, Context& c) {
+  auto definition = [](Call& call, Context& c) {
     std::optional<runtime::DefinitionVersion> d;
     if (call.query.count("version")) {
       static const std::regex digits("[1-9][0-9]{0,8}");
