@@ -156,13 +156,82 @@ std::optional<Definitions> Loader::load() {
                                   child.attribute("escalationCode").value(), line(child)});
     } else if (is_supporting_definition(name)) {
       // referenced by elements that report themselves
+    } else if (global_task_kind(name)) {
+      globals_[child.attribute("id").value()] = child;  // run by the call activities that call it
     } else if (name == "choreography" || name == "conversation" || name.substr(0, 6) == "global") {
       diag_.warning(line(child), child.attribute("id").value(), "<" + std::string(name) + "> '" + label(child) + "' is loaded but not executed");
     } else {
       unknown_element(child);
     }
   }
+  resolve_global_tasks();
   return std::move(out_);
+}
+
+// The task kind a global task at the root runs as; nullopt for any other element.
+std::optional<NodeKind> Loader::global_task_kind(std::string_view element) {
+  static const std::unordered_map<std::string_view, NodeKind> kinds = {
+      {"globalTask", NodeKind::task},
+      {"globalUserTask", NodeKind::user_task},
+      {"globalManualTask", NodeKind::manual_task},
+      {"globalScriptTask", NodeKind::script_task},
+      {"globalBusinessRuleTask", NodeKind::business_rule_task}};
+  auto it = kinds.find(element);
+  return it == kinds.end() ? std::nullopt : std::optional<NodeKind>(it->second);
+}
+
+// A call activity that calls a global task runs as that task, in its own lane, with the
+// global task's RACI (and assignment) where the global task gives them.
+void Loader::resolve_global_tasks() {
+  std::set<std::string> called;
+  for (Process& p : out_.processes) {
+    process_ = &p;
+    for (FlowNode& node : p.nodes) {
+      if (node.kind != NodeKind::call_activity) continue;
+      auto it = globals_.find(node.called_element);
+      if (it == globals_.end()) continue;
+      called.insert(it->first);
+      pugi::xml_node element = it->second;
+      FlowNode global;
+      global.id = it->first;
+      global.kind = *global_task_kind(local_name(element.name()));
+      global.line = line(element);
+      load_extension_attributes(element, global);
+      load_assignments(element, global);
+      node.kind = global.kind;
+      if (node.name.empty()) node.name = element.attribute("name").value();
+      Raci& r = node.raci;
+      const Raci& g = global.raci;
+      if (g.responsible_explicit) {
+        r.responsible = g.responsible;
+        r.responsible_explicit = true;
+        r.responsible_source = g.responsible_source;
+      }
+      if (g.accountable_explicit) {
+        r.accountable = g.accountable;
+        r.accountable_explicit = true;
+      } else if (!r.accountable_explicit && r.responsible.size() == 1) {
+        r.accountable = r.responsible;
+      }
+      if (!g.consulted.empty()) r.consulted = g.consulted;
+      if (!g.informed.empty()) r.informed = g.informed;
+      if (global.due) {
+        node.due = global.due;
+        node.due_text = global.due_text;
+      }
+      if (global.reminders_set) {
+        node.reminders = global.reminders;
+        node.reminders_set = true;
+      }
+      if (!global.assignee.empty()) node.assignee = global.assignee;
+      if (node.iso.empty()) node.iso = global.iso;
+    }
+  }
+  process_ = nullptr;
+  for (const auto& [id, element] : globals_)
+    if (!called.count(id))
+      diag_.warning(line(element), id, "<" + std::string(local_name(element.name())) + "> '" + label(element) +
+                                           "' is called by no call activity, so it never runs");
 }
 
 // Whether `attr` of `element` is in the raciflow namespace (under any prefix).
@@ -197,8 +266,9 @@ void Loader::check_attributes(pugi::xml_node root) {
       if (!prefix.empty()) {
         std::string_view ns = namespace_for(el, prefix);
         if (ns == kRaciNamespace || ns == "http://www.w3.org/2001/XMLSchema-instance" ||
-            ns == "http://www.w3.org/XML/1998/namespace")
+            ns == "http://www.w3.org/XML/1998/namespace" || ns == kModelerNamespace)
           continue;
+        if (ns == kCamundaNamespace && (local_name(name) == "candidateGroups" || local_name(name) == "assignee")) continue;
         if (reported.insert("ns " + std::string(ns)).second)
           diag_.warning(line(el), id, "attributes in namespace " + (ns.empty() ? std::string(prefix) : std::string(ns)) + " (first: " +
                                           std::string(name) + " on " + what + ") are not executed by raciflow; further ones are not reported");
@@ -462,19 +532,11 @@ void Loader::resolve_raci() {
 // Loaded but not executed: say so once, on the element's line.
 void Loader::report_unexecuted(const FlowNode& node) {
   std::string what;
-  switch (node.kind) {
-    case NodeKind::ad_hoc_sub_process:
-      if (node.ordering_sequential) what = "an ad-hoc sub-process with ordering=\"Sequential\" is not executed (Parallel is)";
-      if (!node.cancel_remaining) what = "an ad-hoc sub-process with cancelRemainingInstances=\"false\" is not executed";
-      break;
-    default: break;
-  }
   if (node.triggered_by_event && node.kind != NodeKind::sub_process)
     what = std::string("an event sub-process must be a plain subProcess; a triggered ") + element_name(node.kind) + " is not executed";
-  bool repeats = is_human_task(node.kind) || node.kind == NodeKind::sub_process || node.kind == NodeKind::call_activity;
-  if (node.multi && !repeats)
+  if (node.multi && !repeats_as_instances(node.kind))
     what = "multi-instance " + std::string(element_name(node.kind)) +
-           "s are not executed (user and manual tasks, sub-processes and call activities are)";
+           "s are not executed (tasks of every kind but receive tasks, sub-processes and call activities are)";
   if (is_event(node.kind) && !trigger_executed(node.kind, node.trigger, process_->place_of(node))) {
     what = std::string(trigger_name(node.trigger)) + " " + element_name(node.kind) + "s are not executed";
   }

@@ -19,6 +19,11 @@
 namespace raciflow::definitions::loading {
 
 constexpr const char* kDiNamespace = "http://www.omg.org/spec/BPMN/20100524/DI";
+// Other modelers' namespaces: Camunda 7's and Camunda 8's execution attributes, and the
+// Camunda Modeler's own (which only say what the file was drawn for).
+constexpr std::string_view kCamundaNamespace = "http://camunda.org/schema/1.0/bpmn";
+constexpr std::string_view kZeebeNamespace = "http://camunda.org/schema/zeebe/1.0";
+constexpr std::string_view kModelerNamespace = "http://camunda.org/schema/modeler/1.0";
 // Expression languages that mean "raciflow's own condition language".
 bool is_own_language(std::string_view language);
 std::string_view local_name(std::string_view qname);
@@ -74,6 +79,9 @@ class Loader {
 
   void load_extension_attributes(pugi::xml_node element, FlowNode& node);
 
+  // loader_assignments.cpp
+  void load_assignments(pugi::xml_node element, FlowNode& node);
+
   void check_receives(const FlowNode& node);
 
   void load_node_children(pugi::xml_node element, int index);
@@ -107,6 +115,9 @@ class Loader {
 
   void report_unexecuted(const FlowNode& node);
 
+  static std::optional<NodeKind> global_task_kind(std::string_view element);
+  void resolve_global_tasks();
+
   const XmlSource& source_;
   Diagnostics& diag_;
   Definitions out_;
@@ -119,6 +130,7 @@ class Loader {
     pugi::xml_node element;
   };
   std::vector<Association> associations_;  // of the process being loaded
+  std::map<std::string, pugi::xml_node> globals_;  // global tasks at the root, by id
   std::unordered_map<std::string, pugi::xml_node> elements_;  // BPMN elements by id  // "process kind": pass-through kinds already reported
 };
 

@@ -58,6 +58,7 @@ void Loader::load_node(pugi::xml_node element, NodeKind kind, int scope) {
     load_extension_attributes(element, node);
   }
   load_node_children(element, index);
+  load_assignments(element, p.nodes[index]);
   check_receives(p.nodes[index]);
   if (is_sub_process(kind)) load_scope(element, index);
   report_unexecuted(p.nodes[index]);
@@ -220,6 +221,8 @@ void Loader::load_node_children(pugi::xml_node element, int index) {
     } else if (name == "completionCondition" && node->kind == NodeKind::ad_hoc_sub_process) {
       node->completion = load_condition(child, node->id);
     } else if (name == "incoming" || name == "outgoing" || name == "script" || name == "completionCondition") {
+    } else if (name == "potentialOwner" || name == "humanPerformer") {
+      // read by load_assignments
     } else if (is_data_or_artifact(name)) {
       note_data(child, name);
     } else if (!sub_process) {

@@ -37,6 +37,14 @@ bool is_sub_process(NodeKind kind) {
   return kind == NodeKind::sub_process || kind == NodeKind::transaction || kind == NodeKind::ad_hoc_sub_process;
 }
 bool is_human_task(NodeKind kind) { return kind == NodeKind::user_task || kind == NodeKind::manual_task; }
+bool waits_for_content(NodeKind kind) { return is_sub_process(kind) || kind == NodeKind::call_activity; }
+bool passes_through(NodeKind kind) {
+  return kind == NodeKind::task || kind == NodeKind::service_task || kind == NodeKind::script_task ||
+         kind == NodeKind::business_rule_task || kind == NodeKind::send_task;
+}
+bool repeats_as_instances(NodeKind kind) {
+  return is_human_task(kind) || kind == NodeKind::sub_process || kind == NodeKind::call_activity || passes_through(kind);
+}
 
 const char* trigger_name(EventTrigger trigger) {
   switch (trigger) {

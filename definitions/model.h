@@ -55,6 +55,12 @@ bool is_event(NodeKind kind);
 bool is_sub_process(NodeKind kind);  // sub_process, transaction, ad_hoc_sub_process
 // User and manual tasks: wait states that a person in a role completes.
 bool is_human_task(NodeKind kind);
+// Sub-processes and call activities: their token waits while what they contain or call runs.
+bool waits_for_content(NodeKind kind);
+// Tasks, service, script, business-rule and send tasks: done as they are entered.
+bool passes_through(NodeKind kind);
+// Whether multiInstanceLoopCharacteristics on this kind is executed.
+bool repeats_as_instances(NodeKind kind);
 
 enum class EventTrigger : std::uint8_t {
   none, message, timer, error, terminate, signal, escalation, conditional, link, compensate, cancel, multiple
@@ -82,6 +88,9 @@ enum class LoopKind : std::uint8_t { none, standard, multi_instance_parallel, mu
 struct Raci {
   std::vector<std::string> responsible, accountable, consulted, informed;
   bool responsible_explicit = false;
+  // Where an explicit Responsible was written, as findings name it: raci:responsible, or
+  // another modeler's assignment ("camunda:candidateGroups", "<potentialOwner>", ...).
+  std::string responsible_source = "raci:responsible";
   bool accountable_explicit = false;
 };
 
@@ -164,6 +173,7 @@ struct FlowNode {
   std::vector<Duration> reminders;       // raci:remind: remind this long before the due date
   bool reminders_set = false;            // raci:remind given (possibly empty: no reminders)
   std::string decides;                   // raci:decides: a variable listing decisions on other cases
+  std::string assignee;                  // camunda:assignee, zeebe assignee: the person a task goes to at once
   // raci:receives on a message or signal catch: the variables a throw from another case
   // passes into this case (nothing else of the thrower's variables does).
   std::vector<std::string> receives;

@@ -209,18 +209,18 @@ class ProcessValidator {
     return std::any_of(defs_.errors.begin(), defs_.errors.end(), [&](const ErrorDefinition& e) { return e.id == id; });
   }
 
-  void check_roles(const FlowNode& node, const std::vector<std::string>& roles, const char* attribute) {
+  void check_roles(const FlowNode& node, const std::vector<std::string>& roles, const std::string& attribute) {
     for (const auto& role : roles) {
       if (p_.find_role(role)) continue;  // a lane's role
       const auto* org = options_.organisation_roles;
       if (!org) {
-        diag_.warning(node.line, node.id, describe(node) + " names role '" + role + "' in raci:" + attribute +
+        diag_.warning(node.line, node.id, describe(node) + " names role '" + role + "' in " + attribute +
                                               ", which is no lane's role: not checked without an organisation (validate --org FILE)");
       } else if (!org->count(role)) {
         std::vector<std::string> known(org->begin(), org->end());
         for (const Role& r : p_.roles)
           if (!org->count(r.id)) known.push_back(r.id);
-        diag_.error(node.line, node.id, describe(node) + " names unknown role '" + role + "' in raci:" + attribute +
+        diag_.error(node.line, node.id, describe(node) + " names unknown role '" + role + "' in " + attribute +
                                             (known.empty() ? std::string(" (the organisation has no roles)") : " (roles: " + join(known) + ")"));
       }
     }
@@ -231,10 +231,10 @@ class ProcessValidator {
     for (const FlowNode& node : p_.nodes) {
       if (!is_activity(node.kind)) continue;
       const Raci& raci = node.raci;
-      if (raci.responsible_explicit) check_roles(node, raci.responsible, "responsible");
-      if (raci.accountable_explicit) check_roles(node, raci.accountable, "accountable");
-      check_roles(node, raci.consulted, "consulted");
-      check_roles(node, raci.informed, "informed");
+      if (raci.responsible_explicit) check_roles(node, raci.responsible, raci.responsible_source);
+      if (raci.accountable_explicit) check_roles(node, raci.accountable, "raci:accountable");
+      check_roles(node, raci.consulted, "raci:consulted");
+      check_roles(node, raci.informed, "raci:informed");
 
       if (has_lanes && node.role.empty()) {
         diag_.warning(node.line, node.id, describe(node) + " is in no lane");

@@ -329,6 +329,10 @@ void apply(CaseState& s, const Event& e, const definitions::Process& p) {
       t.created = e.time;
       if (auto body = s.multi.find(t.token); body != s.multi.end() && t.instance >= 0) body->second.created++;
       if (e.data.contains("due")) t.due = time_of(e, "due");
+      if (auto a = e.data.find("assignee"); a != e.data.end() && a->is_string()) {
+        t.assignee = a->get<std::string>();
+        t.status = TaskStatus::claimed;
+      }
       if (e.data.contains("reminders"))
         for (const auto& r : e.data["reminders"]) {
           auto at = r.is_string() ? definitions::parse_date_time(r.get<std::string>()) : std::nullopt;

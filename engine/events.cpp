@@ -142,19 +142,22 @@ void Run::arm_boundaries(int host, int token) {
 // not yet set, a type mismatch) does not hold. A non-interrupting one fires again only
 // after it has ceased to hold. Returns whether anything changed.
 bool Run::evaluate_conditions() {
-  for (const auto& [id, sub] : s_.subscriptions) {
-    if (!sub.condition) continue;
-    const FlowNode& n = p_.nodes[sub.node];
-    std::string error;
-    int scope = sub.scope >= 0 ? sub.scope : s_.tokens.at(sub.token).scope;
-    bool holds = n.event_condition->compiled->test(context(scope), &error).value_or(false);
-    if (holds == sub.held) continue;
-    Subscription watched = sub;
-    emit(EventKind::condition_changed, n.id, {{"subscription", watched.id}, {"holds", holds}});
-    if (holds) trigger(watched.node, watched.token, watched.purpose, watched.scope);
-    return true;
-  }
+  for (const auto& [id, sub] : s_.subscriptions)
+    if (sub.condition && test_condition(id)) return true;
   return false;
+}
+
+// Tests one watched condition; returns whether it changed (firing when it came to hold).
+bool Run::test_condition(int subscription) {
+  const Subscription watched = s_.subscriptions.at(subscription);
+  const FlowNode& n = p_.nodes[watched.node];
+  std::string error;
+  int scope = watched.scope >= 0 ? watched.scope : s_.tokens.at(watched.token).scope;
+  bool holds = n.event_condition->compiled->test(context(scope), &error).value_or(false);
+  if (holds == watched.held) return false;
+  emit(EventKind::condition_changed, n.id, {{"subscription", watched.id}, {"holds", holds}});
+  if (holds) trigger(watched.node, watched.token, watched.purpose, watched.scope);
+  return true;
 }
 
 const char* Run::purpose_name(TimerPurpose purpose) {
@@ -187,9 +190,12 @@ void Run::schedule(int node, int token, TimerPurpose purpose, std::optional<Time
   emit(EventKind::timer_scheduled, p_.nodes[node].id, std::move(data));
 }
 
+// A condition is tested as it is armed: one that holds already fires then, before the
+// steps queued in its scope run.
 void Run::subscribe(int node, int token, TimerPurpose purpose, int scope) {
   const FlowNode& n = p_.nodes[node];
-  json data = {{"subscription", new_id()}, {"token", token}, {"purpose", purpose_name(purpose)}};
+  int id = new_id();
+  json data = {{"subscription", id}, {"token", token}, {"purpose", purpose_name(purpose)}};
   if (scope >= 0) data["scope"] = scope;
   if (n.trigger == EventTrigger::signal)
     data["signal"] = x_.signal_name(n.signal_ref);
@@ -198,6 +204,7 @@ void Run::subscribe(int node, int token, TimerPurpose purpose, int scope) {
   else
     data["message"] = x_.message_name(n.message_ref);
   emit(EventKind::subscription_opened, n.id, std::move(data));
+  if (n.trigger == EventTrigger::conditional) test_condition(id);
 }
 
 // Withdraws the timers and subscriptions that belong to a waiting token.

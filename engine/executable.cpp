@@ -2,6 +2,8 @@
 
 #include <deque>
 
+#include <nlohmann/json.hpp>
+
 namespace raciflow::engine {
 
 using namespace definitions;
@@ -195,11 +197,6 @@ std::vector<ExecutionProblem> check_executable(const Process& process) {
     std::string what = std::string(element_name(n.kind)) + " '" + n.id + "'";
     switch (n.kind) {
       case NodeKind::ad_hoc_sub_process:
-        if (n.ordering_sequential)
-          refuse(n.line, what + " cannot be run: ordering=\"Sequential\" is not executed; its tasks are open side by side (Parallel)");
-        if (!n.cancel_remaining)
-          refuse(n.line, what + " cannot be run: cancelRemainingInstances=\"false\" is not executed; the tasks left are withdrawn "
-                                "when the completion condition holds");
         if (n.completion && !n.completion->compiled)
           refuse(n.line, what + " cannot be run: its completionCondition is not in raciflow's language");
         break;
@@ -221,10 +218,9 @@ std::vector<ExecutionProblem> check_executable(const Process& process) {
     if (n.trigger == EventTrigger::compensate || n.trigger == EventTrigger::cancel) check_compensation_event(process, n, refuse);
     if (n.multi) {
       const MultiInstance& mi = *n.multi;
-      bool repeats = is_human_task(n.kind) || n.kind == NodeKind::sub_process || n.kind == NodeKind::call_activity;
-      if (!repeats)
+      if (!repeats_as_instances(n.kind))
         refuse(n.line, what + " cannot be run: multi-instance " + element_name(n.kind) +
-                           "s are not executed; user and manual tasks, sub-processes and call activities are");
+                           "s are not executed; tasks of every kind but receive tasks, sub-processes and call activities are");
       if (mi.role_from_element && !is_human_task(n.kind))
         refuse(mi.line, what + " cannot be run: raci:roleFromElement routes the tasks of a user or manual task; a " +
                             element_name(n.kind) + " has none of its own");
@@ -233,11 +229,13 @@ std::vector<ExecutionProblem> check_executable(const Process& process) {
     }
     if (n.loop == LoopKind::standard && (!n.loop_condition || !n.loop_condition->compiled))
       refuse(n.line, what + " cannot be run: its loop has no condition raciflow can evaluate");
-    bool waits = is_human_task(n.kind) || n.kind == NodeKind::receive_task || n.kind == NodeKind::sub_process ||
-                 n.kind == NodeKind::call_activity;
-    if (n.loop == LoopKind::standard && !waits)
-      refuse(n.line, what + " cannot be run: a standard loop on a step that does not wait repeats with the same variables, "
-                            "so its condition never changes; loop a user task, sub-process or call activity");
+    // A step that does not wait runs again with nothing changed but loopCounter: a condition
+    // that reads nothing and holds would run it forever (one that reads variables is
+    // tested at run time, where a loop that would not end is an incident).
+    if (n.loop == LoopKind::standard && passes_through(n.kind) && !n.loop_maximum && n.loop_condition && n.loop_condition->compiled &&
+        n.loop_condition->compiled->variables().empty() && n.loop_condition->compiled->test(nlohmann::json::object(), nullptr).value_or(false))
+      refuse(n.line, what + " cannot be run: its loop condition always holds and the step does not wait, so it would run forever; "
+                            "give it loopMaximum");
     if (n.start_quantity != 1)
       refuse(n.line, what + " cannot be run: startQuantity " + std::to_string(n.start_quantity) +
                          " (an activity that waits for several tokens) is not executed");

@@ -25,10 +25,13 @@ json Run::instance_variables(int scope, int token) const {
   return overlay;
 }
 
-// Whether a standard loop runs (again); nullopt when its condition failed (an incident).
-std::optional<bool> Run::loop_again(const FlowNode& n, int scope, int node) {
+// Whether a standard loop runs (again) after `runs` runs; nullopt when its condition
+// failed (an incident). The condition sees loopCounter, the runs so far (BPMN 2.0.2, 10.3.8).
+std::optional<bool> Run::loop_again(const FlowNode& n, int scope, int node, int runs) {
   std::string error;
-  auto again = n.loop_condition->compiled->test(context(scope), &error);
+  json vars = context(scope);
+  vars["loopCounter"] = runs;
+  auto again = n.loop_condition->compiled->test(vars, &error);
   if (!again) raise_incident(node, scope, "loop condition of '" + n.id + "' failed: " + error);
   return again;
 }
@@ -79,7 +82,32 @@ void Run::start_multi(int node, int scope) {
   emit(EventKind::token_waiting, n.id, {{"token", token}, {"scope", scope}, {"multi", multi}});
   if (!mi.output_collection.empty()) set_variables(json{{mi.output_collection, json(static_cast<std::size_t>(count), nullptr)}}, n.id);
   arm_boundaries(node, token);
-  for (int i = 0; i < (n.loop == LoopKind::multi_instance_sequential ? 1 : static_cast<int>(count)); ++i) create_instance(token, i);
+  for (int i = 0; i < (n.loop == LoopKind::multi_instance_sequential ? 1 : static_cast<int>(count)); ++i) {
+    if (!s_.tokens.count(token)) return;  // a boundary's condition held as it was armed
+    create_instance(token, i);
+  }
+  if (passes_through(n.kind)) finish_pass_through_instances(token);
+}
+
+// The instances of a step that does not wait are done in the order they were created
+// (a sequential body creates the next as one is done); each is in the trail as its token
+// waits and is consumed, with its output collected. A loop, not recursion: up to
+// kMaxInstances of them.
+void Run::finish_pass_through_instances(int body_token) {
+  while (s_.multi.count(body_token)) {
+    int next = -1;
+    for (const auto& [id, t] : s_.tokens)
+      if (t.body == body_token) {
+        next = id;
+        break;
+      }
+    if (next < 0) return;
+    const Token t = s_.tokens.at(next);
+    const FlowNode& n = p_.nodes[t.node];
+    if (n.kind == NodeKind::send_task)
+      emit(EventKind::message_sent, n.id, {{"message", x_.message_name(n.message_ref)}, {"variables", context(t.scope, next)}});
+    finish_activity(next, t.locals);
+  }
 }
 
 void Run::create_instance(int body_token, int number) {
@@ -91,12 +119,13 @@ void Run::create_instance(int body_token, int number) {
   instance.locals = {{"loopCounter", number}};
   if (!mi.element_variable.empty()) instance.locals[mi.element_variable] = body.items.at(static_cast<std::size_t>(number));
   if (!is_human_task(n.kind)) {
-    // A sub-process or call activity instance: a token of its own, with its variables.
+    // A sub-process, call activity or step that does not wait: a token of its own, with its
+    // variables; the caller finishes those of a step that does not wait.
     int scope = s_.tokens.at(body_token).scope;
     int token = new_id();
     emit(EventKind::token_waiting, n.id,
          {{"token", token}, {"scope", scope}, {"body", body_token}, {"instance", number}, {"locals", instance.locals}});
-    run_activity(body.node, token, scope);
+    if (!passes_through(n.kind)) run_activity(body.node, token, scope);
     return;
   }
   instance.responsible = n.raci.responsible;

@@ -35,13 +35,15 @@ void Run::start(const command::Start& c) {
   if (node.trigger == EventTrigger::signal) emit(EventKind::signal_caught, node.id, {{"signal", x_.signal_name(node.signal_ref)}});
   if (node.instantiate)  // the message that started the case is the one it waited for
     emit(EventKind::message_correlated, node.id, {{"message", x_.message_name(node.message_ref)}});
-  arm_event_sub_processes(-1, 0);
   if (node.instantiate) {
     emit(EventKind::node_entered, node.id, {{"scope", 0}});
     leave(start, 0);
   } else {
     queue_.push_back({start, 0, -1});
   }
+  // Armed once the first step is queued: an interrupting one whose condition holds already
+  // takes over before that step runs.
+  arm_event_sub_processes(-1, 0);
   drain();
 }
 
@@ -180,7 +182,7 @@ void Run::enter(const Step& step) {
   compensates_ = step.compensates;  // taken by wait() for the handler's token
   // A loop that tests before: the activity runs only while its condition holds.
   if (n.loop == LoopKind::standard && n.loop_test_before && step.iteration == 0) {
-    auto again = loop_again(n, step.scope, step.node);
+    auto again = loop_again(n, step.scope, step.node, 0);
     if (!again) return;  // an incident
     if (!*again) {
       leave(step.node, step.scope);
@@ -196,10 +198,17 @@ void Run::enter(const Step& step) {
     case NodeKind::service_task:
     case NodeKind::script_task:
     case NodeKind::business_rule_task:
-      pass_through(step);
+      if (n.multi)
+        start_multi(step.node, step.scope);
+      else
+        pass_through(step);
       break;
     case NodeKind::send_task:
     case NodeKind::intermediate_throw_event:
+      if (n.multi) {  // a send task's instances send one message each
+        start_multi(step.node, step.scope);
+        break;
+      }
       if (n.trigger == EventTrigger::compensate) {
         throw_compensation(step.node, step.scope, false);
         break;
@@ -212,7 +221,10 @@ void Run::enter(const Step& step) {
         queue_.push_back({x_.link_target(step.node), step.scope, -1});
         break;
       }
-      if (n.trigger == EventTrigger::signal) throw_signal(n);
+      if (n.trigger == EventTrigger::signal) {
+        throw_signal(n);
+        if (!goes_on(step.scope)) break;  // its own scope's interrupting event sub-process caught it
+      }
       if (n.trigger == EventTrigger::message || n.kind == NodeKind::send_task)
         emit(EventKind::message_sent, n.id, {{"message", x_.message_name(n.message_ref)}, {"variables", s_.variables}});
       if (n.kind == NodeKind::send_task)
@@ -239,7 +251,7 @@ void Run::enter(const Step& step) {
       } else {
         int token = wait(step.node, step.scope, step.iteration);
         arm_boundaries(step.node, token);
-        run_activity(step.node, token, step.scope);
+        if (s_.tokens.count(token)) run_activity(step.node, token, step.scope);  // else a boundary's condition held
       }
       break;
     case NodeKind::receive_task: {
@@ -283,6 +295,7 @@ void Run::enter(const Step& step) {
     case NodeKind::event_based_gateway: {
       int token = wait(step.node, step.scope);
       for (int f : n.outgoing) {
+        if (!s_.tokens.count(token)) break;  // a condition that held already won
         int target = p_.flows[f].target;
         const FlowNode& t = p_.nodes[target];
         if (t.kind == NodeKind::intermediate_catch_event && t.trigger == EventTrigger::timer)
@@ -309,7 +322,10 @@ const json& Run::context(int scope, int token) {
   return scratch_;
 }
 
-// An activity that does not wait is done as it is entered.
+// An activity that does not wait is done as it is entered. A standard loop enters it
+// again while its condition holds, up to loopMaximum. Nothing but loopCounter changes
+// between such runs, so a condition that holds again without loopMaximum and without
+// reading loopCounter would hold forever: an incident says so.
 void Run::pass_through(const Step& step) {
   compensates_ = -1;  // no token waits here
   if (step.compensates >= 0) {  // a compensation handler: the throw goes on to the next
@@ -317,6 +333,22 @@ void Run::pass_through(const Step& step) {
     return;
   }
   record_compensable(step.node, step.scope);
+  const FlowNode& n = p_.nodes[step.node];
+  int runs = step.iteration + 1;
+  if (n.loop == LoopKind::standard && (!n.loop_maximum || runs < *n.loop_maximum)) {
+    auto again = loop_again(n, step.scope, step.node, runs);
+    if (!again) return;
+    if (*again) {
+      const auto& read = n.loop_condition->compiled->variables();
+      if (!n.loop_maximum && std::find(read.begin(), read.end(), "loopCounter") == read.end()) {
+        raise_incident(step.node, step.scope, "the loop of '" + n.id + "' would run forever: its condition still holds, and nothing it "
+                                              "reads changes between runs of a step that does not wait (give it loopMaximum)");
+        return;
+      }
+      queue_.push_back({step.node, step.scope, -1, runs});
+      return;
+    }
+  }
   leave(step.node, step.scope);
 }
 
@@ -353,7 +385,7 @@ void Run::finish_activity(int token, const json& outputs) {
   if (n.loop == LoopKind::standard && n.loop_condition && n.loop_condition->compiled) {
     int runs = t.loop + 1;
     if (!n.loop_maximum || runs < *n.loop_maximum) {
-      auto again = loop_again(n, t.scope, t.node);
+      auto again = loop_again(n, t.scope, t.node, runs);
       if (!again) return;
       if (*again) {
         queue_.push_back({t.node, t.scope, -1, runs});

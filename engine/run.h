@@ -110,6 +110,7 @@ class Run {
   static json received(const json& variables, const FlowNode& node);
   void arm_boundaries(int host, int token);
   bool evaluate_conditions();
+  bool test_condition(int subscription);
   static const char* purpose_name(TimerPurpose purpose);
   void schedule(int node, int token, TimerPurpose purpose, std::optional<TimePoint> after = std::nullopt, int remaining = 0,
                 int scope = -1);
@@ -120,7 +121,8 @@ class Run {
 
   // engine/multi_instance.cpp: multi-instance activities and standard loops
   json instance_variables(int scope, int token = -1) const;
-  std::optional<bool> loop_again(const FlowNode& n, int scope, int node);
+  std::optional<bool> loop_again(const FlowNode& n, int scope, int node, int runs);
+  void finish_pass_through_instances(int body_token);
   void start_multi(int node, int scope);
   void create_instance(int body_token, int number);
   void instance_done(int body_token, int number, const json& variables);
@@ -135,6 +137,7 @@ class Run {
   bool scope_is_empty(int scope) const;
   bool complete_empty_scope();
   void complete_scope(int scope, const char* how);
+  bool goes_on(int scope) const;
 
   // engine/exceptions.cpp: errors, escalations, compensation and transactions
   int error_start(int scope_node, const std::string& ref) const;
@@ -150,6 +153,8 @@ class Run {
 
   // engine/ad_hoc.cpp: ad-hoc sub-processes
   bool finish_ad_hoc(int scope);
+  bool offered(const Token& token) const;
+  void require_turn(const Task& task);
 
   const ExecutableProcess& x_;
   const Process& p_;
@@ -161,6 +166,7 @@ class Run {
   json scratch_;  // context()'s variables when there are instance variables
   int entered_ = 0;  // steps entered by this command, up to kMaxStepsPerCommand
   int compensates_ = -1;  // set by enter() for a compensation handler, taken by wait()
+  std::vector<int> interrupted_;  // scopes an interrupting event sub-process took over in this run
 };
 
 }  // namespace raciflow::engine::detail

@@ -37,12 +37,19 @@ void Run::start_event_sub_process(int start, int scope) {
     cancel_scope_content(scope);
     for (auto it = queue_.begin(); it != queue_.end();)
       it = it->scope == scope ? queue_.erase(it) : it + 1;
+    interrupted_.push_back(scope);
   }
   int inner = new_id();
   emit(EventKind::scope_started, p_.nodes[s.parent].id,
        {{"scope", inner}, {"parent", scope}, {"token", -1}, {"interrupting", s.cancel_activity}});
-  arm_event_sub_processes(s.parent, inner);
   queue_.push_back({start, inner, -1});
+  arm_event_sub_processes(s.parent, inner);
+}
+
+// Whether a path in `scope` goes on: the scope still runs, and no interrupting event
+// sub-process took it over in this run (that one runs in a scope of its own).
+bool Run::goes_on(int scope) const {
+  return s_.scopes.count(scope) && std::find(interrupted_.begin(), interrupted_.end(), scope) == interrupted_.end();
 }
 
 // Withdraws every token and join arrival in a scope and its nested scopes.

@@ -8,6 +8,7 @@ namespace raciflow::engine::detail {
 void Run::claim(const command::Claim& c) {
   Task& task = open_task(c.task);
   std::string role = acting_role(task, task.responsible, "Responsible");
+  require_turn(task);
   if (task.status == TaskStatus::claimed) {
     if (task.assignee == actor_.person) throw Refusal{label(task) + " is already claimed by you", RefusalKind::conflict};
     throw Refusal{label(task) + " is claimed by " + task.assignee, RefusalKind::forbidden};
@@ -29,6 +30,7 @@ void Run::complete(const command::Complete& c) {
   std::string role = acting_role(task, task.responsible, "Responsible");
   if (task.status == TaskStatus::claimed && task.assignee != actor_.person)
     throw Refusal{label(task) + " is claimed by " + task.assignee, RefusalKind::forbidden};
+  require_turn(task);
   const FlowNode& node = p_.nodes[task.node];
   for (const auto& earlier : node.separate_from) {
     for (const auto& [done_node, person] : s_.completions) {
@@ -124,8 +126,8 @@ void Run::run_activity(int node, int token, int scope) {
   }
   int inner = new_id();
   emit(EventKind::scope_started, n.id, {{"scope", inner}, {"parent", scope}, {"token", token}});
-  arm_event_sub_processes(node, inner);
   for (int start : x_.none_starts(node)) queue_.push_back({start, inner, -1});
+  arm_event_sub_processes(node, inner);  // after: an interrupting one whose condition holds takes over
 }
 
 void Run::create_task(int node, int token, const Instance* instance) {
@@ -164,6 +166,7 @@ void Run::create_task(int node, int token, const Instance* instance) {
     for (auto t : times) reminders.push_back(iso(t));
     if (!reminders.empty()) data["reminders"] = reminders;
   }
+  if (!n.assignee.empty() && !instance) data["assignee"] = n.assignee;  // another modeler's assignee: claimed for that person
   emit(EventKind::task_created, n.id, std::move(data));
   for (const auto& r : n.raci.consulted)
     emit(EventKind::notification_queued, n.id, {{"role", r}, {"kind", "consultation"}, {"task", task}});

@@ -2,6 +2,7 @@
 // new versions with their start timers.
 #include "runtime/runtime.h"
 
+#include <algorithm>
 #include <set>
 
 #include "definitions/definition_set.h"
@@ -38,6 +39,22 @@ std::optional<std::set<std::string>> role_ids(const std::optional<Organisation>&
   return ids;
 }
 const std::set<std::string>* or_null(const std::optional<std::set<std::string>>& s) { return s ? &*s : nullptr; }
+
+// The person another modeler assigned a task to (camunda:assignee, zeebe assignee) must be
+// in the organisation and hold one of the task's Responsible roles: the task is theirs
+// at once, and nobody else could complete it.
+std::string assignee_problem(const definitions::FlowNode& n, const std::optional<Organisation>& org) {
+  if (n.assignee.empty()) return {};
+  std::string what = std::string(definitions::element_name(n.kind)) + " '" + n.id + "' is assigned to '" + n.assignee + "'";
+  if (!org) return what + ", but no organisation is loaded to find them in";
+  const Person* person = org->find_person(n.assignee);
+  if (!person) return what + ", who is no person of the organisation";
+  for (const auto& r : n.raci.responsible)
+    if (std::find(person->roles.begin(), person->roles.end(), r) != person->roles.end()) return {};
+  std::string roles;
+  for (const auto& r : n.raci.responsible) roles += (roles.empty() ? "" : ", ") + r;
+  return what + ", who holds none of its Responsible roles (" + roles + ")";
+}
 }  // namespace
 
 std::vector<Deployed> Runtime::deploy(const std::vector<std::string>& paths, const std::string& actor) {
@@ -59,9 +76,12 @@ definitions::Diagnostics Runtime::check_text(const std::string& name, const std:
   definitions::Diagnostics out = files.front().diagnostics;
   if (!files.front().definitions || out.has_errors()) return out;
   const auto& defs = *files.front().definitions;
+  auto org = store_.organisation();
   for (const auto& p : defs.processes) {
     if (!p.executable || p.nodes.empty()) continue;
     for (const auto& problem : engine::check_executable(p)) out.error(problem.line, problem.message);
+    for (const auto& n : p.nodes)
+      if (auto problem = assignee_problem(n, org); !problem.empty()) out.error(n.line, n.id, problem);
     for (const auto& n : p.nodes)
       if (n.kind == NodeKind::call_activity && !defs.find_process(n.called_element) && !store_.latest_definition(n.called_element))
         out.error(n.line, n.id, "call activity '" + n.id + "' calls process '" + n.called_element + "', which is neither deployed nor in this file");
@@ -79,12 +99,16 @@ std::vector<Runtime::Candidate> Runtime::deploy_candidates(const std::vector<def
         throw Refused(d.format() + (file.diagnostics.error_count() > 1 ? " (and more; run 'raciflow validate')" : ""));
   std::vector<Candidate> candidates;
   std::set<std::string> in_batch;
+  auto org = store_.organisation();
   for (std::size_t i = 0; i < files.size(); ++i) {
     const auto& defs = *files[i].definitions;
     for (const auto& p : defs.processes) {
       if (!p.executable || p.nodes.empty()) continue;
       for (const auto& problem : engine::check_executable(p))
         throw Refused(paths[i] + ":" + std::to_string(problem.line) + ": error: " + problem.message);
+      for (const auto& n : p.nodes)
+        if (auto problem = assignee_problem(n, org); !problem.empty())
+          throw Refused(paths[i] + ":" + std::to_string(n.line) + ": error: " + problem);
       if (!in_batch.insert(p.id).second) throw Refused("process '" + p.id + "' is in more than one of the files");
       candidates.push_back({&p, paths[i], sources[i]});
     }

@@ -262,7 +262,7 @@ TEST_CASE("every attribute raciflow does not carry out is a warning naming it, o
   std::string xml = bpmn(R"(<startEvent id="s"/>
 <serviceTask id="archive" implementation="##WebService"/>
 <serviceTask id="archive-2" implementation="##WebService"/>
-<userTask id="approve" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" camunda:assignee="demo" raci:responsible="security-function"/>
+<userTask id="approve" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" camunda:formKey="embedded:app:forms/approve.html" raci:responsible="security-function"/>
 <exclusiveGateway id="g" flavour="sweet" default="f3"/>
 <endEvent id="e"/><endEvent id="e2"/>
 <sequenceFlow id="f0" sourceRef="s" targetRef="archive" isImmediate="true"/>
@@ -277,8 +277,8 @@ TEST_CASE("every attribute raciflow does not carry out is a warning naming it, o
   CHECK(c.has_warning(line_of(xml, "id=\"archive\""), "serviceTask 'archive' is loaded but not executed: passes through: raciflow calls no services; "
                                                       "further serviceTasks in process 'p' are not reported"));
   CHECK_FALSE(c.has_warning(line_of(xml, "id=\"archive-2\""), "archive-2"));  // reported once
-  CHECK(c.has_warning(line_of(xml, "camunda:assignee"),
-                      "attributes in namespace http://camunda.org/schema/1.0/bpmn (first: camunda:assignee on <userTask> 'approve') are not "
+  CHECK(c.has_warning(line_of(xml, "camunda:formKey"),
+                      "attributes in namespace http://camunda.org/schema/1.0/bpmn (first: camunda:formKey on <userTask> 'approve') are not "
                       "executed by raciflow"));
   CHECK(c.has_warning(line_of(xml, "flavour"), "attribute flavour on <exclusiveGateway> 'g' is not BPMN 2.0 as raciflow reads it and is ignored"));
   CHECK_FALSE(c.has_warning(line_of(xml, "isImmediate=\"true\""), "isImmediate"));  // what raciflow does anyway

@@ -148,4 +148,34 @@ inline std::string process_xml(const std::string& body, const std::string& extra
 )" + body + "</process>\n</definitions>\n";
 }
 
+using Steps = std::vector<std::string>;
+
+inline std::string flow(const std::string& id, const std::string& from, const std::string& to, const std::string& condition = "") {
+  if (condition.empty()) return "<sequenceFlow id=\"" + id + "\" sourceRef=\"" + from + "\" targetRef=\"" + to + "\"/>\n";
+  return "<sequenceFlow id=\"" + id + "\" sourceRef=\"" + from + "\" targetRef=\"" + to + "\"><conditionExpression>" +
+         condition + "</conditionExpression></sequenceFlow>\n";
+}
+
+// A user task of the security function.
+inline std::string user_task(const std::string& id, const std::string& extra = "") {
+  return "<userTask id=\"" + id + "\" raci:responsible=\"security-function\"" + extra + "/>\n";
+}
+
+// The nodes entered, in order.
+inline Steps steps(const Case& c) {
+  Steps out;
+  for (const auto& e : c.log)
+    if (e.kind == EventKind::node_entered) out.push_back(e.node);
+  return out;
+}
+
+// The definition deploys: nothing in it is refused.
+inline void require_executable(const Flow& f) {
+  auto problems = check_executable(f.process());
+  std::string text;
+  for (const auto& p : problems) text += p.message + "\n";
+  INFO(text);
+  REQUIRE(problems.empty());
+}
+
 }  // namespace raciflow::testing

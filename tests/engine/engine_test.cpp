@@ -6,18 +6,6 @@ using nlohmann::json;
 
 namespace {
 
-const char* kSf = R"( raci:responsible="security-function")";
-
-std::string user_task(const std::string& id, const std::string& extra = "") {
-  return "<userTask id=\"" + id + "\"" + kSf + extra + "/>\n";
-}
-
-std::string flow(const std::string& id, const std::string& from, const std::string& to, const std::string& condition = "") {
-  if (condition.empty()) return "<sequenceFlow id=\"" + id + "\" sourceRef=\"" + from + "\" targetRef=\"" + to + "\"/>\n";
-  return "<sequenceFlow id=\"" + id + "\" sourceRef=\"" + from + "\" targetRef=\"" + to + "\"><conditionExpression>" +
-         condition + "</conditionExpression></sequenceFlow>\n";
-}
-
 }  // namespace
 
 TEST_CASE("a user task waits for its Responsible role; completing it ends the case") {
@@ -479,12 +467,12 @@ TEST_CASE("a standard loop that tests before skips its activity when the conditi
 
 TEST_CASE("the deploy check refuses a loop that cannot change and quantities other than 1, naming the feature") {
   Flow f(process_xml(R"(<startEvent id="s"/><serviceTask id="poll">
-<standardLoopCharacteristics><loopCondition>done == false</loopCondition></standardLoopCharacteristics></serviceTask>
+<standardLoopCharacteristics><loopCondition>true</loopCondition></standardLoopCharacteristics></serviceTask>
 <userTask id="t" raci:responsible="security-function" startQuantity="2" completionQuantity="3"/><endEvent id="e"/>)" +
                      flow("f0", "s", "poll") + flow("f1", "poll", "t") + flow("f2", "t", "e")));
   auto problems = check_executable(f.process());
   REQUIRE(problems.size() == 3);
-  CHECK(problems[0].message.find("serviceTask 'poll' cannot be run: a standard loop on a step that does not wait") == 0);
+  CHECK(problems[0].message.find("serviceTask 'poll' cannot be run: its loop condition always holds and the step does not wait") == 0);
   CHECK(problems[1].message == "userTask 't' cannot be run: startQuantity 2 (an activity that waits for several tokens) is not executed");
   CHECK(problems[2].message == "userTask 't' cannot be run: completionQuantity 3 (several tokens on each outgoing flow) is not executed");
 }

@@ -7,15 +7,7 @@ using nlohmann::json;
 
 namespace {
 
-using Steps = std::vector<std::string>;
-
-std::string flow(const std::string& id, const std::string& from, const std::string& to, const std::string& condition = "") {
-  if (condition.empty()) return "<sequenceFlow id=\"" + id + "\" sourceRef=\"" + from + "\" targetRef=\"" + to + "\"/>\n";
-  return "<sequenceFlow id=\"" + id + "\" sourceRef=\"" + from + "\" targetRef=\"" + to + "\"><conditionExpression>" +
-         condition + "</conditionExpression></sequenceFlow>\n";
-}
-
-std::string task(const std::string& id) { return "<userTask id=\"" + id + "\" raci:responsible=\"security-function\"/>\n"; }
+std::string task(const std::string& id) { return user_task(id); }
 
 // An event sub-process `id` started by `start_definition` (interrupting or not) that runs
 // one user task `<id>-task` and ends.
@@ -31,22 +23,6 @@ std::string main_path() { return "<startEvent id=\"s\"/>\n" + task("work") + "<e
 
 const char* kMessages = R"(<message id="withdrawn" name="incident withdrawn"/><message id="info" name="more information"/>
 <signal id="threat" name="threat level changed"/><error id="breach" errorCode="BREACH"/><escalation id="mandate" escalationCode="MANDATE"/>)";
-
-// The nodes entered, in order.
-Steps steps(const Case& c) {
-  Steps out;
-  for (const auto& e : c.log)
-    if (e.kind == EventKind::node_entered) out.push_back(e.node);
-  return out;
-}
-
-void require_executable(const Flow& f) {
-  auto problems = check_executable(f.process());
-  std::string text;
-  for (const auto& p : problems) text += p.message + "\n";
-  INFO(text);
-  REQUIRE(problems.empty());
-}
 
 }  // namespace
 
