@@ -225,6 +225,7 @@ void Loader::resolve_global_tasks() {
       }
       if (!global.assignee.empty()) node.assignee = global.assignee;
       if (node.iso.empty()) node.iso = global.iso;
+      report_unexecuted(node);  // a global script or business-rule task passes through, as its own kind does
     }
   }
   process_ = nullptr;

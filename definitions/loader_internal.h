@@ -97,6 +97,7 @@ class Loader {
   pugi::xml_node find_bpmn_child(pugi::xml_node parent, std::string_view name);
 
   void load_event_definition(pugi::xml_node def, EventTrigger trigger, FlowNode& node);
+  static EventDefinition alternative(const FlowNode& node, EventTrigger trigger, int at);
 
   void load_timer(pugi::xml_node def, FlowNode& node);
 

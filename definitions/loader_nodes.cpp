@@ -172,6 +172,7 @@ void Loader::check_receives(const FlowNode& node) {
 void Loader::load_node_children(pugi::xml_node element, int index) {
   FlowNode* node = &process_->nodes[index];  // stable: no node is added while this runs
   std::vector<EventTrigger> triggers;
+  std::vector<EventDefinition> alternatives;
   for (pugi::xml_node child : element.children()) {
     if (child.type() != pugi::node_element) continue;
     std::string_view name = local_name(child.name());
@@ -184,6 +185,7 @@ void Loader::load_node_children(pugi::xml_node element, int index) {
     if (auto def = event_definitions().find(name); def != event_definitions().end()) {
       triggers.push_back(def->second);
       load_event_definition(child, def->second, *node);
+      alternatives.push_back(alternative(*node, def->second, line(child)));
     } else if (name == "eventDefinitionRef") {
       // A reference to an event definition at the root: as if it were written here.
       std::string ref = trim(child.text().get());
@@ -195,6 +197,7 @@ void Loader::load_node_children(pugi::xml_node element, int index) {
         EventTrigger trigger = event_definitions().at(local_name(it->second.name()));
         triggers.push_back(trigger);
         load_event_definition(it->second, trigger, *node);
+        alternatives.push_back(alternative(*node, trigger, line(child)));
       }
     } else if (name == "documentation") {
       if (!node->documentation.empty()) node->documentation += "\n";
@@ -230,7 +233,28 @@ void Loader::load_node_children(pugi::xml_node element, int index) {
     }
   }
   if (triggers.size() == 1) node->trigger = triggers.front();
-  if (triggers.size() > 1) node->trigger = EventTrigger::multiple;
+  if (triggers.size() > 1) {
+    node->trigger = EventTrigger::multiple;
+    node->alternatives = std::move(alternatives);
+  }
+}
+
+// The event definition just loaded into `node` (each trigger has fields of its own), as
+// one alternative of a multiple event.
+EventDefinition Loader::alternative(const FlowNode& node, EventTrigger trigger, int at) {
+  EventDefinition d;
+  d.trigger = trigger;
+  d.line = at;
+  switch (trigger) {
+    case EventTrigger::message: d.ref = node.message_ref; break;
+    case EventTrigger::signal: d.ref = node.signal_ref; break;
+    case EventTrigger::escalation: d.ref = node.escalation_ref; break;
+    case EventTrigger::error: d.ref = node.error_ref; break;
+    case EventTrigger::timer: d.timer = node.timer; break;
+    case EventTrigger::conditional: d.condition = node.event_condition; break;
+    default: break;
+  }
+  return d;
 }
 
 // The case variable an item-aware element stands for: the name of the data object,

@@ -89,27 +89,29 @@ bool trigger_executed(NodeKind kind, EventTrigger t, EventPlace place) {
     case NodeKind::start_event:
       switch (place) {
         case EventPlace::process:
-          return t == EventTrigger::none || t == EventTrigger::message || t == EventTrigger::timer || t == EventTrigger::signal;
+          return t == EventTrigger::none || t == EventTrigger::message || t == EventTrigger::timer || t == EventTrigger::signal ||
+                 t == EventTrigger::multiple;
         case EventPlace::sub_process: return t == EventTrigger::none;
         case EventPlace::event_sub_process:
           return t == EventTrigger::message || t == EventTrigger::timer || t == EventTrigger::signal || t == EventTrigger::error ||
-                 t == EventTrigger::escalation || t == EventTrigger::conditional;
+                 t == EventTrigger::escalation || t == EventTrigger::conditional || t == EventTrigger::multiple ||
+                 t == EventTrigger::compensate;
       }
       return false;
     case NodeKind::end_event:
       return t == EventTrigger::none || t == EventTrigger::terminate || t == EventTrigger::message || t == EventTrigger::error ||
              t == EventTrigger::signal || t == EventTrigger::escalation || t == EventTrigger::compensate ||
-             (t == EventTrigger::cancel && place == EventPlace::sub_process);
+             (t == EventTrigger::cancel && place == EventPlace::sub_process) || t == EventTrigger::multiple;
     case NodeKind::intermediate_catch_event:
       return t == EventTrigger::timer || t == EventTrigger::message || t == EventTrigger::signal || t == EventTrigger::conditional ||
-             t == EventTrigger::link;
+             t == EventTrigger::link || t == EventTrigger::multiple;
     case NodeKind::intermediate_throw_event:
       return t == EventTrigger::none || t == EventTrigger::message || t == EventTrigger::signal || t == EventTrigger::escalation ||
-             t == EventTrigger::link || t == EventTrigger::compensate;
+             t == EventTrigger::link || t == EventTrigger::compensate || t == EventTrigger::multiple;
     case NodeKind::boundary_event:
       return t == EventTrigger::timer || t == EventTrigger::message || t == EventTrigger::error || t == EventTrigger::signal ||
              t == EventTrigger::escalation || t == EventTrigger::conditional || t == EventTrigger::compensate ||
-             t == EventTrigger::cancel;
+             t == EventTrigger::cancel || t == EventTrigger::multiple;
     default: return true;
   }
 }

@@ -120,6 +120,15 @@ struct Gap {
   std::string when_text;
 };
 
+// One of a multiple event's event definitions: its trigger and what it names.
+struct EventDefinition {
+  EventTrigger trigger = EventTrigger::none;
+  std::string ref;                      // the message, signal, escalation or error it names
+  std::optional<Timer> timer;           // timer
+  std::optional<Condition> condition;   // conditional
+  int line = 0;
+};
+
 struct FlowNode {
   std::string id;
   std::string name;
@@ -148,6 +157,9 @@ struct FlowNode {
   bool cancel_activity = true; // boundary events (cancelActivity) and event sub-process starts
                                // (isInterrupting): interrupting?
   bool parallel_multiple = false;
+  // A multiple event (trigger == multiple): each of its event definitions, in document
+  // order. Any one fires it, or all of them when parallel_multiple; a throw throws each.
+  std::vector<EventDefinition> alternatives;
 
   // Activities and gateways
   std::string default_flow;

@@ -277,9 +277,12 @@ void apply(CaseState& s, const Event& e, const definitions::Process& p) {
       bool completed = e.data.value("how", std::string()) != "cancelled";
       bool own_handler = false;
       if (sc.node >= 0)
-        for (const auto& n : p.nodes)
+        for (const auto& n : p.nodes) {
           own_handler |= n.kind == definitions::NodeKind::boundary_event && n.trigger == definitions::EventTrigger::compensate &&
                          n.attached_to == p.nodes[sc.node].id;
+          own_handler |= n.kind == definitions::NodeKind::start_event && n.trigger == definitions::EventTrigger::compensate &&
+                         n.parent >= 0 && p.nodes[n.parent].parent == sc.node;  // a compensation event sub-process
+        }
       for (auto entry = s.compensable.begin(); entry != s.compensable.end();) {
         if (entry->second != sc.id) {
           ++entry;
@@ -400,6 +403,7 @@ void apply(CaseState& s, const Event& e, const definitions::Process& p) {
       t.purpose = purpose_of(e);
       t.remaining = e.data.value("remaining", 0);
       t.scope = e.data.value("scope", -1);
+      t.alternative = e.data.value("alternative", -1);
       s.timers[t.id] = t;
       claim_id(s, t.id);
       break;
@@ -418,6 +422,7 @@ void apply(CaseState& s, const Event& e, const definitions::Process& p) {
       sub.condition = e.data.value("condition", false);
       sub.purpose = purpose_of(e);
       sub.scope = e.data.value("scope", -1);
+      sub.alternative = e.data.value("alternative", -1);
       s.subscriptions[sub.id] = sub;
       claim_id(s, sub.id);
       break;

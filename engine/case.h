@@ -155,6 +155,7 @@ struct Timer {
   TimerPurpose purpose = TimerPurpose::catch_event;
   int remaining = 0;  // further repetitions of a cycle; -1 unbounded
   int scope = -1;     // event_sub_process: the scope instance it is armed in
+  int alternative = -1;  // a multiple event: which of its event definitions
 };
 
 struct Subscription {
@@ -167,6 +168,7 @@ struct Subscription {
   bool held = false;       // a condition: it held when last evaluated (it fires when it comes to hold)
   TimerPurpose purpose = TimerPurpose::catch_event;
   int scope = -1;          // event_sub_process: the scope instance it is armed in
+  int alternative = -1;    // a multiple event: which of its event definitions
 };
 
 // The waiting body of a multi-instance activity. Its token holds the instances: their

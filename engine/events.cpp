@@ -18,7 +18,7 @@ void Run::correlate(const command::Correlate& c) {
   const FlowNode& node = p_.nodes[sub.node];
   set_variables(c.from_case ? received(c.variables, node) : c.variables, node.id);
   emit(EventKind::message_correlated, node.id, {{"message", c.message}, {"subscription", sub.id}});
-  trigger(sub.node, sub.token, sub.purpose, sub.scope);
+  fire(sub.node, sub.token, sub.purpose, sub.scope, sub.id);
   drain();
 }
 
@@ -54,7 +54,7 @@ void Run::catch_signal(const std::string& name) {
     if (it == s_.subscriptions.end()) continue;
     Subscription sub = it->second;
     emit(EventKind::signal_caught, p_.nodes[sub.node].id, {{"signal", name}, {"subscription", id}});
-    trigger(sub.node, sub.token, sub.purpose, sub.scope);
+    fire(sub.node, sub.token, sub.purpose, sub.scope, id);
   }
 }
 
@@ -68,12 +68,41 @@ void Run::trigger(int node, int token, TimerPurpose purpose, int scope) {
   }
 }
 
+// A caught event fires its node; a parallel multiple one only once each of its event
+// definitions has been caught (the one just caught is closed, the others wait on).
+void Run::fire(int node, int token, TimerPurpose purpose, int scope, int subscription) {
+  const FlowNode& n = p_.nodes[node];
+  if (n.trigger == EventTrigger::multiple && n.parallel_multiple) {
+    if (subscription >= 0 && s_.subscriptions.count(subscription))
+      emit(EventKind::subscription_closed, n.id, {{"subscription", subscription}});
+    for (const auto& [id, sub] : s_.subscriptions)
+      if (sub.node == node && sub.token == token && sub.purpose == purpose && sub.scope == scope) return;
+    for (const auto& [id, t] : s_.timers)
+      if (t.node == node && t.token == token && t.purpose == purpose && t.scope == scope) return;
+  }
+  trigger(node, token, purpose, scope);
+}
+
 // A signal throw: recorded for the runtime to broadcast to other cases and signal
 // starts, and taken at once by this case's own waiting catches.
-void Run::throw_signal(const FlowNode& n) {
-  std::string name = x_.signal_name(n.signal_ref);
+void Run::throw_signal(const FlowNode& n, const std::string& signal_ref) {
+  std::string name = x_.signal_name(signal_ref);
   emit(EventKind::signal_thrown, n.id, {{"signal", name}, {"variables", s_.variables}});
   catch_signal(name);
+}
+
+// A multiple throw throws each of its event definitions in order. Returns whether the
+// thrower's path goes on: a catch in its own scope may have taken it over.
+bool Run::throw_each(int node, int scope) {
+  const FlowNode& n = p_.nodes[node];
+  for (const EventDefinition& d : n.alternatives) {
+    if (d.trigger == EventTrigger::message)
+      emit(EventKind::message_sent, n.id, {{"message", x_.message_name(d.ref)}, {"variables", s_.variables}});
+    if (d.trigger == EventTrigger::signal) throw_signal(n, d.ref);
+    if (d.trigger == EventTrigger::escalation && !throw_escalation(node, scope)) return false;
+    if (!goes_on(scope)) return false;
+  }
+  return true;
 }
 
 void Run::fire_due() {
@@ -129,12 +158,32 @@ json Run::received(const json& variables, const FlowNode& node) {
 
 void Run::arm_boundaries(int host, int token) {
   for (int b : x_.boundaries(host)) {
-    const FlowNode& boundary = p_.nodes[b];
-    if (boundary.trigger == EventTrigger::timer) schedule(b, token, TimerPurpose::boundary);
-    if (boundary.trigger == EventTrigger::message || boundary.trigger == EventTrigger::signal ||
-        boundary.trigger == EventTrigger::conditional)
-      subscribe(b, token, TimerPurpose::boundary);
+    if (!s_.tokens.count(token)) return;  // an interrupting one's condition held as it was armed
+    arm(b, token, TimerPurpose::boundary);
   }
+}
+
+// Arms a catching event: its timer or subscription, or one for each of a multiple
+// event's definitions. Conditions are tested once all are armed: one that holds already
+// fires then, before the steps queued in its scope run.
+void Run::arm(int node, int token, TimerPurpose purpose, int scope) {
+  const FlowNode& n = p_.nodes[node];
+  bool multiple = n.trigger == EventTrigger::multiple;
+  int count = multiple ? static_cast<int>(n.alternatives.size()) : 1;
+  std::vector<int> conditions;
+  for (int a = 0; a < count; ++a) {
+    int alternative = multiple ? a : -1;
+    EventTrigger t = multiple ? n.alternatives[a].trigger : n.trigger;
+    if (n.kind == NodeKind::receive_task) t = EventTrigger::message;  // after an event-based gateway
+    if (t == EventTrigger::timer) {
+      schedule(node, token, purpose, std::nullopt, 0, scope, alternative);
+    } else if (t == EventTrigger::message || t == EventTrigger::signal || t == EventTrigger::conditional) {
+      if (t == EventTrigger::conditional) conditions.push_back(new_id());
+      subscribe(node, token, purpose, scope, alternative);
+    }
+  }
+  for (int id : conditions)
+    if (s_.subscriptions.count(id)) test_condition(id);
 }
 
 // A watched condition fires when it comes to hold: when it is armed and holds already,
@@ -151,12 +200,13 @@ bool Run::evaluate_conditions() {
 bool Run::test_condition(int subscription) {
   const Subscription watched = s_.subscriptions.at(subscription);
   const FlowNode& n = p_.nodes[watched.node];
+  const Condition& condition = watched.alternative >= 0 ? *n.alternatives[watched.alternative].condition : *n.event_condition;
   std::string error;
   int scope = watched.scope >= 0 ? watched.scope : s_.tokens.at(watched.token).scope;
-  bool holds = n.event_condition->compiled->test(context(scope), &error).value_or(false);
+  bool holds = condition.compiled->test(context(scope), &error).value_or(false);
   if (holds == watched.held) return false;
   emit(EventKind::condition_changed, n.id, {{"subscription", watched.id}, {"holds", holds}});
-  if (holds) trigger(watched.node, watched.token, watched.purpose, watched.scope);
+  if (holds) fire(watched.node, watched.token, watched.purpose, watched.scope, watched.id);
   return true;
 }
 
@@ -170,8 +220,9 @@ const char* Run::purpose_name(TimerPurpose purpose) {
 }
 
 void Run::schedule(int node, int token, TimerPurpose purpose, std::optional<TimePoint> after, int remaining,
-              int scope) {
-  const auto& timer = *p_.nodes[node].timer;
+              int scope, int alternative) {
+  const FlowNode& n = p_.nodes[node];
+  const auto& timer = alternative >= 0 ? *n.alternatives[alternative].timer : *n.timer;
   TimePoint base = after.value_or(now_);
   TimePoint due = base;
   if (timer.kind == definitions::Timer::Kind::duration) due = timer.duration->after(base);
@@ -187,24 +238,24 @@ void Run::schedule(int node, int token, TimerPurpose purpose, std::optional<Time
   }
   json data = {{"timer", new_id()}, {"token", token}, {"due", iso(due)}, {"purpose", purpose_name(purpose)}, {"remaining", remaining}};
   if (scope >= 0) data["scope"] = scope;
-  emit(EventKind::timer_scheduled, p_.nodes[node].id, std::move(data));
+  if (alternative >= 0) data["alternative"] = alternative;
+  emit(EventKind::timer_scheduled, n.id, std::move(data));
 }
 
-// A condition is tested as it is armed: one that holds already fires then, before the
-// steps queued in its scope run.
-void Run::subscribe(int node, int token, TimerPurpose purpose, int scope) {
+// A message, signal or condition subscription (arm() tests a condition).
+void Run::subscribe(int node, int token, TimerPurpose purpose, int scope, int alternative) {
   const FlowNode& n = p_.nodes[node];
-  int id = new_id();
-  json data = {{"subscription", id}, {"token", token}, {"purpose", purpose_name(purpose)}};
+  EventTrigger t = alternative >= 0 ? n.alternatives[alternative].trigger : n.trigger;
+  json data = {{"subscription", new_id()}, {"token", token}, {"purpose", purpose_name(purpose)}};
   if (scope >= 0) data["scope"] = scope;
-  if (n.trigger == EventTrigger::signal)
-    data["signal"] = x_.signal_name(n.signal_ref);
-  else if (n.trigger == EventTrigger::conditional)
+  if (alternative >= 0) data["alternative"] = alternative;
+  if (t == EventTrigger::signal)
+    data["signal"] = x_.signal_name(alternative >= 0 ? n.alternatives[alternative].ref : n.signal_ref);
+  else if (t == EventTrigger::conditional)
     data["condition"] = true;
   else
-    data["message"] = x_.message_name(n.message_ref);
+    data["message"] = x_.message_name(alternative >= 0 ? n.alternatives[alternative].ref : n.message_ref);
   emit(EventKind::subscription_opened, n.id, std::move(data));
-  if (n.trigger == EventTrigger::conditional) test_condition(id);
 }
 
 // Withdraws the timers and subscriptions that belong to a waiting token.
@@ -221,14 +272,14 @@ void Run::disarm(int token) {
 void Run::fire_timer(const Timer& t) {
   const FlowNode& node = p_.nodes[t.node];
   emit(EventKind::timer_fired, node.id, {{"timer", t.id}});
-  trigger(t.node, t.token, t.purpose, t.scope);
+  fire(t.node, t.token, t.purpose, t.scope, -1);
   // A cycle on a non-interrupting boundary or event sub-process start goes on while its
   // activity or scope does.
   bool goes_on = t.purpose == TimerPurpose::boundary ? s_.tokens.count(t.token) > 0
                  : t.purpose == TimerPurpose::event_sub_process ? s_.scopes.count(t.scope) > 0
                                                                  : false;
   if (!node.cancel_activity && t.remaining != 0 && goes_on)
-    schedule(t.node, t.token, t.purpose, t.due, t.remaining > 0 ? t.remaining - 1 : -1, t.scope);
+    schedule(t.node, t.token, t.purpose, t.due, t.remaining > 0 ? t.remaining - 1 : -1, t.scope, t.alternative);
 }
 
 void Run::trigger_boundary(int boundary, int host_token) {

@@ -52,8 +52,10 @@ std::vector<int> ExecutableProcess::signal_starts(const std::string& signal) con
   std::vector<int> out;
   for (std::size_t i = 0; i < process_->nodes.size(); ++i) {
     const FlowNode& n = process_->nodes[i];
-    if (n.kind == NodeKind::start_event && n.parent < 0 && n.trigger == EventTrigger::signal && signal_name(n.signal_ref) == signal)
-      out.push_back(static_cast<int>(i));
+    if (n.kind != NodeKind::start_event || n.parent >= 0) continue;
+    bool starts = n.trigger == EventTrigger::signal && signal_name(n.signal_ref) == signal;
+    for (const auto& d : n.alternatives) starts |= d.trigger == EventTrigger::signal && signal_name(d.ref) == signal;
+    if (starts) out.push_back(static_cast<int>(i));
   }
   return out;
 }
@@ -63,15 +65,22 @@ int ExecutableProcess::message_start(const std::string& message) const {
     const FlowNode& n = process_->nodes[i];
     bool starts = (n.kind == NodeKind::start_event && n.trigger == EventTrigger::message) || (n.instantiate && n.incoming.empty());
     if (starts && n.parent < 0 && (n.message_ref == message || message_name(n.message_ref) == message)) return static_cast<int>(i);
+    if (n.kind == NodeKind::start_event && n.parent < 0)
+      for (const auto& d : n.alternatives)
+        if (d.trigger == EventTrigger::message && (d.ref == message || message_name(d.ref) == message)) return static_cast<int>(i);
   }
   return -1;
 }
 
+// The handler of a compensation boundary on the activity; else, for a sub-process, its
+// compensation event sub-process (the one whose start event is a compensation start).
 int ExecutableProcess::compensation_handler(int activity) const {
   for (int b : boundaries_[activity]) {
     const FlowNode& boundary = process_->nodes[b];
     if (boundary.trigger == EventTrigger::compensate) return process_->node_index(boundary.compensation_handler);
   }
+  for (int start : event_starts_[activity + 1])
+    if (process_->nodes[start].trigger == EventTrigger::compensate) return process_->nodes[start].parent;
   return -1;
 }
 
@@ -122,6 +131,9 @@ void check_event_sub_process(const Process& process, const FlowNode& esp, Refuse
   else if (starts[0]->trigger == EventTrigger::none)
     refuse(starts[0]->line, what + " cannot be run: its start event '" + starts[0]->id +
                                 "' has no trigger (message, timer, signal, error, escalation or conditional)");
+  else if (starts[0]->trigger == EventTrigger::compensate && (esp.parent < 0 || process.nodes[esp.parent].kind != NodeKind::sub_process))
+    refuse(starts[0]->line, what + " cannot be run: a compensation event sub-process belongs directly in a sub-process, which it "
+                                "compensates once that has completed");
   else if (starts[0]->trigger == EventTrigger::error && !starts[0]->cancel_activity)
     refuse(starts[0]->line, what + " cannot be run: an error start event is always interrupting (isInterrupting=\"false\" on '" +
                                 starts[0]->id + "')");
@@ -176,16 +188,65 @@ void check_compensation_event(const Process& process, const FlowNode& n, Refuse&
                          "', which is no activity with isForCompensation=\"true\"");
     return;
   }
+  if (n.kind == NodeKind::start_event) return;  // a compensation event sub-process's start: check_event_sub_process
   if (!n.wait_for_completion)
     refuse(n.line, what + " cannot be run: waitForCompletion=\"false\" is not executed; the throw waits for its handlers");
+  for (int at = n.parent; at >= 0; at = process.nodes[at].parent)
+    if (process.nodes[at].triggered_by_event)
+      for (const FlowNode& s : process.nodes)
+        if (s.parent == at && s.kind == NodeKind::start_event && s.trigger == EventTrigger::compensate)
+          refuse(n.line, what + " cannot be run: a compensation throw inside a compensation event sub-process is not executed; the "
+                                "sub-process's own steps are compensated by the throw that compensates it");
   if (!n.activity_ref.empty()) {
     const FlowNode* target = process.find_node(n.activity_ref);
     bool compensable = false;
-    for (const FlowNode& b : process.nodes)
+    int target_index = process.node_index(n.activity_ref);
+    for (const FlowNode& b : process.nodes) {
       compensable |= b.kind == NodeKind::boundary_event && b.trigger == EventTrigger::compensate && b.attached_to == n.activity_ref;
+      compensable |= b.kind == NodeKind::start_event && b.trigger == EventTrigger::compensate && b.parent >= 0 &&
+                     target_index >= 0 && process.nodes[b.parent].parent == target_index;
+    }
     if (!target || !compensable)
-      refuse(n.line, what + " cannot be run: activityRef '" + n.activity_ref + "' names no activity with a compensation boundary event");
+      refuse(n.line, what + " cannot be run: activityRef '" + n.activity_ref +
+                         "' names no activity with a compensation boundary event or compensation event sub-process");
   }
+}
+
+// A multiple event: each of its event definitions must be one raciflow catches (message,
+// timer, signal, condition) or throws (message, signal, escalation).
+template <typename Refuse>
+void check_multiple(const Process& process, const FlowNode& n, Refuse& refuse) {
+  std::string what = std::string(element_name(n.kind)) + " '" + n.id + "'";
+  bool throws = n.kind == NodeKind::intermediate_throw_event || n.kind == NodeKind::end_event;
+  bool starts_process = n.kind == NodeKind::start_event && process.place_of(n) == EventPlace::process;
+  int escalations = 0;
+  for (const EventDefinition& d : n.alternatives) {
+    EventTrigger t = d.trigger;
+    if (starts_process && t != EventTrigger::message && t != EventTrigger::signal) {
+      refuse(d.line, what + " cannot be run: a multiple start event of a process starts on messages and signals, not on a " +
+                         trigger_name(t) + " event definition");
+      continue;
+    }
+    bool ok = throws ? t == EventTrigger::message || t == EventTrigger::signal || t == EventTrigger::escalation
+                     : t == EventTrigger::message || t == EventTrigger::timer || t == EventTrigger::signal || t == EventTrigger::conditional;
+    if (!ok)
+      refuse(d.line, what + " cannot be run: a multiple " + (throws ? "throw" : "catch") + " with a " + trigger_name(t) +
+                         " event definition is not executed (" + (throws ? "message, signal and escalation are" : "message, timer, signal and conditional are") + ")");
+    if (t == EventTrigger::timer && !d.timer) refuse(d.line, what + " cannot be run: its timer has no value");
+    if (t == EventTrigger::conditional && (!d.condition || !d.condition->compiled))
+      refuse(d.line, what + " cannot be run: its conditional event has no condition in raciflow's language");
+    escalations += t == EventTrigger::escalation;
+  }
+  if (escalations > 1) refuse(n.line, what + " cannot be run: a multiple throw throws at most one escalation");
+  if (starts_process && n.parallel_multiple)
+    refuse(n.line, what + " cannot be run: a parallel multiple start event of a process is not executed; each of its messages "
+                          "or signals would have to find the same case");
+  if (n.parallel_multiple && !n.cancel_activity)
+    refuse(n.line, what + " cannot be run: a non-interrupting parallel multiple event is not executed; make it interrupting, or "
+                          "exclusive (parallelMultiple=\"false\")");
+  for (int f : n.incoming)
+    if (process.flows[f].source >= 0 && process.nodes[process.flows[f].source].kind == NodeKind::event_based_gateway)
+      refuse(n.line, what + " cannot be run: an event-based gateway waits for single events; a multiple event after it is not executed");
 }
 
 }  // namespace
@@ -243,6 +304,7 @@ std::vector<ExecutionProblem> check_executable(const Process& process) {
       refuse(n.line, what + " cannot be run: completionQuantity " + std::to_string(n.completion_quantity) +
                          " (several tokens on each outgoing flow) is not executed");
     EventTrigger t = n.trigger;
+    if (t == EventTrigger::multiple) check_multiple(process, n, refuse);
     bool ok = trigger_executed(n.kind, t, process.place_of(n));
     if (!ok) refuse(n.line, what + " cannot be run: " + trigger_name(t) + " " + element_name(n.kind) + "s are not executed");
     if (n.kind == NodeKind::boundary_event && t == EventTrigger::escalation) {

@@ -33,6 +33,7 @@ void Run::start(const command::Start& c) {
   if (node.trigger == EventTrigger::message)
     emit(EventKind::message_correlated, node.id, {{"message", x_.message_name(node.message_ref)}});
   if (node.trigger == EventTrigger::signal) emit(EventKind::signal_caught, node.id, {{"signal", x_.signal_name(node.signal_ref)}});
+  if (node.trigger == EventTrigger::multiple && !c.message.empty()) emit(EventKind::message_correlated, node.id, {{"message", c.message}});
   if (node.instantiate)  // the message that started the case is the one it waited for
     emit(EventKind::message_correlated, node.id, {{"message", x_.message_name(node.message_ref)}});
   if (node.instantiate) {
@@ -221,8 +222,12 @@ void Run::enter(const Step& step) {
         queue_.push_back({x_.link_target(step.node), step.scope, -1});
         break;
       }
+      if (n.trigger == EventTrigger::multiple) {
+        if (throw_each(step.node, step.scope)) leave(step.node, step.scope);
+        break;
+      }
       if (n.trigger == EventTrigger::signal) {
-        throw_signal(n);
+        throw_signal(n, n.signal_ref);
         if (!goes_on(step.scope)) break;  // its own scope's interrupting event sub-process caught it
       }
       if (n.trigger == EventTrigger::message || n.kind == NodeKind::send_task)
@@ -265,11 +270,7 @@ void Run::enter(const Step& step) {
         leave(step.node, step.scope);
         break;
       }
-      int token = wait(step.node, step.scope);
-      if (n.trigger == EventTrigger::timer)
-        schedule(step.node, token, TimerPurpose::catch_event);
-      else
-        subscribe(step.node, token, TimerPurpose::catch_event);
+      arm(step.node, wait(step.node, step.scope), TimerPurpose::catch_event);
       break;
     }
     case NodeKind::boundary_event:  // reached only through its host
@@ -296,12 +297,7 @@ void Run::enter(const Step& step) {
       int token = wait(step.node, step.scope);
       for (int f : n.outgoing) {
         if (!s_.tokens.count(token)) break;  // a condition that held already won
-        int target = p_.flows[f].target;
-        const FlowNode& t = p_.nodes[target];
-        if (t.kind == NodeKind::intermediate_catch_event && t.trigger == EventTrigger::timer)
-          schedule(target, token, TimerPurpose::event_gateway);
-        else
-          subscribe(target, token, TimerPurpose::event_gateway);
+        arm(p_.flows[f].target, token, TimerPurpose::event_gateway);
       }
       break;
     }
@@ -484,7 +480,10 @@ void Run::end_event(int node, int scope) {
       terminate(scope);
       break;
     case EventTrigger::signal:
-      throw_signal(n);
+      throw_signal(n, n.signal_ref);
+      break;
+    case EventTrigger::multiple:
+      throw_each(node, scope);
       break;
     case EventTrigger::escalation:
       throw_escalation(node, scope);

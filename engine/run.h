@@ -106,15 +106,18 @@ class Run {
   // engine/events.cpp: messages, signals, timers, conditions and the subscriptions that wait for them
   void catch_signal(const std::string& name);
   void trigger(int node, int token, TimerPurpose purpose, int scope);
-  void throw_signal(const FlowNode& n);
+  void throw_signal(const FlowNode& n, const std::string& signal_ref);
+  bool throw_each(int node, int scope);
+  void arm(int node, int token, TimerPurpose purpose, int scope = -1);
+  void fire(int node, int token, TimerPurpose purpose, int scope, int subscription);
   static json received(const json& variables, const FlowNode& node);
   void arm_boundaries(int host, int token);
   bool evaluate_conditions();
   bool test_condition(int subscription);
   static const char* purpose_name(TimerPurpose purpose);
   void schedule(int node, int token, TimerPurpose purpose, std::optional<TimePoint> after = std::nullopt, int remaining = 0,
-                int scope = -1);
-  void subscribe(int node, int token, TimerPurpose purpose, int scope = -1);
+                int scope = -1, int alternative = -1);
+  void subscribe(int node, int token, TimerPurpose purpose, int scope = -1, int alternative = -1);
   void disarm(int token);
   void fire_timer(const Timer& t);
   void trigger_boundary(int boundary, int host_token);

@@ -9,10 +9,8 @@ namespace raciflow::engine::detail {
 // and escalation starts need no arming: a throw looks for them.
 void Run::arm_event_sub_processes(int scope_node, int scope) {
   for (int start : x_.event_sub_process_starts(scope_node)) {
-    EventTrigger t = p_.nodes[start].trigger;
-    if (t == EventTrigger::timer) schedule(start, -1, TimerPurpose::event_sub_process, std::nullopt, 0, scope);
-    if (t == EventTrigger::message || t == EventTrigger::signal || t == EventTrigger::conditional)
-      subscribe(start, -1, TimerPurpose::event_sub_process, scope);
+    if (!goes_on(scope)) return;  // an interrupting one's condition held as it was armed
+    arm(start, -1, TimerPurpose::event_sub_process, scope);
   }
 }
 

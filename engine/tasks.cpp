@@ -126,6 +126,10 @@ void Run::run_activity(int node, int token, int scope) {
   }
   int inner = new_id();
   emit(EventKind::scope_started, n.id, {{"scope", inner}, {"parent", scope}, {"token", token}});
+  if (n.triggered_by_event) {  // a compensation event sub-process, run as its sub-process's handler
+    for (std::size_t i = 0; i < p_.nodes.size(); ++i)
+      if (p_.nodes[i].parent == node && p_.nodes[i].kind == NodeKind::start_event) queue_.push_back({static_cast<int>(i), inner, -1});
+  }
   for (int start : x_.none_starts(node)) queue_.push_back({start, inner, -1});
   arm_event_sub_processes(node, inner);  // after: an interrupting one whose condition holds takes over
 }

@@ -408,10 +408,10 @@ TEST_CASE("cancelling a case withdraws its work and needs a reason") {
 }
 
 TEST_CASE("the deploy check refuses what the engine cannot run") {
-  Flow f(process_xml(R"(<startEvent id="s"/><endEvent id="e"><messageEventDefinition/><signalEventDefinition/></endEvent>)" + flow("f0", "s", "e")));
+  Flow f(process_xml(R"(<startEvent id="s"/><endEvent id="e"><timerEventDefinition><timeDuration>P1D</timeDuration></timerEventDefinition></endEvent>)" + flow("f0", "s", "e")));
   auto problems = check_executable(f.process());
   REQUIRE(problems.size() == 1);
-  CHECK(problems[0].message == "endEvent 'e' cannot be run: multiple endEvents are not executed");
+  CHECK(problems[0].message == "endEvent 'e' cannot be run: timer endEvents are not executed");
   CHECK(problems[0].line == 7);
 }
 

@@ -251,3 +251,104 @@ TEST_CASE("a task assigned to a person by another modeler is claimed for that pe
   REQUIRE(c.complete("fix", "anna", {"security-function"}));
   CHECK(c.state.status == CaseStatus::completed);
 }
+
+TEST_CASE("a multiple catch event goes on at the first of its event definitions to happen, and withdraws the others") {
+  std::string wait = R"(<intermediateCatchEvent id="wait"><messageEventDefinition messageRef="answer"/>
+<timerEventDefinition><timeDuration>P2D</timeDuration></timerEventDefinition></intermediateCatchEvent>)";
+  Flow f(process_xml(around(wait, "wait"), R"(<message id="answer" name="supplier answered"/>)"));
+  require_executable(f);
+  Case message(f);
+  REQUIRE(message.start());
+  CHECK(message.state.subscriptions.size() == 1);
+  CHECK(message.state.timers.size() == 1);
+  REQUIRE(message.correlate("supplier answered"));
+  CHECK(message.state.status == CaseStatus::completed);
+  CHECK(message.count(EventKind::timer_cancelled, "wait") == 1);
+
+  Case timer(f);
+  REQUIRE(timer.start());
+  REQUIRE(timer.tick("2026-03-04T09:00:00Z"));
+  CHECK(timer.state.status == CaseStatus::completed);
+  CHECK(timer.count(EventKind::subscription_closed, "wait") == 1);
+  CHECK(steps(timer) == Steps{"s", "wait", "e"});
+}
+
+TEST_CASE("a parallel multiple catch event goes on only once each of its event definitions has happened") {
+  std::string wait = R"(<intermediateCatchEvent id="wait" parallelMultiple="true"><messageEventDefinition messageRef="answer"/>
+<signalEventDefinition signalRef="threat"/><conditionalEventDefinition><condition>approved == true</condition></conditionalEventDefinition>
+</intermediateCatchEvent>)";
+  Flow f(process_xml(around(wait, "wait"), R"(<message id="answer" name="supplier answered"/><signal id="threat" name="threat level changed"/>)"));
+  require_executable(f);
+  Case c(f);
+  REQUIRE(c.start({{"approved", true}}));  // the condition holds as it is armed: one of three
+  CHECK(c.state.subscriptions.size() == 2);
+  REQUIRE(c.run(command::Signal{"threat level changed", json::object()}));
+  CHECK(c.state.status == CaseStatus::active);
+  REQUIRE(c.correlate("supplier answered"));
+  CHECK(c.state.status == CaseStatus::completed);
+  CHECK(steps(c) == Steps{"s", "wait", "e"});
+}
+
+TEST_CASE("a multiple boundary event interrupts its task at whichever of its event definitions happens") {
+  std::string body = user_task("work") + R"(<boundaryEvent id="stop" attachedToRef="work"><messageEventDefinition messageRef="withdrawn"/>
+<signalEventDefinition signalRef="threat"/></boundaryEvent>)" + user_task("instead") +
+                     "<startEvent id=\"s\"/><endEvent id=\"e\"/><endEvent id=\"e2\"/>" + flow("f0", "s", "work") + flow("f1", "work", "e") +
+                     flow("f2", "stop", "instead") + flow("f3", "instead", "e2");
+  Flow f(process_xml(body, R"(<message id="withdrawn" name="incident withdrawn"/><signal id="threat" name="threat level changed"/>)"));
+  require_executable(f);
+  Case c(f);
+  REQUIRE(c.start());
+  REQUIRE(c.run(command::Signal{"threat level changed", json::object()}));
+  CHECK(c.open_tasks() == Steps{"instead"});
+  CHECK(c.state.subscriptions.empty());  // the message went with the task
+  CHECK(steps(c) == Steps{"s", "work", "stop", "instead"});
+}
+
+TEST_CASE("a multiple throw throws each of its event definitions, and a multiple start starts on any of them") {
+  Flow f(process_xml(R"(<startEvent id="s"><messageEventDefinition messageRef="report"/><signalEventDefinition signalRef="threat"/></startEvent>
+<intermediateThrowEvent id="tell"><messageEventDefinition messageRef="notice"/><signalEventDefinition signalRef="alarm"/></intermediateThrowEvent>
+<endEvent id="e"/>)" + flow("f0", "s", "tell") + flow("f1", "tell", "e"),
+                     R"(<message id="report" name="incident reported"/><message id="notice" name="owner notified"/>
+<signal id="threat" name="threat level changed"/><signal id="alarm" name="alarm raised"/>)"));
+  require_executable(f);
+  CHECK(f.executable().message_start("incident reported") == f.process().node_index("s"));
+  CHECK(f.executable().signal_starts("threat level changed") == std::vector<int>{f.process().node_index("s")});
+  Case c(f);
+  REQUIRE(c.start(json::object(), "incident reported"));
+  CHECK(c.count(EventKind::message_sent, "tell") == 1);
+  CHECK(c.count(EventKind::signal_thrown, "tell") == 1);
+  CHECK(steps(c) == Steps{"s", "tell", "e"});
+  CHECK(c.state.status == CaseStatus::completed);
+}
+
+TEST_CASE("the deploy check refuses multiple events it cannot run, naming the element and why") {
+  Flow f(process_xml(R"(<startEvent id="s"/><intermediateCatchEvent id="wait"><messageEventDefinition messageRef="m"/><linkEventDefinition name="x"/></intermediateCatchEvent>
+<userTask id="t" raci:responsible="security-function"/><boundaryEvent id="b" attachedToRef="t" cancelActivity="false" parallelMultiple="true">
+<messageEventDefinition messageRef="m"/><signalEventDefinition signalRef="sig"/></boundaryEvent><endEvent id="e"/><endEvent id="e2"/>)" +
+                         flow("f0", "s", "wait") + flow("f1", "wait", "t") + flow("f2", "t", "e") + flow("f3", "b", "e2"),
+                     R"(<message id="m" name="m"/><signal id="sig" name="sig"/>)"));
+  auto problems = check_executable(f.process());
+  REQUIRE(problems.size() == 2);
+  CHECK(problems[0].message == "intermediateCatchEvent 'wait' cannot be run: a multiple catch with a link event definition is not executed "
+                               "(message, timer, signal and conditional are)");
+  CHECK(problems[1].message.find("boundaryEvent 'b' cannot be run: a non-interrupting parallel multiple event is not executed") == 0);
+}
+
+TEST_CASE("a compensation event sub-process is its sub-process's handler: it runs when the completed sub-process is compensated") {
+  std::string book = "<subProcess id=\"book\" name=\"Book the auditor\"><startEvent id=\"bs\"/><scriptTask id=\"reserve\"/><endEvent id=\"be\"/>" +
+                     flow("g0", "bs", "reserve") + flow("g1", "reserve", "be") +
+                     "<subProcess id=\"undo\" triggeredByEvent=\"true\"><startEvent id=\"undo-start\"><compensateEventDefinition/></startEvent>" +
+                     user_task("release") + "<endEvent id=\"undo-end\"/>" + flow("u0", "undo-start", "release") + flow("u1", "release", "undo-end") +
+                     "</subProcess></subProcess>";
+  Flow f(process_xml("<startEvent id=\"s\"/>" + book + "<intermediateThrowEvent id=\"revert\"><compensateEventDefinition activityRef=\"book\"/>"
+                     "</intermediateThrowEvent><endEvent id=\"e\"/>" + flow("f0", "s", "book") + flow("f1", "book", "revert") + flow("f2", "revert", "e")));
+  require_executable(f);
+  Case c(f);
+  REQUIRE(c.start());
+  CHECK(steps(c) == Steps{"s", "book", "bs", "reserve", "be", "revert", "undo", "undo-start", "release"});
+  CHECK(c.state.status == CaseStatus::active);  // the throw waits for its handler
+  REQUIRE(c.complete("release"));
+  CHECK(steps(c) == Steps{"s", "book", "bs", "reserve", "be", "revert", "undo", "undo-start", "release", "undo-end", "e"});
+  CHECK(c.state.status == CaseStatus::completed);
+  CHECK(c.count(EventKind::compensation_started, "book") == 1);
+}
