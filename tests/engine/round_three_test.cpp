@@ -110,6 +110,7 @@ TEST_CASE("a signal thrown inside a scope that its own interrupting event sub-pr
   REQUIRE(c.complete("react-task"));
   CHECK(c.state.status == CaseStatus::completed);
   CHECK_FALSE(c.entered("after"));
+  CHECK(c.state.variables == json::object());
 }
 
 TEST_CASE("a multi-instance script task runs one instance per item, each in the trail, and collects their outputs") {
@@ -133,7 +134,7 @@ TEST_CASE("a sequential multi-instance send task sends one message per instance 
   CHECK(steps(c) == Steps{"s", "notify", "e"});
   CHECK(instances(c, "notify") == 2);
   CHECK(c.count(EventKind::message_sent, "notify") == 2);
-  CHECK(c.state.variables["checked"] == json{"mail", "hr", nullptr});
+  CHECK(c.state.variables == json{{"assets", {"mail", "hr", "web"}}, {"checked", {"mail", "hr", nullptr}}});
   CHECK(c.state.status == CaseStatus::completed);
 }
 
@@ -147,6 +148,7 @@ TEST_CASE("a multi-instance sub-process whose steps do not wait runs each instan
   REQUIRE(c.start());
   CHECK(steps(c) == Steps{"s", "each", "ss", "ss", "note", "note", "se", "se", "e"});
   CHECK(c.state.status == CaseStatus::completed);
+  CHECK(c.state.variables == json::object());  // loopCounter stays the instances' own
 }
 
 TEST_CASE("a standard loop on a step that does not wait runs up to loopMaximum, or while a condition over loopCounter holds") {
@@ -156,6 +158,7 @@ TEST_CASE("a standard loop on a step that does not wait runs up to loopMaximum, 
   REQUIRE(three.start());
   CHECK(steps(three) == Steps{"s", "poll", "poll", "poll", "e"});
   CHECK(three.state.status == CaseStatus::completed);
+  CHECK(three.state.variables == json::object());  // loopCounter is the condition's, not the case's
 
   Flow counted(process_xml(around(loop_task("loopCounter &lt; 2", ""), "poll")));
   require_executable(counted);
@@ -200,6 +203,7 @@ TEST_CASE("a sequential ad-hoc sub-process offers every step, and the one picked
   REQUIRE(c.complete("a"));
   CHECK(steps(c) == Steps{"s", "list", "a", "b", "c", "e"});
   CHECK(c.state.status == CaseStatus::completed);
+  CHECK(c.state.variables == json::object());
 }
 
 TEST_CASE("an ad-hoc sub-process with cancelRemainingInstances false withdraws the steps not begun and waits for those under way") {
@@ -237,6 +241,7 @@ TEST_CASE("a call activity that calls a global user task runs as that task, with
   CHECK(c.count(EventKind::notification_queued, "review") == 1);  // top management informed
   CHECK(c.count(EventKind::call_started) == 0);
   CHECK(c.state.status == CaseStatus::completed);
+  CHECK(c.state.variables == json::object());
 }
 
 TEST_CASE("a task assigned to a person by another modeler is claimed for that person as it is created") {
@@ -248,8 +253,9 @@ TEST_CASE("a task assigned to a person by another modeler is claimed for that pe
   CHECK(c.task("fix")->status == TaskStatus::claimed);
   CHECK(c.task("fix")->assignee == "anna");
   CHECK_FALSE(c.run(command::Complete{c.task("fix")->id, {}}, Actor{"lars", {"security-function"}}));
-  REQUIRE(c.complete("fix", "anna", {"security-function"}));
+  REQUIRE(c.complete("fix", "anna", {"security-function"}, {{"fixed", true}}));
   CHECK(c.state.status == CaseStatus::completed);
+  CHECK(c.state.variables == json{{"fixed", true}});
 }
 
 TEST_CASE("a multiple catch event goes on at the first of its event definitions to happen, and withdraws the others") {
@@ -261,8 +267,9 @@ TEST_CASE("a multiple catch event goes on at the first of its event definitions 
   REQUIRE(message.start());
   CHECK(message.state.subscriptions.size() == 1);
   CHECK(message.state.timers.size() == 1);
-  REQUIRE(message.correlate("supplier answered"));
+  REQUIRE(message.correlate("supplier answered", {{"answer", "yes"}}));
   CHECK(message.state.status == CaseStatus::completed);
+  CHECK(message.state.variables == json{{"answer", "yes"}});
   CHECK(message.count(EventKind::timer_cancelled, "wait") == 1);
 
   Case timer(f);
@@ -287,6 +294,7 @@ TEST_CASE("a parallel multiple catch event goes on only once each of its event d
   REQUIRE(c.correlate("supplier answered"));
   CHECK(c.state.status == CaseStatus::completed);
   CHECK(steps(c) == Steps{"s", "wait", "e"});
+  CHECK(c.state.variables == json{{"approved", true}});
 }
 
 TEST_CASE("a multiple boundary event interrupts its task at whichever of its event definitions happens") {
@@ -302,6 +310,7 @@ TEST_CASE("a multiple boundary event interrupts its task at whichever of its eve
   CHECK(c.open_tasks() == Steps{"instead"});
   CHECK(c.state.subscriptions.empty());  // the message went with the task
   CHECK(steps(c) == Steps{"s", "work", "stop", "instead"});
+  CHECK(c.state.variables == json::object());
 }
 
 TEST_CASE("a multiple throw throws each of its event definitions, and a multiple start starts on any of them") {
@@ -319,6 +328,7 @@ TEST_CASE("a multiple throw throws each of its event definitions, and a multiple
   CHECK(c.count(EventKind::signal_thrown, "tell") == 1);
   CHECK(steps(c) == Steps{"s", "tell", "e"});
   CHECK(c.state.status == CaseStatus::completed);
+  CHECK(c.state.variables == json::object());
 }
 
 TEST_CASE("the deploy check refuses multiple events it cannot run, naming the element and why") {
@@ -351,4 +361,5 @@ TEST_CASE("a compensation event sub-process is its sub-process's handler: it run
   CHECK(steps(c) == Steps{"s", "book", "bs", "reserve", "be", "revert", "undo", "undo-start", "release", "undo-end", "e"});
   CHECK(c.state.status == CaseStatus::completed);
   CHECK(c.count(EventKind::compensation_started, "book") == 1);
+  CHECK(c.state.variables == json::object());
 }

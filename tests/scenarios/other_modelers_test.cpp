@@ -98,3 +98,30 @@ TEST_CASE("a compensation event sub-process undoes its completed sub-process whe
   CHECK(w.cli({"show", id, "--json"}).json()["status"] == "completed");
   CHECK(w.cli({"audit", "verify"}).code == 0);
 }
+
+TEST_CASE("multiple events and a checklist that lets the work under way finish run from the command line") {
+  Workspace w;
+  w.ok({"org", "load", sample("org.xml"), "--as", "anna"});
+  w.ok({"deploy", test_data("multiple-events.bpmn"), "--as", "anna"});
+  std::string id = first_line(w.ok({"message", "Review requested", "--as", "anna"}));  // one of the start's two triggers
+  id = id.substr(0, id.find(' '));
+  REQUIRE(open_task(w, id, "visit").is_object());
+
+  w.ok({"claim", std::to_string(open_task(w, id, "visit")["id"].get<long long>()), "--as", "anna"});  // under way
+  complete(w, id, "contract", "security-function", "lars", {"enough=true"});
+  CHECK(open_task(w, id, "certificate").is_null());  // not begun: withdrawn
+  complete(w, id, "visit", "security-function", "anna");  // under way: finishes
+
+  auto trail = w.cli({"audit", id, "--format", "json"}).json().dump();
+  CHECK(trail.find("Review done") != std::string::npos);        // the multiple throw sent its message ...
+  CHECK(trail.find("Supplier reviewed") != std::string::npos);  // ... and threw its signal
+  w.ok({"signal", "Committee agrees", "--as", "anna"});
+  CHECK(w.cli({"show", id, "--json"}).json()["status"] == "active");  // parallel multiple: one of two
+  w.ok({"message", "Owner agrees", "--as", "anna"});
+  CHECK(w.cli({"show", id, "--json"}).json()["status"] == "completed");
+
+  auto started = w.cli({"signal", "Supplier changed", "--as", "anna"});  // the start's other trigger
+  REQUIRE(started.code == 0);
+  CHECK(started.out.find("started") != std::string::npos);
+  CHECK(w.cli({"audit", "verify"}).code == 0);
+}
