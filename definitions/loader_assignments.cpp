@@ -42,8 +42,8 @@ void Loader::load_assignments(pugi::xml_node element, FlowNode& node) {
   std::vector<Found> groups, people;
   for (pugi::xml_node child : element.children()) {
     if (child.type() != pugi::node_element) continue;
-    std::string_view name = local_name(child.name());
-    if (is_bpmn(child) && (name == "potentialOwner" || name == "humanPerformer")) {
+    std::string_view name = local_name(child.name());  // the name first: a namespace lookup walks up the tree
+    if ((name == "potentialOwner" || name == "humanPerformer") && is_bpmn(child)) {
       std::string text;
       if (pugi::xml_node expr = find_bpmn_child(child, "resourceAssignmentExpression"))
         for (pugi::xml_node e : expr.children())
@@ -66,8 +66,9 @@ void Loader::load_assignments(pugi::xml_node element, FlowNode& node) {
   }
   for (pugi::xml_attribute attr : element.attributes()) {
     std::string_view prefix = prefix_of(attr.name());
-    if (prefix.empty() || namespace_for(element, prefix) != kCamundaNamespace) continue;
     std::string_view name = local_name(attr.name());
+    if (prefix.empty() || (name != "candidateGroups" && name != "assignee") || namespace_for(element, prefix) != kCamundaNamespace)
+      continue;
     if (name == "candidateGroups") groups.push_back({attr.value(), "camunda:candidateGroups", node.line});
     if (name == "assignee") people.push_back({attr.value(), "camunda:assignee", node.line});
   }

@@ -88,9 +88,9 @@ enum class LoopKind : std::uint8_t { none, standard, multi_instance_parallel, mu
 struct Raci {
   std::vector<std::string> responsible, accountable, consulted, informed;
   bool responsible_explicit = false;
-  // Where an explicit Responsible was written, as findings name it: raci:responsible, or
-  // another modeler's assignment ("camunda:candidateGroups", "<potentialOwner>", ...).
-  std::string responsible_source = "raci:responsible";
+  // Where an explicit Responsible was written, as findings name it: empty for
+  // raci:responsible, else another modeler's assignment ("camunda:candidateGroups", ...).
+  std::string responsible_source;
   bool accountable_explicit = false;
 };
 

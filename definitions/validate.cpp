@@ -231,7 +231,8 @@ class ProcessValidator {
     for (const FlowNode& node : p_.nodes) {
       if (!is_activity(node.kind)) continue;
       const Raci& raci = node.raci;
-      if (raci.responsible_explicit) check_roles(node, raci.responsible, raci.responsible_source);
+      if (raci.responsible_explicit)
+        check_roles(node, raci.responsible, raci.responsible_source.empty() ? "raci:responsible" : raci.responsible_source);
       if (raci.accountable_explicit) check_roles(node, raci.accountable, "raci:accountable");
       check_roles(node, raci.consulted, "raci:consulted");
       check_roles(node, raci.informed, "raci:informed");
