@@ -56,12 +56,16 @@ void Loader::load_assignments(pugi::xml_node element, FlowNode& node) {
       else
         groups.push_back({text, "<" + std::string(name) + ">", line(child)});
     } else if (name == "extensionElements") {
-      for (pugi::xml_node ext : child.children())
-        if (ext.type() == pugi::node_element && local_name(ext.name()) == "assignmentDefinition" &&
-            namespace_of(ext) == kZeebeNamespace) {
+      for (pugi::xml_node ext : child.children()) {
+        if (ext.type() != pugi::node_element) continue;
+        std::string_view ext_name = local_name(ext.name());
+        if (ext_name == "assignmentDefinition" && namespace_of(ext) == kZeebeNamespace) {
           if (auto a = ext.attribute("candidateGroups")) groups.push_back({a.value(), "zeebe:assignmentDefinition candidateGroups", line(ext)});
           if (auto a = ext.attribute("assignee")) people.push_back({a.value(), "zeebe:assignmentDefinition assignee", line(ext)});
+        } else if (ext_name == "formDefinition" && namespace_of(ext) == kZeebeNamespace) {
+          load_form_definition(ext, node);
         }
+      }
     }
   }
   for (pugi::xml_attribute attr : element.attributes()) {
@@ -99,6 +103,50 @@ void Loader::load_assignments(pugi::xml_node element, FlowNode& node) {
     }
     if (node.assignee.empty()) node.assignee = person;
   }
+}
+
+void Loader::set_form(FlowNode& node, const std::string& form, const std::string& source, int at) {
+  if (node.kind != NodeKind::user_task) {
+    diag_.warning(at, node.id, source + " on " + std::string(element_name(node.kind)) + " '" + node.id +
+                                   "' has no effect: only a user task shows a form");
+    return;
+  }
+  if (form.empty()) {
+    diag_.error(at, node.id, source + " of '" + node.id + "' names no form");
+  } else if (!node.form.empty() && node.form != form) {
+    diag_.error(at, node.id, "'" + node.id + "' names two forms, '" + node.form + "' and '" + form + "'");
+  } else if (is_foreign_expression(form)) {
+    diag_.error(at, node.id, source + " of '" + node.id + "' is an expression ('" + form +
+                                 "'); raciflow links a form by its id when the definition is deployed");
+  } else {
+    node.form = form;
+  }
+}
+
+// Camunda 8's link from a user task to a form: formId names a form deployed beside the
+// definition. An embedded form (formKey) or a form elsewhere (externalReference) is not
+// one raciflow can check, so it is refused rather than left unshown.
+void Loader::load_form_definition(pugi::xml_node ext, FlowNode& node) {
+  if (auto key = ext.attribute("formKey")) {
+    diag_.error(line(ext), node.id, "zeebe:formDefinition of '" + node.id + "' embeds a form ('" + std::string(key.value()) +
+                                        "'); deploy the form as a .form file and link it with formId");
+    return;
+  }
+  if (auto ref = ext.attribute("externalReference")) {
+    diag_.error(line(ext), node.id, "zeebe:formDefinition of '" + node.id + "' points at a form elsewhere ('" +
+                                        std::string(ref.value()) + "'), which raciflow cannot check; link a deployed form with formId");
+    return;
+  }
+  std::string binding = ext.attribute("bindingType").value();
+  if (binding == "versionTag") {
+    diag_.error(line(ext), node.id, "zeebe:formDefinition of '" + node.id +
+                                        "' binds a form by version tag; raciflow binds the form deployed with the definition");
+    return;
+  }
+  if (binding == "latest")
+    diag_.warning(line(ext), node.id, "zeebe:formDefinition of '" + node.id + "' asks for the latest form; raciflow binds the form "
+                                          "version current when the definition is deployed (redeploying the form deploys a new version of the process)");
+  set_form(node, trim(ext.attribute("formId").value()), "zeebe:formDefinition formId", line(ext));
 }
 
 }  // namespace raciflow::definitions::loading

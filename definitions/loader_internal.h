@@ -81,6 +81,9 @@ class Loader {
 
   // loader_assignments.cpp
   void load_assignments(pugi::xml_node element, FlowNode& node);
+  // zeebe:formDefinition, and raci:form: the form-js form a user task shows.
+  void load_form_definition(pugi::xml_node element, FlowNode& node);
+  void set_form(FlowNode& node, const std::string& form, const std::string& source, int at);
 
   void check_receives(const FlowNode& node);
 

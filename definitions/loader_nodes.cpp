@@ -1,5 +1,6 @@
 // The loader's flow nodes: each element's kind and attributes, its event definitions,
 // timers and conditions, multi-instance and loops, and raciflow's extension attributes.
+#include "definitions/form_schema.h"
 #include "definitions/loader_internal.h"
 
 namespace raciflow::definitions::loading {
@@ -133,6 +134,8 @@ void Loader::load_extension_attributes(pugi::xml_node element, FlowNode& node) {
         diag_.error(node.line, node.id, "raci:decides of '" + node.id + "' must name a variable, not '" + node.decides + "'");
       else if (!is_human_task(node.kind))
         diag_.error(node.line, node.id, "raci:decides on '" + node.id + "' needs a user or manual task: a person decides");
+    } else if (name == "form") {
+      set_form(node, trim(attr.value()), "raci:form", node.line);
     } else if (name == "gap") {
       if (!node.gap) node.gap = Gap{};
       node.gap->text = trim(attr.value());
@@ -441,6 +444,18 @@ std::optional<Condition> Loader::load_condition(pugi::xml_node element, const st
   }
   c.language.clear();
   Expression::SyntaxError error;
+  std::string feel = trim(c.text);
+  if (!feel.empty() && feel.front() == '=') {
+    // FEEL, as Camunda 8's modeler writes conditions ("=severity = \"high\""): the subset of
+    // comparisons, and/or/not, `in` and paths that forms use too (form_schema.h).
+    std::string why;
+    auto translated = feel_condition(feel, why);
+    if (translated) c.compiled = Expression::compile(*translated, &error);
+    if (!c.compiled)
+      diag_.error(c.line, owner, "condition on '" + owner + "' is FEEL outside the subset raciflow evaluates (" +
+                                     (translated ? error.message : why) + "): '" + feel + "'");
+    return c;
+  }
   c.compiled = Expression::compile(c.text, &error);
   if (!c.compiled) {
     // the text starts on the element's line; count the lines before the error

@@ -186,6 +186,9 @@ struct FlowNode {
   bool reminders_set = false;            // raci:remind given (possibly empty: no reminders)
   std::string decides;                   // raci:decides: a variable listing decisions on other cases
   std::string assignee;                  // camunda:assignee, zeebe assignee: the person a task goes to at once
+  // The id of the form-js form a user task shows (raci:form, zeebe:formDefinition formId),
+  // deployed beside the definition; empty: the task asks for its decision fields only.
+  std::string form;
   // raci:receives on a message or signal catch: the variables a throw from another case
   // passes into this case (nothing else of the thrower's variables does).
   std::vector<std::string> receives;

@@ -17,7 +17,11 @@ bool reads_all(const Person& person) { return person.has_access(kAdminAccess) ||
 bool may_signal(const Person& person) { return person.has_access(kAdminAccess) || holds_role(person, kSignalRole); }
 
 bool sees_case(const Person& person, const CaseRow& row, const std::vector<TaskRow>& tasks) {
-  if (reads_all(person) || row.started_by == person.id) return true;
+  return reads_all(person) || takes_part(person, row, tasks);
+}
+
+bool takes_part(const Person& person, const CaseRow& row, const std::vector<TaskRow>& tasks) {
+  if (person.has_access(kAdminAccess) || row.started_by == person.id) return true;
   for (const auto& t : tasks) {
     const auto& k = t.task;
     if (holds_any_role(person, k.responsible) || holds_any_role(person, k.accountable) || holds_any_role(person, k.consulted) ||

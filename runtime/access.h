@@ -25,6 +25,10 @@ bool may_signal(const Person& person);
 // started and those with a step (open or done) one of their roles is R, A, C or I on, or
 // that they were assigned.
 bool sees_case(const Person& person, const CaseRow& row, const std::vector<TaskRow>& tasks);
+// Who may add to a case (attach files, comment): the admin, who started it, and those with
+// a step (open or done) one of their roles is R, A, C or I on, or that they were assigned.
+// An auditor reads; an auditor does not add.
+bool takes_part(const Person& person, const CaseRow& row, const std::vector<TaskRow>& tasks);
 // The case `case_id` as `person` may know it: its row when it exists and they see it,
 // else nothing (a case they may not see does not exist for them).
 std::optional<CaseRow> visible_case(CaseStore& store, const Person& person, const std::string& case_id);

@@ -244,6 +244,7 @@ std::vector<AuditRecord> records_of(const std::vector<engine::Event>& events, co
 std::vector<engine::Event> events_of(const AuditRecord& r) try {
   json data = json::parse(r.data, nullptr, false);
   if (data.is_discarded()) throw std::runtime_error(where(r) + "its data is not JSON");
+  if (r.action == kAttachmentAdded || r.action == kCommentAdded) return {};
   if (r.events.empty()) return {read_event(r, r.action, r.node, std::move(data))};
   json list = json::parse(r.events, nullptr, false);
   if (!list.is_array()) throw std::runtime_error(where(r) + "its events are not a JSON array");

@@ -54,6 +54,11 @@ struct AuditRecord {
 // Runtime actions beside the engine's event kinds.
 inline constexpr const char* kDefinitionDeployed = "definition_deployed";
 inline constexpr const char* kOrganisationLoaded = "organisation_loaded";
+inline constexpr const char* kFormDeployed = "form_deployed";
+// Case records that carry no engine event: a file attached (its SHA-256 in the data) and a
+// comment. They replay as nothing; `audit verify` re-hashes the files against them.
+inline constexpr const char* kAttachmentAdded = "attachment_added";
+inline constexpr const char* kCommentAdded = "comment_added";
 // The action of a record whose events have no head: only tokens moving (a path through
 // pass-through nodes that no person or message started, e.g. after a retry's variables).
 inline constexpr const char* kTokenMoved = "token_moved";

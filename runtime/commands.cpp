@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <set>
 
 #include "runtime/access.h"
 #include "runtime/json_input.h"
@@ -296,7 +297,29 @@ void Runtime::unclaim(std::int64_t task, const std::string& person) {
 void Runtime::complete(std::int64_t task, const std::string& person, const json& variables) {
   require_object(variables);
   on_task(task, person, "complete", [&](int id) { return cmd::Complete{id, variables}; },
-          [&](const TaskRow& t, const CaseState& state) { require_form(t, state.variables, variables); });
+          [&](const TaskRow& t, const CaseState& state) {
+            check_form_data(t, state.variables, variables);
+            require_form(t, state.variables, variables);
+          });
+}
+
+// What a person submits for a step with a form is checked against the form on the server,
+// whatever the browser let through; the step's decision fields are accepted beside it.
+void Runtime::check_form_data(const TaskRow& t, const json& known, const json& variables) {
+  const definitions::FormSchema* schema = schema_of(t.process, t.version, t.task.node_id);
+  if (!schema) return;
+  std::set<std::string> decision_fields;
+  for (const auto& field : form_of(t.process, t.version, t.task.node_id)) decision_fields.insert(field.name);
+  decision_fields.insert("comment");  // the completion's comment (the API's "comment")
+  auto is_attachment = [&](const json& id) {
+    std::int64_t n = 0;
+    if (id.is_number_integer()) n = id.get<std::int64_t>();
+    else if (id.is_string()) n = std::atoll(id.get_ref<const std::string&>().c_str());
+    auto a = n > 0 ? store_.find_attachment(n) : std::nullopt;
+    return a && a->case_id == t.case_id;
+  };
+  if (auto problem = definitions::check_form_data(*schema, variables, known, decision_fields, is_attachment))
+    throw Refused("task " + std::to_string(t.id) + " '" + t.task.name + "', form '" + schema->id + "': " + problem->message);
 }
 
 // What the decisions after a step read must be known once it completes: the web form asks

@@ -27,7 +27,34 @@ const Runtime::Flow& Runtime::flow(const std::string& process, int version) {
   f->definitions = std::make_unique<definitions::Definitions>(std::move(*loaded));
   f->executable = std::make_unique<engine::ExecutableProcess>(*f->definitions, *f->definitions->find_process(process), version);
   f->engine = std::make_unique<engine::Engine>(*f->executable);
+  for (const auto& [id, form_version] : stored->forms) {
+    auto form = store_.form(id, form_version);
+    definitions::Diagnostics form_diagnostics(form ? form->file : id);
+    auto schema = form ? definitions::parse_form_schema(form->source, form_diagnostics) : std::nullopt;
+    if (!schema)
+      throw std::runtime_error("form '" + id + "'@" + std::to_string(form_version) + " of " + process + "@" + std::to_string(version) +
+                               " is not stored or no longer reads");
+    f->schemas[id] = std::make_shared<const definitions::FormSchema>(std::move(*schema));
+    f->form_versions[id] = *form;
+  }
   return *flows_.emplace(key, std::move(f)).first->second;
+}
+
+const definitions::FormSchema* Runtime::schema_of(const std::string& process, int version, const std::string& node) {
+  const Flow& f = flow(process, version);
+  const auto* n = f.process().find_node(node);
+  if (!n || n->form.empty()) return nullptr;
+  auto it = f.schemas.find(n->form);
+  return it == f.schemas.end() ? nullptr : it->second.get();
+}
+
+std::optional<FormVersion> Runtime::step_form(const std::string& process, int version, const std::string& node) {
+  const Flow& f = flow(process, version);
+  const auto* n = f.process().find_node(node);
+  if (!n || n->form.empty()) return std::nullopt;
+  auto it = f.form_versions.find(n->form);
+  if (it == f.form_versions.end()) return std::nullopt;
+  return it->second;
 }
 
 namespace {
@@ -57,17 +84,55 @@ std::string assignee_problem(const definitions::FlowNode& n, const std::optional
 }
 }  // namespace
 
+namespace {
+bool is_form_file(const std::string& name) { return name.size() > 5 && name.compare(name.size() - 5, 5, ".form") == 0; }
+}  // namespace
+
 std::vector<Deployed> Runtime::deploy(const std::vector<std::string>& paths, const std::string& actor) {
-  auto roles = role_ids(store_.organisation());
-  auto files = definitions::load_and_validate(paths, /*resolve_calls=*/false, or_null(roles));
-  std::vector<std::string> sources;
-  for (const auto& path : paths) sources.push_back(read_bytes(path));
-  return deploy_loaded(files, paths, sources, actor);
+  std::vector<std::string> texts;
+  for (const auto& path : paths) texts.push_back(read_bytes(path));
+  return deploy_all(paths, texts, actor);
 }
 
 std::vector<Deployed> Runtime::deploy_text(const std::string& name, const std::string& text, const std::string& actor) {
+  return deploy_all({name}, {text}, actor);
+}
+
+std::vector<Deployed> Runtime::deploy_texts(const std::vector<std::string>& names, const std::vector<std::string>& texts,
+                                            const std::string& actor) {
+  return deploy_all(names, texts, actor);
+}
+
+// Definitions and forms together: every form is read and checked first, then the
+// definitions, then the forms the user tasks name are looked up among those in the batch
+// and those deployed. Any mistake refuses everything.
+std::vector<Deployed> Runtime::deploy_all(const std::vector<std::string>& names, const std::vector<std::string>& texts,
+                                          const std::string& actor) {
+  std::vector<std::string> paths, sources;
+  std::vector<FormFile> forms;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (!is_form_file(names[i])) {
+      paths.push_back(names[i]);
+      sources.push_back(texts[i]);
+      continue;
+    }
+    definitions::Diagnostics d(names[i]);
+    auto schema = definitions::parse_form_schema(texts[i], d);
+    for (const auto& finding : d.all())
+      if (finding.severity == definitions::Severity::error)
+        throw Refused(finding.format() + (d.error_count() > 1 ? " (and more)" : ""));
+    for (const auto& f : forms)
+      if (f.schema.id == schema->id) throw Refused("form '" + schema->id + "' is in both " + f.file + " and " + names[i]);
+    forms.push_back({names[i], texts[i], std::move(*schema)});
+  }
+  if (paths.empty()) {
+    if (forms.empty()) throw Refused("nothing to deploy");
+    return transact([&] { return install({}, forms, actor); });
+  }
   auto roles = role_ids(store_.organisation());
-  return deploy_loaded(definitions::load_and_validate_texts({name}, {text}, false, or_null(roles)), {name}, {text}, actor);
+  auto files = definitions::load_and_validate_texts(paths, sources, false, or_null(roles));
+  auto candidates = deploy_candidates(files, paths, sources);
+  return transact([&] { return install(candidates, forms, actor); });
 }
 
 definitions::Diagnostics Runtime::check_text(const std::string& name, const std::string& text) {
@@ -117,13 +182,8 @@ std::vector<Runtime::Candidate> Runtime::deploy_candidates(const std::vector<def
   return candidates;
 }
 
-std::vector<Deployed> Runtime::deploy_loaded(const std::vector<definitions::LoadedFile>& files, const std::vector<std::string>& paths,
-                                             const std::vector<std::string>& sources, const std::string& actor) {
-  auto candidates = deploy_candidates(files, paths, sources);
-  return transact([&] { return install(candidates, actor); });
-}
-
-std::vector<Deployed> Runtime::install(const std::vector<Candidate>& candidates, const std::string& actor) {
+std::vector<Deployed> Runtime::install(const std::vector<Candidate>& candidates, const std::vector<FormFile>& forms,
+                                       const std::string& actor) {
   std::set<std::string> in_batch;
   for (const auto& c : candidates) in_batch.insert(c.process->id);
   for (const auto& c : candidates)
@@ -132,15 +192,49 @@ std::vector<Deployed> Runtime::install(const std::vector<Candidate>& candidates,
         throw Refused(c.file + ":" + std::to_string(n.line) + ": error: call activity '" + n.id + "' calls process '" +
                       n.called_element + "', which is neither deployed nor in these files");
   std::vector<Deployed> out;
+  // The forms first: a form whose bytes changed becomes a new version of it.
+  std::map<std::string, int> form_version;
+  for (const auto& f : forms) {
+    std::string digest = sha256_hex(f.source);
+    auto latest = store_.latest_form(f.schema.id);
+    if (latest && latest->digest == digest) {
+      form_version[f.schema.id] = latest->version;
+      out.push_back({f.schema.id, latest->version, false, true});
+      continue;
+    }
+    FormVersion v{f.schema.id, latest ? latest->version + 1 : 1, f.schema.name, f.file, digest, f.source, now_text(), actor};
+    store_.add_form(v);
+    form_version[v.id] = v.version;
+    AuditRecord r;
+    r.time = now_text();
+    r.action = kFormDeployed;
+    r.actor = actor;
+    r.data = json{{"form", v.id}, {"version", v.version}, {"file", v.file}, {"digest", digest}}.dump();
+    append(r);
+    out.push_back({v.id, v.version, true, true});
+  }
   for (const auto& c : candidates) {
+    // The forms its user tasks show: those deployed with it, else the latest deployed.
+    std::map<std::string, int> bound;
+    for (const auto& n : c.process->nodes) {
+      if (n.form.empty()) continue;
+      if (auto it = form_version.find(n.form); it != form_version.end()) {
+        bound[n.form] = it->second;
+      } else if (auto latest = store_.latest_form(n.form)) {
+        bound[n.form] = latest->version;
+      } else {
+        throw Refused(c.file + ":" + std::to_string(n.line) + ": error: user task '" + n.id + "' shows form '" + n.form +
+                      "', which is neither deployed nor among these files (deploy its .form file with it)");
+      }
+    }
     std::string digest = sha256_hex(c.source);
     auto latest = store_.latest_definition(c.process->id);
-    if (latest && latest->digest == digest) {
+    if (latest && latest->digest == digest && latest->forms == bound) {
       out.push_back({c.process->id, latest->version, false});
       continue;
     }
     DefinitionVersion d{c.process->id, latest ? latest->version + 1 : 1, c.process->name, c.file, digest, c.source,
-                        now_text(), actor};
+                        now_text(), actor, bound};
     store_.add_definition(d);
     AuditRecord r;
     r.time = now_text();
@@ -148,7 +242,9 @@ std::vector<Deployed> Runtime::install(const std::vector<Candidate>& candidates,
     r.version = d.version;
     r.action = kDefinitionDeployed;
     r.actor = actor;
-    r.data = json{{"file", d.file}, {"digest", digest}, {"name", d.name}}.dump();
+    json data{{"file", d.file}, {"digest", digest}, {"name", d.name}};
+    if (!bound.empty()) data["forms"] = bound;
+    r.data = data.dump();
     append(r);
     // Timer start events of the new version replace those of the old one.
     std::vector<StartTimer> timers;

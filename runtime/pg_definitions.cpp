@@ -16,8 +16,8 @@ std::optional<DefinitionVersion> PgStore::definition(const std::string& process,
 }
 
 void PgStore::add_definition(const DefinitionVersion& d) {
-  c_.run("INSERT INTO definitions VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-         {t(), d.process, num(d.version), d.name, d.file, d.digest, d.source, d.deployed_at, d.deployed_by});
+  c_.run("INSERT INTO definitions VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+         {t(), d.process, num(d.version), d.name, d.file, d.digest, d.source, d.deployed_at, d.deployed_by, forms_text(d.forms)});
 }
 
 std::vector<DefinitionVersion> PgStore::latest_definitions() {

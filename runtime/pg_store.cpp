@@ -122,6 +122,22 @@ CREATE POLICY named ON supervision FOR SELECT USING (current_setting('raciflow.t
 CREATE POLICY operator ON supervision USING (current_setting('raciflow.tenant', true) = '')
   WITH CHECK (current_setting('raciflow.tenant', true) = '');
 )sql",
+    // 3: form-js forms beside definitions, the versions each definition shows, and the
+    // files attached to cases (bytea: in the row's transaction and under its tenant's
+    // row-level security, which large objects are not).
+    R"sql(
+CREATE TABLE forms(
+  tenant text COLLATE "C" NOT NULL REFERENCES tenants(id), id text COLLATE "C" NOT NULL, version integer NOT NULL,
+  name text COLLATE "C" NOT NULL, file text COLLATE "C" NOT NULL, digest text COLLATE "C" NOT NULL, source text COLLATE "C" NOT NULL,
+  deployed_at text COLLATE "C" NOT NULL, deployed_by text COLLATE "C" NOT NULL, PRIMARY KEY (tenant, id, version));
+ALTER TABLE definitions ADD COLUMN forms text COLLATE "C" NOT NULL DEFAULT '{}';
+CREATE TABLE attachments(
+  tenant text COLLATE "C" NOT NULL REFERENCES tenants(id), id bigint NOT NULL, case_id text COLLATE "C" NOT NULL,
+  task bigint NOT NULL, name text COLLATE "C" NOT NULL, type text COLLATE "C" NOT NULL, size bigint NOT NULL,
+  sha256 text COLLATE "C" NOT NULL, added_at text COLLATE "C" NOT NULL, added_by text COLLATE "C" NOT NULL, bytes bytea NOT NULL,
+  PRIMARY KEY (tenant, id));
+CREATE INDEX attachments_by_case ON attachments(tenant, case_id, id);
+)sql",
 };
 static_assert(sizeof(kPgMigrations) / sizeof(kPgMigrations[0]) == kPgSchemaVersion);
 
@@ -190,6 +206,8 @@ void check_and_migrate(Connection& c, bool create) {
       c.exec(kPgMigrations[step]);
       if (step == 0)
         for (const char* table : kTenantTables) c.exec(policy_sql(table));
+      if (step == 2)
+        for (const char* table : {"forms", "attachments"}) c.exec(policy_sql(table));
       if (step == 0)  // a tenant's session sees its own row; the operator's (no tenant) every row
         c.exec("ALTER TABLE tenants ENABLE ROW LEVEL SECURITY; ALTER TABLE tenants FORCE ROW LEVEL SECURITY; "
                "CREATE POLICY own_row ON tenants USING (current_setting('raciflow.tenant', true) IN ('', id)) "
@@ -271,10 +289,15 @@ CopyReport copy_into_tenant(const std::string& uri, const Tenant& tenant, TableS
       std::string sql = "INSERT INTO " + table + " (tenant, " + t.columns + ") VALUES ($1";
       for (std::size_t i = 0; i < columns; ++i) sql += ", $" + num(static_cast<long long>(i + 2));
       sql += ")";
-      const char* counter = table == "tasks" ? "task" : table == "outbox" ? "outbox" : table == "api_tokens" ? "token" : nullptr;
+      const char* counter = table == "tasks"        ? "task"
+                            : table == "outbox"     ? "outbox"
+                            : table == "api_tokens" ? "token"
+                            : table == "attachments" ? "attachment"
+                                                     : nullptr;
       source.rows(table, t.columns, t.order, [&](const std::vector<std::string>& values) {
         Values row{tenant.id};
         row.insert(row.end(), values.begin(), values.end());
+        if (table == "attachments") row.back() = "\\x" + row.back();  // bytea's hex input
         c.run(sql, row);
         if (counter) last_id[counter] = std::max<std::int64_t>(last_id[counter], std::stoll(values.at(0)));
         if (table == "audit") head = {std::stoll(values.at(0)), values.at(12)};

@@ -27,6 +27,7 @@
 
 namespace raciflow::definitions {
 struct FormField;
+struct FormSchema;
 }
 
 namespace raciflow::runtime {
@@ -35,9 +36,22 @@ namespace raciflow::runtime {
 inline constexpr std::size_t kMaxVariableBytes = 1024 * 1024;
 
 struct Deployed {
-  std::string process;
+  std::string process;  // the process id, or the form id when `form`
   int version = 0;
   bool is_new = false;  // false: the same file was already deployed as this version
+  bool form = false;    // a form-js form deployed beside the definitions
+};
+
+// The largest file one attachment may be, unless the server is told otherwise.
+inline constexpr std::size_t kDefaultAttachmentLimit = 25 * 1024 * 1024;
+// The longest comment on a case, in bytes.
+inline constexpr std::size_t kMaxCommentBytes = 10000;
+
+// A comment on a case, as the trail keeps it.
+struct Comment {
+  std::int64_t seq = 0;  // its audit record
+  std::string time, person, text;
+  std::int64_t task = 0;
 };
 
 struct WheelLoaded {
@@ -75,7 +89,12 @@ class Runtime {
   // any file has an error or a process the engine cannot run.
   std::vector<Deployed> deploy(const std::vector<std::string>& paths, const std::string& actor);
   // One file that arrived as text (an upload); `name` stands for its path in messages.
+  // A file whose name ends in ".form" is a form-js form (definitions/form_schema.h): each
+  // user task that names a form shows the one deployed with it, else the latest deployed.
   std::vector<Deployed> deploy_text(const std::string& name, const std::string& text, const std::string& actor);
+  // Files that arrived as text, definitions and forms together.
+  std::vector<Deployed> deploy_texts(const std::vector<std::string>& names, const std::vector<std::string>& texts,
+                                     const std::string& actor);
   // Everything deploying `text` would find wrong or doubtful, all of it, and deploys
   // nothing: the loader's and the validator's findings, what the engine cannot run, and
   // call activities that call a process neither deployed nor in the file.
@@ -102,7 +121,18 @@ class Runtime {
   SignalOutcome signal(const std::string& name, const std::string& person, const nlohmann::json& variables);
   void claim(std::int64_t task, const std::string& person);
   void unclaim(std::int64_t task, const std::string& person);
+  // With a form on the step, `variables` are checked against it (definitions/form_schema.h)
+  // before anything changes; a refusal names the field.
   void complete(std::int64_t task, const std::string& person, const nlohmann::json& variables);
+  // Attaches a file to a case, or to one of its tasks (`task` > 0), as a person who takes
+  // part in the case; its SHA-256 goes into the audit record that adds it. Returns its id.
+  std::int64_t attach(const std::string& case_id, std::int64_t task, const std::string& name, const std::string& type,
+                      const std::string& bytes, const std::string& person);
+  void set_attachment_limit(std::size_t bytes) { attachment_limit_ = bytes; }
+  std::size_t attachment_limit() const { return attachment_limit_; }
+  // A comment on a case, by a person who takes part in it, kept as a record in the trail.
+  void comment(const std::string& case_id, const std::string& person, const std::string& text, std::int64_t task = 0);
+  std::vector<Comment> comments(const std::string& case_id);
   void consult(std::int64_t task, const std::string& person, const std::string& answer);
   // Fires every timer, escalation and timer start due now; returns the cases touched.
   std::vector<std::string> tick();
@@ -137,6 +167,8 @@ class Runtime {
   const definitions::Process& process_of(const std::string& process, int version);
   // The variables a step's form asks for (definitions/form.h), kept per process version.
   const std::vector<definitions::FormField>& form_of(const std::string& process, int version, const std::string& node);
+  // The form-js form a user task shows, as deployed: nullopt when it shows none.
+  std::optional<FormVersion> step_form(const std::string& process, int version, const std::string& node);
 
   // Re-checks the hash chain and replays every case against its stored state.
   // Checks the hash chain and replays every case, in one scan of the trail: records are
@@ -202,13 +234,20 @@ class Runtime {
                         const std::string& path, const std::string& bytes, const std::string& actor,
                         const std::function<void(std::int64_t, std::int64_t)>& progress = nullptr);
   struct Candidate;
+  struct FormFile;
+  std::vector<Deployed> deploy_all(const std::vector<std::string>& names, const std::vector<std::string>& texts,
+                                   const std::string& actor);
+  const definitions::FormSchema* schema_of(const std::string& process, int version, const std::string& node);
+  void check_form_data(const TaskRow& task, const nlohmann::json& known, const nlohmann::json& variables);
   std::vector<Candidate> deploy_candidates(const std::vector<definitions::LoadedFile>& files, const std::vector<std::string>& paths,
                                            const std::vector<std::string>& sources);
   // Inside a transaction: stores the candidates that are new, with their timer starts.
-  std::vector<Deployed> install(const std::vector<Candidate>& candidates, const std::string& actor);
+  std::vector<Deployed> install(const std::vector<Candidate>& candidates, const std::vector<FormFile>& forms,
+                                const std::string& actor);
 
   Store& store_;
   definitions::TimePoint now_;
+  std::size_t attachment_limit_ = kDefaultAttachmentLimit;
   std::map<std::pair<std::string, int>, std::unique_ptr<Flow>> flows_;
   // The states of the cases this runtime moved last, with the record they end at.
   struct Remembered {

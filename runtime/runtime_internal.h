@@ -11,6 +11,7 @@
 #include "engine/engine.h"
 #include "engine/executable.h"
 #include "definitions/form.h"
+#include "definitions/form_schema.h"
 #include "runtime/runtime.h"
 
 namespace raciflow::runtime {
@@ -55,6 +56,9 @@ struct Runtime::Flow {
   // The form of each step, computed once per process version (form_fields parses every
   // condition the step's decisions read).
   mutable std::map<std::string, std::vector<definitions::FormField>> forms;
+  // The form-js forms its user tasks show, by form id, as bound when it was deployed.
+  std::map<std::string, std::shared_ptr<const definitions::FormSchema>> schemas;
+  std::map<std::string, FormVersion> form_versions;
 };
 
 struct Runtime::Live {
@@ -66,6 +70,12 @@ struct Runtime::Live {
 struct Runtime::Candidate {
   const definitions::Process* process;
   std::string file, source;
+};
+
+// A form-js form arriving with a deployment, read and checked.
+struct Runtime::FormFile {
+  std::string file, source;
+  definitions::FormSchema schema;
 };
 
 // Runs `body` in one transaction. A denial is recorded after the rollback, in a

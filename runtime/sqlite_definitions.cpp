@@ -19,7 +19,7 @@ std::optional<DefinitionVersion> SqliteStore::definition(const std::string& proc
 }
 
 void SqliteStore::add_definition(const DefinitionVersion& d) {
-  Query q(cache_, "INSERT INTO definitions VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  Query q(cache_, "INSERT INTO definitions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   q.bind(1, d.process);
   q.bind(2, d.version);
   q.bind(3, d.name);
@@ -28,6 +28,35 @@ void SqliteStore::add_definition(const DefinitionVersion& d) {
   q.bind(6, d.source);
   q.bind(7, d.deployed_at);
   q.bind(8, d.deployed_by);
+  q.bind(9, forms_text(d.forms));
+  q.exec();
+}
+
+std::optional<FormVersion> SqliteStore::latest_form(const std::string& id) {
+  Query q(cache_, std::string("SELECT ") + kFormColumns + " FROM forms WHERE id = ? ORDER BY version DESC LIMIT 1");
+  q.bind(1, id);
+  if (!q.executeStep()) return std::nullopt;
+  return form_of(SqliteRow{q});
+}
+
+std::optional<FormVersion> SqliteStore::form(const std::string& id, int version) {
+  Query q(cache_, std::string("SELECT ") + kFormColumns + " FROM forms WHERE id = ? AND version = ?");
+  q.bind(1, id);
+  q.bind(2, version);
+  if (!q.executeStep()) return std::nullopt;
+  return form_of(SqliteRow{q});
+}
+
+void SqliteStore::add_form(const FormVersion& f) {
+  Query q(cache_, std::string("INSERT INTO forms (") + kFormColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  q.bind(1, f.id);
+  q.bind(2, f.version);
+  q.bind(3, f.name);
+  q.bind(4, f.file);
+  q.bind(5, f.digest);
+  q.bind(6, f.source);
+  q.bind(7, f.deployed_at);
+  q.bind(8, f.deployed_by);
   q.exec();
 }
 

@@ -147,6 +147,19 @@ INSERT OR IGNORE INTO task_inbox SELECT 'p:' || assignee, id FROM tasks WHERE st
     R"sql(
 -- no table changes
 )sql",
+    // 8 -> 9: form-js forms deployed beside definitions, the versions of them each
+    // definition version shows, and the files attached to cases (their bytes as a blob).
+    R"sql(
+CREATE TABLE forms(
+  id TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, file TEXT NOT NULL, digest TEXT NOT NULL,
+  source TEXT NOT NULL, deployed_at TEXT NOT NULL, deployed_by TEXT NOT NULL, PRIMARY KEY (id, version));
+ALTER TABLE definitions ADD COLUMN forms TEXT NOT NULL DEFAULT '{}';
+CREATE TABLE attachments(
+  id INTEGER PRIMARY KEY AUTOINCREMENT, case_id TEXT NOT NULL, task INTEGER NOT NULL, name TEXT NOT NULL,
+  type TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL, added_at TEXT NOT NULL, added_by TEXT NOT NULL,
+  bytes BLOB NOT NULL);
+CREATE INDEX attachments_by_case ON attachments(case_id, id);
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 

@@ -213,6 +213,16 @@ class SqliteStore : public Store {
 
   void update_start_timer(const StartTimer& t) override;
 
+  std::optional<FormVersion> latest_form(const std::string& id) override;
+  std::optional<FormVersion> form(const std::string& id, int version) override;
+  void add_form(const FormVersion& form) override;
+
+  // --- attachments (sqlite_attachments.cpp)
+  std::int64_t add_attachment(const Attachment& attachment, const std::string& bytes) override;
+  std::vector<Attachment> attachments(const std::string& case_id) override;
+  std::optional<Attachment> find_attachment(std::int64_t id) override;
+  std::optional<std::string> attachment_bytes(std::int64_t id) override;
+
   // --- organisation
 
   std::optional<Organisation> organisation() override;

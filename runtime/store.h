@@ -39,6 +39,22 @@ struct DefinitionVersion {
   std::string source;     // the whole file: call activities and messages need it
   std::string deployed_at;
   std::string deployed_by;
+  // The form-js forms its user tasks show: form id -> the form's version, bound when the
+  // definition was deployed (the forms deployed with it, else the latest ones).
+  std::map<std::string, int> forms = {};
+};
+
+// A form-js form as deployed (definitions/form_schema.h): versioned by its id, as
+// processes are.
+struct FormVersion {
+  std::string id;
+  int version = 0;
+  std::string name;
+  std::string file;
+  std::string digest;   // SHA-256 of the file's bytes
+  std::string source;   // the whole file
+  std::string deployed_at;
+  std::string deployed_by;
 };
 
 struct CaseRow {
@@ -207,6 +223,10 @@ class DefinitionStore {
   virtual void add_definition(const DefinitionVersion& definition) = 0;
   virtual std::vector<DefinitionVersion> latest_definitions() = 0;
 
+  virtual std::optional<FormVersion> latest_form(const std::string& id) = 0;
+  virtual std::optional<FormVersion> form(const std::string& id, int version) = 0;
+  virtual void add_form(const FormVersion& form) = 0;
+
   virtual void replace_start_timers(const std::string& process, const std::vector<StartTimer>& timers) = 0;
   virtual std::vector<StartTimer> start_timers_due(const std::string& now) = 0;
   virtual void update_start_timer(const StartTimer& timer) = 0;  // due and remaining; remaining 0 after due: removed
@@ -305,6 +325,33 @@ class CalendarStore {
   virtual void put_plan_item(const definitions::PlanItem& item) = 0;  // insert or replace
 };
 
+// A file attached to a case or to one of its steps. Its bytes are kept beside it, in the
+// database; the record that added it holds its SHA-256, so that `audit verify` notices
+// bytes changed afterwards.
+struct Attachment {
+  std::int64_t id = 0;
+  std::string case_id;
+  std::int64_t task = 0;  // the global task id it belongs to; 0: the case itself
+  std::string name;       // the file name, without folders
+  std::string type;       // its media type, as given
+  std::int64_t size = 0;
+  std::string sha256;     // hex, of the bytes
+  std::string added_at;
+  std::string added_by;
+};
+
+class AttachmentStore {
+ public:
+  virtual ~AttachmentStore() = default;
+
+  // Stores the attachment (its id is the store's) and returns its id.
+  virtual std::int64_t add_attachment(const Attachment& attachment, const std::string& bytes) = 0;
+  // A case's attachments in the order they were added; every one when `case_id` is empty.
+  virtual std::vector<Attachment> attachments(const std::string& case_id) = 0;
+  virtual std::optional<Attachment> find_attachment(std::int64_t id) = 0;
+  virtual std::optional<std::string> attachment_bytes(std::int64_t id) = 0;
+};
+
 // Supervision between the organisations of one installation (PostgreSQL tenants).
 class TenancyStore {
  public:
@@ -325,6 +372,7 @@ class Store : public DefinitionStore,
               public AccountStore,
               public OutboxStore,
               public CalendarStore,
+              public AttachmentStore,
               public TenancyStore {
  public:
   ~Store() override = default;

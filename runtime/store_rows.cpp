@@ -9,6 +9,10 @@ using nlohmann::json;
 json strings_json(const std::vector<std::string>& v) { return json(v); }
 
 std::vector<std::string> strings_of(const std::string& text) { return json::parse(text).get<std::vector<std::string>>(); }
+std::string forms_text(const std::map<std::string, int>& forms) { return json(forms).dump(); }
+std::map<std::string, int> forms_of(const std::string& text) {
+  return text.empty() ? std::map<std::string, int>{} : json::parse(text).get<std::map<std::string, int>>();
+}
 
 json consultations_json(const std::vector<engine::Consultation>& list) {
   json out = json::array();

@@ -38,7 +38,9 @@ inline constexpr const char* kAuditColumns =
     "seq, time, case_id, process, version, node, action, actor, role, raci, data, prev_hash, hash, events";
 inline constexpr const char* kOutboxColumns =
     "id, created_at, case_id, task, node, role, kind, status, attempts, next_attempt, last_error, delivered_at";
-inline constexpr const char* kDefinitionColumns = "process, version, name, file, digest, source, deployed_at, deployed_by";
+inline constexpr const char* kDefinitionColumns = "process, version, name, file, digest, source, deployed_at, deployed_by, forms";
+inline constexpr const char* kAttachmentColumns = "id, case_id, task, name, type, size, sha256, added_at, added_by";
+inline constexpr const char* kFormColumns = "id, version, name, file, digest, source, deployed_at, deployed_by";
 inline constexpr const char* kPlanColumns =
     "id, name, responsible, start, deadline, risk, case_id, status, note, updated_at, updated_by";
 inline constexpr const char* kTokenColumns = "id, person, name, hash, created_at, expires_at, revoked";
@@ -53,6 +55,7 @@ struct CopiedTable {
 };
 inline constexpr CopiedTable kCopiedTables[] = {
     {"definitions", kDefinitionColumns, "process, version"},
+    {"forms", kFormColumns, "id, version"},
     {"organisation", "body", "body"},
     {"audit", kAuditColumns, "seq"},
     {"counters", "name, value", "name"},
@@ -72,10 +75,25 @@ inline constexpr CopiedTable kCopiedTables[] = {
     {"wheel_activities", "activity, since", "activity"},
     {"wheel_occurrences", kOccurrenceColumns, "activity, occurrence"},
     {"plan_items", kPlanColumns, "id"},
+    // The bytes travel as hex: a copy's values are text.
+    {"attachments", "id, case_id, task, name, type, size, sha256, added_at, added_by, bytes", "id"},
 };
+
+std::string forms_text(const std::map<std::string, int>& forms);
+std::map<std::string, int> forms_of(const std::string& text);
 
 template <class Row>
 DefinitionVersion definition_of(Row q) {
+  return {q.text(0), static_cast<int>(q.integer(1)), q.text(2), q.text(3), q.text(4), q.text(5), q.text(6), q.text(7), forms_of(q.text(8))};
+}
+
+template <class Row>
+Attachment attachment_of(Row q) {
+  return {q.integer(0), q.text(1), q.integer(2), q.text(3), q.text(4), q.integer(5), q.text(6), q.text(7), q.text(8)};
+}
+
+template <class Row>
+FormVersion form_of(Row q) {
   return {q.text(0), static_cast<int>(q.integer(1)), q.text(2), q.text(3), q.text(4), q.text(5), q.text(6), q.text(7)};
 }
 

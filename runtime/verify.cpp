@@ -144,6 +144,8 @@ VerifyReport Runtime::verify(const std::function<void(std::int64_t, std::int64_t
   };
   std::vector<AuditRecord> batch;
   std::vector<Checked> checked;
+  // Each attachment's record: its seq and the SHA-256 it sealed.
+  std::map<std::int64_t, std::pair<std::int64_t, std::string>> sealed;
   std::string previous;
   std::int64_t expected = 1;
   bool chain_ok = true;
@@ -181,6 +183,11 @@ VerifyReport Runtime::verify(const std::function<void(std::int64_t, std::int64_t
       chain_ok = report.problems.empty();
       previous = r.hash;
       ++expected;
+      if (chain_ok && r.action == kAttachmentAdded) {
+        json data = json::parse(r.data, nullptr, false);
+        if (data.is_object() && data.contains("attachment") && data["attachment"].is_number_integer())
+          sealed[data["attachment"].get<std::int64_t>()] = {r.seq, data.value("sha256", std::string())};
+      }
       if (r.case_id.empty() || !chain_ok) continue;
 
       auto it = open.find(r.case_id);
@@ -230,6 +237,22 @@ VerifyReport Runtime::verify(const std::function<void(std::int64_t, std::int64_t
   if (case_problems.empty() && store_.inbox_size() != expected_inbox)
     case_problems.push_back("the inbox index holds " + std::to_string(store_.inbox_size()) + " entries where the live tasks make " +
                             std::to_string(expected_inbox));
+  // Every file's bytes against the hash its record sealed, and every sealed file still there.
+  for (const auto& a : store_.attachments("")) {
+    std::string what = "attachment " + std::to_string(a.id) + " '" + a.name + "' of case " + a.case_id;
+    auto it = sealed.find(a.id);
+    if (it == sealed.end()) {
+      case_problems.push_back(what + ": no record in the trail adds it");
+      continue;
+    }
+    auto bytes = store_.attachment_bytes(a.id);
+    if (!bytes || sha256_hex(*bytes) != it->second.second || a.sha256 != it->second.second)
+      case_problems.push_back(what + ": its bytes changed after audit record " + std::to_string(it->second.first) + " sealed them");
+    sealed.erase(it);
+  }
+  for (const auto& [id, record] : sealed)
+    case_problems.push_back("attachment " + std::to_string(id) + ", sealed in audit record " + std::to_string(record.first) +
+                            ", is missing from the store");
   report.problems = std::move(case_problems);
   return report;
 }

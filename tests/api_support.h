@@ -65,6 +65,7 @@ class Server {
     service = std::make_unique<raciflow::runtime::Service>(
         [this] { return raciflow::runtime::open_sqlite_store(w.db(), {"FULL", 2000, false}); }, [this] { return now.load(); },
         std::chrono::hours(1), nullptr);
+    std::size_t upload_limit = api_options.attachment_limit;
     api = std::make_unique<raciflow::http::Api>(*service, std::move(api_options));
     raciflow::http::ServerOptions options;
     options.port = 0;
@@ -73,6 +74,7 @@ class Server {
     options.log_requests = log_requests;
     options.body_limit = 64 * 1024;
     options.header_limit = 8 * 1024;
+    options.upload_limit = upload_limit;
     options.read_timeout = read_timeout;
     server = std::make_unique<raciflow::http::Server>(*api, options);
     port = server->port();
@@ -165,7 +167,7 @@ inline std::pair<std::string, std::int64_t> start_deviation(Server& s, const std
 }
 
 inline std::string concrete(std::string path) {
-  for (const char* p : {"{id}", "{process}"}) {
+  for (const char* p : {"{id}", "{process}", "{attachment}"}) {
     auto at = path.find(p);
     if (at != std::string::npos) path.replace(at, std::string(p).size(), "1");
   }

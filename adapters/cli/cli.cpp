@@ -17,6 +17,7 @@ const std::map<std::string, Command>& commands() {
     add_runtime_commands(t);
     add_server_commands(t);
     add_calendar_commands(t);
+    add_evidence_commands(t);
     return t;
   }();
   return table;

@@ -50,6 +50,7 @@ void add_definition_commands(std::map<std::string, Command>& table);
 void add_runtime_commands(std::map<std::string, Command>& table);
 void add_server_commands(std::map<std::string, Command>& table);
 void add_calendar_commands(std::map<std::string, Command>& table);
+void add_evidence_commands(std::map<std::string, Command>& table);
 
 // Shared by the command files (runtime_commands.cpp).
 definitions::TimePoint clock_now(const Globals& g);  // --clock, else the system clock

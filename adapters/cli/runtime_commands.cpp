@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <ostream>
 #include <regex>
@@ -84,7 +85,7 @@ int creating(const Globals& g, F body) {
 int cmd_deploy(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
   return creating(g, [&](Session& s) {
     for (const auto& d : s.runtime->deploy(vm["file"].as<std::vector<std::string>>(), operator_name(vm)))
-      out << d.process << "@" << d.version << "\n";
+      out << d.process << "@" << d.version << (d.form ? " (form)" : "") << "\n";
     return kExitOk;
   });
 }
@@ -219,6 +220,22 @@ int cmd_unclaim(const po::variables_map& vm, const Globals& g, std::ostream& out
 int cmd_complete(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
   auto id = task_id(vm);
   json vars = parse_vars(vm);
+  if (vm.count("form-data")) {
+    // What a form submits, as JSON: what the browser sends, checked the same way.
+    const auto& path = vm["form-data"].as<std::string>();
+    std::error_code ec;
+    if (std::filesystem::file_size(path, ec) > runtime::kMaxVariableBytes || ec)
+      throw Failed(path + (ec ? ": cannot be read" : ": larger than " + std::to_string(runtime::kMaxVariableBytes) + " bytes"));
+    std::ifstream in(path, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string why;
+    auto data = runtime::parse_json_input(text, why);
+    if (!data || !data->is_object()) throw Failed(path + (data ? " is not a JSON object" : " " + why));
+    for (const auto& [name, value] : data->items()) {
+      if (vars.contains(name)) throw Failed("'" + name + "' is both in --var and in " + path);
+      vars[name] = value;
+    }
+  }
   Session s(g, false);
   s.runtime->complete(id, vm["as"].as<std::string>(), vars);
   out << "task " << id << " completed by " << vm["as"].as<std::string>() << "\n";
@@ -390,7 +407,7 @@ std::string operator_name(const po::variables_map& vm) {
 }
 
 void add_runtime_commands(std::map<std::string, Command>& t) {
-  t["deploy"] = {"deploy definition files; prints PROCESS_ID@VERSION per executable process",
+  t["deploy"] = {"deploy definition files and the form-js forms (.form) their tasks show; prints PROCESS_ID@VERSION per executable process, FORM_ID@VERSION (form) per form",
                  "raciflow deploy FILE... [--as PERSON]",
                  [](po::options_description& o) {
                    o.add_options()("as", po::value<std::string>(), "who deploys (default: the login name)")(
@@ -445,10 +462,12 @@ void add_runtime_commands(std::map<std::string, Command>& t) {
                 [](po::options_description& o) { as_option(o); task_positional(o); }, cmd_claim, "task", "TASK"};
   t["unclaim"] = {"give a claimed task back", "raciflow unclaim TASK --as PERSON",
                   [](po::options_description& o) { as_option(o); task_positional(o); }, cmd_unclaim, "task", "TASK"};
-  t["complete"] = {"complete a task, setting variables", "raciflow complete TASK --as PERSON [--var NAME=VALUE]...",
+  t["complete"] = {"complete a task, setting variables; a step with a form checks them against it",
+                   "raciflow complete TASK --as PERSON [--var NAME=VALUE]... [--form-data FILE.json]",
                    [](po::options_description& o) {
                      as_option(o);
                      var_option(o);
+                     o.add_options()("form-data", po::value<std::string>(), "the form's data as a JSON object");
                      task_positional(o);
                    },
                    cmd_complete, "task", "TASK"};

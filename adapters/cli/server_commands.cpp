@@ -132,6 +132,10 @@ int cmd_serve(const po::variables_map& vm, const Globals& g, std::ostream& out, 
     api_options.public_origin = o[1];
   }
   if (vm.count("bpmn-js")) api_options.bpmn_js_dir = vm["bpmn-js"].as<std::string>();
+  int attachment_mb = vm["attachment-limit"].as<int>();
+  if (attachment_mb < 1 || attachment_mb > 1024) throw UsageError{"--attachment-limit is between 1 and 1024 (MB)"};
+  api_options.attachment_limit = static_cast<std::size_t>(attachment_mb) * 1024 * 1024;
+  options.upload_limit = api_options.attachment_limit;
   api_options.hosts = own_host_names(vm, options.address, api_options.public_origin, domain);
   auto settings = delivery_settings(vm);
   auto log = [](const std::string& line) { std::cerr << line << "\n"; };
@@ -338,6 +342,7 @@ void add_server_commands(std::map<std::string, Command>& t) {
                   delivery_options(o);
                   o.add_options()("listen", po::value<std::string>()->default_value("127.0.0.1:8080"), "address and port")(
                       "threads", po::value<int>()->default_value(4), "I/O threads")(
+                      "attachment-limit", po::value<int>()->default_value(25), "the largest attachment, in MB")(
                       "max-connections", po::value<int>(),
                       "connections open at once; beyond, a new one gets 503 (default: half the open-file limit, 16 to 4096)")(
                       "tick", po::value<int>()->default_value(30), "seconds between firing due timers and escalations")(

@@ -249,7 +249,7 @@ HttpResponse Api::Impl::dispatch(const HttpRequest& request, std::string& person
     fail(401, "unauthenticated", presented ? "the session has expired or the token is not valid; log in again" : "log in first");
   }
   person = call.me();
-  if (writes && by_cookie && !as) same_origin_only(request);
+  if (writes && by_cookie && !as) same_origin_only(request, route && route->path == "/api/cases/{id}/attachments");
   if (!route) {
     if (path_known) fail(405, "method_not_allowed", request.method + " is not allowed on " + path);
     not_found("no API route " + path);
@@ -267,9 +267,19 @@ HttpResponse Api::Impl::dispatch(const HttpRequest& request, std::string& person
 // app itself. A form cannot send application/json, a cross-origin fetch that sends it
 // needs CORS (which this server never grants), and a browser names the page's origin in
 // Origin and Sec-Fetch-Site.
-void Api::Impl::same_origin_only(const HttpRequest& request) const {
-  if (request.content_type.rfind("application/json", 0) != 0)
+// An upload's body is the file, not JSON: it may have any type but the three a form can
+// send (the app sends application/octet-stream and the file's type in ?type=).
+void Api::Impl::same_origin_only(const HttpRequest& request, bool upload) const {
+  if (upload) {
+    std::string type = request.content_type.substr(0, request.content_type.find(';'));
+    std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.pop_back();
+    if (type.empty() || type == "text/plain" || type == "multipart/form-data" || type == "application/x-www-form-urlencoded")
+      forbidden("an upload with the session cookie must not be sent as " + (type.empty() ? std::string("no type") : type) +
+                " (send application/octet-stream and the file's type in ?type=)");
+  } else if (request.content_type.rfind("application/json", 0) != 0) {
     forbidden("a change made with the session cookie must be sent as application/json");
+  }
   if (!request.sec_fetch_site.empty() && request.sec_fetch_site != "same-origin" && request.sec_fetch_site != "none")
     forbidden("cross-site request refused (Sec-Fetch-Site: " + request.sec_fetch_site.substr(0, 40) + ")");
   if (request.origin.empty()) return;
@@ -384,6 +394,7 @@ void Api::Impl::build() {
   routes_sessions();
   routes_definitions();
   routes_cases();
+  routes_evidence();
   routes_tasks();
   routes_messages();
   routes_supervision();

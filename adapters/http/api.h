@@ -49,6 +49,8 @@ struct ApiOptions {
   // The names this server answers to (host_names.h); a request with another Host is
   // answered 421 and recorded. Empty: any (raciflow serve always sets them).
   HostNames hosts;
+  // The largest file one attachment may be (the server's upload body limit is the same).
+  std::size_t attachment_limit = 25 * 1024 * 1024;
 };
 
 struct RouteInfo {

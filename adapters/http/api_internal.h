@@ -274,7 +274,7 @@ struct Api::Impl {
   HttpResponse dispatch(const HttpRequest& request, std::string& person, const Caller* as = nullptr,
                         const std::function<void(const Route&)>& admit = {});
 
-  void same_origin_only(const HttpRequest& request) const;
+  void same_origin_only(const HttpRequest& request, bool upload = false) const;
 
   HttpResponse static_file(const HttpRequest& request, const std::string& path);
 
@@ -286,6 +286,7 @@ struct Api::Impl {
   void routes_definitions();  // definitions and the Model screen: deploy, validate, templates, versions, changes, diagrams
   void routes_cases();  // cases: list, start, read, diagram, trail, cancel, retry
   void routes_tasks();  // tasks: inboxes, claim, unclaim, complete, consult
+  void routes_evidence();  // attachments and comments on cases
   void routes_messages();  // messages and signals from outside
   void routes_supervision();  // the audit trail, its verification, the outbox, supervised organisations
   void routes_year();  // the ISMS year: wheel, plan, agenda, evidence, report

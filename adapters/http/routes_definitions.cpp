@@ -79,13 +79,27 @@ void Api::Impl::routes_definitions() {
     not_found("no template '" + call.params.at("file") + "'");
   });
   add("POST", "/api/definitions", Access::modeller, [this](Call& call) {
-    Body body(call.request, {"name", "xml"});
+    Body body(call.request, {"name", "xml", "forms"});
     std::string name = body.text("name", false), xml = body.text("xml", true);
     if (name.empty()) name = "upload.bpmn";
     if (name.find('/') != std::string::npos || name.size() > 200) malformed("the field 'name' is a file name, without folders");
-    auto deployed = service.write([&](Context& c) { return c.runtime.deploy_text(name, xml, call.me()); });
+    if (name.size() > 5 && name.compare(name.size() - 5, 5, ".form") == 0) malformed("the field 'name' names the definition; send forms in 'forms'");
+    // The form-js forms its user tasks show, deployed with it: file name -> the form's JSON
+    // (as text, or as the object itself).
+    std::vector<std::string> names{name}, texts{xml};
+    json forms = body.object("forms");
+    if (forms.size() > 50) malformed("at most 50 forms in one deployment");
+    for (const auto& [file, form] : forms.items()) {
+      if (file.find('/') != std::string::npos || file.size() > 200 || file.size() <= 5 || file.compare(file.size() - 5, 5, ".form") != 0)
+        malformed("each key of 'forms' is a file name ending in .form, without folders");
+      if (!form.is_string() && !form.is_object()) malformed("forms['" + file + "'] is the form's JSON, as text or as an object");
+      names.push_back(file);
+      texts.push_back(form.is_string() ? form.get<std::string>() : form.dump(2));
+    }
+    auto deployed = service.write([&](Context& c) { return c.runtime.deploy_texts(names, texts, call.me()); });
     json out = json::array();
-    for (const auto& d : deployed) out.push_back({{"process", d.process}, {"version", d.version}, {"new", d.is_new}});
+    for (const auto& d : deployed)
+      out.push_back({{d.form ? "form" : "process", d.process}, {"version", d.version}, {"new", d.is_new}});
     return json_response(201, out);
   });
   auto definition = [](Call& call, Context& c) {

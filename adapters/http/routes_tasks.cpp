@@ -58,6 +58,13 @@ void Api::Impl::routes_tasks() {
                           {"answers", answers}});
       }
       j["fields"] = fields;
+      // The form-js form the step shows, as deployed with its version of the process.
+      if (auto form = c.runtime.step_form(t.process, t.version, t.task.node_id)) {
+        j["form"] = json::parse(form->source, nullptr, false);
+        j["form_version"] = form->version;
+      } else {
+        j["form"] = nullptr;
+      }
       j["documentation"] = node ? node->documentation : "";
       j["iso"] = node ? node->iso : std::vector<std::string>{};
       j["gap"] = node && node->gap ? json{{"text", node->gap->text}, {"when", node->gap->when_text}} : json(nullptr);

@@ -7,6 +7,7 @@
 #include <csignal>
 #include <list>
 #include <optional>
+#include <regex>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -52,8 +53,23 @@ const char* security_headers[][2] = {
 using Parser = bhttp::request_parser<bhttp::string_body>;
 
 void limit(Parser& parser, const ServerOptions& options) {
-  parser.body_limit(options.body_limit);
+  parser.body_limit(std::max(options.body_limit, options.upload_limit));
   parser.header_limit(options.header_limit);
+}
+
+// Once the head is in: an upload of an attachment may have a larger body than other
+// requests. The parser starts with the larger limit (Beast checks a Content-Length against
+// the limit as it reads the head); every request but an upload is then held to the small
+// one: its Content-Length here, a chunked body as it arrives.
+std::optional<HttpResponse> hold_to_limit(Parser& parser, const ServerOptions& options) {
+  const auto& header = parser.get();
+  static const std::regex upload(R"(/api/cases/[^/?#]+/attachments(\?.*)?)");
+  std::string target(header.target());
+  if (header.method() == bhttp::verb::post && target.size() < 300 && std::regex_match(target, upload)) return std::nullopt;
+  if (auto length = parser.content_length(); length && *length > options.body_limit)
+    return error_response(413, "too_large", "the body is larger than " + std::to_string(options.body_limit) + " bytes");
+  parser.body_limit(options.body_limit);
+  return std::nullopt;
 }
 
 // The answer to a request that could not be read, or nothing when it was read.
@@ -116,6 +132,8 @@ HttpResponse handle_bytes(Api& api, std::string_view bytes, const ServerOptions&
     if (ec == bhttp::error::need_more) ec = {};
     if (!ec && !had_header && parser.is_header_done())
       if (auto failure = framing_failure(parser)) return *failure;
+    if (!ec && !had_header && parser.is_header_done())
+      if (auto failure = hold_to_limit(parser, options)) return *failure;
     if (ec || n == 0) break;
   }
   if (!ec && !parser.is_done()) {
@@ -235,6 +253,11 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   void on_header(beast::error_code ec) {
     if (ec) return on_read(ec);
     if (auto failure = framing_failure(*parser_)) {
+      deadline_.cancel();
+      started_ = std::chrono::steady_clock::now();
+      return fail(std::move(*failure));
+    }
+    if (auto failure = hold_to_limit(*parser_, server_.options)) {
       deadline_.cancel();
       started_ = std::chrono::steady_clock::now();
       return fail(std::move(*failure));

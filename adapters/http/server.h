@@ -26,6 +26,8 @@ struct ServerOptions {
   unsigned short port = 8080;  // 0: any free port (tests)
   int threads = 4;
   std::size_t body_limit = 1024 * 1024;
+  // The body limit of an upload (POST /api/cases/{id}/attachments): the attachment limit.
+  std::size_t upload_limit = 25 * 1024 * 1024;
   std::uint32_t header_limit = 16 * 1024;
   std::chrono::milliseconds read_timeout{15000};
   // 0: half the process's limit of open files (RLIMIT_NOFILE), between 16 and 4096.
