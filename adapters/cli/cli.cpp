@@ -26,7 +26,7 @@ const std::map<std::string, Command>& commands() {
 void print_overview(std::ostream& out) {
   out << "raciflow - ISMS process flows with RACI, as BPMN 2.0\n\n"
          "Usage: raciflow [--db PATH|URI] [--tenant ID] [--clock ISO8601] COMMAND [OPTIONS]\n\nCommands:\n";
-  for (const auto& [name, command] : commands()) out << "  " << name << std::string(10 - name.size(), ' ') << command.summary << "\n";
+  for (const auto& [name, command] : commands()) out << "  " << name << std::string(name.size() < 12 ? 13 - name.size() : 2, ' ') << command.summary << "\n";
   out << "\nGlobal options (anywhere on the line):\n"
          "  --db PATH|URI       the database: a SQLite file, or postgresql://... (default $RACIFLOW_DB, else ./raciflow.db)\n"
          "  --tenant ID         the organisation in a PostgreSQL database (default $RACIFLOW_TENANT)\n"

@@ -190,6 +190,17 @@ TEST_CASE("every API route answers each kind of caller as the access table says,
   auto mettes_case = t.fresh_case();
   for (const char* view : {"", "/diagram", "/audit"})
     table[{"GET", std::string("/api/cases/{id}") + view}] = {kSeesMettesCase, fixed("/api/cases/" + mettes_case.first + view)};
+  // Attachments and comments: who sees the case reads them, who takes part in it adds;
+  // everyone else finds no case, and the attempt is in the trail.
+  constexpr Row kReadsMettesCase = {401, 401, 401, 2, 2, kHidden, 2, kHidden};
+  constexpr Row kAddsToMettesCase = {401, 401, 401, 2, 403, kHidden, 2, kHidden};
+  auto attached = t.s.w.cli({"attach", mettes_case.first, t.s.w.write("proof.txt", "done"), "--as", "mette"});
+  REQUIRE(attached.code == 0);
+  table[{"GET", "/api/cases/{id}/attachments"}] = {kReadsMettesCase, fixed("/api/cases/" + mettes_case.first + "/attachments")};
+  table[{"POST", "/api/cases/{id}/attachments"}] = {kAddsToMettesCase, fixed("/api/cases/" + mettes_case.first + "/attachments?name=a.json", {{"a", 1}})};
+  table[{"GET", "/api/attachments/{attachment}"}] = {kReadsMettesCase, fixed("/api/attachments/" + attached.out.substr(0, attached.out.find('\n')))};
+  table[{"GET", "/api/cases/{id}/comments"}] = {kReadsMettesCase, fixed("/api/cases/" + mettes_case.first + "/comments")};
+  table[{"POST", "/api/cases/{id}/comments"}] = {kAddsToMettesCase, fixed("/api/cases/" + mettes_case.first + "/comments", {{"text", "seen"}})};
   table[{"POST", "/api/cases/{id}/cancel"}] = {kAdmin, [&](Column) {
                                                  return Target{"/api/cases/" + t.fresh_case().first + "/cancel", {{"reason", "a test"}}};
                                                }};

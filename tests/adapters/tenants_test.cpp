@@ -306,6 +306,10 @@ TEST_CASE("every CLI verb run for one tenant shows and changes nothing of anothe
   table["agenda"] = {{"agenda"}, {"agenda", "--format", "json"}};
   table["audit"] = {{"audit", "3"}, {"audit", "all", "--format", "json"}, {"audit", "all", "--format", "csv"}, {"audit", "verify"}};
   table["cancel"] = {{"cancel", "3", "--reason", "x", "--as", "anna"}};
+  table["attach"] = {{"attach", "3", in.w.write("odense-proof.txt", "x"), "--as", "anna"}};
+  table["attachments"] = {{"attachments", "3"}, {"attachments", "3", "--json"}};
+  table["attachment"] = {{"attachment", "get", "1"}};
+  table["comment"] = {{"comment", "3", "seen", "--as", "anna"}};
   table["cases"] = {{"cases"}, {"cases", "--json"}, {"cases", "--process", "policy-approval", "--json"}};
   table["claim"] = {{"claim", "3", "--as", "anna"}};
   table["complete"] = {{"complete", "3", "--as", "anna", "--var", "committeeDecisionNeeded=false"}};
