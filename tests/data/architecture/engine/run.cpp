@@ -1,5 +1,5 @@
 // Planted: a library the engine does not link, and one nobody links.
 #include <sqlite3.h>
-#include <re2/re2.h>
+#include <zmq.h>
 #include <nlohmann/json.hpp>
 #include "definitions/model.h"
