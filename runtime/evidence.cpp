@@ -34,6 +34,42 @@ std::string attachment_name(const std::string& given) {
   return name;
 }
 
+// The case `person` adds to, and the step of `task` in it (0: the case itself). A case they
+// take no part in does not exist for them; a task not of the case is not found.
+struct Target {
+  Person person;
+  CaseRow row;
+  std::string node;
+};
+Target target_of(Store& store, const std::string& case_id, std::int64_t task, const std::string& person) {
+  auto org = store.organisation();
+  const Person* p = org ? org->find_person(person) : nullptr;
+  auto row = store.find_case(case_id);
+  auto tasks = row ? store.tasks({case_id, true}) : std::vector<TaskRow>{};
+  if (!p || !row || !takes_part(*p, *row, tasks)) throw Refused("no case " + case_id, RefusalKind::not_found);
+  std::string node;
+  if (task > 0) {
+    auto t = std::find_if(tasks.begin(), tasks.end(), [&](const TaskRow& r) { return r.id == task; });
+    if (t == tasks.end()) throw Refused("case " + case_id + " has no task " + std::to_string(task), RefusalKind::not_found);
+    node = t->task.node_id;
+  }
+  return {*p, *row, node};
+}
+
+// A record of `target`'s case about what its person added.
+AuditRecord record_for(const Target& target, const char* action, const std::string& time, json data) {
+  AuditRecord r;
+  r.time = time;
+  r.case_id = target.row.id;
+  r.process = target.row.process;
+  r.version = target.row.version;
+  r.node = target.node;
+  r.action = action;
+  r.actor = target.person.id;
+  r.data = data.dump();
+  return r;
+}
+
 }  // namespace
 
 std::int64_t Runtime::attach(const std::string& case_id, std::int64_t task, const std::string& given_name, const std::string& type,
@@ -47,32 +83,12 @@ std::int64_t Runtime::attach(const std::string& case_id, std::int64_t task, cons
   if (bytes.size() > attachment_limit_)
     throw Refused("the file is " + std::to_string(bytes.size()) + " bytes, more than the limit of " + std::to_string(attachment_limit_));
   return transact([&] {
-    auto org = store_.organisation();
-    const Person* p = org ? org->find_person(person) : nullptr;
-    auto row = store_.find_case(case_id);
-    auto tasks = row ? store_.tasks({case_id, true}) : std::vector<TaskRow>{};
-    // A case the person does not take part in is one they cannot attach to: as if it did not exist.
-    if (!p || !row || !takes_part(*p, *row, tasks)) throw Refused("no case " + case_id, RefusalKind::not_found);
-    std::string node;
-    if (task > 0) {
-      auto t = std::find_if(tasks.begin(), tasks.end(), [&](const TaskRow& r) { return r.id == task; });
-      if (t == tasks.end()) throw Refused("case " + case_id + " has no task " + std::to_string(task), RefusalKind::not_found);
-      node = t->task.node_id;
-    }
-    Attachment a{0, case_id, task, name, media, static_cast<std::int64_t>(bytes.size()), sha256_hex(bytes), now_text(), p->id};
+    Target target = target_of(store_, case_id, task, person);
+    Attachment a{0, case_id, task, name, media, static_cast<std::int64_t>(bytes.size()), sha256_hex(bytes), now_text(), target.person.id};
     a.id = store_.add_attachment(a, bytes);
-    AuditRecord r;
-    r.time = a.added_at;
-    r.case_id = case_id;
-    r.process = row->process;
-    r.version = row->version;
-    r.node = node;
-    r.action = kAttachmentAdded;
-    r.actor = p->id;
     json data{{"attachment", a.id}, {"name", a.name}, {"type", a.type}, {"size", a.size}, {"sha256", a.sha256}};
     if (task > 0) data["task"] = task;
-    r.data = data.dump();
-    append(r);
+    append(record_for(target, kAttachmentAdded, a.added_at, std::move(data)));
     return a.id;
   });
 }
@@ -84,29 +100,10 @@ void Runtime::comment(const std::string& case_id, const std::string& person, con
   if (trimmed.size() > kMaxCommentBytes) throw Refused("the comment is longer than " + std::to_string(kMaxCommentBytes) + " bytes");
   if (definitions::first_invalid_utf8(trimmed) != std::string::npos) throw Refused("the comment is not UTF-8");
   transact([&] {
-    auto org = store_.organisation();
-    const Person* p = org ? org->find_person(person) : nullptr;
-    auto row = store_.find_case(case_id);
-    auto tasks = row ? store_.tasks({case_id, true}) : std::vector<TaskRow>{};
-    if (!p || !row || !takes_part(*p, *row, tasks)) throw Refused("no case " + case_id, RefusalKind::not_found);
-    std::string node;
-    if (task > 0) {
-      auto t = std::find_if(tasks.begin(), tasks.end(), [&](const TaskRow& r) { return r.id == task; });
-      if (t == tasks.end()) throw Refused("case " + case_id + " has no task " + std::to_string(task), RefusalKind::not_found);
-      node = t->task.node_id;
-    }
-    AuditRecord r;
-    r.time = now_text();
-    r.case_id = case_id;
-    r.process = row->process;
-    r.version = row->version;
-    r.node = node;
-    r.action = kCommentAdded;
-    r.actor = p->id;
+    Target target = target_of(store_, case_id, task, person);
     json data{{"text", trimmed}};
     if (task > 0) data["task"] = task;
-    r.data = data.dump();
-    append(r);
+    append(record_for(target, kCommentAdded, now_text(), std::move(data)));
     return 0;
   });
 }
