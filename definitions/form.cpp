@@ -148,4 +148,55 @@ std::vector<FormField> form_fields(const Process& process, const std::string& no
   return fields;
 }
 
+namespace {
+
+// Nothing of these sets a variable: a path walks back through them to the step before.
+bool sets_nothing(NodeKind kind) {
+  return is_decision(kind) || kind == NodeKind::parallel_gateway || kind == NodeKind::event_based_gateway ||
+         kind == NodeKind::task || kind == NodeKind::intermediate_throw_event;
+}
+
+std::string named(const FlowNode& n) { return n.name.empty() ? n.id : "'" + n.name + "' (" + n.id + ")"; }
+
+}  // namespace
+
+std::vector<UnsetVariable> unset_condition_variables(
+    const Process& process, const std::function<std::optional<std::set<std::string>>(const std::string&)>& form_keys) {
+  std::vector<UnsetVariable> out;
+  for (const auto& flow : process.flows) {
+    if (!flow.condition || !flow.condition->compiled) continue;
+    const FlowNode* gateway = process.find_node(flow.source_ref);
+    if (!gateway || !is_decision(gateway->kind)) continue;
+    // The steps before the gateway.
+    std::vector<const FlowNode*> steps, frontier{gateway};
+    std::set<const FlowNode*> seen{gateway};
+    while (!frontier.empty()) {
+      const FlowNode* node = frontier.back();
+      frontier.pop_back();
+      for (int f : node->incoming) {
+        const FlowNode* before = process.find_node(process.flows[static_cast<std::size_t>(f)].source_ref);
+        if (!before || !seen.insert(before).second) continue;
+        if (sets_nothing(before->kind)) frontier.push_back(before);
+        else steps.push_back(before);
+      }
+    }
+    std::set<std::string> names;
+    for (const auto& variable : flow.condition->compiled->variables()) names.insert(variable.substr(0, variable.find('.')));
+    for (const FlowNode* step : steps) {
+      if (step->kind != NodeKind::user_task && step->kind != NodeKind::manual_task) continue;
+      std::set<std::string> sets;
+      for (const auto& f : form_fields(process, step->id)) sets.insert(f.name);
+      if (!step->form.empty())
+        if (auto keys = form_keys(step->form)) sets.insert(keys->begin(), keys->end());
+      for (const auto& name : names) {
+        if (sets.count(name)) continue;
+        out.push_back({flow.line, flow.id, gateway->id, name, step->id,
+                       "the condition '" + flow.condition->text + "' after " + named(*gateway) + " reads '" + name +
+                           "', which neither a form field nor a decision of the step before, " + named(*step) + ", sets"});
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace raciflow::definitions

@@ -3,6 +3,9 @@
 // checklist step (raci:gap). Forms in the web app are built from this.
 #pragma once
 
+#include <functional>
+#include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,5 +31,18 @@ struct FormField {
 
 // In order of first use. Empty for a step with no decision after it.
 std::vector<FormField> form_fields(const Process& process, const std::string& node_id);
+
+// A condition after a gateway that reads a variable which the step before it cannot set:
+// walking back from the gateway over gateways, tasks that pass through and throw events,
+// a user or manual task reached sets a variable only through its decision fields and its
+// form's keys. Other steps (starts, catches, calls, automated tasks) may set anything.
+struct UnsetVariable {
+  int line = 0;          // the flow's
+  std::string flow, gateway, variable, step;  // ids
+  std::string message;   // for people, by names
+};
+// `form_keys` gives the keys of a form by id (nullopt: not known).
+std::vector<UnsetVariable> unset_condition_variables(
+    const Process& process, const std::function<std::optional<std::set<std::string>>(const std::string&)>& form_keys);
 
 }  // namespace raciflow::definitions

@@ -3,9 +3,12 @@
 #include "runtime/runtime.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <regex>
 #include <set>
 
 #include "definitions/definition_set.h"
+#include "definitions/form.h"
 #include "definitions/loader.h"
 #include "runtime/runtime_internal.h"
 
@@ -88,10 +91,46 @@ namespace {
 bool is_form_file(const std::string& name) { return name.size() > 5 && name.compare(name.size() - 5, 5, ".form") == 0; }
 }  // namespace
 
+namespace {
+
+// The forms that the definitions among `names` name and that are not among them, read
+// from FORM_ID.form beside the definition's file when there is one: a flow and its forms
+// kept in one folder deploy together (a form file given by name comes first; a form found
+// nowhere is looked up among those deployed).
+void add_forms_beside(std::vector<std::string>& names, std::vector<std::string>& texts) {
+  std::set<std::string> given;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (!is_form_file(names[i])) continue;
+    definitions::Diagnostics ignored(names[i]);
+    if (auto schema = definitions::parse_form_schema(texts[i], ignored)) given.insert(schema->id);
+  }
+  static const std::regex plain("[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}");
+  const std::size_t count = names.size();
+  for (std::size_t i = 0; i < count; ++i) {
+    if (is_form_file(names[i])) continue;
+    definitions::Diagnostics ignored(names[i]);
+    auto defs = definitions::load_text(texts[i], names[i], ignored);
+    if (!defs) continue;
+    for (const auto& p : defs->processes)
+      for (const auto& n : p.nodes) {
+        if (n.form.empty() || given.count(n.form) || !std::regex_match(n.form, plain)) continue;
+        auto beside = (std::filesystem::path(names[i]).parent_path() / (n.form + ".form")).string();
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(beside, ec)) continue;
+        given.insert(n.form);
+        names.push_back(beside);
+        texts.push_back(read_bytes(beside));
+      }
+  }
+}
+
+}  // namespace
+
 std::vector<Deployed> Runtime::deploy(const std::vector<std::string>& paths, const std::string& actor) {
-  std::vector<std::string> texts;
+  std::vector<std::string> names = paths, texts;
   for (const auto& path : paths) texts.push_back(read_bytes(path));
-  return deploy_all(paths, texts, actor);
+  add_forms_beside(names, texts);
+  return deploy_all(names, texts, actor);
 }
 
 std::vector<Deployed> Runtime::deploy_text(const std::string& name, const std::string& text, const std::string& actor) {
@@ -135,10 +174,44 @@ std::vector<Deployed> Runtime::deploy_all(const std::vector<std::string>& names,
   return transact([&] { return install(candidates, forms, actor); });
 }
 
-definitions::Diagnostics Runtime::check_text(const std::string& name, const std::string& text) {
+namespace {
+
+// The keys of form `id`: of the form in `batch`, else of the latest deployed.
+std::optional<std::set<std::string>> keys_of(const std::string& id, const std::map<std::string, const definitions::FormSchema*>& batch,
+                                             Store& store) {
+  std::optional<definitions::FormSchema> deployed;
+  const definitions::FormSchema* schema = nullptr;
+  if (auto it = batch.find(id); it != batch.end()) {
+    schema = it->second;
+  } else if (auto latest = store.latest_form(id)) {
+    definitions::Diagnostics ignored(latest->file);
+    deployed = definitions::parse_form_schema(latest->source, ignored);
+    if (deployed) schema = &*deployed;
+  }
+  if (!schema) return std::nullopt;
+  std::set<std::string> keys;
+  for (const auto& input : schema->inputs) keys.insert(input.key);
+  return keys;
+}
+
+}  // namespace
+
+definitions::Diagnostics Runtime::check_text(const std::string& name, const std::string& text,
+                                             const std::vector<std::pair<std::string, std::string>>& forms) {
   auto roles = role_ids(store_.organisation());
   auto files = definitions::load_and_validate_texts({name}, {text}, false, or_null(roles));
   definitions::Diagnostics out = files.front().diagnostics;
+  // The forms that would be deployed with it, each checked as deploy checks it.
+  std::vector<definitions::FormSchema> schemas;
+  for (const auto& [file, source] : forms) {
+    definitions::Diagnostics d(file);
+    auto schema = definitions::parse_form_schema(source, d);
+    for (const auto& finding : d.all())
+      if (finding.severity == definitions::Severity::error) out.error(0, file + ":" + std::to_string(finding.line) + ": " + finding.message);
+    if (schema) schemas.push_back(std::move(*schema));
+  }
+  std::map<std::string, const definitions::FormSchema*> batch;
+  for (const auto& schema : schemas) batch[schema.id] = &schema;
   if (!files.front().definitions || out.has_errors()) return out;
   const auto& defs = *files.front().definitions;
   auto org = store_.organisation();
@@ -150,6 +223,11 @@ definitions::Diagnostics Runtime::check_text(const std::string& name, const std:
     for (const auto& n : p.nodes)
       if (n.kind == NodeKind::call_activity && !defs.find_process(n.called_element) && !store_.latest_definition(n.called_element))
         out.error(n.line, n.id, "call activity '" + n.id + "' calls process '" + n.called_element + "', which is neither deployed nor in this file");
+    for (const auto& n : p.nodes)
+      if (!n.form.empty() && !batch.count(n.form) && !store_.latest_form(n.form))
+        out.error(n.line, n.id, "user task '" + n.id + "' shows form '" + n.form + "', which is neither deployed nor among the forms given");
+    for (const auto& u : definitions::unset_condition_variables(p, [&](const std::string& id) { return keys_of(id, batch, store_); }))
+      out.warning(u.line, u.flow, u.message);
   }
   out.sort_by_line();
   return out;
@@ -192,6 +270,8 @@ std::vector<Deployed> Runtime::install(const std::vector<Candidate>& candidates,
         throw Refused(c.file + ":" + std::to_string(n.line) + ": error: call activity '" + n.id + "' calls process '" +
                       n.called_element + "', which is neither deployed nor in these files");
   std::vector<Deployed> out;
+  std::map<std::string, const definitions::FormSchema*> batch;
+  for (const auto& f : forms) batch[f.schema.id] = &f.schema;
   // The forms first: a form whose bytes changed becomes a new version of it.
   std::map<std::string, int> form_version;
   for (const auto& f : forms) {
@@ -199,7 +279,7 @@ std::vector<Deployed> Runtime::install(const std::vector<Candidate>& candidates,
     auto latest = store_.latest_form(f.schema.id);
     if (latest && latest->digest == digest) {
       form_version[f.schema.id] = latest->version;
-      out.push_back({f.schema.id, latest->version, false, true});
+      out.push_back({f.schema.id, latest->version, false, true, {}});
       continue;
     }
     FormVersion v{f.schema.id, latest ? latest->version + 1 : 1, f.schema.name, f.file, digest, f.source, now_text(), actor};
@@ -211,7 +291,7 @@ std::vector<Deployed> Runtime::install(const std::vector<Candidate>& candidates,
     r.actor = actor;
     r.data = json{{"form", v.id}, {"version", v.version}, {"file", v.file}, {"digest", digest}}.dump();
     append(r);
-    out.push_back({v.id, v.version, true, true});
+    out.push_back({v.id, v.version, true, true, {}});
   }
   for (const auto& c : candidates) {
     // The forms its user tasks show: those deployed with it, else the latest deployed.
@@ -227,10 +307,13 @@ std::vector<Deployed> Runtime::install(const std::vector<Candidate>& candidates,
                       "', which is neither deployed nor among these files (deploy its .form file with it)");
       }
     }
+    std::vector<std::string> warnings;
+    for (const auto& u : definitions::unset_condition_variables(*c.process, [&](const std::string& id) { return keys_of(id, batch, store_); }))
+      warnings.push_back(c.file + ":" + std::to_string(u.line) + ": warning: " + u.message);
     std::string digest = sha256_hex(c.source);
     auto latest = store_.latest_definition(c.process->id);
     if (latest && latest->digest == digest && latest->forms == bound) {
-      out.push_back({c.process->id, latest->version, false});
+      out.push_back({c.process->id, latest->version, false, false, warnings});
       continue;
     }
     DefinitionVersion d{c.process->id, latest ? latest->version + 1 : 1, c.process->name, c.file, digest, c.source,
@@ -263,7 +346,7 @@ std::vector<Deployed> Runtime::install(const std::vector<Candidate>& candidates,
       timers.push_back(st);
     }
     store_.replace_start_timers(d.process, timers);
-    out.push_back({d.process, d.version, true});
+    out.push_back({d.process, d.version, true, false, warnings});
   }
   return out;
 }

@@ -123,20 +123,40 @@ EvidenceRegister build_evidence(Store& store, Runtime& runtime, TimePoint now) {
   std::map<std::string, std::vector<std::size_t>> by_clause;
   for (std::size_t i = 0; i < out.items.size(); ++i)
     for (const auto& m : out.items[i].matches) by_clause[m].push_back(i);
+  // The files of each case, by task, read once per case that has a completion with clauses.
+  std::map<std::string, std::map<std::int64_t, std::vector<EvidenceFile>>> files_of;
   store.scan_records("", [&](const AuditRecord& r) {
     if (r.action != "task_completed" || r.case_id.empty()) return;
     const auto* node = runtime.process_of(r.process, r.version).find_node(r.node);
-    if (!node) return;
+    if (!node || node->iso.empty()) return;
+    Evidence e{r.time, r.case_id, r.process, r.node, node->name.empty() ? node->id : node->name, r.actor, r.role, "", 0, "", 0, {}, {}};
+    auto data = nlohmann::json::parse(r.data, nullptr, false);
+    if (data.is_object() && data.value("task", nlohmann::json()).is_number_integer())  // the task's number within its case
+      e.task = store.task_id(r.case_id, data["task"].get<int>()).value_or(0);
+    if (auto form = runtime.step_form(r.process, r.version, r.node)) {
+      e.form = form->id;
+      e.form_version = form->version;
+    }
+    if (!files_of.count(r.case_id)) {
+      auto& by_task = files_of[r.case_id];
+      for (const auto& a : store.attachments(r.case_id)) by_task[a.task].push_back({a.id, a.name, a.sha256});
+    }
+    if (e.task)
+      if (auto it = files_of[r.case_id].find(e.task); it != files_of[r.case_id].end()) e.files = it->second;
+    e.clauses = clauses_of(node->iso);
     std::set<std::size_t> hit;
-    for (const auto& clause : clauses_of(node->iso)) {
+    for (const auto& clause : e.clauses) {
       auto it = by_clause.find(clause);
       if (it == by_clause.end()) continue;
       for (std::size_t i : it->second)
-        if (hit.insert(i).second)
-          out.items[i].evidence.push_back({r.time, r.case_id, r.process, r.node, node->name.empty() ? node->id : node->name,
-                                           r.actor, r.role, clause});
+        if (hit.insert(i).second) {
+          out.items[i].evidence.push_back(e);
+          out.items[i].evidence.back().clause = clause;
+        }
     }
+    if (!e.form.empty() || !e.files.empty()) out.documents.push_back(std::move(e));
   });
+  std::reverse(out.documents.begin(), out.documents.end());
   for (auto& item : out.items) {
     std::reverse(item.evidence.begin(), item.evidence.end());
     item.covered = std::any_of(item.evidence.begin(), item.evidence.end(),
@@ -269,6 +289,9 @@ ManagementReport build_report(Store& store, Runtime& runtime, int year, TimePoin
     if (item.status == "done") ++report.plan_done;
     else if (item.status == "open") (item.deadline < today ? ++report.plan_overdue : ++report.plan_open);
   }
+  // The forms and files that evidence the year's work, with their clauses.
+  for (auto& e : build_evidence(store, runtime, now).documents)
+    if (in_year(e.time)) report.evidence.push_back(std::move(e));
   return report;
 }
 

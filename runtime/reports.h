@@ -3,6 +3,7 @@
 // only; each is built inside one read snapshot by the caller.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -47,8 +48,20 @@ std::string last_meeting(Store& store, Runtime& runtime);
 
 // --- evidence register ------------------------------------------------------------------
 
+struct EvidenceFile {
+  std::int64_t id = 0;
+  std::string name, sha256;
+};
+
 struct Evidence {
   std::string time, case_id, process, node, step, person, role, clause;
+  // What the step recorded besides its completion: the form it was completed with (id
+  // and version; empty when it had none) and the files attached to it.
+  std::int64_t task = 0;
+  std::string form;
+  int form_version = 0;
+  std::vector<EvidenceFile> files;
+  std::vector<std::string> clauses;  // every raci:iso clause of the step
 };
 
 struct EvidenceItem {
@@ -63,6 +76,9 @@ struct EvidenceRegister {
   std::string generated_at;
   std::string window_start;          // 12 months before generated_at
   std::vector<EvidenceItem> items;   // the mandatory documentation, in clause order
+  // Completed steps with raci:iso clauses whose form was filled in or that have files,
+  // newest first: the documents behind the clauses (Annex A controls included).
+  std::vector<Evidence> documents;
 };
 
 // Completed steps whose raci:iso names a clause of a mandatory documentation item. Letters
@@ -95,6 +111,7 @@ struct ManagementReport {
   ProcessFigures total;
   int wheel_planned = 0, wheel_fired = 0, wheel_late = 0;
   int plan_done = 0, plan_open = 0, plan_overdue = 0;
+  std::vector<Evidence> evidence;  // the evidence register's documents of the year
 };
 
 // A task counts as overdue when it was completed after its due date, or is still open

@@ -40,6 +40,9 @@ struct Deployed {
   int version = 0;
   bool is_new = false;  // false: the same file was already deployed as this version
   bool form = false;    // a form-js form deployed beside the definitions
+  // Doubts that do not refuse the deploy, as "FILE:LINE: warning: ...": a condition that
+  // reads a variable the step before it cannot set (definitions/form.h).
+  std::vector<std::string> warnings;
 };
 
 // The largest file one attachment may be, unless the server is told otherwise.
@@ -97,8 +100,12 @@ class Runtime {
                                      const std::string& actor);
   // Everything deploying `text` would find wrong or doubtful, all of it, and deploys
   // nothing: the loader's and the validator's findings, what the engine cannot run, and
-  // call activities that call a process neither deployed nor in the file.
-  definitions::Diagnostics check_text(const std::string& name, const std::string& text);
+  // call activities that call a process neither deployed nor in the file; with `forms`
+  // (file name, form-js JSON) that would be deployed with it, a form that raciflow cannot
+  // check, a user task's form that is neither among them nor deployed, and conditions
+  // that read a variable the step before cannot set.
+  definitions::Diagnostics check_text(const std::string& name, const std::string& text,
+                                      const std::vector<std::pair<std::string, std::string>>& forms = {});
   Organisation load_organisation(const std::string& path, const std::string& actor);
   Organisation load_organisation_text(const std::string& name, const std::string& text, const std::string& actor);
 

@@ -32,6 +32,11 @@ inline CliRun run_cli(const std::vector<std::string>& args) {
 }
 
 inline std::string sample(const std::string& name) { return std::string(RACIFLOW_SOURCE_DIR) + "/samples/" + name; }
+// A file's whole text (empty when it cannot be read).
+inline std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
 inline std::string test_data(const std::string& name) { return std::string(RACIFLOW_SOURCE_DIR) + "/tests/data/" + name; }
 
 // Whether this test process runs its workspaces on PostgreSQL (RACIFLOW_TEST_STORE=postgresql):

@@ -82,10 +82,12 @@ int creating(const Globals& g, F body) {
   }
 }
 
-int cmd_deploy(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
+int cmd_deploy(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream& err) {
   return creating(g, [&](Session& s) {
-    for (const auto& d : s.runtime->deploy(vm["file"].as<std::vector<std::string>>(), operator_name(vm)))
+    for (const auto& d : s.runtime->deploy(vm["file"].as<std::vector<std::string>>(), operator_name(vm))) {
       out << d.process << "@" << d.version << (d.form ? " (form)" : "") << "\n";
+      for (const auto& w : d.warnings) err << w << "\n";
+    }
     return kExitOk;
   });
 }

@@ -292,10 +292,11 @@ void Api::Impl::same_origin_only(const HttpRequest& request, bool upload) const 
 HttpResponse Api::Impl::static_file(const HttpRequest& request, const std::string& path) {
   if (request.method != "GET" && request.method != "HEAD") fail(405, "method_not_allowed", request.method + " is not allowed on " + path);
   if (path.find("..") != std::string::npos || path.find('\\') != std::string::npos) malformed("the path leaves the web app's folder");
-  static const std::string vendor_prefix = "/vendor/bpmn-js/";
-  if (path.rfind(vendor_prefix, 0) == 0) {
-    const VendorFile* file = vendor.find(path.substr(vendor_prefix.size()));
-    if (!file) not_found(vendor.available() ? "no file " + path : vendor.missing());
+  for (const auto& [prefix, package] : {std::pair<std::string, const VendorAssets*>{"/vendor/bpmn-js/", &vendor},
+                                        std::pair<std::string, const VendorAssets*>{"/vendor/form-js/", &form_js}}) {
+    if (path.rfind(prefix, 0) != 0) continue;
+    const VendorFile* file = package->find(path.substr(prefix.size()));
+    if (!file) not_found(package->available() ? "no file " + path : package->missing());
     HttpResponse r = text_response(file->content_type, file->data);
     r.headers.push_back({"Cache-Control", "public, max-age=86400"});
     return r;
@@ -382,7 +383,8 @@ json Api::Impl::me_json(const Caller& caller, Context& c) {
   }
   return {{"person", caller.person.id}, {"name", caller.person.name}, {"email", caller.person.email},
           {"roles", roles}, {"access", caller.person.access}, {"organisation", org ? org->name : ""},
-          {"modeler", {{"available", vendor.available()}, {"reason", vendor.available() ? "" : vendor.missing()}}}};
+          {"modeler", {{"available", vendor.available()}, {"reason", vendor.available() ? "" : vendor.missing()}}},
+          {"forms", {{"available", form_js.available()}, {"reason", form_js.available() ? "" : form_js.missing()}}}};
 }
 
 std::string Api::Impl::session_cookie(const std::string& value, long max_age) const {

@@ -3,6 +3,25 @@
 
 namespace raciflow::http {
 
+namespace {
+
+// The form-js forms sent with a definition ('forms': file name -> the form's JSON, as text
+// or as the object itself), as (file, text).
+std::vector<std::pair<std::string, std::string>> forms_of(const Body& body) {
+  json forms = body.object("forms");
+  if (forms.size() > 50) malformed("at most 50 forms in one deployment");
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [file, form] : forms.items()) {
+    if (file.find('/') != std::string::npos || file.size() > 200 || file.size() <= 5 || file.compare(file.size() - 5, 5, ".form") != 0)
+      malformed("each key of 'forms' is a file name ending in .form, without folders");
+    if (!form.is_string() && !form.is_object()) malformed("forms['" + file + "'] is the form's JSON, as text or as an object");
+    out.emplace_back(file, form.is_string() ? form.get<std::string>() : form.dump(2));
+  }
+  return out;
+}
+
+}  // namespace
+
 void Api::Impl::routes_definitions() {
   add("GET", "/api/definitions", Access::person, [this](Call& call) {
     Page page = page_of(call, false);  // the cursor is a process id
@@ -37,25 +56,38 @@ void Api::Impl::routes_definitions() {
     return page_response(call, items, next);
   });
   add("POST", "/api/validate", Access::modeller, [this](Call& call) {
-    Body body(call.request, {"name", "xml"});
+    Body body(call.request, {"name", "xml", "forms"});
     std::string name = body.text("name", false), xml = body.text("xml", true);
     if (name.empty()) name = "upload.bpmn";
     if (name.find('/') != std::string::npos || name.size() > 200) malformed("the field 'name' is a file name, without folders");
-    // A read: nothing is deployed; called processes are looked up among those deployed.
-    auto findings = service.read([&](Context& c) { return c.runtime.check_text(name, xml); });
+    auto forms = forms_of(body);
+    // A read: nothing is deployed; called processes and forms are looked up among those deployed.
+    auto findings = service.read([&](Context& c) { return c.runtime.check_text(name, xml, forms); });
     json list = json::array();
     for (const auto& d : findings.all()) list.push_back(render::finding_json(d));
     // The RACI matrix of the first executable process, as `raciflow raci --format json`
     // prints it, when the file loads: the modeler shows it live.
-    json raci = nullptr;
+    // And per user task, the variables the gateways after it read: the keys the Model
+    // screen's form editor offers.
+    json raci = nullptr, fields = json::object();
     definitions::Diagnostics loading(name);
     if (auto defs = definitions::load_text(xml, name, loading); defs && !loading.has_errors())
       for (const auto& p : defs->processes)
         if (p.executable && !p.nodes.empty()) {
           raci = json::parse(render::render_raci(definitions::raci_matrix(p), render::RaciFormat::json));
+          for (const auto& n : p.nodes) {
+            if (n.kind != definitions::NodeKind::user_task && n.kind != definitions::NodeKind::manual_task) continue;
+            json list = json::array();
+            for (const auto& f : definitions::form_fields(p, n.id)) {
+              json answers = json::object();
+              for (const auto& [value, label] : f.answers) answers[value] = label;
+              list.push_back({{"name", f.name}, {"type", f.type}, {"options", f.options}, {"label", f.label}, {"answers", answers}});
+            }
+            if (!list.empty()) fields[n.id] = list;
+          }
           break;
         }
-    return json_response(200, {{"ok", !findings.has_errors()}, {"findings", list}, {"raci", raci}});
+    return json_response(200, {{"ok", !findings.has_errors()}, {"findings", list}, {"raci", raci}, {"fields", fields}});
   });
   // The samples' flows, to start a model from (GET the list, then one file).
   add("GET", "/api/templates", Access::modeller, [](Call&) {
@@ -78,28 +110,39 @@ void Api::Impl::routes_definitions() {
       if (call.params.at("file") == t->name) return text_response("application/xml", std::string(t->data, t->size));
     not_found("no template '" + call.params.at("file") + "'");
   });
+  // A deployed form-js form, the latest version or ?version=N: what the Model screen edits.
+  add("GET", "/api/forms/{form}", Access::person, [this](Call& call) {
+    const std::string& id = call.params.at("form");
+    int version = 0;
+    if (!call.query["version"].empty()) {
+      static const std::regex digits("[1-9][0-9]{0,8}");
+      if (!std::regex_match(call.query["version"], digits)) malformed("version must be a positive number");
+      version = std::stoi(call.query["version"]);
+    }
+    return json_response(200, service.read([&](Context& c) {
+      auto f = version ? c.store.form(id, version) : c.store.latest_form(id);
+      if (!f) not_found("no deployed form '" + id + "'" + (version ? " in version " + std::to_string(version) : ""));
+      return json{{"id", f->id}, {"version", f->version}, {"name", f->name}, {"file", f->file}, {"deployed_at", f->deployed_at},
+                  {"deployed_by", f->deployed_by}, {"schema", json::parse(f->source, nullptr, false)}};
+    }));
+  });
   add("POST", "/api/definitions", Access::modeller, [this](Call& call) {
     Body body(call.request, {"name", "xml", "forms"});
     std::string name = body.text("name", false), xml = body.text("xml", true);
     if (name.empty()) name = "upload.bpmn";
     if (name.find('/') != std::string::npos || name.size() > 200) malformed("the field 'name' is a file name, without folders");
     if (name.size() > 5 && name.compare(name.size() - 5, 5, ".form") == 0) malformed("the field 'name' names the definition; send forms in 'forms'");
-    // The form-js forms its user tasks show, deployed with it: file name -> the form's JSON
-    // (as text, or as the object itself).
     std::vector<std::string> names{name}, texts{xml};
-    json forms = body.object("forms");
-    if (forms.size() > 50) malformed("at most 50 forms in one deployment");
-    for (const auto& [file, form] : forms.items()) {
-      if (file.find('/') != std::string::npos || file.size() > 200 || file.size() <= 5 || file.compare(file.size() - 5, 5, ".form") != 0)
-        malformed("each key of 'forms' is a file name ending in .form, without folders");
-      if (!form.is_string() && !form.is_object()) malformed("forms['" + file + "'] is the form's JSON, as text or as an object");
+    for (auto& [file, text] : forms_of(body)) {
       names.push_back(file);
-      texts.push_back(form.is_string() ? form.get<std::string>() : form.dump(2));
+      texts.push_back(text);
     }
     auto deployed = service.write([&](Context& c) { return c.runtime.deploy_texts(names, texts, call.me()); });
     json out = json::array();
-    for (const auto& d : deployed)
+    for (const auto& d : deployed) {
       out.push_back({{d.form ? "form" : "process", d.process}, {"version", d.version}, {"new", d.is_new}});
+      if (!d.form) out.back()["warnings"] = d.warnings;
+    }
     return json_response(201, out);
   });
   auto definition = [](Call& call, Context& c) {

@@ -65,6 +65,17 @@ void Api::Impl::routes_tasks() {
       } else {
         j["form"] = nullptr;
       }
+      // What its completion recorded: the variables as submitted (the case view shows a
+      // completed step's form filled in with them).
+      if (t.task.status == engine::TaskStatus::completed) {
+        json submitted = json::object();
+        c.store.scan_records(t.case_id, [&](const runtime::AuditRecord& r) {
+          if (r.action != "task_completed" || r.node != t.task.node_id) return;
+          auto data = json::parse(r.data, nullptr, false);
+          if (data.is_object() && data.value("task", 0) == t.local_id) submitted = data.value("variables", json::object());
+        });
+        j["submitted"] = submitted;
+      }
       j["documentation"] = node ? node->documentation : "";
       j["iso"] = node ? node->iso : std::vector<std::string>{};
       j["gap"] = node && node->gap ? json{{"text", node->gap->text}, {"when", node->gap->when_text}} : json(nullptr);

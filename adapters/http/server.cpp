@@ -75,8 +75,10 @@ std::optional<HttpResponse> hold_to_limit(Parser& parser, const ServerOptions& o
 // The answer to a request that could not be read, or nothing when it was read.
 std::optional<HttpResponse> read_failure(beast::error_code ec, const ServerOptions& options) {
   if (!ec) return std::nullopt;
-  if (ec == bhttp::error::body_limit)
-    return error_response(413, "too_large", "the body is larger than " + std::to_string(options.body_limit) + " bytes");
+  if (ec == bhttp::error::body_limit)  // the small limit, or an upload's larger one
+    return error_response(413, "too_large", "the body is larger than " + std::to_string(options.body_limit) + " bytes (" +
+                                                std::to_string(std::max(options.body_limit, options.upload_limit)) +
+                                                " bytes for an attachment)");
   if (ec == bhttp::error::header_limit) return error_response(431, "headers_too_large", "the request head is too large");
   return error_response(400, "malformed", std::string("malformed HTTP request: ") + ec.message());
 }

@@ -11,8 +11,8 @@ namespace raciflow::http {
 
 namespace {
 
-// The files the web app uses, relative to bpmn-js's dist folder.
-const char* const kFiles[] = {
+// The files the web app uses, relative to each package's dist folder.
+const char* const kBpmnJsFiles[] = {
     "bpmn-modeler.production.min.js",
     "bpmn-navigated-viewer.production.min.js",
     "assets/diagram-js.css",
@@ -23,6 +23,13 @@ const char* const kFiles[] = {
     "assets/bpmn-font/font/bpmn.ttf",
     "assets/bpmn-font/font/bpmn.eot",
     "assets/bpmn-font/font/bpmn.svg",
+};
+const char* const kFormJsFiles[] = {
+    "form-viewer.umd.js",
+    "form-editor.umd.js",
+    "assets/form-js.css",
+    "assets/form-js-editor.css",
+    "assets/properties-panel.css",
 };
 
 std::string content_type_of(const std::string& name) {
@@ -43,21 +50,30 @@ std::string content_type_of(const std::string& name) {
 
 std::string VendorAssets::default_bpmn_js_dir() { return RACIFLOW_BPMN_JS_DIR; }
 
-VendorAssets VendorAssets::load(const std::string& bpmn_js_dist) {
+std::string VendorAssets::form_js_dir_beside(const std::string& bpmn_js_dist) {
+  return bpmn_js_dist + "/../../@bpmn-io/form-js/dist";
+}
+
+VendorAssets VendorAssets::load(const std::string& dist, VendorPackage package) {
   VendorAssets assets;
-  for (const char* name : kFiles) {
-    std::ifstream in(bpmn_js_dist + "/" + name, std::ios::binary);
-    if (!in) {
-      assets.files_.clear();
-      assets.missing_ = "bpmn-js is not installed on this server (no " + std::string(name) +
-                        "): bash .ci/setup installs it from adapters/web/package-lock.json; then restart raciflow serve";
-      return assets;
+  const bool bpmn = package == VendorPackage::bpmn_js;
+  auto load_all = [&](const auto& files) {
+    for (const char* name : files) {
+      std::ifstream in(dist + "/" + name, std::ios::binary);
+      if (!in) {
+        assets.files_.clear();
+        assets.missing_ = std::string(bpmn ? "bpmn-js" : "form-js") + " is not installed on this server (no " + name +
+                          "): bash .ci/setup installs it from adapters/web/package-lock.json; then restart raciflow serve";
+        return;
+      }
+      std::ostringstream bytes;
+      bytes << in.rdbuf();
+      assets.files_[name] = {content_type_of(name), bytes.str()};
     }
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
-    assets.files_[name] = {content_type_of(name), bytes.str()};
-  }
-  assets.missing_.clear();
+    assets.missing_.clear();
+  };
+  if (bpmn) load_all(kBpmnJsFiles);
+  else load_all(kFormJsFiles);
   return assets;
 }
 

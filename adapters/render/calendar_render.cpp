@@ -229,17 +229,54 @@ std::string agenda_html(const runtime::Agenda& agenda) {
 
 // --- evidence -----------------------------------------------------------------------------
 
+namespace {
+
+// One piece of evidence, with links to what a reader opens: the case, the form it was
+// completed with, its files.
+json evidence_entry(const runtime::Evidence& e) {
+  json files = json::array();
+  for (const auto& f : e.files)
+    files.push_back({{"id", f.id}, {"name", f.name}, {"sha256", f.sha256}, {"href", "/api/attachments/" + std::to_string(f.id)}});
+  json out{{"time", e.time}, {"case", e.case_id}, {"process", e.process}, {"node", e.node}, {"step", e.step},
+           {"person", e.person}, {"role", e.role}, {"task", e.task == 0 ? json(nullptr) : json(e.task)},
+           {"form", e.form.empty() ? json(nullptr) : json{{"id", e.form}, {"version", e.form_version},
+                                                           {"href", "/api/forms/" + e.form + "?version=" + std::to_string(e.form_version)}}},
+           {"files", files}, {"case_href", "/#/case/" + e.case_id}};
+  if (!e.clause.empty()) out["clause"] = e.clause;
+  if (!e.clauses.empty()) out["clauses"] = e.clauses;
+  return out;
+}
+
+// "form deviation-assess-input v1, 2 files: a.log, b.png"
+std::string recorded(const runtime::Evidence& e) {
+  std::string out;
+  if (!e.form.empty()) out = "form " + e.form + " v" + std::to_string(e.form_version);
+  if (!e.files.empty()) {
+    out += (out.empty() ? "" : ", ") + std::to_string(e.files.size()) + (e.files.size() == 1 ? " file: " : " files: ");
+    for (std::size_t i = 0; i < e.files.size(); ++i) out += (i ? ", " : "") + e.files[i].name;
+  }
+  return out;
+}
+
+std::string joined(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
+  return out;
+}
+
+}  // namespace
+
 json evidence_json(const runtime::EvidenceRegister& r) {
   json items = json::array();
   for (const auto& i : r.items) {
     json evidence = json::array();
-    for (const auto& e : i.evidence)
-      evidence.push_back({{"time", e.time}, {"case", e.case_id}, {"process", e.process}, {"node", e.node}, {"step", e.step},
-                          {"person", e.person}, {"role", e.role}, {"clause", e.clause}});
+    for (const auto& e : i.evidence) evidence.push_back(evidence_entry(e));
     items.push_back({{"id", i.id}, {"title", i.title}, {"clause", i.clause_2022}, {"clause_2013", i.clause_2013},
                      {"covered", i.covered}, {"evidence", evidence}});
   }
-  return {{"generated_at", r.generated_at}, {"window_start", r.window_start}, {"items", items}};
+  json documents = json::array();
+  for (const auto& e : r.documents) documents.push_back(evidence_entry(e));
+  return {{"generated_at", r.generated_at}, {"window_start", r.window_start}, {"items", items}, {"documents", documents}};
 }
 
 std::string evidence_table(const runtime::EvidenceRegister& r) {
@@ -250,7 +287,12 @@ std::string evidence_table(const runtime::EvidenceRegister& r) {
     cells.push_back({i.clause_2022, "[" + i.clause_2013 + "]", i.title, i.covered ? "covered" : "GAP",
                      std::to_string(i.evidence.size()), last});
   }
-  return format_text_table({"CLAUSE", "2013", "DOCUMENTATION", "STATUS", "EVIDENCE", "LATEST"}, cells);
+  std::string out = format_text_table({"CLAUSE", "2013", "DOCUMENTATION", "STATUS", "EVIDENCE", "LATEST"}, cells);
+  if (r.documents.empty()) return out;
+  std::vector<std::vector<std::string>> documents;
+  for (const auto& e : r.documents)
+    documents.push_back({e.time.substr(0, 10), joined(e.clauses), e.case_id, e.step, e.person, recorded(e)});
+  return out + "\nForms and files behind the clauses:\n" + format_text_table({"DATE", "CLAUSES", "CASE", "STEP", "PERSON", "RECORDED"}, documents);
 }
 
 std::string evidence_markdown(const runtime::EvidenceRegister& r) {
@@ -262,8 +304,15 @@ std::string evidence_markdown(const runtime::EvidenceRegister& r) {
     if (!i.evidence.empty()) {
       const auto& e = i.evidence.front();
       out << e.time.substr(0, 10) << ", case " << e.case_id << ", " << e.step << ", " << e.person;
+      if (!recorded(e).empty()) out << " (" << recorded(e) << ")";
     }
     out << " |\n";
+  }
+  if (!r.documents.empty()) {
+    out << "\n## Forms and files behind the clauses\n\n| Date | Clauses | Case | Step | Person | Recorded |\n|---|---|---|---|---|---|\n";
+    for (const auto& e : r.documents)
+      out << "| " << e.time.substr(0, 10) << " | " << joined(e.clauses) << " | " << e.case_id << " | " << e.step << " | " << e.person
+          << " | " << recorded(e) << " |\n";
   }
   return out.str();
 }
@@ -326,7 +375,12 @@ json report_json(const runtime::ManagementReport& r) {
           {"processes", processes},
           {"roles", roles},
           {"wheel", {{"planned", r.wheel_planned}, {"fired", r.wheel_fired}, {"late", r.wheel_late}}},
-          {"plan", {{"done", r.plan_done}, {"open", r.plan_open}, {"overdue", r.plan_overdue}}}};
+          {"plan", {{"done", r.plan_done}, {"open", r.plan_open}, {"overdue", r.plan_overdue}}},
+          {"evidence", [&] {
+             json list = json::array();
+             for (const auto& e : r.evidence) list.push_back(evidence_entry(e));
+             return list;
+           }()}};
 }
 
 std::string report_markdown(const runtime::ManagementReport& r) {
@@ -350,6 +404,12 @@ std::string report_markdown(const runtime::ManagementReport& r) {
   out << "\n## Annual wheel and plan\n\n- Wheel: " << r.wheel_fired << " of " << r.wheel_planned << " occurrences started"
       << (r.wheel_late ? " (" + std::to_string(r.wheel_late) + " late)" : "") << ".\n- Plan items due this year: " << r.plan_done
       << " done, " << r.plan_open << " open, " << r.plan_overdue << " overdue.\n";
+  if (!r.evidence.empty()) {
+    out << "\n## Evidence recorded\n\n| Date | ISO 27001 | Case | Step | Person | Recorded |\n|---|---|---|---|---|---|\n";
+    for (const auto& e : r.evidence)
+      out << "| " << e.time.substr(0, 10) << " | " << joined(e.clauses) << " | " << e.case_id << " | " << e.step << " | " << e.person
+          << " | " << recorded(e) << " |\n";
+  }
   return out.str();
 }
 
@@ -384,7 +444,24 @@ std::string report_html(const runtime::ManagementReport& r) {
         << "</td><td>" << role.tasks_overdue << " / " << role.tasks_with_due << "</td><td>" << role.escalations << "</td></tr>";
   out << "</table><h2>Annual wheel and plan</h2><p>Wheel: " << r.wheel_fired << " of " << r.wheel_planned << " occurrences started"
       << (r.wheel_late ? " (" + std::to_string(r.wheel_late) + " late)" : "") << ". Plan items due this year: " << r.plan_done << " done, "
-      << r.plan_open << " open, " << r.plan_overdue << " overdue.</p></body></html>\n";
+      << r.plan_open << " open, " << r.plan_overdue << " overdue.</p>";
+  if (!r.evidence.empty()) {
+    out << "<h2>Evidence recorded</h2><table><tr><th>Date</th><th>ISO 27001</th><th>Case</th><th>Step</th><th>Person</th><th>Form</th><th>Files</th></tr>";
+    for (const auto& e : r.evidence) {
+      out << "<tr><td>" << e.time.substr(0, 10) << "</td><td>" << xml_escape(joined(e.clauses)) << "</td><td><a href=\"/#/case/"
+          << xml_escape(e.case_id) << "\">" << xml_escape(e.case_id) << "</a></td><td>" << xml_escape(e.step) << "</td><td>"
+          << xml_escape(e.person) << "</td><td>";
+      if (!e.form.empty())
+        out << "<a href=\"/api/forms/" << xml_escape(e.form) << "?version=" << e.form_version << "\">" << xml_escape(e.form) << " v"
+            << e.form_version << "</a>";
+      out << "</td><td>";
+      for (std::size_t i = 0; i < e.files.size(); ++i)
+        out << (i ? ", " : "") << "<a href=\"/api/attachments/" << e.files[i].id << "\">" << xml_escape(e.files[i].name) << "</a>";
+      out << "</td></tr>";
+    }
+    out << "</table>";
+  }
+  out << "</body></html>\n";
   return out.str();
 }
 

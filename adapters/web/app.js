@@ -6,10 +6,11 @@
 // SVG diagrams.
 import { t, currentLanguage } from "./i18n.js";
 import {
-  me, roleNames, setMe, setRoleNames, roleName, roleList, h, apiPage, apiAll, pagedTable, api, flash, when,
+  me, roleNames, setMe, setRoleNames, roleName, roleList, h, apiPage, apiAll, pagedTable, api, apiUpload, flash, when,
   statusText, table, translatePage, main, legend, auditTable, whenSignedOut
 } from "./ui.js";
 import { showModel, caseDiagram, disposeDiagram, canModel } from "./modeler.js";
+import { formsAvailable, taskForm, filledForm } from "./forms.js";
 
 function showLogin() {
   document.getElementById("nav").hidden = true;
@@ -174,9 +175,17 @@ async function showTask(id) {
         h("button", { id: "claim", onclick: async () => { await taskAction(id, "claim"); flash(t("task.claimed")); showTask(id); } }, t("claim"))));
     } else {
       const comment = h("textarea", { name: "comment", rows: 3 });
+      // The step's form-js form, with the decision fields it does not ask itself; the
+      // decision fields alone for a step without one.
+      const formBox = task.form && formsAvailable() ? h("div", { class: "step-form", id: "task-form" }) : null;
+      let filled = null;
       const form = h("form", { class: "card", id: "complete-form", onsubmit: async (e) => {
         e.preventDefault();
-        const body = { variables: readFields(form, task.fields) };
+        let variables;
+        try {
+          variables = filled ? await filled.submit() : readFields(form, task.fields);
+        } catch (err) { flash(err.message, "error"); return; }
+        const body = { variables };
         if (comment.value.trim()) body.comment = comment.value.trim();
         try {
           await taskAction(id, "complete", body);
@@ -184,14 +193,21 @@ async function showTask(id) {
           location.hash = "#/tasks";
         } catch (err) { flash(err.message, "error"); }
       } },
-        h("h2", {}, t("task.decide")),
+        h("h2", {}, t(formBox ? "task.form" : "task.decide")),
         task.gap ? h("p", { class: "gap" }, t("task.gap"), " ", task.gap.text) : null,
-        task.fields.map(fieldInput),
+        formBox || task.fields.map(fieldInput),
+        task.form && !formBox ? h("p", { class: "error" }, t("form.unavailable") + " " + ((me.forms || {}).reason || "")) : null,
         h("label", { class: "field" }, t("task.comment"), comment),
         h("div", { class: "row" },
-          h("button", { type: "submit", id: "complete" }, t("complete")),
+          h("button", { type: "submit", id: "complete", disabled: Boolean(formBox) }, t("complete")),
           h("button", { type: "button", class: "secondary", onclick: async () => { await taskAction(id, "unclaim"); flash(t("task.unclaimed")); showTask(id); } }, t("unclaim"))));
       parts.push(form);
+      if (formBox) {
+        main(...parts.filter(Boolean));
+        filled = await taskForm(formBox, task);
+        document.getElementById("complete").disabled = false;
+        return;
+      }
     }
   }
   if (live && task.inbox === "consulted") {
@@ -292,12 +308,19 @@ async function showCase(id) {
   // bpmn-js draws the case's process version with its marks; else the server's picture.
   const diagram = h("div", { class: "diagram case-diagram", id: "case-diagram" });
   const xml = viewer ? await api("GET", "/api/definitions/" + encodeURIComponent(drawing.process) + "/xml?layout=missing&version=" + drawing.version).catch(() => null) : null;
+  const [attachments, comments] = await Promise.all([
+    api("GET", "/api/cases/" + encodeURIComponent(id) + "/attachments"),
+    api("GET", "/api/cases/" + encodeURIComponent(id) + "/comments")]);
+  const filledBox = h("div", { id: "filled-form" });
   const tasks = c.tasks.map((task) => h("tr", { "data-task": task.id },
     h("td", {}, h("a", { href: "#/task/" + task.id }, task.name)), h("td", {}, roleList(task.responsible)),
-    h("td", {}, statusText(task.status)), dueCell(task), h("td", {}, task.completed_by || task.assignee || "")));
+    h("td", {}, statusText(task.status)), dueCell(task), h("td", {}, task.completed_by || task.assignee || ""),
+    h("td", {}, task.status === "completed" && formsAvailable()
+      ? h("button", { type: "button", class: "secondary show-form", onclick: () => showFilledForm(filledBox, task, attachments) }, t("case.show-form")) : "")));
   const admin = (me.access || []).includes("admin");
   const live = c.status === "active" || c.status === "incident";
   const reason = h("input", { name: "reason", required: true });
+  const evidence = evidenceOfCase(id, c, attachments, comments);
   main(
     h("h1", {}, t("case.title") + " " + c.id + " · " + c.process_name, " ", h("span", { class: "badge status-" + c.status, id: "case-status" }, statusText(c.status))),
     c.parent_case ? h("p", {}, t("case.parent") + " ", h("a", { href: "#/case/" + c.parent_case }, c.parent_case)) : null,
@@ -305,12 +328,16 @@ async function showCase(id) {
     c.incident ? h("p", { class: "error" }, t("case.incident") + ": " + (c.incident.reason || JSON.stringify(c.incident))) : null,
     h("div", { class: "case-layout" },
       h("section", {}, h("h2", {}, t("case.diagram")), legend(), diagram),
-      h("section", { class: "timeline" }, h("h2", {}, t("case.audit")),
+      h("section", { class: "timeline" },
+        evidence.comments,
+        h("h2", {}, t("case.audit")),
         h("a", { class: "button", id: "csv", href: "/api/cases/" + encodeURIComponent(id) + "/audit?format=csv", download: "case-" + id + "-audit.csv" }, t("case.csv")),
         auditTable(records))),
     h("h2", {}, t("case.tasks")),
-    table([t("col.task"), t("col.role"), t("col.status"), t("col.due"), t("col.person")], tasks, "list case-tasks"),
+    table([t("col.task"), t("col.role"), t("col.status"), t("col.due"), t("col.person"), t("col.form")], tasks, "list case-tasks"),
+    filledBox,
     Object.keys(c.variables || {}).length ? h("details", {}, h("summary", {}, t("case.variables")), h("pre", {}, JSON.stringify(c.variables, null, 2))) : null,
+    evidence.files,
     admin && live ? h("form", { class: "card", onsubmit: async (e) => {
       e.preventDefault();
       try {
@@ -321,6 +348,64 @@ async function showCase(id) {
     } }, h("label", {}, t("case.reason"), reason), h("button", { type: "submit", class: "danger" }, t("case.cancel"))) : null);
   const drawn = viewer && xml && await caseDiagram(diagram, xml, drawing, records);
   if (!drawn) diagram.replaceChildren(diagramBox(viewer ? await api("GET", "/api/cases/" + encodeURIComponent(id) + "/diagram") : drawing));
+}
+
+// A completed step's form, read-only, with what its completion recorded in the trail.
+async function showFilledForm(box, task, attachments) {
+  const full = await api("GET", "/api/tasks/" + task.id);
+  const data = full.submitted || {};
+  const files = attachments.filter((a) => a.task === task.id);
+  box.replaceChildren(h("h3", {}, task.name, " · ", t("col.form")),
+    files.length ? h("p", {}, t("case.files-of-step") + ": ", files.map((a, i) => [i ? ", " : "", h("a", { href: a.href, download: a.name }, a.name)])) : null);
+  if (!full.form) {
+    box.append(Object.keys(data).length ? h("pre", {}, JSON.stringify(data, null, 2)) : h("p", { class: "empty" }, t("case.no-form")));
+    return;
+  }
+  const formBox = h("div", { class: "step-form", id: "filled-form-" + task.id });
+  box.append(formBox);
+  await filledForm(formBox, full.form, data);
+}
+
+const size = (n) => n < 1024 ? n + " B" : n < 1048576 ? (n / 1024).toFixed(1) + " kB" : (n / 1048576).toFixed(1) + " MB";
+
+// Files and comments of a case, each a record of the trail: the files below the tasks
+// (downloads, never shown inline), the comments beside the diagram.
+function evidenceOfCase(id, c, attachments, comments) {
+  const taskName = (task) => (c.tasks.find((x) => x.id === task) || {}).name || "";
+  const path = "/api/cases/" + encodeURIComponent(id);
+  const reader = (me.access || []).includes("auditor") && !(me.access || []).includes("admin");
+  const file = h("input", { type: "file", id: "attach-file", required: true });
+  const text = h("textarea", { id: "comment-text", rows: 3, required: true, maxlength: 10000 });
+  return {
+    files: h("section", { id: "case-attachments" }, h("h2", {}, t("case.attachments")),
+      attachments.length ? table([t("col.file"), t("col.step"), t("col.size"), t("col.person"), t("col.time"), "SHA-256"],
+        attachments.map((a) => h("tr", { "data-attachment": a.id },
+          h("td", {}, h("a", { href: a.href, download: a.name, class: "attachment" }, a.name), " ", h("small", {}, a.type)),
+          h("td", {}, a.task ? taskName(a.task) : "–"), h("td", {}, size(a.size)), h("td", {}, a.added_by), h("td", {}, when(a.added_at)),
+          h("td", {}, h("code", { title: a.sha256 }, a.sha256.slice(0, 12) + "…")))), "list attachments")
+        : h("p", { class: "empty" }, t("case.no-attachments")),
+      reader ? null : h("form", { class: "card", id: "attach-form", onsubmit: async (e) => {
+        e.preventDefault();
+        const f = file.files[0];
+        try {
+          await apiUpload(path + "/attachments?" + new URLSearchParams({ name: f.name, type: f.type || "application/octet-stream" }), f);
+          flash(t("case.attached"));
+          showCase(id);
+        } catch (err) { flash(err.message, "error"); }
+      } }, h("label", {}, t("case.attach"), file), h("button", { type: "submit" }, t("case.attach-button")))),
+    comments: h("section", { id: "case-comments" }, h("h2", {}, t("case.comments")),
+      comments.length ? h("ol", { class: "comments" }, comments.map((m) => h("li", { "data-seq": m.seq },
+        h("p", { class: "meta" }, m.person, " · ", when(m.time), m.task ? " · " + taskName(m.task) : ""), h("p", {}, m.text))))
+        : h("p", { class: "empty" }, t("case.no-comments")),
+      reader ? null : h("form", { class: "card", id: "comment-form", onsubmit: async (e) => {
+        e.preventDefault();
+        try {
+          await api("POST", path + "/comments", { text: text.value });
+          flash(t("case.commented"));
+          showCase(id);
+        } catch (err) { flash(err.message, "error"); }
+      } }, h("label", {}, t("case.comment"), text), h("button", { type: "submit" }, t("case.comment-button")))),
+  };
 }
 
 // --- definitions ------------------------------------------------------------------------
@@ -434,8 +519,16 @@ async function evidenceSection() {
       h("td", {}, e ? e.time.slice(0, 10) + " — " + e.step + " — " + e.person + " — " : "",
         e ? h("a", { href: "#/case/" + encodeURIComponent(e.case) }, e.case) : ""));
   });
+  const documents = (r.documents || []).map((e) => h("tr", { "data-case": e.case, "data-task": e.task || "" },
+    h("td", {}, e.time.slice(0, 10)), h("td", {}, (e.clauses || []).join(" ")),
+    h("td", {}, h("a", { href: "#/case/" + encodeURIComponent(e.case) }, e.case)), h("td", {}, e.step), h("td", {}, e.person),
+    h("td", {}, e.form ? e.form.id + " v" + e.form.version : ""),
+    h("td", {}, e.files.map((f, i) => [i ? ", " : "", h("a", { href: f.href, download: f.name }, f.name)]))));
   return [h("h2", {}, t("evidence.title")),
     table([t("col.clause"), t("col.documentation"), t("col.status"), t("evidence.latest")], rows),
+    h("h3", {}, t("evidence.documents")),
+    documents.length ? table([t("col.date"), "ISO 27001", t("col.case"), t("col.step"), t("col.person"), t("col.form"), t("case.attachments")],
+      documents, "list documents") : h("p", { class: "empty" }, t("evidence.no-documents")),
     h("p", {}, h("a", { class: "button", href: "/api/report?format=html", target: "_blank" }, t("report.open")))];
 }
 

@@ -4,7 +4,8 @@
 // what it answers; nothing here re-checks a rule.
 import { t } from "./i18n.js";
 import { ISO_27001 } from "./iso27001.js";
-import { me, roleName, h, api, flash, when, table, main, legend, auditTable } from "./ui.js";
+import { formsAvailable, formEditor, newForm } from "./forms.js";
+import { me, roleName, h, api, flash, when, table, main, legend, auditTable, loadScript, download } from "./ui.js";
 
 const VENDOR = "/vendor/bpmn-js/";
 
@@ -20,7 +21,7 @@ const RACI_EXTENSION = {
     { name: "LaneRole", extends: ["bpmn:Lane"], properties: [{ name: "role", isAttr: true, type: "String" }] },
     { name: "Step", extends: ["bpmn:FlowNode"],
       properties: ["responsible", "accountable", "consulted", "informed", "due", "dueDate", "remind", "separateFrom",
-        "iso", "gap", "gapWhen", "decides", "label", "receives"].map((name) => ({ name, isAttr: true, type: "String" })) },
+        "iso", "gap", "gapWhen", "decides", "label", "receives", "form"].map((name) => ({ name, isAttr: true, type: "String" })) },
     { name: "FlowLabel", extends: ["bpmn:SequenceFlow"], properties: [{ name: "label", isAttr: true, type: "String" }] },
     { name: "ProcessAgenda", extends: ["bpmn:Process"], properties: [{ name: "agenda", isAttr: true, type: "String" }] },
     { name: "Instances", extends: ["bpmn:MultiInstanceLoopCharacteristics"],
@@ -34,16 +35,6 @@ const AGENDA_SECTIONS = ["", "incidents", "deviations", "threats", "policies", "
 // --- loading bpmn-js --------------------------------------------------------------------
 
 const bpmnJs = {};  // "modeler" | "viewer" -> the constructor
-
-function loadScript(src) {
-  return new Promise((resolve, reject) => {
-    const s = document.createElement("script");
-    s.src = src;
-    s.onload = resolve;
-    s.onerror = () => reject(new Error("could not load " + src));
-    document.head.append(s);
-  });
-}
 
 function loadStyles() {
   if (document.getElementById("bpmn-js-css")) return;
@@ -65,18 +56,11 @@ async function bpmnConstructor(kind) {
 let activeDiagram = null;  // the bpmn-js instance on screen, destroyed when the screen changes
 
 export function disposeDiagram() {
+  if (model.formEditor) model.formEditor.destroy();
+  model.formEditor = null;
   if (activeDiagram) activeDiagram.destroy();
   activeDiagram = null;
   clearTimeout(model.validateTimer);
-}
-
-function download(name, type, text) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = h("a", { href: url, download: name });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 function xmlEscape(s) {
@@ -132,6 +116,9 @@ const model = {
   validateTimer: null,
   validateSeq: 0,
   fileName: "new-flow.bpmn",
+  forms: {},         // form id -> the form-js schema edited here, deployed with the diagram
+  fields: {},        // step id -> the decision fields the gateways after it read (/api/validate)
+  formEditor: null,
 };
 
 export const canModel = () => (me.access || []).some((a) => a === "admin" || a === "modeller");
@@ -199,6 +186,7 @@ export async function showModel(query) {
       h("button", { type: "button", id: "model-deploy", onclick: prepareDeploy }, t("model.deploy"))),
     changes,
     h("div", { class: "model-layout" }, canvas, panel),
+    h("div", { id: "model-form" }),
     findings);
 
   disposeDiagram();
@@ -242,6 +230,8 @@ async function openXml(xml, name) {
     return;
   }
   model.fileName = name;
+  model.forms = {};
+  closeFormEditor();
   document.getElementById("model-changes").replaceChildren();
   fitBesidePalette(svc("canvas"));
   renderPanel();
@@ -286,7 +276,7 @@ async function validateNow() {
   const modeler = model.modeler;
   let answer;
   try {
-    answer = await api("POST", "/api/validate", { name: processFileName(), xml: await currentXml() });
+    answer = await api("POST", "/api/validate", { name: processFileName(), xml: await currentXml(), forms: formFiles() });
   } catch (err) {
     if (seq === model.validateSeq) flash(err.message, "error");
     return null;
@@ -294,6 +284,7 @@ async function validateNow() {
   if (seq !== model.validateSeq || modeler !== model.modeler) return answer;  // a newer edit is on its way
   model.findings = answer.findings;
   model.raci = answer.raci;
+  model.fields = answer.fields || {};
   markFindings();
   const p = processElement();
   document.getElementById("model-name").textContent = p ? (p.process.name || p.process.id) + " (" + p.process.id + ")" : "";
@@ -473,7 +464,77 @@ function activityPanel(element) {
     } }, others.map((o) => h("option", { value: o.id, selected: separate.has(o.id) }, (bo(o).name || o.id) + " (" + o.id + ")")))) : null,
     isoPicker(element),
     human ? textProp(t("panel.gap"), "step-gap", element, "raci:gap") : null,
-    human ? textProp(t("panel.gap-when"), "step-gap-when", element, "raci:gapWhen", "answer == false") : null];
+    human ? textProp(t("panel.gap-when"), "step-gap-when", element, "raci:gapWhen", "answer == false") : null,
+    element.type === "bpmn:UserTask" ? formSection(element) : null];
+}
+
+// --- the form of a user task (form-js editor) ---------------------------------------------
+
+// The form a user task names: raci:form, else Camunda 8's zeebe:formDefinition formId.
+function formIdOf(element) {
+  const b = bo(element);
+  if (b.get("raci:form")) return b.get("raci:form");
+  const zeebe = ((b.extensionElements && b.extensionElements.values) || []).find((v) => /(^|:)formDefinition$/.test(v.$type));
+  return zeebe ? (zeebe.formId || (zeebe.$attrs && zeebe.$attrs.formId) || "") : "";
+}
+
+function formFiles() {
+  return Object.fromEntries(Object.entries(model.forms).map(([id, schema]) => [ncName(id) + ".form", schema]));
+}
+
+function formSection(element) {
+  const id = formIdOf(element);
+  return h("fieldset", { class: "step-form-panel" }, h("legend", {}, t("panel.form")),
+    id ? h("p", {}, h("code", { id: "step-form-id" }, id), model.forms[id] ? " ✎" : "") : h("p", { class: "empty" }, t("panel.form-none")),
+    formsAvailable()
+      ? h("button", { type: "button", id: "step-form", onclick: () => openFormEditor(element) }, t("panel.form-design"))
+      : h("p", { class: "error" }, t("form.unavailable") + " " + ((me.forms || {}).reason || "")));
+}
+
+function closeFormEditor() {
+  if (model.formEditor) model.formEditor.destroy();
+  model.formEditor = null;
+  const box = document.getElementById("model-form");
+  if (box) box.replaceChildren();
+}
+
+// The editor below the diagram, on the step's form: the one edited here, else the one
+// deployed, else a new one named after the process and the step.
+async function openFormEditor(element) {
+  const p = processElement();
+  const b = bo(element);
+  let id = formIdOf(element);
+  let schema = id && model.forms[id];
+  if (!schema && id) {
+    schema = await api("GET", "/api/forms/" + encodeURIComponent(id)).then((f) => f.schema).catch((err) => {
+      if (err.status !== 404) flash(t("form.loading-failed") + " " + err.message, "error");
+      return null;
+    });
+  }
+  if (!id) id = ncName((p ? p.process.id : "flow") + "-" + element.id);
+  if (!schema) schema = newForm(id, b.name || element.id);
+  schema = { ...schema, id };
+  closeFormEditor();
+  const box = document.getElementById("model-form");
+  const editorBox = h("div", { class: "form-editor" });
+  box.replaceChildren(h("section", { class: "card wide", id: "form-editor" },
+    h("h2", {}, t("form.title") + " " + (b.name || element.id), " ", h("small", {}, id)),
+    editorBox,
+    h("div", { class: "row" },
+      h("button", { type: "button", id: "form-keep", onclick: () => {
+        model.forms[id] = model.formEditor.saveSchema();
+        if (!formIdOf(element)) setProps(element, { "raci:form": id });
+        flash(t("form.kept"));
+        closeFormEditor();
+        renderPanel();
+        scheduleValidation();
+      } }, t("form.use")),
+      h("button", { type: "button", class: "secondary", id: "form-download", onclick: () =>
+        download(ncName(id) + ".form", "application/json", JSON.stringify(model.formEditor.saveSchema(), null, 2)) }, t("form.download")),
+      h("button", { type: "button", class: "secondary", onclick: closeFormEditor }, t("form.close")))));
+  model.formEditor = await formEditor(editorBox, schema, model.fields[element.id] || []);
+  window.raciflowFormEditor = model.formEditor;  // for the browser test
+  box.scrollIntoView({ block: "start" });
 }
 
 // ISO 27001 clauses: chips, and a field that offers the 2022 list with the 2013 number.
@@ -548,7 +609,7 @@ async function prepareDeploy() {
     h("div", { class: "row" },
       h("button", { type: "button", id: "deploy-confirm-button", onclick: async () => {
         try {
-          const out = await api("POST", "/api/definitions", { name: processFileName(), xml });
+          const out = await api("POST", "/api/definitions", { name: processFileName(), xml, forms: formFiles() });
           flash(t("defs.deployed") + " " + out.map((d) => d.process + "@" + d.version).join(", "));
           box.replaceChildren();
           location.hash = "#/definition/" + encodeURIComponent(p.process.id);

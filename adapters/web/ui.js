@@ -30,6 +30,27 @@ export function h(tag, attrs, ...children) {
   return el;
 }
 
+// A vendor script (bpmn-js, form-js), once.
+export function loadScript(src) {
+  return new Promise((resolve, reject) => {
+    const s = document.createElement("script");
+    s.src = src;
+    s.onload = resolve;
+    s.onerror = () => reject(new Error("could not load " + src));
+    document.head.append(s);
+  });
+}
+
+// Text made in the browser, saved as a file.
+export function download(name, type, text) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = h("a", { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
 class ApiError extends Error {
   constructor(status, body) {
     super(body && body.message ? body.message : "HTTP " + status);
@@ -92,6 +113,19 @@ export async function api(method, path, body) {
   if (res.status === 204) return null;
   const type = res.headers.get("Content-Type") || "";
   return type.startsWith("application/json") ? res.json() : res.text();
+}
+
+// A file's bytes as they are (the server takes uploads with the session cookie only as
+// application/octet-stream, never as a type a plain HTML form could send).
+export async function apiUpload(path, file) {
+  const res = await fetch(path, { method: "POST", credentials: "same-origin",
+    headers: { "Content-Type": "application/octet-stream" }, body: file });
+  if (res.status === 401) {
+    me = null;
+    signedOut();
+  }
+  if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => null));
+  return res.json();
 }
 
 export function flash(message, kind) {

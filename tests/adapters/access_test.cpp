@@ -20,11 +20,8 @@ namespace {
 using nlohmann::json;
 using namespace raciflow::testing::api;
 using raciflow::testing::sample;
+using raciflow::testing::read_file;
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 // The callers, one column each.
 enum Column { none, expired, revoked, anna, ida, karen, mette, sofie, kColumns };
@@ -179,6 +176,7 @@ TEST_CASE("every API route answers each kind of caller as the access table says,
   table[{"GET", "/api/definitions"}] = {kEveryone, fixed("/api/definitions")};
   table[{"GET", "/api/definitions/{process}/versions"}] = {kEveryone, fixed("/api/definitions/deviation-handling/versions")};
   table[{"POST", "/api/definitions/{process}/changes"}] = {kModeller, fixed("/api/definitions/policy-approval/changes", {{"xml", policy}})};
+  table[{"GET", "/api/forms/{form}"}] = {kEveryone, fixed("/api/forms/deviation-assess-input")};
   table[{"GET", "/api/templates"}] = {kModeller, fixed("/api/templates")};
   table[{"GET", "/api/templates/{file}"}] = {kModeller, fixed("/api/templates/policy-approval.bpmn")};
   table[{"POST", "/api/validate"}] = {kModeller, fixed("/api/validate", {{"name", "policy-approval.bpmn"}, {"xml", policy}})};

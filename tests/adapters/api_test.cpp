@@ -6,6 +6,7 @@ using nlohmann::json;
 using namespace raciflow::testing::api;
 using raciflow::testing::sample;
 using raciflow::testing::Workspace;
+using raciflow::testing::read_file;
 
 TEST_CASE("without credentials every API route answers 401, except login and the OpenAPI document", "[api]") {
   Server s;
@@ -313,9 +314,18 @@ TEST_CASE("the admin deploys a definition and replaces the organisation through 
   auto anna = s.login("anna");
   std::ifstream in(sample("risk-assessment.bpmn"));
   std::string xml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto r = s.as(anna, "POST", "/api/definitions", {{"name", "risk-assessment.bpmn"}, {"xml", xml}});
+  // Without the forms its steps name, the deploy is refused, naming the step and the form.
+  auto lacking = s.as(anna, "POST", "/api/definitions", {{"name", "risk-assessment.bpmn"}, {"xml", xml}});
+  CHECK(lacking.status == 422);
+  CHECK(lacking.json_body()["message"].get<std::string>().find("shows form 'risk-analysis', which is neither deployed nor among these files") !=
+        std::string::npos);
+  json forms = json::object();
+  for (const char* form : {"risk-analysis.form", "risk-treatment.form"}) forms[form] = read_file(sample(form));
+  auto r = s.as(anna, "POST", "/api/definitions", {{"name", "risk-assessment.bpmn"}, {"xml", xml}, {"forms", forms}});
   REQUIRE(r.status == 201);
-  CHECK(r.json_body()[0]["process"] == "risk-assessment");
+  CHECK(r.json_body()[0]["form"] == "risk-analysis");
+  CHECK(r.json_body()[2]["process"] == "risk-assessment");
+  CHECK(r.json_body()[2]["warnings"] == json::array());
   auto bad = s.as(anna, "POST", "/api/definitions", {{"name", "broken.bpmn"}, {"xml", "<definitions/>"}});
   CHECK(bad.status == 422);
   CHECK(bad.json_body()["message"].get<std::string>().rfind("broken.bpmn:", 0) == 0);

@@ -56,8 +56,8 @@ TEST_CASE("attachments: uploaded within the limit under their bare name, downloa
   options.attachment_limit = 100 * 1024;
   Server s(std::chrono::milliseconds(15000), false, options);
   auto anna = s.login("anna");
-  auto [id, task] = assessment(s, anna);
-  auto upload = [&](const std::string& cookie, const std::string& name, const std::string& type, const std::string& bytes) {
+  const auto [id, task] = assessment(s, anna);
+  auto upload = [&, id = id, task = task](const std::string& cookie, const std::string& name, const std::string& type, const std::string& bytes) {
     return s.request("POST", "/api/cases/" + id + "/attachments?name=" + name + "&task=" + std::to_string(task) + "&type=" + type, bytes,
                      {{"Cookie", cookie}, {"Content-Type", "application/octet-stream"}});
   };

@@ -13,12 +13,9 @@ namespace {
 using nlohmann::json;
 using namespace raciflow::testing::api;
 using raciflow::testing::sample;
+using raciflow::testing::read_file;
 std::string data(const std::string& name) { return raciflow::testing::test_data(name); }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 // The sample agency with Sofie as modeller, logged in.
 std::string with_modeller(Server& s) {

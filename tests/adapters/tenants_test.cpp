@@ -46,10 +46,6 @@ class Organisation final : public http::Handler {
   http::Api api_;
 };
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 // A database with organisations in it, each the sample agency under its own name, and a
 // server for all of them at TENANT.isms.test.

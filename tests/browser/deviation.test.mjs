@@ -47,7 +47,12 @@ await run("deviation", (s) => {
   assert.deepEqual(await inbox(karen), [], "Karen sees no security-function task");
 
   // Anna assesses: the committee must decide.
-  await work(anna, "assess-input", async (p) => p.check("fieldset[data-field=committeeDecisionNeeded] input[value=true]"));
+  // The step has a form (samples/deviation-assess-input.form), shown with form-js.
+  await work(anna, "assess-input", async (p) => {
+    await p.waitForSelector("#task-form .fjs-form");
+    await p.getByLabel("Personal data").check();
+    await p.getByLabel("The security committee must decide", { exact: false }).check();
+  });
 
   // Karen decides in the committee.
   tasks = await inbox(karen);
@@ -60,7 +65,11 @@ await run("deviation", (s) => {
     await p.check("fieldset[data-field=affectedUnits] input[value=business-functions]");
   });
   await work(mette, "carry-out");
-  await work(mette, "report-back");
+  await work(mette, "report-back", async (p) => {
+    await p.waitForSelector("#task-form .fjs-form");
+    await p.getByLabel("The instruction was followed").check();
+    await p.getByLabel("The activity was successful").check();
+  });
   // Anna records the outcome: successful, followed, not recurring: the case closes.
   await work(anna, "record-outcome", async (p) => {
     await p.check("fieldset[data-field=successful] input[value=true]");

@@ -14,6 +14,7 @@ extern "C" int fuzz_expression(const std::uint8_t* data, std::size_t size);
 extern "C" int fuzz_organisation(const std::uint8_t* data, std::size_t size);
 extern "C" int fuzz_wheel(const std::uint8_t* data, std::size_t size);
 extern "C" int fuzz_http(const std::uint8_t* data, std::size_t size);
+extern "C" int fuzz_form(const std::uint8_t* data, std::size_t size);
 
 namespace {
 
@@ -43,6 +44,20 @@ TEST_CASE("the expression fuzz target's seeds and regression inputs run cleanly"
 }
 
 TEST_CASE("the HTTP fuzz target's seeds and regression inputs run cleanly", "[fuzz]") { CHECK(replay("http", fuzz_http) > 0); }
+
+TEST_CASE("the form fuzz target runs every sample and test form, and its regression inputs, cleanly", "[fuzz]") {
+  int forms = replay("form", fuzz_form);
+  for (const char* dir : {"samples", "tests/data"})
+    for (const auto& file : fs::directory_iterator(fs::path(RACIFLOW_SOURCE_DIR) / dir)) {
+      if (file.path().extension() != ".form") continue;
+      std::ifstream in(file.path(), std::ios::binary);
+      std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      INFO(file.path().string());
+      CHECK(fuzz_form(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()) == 0);
+      ++forms;
+    }
+  CHECK(forms >= 8);
+}
 
 TEST_CASE("the BPMN, organisation and wheel fuzz targets' regression inputs run cleanly", "[fuzz]") {
   // Their seeds are samples/ and tests/conformance/, which other tests load.

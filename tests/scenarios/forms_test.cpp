@@ -20,11 +20,6 @@ std::string assessment(const Workspace& w) {
   return first_line(w.ok({"start", "camunda8-assessment", "--as", "anna"}));
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
 std::string task_of(const Workspace& w, const std::string& case_id, const std::string& node) {
   return std::to_string(open_task(w, case_id, node)["id"].get<long long>());
 }
