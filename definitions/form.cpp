@@ -6,6 +6,8 @@
 #include <regex>
 #include <set>
 
+#include "definitions/form_schema.h"
+
 namespace raciflow::definitions {
 
 namespace {
@@ -53,8 +55,17 @@ std::string in_words(const std::string& name) {
   return out;
 }
 
+// A condition written in FEEL ("=severity = \"high\"", as Camunda Modeler writes it) in the
+// condition language, where the patterns here can read it; others as written.
+std::string in_condition_language(const std::string& condition) {
+  if (condition.empty() || condition.front() != '=') return condition;
+  std::string error;
+  return feel_condition(condition, error).value_or(condition);
+}
+
 // The variable and the literal of a condition that is one comparison `v == X`, if it is.
-std::optional<std::pair<std::string, std::string>> single_test(const std::string& condition) {
+std::optional<std::pair<std::string, std::string>> single_test(const std::string& written) {
+  const std::string condition = in_condition_language(written);
   static const std::regex test(R"re(\s*([A-Za-z_][A-Za-z0-9_]*)\s*==\s*(true|false|-?[0-9]+(\.[0-9]+)?|'([^']*)'|"([^"]*)")\s*)re");
   std::smatch m;
   if (!std::regex_match(condition, m, test)) return std::nullopt;
@@ -112,7 +123,7 @@ std::vector<FormField> form_fields(const Process& process, const std::string& no
         it = fields.end() - 1;
       }
       if (std::find(it->used_in.begin(), it->used_in.end(), text) == it->used_in.end()) it->used_in.push_back(text);
-      learn(*it, text);
+      learn(*it, in_condition_language(text));
     }
   };
   const FlowNode* start = process.find_node(node_id);

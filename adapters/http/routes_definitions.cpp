@@ -94,12 +94,20 @@ void Api::Impl::routes_definitions() {
     // The templates are compiled in: read once.
     static const json list = [] {
       json out = json::array();
+      std::set<std::string> files;
+      for (const WebAsset* t : flow_templates()) files.insert(t->name);
       for (const WebAsset* t : flow_templates()) {
+        std::string name = t->name;
+        if (name.size() < 5 || name.compare(name.size() - 5, 5, ".bpmn") != 0) continue;
         definitions::Diagnostics ignored(t->name);
         auto defs = definitions::load_text(std::string(t->data, t->size), t->name, ignored);
         if (!defs || defs->processes.empty()) continue;
         const auto& p = defs->processes.front();
-        out.push_back({{"file", t->name}, {"process", p.id}, {"name", p.name.empty() ? p.id : p.name}});
+        // The forms its steps show, as files beside it (GET /api/templates/ID.form).
+        json forms = json::array();
+        for (const auto& n : p.nodes)
+          if (!n.form.empty() && files.count(n.form + ".form")) forms.push_back(n.form + ".form");
+        out.push_back({{"file", t->name}, {"process", p.id}, {"name", p.name.empty() ? p.id : p.name}, {"forms", forms}});
       }
       return out;
     }();
@@ -107,7 +115,11 @@ void Api::Impl::routes_definitions() {
   });
   add("GET", "/api/templates/{file}", Access::modeller, [](Call& call) {
     for (const WebAsset* t : flow_templates())
-      if (call.params.at("file") == t->name) return text_response("application/xml", std::string(t->data, t->size));
+      if (call.params.at("file") == t->name) {
+        std::string name = t->name;
+        bool form = name.size() > 5 && name.compare(name.size() - 5, 5, ".form") == 0;
+        return text_response(form ? "application/json" : "application/xml", std::string(t->data, t->size));
+      }
     not_found("no template '" + call.params.at("file") + "'");
   });
   // A deployed form-js form, the latest version or ?version=N: what the Model screen edits.

@@ -167,7 +167,15 @@ export async function showModel(query) {
   } }, h("option", { value: "" }, t("model.open")), defs.map((d) => h("option", { value: d.process }, d.name + " (" + d.process + "@" + d.version + ")")));
   const template = h("select", { id: "model-template", onchange: async (e) => {
     if (!e.target.value) return;
+    const chosen = templates.find((x) => x.file === e.target.value);
     await openXml(await api("GET", "/api/templates/" + encodeURIComponent(e.target.value)), e.target.value);
+    // The sample's forms come with it, unless a form of that id is deployed already.
+    for (const file of (chosen && chosen.forms) || []) {
+      const id = file.replace(/\.form$/, "");
+      const deployed = await api("GET", "/api/forms/" + encodeURIComponent(id)).then(() => true, () => false);
+      if (!deployed) model.forms[id] = await api("GET", "/api/templates/" + encodeURIComponent(file));
+    }
+    if (Object.keys(model.forms).length) await validateNow();
     e.target.value = "";
   } }, h("option", { value: "" }, t("model.template")), templates.map((x) => h("option", { value: x.file }, x.name)));
   const file = h("input", { type: "file", id: "model-import", accept: ".bpmn,.xml", onchange: async (e) => {

@@ -7,21 +7,17 @@
 
 using nlohmann::json;
 using namespace raciflow::testing::api;
+using raciflow::testing::read_file;
 using raciflow::testing::test_data;
 
 namespace {
-
-std::string file_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
 
 // The Camunda 8 assessment and its form, deployed over the API; a case of it started.
 std::pair<std::string, std::int64_t> assessment(Server& s, const std::string& anna) {
   auto deployed = s.as(anna, "POST", "/api/definitions",
                        {{"name", "camunda8-form.bpmn"},
-                        {"xml", file_text(test_data("camunda8-form.bpmn"))},
-                        {"forms", {{"camunda8-assessment.form", file_text(test_data("camunda8-assessment.form"))}}}});
+                        {"xml", read_file(test_data("camunda8-form.bpmn"))},
+                        {"forms", {{"camunda8-assessment.form", read_file(test_data("camunda8-assessment.form"))}}}});
   REQUIRE(deployed.status == 201);
   CHECK(deployed.json_body()[0] == json{{"form", "deviation-assessment"}, {"version", 1}, {"new", true}});
   auto started = s.as(anna, "POST", "/api/cases", {{"process", "camunda8-assessment"}});
@@ -107,4 +103,51 @@ TEST_CASE("attachments: uploaded within the limit under their bare name, downloa
   REQUIRE(comments.size() == 1);
   CHECK(comments[0]["person"] == "anna");
   CHECK(comments[0]["text"] == "Proof attached.");
+}
+
+TEST_CASE("the Model screen's validation takes the forms to deploy with, names a form found nowhere, and offers the gateways' variables as keys", "[api][modeler]") {
+  Server s;
+  auto anna = s.login("anna");
+  std::string xml = read_file(test_data("camunda8-form.bpmn"));
+  auto alone = s.as(anna, "POST", "/api/validate", {{"name", "camunda8-form.bpmn"}, {"xml", xml}}).json_body();
+  CHECK(alone["ok"] == false);
+  bool named = false;
+  for (const auto& f : alone["findings"])
+    named |= f["element"] == "Activity_assess" &&
+             f["message"].get<std::string>().find("shows form 'deviation-assessment', which is neither deployed nor among the forms given") !=
+                 std::string::npos;
+  CHECK(named);
+  auto with = s.as(anna, "POST", "/api/validate",
+                   {{"name", "camunda8-form.bpmn"}, {"xml", xml}, {"forms", {{"a.form", read_file(test_data("camunda8-assessment.form"))}}}})
+                  .json_body();
+  CHECK(with["ok"] == true);
+  CHECK(with["fields"]["Activity_assess"][0]["name"] == "severity");
+  CHECK(with["fields"]["Activity_assess"][0]["options"] == json::array({"high"}));
+  // A form raciflow cannot check is an error naming the form file.
+  auto odd = s.as(anna, "POST", "/api/validate",
+                  {{"name", "camunda8-form.bpmn"}, {"xml", xml},
+                   {"forms", {{"a.form", json{{"id", "deviation-assessment"}, {"components", {{{"type", "iframe"}, {"id", "x"}}}}}}}}})
+                 .json_body();
+  CHECK(odd["ok"] == false);
+  CHECK(odd["findings"][0]["message"].get<std::string>().rfind("a.form:", 0) == 0);
+  // Nothing was deployed.
+  CHECK(s.as(anna, "GET", "/api/forms/deviation-assessment").status == 404);
+}
+
+TEST_CASE("a deployed form is read by version, a completed task sends what was submitted", "[api]") {
+  Server s;
+  auto anna = s.login("anna");
+  auto [id, task] = assessment(s, anna);
+  auto form = s.as(anna, "GET", "/api/forms/deviation-assessment");
+  REQUIRE(form.status == 200);
+  CHECK(form.json_body()["version"] == 1);
+  CHECK(form.json_body()["schema"]["id"] == "deviation-assessment");
+  CHECK(s.as(anna, "GET", "/api/forms/deviation-assessment?version=1").status == 200);
+  CHECK(s.as(anna, "GET", "/api/forms/deviation-assessment?version=2").status == 404);
+  CHECK(s.as(anna, "GET", "/api/forms/deviation-assessment?version=one").status == 400);
+  CHECK(s.as(anna, "GET", "/api/forms/nothing-like-it").status == 404);
+  CHECK(s.as(anna, "GET", "/api/tasks/" + std::to_string(task)).json_body().count("submitted") == 0);
+  json variables{{"severity", "low"}, {"whatHappened", "A laptop was left on the train"}};
+  REQUIRE(s.as(anna, "POST", "/api/tasks/" + std::to_string(task) + "/complete", {{"variables", variables}}).status == 200);
+  CHECK(s.as(anna, "GET", "/api/tasks/" + std::to_string(task)).json_body()["submitted"] == variables);
 }

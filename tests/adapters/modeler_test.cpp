@@ -283,11 +283,17 @@ TEST_CASE("the modeler's templates are the samples' flows, and a hand-written pr
   auto list = s.as(sofie, "GET", "/api/templates").json_body();
   REQUIRE(list.size() == 10);
   bool found = false;
-  for (const auto& t : list) found |= t["file"] == "deviation-handling.bpmn" && t["process"] == "deviation-handling";
+  for (const auto& t : list)
+    found |= t["file"] == "deviation-handling.bpmn" && t["process"] == "deviation-handling" &&
+             t["forms"] == json::array({"deviation-assess-input.form", "deviation-committee-decision.form", "deviation-report-back.form"});
   CHECK(found);
   auto one = s.as(sofie, "GET", "/api/templates/deviation-handling.bpmn");
   CHECK(one.status == 200);
   CHECK(one.body == read_file(sample("deviation-handling.bpmn")));
+  // Its forms come with it, as JSON.
+  auto form = s.as(sofie, "GET", "/api/templates/deviation-assess-input.form");
+  CHECK(form.headers["Content-Type"].rfind("application/json", 0) == 0);
+  CHECK(form.json_body()["id"] == "deviation-assess-input");
   CHECK(s.as(sofie, "GET", "/api/templates/nothing.bpmn").status == 404);
 
   // lean.bpmn has no BPMNDiagram: ?layout=missing draws one, the plain download does not.
@@ -306,6 +312,15 @@ TEST_CASE("bpmn-js is served from its npm install under /vendor/, nothing else o
   Server s;
   auto sofie = with_modeller(s);
   CHECK(s.as(sofie, "GET", "/api/me").json_body()["modeler"] == json{{"available", true}, {"reason", ""}});
+  // form-js, from the same node_modules, the same way.
+  CHECK(s.as(sofie, "GET", "/api/me").json_body()["forms"] == json{{"available", true}, {"reason", ""}});
+  CHECK(s.request("GET", "/vendor/form-js/form-viewer.umd.js").status == 200);
+  CHECK(s.request("GET", "/vendor/form-js/form-editor.umd.js").headers["Content-Type"] == "text/javascript; charset=utf-8");
+  CHECK(s.request("GET", "/vendor/form-js/assets/form-js.css").status == 200);
+  CHECK(s.request("GET", "/vendor/form-js/form-playground.umd.js").status == 404);
+  CHECK(s.request("GET", "/vendor/form-js/../../bpmn-js/package.json").status == 400);
+  auto no_forms = raciflow::http::VendorAssets::load(s.w.path("no-such-folder"), raciflow::http::VendorPackage::form_js);
+  CHECK(no_forms.missing().rfind("form-js is not installed on this server (no form-viewer.umd.js)", 0) == 0);
   auto modeler = s.request("GET", "/vendor/bpmn-js/bpmn-modeler.production.min.js");
   CHECK(modeler.status == 200);
   CHECK(modeler.headers["Content-Type"] == "text/javascript; charset=utf-8");

@@ -3,6 +3,7 @@
 // the trail, and comments are records of it.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <fstream>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -158,4 +159,100 @@ TEST_CASE("a comment on a case is a record of its trail; an empty one is refused
   CHECK(w.cli({"comment", id, "   ", "--as", "anna"}).code == 1);
   CHECK(w.cli({"comment", id, "Not mine", "--as", "ida"}).code == 1);  // the auditor reads, and does not add
   CHECK(w.cli({"audit", "verify"}).code == 0);
+}
+
+namespace {
+
+// A note is written, passed on by a task that does nothing, and a gateway reads `urgent`:
+// the note's step cannot ask it unless its form has the key.
+std::string note_flow(const std::string& form) {
+  return R"(<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:raci="urn:raciflow:1" id="d" targetNamespace="t">
+  <process id="notes" name="Notes" isExecutable="true">
+    <startEvent id="start"/>
+    <sequenceFlow id="f1" sourceRef="start" targetRef="note"/>
+    <userTask id="note" name="Write a note" raci:responsible="security-function")" +
+         (form.empty() ? "" : " raci:form=\"" + form + "\"") + R"(/>
+    <sequenceFlow id="f2" sourceRef="note" targetRef="pass"/>
+    <task id="pass" name="Pass it on"/>
+    <sequenceFlow id="f3" sourceRef="pass" targetRef="urgent"/>
+    <exclusiveGateway id="urgent" name="Urgent?" default="f5"/>
+    <sequenceFlow id="f4" sourceRef="urgent" targetRef="now">
+      <conditionExpression>urgent == true</conditionExpression>
+    </sequenceFlow>
+    <sequenceFlow id="f5" sourceRef="urgent" targetRef="later"/>
+    <endEvent id="now"/>
+    <endEvent id="later"/>
+  </process>
+</definitions>
+)";
+}
+
+const char* kNoteForm = R"({"type": "default", "id": "note-form", "components": [
+  {"type": "textarea", "id": "Field_text", "key": "text", "label": "Note"},
+  {"type": "checkbox", "id": "Field_urgent", "key": "urgent", "label": "Urgent"}]})";
+
+}  // namespace
+
+TEST_CASE("deploy warns of a condition that reads a variable the step before cannot set, and a form field with the key settles it") {
+  Workspace w;
+  w.ok({"org", "load", sample("org.xml"), "--as", "anna"});
+  auto warned = w.cli({"deploy", w.write("notes.bpmn", note_flow("")), "--as", "anna"});
+  CHECK(warned.code == 0);
+  CHECK(warned.out == "notes@1\n");
+  CHECK(warned.err == w.path("notes.bpmn") + ":11: warning: the condition 'urgent == true' after 'Urgent?' (urgent) reads 'urgent', which "
+                                             "neither a form field nor a decision of the step before, 'Write a note' (note), sets\n");
+  auto settled = w.cli({"deploy", w.write("notes.bpmn", note_flow("note-form")), w.write("note.form", kNoteForm), "--as", "anna"});
+  CHECK(settled.code == 0);
+  CHECK(settled.out == "note-form@1 (form)\nnotes@2\n");
+  CHECK(settled.err.empty());
+}
+
+TEST_CASE("a definition's forms are taken from its folder when the command line does not give them, and a form found nowhere refuses it") {
+  Workspace w;
+  w.ok({"org", "load", sample("org.xml"), "--as", "anna"});
+  std::filesystem::create_directories(w.path("flows"));
+  std::string flow = w.write("flows/notes.bpmn", note_flow("note-form"));
+  auto refused = w.cli({"deploy", flow, "--as", "anna"});
+  CHECK(refused.code == 1);
+  CHECK(refused.err.find("user task 'note' shows form 'note-form', which is neither deployed nor among these files") != std::string::npos);
+  w.write("flows/note-form.form", kNoteForm);
+  CHECK(w.ok({"deploy", flow, "--as", "anna"}) == "note-form@1 (form)\nnotes@1\n");
+  // A form given by name comes first; the same again changes nothing.
+  CHECK(w.ok({"deploy", flow, "--as", "anna"}) == "note-form@1 (form)\nnotes@1\n");
+}
+
+TEST_CASE("a completed step with ISO 27001 clauses and a form or files is evidence, with its form and files, in the register and the report") {
+  Workspace w;
+  w.ok({"org", "load", sample("org.xml"), "--as", "anna"});
+  w.ok({"deploy", sample("deviation-handling.bpmn"), sample("corrective-action.bpmn"), "--as", "anna"});
+  std::string id = first_line(w.ok({"message", "External input", "--as", "anna", "--key", "DEV-7"}));
+  std::string task = task_of(w, id, "assess-input");
+  std::string file = first_line(w.ok({"attach", id, w.write("scan.txt", "port scan log"), "--task", task, "--as", "anna"}));
+  w.ok({"complete", task, "--as", "anna", "--form-data",
+        w.write("assessment.json", R"({"whatHappened": "A port scan from abroad", "severity": "low", "committeeDecisionNeeded": false})")});
+  auto evidence = w.cli({"evidence", "--format", "json"}).json();
+  REQUIRE(evidence["documents"].size() == 1);
+  const json& document = evidence["documents"][0];
+  CHECK(document["case"] == id);
+  CHECK(document["task"] == std::stoll(task));
+  CHECK(document["step"] == "Assess the input");
+  CHECK(document["clauses"] == json::array({"5.3", "6.1.2"}));
+  CHECK(document["form"] == json{{"id", "deviation-assess-input"}, {"version", 1}, {"href", "/api/forms/deviation-assess-input?version=1"}});
+  REQUIRE(document["files"].size() == 1);
+  CHECK(document["files"][0]["name"] == "scan.txt");
+  CHECK(document["files"][0]["href"] == "/api/attachments/" + file);
+  // The mandatory documentation it evidences links the same form and file.
+  for (const auto& item : evidence["items"])
+    if (item["id"] == "risk-assessment-process") CHECK(item["evidence"][0]["files"] == document["files"]);
+  // A step without a form or files (the function decides within its mandate) is no document.
+  w.ok({"complete", task_of(w, id, "function-decides"), "--as", "anna"});
+  CHECK(w.cli({"evidence", "--format", "json"}).json()["documents"].size() == 1);
+  std::string year = document["time"].get<std::string>().substr(0, 4);
+  auto report = w.cli({"report", "--year", year, "--format", "json"}).json();
+  REQUIRE(report["evidence"].size() == 1);
+  CHECK(report["evidence"][0]["form"]["id"] == "deviation-assess-input");
+  auto html = w.ok({"report", "--year", year, "--format", "html"});
+  CHECK(html.find("<a href=\"/api/attachments/" + file + "\">scan.txt</a>") != std::string::npos);
+  CHECK(w.ok({"evidence"}).find("form deviation-assess-input v1, 1 file: scan.txt") != std::string::npos);
 }
