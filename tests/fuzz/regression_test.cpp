@@ -37,6 +37,21 @@ int replay(const std::string& target, int (*entry)(const std::uint8_t*, std::siz
   return inputs;
 }
 
+// Runs every file of samples/ and tests/data/ ending in `extension` through `entry`.
+int samples_through(const std::string& extension, int (*entry)(const std::uint8_t*, std::size_t)) {
+  int files = 0;
+  for (const char* dir : {"samples", "tests/data"})
+    for (const auto& file : fs::directory_iterator(fs::path(RACIFLOW_SOURCE_DIR) / dir)) {
+      if (file.path().extension() != extension) continue;
+      std::ifstream in(file.path(), std::ios::binary);
+      std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      INFO(file.path().string());
+      CHECK(entry(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()) == 0);
+      ++files;
+    }
+  return files;
+}
+
 }  // namespace
 
 TEST_CASE("the expression fuzz target's seeds and regression inputs run cleanly", "[fuzz]") {
@@ -46,17 +61,7 @@ TEST_CASE("the expression fuzz target's seeds and regression inputs run cleanly"
 TEST_CASE("the HTTP fuzz target's seeds and regression inputs run cleanly", "[fuzz]") { CHECK(replay("http", fuzz_http) > 0); }
 
 TEST_CASE("the form fuzz target runs every sample and test form, and its regression inputs, cleanly", "[fuzz]") {
-  int forms = replay("form", fuzz_form);
-  for (const char* dir : {"samples", "tests/data"})
-    for (const auto& file : fs::directory_iterator(fs::path(RACIFLOW_SOURCE_DIR) / dir)) {
-      if (file.path().extension() != ".form") continue;
-      std::ifstream in(file.path(), std::ios::binary);
-      std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      INFO(file.path().string());
-      CHECK(fuzz_form(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()) == 0);
-      ++forms;
-    }
-  CHECK(forms >= 8);
+  CHECK(replay("form", fuzz_form) + samples_through(".form", fuzz_form) >= 8);
 }
 
 TEST_CASE("the BPMN, organisation and wheel fuzz targets' regression inputs run cleanly", "[fuzz]") {
@@ -67,15 +72,5 @@ TEST_CASE("the BPMN, organisation and wheel fuzz targets' regression inputs run 
 }
 
 TEST_CASE("the BPMN fuzz target runs every sample and test definition as a case to its end or its limit", "[fuzz]") {
-  int files = 0;
-  for (const char* dir : {"samples", "tests/data"})
-    for (const auto& file : fs::directory_iterator(fs::path(RACIFLOW_SOURCE_DIR) / dir)) {
-      if (file.path().extension() != ".bpmn") continue;
-      std::ifstream in(file.path(), std::ios::binary);
-      std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      INFO(file.path().string());
-      CHECK(fuzz_bpmn_loader(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()) == 0);
-      ++files;
-    }
-  CHECK(files >= 15);
+  CHECK(samples_through(".bpmn", fuzz_bpmn_loader) >= 15);
 }
