@@ -52,11 +52,11 @@ class Compiler {
   Logic compile(const DecisionLogic& logic, const std::string& owner) {
     Logic out;
     if (logic.table) out.table = table(*logic.table, owner);
-    if (logic.literal) out.literal = expression(logic.literal->text, owner + ", literal expression", logic.literal->line);
+    if (logic.literal) out.literal = expression(logic.literal->text, "'" + owner + "', literal expression", logic.literal->line);
     if (logic.invocation) {
       out.invocation = &*logic.invocation;
       for (const auto& [parameter, binding] : logic.invocation->bindings)
-        if (auto e = expression(binding.text, owner + ", binding of '" + parameter + "'", binding.line)) out.bindings.push_back(*e);
+        if (auto e = expression(binding.text, "'" + owner + "', binding of '" + parameter + "'", binding.line)) out.bindings.push_back(*e);
     }
     return out;
   }

@@ -13,6 +13,8 @@
 #include "adapters/render/findings.h"
 #include "adapters/render/raci_render.h"
 #include "definitions/definition_set.h"
+#include "definitions/dmn.h"
+#include "definitions/dmn_eval.h"
 #include "definitions/raci.h"
 #include "runtime/organisation.h"
 
@@ -71,7 +73,22 @@ int cmd_validate(const po::variables_map& vm, const Globals&, std::ostream& out,
     roles.emplace();
     for (const auto& r : org->roles) roles->insert(r.id);
   }
-  auto files = definitions::load_and_validate(paths, /*resolve_calls=*/true, roles ? &*roles : nullptr);
+  // DMN decision models are read and their cells compiled; the rest are BPMN.
+  std::vector<std::string> bpmn;
+  std::vector<std::pair<definitions::Diagnostics, std::size_t>> decisions;  // findings, decision count
+  for (const auto& path : paths) {
+    if (path.size() <= 4 || path.compare(path.size() - 4, 4, ".dmn") != 0) {
+      bpmn.push_back(path);
+      continue;
+    }
+    definitions::Diagnostics d(path);
+    std::size_t count = 0;
+    if (auto model = definitions::load_dmn_file(path, d); model && definitions::DecisionEngine::compile(*model, d))
+      count = model->decisions.size();
+    decisions.emplace_back(std::move(d), count);
+  }
+  auto files = bpmn.empty() ? std::vector<definitions::LoadedFile>{}
+                            : definitions::load_and_validate(bpmn, /*resolve_calls=*/true, roles ? &*roles : nullptr);
   bool failed = false;
   if (vm.count("json")) {
     nlohmann::json findings = nlohmann::json::array();
@@ -80,8 +97,20 @@ int cmd_validate(const po::variables_map& vm, const Globals&, std::ostream& out,
       for (const auto& d : file.diagnostics.all())
         findings.push_back(render::finding_json(d));
     }
+    for (const auto& [d, count] : decisions) {
+      failed |= d.has_errors();
+      for (const auto& f : d.all()) findings.push_back(render::finding_json(f));
+    }
     out << findings.dump(2) << "\n";
     return failed ? kExitFailed : kExitOk;
+  }
+  for (const auto& [d, count] : decisions) {
+    for (const auto& f : d.all()) err << f.format() << "\n";
+    failed |= d.has_errors();
+    if (d.has_errors()) continue;
+    std::size_t warnings = d.all().size();
+    out << d.file() << ": ok (" << count << " decision" << (count == 1 ? "" : "s") << ", " << warnings << " warning"
+        << (warnings == 1 ? "" : "s") << ")\n";
   }
   for (const auto& file : files) {
     print_findings(file, err);
@@ -154,7 +183,7 @@ void add_definition_commands(std::map<std::string, Command>& table) {
                   },
                   cmd_layout}},
                 {"validate",
-       {"check definition files and report every finding",
+       {"check definition files (BPMN, and DMN decision models ending in .dmn) and report every finding",
         "raciflow validate FILE... [--org ORGANISATION.xml] [--json]",
         [](po::options_description& o) {
           o.add_options()("json", "print the findings as a JSON array of {file, line, severity, message, element}")(

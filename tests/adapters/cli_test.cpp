@@ -36,6 +36,28 @@ TEST_CASE("validate exits 1 and prints FILE:LINE: error: lines for a broken file
         std::string::npos);
 }
 
+TEST_CASE("validate checks DMN decision models: ok per file, and a cell that is not S-FEEL is an error on its rule's line") {
+  const std::string seeds = std::string(RACIFLOW_SOURCE_DIR) + "/tests/fuzz/seeds/dmn/";
+  auto ok = run_cli({"validate", seeds + "risk-matrix.dmn", sample("policy-approval.bpmn")});
+  CHECK(ok.code == 0);
+  CHECK(ok.out == seeds + "risk-matrix.dmn: ok (1 decision, 0 warnings)\n" + sample("policy-approval.bpmn") +
+                      ": ok (1 process, 8 flow nodes, 0 warnings)\n");
+  raciflow::testing::Workspace w;
+  std::string bad = w.write("bad.dmn", R"(<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d">
+<decision id="due" name="Due"><decisionTable>
+<input label="Reported"><inputExpression><text>reported</text></inputExpression></input>
+<output name="due"/>
+<rule><inputEntry><text>&lt; date("2026-01-01")</text></inputEntry><outputEntry><text>1</text></outputEntry></rule>
+</decisionTable></decision>
+</definitions>
+)");
+  auto refused = run_cli({"validate", bad});
+  CHECK(refused.code == 1);
+  CHECK(refused.err.rfind(bad + ":5: error: decision table of 'due', rule 1, input 'Reported' (1): '< date(\"2026-01-01\")' is not S-FEEL", 0) == 0);
+  auto json = nlohmann::json::parse(run_cli({"validate", "--json", bad}).out);
+  CHECK(json[0]["line"] == 5);
+}
+
 TEST_CASE("validate --json prints the findings as an array of {file, line, severity, message, element}") {
   auto r = run_cli({"validate", "--json", data("broken.bpmn"), sample("corrective-action.bpmn")});
   CHECK(r.code == 1);

@@ -15,6 +15,7 @@ extern "C" int fuzz_organisation(const std::uint8_t* data, std::size_t size);
 extern "C" int fuzz_wheel(const std::uint8_t* data, std::size_t size);
 extern "C" int fuzz_http(const std::uint8_t* data, std::size_t size);
 extern "C" int fuzz_form(const std::uint8_t* data, std::size_t size);
+extern "C" int fuzz_dmn(const std::uint8_t* data, std::size_t size);
 
 namespace {
 
@@ -63,6 +64,8 @@ TEST_CASE("the HTTP fuzz target's seeds and regression inputs run cleanly", "[fu
 TEST_CASE("the form fuzz target runs every sample and test form, and its regression inputs, cleanly", "[fuzz]") {
   CHECK(replay("form", fuzz_form) + samples_through(".form", fuzz_form) >= 8);
 }
+
+TEST_CASE("the DMN fuzz target's seeds and regression inputs run cleanly", "[fuzz]") { CHECK(replay("dmn", fuzz_dmn) > 0); }
 
 TEST_CASE("the BPMN, organisation and wheel fuzz targets' regression inputs run cleanly", "[fuzz]") {
   // Their seeds are samples/ and tests/conformance/, which other tests load.
