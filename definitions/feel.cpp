@@ -147,29 +147,21 @@ class Parser {
   }
 
   std::shared_ptr<const Node> additive(int depth) {
-    auto left = multiplicative(depth);
-    while (left) {
-      space();
-      if (pos_ < s_.size() && (s_[pos_] == '+' || s_[pos_] == '-')) {
-        std::string op(1, s_[pos_++]);
-        left = binary(op, left, multiplicative(depth));
-      } else {
-        break;
-      }
-    }
-    return left;
+    return left_to_right(depth, "+-", &Parser::multiplicative);
   }
 
   std::shared_ptr<const Node> multiplicative(int depth) {
-    auto left = power(depth);
+    return left_to_right(depth, "*/", &Parser::power);
+  }
+
+  // operand (op operand)*, for the one-character operators in `ops` ('*' never as '**').
+  std::shared_ptr<const Node> left_to_right(int depth, std::string_view ops, std::shared_ptr<const Node> (Parser::*operand)(int)) {
+    auto left = (this->*operand)(depth);
     while (left) {
       space();
-      if (pos_ < s_.size() && (s_[pos_] == '*' || s_[pos_] == '/') && s_.substr(pos_, 2) != "**") {
-        std::string op(1, s_[pos_++]);
-        left = binary(op, left, power(depth));
-      } else {
-        break;
-      }
+      if (pos_ >= s_.size() || ops.find(s_[pos_]) == std::string_view::npos || s_.substr(pos_, 2) == "**") break;
+      std::string op(1, s_[pos_++]);
+      left = binary(op, left, (this->*operand)(depth));
     }
     return left;
   }

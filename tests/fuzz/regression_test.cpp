@@ -21,17 +21,24 @@ namespace {
 
 namespace fs = std::filesystem;
 
+using Entry = int (*)(const std::uint8_t*, std::size_t);
+
+// One file's bytes through `entry`, which must return 0.
+void run_file(const fs::path& path, Entry entry) {
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  INFO(path.string());
+  CHECK(entry(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()) == 0);
+}
+
 // Runs every file under tests/fuzz/{seeds,regressions}/TARGET through `entry`.
-int replay(const std::string& target, int (*entry)(const std::uint8_t*, std::size_t)) {
+int replay(const std::string& target, Entry entry) {
   int inputs = 0;
   for (const char* kind : {"seeds", "regressions"}) {
     fs::path dir = fs::path(RACIFLOW_SOURCE_DIR) / "tests" / "fuzz" / kind / target;
     if (!fs::is_directory(dir)) continue;
     for (const auto& file : fs::directory_iterator(dir)) {
-      std::ifstream in(file.path(), std::ios::binary);
-      std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      INFO(file.path().string());
-      CHECK(entry(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()) == 0);
+      run_file(file.path(), entry);
       ++inputs;
     }
   }
@@ -39,15 +46,12 @@ int replay(const std::string& target, int (*entry)(const std::uint8_t*, std::siz
 }
 
 // Runs every file of samples/ and tests/data/ ending in `extension` through `entry`.
-int samples_through(const std::string& extension, int (*entry)(const std::uint8_t*, std::size_t)) {
+int samples_through(const std::string& extension, Entry entry) {
   int files = 0;
   for (const char* dir : {"samples", "tests/data"})
     for (const auto& file : fs::directory_iterator(fs::path(RACIFLOW_SOURCE_DIR) / dir)) {
       if (file.path().extension() != extension) continue;
-      std::ifstream in(file.path(), std::ios::binary);
-      std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      INFO(file.path().string());
-      CHECK(entry(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()) == 0);
+      run_file(file.path(), entry);
       ++files;
     }
   return files;
