@@ -44,17 +44,19 @@ export function decisionComponent(field) {
   return { ...base, type: "textfield", validate: { required: true } };
 }
 
-const keysOf = (schema) => {
-  const keys = new Set();
+// Every component of a form, those inside groups too.
+const componentsOf = (schema) => {
+  const all = [];
   const walk = (components) => {
     for (const c of components || []) {
-      if (c.key) keys.add(c.key);
+      all.push(c);
       walk(c.components);
     }
   };
   walk(schema.components);
-  return keys;
+  return all;
 };
+const keysOf = (schema) => new Set(componentsOf(schema).filter((c) => c.key).map((c) => c.key));
 
 // The step's form with the decision fields it does not ask itself, at its end.
 function withDecisions(form, fields) {
@@ -76,7 +78,7 @@ export async function taskForm(box, task) {
   // What the case already knows fills the fields in, as Camunda does: the person sees
   // and may change it (a file picker starts empty; files are added, never replaced).
   const initial = {};
-  const pickers = new Set(schema.components.filter((c) => c.type === "filepicker").map((c) => c.key));
+  const pickers = new Set(componentsOf(schema).filter((c) => c.type === "filepicker").map((c) => c.key));
   for (const key of keysOf(schema)) {
     const value = (task.variables || {})[key];
     if (value === undefined || value === null || pickers.has(key)) continue;
@@ -97,7 +99,7 @@ export async function taskForm(box, task) {
             const query = new URLSearchParams({ name: file.name, type: file.type || "application/octet-stream", task: String(task.id) });
             ids.push((await apiUpload("/api/cases/" + encodeURIComponent(task.case) + "/attachments?" + query, file)).id);
           }
-          const field = schema.components.find((c) => c.key === key);
+          const field = componentsOf(schema).find((c) => c.key === key);
           variables[key] = field && field.multiple ? ids : ids[0];
           continue;
         }
