@@ -12,6 +12,7 @@
 #include "runtime/sqlite_store.h"
 #include "cli_support.h"
 #include "adapters/render/raci_render.h"
+#include "definitions/dmn_eval.h"
 #include "definitions/features.h"
 #include "definitions/loader.h"
 #include "definitions/raci.h"
@@ -122,6 +123,40 @@ TEST_CASE("the complete example in docs/definition-format.md validates and print
   std::string printed = raciflow::render::render_raci(raci_matrix(definitions->processes.front()),
                                                      raciflow::render::RaciFormat::table);
   CHECK(printed == shown);
+}
+
+TEST_CASE("the example in docs/decision-format.md validates and decides what the doc shows") {
+  std::string doc = read(std::string(RACIFLOW_SOURCE_DIR) + "/docs/decision-format.md");
+  Diagnostics diagnostics("risk-method.dmn");
+  auto model = load_dmn_text(fenced(doc, "xml"), "risk-method.dmn", diagnostics);
+  REQUIRE(model);
+  auto engine = DecisionEngine::compile(*model, diagnostics);
+  REQUIRE(engine);
+  for (const auto& d : diagnostics.all()) FAIL_CHECK(d.format());
+  auto outcome = engine->evaluate("Risk level", {{"Likelihood", 4}, {"Impact", 3}});
+  CHECK(outcome.ok());
+  CHECK(outcome.result == nlohmann::json::parse(fenced(doc, "json")));
+  REQUIRE(outcome.matched.size() == 1);
+  CHECK(outcome.matched[0].rule_id == "medium");
+  // The refusal it shows, for the cell it quotes.
+  std::string shown = fenced(doc, "", doc.find("## S-FEEL in the cells"));
+  raciflow::testing::Workspace w;
+  std::string file = w.write("risk.dmn", R"(<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d">
+<decision id="due" name="Due">
+<decisionTable>
+<input label="Reported"><inputExpression><text>reported</text></inputExpression></input>
+<output name="due"/>
+<rule>
+<inputEntry>
+<text>&lt; date("2026-01-01")</text>
+</inputEntry>
+<outputEntry><text>1</text></outputEntry>
+</rule>
+</decisionTable></decision></definitions>
+)");
+  auto refused = w.cli({"validate", file});
+  CHECK(refused.code == 1);
+  CHECK(refused.err == w.path("") + shown);
 }
 
 TEST_CASE("the validate example in docs/cli.md prints what the doc shows") {
