@@ -4,7 +4,7 @@
 // what it answers; nothing here re-checks a rule.
 import { t } from "./i18n.js";
 import { ISO_27001 } from "./iso27001.js";
-import { formsAvailable, formEditor, newForm } from "./forms.js";
+import { stepForms } from "./modeler_form.js";
 import { me, roleName, h, api, flash, when, table, main, legend, auditTable, loadScript, download } from "./ui.js";
 
 const VENDOR = "/vendor/bpmn-js/";
@@ -56,8 +56,7 @@ async function bpmnConstructor(kind) {
 let activeDiagram = null;  // the bpmn-js instance on screen, destroyed when the screen changes
 
 export function disposeDiagram() {
-  if (model.formEditor) model.formEditor.destroy();
-  model.formEditor = null;
+  forms.close();
   if (activeDiagram) activeDiagram.destroy();
   activeDiagram = null;
   clearTimeout(model.validateTimer);
@@ -116,10 +115,17 @@ const model = {
   validateTimer: null,
   validateSeq: 0,
   fileName: "new-flow.bpmn",
-  forms: {},         // form id -> the form-js schema edited here, deployed with the diagram
   fields: {},        // step id -> the decision fields the gateways after it read (/api/validate)
-  formEditor: null,
 };
+
+// The forms of the user tasks, edited below the diagram and deployed with it.
+const forms = stepForms({
+  processId: () => { const p = processElement(); return p ? p.process.id : "flow"; },
+  fieldsOf: (element) => model.fields[element.id] || [],
+  name: (element, id) => setProps(element, { "raci:form": id }),
+  ncName,
+  changed: () => { renderPanel(); scheduleValidation(); },
+});
 
 export const canModel = () => (me.access || []).some((a) => a === "admin" || a === "modeller");
 const svc = (name) => model.modeler.get(name);
@@ -173,9 +179,9 @@ export async function showModel(query) {
     for (const file of (chosen && chosen.forms) || []) {
       const id = file.replace(/\.form$/, "");
       const deployed = await api("GET", "/api/forms/" + encodeURIComponent(id)).then(() => true, () => false);
-      if (!deployed) model.forms[id] = await api("GET", "/api/templates/" + encodeURIComponent(file));
+      if (!deployed) forms.keep(id, await api("GET", "/api/templates/" + encodeURIComponent(file)));
     }
-    if (Object.keys(model.forms).length) await validateNow();
+    if (Object.keys(forms.files()).length) await validateNow();
     e.target.value = "";
   } }, h("option", { value: "" }, t("model.template")), templates.map((x) => h("option", { value: x.file }, x.name)));
   const file = h("input", { type: "file", id: "model-import", accept: ".bpmn,.xml", onchange: async (e) => {
@@ -238,8 +244,7 @@ async function openXml(xml, name) {
     return;
   }
   model.fileName = name;
-  model.forms = {};
-  closeFormEditor();
+  forms.reset();
   document.getElementById("model-changes").replaceChildren();
   fitBesidePalette(svc("canvas"));
   renderPanel();
@@ -284,7 +289,7 @@ async function validateNow() {
   const modeler = model.modeler;
   let answer;
   try {
-    answer = await api("POST", "/api/validate", { name: processFileName(), xml: await currentXml(), forms: formFiles() });
+    answer = await api("POST", "/api/validate", { name: processFileName(), xml: await currentXml(), forms: forms.files() });
   } catch (err) {
     if (seq === model.validateSeq) flash(err.message, "error");
     return null;
@@ -473,76 +478,7 @@ function activityPanel(element) {
     isoPicker(element),
     human ? textProp(t("panel.gap"), "step-gap", element, "raci:gap") : null,
     human ? textProp(t("panel.gap-when"), "step-gap-when", element, "raci:gapWhen", "answer == false") : null,
-    element.type === "bpmn:UserTask" ? formSection(element) : null];
-}
-
-// --- the form of a user task (form-js editor) ---------------------------------------------
-
-// The form a user task names: raci:form, else Camunda 8's zeebe:formDefinition formId.
-function formIdOf(element) {
-  const b = bo(element);
-  if (b.get("raci:form")) return b.get("raci:form");
-  const zeebe = ((b.extensionElements && b.extensionElements.values) || []).find((v) => /(^|:)formDefinition$/.test(v.$type));
-  return zeebe ? (zeebe.formId || (zeebe.$attrs && zeebe.$attrs.formId) || "") : "";
-}
-
-function formFiles() {
-  return Object.fromEntries(Object.entries(model.forms).map(([id, schema]) => [ncName(id) + ".form", schema]));
-}
-
-function formSection(element) {
-  const id = formIdOf(element);
-  return h("fieldset", { class: "step-form-panel" }, h("legend", {}, t("panel.form")),
-    id ? h("p", {}, h("code", { id: "step-form-id" }, id), model.forms[id] ? " ✎" : "") : h("p", { class: "empty" }, t("panel.form-none")),
-    formsAvailable()
-      ? h("button", { type: "button", id: "step-form", onclick: () => openFormEditor(element) }, t("panel.form-design"))
-      : h("p", { class: "error" }, t("form.unavailable") + " " + ((me.forms || {}).reason || "")));
-}
-
-function closeFormEditor() {
-  if (model.formEditor) model.formEditor.destroy();
-  model.formEditor = null;
-  const box = document.getElementById("model-form");
-  if (box) box.replaceChildren();
-}
-
-// The editor below the diagram, on the step's form: the one edited here, else the one
-// deployed, else a new one named after the process and the step.
-async function openFormEditor(element) {
-  const p = processElement();
-  const b = bo(element);
-  let id = formIdOf(element);
-  let schema = id && model.forms[id];
-  if (!schema && id) {
-    schema = await api("GET", "/api/forms/" + encodeURIComponent(id)).then((f) => f.schema).catch((err) => {
-      if (err.status !== 404) flash(t("form.loading-failed") + " " + err.message, "error");
-      return null;
-    });
-  }
-  if (!id) id = ncName((p ? p.process.id : "flow") + "-" + element.id);
-  if (!schema) schema = newForm(id, b.name || element.id);
-  schema = { ...schema, id };
-  closeFormEditor();
-  const box = document.getElementById("model-form");
-  const editorBox = h("div", { class: "form-editor" });
-  box.replaceChildren(h("section", { class: "card wide", id: "form-editor" },
-    h("h2", {}, t("form.title") + " " + (b.name || element.id), " ", h("small", {}, id)),
-    editorBox,
-    h("div", { class: "row" },
-      h("button", { type: "button", id: "form-keep", onclick: () => {
-        model.forms[id] = model.formEditor.saveSchema();
-        if (!formIdOf(element)) setProps(element, { "raci:form": id });
-        flash(t("form.kept"));
-        closeFormEditor();
-        renderPanel();
-        scheduleValidation();
-      } }, t("form.use")),
-      h("button", { type: "button", class: "secondary", id: "form-download", onclick: () =>
-        download(ncName(id) + ".form", "application/json", JSON.stringify(model.formEditor.saveSchema(), null, 2)) }, t("form.download")),
-      h("button", { type: "button", class: "secondary", onclick: closeFormEditor }, t("form.close")))));
-  model.formEditor = await formEditor(editorBox, schema, model.fields[element.id] || []);
-  window.raciflowFormEditor = model.formEditor;  // for the browser test
-  box.scrollIntoView({ block: "start" });
+    element.type === "bpmn:UserTask" ? forms.panel(element) : null];
 }
 
 // ISO 27001 clauses: chips, and a field that offers the 2022 list with the 2013 number.
@@ -617,7 +553,7 @@ async function prepareDeploy() {
     h("div", { class: "row" },
       h("button", { type: "button", id: "deploy-confirm-button", onclick: async () => {
         try {
-          const out = await api("POST", "/api/definitions", { name: processFileName(), xml, forms: formFiles() });
+          const out = await api("POST", "/api/definitions", { name: processFileName(), xml, forms: forms.files() });
           flash(t("defs.deployed") + " " + out.map((d) => d.process + "@" + d.version).join(", "));
           box.replaceChildren();
           location.hash = "#/definition/" + encodeURIComponent(p.process.id);
