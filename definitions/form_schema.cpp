@@ -31,6 +31,13 @@ const std::set<std::string>& display_types() {
 }
 
 // The line of the first occurrence of `needle` in `text` (1-based), 0 when it is not there.
+// The text at `key`: `fallback` when it is absent or null, nothing when it is not text.
+std::optional<std::string> text_at(const json& c, const char* key, std::string fallback = {}) {
+  if (!c.contains(key) || c[key].is_null()) return fallback;
+  if (!c[key].is_string()) return std::nullopt;
+  return c[key].get<std::string>();
+}
+
 int line_of(std::string_view text, const std::string& needle) {
   auto at = text.find(needle);
   if (at == std::string_view::npos) return 0;
@@ -63,7 +70,7 @@ struct Reader {
         continue;
       }
       std::string type = c["type"];
-      std::string id = c.value("id", std::string());
+      std::string id = text_at(c, "id").value_or("");
       if (type == "group") {
         if (c.contains("path") && c["path"].is_string() && !c["path"].get<std::string>().empty()) {
           fail(id, "group '" + id + "' has a path; raciflow checks only groups without one");
@@ -77,7 +84,8 @@ struct Reader {
         continue;
       }
       if (display_types().count(type)) {
-        if (type == "button" && c.value("action", std::string("submit")) != "submit" && c.value("action", std::string()) != "reset")
+        auto action = text_at(c, "action", "submit");
+        if (type == "button" && (!action || (*action != "submit" && *action != "reset")))
           fail(id, "button '" + id + "' has an action raciflow does not know");
         continue;
       }
@@ -133,7 +141,9 @@ struct Reader {
       if (!validate["pattern"].is_string()) return fail(f.key, name + ": 'pattern' is not text");
       pattern = validate["pattern"];
     }
-    std::string validation_type = validate.value("validationType", std::string());
+    auto validation_text = text_at(validate, "validationType");
+    if (!validation_text) return fail(f.key, name + ": 'validationType' is not text");
+    std::string validation_type = *validation_text;
     if (validation_type == "email" && pattern.empty()) pattern = R"(^[^\s@]+@[^\s@]+\.[^\s@]+$)";
     else if (validation_type == "phone" && pattern.empty()) pattern = R"(^\+?[0-9 ()\-]{4,}$)";
     else if (!validation_type.empty() && validation_type != "custom")
@@ -163,11 +173,16 @@ struct Reader {
       }
     }
     if (type == "datetime") {
-      f.subtype = c.value("subtype", std::string("date"));
+      auto subtype = text_at(c, "subtype", "date");
+      if (!subtype) return fail(f.key, name + ": 'subtype' is not text");
+      f.subtype = *subtype;
       if (f.subtype != "date" && f.subtype != "time" && f.subtype != "datetime")
         return fail(f.key, name + ": subtype '" + f.subtype + "' is unknown (date, time or datetime)");
     }
-    if (type == "filepicker") f.multiple = c.value("multiple", false);
+    if (type == "filepicker" && c.contains("multiple") && !c["multiple"].is_null()) {
+      if (!c["multiple"].is_boolean()) return fail(f.key, name + ": 'multiple' is not true or false");
+      f.multiple = c["multiple"].get<bool>();
+    }
     if (c.contains("conditional") && !c["conditional"].is_null()) {
       const json& conditional = c["conditional"];
       if (!conditional.is_object() || (conditional.contains("hide") && !conditional["hide"].is_string()) ||

@@ -205,6 +205,16 @@ TEST_CASE("a form raciflow cannot check is refused with the reason, never half r
   CHECK(no_id.all().front().message == "the form has no 'id', which user tasks name it by");
 }
 
+TEST_CASE("a component attribute of the wrong JSON type is refused, never thrown", "[forms]") {
+  CHECK(refusal_of(json::array({{{"type", "textfield"}, {"id", json::object()}}})).find("has no key") != std::string::npos);
+  CHECK(refusal_of(json::array({{{"type", "button"}, {"id", "b"}, {"action", 3}}})).find("button 'b' has an action") != std::string::npos);
+  CHECK(refusal_of(json::array({{{"type", "textfield"}, {"key", "t"}, {"validate", {{"validationType", json::array()}}}}}))
+            .find("'validationType' is not text") != std::string::npos);
+  CHECK(refusal_of(json::array({{{"type", "datetime"}, {"key", "d"}, {"subtype", 1}}})).find("'subtype' is not text") != std::string::npos);
+  CHECK(refusal_of(json::array({{{"type", "filepicker"}, {"key", "f"}, {"multiple", "yes"}}})).find("'multiple' is not true or false") !=
+        std::string::npos);
+}
+
 TEST_CASE("a refusal in a form names the line of the field it is about", "[forms]") {
   Diagnostics d("assess.form");
   parse_form_schema(form_text(json::array({{{"type", "textfield"}, {"key", "ok"}}, {{"type", "number"}, {"key", "bad"}, {"validate", {{"max", "x"}}}}})), d);
