@@ -1,6 +1,7 @@
 #include "definitions/dmn_eval.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <map>
 
@@ -19,6 +20,7 @@ struct Table {
   std::vector<std::vector<std::optional<feel::SimpleExpression>>> outputs;  // per rule, per output; empty cell: null
   std::vector<std::optional<feel::SimpleExpression>> defaults;    // per output
   std::vector<std::vector<json>> priorities;                      // per output: its output values, first is highest
+  std::vector<std::optional<feel::UnaryTests>> allowed;           // per input: its inputValues; none: any value
 };
 
 struct Logic {
@@ -87,8 +89,12 @@ class Compiler {
     Table out;
     out.source = &t;
     const std::string where = "decision table of '" + owner + "'";
-    for (std::size_t i = 0; i < t.inputs.size(); ++i)
+    for (std::size_t i = 0; i < t.inputs.size(); ++i) {
       if (auto e = expression(t.inputs[i].expression, where + ", " + column(t.inputs[i], i), t.inputs[i].line)) out.inputs.push_back(*e);
+      out.allowed.push_back(t.inputs[i].allowed.empty()
+                                ? std::nullopt
+                                : tests(t.inputs[i].allowed, where + ", values of " + column(t.inputs[i], i), t.inputs[i].line));
+    }
     for (std::size_t o = 0; o < t.outputs.size(); ++o) {
       const auto& output = t.outputs[o];
       out.defaults.push_back(output.default_value.empty() ? std::nullopt
@@ -216,6 +222,10 @@ class Evaluator {
       inputs.push_back(t.inputs[i].evaluate(context));
       const auto& column = t.source->inputs[i];
       out_.inputs[owner + "/" + (column.label.empty() ? column.expression : column.label)] = inputs.back();
+      // inputValues: a value outside them is an error of the evaluation, never a quiet miss.
+      if (t.allowed[i] && !inputs.back().is_null() && !t.allowed[i]->matches(inputs.back(), context))
+        return fail("decision table of '" + owner + "': input '" + (column.label.empty() ? column.expression : column.label) + "' is " +
+                    inputs.back().dump() + ", which is not among its values (" + column.allowed + ")");
     }
     std::vector<std::size_t> matched;
     for (std::size_t r = 0; r < t.rules.size(); ++r) {
@@ -281,6 +291,17 @@ class Evaluator {
   DecisionOutcome& out_;
 };
 
+// FEEL numbers are decimals, computed here as doubles: a whole one is shown as a whole
+// number (12, not 12.0) in results, the trail and the case variables.
+void whole_numbers(json& v) {
+  if (v.is_number_float()) {
+    double d = v.get<double>();
+    if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9007199254740992.0) v = static_cast<std::int64_t>(d);
+  } else if (v.is_structured()) {
+    for (auto& item : v) whole_numbers(item);
+  }
+}
+
 }  // namespace
 
 std::optional<DecisionEngine> DecisionEngine::compile(const DecisionModel& model, Diagnostics& diagnostics) {
@@ -316,7 +337,69 @@ DecisionOutcome DecisionEngine::evaluate(std::string_view decision, const json& 
     context[d->variable] = *value;
     if (d == target) out.result = *value;
   }
+  whole_numbers(out.result);
+  whole_numbers(out.inputs);
   return out;
+}
+
+}  // namespace raciflow::definitions
+
+namespace raciflow::definitions {
+
+namespace {
+
+// A DMN result as Camunda 7's rows: one object per matched rule, output name -> value.
+json result_rows(const Decision& decision, const json& result) {
+  const auto& table = decision.logic.table;
+  std::string single = decision.variable;
+  if (table && table->outputs.size() == 1 && !table->outputs.front().name.empty()) single = table->outputs.front().name;
+  bool several = table && table->outputs.size() > 1;
+  bool collects = table && table->aggregation == Aggregation::none &&
+                  (table->hit_policy == HitPolicy::rule_order || table->hit_policy == HitPolicy::output_order ||
+                   table->hit_policy == HitPolicy::collect);
+  auto row = [&](const json& v) { return several ? v : json{{single, v}}; };
+  json rows = json::array();
+  if (collects) {
+    for (const auto& item : result) rows.push_back(row(item));
+  } else if (!result.is_null()) {
+    rows.push_back(row(result));
+  }
+  return rows;
+}
+
+}  // namespace
+
+json matched_json(const std::vector<MatchedRule>& matched) {
+  json out = json::array();
+  for (const auto& m : matched) {
+    json rule = {{"decision", m.decision}, {"rule", m.rule}};
+    if (!m.rule_id.empty()) rule["id"] = m.rule_id;
+    out.push_back(std::move(rule));
+  }
+  return out;
+}
+
+std::optional<json> shape_result(const Decision& decision, const json& result, CalledDecision::Mapping mapping, std::string* error) {
+  using Mapping = CalledDecision::Mapping;
+  if (mapping == Mapping::dmn) return result;
+  json rows = result_rows(decision, result);
+  auto fail = [&](const std::string& why) -> std::optional<json> {
+    if (error) *error = why;
+    return std::nullopt;
+  };
+  const char* name = mapping == Mapping::single_entry ? "singleEntry" : mapping == Mapping::single_result ? "singleResult"
+                     : mapping == Mapping::collect_entries ? "collectEntries" : "resultList";
+  if (mapping == Mapping::result_list) return rows;
+  if ((mapping == Mapping::single_entry || mapping == Mapping::single_result) && rows.size() > 1)
+    return fail(std::string("camunda:mapDecisionResult is ") + name + ", but " + std::to_string(rows.size()) + " rules matched");
+  for (const auto& r : rows)
+    if (mapping != Mapping::single_result && r.size() != 1)
+      return fail(std::string("camunda:mapDecisionResult is ") + name + ", but the decision has " + std::to_string(r.size()) + " outputs");
+  if (mapping == Mapping::single_result) return rows.empty() ? json(nullptr) : rows.front();
+  if (mapping == Mapping::single_entry) return rows.empty() ? json(nullptr) : rows.front().begin().value();
+  json values = json::array();
+  for (const auto& r : rows) values.push_back(r.begin().value());
+  return values;
 }
 
 }  // namespace raciflow::definitions

@@ -15,6 +15,7 @@
 
 #include "definitions/diagnostics.h"
 #include "definitions/dmn.h"
+#include "definitions/model.h"
 
 namespace raciflow::definitions {
 
@@ -32,6 +33,9 @@ struct DecisionOutcome {
   bool ok() const { return error.empty(); }
 };
 
+// The matched rules as the trail and the API show them: [{decision, rule, id}].
+nlohmann::json matched_json(const std::vector<MatchedRule>& matched);
+
 class DecisionEngine {
  public:
   // Compiles every cell of `model`; nullopt, with each cell that is not S-FEEL in
@@ -48,5 +52,13 @@ class DecisionEngine {
  private:
   std::shared_ptr<const Compiled> compiled_;
 };
+
+// A decision's result in the shape a business-rule task asks for: as DMN gives it, or as
+// Camunda 7's camunda:mapDecisionResult names (resultList: an object per matched rule;
+// singleResult: that object for at most one rule; singleEntry: its one value;
+// collectEntries: the values of a one-output table). nullopt, with `error`, when the
+// result does not fit the shape (two rules matched for a single result).
+std::optional<nlohmann::json> shape_result(const Decision& decision, const nlohmann::json& result, CalledDecision::Mapping mapping,
+                                           std::string* error);
 
 }  // namespace raciflow::definitions

@@ -270,6 +270,8 @@ void Loader::check_attributes(pugi::xml_node root) {
             ns == "http://www.w3.org/XML/1998/namespace" || ns == kModelerNamespace)
           continue;
         if (ns == kCamundaNamespace && (local_name(name) == "candidateGroups" || local_name(name) == "assignee")) continue;
+        if (ns == kCamundaNamespace && element == "businessRuleTask" && camunda_decision_attributes().count(std::string(local_name(name))))
+          continue;  // read by load_called_decision
         if (reported.insert("ns " + std::string(ns)).second)
           diag_.warning(line(el), id, "attributes in namespace " + (ns.empty() ? std::string(prefix) : std::string(ns)) + " (first: " +
                                           std::string(name) + " on " + what + ") are not executed by raciflow; further ones are not reported");
@@ -540,6 +542,11 @@ void Loader::report_unexecuted(const FlowNode& node) {
            "s are not executed (tasks of every kind but receive tasks, sub-processes and call activities are)";
   if (is_event(node.kind) && !trigger_executed(node.kind, node.trigger, process_->place_of(node))) {
     what = std::string(trigger_name(node.trigger)) + " " + element_name(node.kind) + "s are not executed";
+  }
+  if (node.kind == NodeKind::business_rule_task && !node.called_decision) {
+    diag_.warning(node.line, node.id, "businessRuleTask '" + node.id + "' names no decision (raci:decision and raci:resultVariable, "
+                                      "zeebe:calledDecision or camunda:decisionRef), so it passes through");
+    return;
   }
   if (what.empty()) {
     // Kinds the feature table marks as loaded with a warning: once per kind and process.

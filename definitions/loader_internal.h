@@ -85,6 +85,12 @@ class Loader {
   void load_form_definition(pugi::xml_node element, FlowNode& node);
   void set_form(FlowNode& node, const std::string& form, const std::string& source, int at);
 
+  // loader_decisions.cpp: the DMN decision a business-rule task evaluates, as raciflow,
+  // Camunda 8 and Camunda 7 write it.
+  void load_called_decision(pugi::xml_node element, FlowNode& node);
+  // The camunda: attributes of a business-rule task that load_called_decision reads.
+  static const std::set<std::string>& camunda_decision_attributes();
+
   void check_receives(const FlowNode& node);
 
   void load_node_children(pugi::xml_node element, int index);

@@ -60,6 +60,7 @@ void Loader::load_node(pugi::xml_node element, NodeKind kind, int scope) {
   }
   load_node_children(element, index);
   load_assignments(element, p.nodes[index]);
+  load_called_decision(element, p.nodes[index]);
   check_receives(p.nodes[index]);
   if (is_sub_process(kind)) load_scope(element, index);
   report_unexecuted(p.nodes[index]);
@@ -136,6 +137,9 @@ void Loader::load_extension_attributes(pugi::xml_node element, FlowNode& node) {
         diag_.error(node.line, node.id, "raci:decides on '" + node.id + "' needs a user or manual task: a person decides");
     } else if (name == "form") {
       set_form(node, trim(attr.value()), "raci:form", node.line);
+    } else if (name == "decision" || name == "resultVariable") {
+      if (!node.called_decision) node.called_decision = CalledDecision{{}, {}, 0, CalledDecision::Mapping::dmn, "raci:decision", node.line};
+      (name == "decision" ? node.called_decision->decision : node.called_decision->result_variable) = trim(attr.value());
     } else if (name == "gap") {
       if (!node.gap) node.gap = Gap{};
       node.gap->text = trim(attr.value());

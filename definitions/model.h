@@ -129,6 +129,21 @@ struct EventDefinition {
   int line = 0;
 };
 
+// The DMN decision a business-rule task evaluates (raci:decision, zeebe:calledDecision,
+// camunda:decisionRef): found by its id, else its name, among the deployed decision models;
+// its result lands in the case variable `result_variable`.
+struct CalledDecision {
+  std::string decision;
+  std::string result_variable;
+  int version = 0;  // 0: the latest deployed version of the model holding it; else that version
+  // How the result is shaped: as DMN gives it (a value, an object for several outputs, a
+  // list for the collecting hit policies), or as Camunda 7's camunda:mapDecisionResult says.
+  enum class Mapping { dmn, single_entry, single_result, collect_entries, result_list };
+  Mapping mapping = Mapping::dmn;
+  std::string source;  // how the model names it, for findings ("raci:decision" ...)
+  int line = 0;
+};
+
 struct FlowNode {
   std::string id;
   std::string name;
@@ -189,6 +204,7 @@ struct FlowNode {
   // The id of the form-js form a user task shows (raci:form, zeebe:formDefinition formId),
   // deployed beside the definition; empty: the task asks for its decision fields only.
   std::string form;
+  std::optional<CalledDecision> called_decision;  // business-rule tasks
   // raci:receives on a message or signal catch: the variables a throw from another case
   // passes into this case (nothing else of the thrower's variables does).
   std::vector<std::string> receives;

@@ -53,6 +53,7 @@ constexpr KindName kKindNames[] = {
     {EventKind::compensation_recorded, "compensation_recorded"},
     {EventKind::compensation_started, "compensation_started"},
     {EventKind::escalation_raised, "escalation_raised"},
+    {EventKind::decision_evaluated, "decision_evaluated"},
 };
 
 [[noreturn]] void corrupt(const Event& e, const std::string& why) {
@@ -165,6 +166,7 @@ void apply(CaseState& s, const Event& e, const definitions::Process& p) {
     case EventKind::signal_thrown:
     case EventKind::signal_caught:
     case EventKind::escalation_raised:
+    case EventKind::decision_evaluated:  // the result lands by the variables_set after it
     case EventKind::call_started:
     case EventKind::call_completed:
     case EventKind::command_refused:
@@ -446,6 +448,11 @@ void apply(CaseState& s, const Event& e, const definitions::Process& p) {
         }
         parked.loop = e.data.value("loop", 0);
         parked.compensates = e.data.value("compensating", -1);
+      }
+      if (e.data.value("reenter", false)) {
+        s.incidents.back().reenter = true;
+        s.incidents.back().loop = e.data.value("loop", 0);
+        s.incidents.back().compensates = e.data.value("compensating", -1);
       }
       break;
     case EventKind::incident_resolved: {

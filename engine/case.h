@@ -67,6 +67,7 @@ enum class EventKind {
   compensation_recorded,  // an activity with a compensation handler completed in a scope
   compensation_started,   // a compensation throw runs the handler of one recorded activity
   escalation_raised,      // an escalation nothing in the case caught: the runtime hands it to the calling case
+  decision_evaluated,     // a business-rule task evaluated its DMN decision: what it read, the rules that matched, the result
 };
 const char* to_string(EventKind kind);
 std::optional<EventKind> event_kind_from_string(const std::string& name);
@@ -192,6 +193,9 @@ struct Incident {
   // (arriving on `flow`, as run `loop` of a loop, compensating for token `compensates`)
   // instead of leaving the node.
   bool parked = false;
+  // A step that failed as it ran (a business-rule task whose decision could not be
+  // evaluated): retry runs it again, in run `loop`, instead of leaving the node.
+  bool reenter = false;
   int flow = -1;
   int loop = 0;
   int compensates = -1;

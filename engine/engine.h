@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/case.h"
+#include "engine/decisions.h"
 #include "engine/refusal.h"
 #include "engine/executable.h"
 
@@ -91,7 +92,10 @@ struct Outcome {
 
 class Engine {
  public:
-  explicit Engine(const ExecutableProcess& process) : process_(process) {}
+  // `decisions` (may be null: a business-rule task with a decision is then an incident)
+  // must outlive the engine.
+  explicit Engine(const ExecutableProcess& process, const DecisionSource* decisions = nullptr)
+      : process_(process), decisions_(decisions) {}
 
   Outcome handle(const CaseState& state, const Command& command, const Actor& actor, TimePoint now) const;
 
@@ -102,6 +106,7 @@ class Engine {
 
  private:
   const ExecutableProcess& process_;
+  const DecisionSource* decisions_;
 };
 
 // When a task has a due date and its node gives no raci:remind, its Responsible role is

@@ -261,6 +261,13 @@ std::vector<ExecutionProblem> check_executable(const Process& process) {
         if (n.completion && !n.completion->compiled)
           refuse(n.line, what + " cannot be run: its completionCondition is not in raciflow's language");
         break;
+      case NodeKind::business_rule_task:
+        // The instances of a pass-through step are finished together, with no room for a
+        // decision of their own each.
+        if (n.called_decision && n.multi)
+          refuse(n.line, what + " cannot be run: raciflow evaluates a decision once per business-rule task, not per multi-instance "
+                                "instance; give the decision a list input instead");
+        break;
       default: break;
     }
     // Every flow out of a parallel gateway, and every unconditional flow out of anything

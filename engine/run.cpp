@@ -74,7 +74,10 @@ void Run::retry(const command::Retry& c) {
   }
   emit(EventKind::incident_resolved, p_.nodes[incident.node].id, {{"reason", incident.reason}, {"token", incident.token}});
   emit(EventKind::token_consumed, p_.nodes[incident.node].id, {{"token", incident.token}});
-  leave(incident.node, incident.scope);
+  if (incident.reenter)  // a step that failed as it ran (a decision): it runs again
+    queue_.push_back(Step{incident.node, incident.scope, -1, incident.loop, incident.compensates});
+  else
+    leave(incident.node, incident.scope);
   drain();
 }
 
@@ -324,6 +327,7 @@ const json& Run::context(int scope, int token) {
 // reading loopCounter would hold forever: an incident says so.
 void Run::pass_through(const Step& step) {
   compensates_ = -1;  // no token waits here
+  if (p_.nodes[step.node].called_decision && !evaluate_decision(step)) return;
   if (step.compensates >= 0) {  // a compensation handler: the throw goes on to the next
     next_compensation(step.compensates);
     return;
@@ -517,7 +521,7 @@ std::string join_words(const std::vector<std::string>& words) {
 namespace raciflow::engine {
 
 Outcome Engine::handle(const CaseState& state, const Command& command, const Actor& actor, TimePoint now) const {
-  detail::Run run(process_, state, actor, now);
+  detail::Run run(process_, state, actor, now, decisions_);
   try {
     std::visit(
         [&](const auto& c) {

@@ -39,8 +39,8 @@ struct Step {
 
 class Run {
  public:
-  Run(const ExecutableProcess& x, const CaseState& state, const Actor& actor, TimePoint now)
-      : x_(x), p_(x.process()), s_(state), actor_(actor), now_(now) {}
+  Run(const ExecutableProcess& x, const CaseState& state, const Actor& actor, TimePoint now, const DecisionSource* decisions = nullptr)
+      : x_(x), p_(x.process()), s_(state), actor_(actor), now_(now), decisions_(decisions) {}
 
   std::vector<Event> take() { return std::move(out_); }
 
@@ -93,6 +93,8 @@ class Run {
   // engine/tasks.cpp: activities and the tasks people do
   void run_activity(int node, int token, int scope);
   void create_task(int node, int token, const Instance* instance = nullptr);
+  // engine/decisions.cpp: business-rule tasks; false when the decision raised an incident
+  bool evaluate_decision(const Step& step);
 
   // engine/gateways.cpp: joins (parallel, inclusive, complex) and event-based gateways
   void take_gateway_branch(int gateway_token, int target);
@@ -164,6 +166,7 @@ class Run {
   CaseState s_;
   const Actor& actor_;
   TimePoint now_;
+  const DecisionSource* decisions_;
   std::vector<Event> out_;
   std::deque<Step> queue_;
   json scratch_;  // context()'s variables when there are instance variables

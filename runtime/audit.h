@@ -55,6 +55,7 @@ struct AuditRecord {
 inline constexpr const char* kDefinitionDeployed = "definition_deployed";
 inline constexpr const char* kOrganisationLoaded = "organisation_loaded";
 inline constexpr const char* kFormDeployed = "form_deployed";
+inline constexpr const char* kDecisionModelDeployed = "decision_model_deployed";
 // Case records that carry no engine event: a file attached (its SHA-256 in the data) and a
 // comment. They replay as nothing; `audit verify` re-hashes the files against them.
 inline constexpr const char* kAttachmentAdded = "attachment_added";

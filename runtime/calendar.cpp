@@ -125,7 +125,7 @@ WheelLoaded Runtime::put_wheel(const std::optional<Wheel>& wheel, const definiti
   return transact([&] {
     WheelLoaded out;
     out.activities = static_cast<int>(wheel->activities.size());
-    if (!candidates.empty()) out.deployed = install(candidates, {}, actor);
+    if (!candidates.empty()) out.deployed = install(candidates, {}, {}, actor);
     std::string digest = sha256_hex(bytes);
     store_.put_wheel({path, bytes, digest, now_text(), actor});
     json activities = json::array(), plan = json::array();

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "definitions/definition_set.h"
+#include "definitions/dmn.h"
 #include "definitions/form.h"
 #include "definitions/loader.h"
 #include "runtime/runtime_internal.h"
@@ -29,7 +30,7 @@ const Runtime::Flow& Runtime::flow(const std::string& process, int version) {
   auto f = std::make_unique<Flow>();
   f->definitions = std::make_unique<definitions::Definitions>(std::move(*loaded));
   f->executable = std::make_unique<engine::ExecutableProcess>(*f->definitions, *f->definitions->find_process(process), version);
-  f->engine = std::make_unique<engine::Engine>(*f->executable);
+  f->engine = std::make_unique<engine::Engine>(*f->executable, decisions_.get());
   for (const auto& [id, form_version] : stored->forms) {
     auto form = store_.form(id, form_version);
     definitions::Diagnostics form_diagnostics(form ? form->file : id);
@@ -93,33 +94,48 @@ bool is_form_file(const std::string& name) { return name.size() > 5 && name.comp
 
 namespace {
 
-// The forms that the definitions among `names` name and that are not among them, read
-// from FORM_ID.form beside the definition's file when there is one: a flow and its forms
-// kept in one folder deploy together (a form file given by name comes first; a form found
-// nowhere is looked up among those deployed).
+// The forms and decisions that the definitions among `names` name and that are not among
+// them, read from FORM_ID.form and DECISION_ID.dmn beside the definition's file when there
+// is one: a flow, its forms and its decision tables kept in one folder deploy together (a
+// file given by name comes first; one found nowhere is looked up among those deployed).
 void add_forms_beside(std::vector<std::string>& names, std::vector<std::string>& texts) {
-  std::set<std::string> given;
+  std::set<std::string> given, decisions;
   for (std::size_t i = 0; i < names.size(); ++i) {
-    if (!is_form_file(names[i])) continue;
     definitions::Diagnostics ignored(names[i]);
+    if (is_dmn_file(names[i], texts[i])) {
+      if (auto model = definitions::load_dmn_text(texts[i], names[i], ignored))
+        for (const auto& d : model->decisions) decisions.insert(d.id);
+      continue;
+    }
+    if (!is_form_file(names[i])) continue;
     if (auto schema = definitions::parse_form_schema(texts[i], ignored)) given.insert(schema->id);
   }
   static const std::regex plain("[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}");
   const std::size_t count = names.size();
+  auto add_beside = [&](const std::string& definition, const std::string& file) {
+    auto beside = (std::filesystem::path(definition).parent_path() / file).string();
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(beside, ec)) return false;
+    names.push_back(beside);
+    texts.push_back(read_bytes(beside));
+    return true;
+  };
   for (std::size_t i = 0; i < count; ++i) {
-    if (is_form_file(names[i])) continue;
+    if (is_form_file(names[i]) || is_dmn_file(names[i], texts[i])) continue;
     definitions::Diagnostics ignored(names[i]);
     auto defs = definitions::load_text(texts[i], names[i], ignored);
     if (!defs) continue;
     for (const auto& p : defs->processes)
       for (const auto& n : p.nodes) {
+        if (n.called_decision && !decisions.count(n.called_decision->decision) && std::regex_match(n.called_decision->decision, plain) &&
+            add_beside(names[i], n.called_decision->decision + ".dmn")) {
+          definitions::Diagnostics unread(names.back());
+          if (auto model = definitions::load_dmn_text(texts.back(), names.back(), unread))
+            for (const auto& d : model->decisions) decisions.insert(d.id);
+          decisions.insert(n.called_decision->decision);
+        }
         if (n.form.empty() || given.count(n.form) || !std::regex_match(n.form, plain)) continue;
-        auto beside = (std::filesystem::path(names[i]).parent_path() / (n.form + ".form")).string();
-        std::error_code ec;
-        if (!std::filesystem::is_regular_file(beside, ec)) continue;
-        given.insert(n.form);
-        names.push_back(beside);
-        texts.push_back(read_bytes(beside));
+        if (add_beside(names[i], n.form + ".form")) given.insert(n.form);
       }
   }
 }
@@ -149,7 +165,12 @@ std::vector<Deployed> Runtime::deploy_all(const std::vector<std::string>& names,
                                           const std::string& actor) {
   std::vector<std::string> paths, sources;
   std::vector<FormFile> forms;
+  std::vector<ModelFile> models;
   for (std::size_t i = 0; i < names.size(); ++i) {
+    if (is_dmn_file(names[i], texts[i])) {
+      models.push_back(read_model_file(names[i], texts[i]));
+      continue;
+    }
     if (!is_form_file(names[i])) {
       paths.push_back(names[i]);
       sources.push_back(texts[i]);
@@ -164,14 +185,15 @@ std::vector<Deployed> Runtime::deploy_all(const std::vector<std::string>& names,
       if (f.schema.id == schema->id) throw Refused("form '" + schema->id + "' is in both " + f.file + " and " + names[i]);
     forms.push_back({names[i], texts[i], std::move(*schema)});
   }
+  check_decision_ids(models, store_);
   if (paths.empty()) {
-    if (forms.empty()) throw Refused("nothing to deploy");
-    return transact([&] { return install({}, forms, actor); });
+    if (forms.empty() && models.empty()) throw Refused("nothing to deploy");
+    return transact([&] { return install({}, forms, models, actor); });
   }
   auto roles = role_ids(store_.organisation());
   auto files = definitions::load_and_validate_texts(paths, sources, false, or_null(roles));
   auto candidates = deploy_candidates(files, paths, sources);
-  return transact([&] { return install(candidates, forms, actor); });
+  return transact([&] { return install(candidates, forms, models, actor); });
 }
 
 namespace {
@@ -198,12 +220,21 @@ std::optional<std::set<std::string>> keys_of(const std::string& id, const std::m
 
 definitions::Diagnostics Runtime::check_text(const std::string& name, const std::string& text,
                                              const std::vector<std::pair<std::string, std::string>>& forms) {
+  if (is_dmn_file(name, text)) return check_model(name, text);
   auto roles = role_ids(store_.organisation());
   auto files = definitions::load_and_validate_texts({name}, {text}, false, or_null(roles));
   definitions::Diagnostics out = files.front().diagnostics;
-  // The forms that would be deployed with it, each checked as deploy checks it.
+  // The forms and decision models that would be deployed with it, each checked as deploy checks it.
   std::vector<definitions::FormSchema> schemas;
+  std::vector<ModelFile> models;
   for (const auto& [file, source] : forms) {
+    if (is_dmn_file(file, source)) {
+      auto d = check_model(file, source);
+      for (const auto& finding : d.all())
+        if (finding.severity == definitions::Severity::error) out.error(0, file + ":" + std::to_string(finding.line) + ": " + finding.message);
+      if (!d.has_errors()) models.push_back(read_model_file(file, source));
+      continue;
+    }
     definitions::Diagnostics d(file);
     auto schema = definitions::parse_form_schema(source, d);
     for (const auto& finding : d.all())
@@ -223,6 +254,8 @@ definitions::Diagnostics Runtime::check_text(const std::string& name, const std:
     for (const auto& n : p.nodes)
       if (n.kind == NodeKind::call_activity && !defs.find_process(n.called_element) && !store_.latest_definition(n.called_element))
         out.error(n.line, n.id, "call activity '" + n.id + "' calls process '" + n.called_element + "', which is neither deployed nor in this file");
+    for (const auto& n : p.nodes)
+      if (auto problem = decision_problem(n, models, store_); !problem.empty()) out.error(n.line, n.id, problem);
     for (const auto& n : p.nodes)
       if (!n.form.empty() && !batch.count(n.form) && !store_.latest_form(n.form))
         out.error(n.line, n.id, "user task '" + n.id + "' shows form '" + n.form + "', which is neither deployed nor among the forms given");
@@ -261,7 +294,7 @@ std::vector<Runtime::Candidate> Runtime::deploy_candidates(const std::vector<def
 }
 
 std::vector<Deployed> Runtime::install(const std::vector<Candidate>& candidates, const std::vector<FormFile>& forms,
-                                       const std::string& actor) {
+                                       const std::vector<ModelFile>& models, const std::string& actor) {
   std::set<std::string> in_batch;
   for (const auto& c : candidates) in_batch.insert(c.process->id);
   for (const auto& c : candidates)
@@ -292,6 +325,31 @@ std::vector<Deployed> Runtime::install(const std::vector<Candidate>& candidates,
     r.data = json{{"form", v.id}, {"version", v.version}, {"file", v.file}, {"digest", digest}}.dump();
     append(r);
     out.push_back({v.id, v.version, true, true, {}});
+  }
+  for (const auto& c : candidates)
+    for (const auto& n : c.process->nodes)
+      if (auto problem = decision_problem(n, models, store_); !problem.empty())
+        throw Refused(c.file + ":" + std::to_string(n.line) + ": error: " + problem);
+  // The decision models: one whose bytes changed becomes a new version of it.
+  for (const auto& m : models) {
+    const auto& model = m.model->model();
+    std::string digest = sha256_hex(m.source);
+    auto latest = store_.latest_decision_model(model.id);
+    if (latest && latest->digest == digest) {
+      out.push_back({model.id, latest->version, false, false, {}, true});
+      continue;
+    }
+    DecisionModelVersion v{model.id, latest ? latest->version + 1 : 1, model.name, m.file, digest, m.source, now_text(), actor};
+    store_.add_decision_model(v);
+    AuditRecord r;
+    r.time = now_text();
+    r.action = kDecisionModelDeployed;
+    r.actor = actor;
+    json decisions = json::array();
+    for (const auto& d : model.decisions) decisions.push_back(d.id);
+    r.data = json{{"model", v.id}, {"version", v.version}, {"file", v.file}, {"digest", digest}, {"decisions", decisions}}.dump();
+    append(r);
+    out.push_back({v.id, v.version, true, false, {}, true});
   }
   for (const auto& c : candidates) {
     // The forms its user tasks show: those deployed with it, else the latest deployed.

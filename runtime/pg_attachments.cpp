@@ -37,21 +37,40 @@ std::optional<std::string> PgStore::attachment_bytes(std::int64_t id) {
   return bytes;
 }
 
-std::optional<FormVersion> PgStore::latest_form(const std::string& id) {
-  Result r = c_.run(select(kFormColumns, "forms") + " AND id = $2 ORDER BY version DESC LIMIT 1", {t(), id});
+std::optional<FormVersion> PgStore::latest_in(const char* table, const std::string& id) {
+  Result r = c_.run(select(kFormColumns, table) + " AND id = $2 ORDER BY version DESC LIMIT 1", {t(), id});
   if (r.rows() == 0) return std::nullopt;
   return form_of(PgRow{r, 0});
 }
 
-std::optional<FormVersion> PgStore::form(const std::string& id, int version) {
-  Result r = c_.run(select(kFormColumns, "forms") + " AND id = $2 AND version = $3", {t(), id, num(version)});
+std::optional<FormVersion> PgStore::version_in(const char* table, const std::string& id, int version) {
+  Result r = c_.run(select(kFormColumns, table) + " AND id = $2 AND version = $3", {t(), id, num(version)});
   if (r.rows() == 0) return std::nullopt;
   return form_of(PgRow{r, 0});
 }
 
-void PgStore::add_form(const FormVersion& f) {
-  c_.run(std::string("INSERT INTO forms (tenant, ") + kFormColumns + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+void PgStore::add_to(const char* table, const FormVersion& f) {
+  c_.run(std::string("INSERT INTO ") + table + " (tenant, " + kFormColumns + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
          {t(), f.id, num(f.version), f.name, f.file, f.digest, f.source, f.deployed_at, f.deployed_by});
+}
+
+std::optional<FormVersion> PgStore::latest_form(const std::string& id) { return latest_in("forms", id); }
+std::optional<FormVersion> PgStore::form(const std::string& id, int version) { return version_in("forms", id, version); }
+void PgStore::add_form(const FormVersion& f) { add_to("forms", f); }
+
+std::optional<DecisionModelVersion> PgStore::latest_decision_model(const std::string& id) { return latest_in("decision_models", id); }
+std::optional<DecisionModelVersion> PgStore::decision_model(const std::string& id, int version) {
+  return version_in("decision_models", id, version);
+}
+void PgStore::add_decision_model(const DecisionModelVersion& m) { add_to("decision_models", m); }
+
+std::vector<DecisionModelVersion> PgStore::latest_decision_models() {
+  Result r = c_.run(std::string("SELECT DISTINCT ON (id) ") + kFormColumns +
+                        " FROM decision_models WHERE tenant = $1 ORDER BY id, version DESC",
+                    {t()});
+  std::vector<DecisionModelVersion> out;
+  for (int i = 0; i < r.rows(); ++i) out.push_back(form_of(PgRow{r, i}));
+  return out;
 }
 
 }  // namespace raciflow::runtime::pg_detail

@@ -138,6 +138,13 @@ CREATE TABLE attachments(
   PRIMARY KEY (tenant, id));
 CREATE INDEX attachments_by_case ON attachments(tenant, case_id, id);
 )sql",
+    // 4: DMN decision models, versioned as forms are.
+    R"sql(
+CREATE TABLE decision_models(
+  tenant text COLLATE "C" NOT NULL REFERENCES tenants(id), id text COLLATE "C" NOT NULL, version integer NOT NULL,
+  name text COLLATE "C" NOT NULL, file text COLLATE "C" NOT NULL, digest text COLLATE "C" NOT NULL, source text COLLATE "C" NOT NULL,
+  deployed_at text COLLATE "C" NOT NULL, deployed_by text COLLATE "C" NOT NULL, PRIMARY KEY (tenant, id, version));
+)sql",
 };
 static_assert(sizeof(kPgMigrations) / sizeof(kPgMigrations[0]) == kPgSchemaVersion);
 
@@ -208,6 +215,7 @@ void check_and_migrate(Connection& c, bool create) {
         for (const char* table : kTenantTables) c.exec(policy_sql(table));
       if (step == 2)
         for (const char* table : {"forms", "attachments"}) c.exec(policy_sql(table));
+      if (step == 3) c.exec(policy_sql("decision_models"));
       if (step == 0)  // a tenant's session sees its own row; the operator's (no tenant) every row
         c.exec("ALTER TABLE tenants ENABLE ROW LEVEL SECURITY; ALTER TABLE tenants FORCE ROW LEVEL SECURITY; "
                "CREATE POLICY own_row ON tenants USING (current_setting('raciflow.tenant', true) IN ('', id)) "

@@ -276,6 +276,13 @@ class PgStore : public Store {
   std::optional<FormVersion> latest_form(const std::string& id) override;
   std::optional<FormVersion> form(const std::string& id, int version) override;
   void add_form(const FormVersion& form) override;
+  std::optional<FormVersion> latest_in(const char* table, const std::string& id);
+  std::optional<FormVersion> version_in(const char* table, const std::string& id, int version);
+  void add_to(const char* table, const FormVersion& f);
+  std::optional<DecisionModelVersion> latest_decision_model(const std::string& id) override;
+  std::optional<DecisionModelVersion> decision_model(const std::string& id, int version) override;
+  void add_decision_model(const DecisionModelVersion& model) override;
+  std::vector<DecisionModelVersion> latest_decision_models() override;
 
   // --- attachments (pg_attachments.cpp)
   std::int64_t add_attachment(const Attachment& attachment, const std::string& bytes) override;

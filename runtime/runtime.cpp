@@ -23,7 +23,7 @@ std::string task_label(std::int64_t id) { return "task " + std::to_string(id); }
 std::string signal_key(const std::string& signal) { return "\x1fsignal:" + signal; }
 
 
-Runtime::Runtime(Store& store, TimePoint now) : store_(store), now_(now) {}
+Runtime::Runtime(Store& store, TimePoint now) : store_(store), now_(now), decisions_(std::make_unique<DecisionCache>(store)) {}
 Runtime::~Runtime() = default;
 
 std::string Runtime::now_text() const { return definitions::format_date_time(now_); }

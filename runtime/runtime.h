@@ -43,6 +43,7 @@ struct Deployed {
   // Doubts that do not refuse the deploy, as "FILE:LINE: warning: ...": a condition that
   // reads a variable the step before it cannot set (definitions/form.h).
   std::vector<std::string> warnings;
+  bool decisions = false;  // a DMN decision model (`process` is its id)
 };
 
 // The largest file one attachment may be, unless the server is told otherwise.
@@ -81,6 +82,19 @@ struct VerifyReport {
   bool ok() const { return problems.empty(); }
 };
 
+// A deployed decision evaluated outside a case (raciflow decide, the API).
+struct DecisionAnswer {
+  std::string decision, name;  // the decision's id and name
+  std::string model;           // the DMN file's definitions id
+  int version = 0;             // the model's deployed version
+  nlohmann::json result;       // a value; an object for several outputs; a list for the collecting hit policies
+  nlohmann::json inputs;       // what the tables read: "decision/input label" -> value
+  nlohmann::json matched;      // [{decision, rule, id}] in evaluation order
+};
+
+class DecisionCache;
+struct ModelFile;
+
 class Runtime {
  public:
   Runtime(Store& store, definitions::TimePoint now);
@@ -103,7 +117,9 @@ class Runtime {
   // call activities that call a process neither deployed nor in the file; with `forms`
   // (file name, form-js JSON) that would be deployed with it, a form that raciflow cannot
   // check, a user task's form that is neither among them nor deployed, and conditions
-  // that read a variable the step before cannot set.
+  // that read a variable the step before cannot set. Among `forms`, files ending in .dmn
+  // are decision models: checked as deploy checks them, and looked in for the decisions
+  // business-rule tasks name. `text` itself may be a DMN file.
   definitions::Diagnostics check_text(const std::string& name, const std::string& text,
                                       const std::vector<std::pair<std::string, std::string>>& forms = {});
   Organisation load_organisation(const std::string& path, const std::string& actor);
@@ -176,6 +192,11 @@ class Runtime {
   const std::vector<definitions::FormField>& form_of(const std::string& process, int version, const std::string& node);
   // The form-js form a user task shows, as deployed: nullopt when it shows none.
   std::optional<FormVersion> step_form(const std::string& process, int version, const std::string& node);
+
+  // Evaluates a deployed decision (by id, else by name) over `variables`, in the latest
+  // version of the model holding it. Refused: no such decision (not_found), or it could not
+  // be evaluated (a violated UNIQUE, a value no rule's cell can read).
+  DecisionAnswer decide(const std::string& decision, const nlohmann::json& variables);
 
   // Re-checks the hash chain and replays every case against its stored state.
   // Checks the hash chain and replays every case, in one scan of the trail: records are
@@ -250,11 +271,12 @@ class Runtime {
                                            const std::vector<std::string>& sources);
   // Inside a transaction: stores the candidates that are new, with their timer starts.
   std::vector<Deployed> install(const std::vector<Candidate>& candidates, const std::vector<FormFile>& forms,
-                                const std::string& actor);
+                                const std::vector<ModelFile>& models, const std::string& actor);
 
   Store& store_;
   definitions::TimePoint now_;
   std::size_t attachment_limit_ = kDefaultAttachmentLimit;
+  std::unique_ptr<DecisionCache> decisions_;  // before flows_: their engines point at it
   std::map<std::pair<std::string, int>, std::unique_ptr<Flow>> flows_;
   // The states of the cases this runtime moved last, with the record they end at.
   struct Remembered {

@@ -6,12 +6,14 @@
 #include <map>
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "engine/engine.h"
 #include "engine/executable.h"
 #include "definitions/form.h"
 #include "definitions/form_schema.h"
+#include "definitions/dmn_eval.h"
 #include "runtime/runtime.h"
 
 namespace raciflow::runtime {
@@ -71,6 +73,41 @@ struct Runtime::Candidate {
   const definitions::Process* process;
   std::string file, source;
 };
+
+// The deployed decision models, compiled once per version: what business-rule tasks and
+// `decide` evaluate (runtime/decisions.cpp).
+class DecisionCache : public engine::DecisionSource {
+ public:
+  explicit DecisionCache(Store& store) : store_(store) {}
+  engine::FoundDecision find(const std::string& decision, int version) const override;
+  // A stored version, compiled; null when it does not read (it did when it was deployed).
+  std::shared_ptr<const definitions::DecisionEngine> compiled(const DecisionModelVersion& v) const;
+
+ private:
+  Store& store_;
+  mutable std::mutex mutex_;  // the server's readers evaluate too
+  mutable std::map<std::pair<std::string, int>, std::shared_ptr<const definitions::DecisionEngine>> compiled_;
+};
+
+// A DMN decision model arriving with a deployment, read and compiled.
+struct ModelFile {
+  std::string file, source;
+  std::shared_ptr<const definitions::DecisionEngine> model;
+};
+
+// Whether a deployed file is a DMN decision model: by its name, else by its root element.
+bool is_dmn_file(const std::string& name, const std::string& text);
+// Reads and compiles a DMN file; refuses with its first error.
+ModelFile read_model_file(const std::string& name, const std::string& text);
+// A DMN file's findings, as `raciflow validate` and deploy see them: the loader's, then
+// each cell that is not S-FEEL.
+definitions::Diagnostics check_model(const std::string& name, const std::string& text);
+// Refuses models that would make a decision id ambiguous: two of them holding it, or one
+// holding a decision that another deployed model holds.
+void check_decision_ids(const std::vector<ModelFile>& models, Store& store);
+// The first problem with the business-rule tasks of `process`: a decision found neither
+// among `batch` nor deployed, or a pinned version that is not deployed. Empty: none.
+std::string decision_problem(const definitions::FlowNode& node, const std::vector<ModelFile>& batch, Store& store);
 
 // A form-js form arriving with a deployment, read and checked.
 struct Runtime::FormFile {

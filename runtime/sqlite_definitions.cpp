@@ -32,23 +32,26 @@ void SqliteStore::add_definition(const DefinitionVersion& d) {
   q.exec();
 }
 
-std::optional<FormVersion> SqliteStore::latest_form(const std::string& id) {
-  Query q(cache_, std::string("SELECT ") + kFormColumns + " FROM forms WHERE id = ? ORDER BY version DESC LIMIT 1");
+namespace {
+
+// Forms and decision models: the same columns, each in a table of its own.
+std::optional<FormVersion> latest_in(StatementCache& cache, const char* table, const std::string& id) {
+  Query q(cache, std::string("SELECT ") + kFormColumns + " FROM " + table + " WHERE id = ? ORDER BY version DESC LIMIT 1");
   q.bind(1, id);
   if (!q.executeStep()) return std::nullopt;
   return form_of(SqliteRow{q});
 }
 
-std::optional<FormVersion> SqliteStore::form(const std::string& id, int version) {
-  Query q(cache_, std::string("SELECT ") + kFormColumns + " FROM forms WHERE id = ? AND version = ?");
+std::optional<FormVersion> version_in(StatementCache& cache, const char* table, const std::string& id, int version) {
+  Query q(cache, std::string("SELECT ") + kFormColumns + " FROM " + table + " WHERE id = ? AND version = ?");
   q.bind(1, id);
   q.bind(2, version);
   if (!q.executeStep()) return std::nullopt;
   return form_of(SqliteRow{q});
 }
 
-void SqliteStore::add_form(const FormVersion& f) {
-  Query q(cache_, std::string("INSERT INTO forms (") + kFormColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+void add_to(StatementCache& cache, const char* table, const FormVersion& f) {
+  Query q(cache, std::string("INSERT INTO ") + table + " (" + kFormColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   q.bind(1, f.id);
   q.bind(2, f.version);
   q.bind(3, f.name);
@@ -58,6 +61,28 @@ void SqliteStore::add_form(const FormVersion& f) {
   q.bind(7, f.deployed_at);
   q.bind(8, f.deployed_by);
   q.exec();
+}
+
+}  // namespace
+
+std::optional<FormVersion> SqliteStore::latest_form(const std::string& id) { return latest_in(cache_, "forms", id); }
+std::optional<FormVersion> SqliteStore::form(const std::string& id, int version) { return version_in(cache_, "forms", id, version); }
+void SqliteStore::add_form(const FormVersion& f) { add_to(cache_, "forms", f); }
+
+std::optional<DecisionModelVersion> SqliteStore::latest_decision_model(const std::string& id) {
+  return latest_in(cache_, "decision_models", id);
+}
+std::optional<DecisionModelVersion> SqliteStore::decision_model(const std::string& id, int version) {
+  return version_in(cache_, "decision_models", id, version);
+}
+void SqliteStore::add_decision_model(const DecisionModelVersion& m) { add_to(cache_, "decision_models", m); }
+
+std::vector<DecisionModelVersion> SqliteStore::latest_decision_models() {
+  Query q(cache_, std::string("SELECT ") + kFormColumns +
+                      " FROM decision_models d WHERE version = (SELECT MAX(version) FROM decision_models e WHERE e.id = d.id) ORDER BY id");
+  std::vector<DecisionModelVersion> out;
+  while (q.executeStep()) out.push_back(form_of(SqliteRow{q}));
+  return out;
 }
 
 std::vector<DefinitionVersion> SqliteStore::latest_definitions() {

@@ -160,6 +160,13 @@ CREATE TABLE attachments(
   bytes BLOB NOT NULL);
 CREATE INDEX attachments_by_case ON attachments(case_id, id);
 )sql",
+    // 9 -> 10: DMN decision models, versioned as forms are; business-rule tasks evaluate
+    // the latest (or a pinned) version and the trail records which.
+    R"sql(
+CREATE TABLE decision_models(
+  id TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, file TEXT NOT NULL, digest TEXT NOT NULL,
+  source TEXT NOT NULL, deployed_at TEXT NOT NULL, deployed_by TEXT NOT NULL, PRIMARY KEY (id, version));
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 

@@ -57,6 +57,10 @@ struct FormVersion {
   std::string deployed_by;
 };
 
+// A DMN decision model as deployed (definitions/dmn.h): the same shape as a form, versioned
+// by the id of its <definitions>; the decisions in it are found by their ids and names.
+using DecisionModelVersion = FormVersion;
+
 struct CaseRow {
   std::string id;
   std::string process;
@@ -226,6 +230,11 @@ class DefinitionStore {
   virtual std::optional<FormVersion> latest_form(const std::string& id) = 0;
   virtual std::optional<FormVersion> form(const std::string& id, int version) = 0;
   virtual void add_form(const FormVersion& form) = 0;
+  virtual std::optional<DecisionModelVersion> latest_decision_model(const std::string& id) = 0;
+  virtual std::optional<DecisionModelVersion> decision_model(const std::string& id, int version) = 0;
+  virtual void add_decision_model(const DecisionModelVersion& model) = 0;
+  // The latest version of every decision model, by id.
+  virtual std::vector<DecisionModelVersion> latest_decision_models() = 0;
 
   virtual void replace_start_timers(const std::string& process, const std::vector<StartTimer>& timers) = 0;
   virtual std::vector<StartTimer> start_timers_due(const std::string& now) = 0;

@@ -56,6 +56,7 @@ struct CopiedTable {
 inline constexpr CopiedTable kCopiedTables[] = {
     {"definitions", kDefinitionColumns, "process, version"},
     {"forms", kFormColumns, "id, version"},
+    {"decision_models", kFormColumns, "id, version"},
     {"organisation", "body", "body"},
     {"audit", kAuditColumns, "seq"},
     {"counters", "name, value", "name"},

@@ -33,16 +33,20 @@ struct Failed : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// --var NAME=VALUE...: VALUE is JSON when it parses as JSON, else a string.
-json parse_vars(const po::variables_map& vm) {
+// --var NAME=VALUE...: VALUE is JSON when it parses as JSON, else a string. `dmn_names`:
+// NAME may be a DMN name, which may hold spaces ('Monthly Salary=10000').
+json parse_vars(const po::variables_map& vm, bool dmn_names = false) {
   json vars = json::object();
   if (!vm.count("var")) return vars;
   static const std::regex name_pattern("[A-Za-z_][A-Za-z0-9_]*");
+  static const std::regex dmn_name_pattern("[^\\s=.\\x00-\\x1f][^=.\\x00-\\x1f]{0,199}");
   for (const auto& v : vm["var"].as<std::vector<std::string>>()) {
     auto eq = v.find('=');
     if (eq == std::string::npos) throw Failed("--var '" + v + "' is not NAME=VALUE");
     std::string name = v.substr(0, eq), text = v.substr(eq + 1);
-    if (!std::regex_match(name, name_pattern))
+    if (dmn_names && (!std::regex_match(name, dmn_name_pattern) || name.back() == ' '))
+      throw Failed("--var '" + v + "': '" + name + "' is not a name (it may hold spaces, but not '.', '=' or begin or end with a space)");
+    if (!dmn_names && !std::regex_match(name, name_pattern))
       throw Failed("--var '" + v + "': '" + name + "' is not a variable name (letters, digits and _, not first a digit)");
     if (vars.contains(name)) throw Failed("--var " + name + " is given twice");
     if (runtime::text_nests_deeper_than(text, runtime::kMaxJsonDepth))
@@ -85,7 +89,7 @@ int creating(const Globals& g, F body) {
 int cmd_deploy(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream& err) {
   return creating(g, [&](Session& s) {
     for (const auto& d : s.runtime->deploy(vm["file"].as<std::vector<std::string>>(), operator_name(vm))) {
-      out << d.process << "@" << d.version << (d.form ? " (form)" : "") << "\n";
+      out << d.process << "@" << d.version << (d.form ? " (form)" : d.decisions ? " (decision model)" : "") << "\n";
       for (const auto& w : d.warnings) err << w << "\n";
     }
     return kExitOk;
@@ -258,6 +262,27 @@ int cmd_tick(const po::variables_map&, const Globals& g, std::ostream& out, std:
   return kExitOk;
 }
 
+int cmd_decide(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
+  json vars = parse_vars(vm, true);
+  Session s(g, false);
+  auto answer = s.runtime->decide(vm["decision"].as<std::string>(), vars);
+  if (vm.count("json")) {
+    out << json{{"decision", answer.decision}, {"name", answer.name}, {"model", answer.model}, {"version", answer.version},
+                {"result", answer.result}, {"inputs", answer.inputs}, {"matched", answer.matched}}
+               .dump(2)
+        << "\n";
+    return kExitOk;
+  }
+  out << (answer.name.empty() ? answer.decision : answer.name + " (" + answer.decision + ")") << ", decision model " << answer.model << "@"
+      << answer.version << "\n";
+  out << "result: " << answer.result.dump() << "\n";
+  if (answer.matched.empty()) out << "matched: no rule\n";
+  for (const auto& m : answer.matched)
+    out << "matched: rule " << m["rule"].get<int>() << (m.contains("id") ? " (" + m["id"].get<std::string>() + ")" : "") << " of "
+        << m["decision"].get<std::string>() << "\n";
+  return kExitOk;
+}
+
 int cmd_show(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
   Session s(g, false);
   const auto& id = vm["case"].as<std::string>();
@@ -409,13 +434,23 @@ std::string operator_name(const po::variables_map& vm) {
 }
 
 void add_runtime_commands(std::map<std::string, Command>& t) {
-  t["deploy"] = {"deploy definition files and the form-js forms (.form) their tasks show; prints PROCESS_ID@VERSION per executable process, FORM_ID@VERSION (form) per form",
+  t["deploy"] = {"deploy definition files, the form-js forms (.form) their tasks show and the DMN decision models (.dmn) they evaluate; prints "
+                 "PROCESS_ID@VERSION per executable process, FORM_ID@VERSION (form) per form, MODEL_ID@VERSION (decision model) per DMN file",
                  "raciflow deploy FILE... [--as PERSON]",
                  [](po::options_description& o) {
                    o.add_options()("as", po::value<std::string>(), "who deploys (default: the login name)")(
                        "file", po::value<std::vector<std::string>>()->required(), "definition files");
                  },
                  cmd_deploy};
+  t["decide"] = {"evaluate a deployed DMN decision (by id or name) over the variables given; prints the result and the rules that matched",
+                 "raciflow decide DECISION [--var NAME=VALUE]... [--json]",
+                 [](po::options_description& o) {
+                   o.add_options()("var", po::value<std::vector<std::string>>()->composing(),
+                                   "NAME=VALUE, repeatable; NAME may hold spaces (DMN names do); VALUE is JSON when it parses as JSON, "
+                                   "else a string")("json", "print {decision, name, model, version, result, inputs, matched} as JSON")(
+                       "decision", po::value<std::string>()->required(), "the decision's id or name");
+                 },
+                 cmd_decide, "decision", "DECISION"};
   t["org"] = {"load or show the organisation: roles and the people who hold them",
               "raciflow org load FILE [--as PERSON] | raciflow org show [--json]",
               [](po::options_description& o) {

@@ -5,18 +5,25 @@ namespace raciflow::http {
 
 namespace {
 
-// The form-js forms sent with a definition ('forms': file name -> the form's JSON, as text
-// or as the object itself), as (file, text).
-std::vector<std::pair<std::string, std::string>> forms_of(const Body& body) {
-  json forms = body.object("forms");
-  if (forms.size() > 50) malformed("at most 50 forms in one deployment");
+// The files sent with a definition, as (file, text): the form-js forms ('forms': file name
+// -> the form's JSON, as text or as the object itself) and the DMN decision models
+// ('decisions': file name -> the DMN XML).
+std::vector<std::pair<std::string, std::string>> files_of(const Body& body) {
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& [file, form] : forms.items()) {
-    if (file.find('/') != std::string::npos || file.size() > 200 || file.size() <= 5 || file.compare(file.size() - 5, 5, ".form") != 0)
-      malformed("each key of 'forms' is a file name ending in .form, without folders");
-    if (!form.is_string() && !form.is_object()) malformed("forms['" + file + "'] is the form's JSON, as text or as an object");
-    out.emplace_back(file, form.is_string() ? form.get<std::string>() : form.dump(2));
-  }
+  auto read = [&](const char* field, const std::string& ending, std::size_t most, bool objects) {
+    json files = body.object(field);
+    if (files.size() > most) malformed("at most " + std::to_string(most) + " " + field + " in one deployment");
+    for (const auto& [file, content] : files.items()) {
+      if (file.find('/') != std::string::npos || file.size() > 200 || file.size() <= ending.size() ||
+          file.compare(file.size() - ending.size(), ending.size(), ending) != 0)
+        malformed(std::string("each key of '") + field + "' is a file name ending in " + ending + ", without folders");
+      if (!content.is_string() && !(objects && content.is_object()))
+        malformed(std::string(field) + "['" + file + "'] is the file's " + (objects ? "JSON, as text or as an object" : "XML, as text"));
+      out.emplace_back(file, content.is_string() ? content.get<std::string>() : content.dump(2));
+    }
+  };
+  read("forms", ".form", 50, true);
+  read("decisions", ".dmn", 20, false);
   return out;
 }
 
@@ -56,11 +63,11 @@ void Api::Impl::routes_definitions() {
     return page_response(call, items, next);
   });
   add("POST", "/api/validate", Access::modeller, [this](Call& call) {
-    Body body(call.request, {"name", "xml", "forms"});
+    Body body(call.request, {"name", "xml", "forms", "decisions"});
     std::string name = body.text("name", false), xml = body.text("xml", true);
     if (name.empty()) name = "upload.bpmn";
     if (name.find('/') != std::string::npos || name.size() > 200) malformed("the field 'name' is a file name, without folders");
-    auto forms = forms_of(body);
+    auto forms = files_of(body);
     // A read: nothing is deployed; called processes and forms are looked up among those deployed.
     auto findings = service.read([&](Context& c) { return c.runtime.check_text(name, xml, forms); });
     json list = json::array();
@@ -139,20 +146,20 @@ void Api::Impl::routes_definitions() {
     }));
   });
   add("POST", "/api/definitions", Access::modeller, [this](Call& call) {
-    Body body(call.request, {"name", "xml", "forms"});
+    Body body(call.request, {"name", "xml", "forms", "decisions"});
     std::string name = body.text("name", false), xml = body.text("xml", true);
     if (name.empty()) name = "upload.bpmn";
     if (name.find('/') != std::string::npos || name.size() > 200) malformed("the field 'name' is a file name, without folders");
     if (name.size() > 5 && name.compare(name.size() - 5, 5, ".form") == 0) malformed("the field 'name' names the definition; send forms in 'forms'");
     std::vector<std::string> names{name}, texts{xml};
-    for (auto& [file, text] : forms_of(body)) {
+    for (auto& [file, text] : files_of(body)) {
       names.push_back(file);
       texts.push_back(text);
     }
     auto deployed = service.write([&](Context& c) { return c.runtime.deploy_texts(names, texts, call.me()); });
     json out = json::array();
     for (const auto& d : deployed) {
-      out.push_back({{d.form ? "form" : "process", d.process}, {"version", d.version}, {"new", d.is_new}});
+      out.push_back({{d.form ? "form" : d.decisions ? "decision_model" : "process", d.process}, {"version", d.version}, {"new", d.is_new}});
       if (!d.form) out.back()["warnings"] = d.warnings;
     }
     return json_response(201, out);

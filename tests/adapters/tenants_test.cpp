@@ -291,6 +291,7 @@ TEST_CASE("every CLI verb run for one tenant shows and changes nothing of anothe
   if (!pg) return;
   Installation in(*pg);
   in.two_municipalities();
+  REQUIRE(in.as("aarhus", {"deploy", sample("risk-level.dmn"), "--as", "anna"}).code == 0);  // a decision only Aarhus has
   const bool rls = GENERATE(true, false);  // without it, the store's filter holds alone
   if (!rls) in.without_row_level_security(*pg);
   INFO((rls ? "row-level security on" : "row-level security off"));
@@ -310,6 +311,7 @@ TEST_CASE("every CLI verb run for one tenant shows and changes nothing of anothe
   table["claim"] = {{"claim", "3", "--as", "anna"}};
   table["complete"] = {{"complete", "3", "--as", "anna", "--var", "committeeDecisionNeeded=false"}};
   table["consult"] = {{"consult", "3", "--as", "mette", "--answer", "fine"}};
+  table["decide"] = {{"decide", "risk-level", "--var", "likelihood=1", "--var", "impact=1"}};
   table["deliver"] = {{"deliver", "--log", in.w.path("odense-delivered.jsonl")}};
   table["evidence"] = {{"evidence"}, {"evidence", "--format", "json"}};
   table["message"] = {{"message", "Policy review due", "--as", "anna"}};
