@@ -1,6 +1,8 @@
 // Routes: definitions and the Model screen: deploy, validate, templates, versions, changes, diagrams.
 #include "adapters/http/api_internal.h"
 
+#include "definitions/dmn.h"
+
 namespace raciflow::http {
 
 namespace {
@@ -128,6 +130,30 @@ void Api::Impl::routes_definitions() {
         return text_response(form ? "application/json" : "application/xml", std::string(t->data, t->size));
       }
     not_found("no template '" + call.params.at("file") + "'");
+  });
+  // The deployed decision models, their latest versions, with the decisions in each.
+  add("GET", "/api/decisions", Access::person, [this](Call&) {
+    return json_response(200, service.read([&](Context& c) {
+      json out = json::array();
+      for (const auto& m : c.store.latest_decision_models()) {
+        json decisions = json::array();
+        definitions::Diagnostics ignored(m.file);
+        if (auto model = definitions::load_dmn_text(m.source, m.file, ignored))
+          for (const auto& d : model->decisions) decisions.push_back({{"id", d.id}, {"name", d.name}});
+        out.push_back({{"model", m.id}, {"version", m.version}, {"name", m.name}, {"file", m.file}, {"deployed_at", m.deployed_at},
+                       {"deployed_by", m.deployed_by}, {"decisions", decisions}});
+      }
+      return out;
+    }));
+  });
+  // A deployed decision evaluated over the variables sent, as `raciflow decide` does: for
+  // anyone who runs cases or models (an auditor's POST is refused before it gets here).
+  add("POST", "/api/decisions/{decision}/evaluate", Access::person, [this](Call& call) {
+    Body body(call.request, {"variables"});
+    json variables = body.object("variables");
+    auto answer = service.read([&](Context& c) { return c.runtime.decide(call.params.at("decision"), variables); });
+    return json_response(200, {{"decision", answer.decision}, {"name", answer.name}, {"model", answer.model}, {"version", answer.version},
+                               {"result", answer.result}, {"inputs", answer.inputs}, {"matched", answer.matched}});
   });
   // A deployed form-js form, the latest version or ?version=N: what the Model screen edits.
   add("GET", "/api/forms/{form}", Access::person, [this](Call& call) {

@@ -177,6 +177,10 @@ TEST_CASE("every API route answers each kind of caller as the access table says,
   table[{"GET", "/api/definitions/{process}/versions"}] = {kEveryone, fixed("/api/definitions/deviation-handling/versions")};
   table[{"POST", "/api/definitions/{process}/changes"}] = {kModeller, fixed("/api/definitions/policy-approval/changes", {{"xml", policy}})};
   table[{"GET", "/api/forms/{form}"}] = {kEveryone, fixed("/api/forms/deviation-assess-input")};
+  REQUIRE(t.s.w.cli({"deploy", sample("risk-level.dmn"), "--as", "anna"}).code == 0);
+  table[{"GET", "/api/decisions"}] = {kEveryone, fixed("/api/decisions")};
+  table[{"POST", "/api/decisions/{decision}/evaluate"}] = {
+      kWriter, fixed("/api/decisions/risk-level/evaluate", {{"variables", {{"likelihood", 1}, {"impact", 2}}}})};
   table[{"GET", "/api/templates"}] = {kModeller, fixed("/api/templates")};
   table[{"GET", "/api/templates/{file}"}] = {kModeller, fixed("/api/templates/policy-approval.bpmn")};
   table[{"POST", "/api/validate"}] = {kModeller, fixed("/api/validate", {{"name", "policy-approval.bpmn"}, {"xml", policy}})};

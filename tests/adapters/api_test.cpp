@@ -309,6 +309,40 @@ TEST_CASE("the index page speaks the browser's language", "[api]") {
   CHECK(en.body.find(R"(<html lang="en">)") != std::string::npos);
 }
 
+TEST_CASE("a flow and its decision model deploy through the API, and a deployed decision is evaluated there", "[api]") {
+  Server s;
+  auto anna = s.login("anna");
+  std::string flow = read_file(raciflow::testing::test_data("risk-scoring.bpmn")), method = read_file(sample("risk-level.dmn"));
+  // Validated with the model it would be deployed with, the flow has no finding.
+  auto checked = s.as(anna, "POST", "/api/validate", {{"name", "risk-scoring.bpmn"}, {"xml", flow}, {"decisions", {{"risk-level.dmn", method}}}});
+  CHECK(checked.json_body()["ok"] == true);
+  auto lacking = s.as(anna, "POST", "/api/validate", {{"name", "risk-scoring.bpmn"}, {"xml", flow}});
+  CHECK(lacking.json_body()["ok"] == false);
+  // A DMN file alone is validated as one: a cell that is not S-FEEL names its rule and column.
+  std::string broken = method;
+  broken.replace(broken.find("[12..16]"), 8, "date(\"2026-01-01\")");
+  auto cell = s.as(anna, "POST", "/api/validate", {{"name", "risk-level.dmn"}, {"xml", broken}});
+  CHECK(cell.json_body()["ok"] == false);
+  CHECK(cell.json_body()["findings"][0]["message"].get<std::string>().find("rule 4, input 'Likelihood × impact' (3)") != std::string::npos);
+
+  auto r = s.as(anna, "POST", "/api/definitions", {{"name", "risk-scoring.bpmn"}, {"xml", flow}, {"decisions", {{"risk-level.dmn", method}}}});
+  REQUIRE(r.status == 201);
+  CHECK(r.json_body()[0]["decision_model"] == "risk-method");
+  CHECK(r.json_body()[1]["process"] == "risk-scoring");
+  auto listed = s.as(anna, "GET", "/api/decisions").json_body();
+  CHECK(listed[0]["decisions"] == json::array({{{"id", "risk-level"}, {"name", "Risk level"}}}));
+
+  auto mette = s.login("mette");
+  auto answer = s.as(mette, "POST", "/api/decisions/Risk%20level/evaluate", {{"variables", {{"likelihood", 4}, {"impact", 4}}}});
+  REQUIRE(answer.status == 200);
+  CHECK(answer.json_body()["result"]["level"] == "critical");
+  CHECK(answer.json_body()["matched"][0]["id"] == "Rule_critical");
+  CHECK(s.as(mette, "POST", "/api/decisions/nothing/evaluate", {{"variables", json::object()}}).status == 404);
+  auto outside = s.as(mette, "POST", "/api/decisions/risk-level/evaluate", {{"variables", {{"likelihood", 9}, {"impact", 1}}}});
+  CHECK(outside.status == 422);
+  CHECK(outside.json_body()["message"].get<std::string>().find("not among its values") != std::string::npos);
+}
+
 TEST_CASE("the admin deploys a definition and replaces the organisation through the API", "[api]") {
   Server s;
   auto anna = s.login("anna");
