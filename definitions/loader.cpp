@@ -543,7 +543,7 @@ void Loader::report_unexecuted(const FlowNode& node) {
   if (is_event(node.kind) && !trigger_executed(node.kind, node.trigger, process_->place_of(node))) {
     what = std::string(trigger_name(node.trigger)) + " " + element_name(node.kind) + "s are not executed";
   }
-  if (node.kind == NodeKind::business_rule_task && !node.called_decision) {
+  if (what.empty() && node.kind == NodeKind::business_rule_task && !node.called_decision && !refused_decisions_.count(node.id)) {
     diag_.warning(node.line, node.id, "businessRuleTask '" + node.id + "' names no decision (raci:decision and raci:resultVariable, "
                                       "zeebe:calledDecision or camunda:decisionRef), so it passes through");
     return;

@@ -36,7 +36,10 @@ void Loader::load_called_decision(pugi::xml_node element, FlowNode& node) {
   std::vector<CalledDecision> found;
   if (node.called_decision) found.push_back(*node.called_decision);  // raci:decision, read with the raci attributes
   node.called_decision.reset();
-  auto refuse = [&](int at, const std::string& message) { diag_.error(at, node.id, message); };
+  auto refuse = [&](int at, const std::string& message) {
+    diag_.error(at, node.id, message);
+    refused_decisions_.insert(node.id);
+  };
 
   // Camunda 8: an element among the extension elements.
   for (pugi::xml_node child : element.children()) {

@@ -90,6 +90,7 @@ class Loader {
   void load_called_decision(pugi::xml_node element, FlowNode& node);
   // The camunda: attributes of a business-rule task that load_called_decision reads.
   static const std::set<std::string>& camunda_decision_attributes();
+  std::set<std::string> refused_decisions_;  // tasks whose called decision was refused: no "names no decision" warning
 
   void check_receives(const FlowNode& node);
 
