@@ -154,3 +154,22 @@ TEST_CASE("a cell that is not S-FEEL is refused when compiled, naming the rule a
                                  "'date(' calls a function",
                                  0) == 0);
 }
+
+TEST_CASE("an input outside the column's input values is an error of the evaluation, never a quiet miss") {
+  std::string text = table(R"(hitPolicy="FIRST")", {{"&lt; 5", R"("low")"}, {"-", R"("high")"}});
+  text.replace(text.find("</inputExpression>"), 18, "</inputExpression><inputValues><text>[1..10]</text></inputValues>");
+  auto e = engine(text);
+  CHECK(e.evaluate("grade", {{"score", 3}}).result == "low");
+  auto outside = e.evaluate("grade", {{"score", 11}});
+  CHECK(outside.error == "decision table of 'grade': input 'Score' is 11, which is not among its values ([1..10])");
+  CHECK(outside.result.is_null());
+  CHECK(e.evaluate("grade", json::object()).result == "high");  // an unknown input is null, which the values do not judge
+}
+
+TEST_CASE("a whole number computed in FEEL is a whole number in the result and the inputs") {
+  auto e = engine(table(R"(hitPolicy="FIRST")", {{"-", "score * 2"}}));
+  auto o = e.evaluate("grade", {{"score", 3}});
+  CHECK(o.result.is_number_integer());
+  CHECK(o.result.dump() == "6");
+  CHECK(e.evaluate("grade", {{"score", 1.25}}).result.dump() == "2.5");
+}
