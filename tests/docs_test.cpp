@@ -157,6 +157,12 @@ TEST_CASE("the example in docs/decision-format.md validates and decides what the
   auto refused = w.cli({"validate", file});
   CHECK(refused.code == 1);
   CHECK(refused.err == w.path("") + shown);
+  // The example deployed and decided from the command line, as the doc shows.
+  std::string session = fenced(doc, "text", doc.find("## Evaluating outside a case"));
+  REQUIRE(w.cli({"deploy", w.write("risk-method.dmn", fenced(doc, "xml")), "--as", "anna"}).code == 0);
+  auto decided = w.cli({"decide", "Risk level", "--var", "Likelihood=4", "--var", "Impact=3"});
+  CHECK(decided.code == 0);
+  CHECK(session == "$ raciflow decide 'Risk level' --var Likelihood=4 --var Impact=3\n" + decided.out);
 }
 
 TEST_CASE("the validate example in docs/cli.md prints what the doc shows") {
