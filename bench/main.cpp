@@ -1,7 +1,7 @@
 // raciflow-bench: the benchmark harness (BENCHMARKS.md). bench/run builds it and runs
 // every section; each section can also run alone:
 //
-//   raciflow-bench [--sections durable,peer,scale,open,validate,wide,serve,postgres] [--cases N] [--repeat R]
+//   raciflow-bench [--sections durable,peer,scale,open,validate,decisions,wide,serve,postgres] [--cases N] [--repeat R]
 //                  [--scale 1000,10000,100000] [--peer DIR] [--raciflow PATH] [--out FILE]
 //
 // Progress goes to stderr, the table to stdout, every figure to the JSON file.
@@ -14,6 +14,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "bench/decision_bench.h"
 #include "bench/server_bench.h"
 #include "bench/workload.h"
 #include "definitions/definition_set.h"
@@ -436,6 +437,12 @@ void print_table(const json& r, std::ostream& out) {
     row("inbox of a role, first page / whole scan (" + std::to_string(o["cases"].get<long>()) + " open cases, " +
             std::to_string(o["live_tasks"].get<long>()) + " open tasks)",
         fixed(o["inbox_ms"], 2) + " / " + fixed(o["inbox_scan_ms"], 2) + " ms");
+  if (r.contains("decisions")) {
+    const auto& d = r["decisions"];
+    row("risk table (samples/risk-level.dmn, " + std::to_string(d["rules"].get<int>()) + " rules): decisions/s; as " +
+            std::to_string(d["conditions"].get<int>()) + " gateway conditions; ratio",
+        fixed(d["decisions_per_s"], 0) + "; " + fixed(d["gateway_per_s"], 0) + "; " + fixed(d["ratio"], 2));
+  }
   if (r.contains("validate")) {
     const auto& v = r["validate"];
     row("validate " + std::to_string(v["nodes"].get<int>()) + " nodes", fixed(v["validate_ms"]) + " ms");
@@ -480,7 +487,7 @@ void print_table(const json& r, std::ostream& out) {
 int main(int argc, char** argv) {
   po::options_description options("raciflow-bench options");
   options.add_options()("help,h", "show this help")(
-      "sections", po::value<std::string>()->default_value("durable,peer,scale,open,validate,wide,serve,postgres"), "which sections to run")(
+      "sections", po::value<std::string>()->default_value("durable,peer,scale,open,validate,decisions,wide,serve,postgres"), "which sections to run")(
       "cases", po::value<long>()->default_value(1000), "cases per durable run")(
       "repeat", po::value<int>()->default_value(3), "runs of each durable and peer figure (medians are reported)")(
       "scale", po::value<std::string>()->default_value("1000,10000,100000"), "database sizes in cases")(
@@ -540,6 +547,10 @@ int main(int argc, char** argv) {
         results["open"].push_back(open_point(work, bench_dir, std::stol(n)));
     }
     if (wants("validate")) results["validate"] = validate_big(work, bench_dir, 10000, 5);
+    if (wants("decisions")) {
+      results["decisions"] = decision_throughput(bench_dir + "/../samples/risk-level.dmn", 20000, 3);
+      progress("risk table: " + std::to_string(results["decisions"]["decisions_per_s"].get<double>()) + " decisions/s");
+    }
     if (wants("wide")) results["wide"] = wide_join(work, bench_dir, 5);
     if (wants("serve")) {
       ServerBenchOptions o;
