@@ -187,7 +187,9 @@ std::vector<UnsetVariable> unset_condition_variables(
       for (int f : node->incoming) {
         const FlowNode* before = process.find_node(process.flows[static_cast<std::size_t>(f)].source_ref);
         if (!before || !seen.insert(before).second) continue;
-        if (sets_nothing(before->kind)) frontier.push_back(before);
+        // A business-rule task that names no decision passes through, setting nothing.
+        if (sets_nothing(before->kind) || (before->kind == NodeKind::business_rule_task && !before->called_decision))
+          frontier.push_back(before);
         else steps.push_back(before);
       }
     }

@@ -348,18 +348,26 @@ TEST_CASE("the admin deploys a definition and replaces the organisation through 
   auto anna = s.login("anna");
   std::ifstream in(sample("risk-assessment.bpmn"));
   std::string xml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  // Without the forms its steps name, the deploy is refused, naming the step and the form.
-  auto lacking = s.as(anna, "POST", "/api/definitions", {{"name", "risk-assessment.bpmn"}, {"xml", xml}});
+  // Without the decision model its business-rule task runs, the deploy is refused, naming the step and the decision.
+  auto undecided = s.as(anna, "POST", "/api/definitions", {{"name", "risk-assessment.bpmn"}, {"xml", xml}});
+  CHECK(undecided.status == 422);
+  CHECK(undecided.json_body()["message"].get<std::string>().find("business-rule task 'score' evaluates decision 'risk-level'") !=
+        std::string::npos);
+  // Nor without the forms its steps show.
+  json decisions = {{"risk-level.dmn", read_file(sample("risk-level.dmn"))}};
+  auto lacking = s.as(anna, "POST", "/api/definitions", {{"name", "risk-assessment.bpmn"}, {"xml", xml}, {"decisions", decisions}});
   CHECK(lacking.status == 422);
   CHECK(lacking.json_body()["message"].get<std::string>().find("shows form 'risk-analysis', which is neither deployed nor among these files") !=
         std::string::npos);
   json forms = json::object();
   for (const char* form : {"risk-analysis.form", "risk-treatment.form"}) forms[form] = read_file(sample(form));
-  auto r = s.as(anna, "POST", "/api/definitions", {{"name", "risk-assessment.bpmn"}, {"xml", xml}, {"forms", forms}});
+  auto r = s.as(anna, "POST", "/api/definitions",
+                {{"name", "risk-assessment.bpmn"}, {"xml", xml}, {"forms", forms}, {"decisions", decisions}});
   REQUIRE(r.status == 201);
   CHECK(r.json_body()[0]["form"] == "risk-analysis");
-  CHECK(r.json_body()[2]["process"] == "risk-assessment");
-  CHECK(r.json_body()[2]["warnings"] == json::array());
+  CHECK(r.json_body()[2]["decision_model"] == "risk-method");
+  CHECK(r.json_body()[3]["process"] == "risk-assessment");
+  CHECK(r.json_body()[3]["warnings"] == json::array());
   auto bad = s.as(anna, "POST", "/api/definitions", {{"name", "broken.bpmn"}, {"xml", "<definitions/>"}});
   CHECK(bad.status == 422);
   CHECK(bad.json_body()["message"].get<std::string>().rfind("broken.bpmn:", 0) == 0);

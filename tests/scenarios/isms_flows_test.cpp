@@ -72,12 +72,12 @@ TEST_CASE("corrective action: a minor nonconformity skips the committee; overdue
   CHECK_FALSE(passed(route(w, id), "approve-plan"));
 }
 
-TEST_CASE("risk assessment: approved at once; the proposer may not accept the residual risk") {
+TEST_CASE("risk assessment: a critical risk is scored by the risk method, treated, and accepted by top management, never the proposer") {
   Isms w;
   std::string id = first_line(w.ok({"message", "Risk assessment due", "--as", "anna"}));
   walk(w, id, {{"scope", "security-function", "lars"},
                {"identify", "security-function", "lars"},
-               {"analyse", "security-function", "lars", {"highRisks=true"}},
+               {"analyse", "security-function", "lars", {"likelihood=3", "impact=4"}},
                {"propose", "security-function", "lars"},
                {"approve", "security-committee", "karen", {"approved=true"}}});
   CHECK(refused(w, id, "accept", "lars").find("lars completed 'Propose the risk treatment") != std::string::npos);
@@ -87,24 +87,46 @@ TEST_CASE("risk assessment: approved at once; the proposer may not accept the re
   CHECK(accepted["actor"] == "karen");
   CHECK(accepted["role"] == "top-management");
   CHECK(accepted["raci"] == "R/A");
+  json scored;
+  for (const auto& r : w.cli({"audit", id, "--format", "json"}).json())
+    if (r["action"] == "decision_evaluated") scored = r;
+  REQUIRE(scored.is_object());
+  CHECK(scored["node"] == "score");
+  CHECK(scored["data"]["decision"] == "risk-level");
+  CHECK(scored["data"]["result"] == json{{"level", "critical"}, {"treatmentRequired", true}, {"topManagementAccepts", true}});
   CHECK(notified(w, id, "informed") == std::vector<std::string>{"security-committee", "security-function"});
   CHECK(w.cli({"audit", "verify"}).code == 0);
 }
 
-TEST_CASE("risk assessment: the committee sends the treatment back before approving it") {
+TEST_CASE("risk assessment: a medium risk is treated after rework and its residual risk accepted by the committee") {
   Isms w;
   std::string id = first_line(w.ok({"message", "Risk assessment due", "--as", "anna"}));
   walk(w, id, {{"scope", "security-function", "anna"},
                {"identify", "security-function", "anna"},
-               {"analyse", "security-function", "anna", {"highRisks=false"}},
+               {"analyse", "security-function", "anna", {"likelihood=3", "impact=2"}},
                {"propose", "security-function", "anna"},
                {"approve", "security-committee", "karen", {"approved=false"}},
                {"propose", "security-function", "jonas"},
-               {"approve", "security-committee", "karen", {"approved=true"}},
-               {"accept", "top-management", "lars"}});  // lars did not propose this time
+               {"approve", "security-committee", "karen", {"approved=true"}}});
   CHECK(status(w, id) == "completed");
   auto r = route(w, id);
   CHECK(std::count(r.begin(), r.end(), "propose") == 2);
+  CHECK(passed(r, "accepted-by-committee"));
+  CHECK_FALSE(passed(r, "accept"));
+}
+
+TEST_CASE("risk assessment: a low risk needs no treatment and goes straight to the committee") {
+  Isms w;
+  std::string id = first_line(w.ok({"message", "Risk assessment due", "--as", "anna"}));
+  walk(w, id, {{"scope", "security-function", "anna"},
+               {"identify", "security-function", "anna"},
+               {"analyse", "security-function", "anna", {"likelihood=1", "impact=2"}},
+               {"approve", "security-committee", "karen", {"approved=true"}}});
+  CHECK(status(w, id) == "completed");
+  auto r = route(w, id);
+  CHECK_FALSE(passed(r, "propose"));
+  CHECK(passed(r, "accepted-by-committee"));
+  CHECK(w.cli({"audit", "verify"}).code == 0);
 }
 
 TEST_CASE("security incident: a severe personal data breach involves the DPO in parallel and briefs top management") {
