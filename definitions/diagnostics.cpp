@@ -31,9 +31,17 @@ void Diagnostics::warning(int line, std::string element, std::string message) {
   findings_.push_back({file_, line, Severity::warning, std::move(message), std::move(element)});
 }
 
+void Diagnostics::add(Diagnostic finding) {
+  if (finding.severity == Severity::error) ++errors_;
+  findings_.push_back(std::move(finding));
+}
+
 void Diagnostics::sort_by_line() {
-  std::stable_sort(findings_.begin(), findings_.end(),
-                   [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
+  std::stable_sort(findings_.begin(), findings_.end(), [this](const Diagnostic& a, const Diagnostic& b) {
+    bool a_other = a.file != file_, b_other = b.file != file_;
+    if (a_other != b_other) return b_other;
+    return a.line < b.line;
+  });
 }
 
 }  // namespace raciflow::definitions

@@ -36,7 +36,11 @@ class Diagnostics {
   void error(int line, std::string element, std::string message);
   void warning(int line, std::string element, std::string message);
 
-  // Orders the findings by line, keeping the order of findings on the same line.
+  // A finding about another file checked with this one (a form, a decision model), kept
+  // with its own file and line.
+  void add(Diagnostic finding);
+
+  // Orders the findings by line, this file's before other files', keeping the order of findings on the same line.
   void sort_by_line();
 
   const std::string& file() const { return file_; }

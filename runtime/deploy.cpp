@@ -231,14 +231,14 @@ definitions::Diagnostics Runtime::check_text(const std::string& name, const std:
     if (is_dmn_file(file, source)) {
       auto d = check_model(file, source);
       for (const auto& finding : d.all())
-        if (finding.severity == definitions::Severity::error) out.error(0, file + ":" + std::to_string(finding.line) + ": " + finding.message);
+        if (finding.severity == definitions::Severity::error) out.add(finding);
       if (!d.has_errors()) models.push_back(read_model_file(file, source));
       continue;
     }
     definitions::Diagnostics d(file);
     auto schema = definitions::parse_form_schema(source, d);
     for (const auto& finding : d.all())
-      if (finding.severity == definitions::Severity::error) out.error(0, file + ":" + std::to_string(finding.line) + ": " + finding.message);
+      if (finding.severity == definitions::Severity::error) out.add(finding);
     if (schema) schemas.push_back(std::move(*schema));
   }
   std::map<std::string, const definitions::FormSchema*> batch;

@@ -293,7 +293,8 @@ HttpResponse Api::Impl::static_file(const HttpRequest& request, const std::strin
   if (request.method != "GET" && request.method != "HEAD") fail(405, "method_not_allowed", request.method + " is not allowed on " + path);
   if (path.find("..") != std::string::npos || path.find('\\') != std::string::npos) malformed("the path leaves the web app's folder");
   for (const auto& [prefix, package] : {std::pair<std::string, const VendorAssets*>{"/vendor/bpmn-js/", &vendor},
-                                        std::pair<std::string, const VendorAssets*>{"/vendor/form-js/", &form_js}}) {
+                                        std::pair<std::string, const VendorAssets*>{"/vendor/form-js/", &form_js},
+                                        std::pair<std::string, const VendorAssets*>{"/vendor/dmn-js/", &dmn_js}}) {
     if (path.rfind(prefix, 0) != 0) continue;
     const VendorFile* file = package->find(path.substr(prefix.size()));
     if (!file) not_found(package->available() ? "no file " + path : package->missing());
@@ -384,7 +385,8 @@ json Api::Impl::me_json(const Caller& caller, Context& c) {
   return {{"person", caller.person.id}, {"name", caller.person.name}, {"email", caller.person.email},
           {"roles", roles}, {"access", caller.person.access}, {"organisation", org ? org->name : ""},
           {"modeler", {{"available", vendor.available()}, {"reason", vendor.available() ? "" : vendor.missing()}}},
-          {"forms", {{"available", form_js.available()}, {"reason", form_js.available() ? "" : form_js.missing()}}}};
+          {"forms", {{"available", form_js.available()}, {"reason", form_js.available() ? "" : form_js.missing()}}},
+          {"decisions", {{"available", dmn_js.available()}, {"reason", dmn_js.available() ? "" : dmn_js.missing()}}}};
 }
 
 std::string Api::Impl::session_cookie(const std::string& value, long max_age) const {

@@ -182,13 +182,16 @@ struct Api::Impl {
   RefusalWindow anonymous;
   VendorAssets vendor;  // bpmn-js
   VendorAssets form_js;  // form-js, from the same node_modules
+  VendorAssets dmn_js;   // dmn-js, from the same node_modules
   WorkPool logins{kLoginThreads, kLoginQueue};  // last, so it is gone before what its jobs use
 
   Impl(Service& s, ApiOptions o)
       : service(s), options(o),
         vendor(VendorAssets::load(o.bpmn_js_dir.empty() ? VendorAssets::default_bpmn_js_dir() : o.bpmn_js_dir)),
         form_js(VendorAssets::load(VendorAssets::form_js_dir_beside(o.bpmn_js_dir.empty() ? VendorAssets::default_bpmn_js_dir() : o.bpmn_js_dir),
-                                 VendorPackage::form_js)) {
+                                 VendorPackage::form_js)),
+        dmn_js(VendorAssets::load(VendorAssets::dmn_js_dir_beside(o.bpmn_js_dir.empty() ? VendorAssets::default_bpmn_js_dir() : o.bpmn_js_dir),
+                                VendorPackage::dmn_js)) {
     build();
   }
 

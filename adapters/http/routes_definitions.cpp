@@ -113,10 +113,14 @@ void Api::Impl::routes_definitions() {
         if (!defs || defs->processes.empty()) continue;
         const auto& p = defs->processes.front();
         // The forms its steps show, as files beside it (GET /api/templates/ID.form).
-        json forms = json::array();
-        for (const auto& n : p.nodes)
+        // And the decision models its business-rule tasks evaluate (GET /api/templates/ID.dmn).
+        json forms = json::array(), decisions = json::array();
+        for (const auto& n : p.nodes) {
           if (!n.form.empty() && files.count(n.form + ".form")) forms.push_back(n.form + ".form");
-        out.push_back({{"file", t->name}, {"process", p.id}, {"name", p.name.empty() ? p.id : p.name}, {"forms", forms}});
+          if (n.called_decision && files.count(n.called_decision->decision + ".dmn")) decisions.push_back(n.called_decision->decision + ".dmn");
+        }
+        out.push_back({{"file", t->name}, {"process", p.id}, {"name", p.name.empty() ? p.id : p.name}, {"forms", forms},
+                       {"decisions", decisions}});
       }
       return out;
     }();
@@ -144,6 +148,20 @@ void Api::Impl::routes_definitions() {
                        {"deployed_by", m.deployed_by}, {"decisions", decisions}});
       }
       return out;
+    }));
+  });
+  // The DMN file of the latest deployed model that holds the decision (by id): what the
+  // Model screen's decision table editor opens.
+  add("GET", "/api/decisions/{decision}/xml", Access::person, [this](Call& call) {
+    const std::string& decision = call.params.at("decision");
+    return text_response("application/xml", service.read([&](Context& c) {
+      for (const auto& m : c.store.latest_decision_models()) {
+        definitions::Diagnostics ignored(m.file);
+        auto model = definitions::load_dmn_text(m.source, m.file, ignored);
+        if (model && std::any_of(model->decisions.begin(), model->decisions.end(), [&](const auto& d) { return d.id == decision; }))
+          return m.source;
+      }
+      not_found("no deployed decision '" + decision + "'");
     }));
   });
   // A deployed decision evaluated over the variables sent, as `raciflow decide` does: for
@@ -267,10 +285,26 @@ void Api::Impl::routes_definitions() {
     }));
   });
   add("POST", "/api/definitions/{process}/changes", Access::modeller, [this](Call& call) {
-    Body body(call.request, {"name", "xml"});
+    Body body(call.request, {"name", "xml", "decisions"});
     std::string name = body.text("name", false), xml = body.text("xml", true);
     if (name.empty()) name = "upload.bpmn";
     const std::string& process = call.params.at("process");
+    // The decision models sent with it, compared rule by rule with their deployed versions.
+    std::vector<definitions::DecisionModel> models;
+    for (const auto& [file, text] : files_of(body)) {
+      definitions::Diagnostics d(file);
+      auto model = definitions::load_dmn_text(text, file, d);
+      if (!model || d.has_errors()) {
+        std::string first = file + " is not a DMN decision model";
+        for (const auto& finding : d.all())
+          if (finding.severity == definitions::Severity::error) {
+            first = finding.format();
+            break;
+          }
+        throw runtime::Refused("the decision model does not load (" + first + "); validate it first");
+      }
+      models.push_back(std::move(*model));
+    }
     definitions::Diagnostics diagnostics(name);
     auto uploaded = definitions::load_text(xml, name, diagnostics);
     if (!uploaded || diagnostics.has_errors()) {
@@ -297,7 +331,22 @@ void Api::Impl::routes_definitions() {
         if (change.kind != definitions::StepChange::Kind::removed) j["raci_after"] = letters(change.raci_after);
         changes.push_back(j);
       }
-      return json{{"process", process}, {"from_version", before ? json(before->version.version) : json(nullptr)}, {"changes", changes}};
+      json rules = json::array();
+      for (const auto& model : models) {
+        std::optional<definitions::DecisionModel> deployed;
+        std::optional<int> from;
+        if (auto v = c.store.latest_decision_model(model.id)) {
+          definitions::Diagnostics ignored(v->file);
+          deployed = definitions::load_dmn_text(v->source, v->file, ignored);
+          from = v->version;
+        }
+        for (const auto& change : definitions::compare_rules(deployed ? *deployed : definitions::DecisionModel{}, model))
+          rules.push_back({{"model", model.id}, {"from_version", from ? json(*from) : json(nullptr)}, {"decision", change.decision},
+                           {"decision_name", change.decision_name}, {"rule", change.rule}, {"number", change.number},
+                           {"change", definitions::to_string(change.kind)}, {"before", change.before}, {"after", change.after}});
+      }
+      return json{{"process", process}, {"from_version", before ? json(before->version.version) : json(nullptr)}, {"changes", changes},
+                  {"rule_changes", rules}};
     }));
   });
   add("GET", "/api/definitions/{process}/raci", Access::person, [this, definition](Call& call) {

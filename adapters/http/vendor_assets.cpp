@@ -32,6 +32,31 @@ const char* const kFormJsFiles[] = {
     "assets/properties-panel.css",
 };
 
+const char* const kDmnJsFiles[] = {
+    "dmn-modeler.production.min.js",
+    "assets/diagram-js.css",
+    "assets/dmn-js-shared.css",
+    "assets/dmn-js-drd.css",
+    "assets/dmn-js-decision-table.css",
+    "assets/dmn-js-decision-table-controls.css",
+    "assets/dmn-js-literal-expression.css",
+    "assets/dmn-font/css/dmn.css",
+    "assets/dmn-font/font/dmn.woff2",
+    "assets/dmn-font/font/dmn.woff",
+    "assets/dmn-font/font/dmn.ttf",
+    "assets/dmn-font/font/dmn.eot",
+    "assets/dmn-font/font/dmn.svg",
+};
+
+const char* package_name(VendorPackage package) {
+  switch (package) {
+    case VendorPackage::bpmn_js: return "bpmn-js";
+    case VendorPackage::form_js: return "form-js";
+    case VendorPackage::dmn_js: return "dmn-js";
+  }
+  return "";
+}
+
 std::string content_type_of(const std::string& name) {
   auto ends = [&](const char* suffix) {
     std::string s(suffix);
@@ -54,15 +79,16 @@ std::string VendorAssets::form_js_dir_beside(const std::string& bpmn_js_dist) {
   return bpmn_js_dist + "/../../@bpmn-io/form-js/dist";
 }
 
+std::string VendorAssets::dmn_js_dir_beside(const std::string& bpmn_js_dist) { return bpmn_js_dist + "/../../dmn-js/dist"; }
+
 VendorAssets VendorAssets::load(const std::string& dist, VendorPackage package) {
   VendorAssets assets;
-  const bool bpmn = package == VendorPackage::bpmn_js;
   auto load_all = [&](const auto& files) {
     for (const char* name : files) {
       std::ifstream in(dist + "/" + name, std::ios::binary);
       if (!in) {
         assets.files_.clear();
-        assets.missing_ = std::string(bpmn ? "bpmn-js" : "form-js") + " is not installed on this server (no " + name +
+        assets.missing_ = std::string(package_name(package)) + " is not installed on this server (no " + name +
                           "): bash .ci/setup installs it from adapters/web/package-lock.json; then restart raciflow serve";
         return;
       }
@@ -72,8 +98,11 @@ VendorAssets VendorAssets::load(const std::string& dist, VendorPackage package) 
     }
     assets.missing_.clear();
   };
-  if (bpmn) load_all(kBpmnJsFiles);
-  else load_all(kFormJsFiles);
+  switch (package) {
+    case VendorPackage::bpmn_js: load_all(kBpmnJsFiles); break;
+    case VendorPackage::form_js: load_all(kFormJsFiles); break;
+    case VendorPackage::dmn_js: load_all(kDmnJsFiles); break;
+  }
   return assets;
 }
 

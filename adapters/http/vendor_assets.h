@@ -1,9 +1,10 @@
 // The browser packages the web app loads besides its own files, installed by npm from
-// adapters/web/package-lock.json: bpmn-js (the Model screen and the case diagrams) and
+// adapters/web/package-lock.json: bpmn-js (the Model screen and the case diagrams),
 // form-js (the forms of steps: the editor in the Model screen, the viewer in the task
-// screen and the case view). The server reads a fixed list of files of each package's
-// dist folder once, when it starts, and serves them under /vendor/bpmn-js/ and
-// /vendor/form-js/ with their dist-relative names; nothing else of the disk is reachable.
+// screen and the case view) and dmn-js (the decision table editor in the Model screen).
+// The server reads a fixed list of files of each package's dist folder once, when it
+// starts, and serves them under /vendor/bpmn-js/, /vendor/form-js/ and /vendor/dmn-js/
+// with their dist-relative names; nothing else of the disk is reachable.
 // Without a package the server works and the screen that needs it says why.
 #pragma once
 
@@ -17,7 +18,7 @@ struct VendorFile {
   std::string data;
 };
 
-enum class VendorPackage { bpmn_js, form_js };
+enum class VendorPackage { bpmn_js, form_js, dmn_js };
 
 class VendorAssets {
  public:
@@ -25,6 +26,8 @@ class VendorAssets {
   static std::string default_bpmn_js_dir();
   // form-js's dist folder in the same node_modules as bpmn-js's dist folder `bpmn_js_dist`.
   static std::string form_js_dir_beside(const std::string& bpmn_js_dist);
+  // dmn-js's dist folder in the same node_modules.
+  static std::string dmn_js_dir_beside(const std::string& bpmn_js_dist);
   // Reads every listed file of `package` under `dist`; when one is missing, none is served.
   static VendorAssets load(const std::string& dist, VendorPackage package = VendorPackage::bpmn_js);
 

@@ -5,6 +5,7 @@
 import { t } from "./i18n.js";
 import { ISO_27001 } from "./iso27001.js";
 import { stepForms } from "./modeler_form.js";
+import { decisionTables } from "./modeler_decision.js";
 import { me, roleName, h, api, flash, when, table, main, legend, auditTable, loadScript, download } from "./ui.js";
 
 const VENDOR = "/vendor/bpmn-js/";
@@ -21,7 +22,7 @@ const RACI_EXTENSION = {
     { name: "LaneRole", extends: ["bpmn:Lane"], properties: [{ name: "role", isAttr: true, type: "String" }] },
     { name: "Step", extends: ["bpmn:FlowNode"],
       properties: ["responsible", "accountable", "consulted", "informed", "due", "dueDate", "remind", "separateFrom",
-        "iso", "gap", "gapWhen", "decides", "label", "receives", "form"].map((name) => ({ name, isAttr: true, type: "String" })) },
+        "iso", "gap", "gapWhen", "decides", "label", "receives", "form", "decision", "resultVariable"].map((name) => ({ name, isAttr: true, type: "String" })) },
     { name: "FlowLabel", extends: ["bpmn:SequenceFlow"], properties: [{ name: "label", isAttr: true, type: "String" }] },
     { name: "ProcessAgenda", extends: ["bpmn:Process"], properties: [{ name: "agenda", isAttr: true, type: "String" }] },
     { name: "Instances", extends: ["bpmn:MultiInstanceLoopCharacteristics"],
@@ -57,6 +58,7 @@ let activeDiagram = null;  // the bpmn-js instance on screen, destroyed when the
 
 export function disposeDiagram() {
   forms.close();
+  decisions.close();
   if (activeDiagram) activeDiagram.destroy();
   activeDiagram = null;
   clearTimeout(model.validateTimer);
@@ -116,6 +118,7 @@ const model = {
   validateSeq: 0,
   fileName: "new-flow.bpmn",
   fields: {},        // step id -> the decision fields the gateways after it read (/api/validate)
+  decisions: {},     // file name -> DMN XML: a sample's decision models, sent with it when not deployed yet
 };
 
 // The forms of the user tasks, edited below the diagram and deployed with it.
@@ -123,6 +126,17 @@ const forms = stepForms({
   processId: () => { const p = processElement(); return p ? p.process.id : "flow"; },
   fieldsOf: (element) => model.fields[element.id] || [],
   name: (element, id) => setProps(element, { "raci:form": id }),
+  ncName,
+  changed: () => { renderPanel(); scheduleValidation(); },
+});
+
+// The decision tables of the business-rule tasks, edited below the diagram with dmn-js and
+// deployed with it.
+const decisions = decisionTables({
+  decisions: () => model.decisions,
+  keep: (file, xml) => { model.decisions[file] = xml; },
+  name: (element, id) => setProps(element, { "raci:decision": id, "raci:resultVariable": bo(element).get("raci:resultVariable") || ncName(id).replace(/[.-]/g, "_") }),
+  processId: () => { const p = processElement(); return p ? p.process.id : "flow"; },
   ncName,
   changed: () => { renderPanel(); scheduleValidation(); },
 });
@@ -181,7 +195,13 @@ export async function showModel(query) {
       const deployed = await api("GET", "/api/forms/" + encodeURIComponent(id)).then(() => true, () => false);
       if (!deployed) forms.keep(id, await api("GET", "/api/templates/" + encodeURIComponent(file)));
     }
-    if (Object.keys(forms.files()).length) await validateNow();
+    // And its decision models, unless a model holding that decision is deployed already.
+    const deployedDecisions = new Set();
+    for (const m of (chosen && chosen.decisions && chosen.decisions.length) ? await api("GET", "/api/decisions") : [])
+      for (const d of m.decisions) deployedDecisions.add(d.id);
+    for (const file of (chosen && chosen.decisions) || [])
+      if (!deployedDecisions.has(file.replace(/\.dmn$/, ""))) model.decisions[file] = await api("GET", "/api/templates/" + encodeURIComponent(file));
+    if (Object.keys(forms.files()).length || Object.keys(model.decisions).length) await validateNow();
     e.target.value = "";
   } }, h("option", { value: "" }, t("model.template")), templates.map((x) => h("option", { value: x.file }, x.name)));
   const file = h("input", { type: "file", id: "model-import", accept: ".bpmn,.xml", onchange: async (e) => {
@@ -201,6 +221,7 @@ export async function showModel(query) {
     changes,
     h("div", { class: "model-layout" }, canvas, panel),
     h("div", { id: "model-form" }),
+    h("div", { id: "model-decision" }),
     findings);
 
   disposeDiagram();
@@ -244,6 +265,8 @@ async function openXml(xml, name) {
     return;
   }
   model.fileName = name;
+  model.decisions = {};
+  decisions.close();
   forms.reset();
   document.getElementById("model-changes").replaceChildren();
   fitBesidePalette(svc("canvas"));
@@ -289,7 +312,7 @@ async function validateNow() {
   const modeler = model.modeler;
   let answer;
   try {
-    answer = await api("POST", "/api/validate", { name: processFileName(), xml: await currentXml(), forms: forms.files() });
+    answer = await api("POST", "/api/validate", { name: processFileName(), xml: await currentXml(), forms: forms.files(), decisions: model.decisions });
   } catch (err) {
     if (seq === model.validateSeq) flash(err.message, "error");
     return null;
@@ -332,7 +355,7 @@ function markFindings() {
   const items = model.findings.map((f) => h("li", { class: f.severity, "data-element": f.element || "" },
     f.element && registry.get(f.element)
       ? h("a", { href: "#", onclick: (e) => { e.preventDefault(); selectElement(f.element); } }, f.element)
-      : (f.element || t("model.line") + " " + f.line),
+      : (f.element || (f.file && f.file !== processFileName() ? f.file + ", " : "") + t("model.line") + " " + f.line),
     ": " + f.message));
   document.getElementById("model-findings").replaceChildren(
     h("h2", {}, t("model.findings") + " ", h("span", { class: "badge" + (errors ? " overdue" : ""), id: "findings-count" },
@@ -456,7 +479,8 @@ function activityPanel(element) {
   const human = HUMAN.includes(element.type);
   const others = svc("elementRegistry").filter((e) => HUMAN.includes(e.type) && e.id !== element.id);
   const separate = new Set(words(b.get("raci:separateFrom")));
-  const kinds = ["bpmn:Task", "bpmn:UserTask", "bpmn:ManualTask", "bpmn:ServiceTask", "bpmn:ScriptTask", "bpmn:SendTask", "bpmn:ReceiveTask"];
+  const kinds = ["bpmn:Task", "bpmn:UserTask", "bpmn:ManualTask", "bpmn:ServiceTask", "bpmn:ScriptTask", "bpmn:BusinessRuleTask", "bpmn:SendTask",
+    "bpmn:ReceiveTask"];
   return [
     h("h2", {}, b.name || element.id, " ", h("small", {}, element.id)),
     kinds.includes(element.type) ? h("label", {}, t("panel.kind"), h("select", { id: "step-kind", onchange: (e) => {
@@ -478,7 +502,8 @@ function activityPanel(element) {
     isoPicker(element),
     human ? textProp(t("panel.gap"), "step-gap", element, "raci:gap") : null,
     human ? textProp(t("panel.gap-when"), "step-gap-when", element, "raci:gapWhen", "answer == false") : null,
-    element.type === "bpmn:UserTask" ? forms.panel(element) : null];
+    element.type === "bpmn:UserTask" ? forms.panel(element) : null,
+    element.type === "bpmn:BusinessRuleTask" ? decisions.panel(element) : null];
 }
 
 // ISO 27001 clauses: chips, and a field that offers the 2022 list with the 2013 number.
@@ -536,7 +561,8 @@ async function prepareDeploy() {
   }
   const p = processElement();
   const xml = await currentXml();
-  const diff = await api("POST", "/api/definitions/" + encodeURIComponent(p.process.id) + "/changes", { name: processFileName(), xml })
+  const diff = await api("POST", "/api/definitions/" + encodeURIComponent(p.process.id) + "/changes",
+    { name: processFileName(), xml, decisions: model.decisions })
     .catch((err) => { flash(err.message, "error"); return null; });
   if (!diff) return;
   const letters = (r) => r ? ["R", "A", "C", "I"].filter((k) => (r[k] || []).length)
@@ -550,16 +576,27 @@ async function prepareDeploy() {
     h("h2", {}, diff.from_version ? t("model.changes-from") + " " + diff.from_version : t("model.first-version")),
     rows.length ? table([t("col.step"), t("model.change"), t("col.name"), t("defs.raci")], rows, "list changes")
       : h("p", { class: "empty" }, t("model.no-step-changes")),
+    ruleChanges(diff.rule_changes || []),
     h("div", { class: "row" },
       h("button", { type: "button", id: "deploy-confirm-button", onclick: async () => {
         try {
-          const out = await api("POST", "/api/definitions", { name: processFileName(), xml, forms: forms.files() });
-          flash(t("defs.deployed") + " " + out.map((d) => d.process + "@" + d.version).join(", "));
+          const out = await api("POST", "/api/definitions", { name: processFileName(), xml, forms: forms.files(), decisions: model.decisions });
+          flash(t("defs.deployed") + " " + out.map((d) => (d.process || d.form || d.decision_model) + "@" + d.version).join(", "));
           box.replaceChildren();
           location.hash = "#/definition/" + encodeURIComponent(p.process.id);
         } catch (err) { flash(err.message, "error"); }
       } }, t("model.deploy-now")),
       h("button", { type: "button", class: "secondary", onclick: () => box.replaceChildren() }, t("cancel")))));
+}
+
+// The rules of the decision tables sent with the flow that a deploy adds, removes or changes.
+function ruleChanges(changes) {
+  if (!changes.length) return null;
+  const rows = changes.map((c) => h("tr", { "data-rule": c.rule, class: "change-" + c.change },
+    h("td", {}, c.decision_name || c.decision), h("td", {}, String(c.number)), h("td", {}, t("change." + c.change)),
+    h("td", {}, c.before ? h("div", { class: "before" }, c.before) : null, c.after ? h("div", {}, c.after) : null)));
+  return h("div", { id: "rule-changes" }, h("h3", {}, t("model.rule-changes")),
+    table([t("decision.decision"), t("decision.rule"), t("model.change"), t("decision.rule-text")], rows, "list changes"));
 }
 
 // --- the case diagram -------------------------------------------------------------------

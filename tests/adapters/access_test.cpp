@@ -179,6 +179,7 @@ TEST_CASE("every API route answers each kind of caller as the access table says,
   table[{"GET", "/api/forms/{form}"}] = {kEveryone, fixed("/api/forms/deviation-assess-input")};
   REQUIRE(t.s.w.cli({"deploy", sample("risk-level.dmn"), "--as", "anna"}).code == 0);
   table[{"GET", "/api/decisions"}] = {kEveryone, fixed("/api/decisions")};
+  table[{"GET", "/api/decisions/{decision}/xml"}] = {kEveryone, fixed("/api/decisions/risk-level/xml")};
   table[{"POST", "/api/decisions/{decision}/evaluate"}] = {
       kWriter, fixed("/api/decisions/risk-level/evaluate", {{"variables", {{"likelihood", 1}, {"impact", 2}}}})};
   table[{"GET", "/api/templates"}] = {kModeller, fixed("/api/templates")};

@@ -129,7 +129,9 @@ TEST_CASE("the Model screen's validation takes the forms to deploy with, names a
                    {"forms", {{"a.form", json{{"id", "deviation-assessment"}, {"components", {{{"type", "iframe"}, {"id", "x"}}}}}}}}})
                  .json_body();
   CHECK(odd["ok"] == false);
-  CHECK(odd["findings"][0]["message"].get<std::string>().rfind("a.form:", 0) == 0);
+  CHECK(odd["findings"][0]["file"] == "a.form");
+  CHECK(odd["findings"][0]["line"] == 4);  // the component's line in the form's JSON, as sent (dumped)
+  CHECK(odd["findings"][0]["message"].get<std::string>().find("component 'x' is a 'iframe'") != std::string::npos);
   // Nothing was deployed.
   CHECK(s.as(anna, "GET", "/api/forms/deviation-assessment").status == 404);
 }

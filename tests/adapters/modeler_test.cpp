@@ -295,6 +295,12 @@ TEST_CASE("the modeler's templates are the samples' flows, and a hand-written pr
   CHECK(form.headers["Content-Type"].rfind("application/json", 0) == 0);
   CHECK(form.json_body()["id"] == "deviation-assess-input");
   CHECK(s.as(sofie, "GET", "/api/templates/nothing.bpmn").status == 404);
+  // The risk assessment's decision model comes with it, as XML.
+  for (const auto& t : list)
+    if (t["file"] == "risk-assessment.bpmn") CHECK(t["decisions"] == json::array({"risk-level.dmn"}));
+  auto table = s.as(sofie, "GET", "/api/templates/risk-level.dmn");
+  CHECK(table.headers["Content-Type"].rfind("application/xml", 0) == 0);
+  CHECK(table.body == read_file(sample("risk-level.dmn")));
 
   // lean.bpmn has no BPMNDiagram: ?layout=missing draws one, the plain download does not.
   REQUIRE(s.as(sofie, "POST", "/api/definitions",
@@ -308,6 +314,51 @@ TEST_CASE("the modeler's templates are the samples' flows, and a hand-written pr
   CHECK(s.as(sofie, "GET", "/api/definitions/lean/xml?layout=always").status == 400);
 }
 
+TEST_CASE("before a deploy the change table lists the rules of the decision tables sent with the flow, against the deployed model", "[api][modeler]") {
+  Server s;
+  auto sofie = with_modeller(s);
+  const std::string flow = read_file(sample("risk-assessment.bpmn")), table = read_file(sample("risk-level.dmn"));
+  // Nothing deployed yet: every rule is new.
+  auto first = s.as(sofie, "POST", "/api/definitions/risk-assessment/changes",
+                    {{"name", "risk-assessment.bpmn"}, {"xml", flow}, {"decisions", {{"risk-level.dmn", table}}}});
+  REQUIRE(first.status == 200);
+  CHECK(first.json_body()["rule_changes"].size() == 4);
+  CHECK(first.json_body()["rule_changes"][0]["from_version"].is_null());
+  CHECK(s.as(sofie, "GET", "/api/decisions/risk-level/xml").status == 404);
+  REQUIRE(s.w.cli({"deploy", sample("risk-assessment.bpmn"), "--as", "anna"}).code == 0);
+  // The deployed model is what the decision table editor opens.
+  auto deployed = s.as(sofie, "GET", "/api/decisions/risk-level/xml");
+  CHECK(deployed.status == 200);
+  CHECK(deployed.headers["Content-Type"].rfind("application/xml", 0) == 0);
+  CHECK(deployed.body == table);
+  // A medium risk's residual risk now goes to top management.
+  std::string edited = table;
+  auto medium = edited.find("LiteralExpression_r2_accept\"><text>false");
+  REQUIRE(medium != std::string::npos);
+  edited.replace(edited.find("false", medium), 5, "true");
+  auto diff = s.as(sofie, "POST", "/api/definitions/risk-assessment/changes",
+                   {{"name", "risk-assessment.bpmn"}, {"xml", flow}, {"decisions", {{"risk-level.dmn", edited}}}});
+  REQUIRE(diff.status == 200);
+  CHECK(diff.json_body()["changes"].empty());
+  const json rules = diff.json_body()["rule_changes"];
+  REQUIRE(rules.size() == 1);
+  const json& rule = rules[0];
+  CHECK(rule["model"] == "risk-method");
+  CHECK(rule["from_version"] == 1);
+  CHECK(rule["decision"] == "risk-level");
+  CHECK(rule["decision_name"] == "Risk level");
+  CHECK(rule["rule"] == "Rule_medium");
+  CHECK(rule["number"] == 2);
+  CHECK(rule["change"] == "changed");
+  CHECK(rule["after"] == "Likelihood × impact: [4..7] → Risk level: \"medium\", Treatment required: true, Top management accepts the residual "
+                         "risk: true (Treated; the security committee accepts the residual risk)");
+  // A decision model that does not load is refused with its first error, naming the file.
+  auto broken = s.as(sofie, "POST", "/api/definitions/risk-assessment/changes",
+                     {{"name", "risk-assessment.bpmn"}, {"xml", flow}, {"decisions", {{"risk-level.dmn", "<definitions/>"}}}});
+  CHECK(broken.status == 422);
+  CHECK(broken.json_body()["message"].get<std::string>().find("risk-level.dmn") != std::string::npos);
+}
+
 TEST_CASE("bpmn-js is served from its npm install under /vendor/, nothing else of the disk, and its absence is explained", "[api][modeler]") {
   Server s;
   auto sofie = with_modeller(s);
@@ -319,6 +370,14 @@ TEST_CASE("bpmn-js is served from its npm install under /vendor/, nothing else o
   CHECK(s.request("GET", "/vendor/form-js/assets/form-js.css").status == 200);
   CHECK(s.request("GET", "/vendor/form-js/form-playground.umd.js").status == 404);
   CHECK(s.request("GET", "/vendor/form-js/../../bpmn-js/package.json").status == 400);
+  // dmn-js, for the decision tables, the same way.
+  CHECK(s.as(sofie, "GET", "/api/me").json_body()["decisions"] == json{{"available", true}, {"reason", ""}});
+  CHECK(s.request("GET", "/vendor/dmn-js/dmn-modeler.production.min.js").headers["Content-Type"] == "text/javascript; charset=utf-8");
+  CHECK(s.request("GET", "/vendor/dmn-js/assets/dmn-js-decision-table.css").status == 200);
+  CHECK(s.request("GET", "/vendor/dmn-js/assets/dmn-font/font/dmn.woff2").headers["Content-Type"] == "font/woff2");
+  CHECK(s.request("GET", "/vendor/dmn-js/dmn-viewer.development.js").status == 404);
+  auto no_tables = raciflow::http::VendorAssets::load(s.w.path("no-such-folder"), raciflow::http::VendorPackage::dmn_js);
+  CHECK(no_tables.missing().rfind("dmn-js is not installed on this server (no dmn-modeler.production.min.js)", 0) == 0);
   auto no_forms = raciflow::http::VendorAssets::load(s.w.path("no-such-folder"), raciflow::http::VendorPackage::form_js);
   CHECK(no_forms.missing().rfind("form-js is not installed on this server (no form-viewer.umd.js)", 0) == 0);
   auto modeler = s.request("GET", "/vendor/bpmn-js/bpmn-modeler.production.min.js");

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "definitions/changes.h"
 #include "definitions/dmn.h"
 
 using namespace raciflow::definitions;
@@ -224,4 +225,46 @@ TEST_CASE("an expression of a level raciflow does not evaluate is refused by nam
   CHECK(has_error(d, 5, "'empty' has no decision table, literal expression or invocation to evaluate"));
   CHECK(has_error(d, 6, "'twice' has more than one expression"));
   CHECK(has_error(d, 10, "duplicate id 'twice' (first on line 6)"));
+}
+
+TEST_CASE("the rules a modeller adds, removes or edits are listed by decision, matched by id, each as one line") {
+  Diagnostics d("risk.dmn");
+  auto before = load_dmn_text(kRiskMatrix, "risk.dmn", d);
+  REQUIRE(before);
+  std::string edited = kRiskMatrix;
+  // r1 now needs treatment at a likelihood of 3; r2 is gone; r3 is new.
+  edited.replace(edited.find("<text>&gt;= 4</text>"), 20, "<text>&gt;= 3</text>");
+  auto r2 = edited.find("      <rule id=\"r2\">");
+  auto r2_end = edited.find("</rule>", r2) + 8;
+  edited.replace(r2, r2_end - r2, R"(      <rule id="r3">
+        <inputEntry id="r3i1"><text>-</text></inputEntry>
+        <inputEntry id="r3i2"><text>[2..3]</text></inputEntry>
+        <outputEntry id="r3o1"><text>"medium"</text></outputEntry>
+        <outputEntry id="r3o2"><text>true</text></outputEntry>
+      </rule>
+)");
+  auto after = load_dmn_text(edited, "risk.dmn", d);
+  REQUIRE(after);
+  REQUIRE_FALSE(d.has_errors());
+  auto changes = compare_rules(*before, *after);
+  REQUIRE(changes.size() == 3);
+  CHECK(changes[0].kind == StepChange::Kind::changed);
+  CHECK(changes[0].decision == "risk-level");
+  CHECK(changes[0].decision_name == "Risk level");
+  CHECK(changes[0].rule == "r1");
+  CHECK(changes[0].number == 1);
+  CHECK(changes[0].before == "Likelihood: >= 4, Impact: >= 4 → Level: \"high\", Treatment required: true (Likely and severe)");
+  CHECK(changes[0].after == "Likelihood: >= 3, Impact: >= 4 → Level: \"high\", Treatment required: true (Likely and severe)");
+  CHECK(changes[1].kind == StepChange::Kind::added);
+  CHECK(changes[1].rule == "r3");
+  CHECK(changes[1].number == 2);
+  CHECK(changes[1].before.empty());
+  CHECK(changes[1].after == "Impact: [2..3] → Level: \"medium\", Treatment required: true");
+  CHECK(changes[2].kind == StepChange::Kind::removed);
+  CHECK(changes[2].rule == "r2");
+  CHECK(changes[2].after.empty());
+  CHECK(changes[2].before == "- → Level: \"low\", Treatment required: false");
+  // A model against itself changes nothing; against no model every rule is new.
+  CHECK(compare_rules(*after, *after).empty());
+  CHECK(compare_rules(DecisionModel{}, *before).size() == 2);
 }
