@@ -138,6 +138,30 @@ TEST_CASE("a new version of a decision model decides new evaluations, and the tr
   CHECK(evaluated[0]["data"]["result"]["level"] == "high");
 }
 
+TEST_CASE("a case decided by an earlier version of the table replays to its stored state after the table changes") {
+  Workspace w;
+  scoring(w);
+  // Decided by version 1: a medium risk, treated; the committee accepts it.
+  std::string id = first_line(w.ok({"start", "risk-scoring", "--as", "anna"}));
+  complete(w, id, "rate", "security-function", "anna", {"likelihood=3", "impact=2"});
+  json before = w.cli({"show", id, "--json"}).json();
+  CHECK(before["variables"]["risk"]["topManagementAccepts"] == false);
+  // Version 2 sends medium risks to top management; the case keeps what version 1 decided.
+  w.ok({"deploy", w.write("risk-level.dmn", risk_method_with({{"<text>false</text></outputEntry>\n      </rule>\n      <rule id=\"Rule_high\">",
+                                                                "<text>true</text></outputEntry>\n      </rule>\n      <rule id=\"Rule_high\">"}})),
+        "--as", "anna"});
+  CHECK(w.cli({"show", id, "--json"}).json()["variables"] == before["variables"]);
+  auto verified = w.cli({"audit", "verify"});
+  CHECK(verified.code == 0);
+  CHECK(verified.out.find("cases replay to their stored state") != std::string::npos);
+  // A new case is decided by version 2.
+  std::string next = first_line(w.ok({"start", "risk-scoring", "--as", "anna"}));
+  complete(w, next, "rate", "security-function", "anna", {"likelihood=3", "impact=2"});
+  CHECK(w.cli({"show", next, "--json"}).json()["variables"]["risk"]["topManagementAccepts"] == true);
+  CHECK(records(w, next, "decision_evaluated")[0]["data"]["version"] == 2);
+  CHECK(w.cli({"audit", "verify"}).code == 0);
+}
+
 TEST_CASE("raciflow decide prints the result and the rules that matched; --json holds them under result and matched") {
   Workspace w;
   scoring(w);
