@@ -56,15 +56,20 @@ TEST_CASE("deviation handling: the RACI matrix follows the cycle in flow order")
   RaciMatrix m = raci_matrix(p);
   std::vector<std::string> steps;
   for (const auto& row : m.rows) steps.push_back(row.step->id);
-  CHECK(steps == std::vector<std::string>{"assess-input", "committee-decides", "function-decides", "inform-functions",
+  CHECK(steps == std::vector<std::string>{"assess-input", "committee-question", "committee-decides", "function-decides", "inform-functions",
                                           "carry-out", "report-back", "record-outcome", "corrective-action"});
   // columns: top-management, security-committee, security-function, business-functions
   CHECK(m.rows[0].cells == std::vector<std::string>{"", "", "R/A", "C"});
-  CHECK(m.rows[1].cells == std::vector<std::string>{"I", "R/A", "C", ""});
-  CHECK(m.rows[4].cells == std::vector<std::string>{"", "", "C", "R/A"});
+  CHECK(m.rows[1].cells == std::vector<std::string>{"", "", "R/A", ""});  // the decision table the security function owns
+  CHECK(m.rows[2].cells == std::vector<std::string>{"I", "R/A", "C", ""});
+  CHECK(m.rows[5].cells == std::vector<std::string>{"", "", "C", "R/A"});
   for (const auto& row : m.rows) {
     INFO(row.step->id);
     if (row.step->kind == NodeKind::call_activity) continue;  // the corrective-action sub-flow
+    if (row.step->kind == NodeKind::business_rule_task) {     // decided by its table, at once
+      CHECK(row.step->called_decision);
+      continue;
+    }
     CHECK(row.step->kind == NodeKind::user_task);
     CHECK(row.step->raci.accountable.size() == 1);
     CHECK(row.step->due);

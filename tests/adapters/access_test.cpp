@@ -228,7 +228,7 @@ TEST_CASE("every API route answers each kind of caller as the access table says,
                                                 }};
   table[{"POST", "/api/tasks/{id}/complete"}] = {kSecurityFunction, [&](Column) {
                                                    return Target{"/api/tasks/" + t.fresh_case().second + "/complete",
-                                                                 {{"variables", {{"committeeDecisionNeeded", false}}}}};
+                                                                 {{"variables", {{"severity", "low"}, {"withinMandate", true}}}}};
                                                  }};
   table[{"POST", "/api/tasks/{id}/consult"}] = {kConsulted, [&](Column) {
                                                   return Target{"/api/tasks/" + t.fresh_case().second + "/consult", {{"answer", "no objection"}}};
@@ -333,7 +333,7 @@ TEST_CASE("acting on another person's token, plan item or claimed task is refuse
   std::string lars = made.out.substr(0, made.out.find('\n'));
   auto task = t.fresh_case().second;
   CHECK(t.call(anna, "POST", {"/api/tasks/" + task + "/claim"}).status == 200);
-  auto taken = t.s.request("POST", "/api/tasks/" + task + "/complete", json{{"variables", {{"committeeDecisionNeeded", false}}}}.dump(),
+  auto taken = t.s.request("POST", "/api/tasks/" + task + "/complete", json{{"variables", {{"severity", "low"}, {"withinMandate", true}}}}.dump(),
                            {{"Authorization", "Bearer " + lars}});
   CHECK(taken.status == 409);
   CHECK(taken.json_body()["message"].get<std::string>().find("claimed by anna") != std::string::npos);

@@ -103,14 +103,14 @@ TEST_CASE("a deviation case runs through the API, each person seeing only their 
   CHECK(mine[0]["inbox"] == "consulted");
   CHECK(s.as(karen, "GET", "/api/tasks").json_body().empty());
   CHECK(s.as(mette, "POST", "/api/tasks/" + std::to_string(assess) + "/consult", {{"answer", "fine by us"}}).status == 200);
-  // The form names the variable that the gateway after the step reads.
+  // The step shows its form; the gateway after it reads what the decision table decides
+  // from the form's answers, so no decision field is asked besides.
   auto task = s.as(anna, "GET", "/api/tasks/" + std::to_string(assess)).json_body();
-  REQUIRE(task["fields"].size() == 1);
-  CHECK(task["fields"][0]["name"] == "committeeDecisionNeeded");
-  CHECK(task["fields"][0]["type"] == "boolean");
+  CHECK(task["form"]["id"] == "deviation-assess-input");
+  CHECK(task["fields"].empty());
   CHECK(s.as(anna, "POST", "/api/tasks/" + std::to_string(assess) + "/claim").status == 200);
   CHECK(s.as(anna, "POST", "/api/tasks/" + std::to_string(assess) + "/complete",
-             {{"variables", {{"committeeDecisionNeeded", true}}}, {"comment", "committee"}})
+             {{"variables", {{"severity", "high"}}}, {"comment", "committee"}})
             .status == 200);
   auto karens = s.as(karen, "GET", "/api/tasks").json_body();
   REQUIRE(karens.size() == 1);
@@ -176,26 +176,24 @@ TEST_CASE("task commands answer 403, 404, 409 and 422 as the contract says", "[a
     auto r = s.as(anna, "POST", task + "/claim");
     CHECK(r.status == 409);
     CHECK(r.json_body()["message"] == "task 1 'Assess the input' is claimed by lars");
-    CHECK(s.as(anna, "POST", task + "/complete", {{"variables", {{"committeeDecisionNeeded", false}}}}).status == 409);
-    REQUIRE(s.as(lars, "POST", task + "/complete", {{"variables", {{"committeeDecisionNeeded", false}}}}).status == 200);
-    CHECK(s.as(lars, "POST", task + "/complete", {{"variables", {{"committeeDecisionNeeded", false}}}}).status == 409);
+    CHECK(s.as(anna, "POST", task + "/complete", {{"variables", {{"severity", "low"}, {"withinMandate", true}}}}).status == 409);
+    REQUIRE(s.as(lars, "POST", task + "/complete", {{"variables", {{"severity", "low"}, {"withinMandate", true}}}}).status == 200);
+    CHECK(s.as(lars, "POST", task + "/complete", {{"variables", {{"severity", "low"}, {"withinMandate", true}}}}).status == 409);
     CHECK(s.as(mette, "POST", task + "/consult", {{"answer", "late"}}).status == 409);
   }
-  SECTION("422: a missing variable that the next decision reads") {
+  SECTION("422: a required field of the step's form is missing") {
     REQUIRE(s.as(anna, "POST", task + "/claim").status == 200);
     auto r = s.as(anna, "POST", task + "/complete");
     CHECK(r.status == 422);
-    CHECK(r.json_body()["message"] ==
-          "task 1 'Assess the input' needs the variable 'committeeDecisionNeeded' (read by: committeeDecisionNeeded == true)");
+    CHECK(r.json_body()["message"] == "task 1 'Assess the input', form 'deviation-assess-input': field 'Severity' (severity) is required");
     CHECK(s.as(anna, "GET", "/api/cases/" + case_id).json_body()["status"] == "active");  // nothing changed
     // raciflow complete refuses it with the same message: the rule is the runtime's.
     auto cli = s.w.cli({"complete", "1", "--as", "anna"});
     CHECK(cli.code != 0);
-    CHECK(cli.err == "raciflow complete: task 1 'Assess the input' needs the variable 'committeeDecisionNeeded' (read by: "
-                     "committeeDecisionNeeded == true)\n");
+    CHECK(cli.err == "raciflow complete: task 1 'Assess the input', form 'deviation-assess-input': field 'Severity' (severity) is required\n");
   }
   SECTION("422: the units a multi-instance step next routes to must be roles of the organisation") {
-    REQUIRE(s.as(anna, "POST", task + "/complete", {{"variables", {{"committeeDecisionNeeded", false}}}}).status == 200);
+    REQUIRE(s.as(anna, "POST", task + "/complete", {{"variables", {{"severity", "low"}, {"withinMandate", true}}}}).status == 200);
     auto open_at = [&](const std::string& node) {
       for (const auto& t : s.as(anna, "GET", "/api/tasks").json_body())
         if (t["node"] == node) return "/api/tasks/" + std::to_string(t["id"].get<long long>());
@@ -208,6 +206,11 @@ TEST_CASE("task commands answer 403, 404, 409 and 422 as the contract says", "[a
     REQUIRE(form.size() == 1);
     CHECK(form[0]["name"] == "affectedUnits");
     CHECK(form[0]["type"] == "roles");
+    // A step without a form must still set what the decision after it reads.
+    auto missing = s.as(anna, "POST", inform + "/complete");
+    CHECK(missing.status == 422);
+    CHECK(missing.json_body()["message"] == "task 3 'Inform the business functions of the decision' needs the variable 'affectedUnits' (read by: "
+                                             "one task per role at 'Carry out the activities')");
     for (const json& bad : {json::array(), json{"nobody"}, json{"hr", 7}, json("hr")}) {
       auto r = s.as(anna, "POST", inform + "/complete", {{"variables", {{"affectedUnits", bad}}}});
       CHECK(r.status == 422);
@@ -329,8 +332,10 @@ TEST_CASE("a flow and its decision model deploy through the API, and a deployed 
   REQUIRE(r.status == 201);
   CHECK(r.json_body()[0]["decision_model"] == "risk-method");
   CHECK(r.json_body()[1]["process"] == "risk-scoring");
-  auto listed = s.as(anna, "GET", "/api/decisions").json_body();
-  CHECK(listed[0]["decisions"] == json::array({{{"id", "risk-level"}, {"name", "Risk level"}}}));
+  json risk_method;
+  for (const auto& m : s.as(anna, "GET", "/api/decisions").json_body())
+    if (m["model"] == "risk-method") risk_method = m;
+  CHECK(risk_method["decisions"] == json::array({{{"id", "risk-level"}, {"name", "Risk level"}}}));
 
   auto mette = s.login("mette");
   auto answer = s.as(mette, "POST", "/api/decisions/Risk%20level/evaluate", {{"variables", {{"likelihood", 4}, {"impact", 4}}}});

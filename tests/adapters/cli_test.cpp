@@ -22,7 +22,7 @@ std::string data(const std::string& name) { return raciflow::testing::test_data(
 TEST_CASE("validate exits 0 on the samples and says ok per file") {
   auto r = run_cli({"validate", sample("deviation-handling.bpmn"), sample("corrective-action.bpmn")});
   CHECK(r.code == 0);
-  CHECK(r.out.find("deviation-handling.bpmn: ok (1 process, 17 flow nodes, 0 warnings)") != std::string::npos);
+  CHECK(r.out.find("deviation-handling.bpmn: ok (1 process, 18 flow nodes, 0 warnings)") != std::string::npos);
   CHECK(r.out.find("corrective-action.bpmn: ok (1 process, 14 flow nodes, 0 warnings)") != std::string::npos);
   CHECK(r.err.empty());
 }

@@ -109,7 +109,7 @@ TEST_CASE("two people completing the same task at the same instant: exactly one 
     std::string case_id = started.json_body()["cases"][0];
     auto task = s.as(anna, "GET", "/api/tasks?case=" + case_id).json_body()[0]["id"].get<std::int64_t>();
     const std::string target = "/api/tasks/" + std::to_string(task) + "/complete";
-    const json body = {{"variables", {{"committeeDecisionNeeded", round % 2 == 0}}}};
+    const json body = {{"variables", round % 2 == 0 ? json{{"severity", "high"}} : json{{"severity", "low"}, {"withinMandate", true}}}};
     std::barrier ready(2);
     int status[2] = {0, 0};
     std::thread a([&] {

@@ -228,7 +228,7 @@ TEST_CASE("one server for every tenant: a person of one organisation gets nothin
     if (method == "GET" || method == "DELETE") return "";
     if (path == "/api/login") return json{{"person", "anna"}, {"password", Installation::password("odense", "anna")}}.dump();
     if (path.find("/complete") != std::string::npos || path.find("/retry") != std::string::npos)
-      return json{{"variables", {{"committeeDecisionNeeded", false}}}}.dump();
+      return json{{"variables", {{"severity", "low"}, {"withinMandate", true}}}}.dump();
     if (path.find("/consult") != std::string::npos) return json{{"answer", "fine"}}.dump();
     if (path.find("/cancel") != std::string::npos) return json{{"reason", "a test"}}.dump();
     if (path == "/api/plan/{id}") return json{{"note", "on track"}}.dump();
@@ -309,7 +309,7 @@ TEST_CASE("every CLI verb run for one tenant shows and changes nothing of anothe
   table["comment"] = {{"comment", "3", "seen", "--as", "anna"}};
   table["cases"] = {{"cases"}, {"cases", "--json"}, {"cases", "--process", "policy-approval", "--json"}};
   table["claim"] = {{"claim", "3", "--as", "anna"}};
-  table["complete"] = {{"complete", "3", "--as", "anna", "--var", "committeeDecisionNeeded=false"}};
+  table["complete"] = {{"complete", "3", "--as", "anna", "--var", "severity=low", "--var", "withinMandate=true"}};
   table["consult"] = {{"consult", "3", "--as", "mette", "--answer", "fine"}};
   table["decide"] = {{"decide", "risk-level", "--var", "likelihood=1", "--var", "impact=1"}};
   table["deliver"] = {{"deliver", "--log", in.w.path("odense-delivered.jsonl")}};

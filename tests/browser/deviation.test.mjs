@@ -46,12 +46,17 @@ await run("deviation", (s) => {
   const karen = await login("karen");
   assert.deepEqual(await inbox(karen), [], "Karen sees no security-function task");
 
-  // Anna assesses: the committee must decide.
-  // The step has a form (samples/deviation-assess-input.form), shown with form-js.
+  // Anna assesses: a medium deviation whose action lies outside her mandate. The step
+  // has a form (samples/deviation-assess-input.form), shown with form-js; the decision
+  // table after it (samples/committee-question.dmn) sends the case to the committee.
   await work(anna, "assess-input", async (p) => {
     await p.waitForSelector("#task-form .fjs-form");
     await p.getByLabel("Personal data").check();
-    await p.getByLabel("The security committee must decide", { exact: false }).check();
+    await p.selectOption("#task-form select", "medium").catch(async () => {
+      await p.click("#task-form .fjs-form-field-select .fjs-input-group");
+      await p.click("#task-form .fjs-dropdownlist-item:has-text('Medium')");
+    });
+    assert.equal(await p.getByLabel("within the security function's mandate", { exact: false }).isChecked(), false);
   });
 
   // Karen decides in the committee.
@@ -82,7 +87,7 @@ await run("deviation", (s) => {
   await anna.goto(base + "/#/case/" + caseId);
   await anna.waitForSelector("#case-canvas g.djs-element.rf-done");
   assert.equal(await anna.getAttribute("#case-status", "class"), "badge status-completed");
-  for (const node of ["assess-input", "committee-decides", "inform-functions", "carry-out", "report-back", "record-outcome", "deviation-closed"]) {
+  for (const node of ["assess-input", "committee-question", "committee-decides", "inform-functions", "carry-out", "report-back", "record-outcome", "deviation-closed"]) {
     const cls = await anna.getAttribute(`#case-canvas g.djs-element[data-element-id='${node}']`, "class");
     assert.match(cls, /\brf-done\b/, `${node} is marked done in the diagram`);
   }

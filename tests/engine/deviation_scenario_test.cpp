@@ -2,6 +2,9 @@
 #include <catch2/catch.hpp>
 
 #include "definitions/definition_set.h"
+#include "definitions/dmn.h"
+#include "definitions/dmn_eval.h"
+#include "engine/decisions.h"
 #include "engine/engine.h"
 
 using namespace raciflow::definitions;
@@ -9,6 +12,33 @@ using namespace raciflow::engine;
 using nlohmann::json;
 
 namespace {
+
+// The sample's decision table (samples/committee-question.dmn), as the runtime would find it deployed.
+class SampleDecisions : public DecisionSource {
+ public:
+  SampleDecisions() {
+    Diagnostics d("committee-question.dmn");
+    auto model = load_dmn_file(std::string(RACIFLOW_SOURCE_DIR) + "/samples/committee-question.dmn", d);
+    REQUIRE(model);
+    auto compiled = DecisionEngine::compile(*model, d);
+    REQUIRE(compiled);
+    engine_ = std::make_shared<const DecisionEngine>(std::move(*compiled));
+  }
+  FoundDecision find(const std::string& decision, int) const override {
+    FoundDecision found;
+    if (!engine_->model().find(decision)) {
+      found.error = "no decision '" + decision + "'";
+      return found;
+    }
+    found.model = engine_;
+    found.model_id = engine_->model().id;
+    found.version = 1;
+    return found;
+  }
+
+ private:
+  std::shared_ptr<const DecisionEngine> engine_;
+};
 
 class Deviation {
  public:
@@ -18,7 +48,7 @@ class Deviation {
     const auto& defs = *files_.front().definitions;
     REQUIRE(check_executable(defs.processes.front()).empty());
     process_ = std::make_unique<ExecutableProcess>(defs, defs.processes.front(), 1);
-    engine_ = std::make_unique<Engine>(*process_);
+    engine_ = std::make_unique<Engine>(*process_, &decisions_);
   }
 
   void run(const Command& command, const Actor& actor) {
@@ -59,6 +89,7 @@ class Deviation {
 
  private:
   std::vector<LoadedFile> files_;
+  SampleDecisions decisions_;
   std::unique_ptr<ExecutableProcess> process_;
   std::unique_ptr<Engine> engine_;
 };
@@ -69,7 +100,7 @@ TEST_CASE("deviation: an external input goes to the committee, is carried out, r
   Deviation d;
   d.run(command::Start{"dev-1", "External input", "", {{"summary", "phishing wave"}}}, Actor{"coordinator", {}});
   CHECK(d.log.front().data["start"] == "input-external");
-  d.complete("assess-input", "anna", "security-function", {{"committeeDecisionNeeded", true}});
+  d.complete("assess-input", "anna", "security-function", {{"severity", "high"}});
   d.complete("committee-decides", "carl", "security-committee", {{"decision", "awareness campaign"}});
   d.complete("inform-functions", "anna", "security-function", {{"affectedUnits", {"business-functions"}}});
   d.complete("carry-out", "bo", "business-functions");
@@ -85,7 +116,7 @@ TEST_CASE("deviation: an external input goes to the committee, is carried out, r
 TEST_CASE("deviation: the security function decides within its mandate when the committee is not needed") {
   Deviation d;
   d.run(command::Start{"dev-2", "Input from the annual wheel", "", {}}, Actor{"coordinator", {}});
-  d.complete("assess-input", "anna", "security-function", {{"committeeDecisionNeeded", false}});
+  d.complete("assess-input", "anna", "security-function", {{"severity", "low"}, {"withinMandate", true}});
   d.complete("function-decides", "anna", "security-function");
   CHECK_FALSE(d.reached("committee-decides"));
   d.complete("inform-functions", "anna", "security-function", {{"affectedUnits", {"business-functions"}}});
@@ -102,7 +133,7 @@ TEST_CASE("deviation: a failed or recurring outcome calls the corrective-action 
     INFO(report.dump());
     Deviation d;
     d.run(command::Start{"dev-3", "Input from the annual plan", "", {}}, Actor{"coordinator", {}});
-    d.complete("assess-input", "anna", "security-function", {{"committeeDecisionNeeded", false}});
+    d.complete("assess-input", "anna", "security-function", {{"severity", "low"}, {"withinMandate", true}});
     d.complete("function-decides", "anna", "security-function");
     d.complete("inform-functions", "anna", "security-function", {{"affectedUnits", {"business-functions"}}});
     d.complete("carry-out", "bo", "business-functions");
@@ -113,5 +144,32 @@ TEST_CASE("deviation: a failed or recurring outcome calls the corrective-action 
     CHECK(d.log.back().kind == EventKind::call_started);
     CHECK(d.log.back().data["process"] == "corrective-action");
     CHECK(d.state.status == CaseStatus::active);
+  }
+}
+
+TEST_CASE("deviation: the severity table decides whether the committee acts, and the trail names the rule") {
+  struct Assessment {
+    json answers;
+    bool committee;
+    const char* rule;
+  };
+  for (const auto& a : {Assessment{{{"severity", "high"}, {"withinMandate", true}}, true, "Rule_severe"},
+                        Assessment{{{"severity", "medium"}, {"withinMandate", false}}, true, "Rule_outside"},
+                        Assessment{{{"severity", "medium"}}, true, "Rule_outside"},  // the mandate not stated
+                        Assessment{{{"severity", "low"}, {"withinMandate", true}}, false, "Rule_within"}}) {
+    INFO(a.answers.dump());
+    Deviation d;
+    d.run(command::Start{"dev-5", "External input", "", {}}, Actor{"coordinator", {}});
+    d.complete("assess-input", "anna", "security-function", a.answers);
+    CHECK(d.state.variables["committeeDecisionNeeded"] == a.committee);
+    CHECK(d.reached("committee-decides") == a.committee);
+    CHECK(d.reached("function-decides") == !a.committee);
+    const Event* decided = nullptr;
+    for (const auto& e : d.log)
+      if (e.kind == EventKind::decision_evaluated) decided = &e;
+    REQUIRE(decided);
+    CHECK(decided->node == "committee-question");
+    CHECK(decided->data["decision"] == "committee-question");
+    CHECK(decided->data["matched"][0]["id"] == a.rule);
   }
 }

@@ -13,7 +13,7 @@ std::string run_partway(const Workspace& w) {
   std::string id = first_line(w.ok({"message", "External input", "--as", "anna"}));
   std::string task = task_id(w, id, "assess-input");
   w.ok({"consult", task, "--as", "mette", "--answer", "Payroll is affected"});
-  w.ok({"complete", task, "--as", "jonas", "--var", "committeeDecisionNeeded=true"});
+  w.ok({"complete", task, "--as", "jonas", "--var", "severity=high"});
   return id;
 }
 
@@ -41,7 +41,7 @@ TEST_CASE("the audit trail records actor, acting role, RACI letters and data of 
   CHECK(completed["role"] == "security-function");
   CHECK(completed["raci"] == "R/A");
   CHECK(completed["node"] == "assess-input");
-  CHECK(completed["data"]["variables"]["committeeDecisionNeeded"] == true);
+  CHECK(completed["data"]["variables"]["severity"] == "high");
   REQUIRE(answered.is_object());
   CHECK(answered["actor"] == "mette");
   CHECK(answered["role"] == "business-functions");

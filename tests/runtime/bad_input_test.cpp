@@ -18,7 +18,7 @@ TEST_CASE("bad input is refused with one line, exit 1, and changes nothing in th
   Agency w;
   std::string id = first_line(w.ok({"message", "External input", "--as", "anna"}));
   std::string task = task_id(w, id, "assess-input");
-  w.ok({"complete", task, "--as", "anna", "--var", "committeeDecisionNeeded=true"});
+  w.ok({"complete", task, "--as", "anna", "--var", "severity=high"});
   std::string open = task_id(w, id, "committee-decides");
   std::string broken = test_data("broken.bpmn");
   std::string complex = w.write("complex.bpmn", R"(<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:raci="urn:raciflow:1" id="d">

@@ -226,7 +226,7 @@ TEST_CASE("a SQLite database moves into a tenant with its chain intact, answers 
   assess = assess.substr(0, assess.find('\n'));
   w.ok({"consult", assess, "--as", "mette", "--answer", "Payroll"});
   CHECK(w.cli({"complete", assess, "--as", "mette"}).code == 1);
-  w.ok({"complete", assess, "--as", "jonas", "--var", "committeeDecisionNeeded=true"});
+  w.ok({"complete", assess, "--as", "jonas", "--var", "severity=high"});
   w.clock = "2026-04-03T09:00:00Z";
   w.ok({"tick"});
   w.write("anna.pw", "anna-password-long\n");

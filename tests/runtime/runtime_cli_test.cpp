@@ -250,7 +250,7 @@ TEST_CASE("loading the organisation again replaces it; open tasks keep their rol
   auto r = w.cli({"complete", task, "--as", "anna"});
   CHECK(r.code == 1);
   CHECK(r.err == "raciflow complete: unknown person 'anna' (not in the organisation 'Example Agency')\n");
-  w.ok({"complete", task, "--as", "sofie", "--var", "committeeDecisionNeeded=false"});
+  w.ok({"complete", task, "--as", "sofie", "--var", "severity=low", "--var", "withinMandate=true"});
   std::vector<std::string> loaded_by;
   for (const auto& r : w.cli({"audit", "all", "--format", "json"}).json())
     if (r["action"] == "organisation_loaded") loaded_by.push_back(r["actor"]);

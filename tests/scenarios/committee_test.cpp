@@ -26,7 +26,7 @@ Sections agenda_cases(const Workspace& w, const std::string& since) {
 }
 
 void close_deviation(const Workspace& w, const std::string& id) {
-  complete(w, id, "assess-input", "security-function", "anna", {"committeeDecisionNeeded=false"});
+  complete(w, id, "assess-input", "security-function", "anna", {"severity=low", "withinMandate=true"});
   complete(w, id, "function-decides", "security-function", "anna");
   complete(w, id, "inform-functions", "security-function", "jonas", {R"(affectedUnits=["business-functions"])"});
   complete(w, id, "carry-out", "business-functions", "mette");
@@ -45,7 +45,7 @@ TEST_CASE("the agenda lists exactly the cases changed since the last meeting, ea
 
   w.clock = "2026-03-12T10:00:00Z";  // the last meeting was on 10 March
   close_deviation(w, handled);
-  complete(w, ongoing, "assess-input", "security-function", "anna", {"committeeDecisionNeeded=true"});
+  complete(w, ongoing, "assess-input", "security-function", "anna", {"severity=high"});
   std::string incident = first_line(w.ok({"message", "Security incident reported", "--as", "jonas"}));
   std::string fresh = first_line(w.ok({"message", "External input", "--as", "anna"}));
   std::string threat = first_line(w.ok({"message", "External input", "--as", "anna", "--var", "agendaSection=threats"}));
@@ -81,8 +81,8 @@ TEST_CASE("decisions taken in the management review complete the committee step 
   Isms w;
   std::string a = first_line(w.ok({"message", "External input", "--as", "anna"}));
   std::string b = first_line(w.ok({"message", "External input", "--as", "anna"}));
-  complete(w, a, "assess-input", "security-function", "anna", {"committeeDecisionNeeded=true"});
-  complete(w, b, "assess-input", "security-function", "anna", {"committeeDecisionNeeded=true"});
+  complete(w, a, "assess-input", "security-function", "anna", {"severity=high"});
+  complete(w, b, "assess-input", "security-function", "anna", {"severity=high"});
   std::string meeting = first_line(w.ok({"message", "Committee meeting due", "--as", "anna"}));
   walk(w, meeting, {{"prepare", "security-function", "anna"},
                     {"agenda", "security-committee", "karen"},

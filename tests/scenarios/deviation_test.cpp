@@ -21,7 +21,7 @@ TEST_CASE("deviation from the CLI: external input, committee decision, consultat
   CHECK(inbox[0]["inbox"] == "consulted");
   w.ok({"consult", task_id(w, id, "assess-input"), "--as", "mette", "--answer", "Payroll is affected"});
 
-  complete(w, id, "assess-input", "security-function", "jonas", {"committeeDecisionNeeded=true"});
+  complete(w, id, "assess-input", "security-function", "jonas", {"severity=high"});
   complete(w, id, "committee-decides", "security-committee", "karen", {"decision=awareness campaign"});
   // Two units are affected: one carry-out task in each unit's inbox.
   complete(w, id, "inform-functions", "security-function", "anna", {R"(affectedUnits=["business-functions","it-operations"])"});
@@ -55,7 +55,7 @@ TEST_CASE("deviation from the CLI: external input, committee decision, consultat
 TEST_CASE("deviation from the CLI: the security function decides within its mandate") {
   Agency w;
   std::string id = first_line(w.ok({"message", "Input from the annual wheel", "--as", "anna"}));
-  complete(w, id, "assess-input", "security-function", "anna", {"committeeDecisionNeeded=false"});
+  complete(w, id, "assess-input", "security-function", "anna", {"severity=low", "withinMandate=true"});
   CHECK(open_task(w, id, "committee-decides").is_null());
   complete(w, id, "function-decides", "security-function", "anna");
   complete(w, id, "inform-functions", "security-function", "jonas", {R"(affectedUnits=["business-functions"])"});
@@ -74,7 +74,7 @@ TEST_CASE("deviation from the CLI: a failed or recurring outcome runs a correcti
     INFO(followed << " " << successful << " " << recurring);
     Agency w;
     std::string id = first_line(w.ok({"message", "Input from the annual plan", "--as", "anna"}));
-    complete(w, id, "assess-input", "security-function", "anna", {"committeeDecisionNeeded=false"});
+    complete(w, id, "assess-input", "security-function", "anna", {"severity=low", "withinMandate=true"});
     complete(w, id, "function-decides", "security-function", "anna");
     complete(w, id, "inform-functions", "security-function", "anna", {R"(affectedUnits=["business-functions"])"});
     complete(w, id, "carry-out", "business-functions", "mette");
@@ -145,6 +145,6 @@ TEST_CASE("deviation from the CLI: a person outside the Responsible role is refu
   CHECK(r.code == 1);
   CHECK(r.err == "raciflow complete: task " + task + ": 'Assess the input' is claimed by anna\n");
   w.ok({"unclaim", task, "--as", "anna"});
-  w.ok({"complete", task, "--as", "jonas", "--var", "committeeDecisionNeeded=false"});
+  w.ok({"complete", task, "--as", "jonas", "--var", "severity=low", "--var", "withinMandate=true"});
   CHECK(w.cli({"audit", "verify"}).code == 0);
 }

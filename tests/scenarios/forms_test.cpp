@@ -230,7 +230,7 @@ TEST_CASE("a completed step with ISO 27001 clauses and a form or files is eviden
   std::string task = task_of(w, id, "assess-input");
   std::string file = first_line(w.ok({"attach", id, w.write("scan.txt", "port scan log"), "--task", task, "--as", "anna"}));
   w.ok({"complete", task, "--as", "anna", "--form-data",
-        w.write("assessment.json", R"({"whatHappened": "A port scan from abroad", "severity": "low", "committeeDecisionNeeded": false})")});
+        w.write("assessment.json", R"({"whatHappened": "A port scan from abroad", "severity": "low", "withinMandate": true})")});
   auto evidence = w.cli({"evidence", "--format", "json"}).json();
   REQUIRE(evidence["documents"].size() == 1);
   const json& document = evidence["documents"][0];
