@@ -162,7 +162,7 @@ class Evaluator {
         arguments[logic.invocation->bindings[i].first] = logic.bindings[i].evaluate(context);
       // The model sees its parameters only, as a function does.
       json scope = json::object();
-      for (const auto& [name, type] : k->parameters) scope[name] = arguments.contains(name) ? arguments[name] : json(nullptr);
+      for (const auto& [name, type] : k->parameters) scope[name] = arguments.contains(name) ? feel::typed(arguments[name], type) : json(nullptr);
       return run(k->id, c_.logic.at(k->id), scope);
     }
     if (logic.table) return table(owner, *logic.table, context);
@@ -219,13 +219,14 @@ class Evaluator {
   std::optional<json> table(const std::string& owner, const Table& t, const json& context) {
     std::vector<json> inputs;
     for (std::size_t i = 0; i < t.inputs.size(); ++i) {
-      inputs.push_back(t.inputs[i].evaluate(context));
       const auto& column = t.source->inputs[i];
+      // A string where the column is typed as a date, a time or a duration is read as one.
+      inputs.push_back(feel::typed(t.inputs[i].evaluate(context), column.type_ref));
       out_.inputs[owner + "/" + (column.label.empty() ? column.expression : column.label)] = inputs.back();
       // inputValues: a value outside them is an error of the evaluation, never a quiet miss.
       if (t.allowed[i] && !inputs.back().is_null() && !t.allowed[i]->matches(inputs.back(), context))
         return fail("decision table of '" + owner + "': input '" + (column.label.empty() ? column.expression : column.label) + "' is " +
-                    inputs.back().dump() + ", which is not among its values (" + column.allowed + ")");
+                    feel::plain(inputs.back()).dump() + ", which is not among its values (" + column.allowed + ")");
     }
     std::vector<std::size_t> matched;
     for (std::size_t r = 0; r < t.rules.size(); ++r) {
@@ -271,7 +272,7 @@ class Evaluator {
     if (list.empty()) return json(nullptr);
     for (const auto& v : list)
       if (!v.is_number())
-        return fail("decision table of '" + owner + "': COLLECT with an aggregation needs numbers, and a rule gave " + v.dump());
+        return fail("decision table of '" + owner + "': COLLECT with an aggregation needs numbers, and a rule gave " + feel::plain(v).dump());
     double total = 0, low = std::numeric_limits<double>::infinity(), high = -low;
     for (const auto& v : list) {
       double x = v.get<double>();
@@ -327,16 +328,22 @@ DecisionOutcome DecisionEngine::evaluate(std::string_view decision, const json& 
     return out;
   }
   json context = variables.is_object() ? variables : json::object();
+  for (const auto& input : compiled_->model.inputs)  // input data typed as dates, times or durations
+    if (!input.type_ref.empty() && context.contains(input.name)) context[input.name] = feel::typed(context[input.name], input.type_ref);
   Evaluator evaluator(*compiled_, out);
   for (const Decision* d : compiled_->model.evaluation_order(*target)) {
     auto value = evaluator.run(d->id, compiled_->logic.at(d->id), context);
     if (!value) {
       out.result = nullptr;
+      out.inputs = feel::plain(std::move(out.inputs));
+      whole_numbers(out.inputs);
       return out;
     }
     context[d->variable] = *value;
     if (d == target) out.result = *value;
   }
+  out.result = feel::plain(std::move(out.result));
+  out.inputs = feel::plain(std::move(out.inputs));
   whole_numbers(out.result);
   whole_numbers(out.inputs);
   return out;

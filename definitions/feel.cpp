@@ -230,6 +230,35 @@ class Parser {
       n->value = value;
       return n;
     }
+    // The temporal literals: date("..."), time("..."), date and time("..."), duration("...").
+    for (auto [word, kind] : {std::pair{"date and time", Temporal::date_time}, std::pair{"date", Temporal::date},
+                              std::pair{"time", Temporal::time}, std::pair{"duration", Temporal::days_time}}) {
+      std::size_t start = pos_;
+      if (!at(word)) continue;
+      space();
+      if (pos_ >= s_.size() || s_[pos_] != '(') {
+        pos_ = start;  // a name that begins like one ("date of receipt")
+        break;
+      }
+      ++pos_;
+      space();
+      if (pos_ >= s_.size() || s_[pos_] != '"') return fail(std::string(word) + "(...) takes one string, as in " + word + "(\"...\")");
+      std::size_t open = ++pos_;
+      while (pos_ < s_.size() && s_[pos_] != '"') ++pos_;
+      if (pos_ >= s_.size()) return fail("a string without its closing '\"'");
+      std::string_view text = s_.substr(open, pos_ - open);
+      ++pos_;
+      space();
+      if (pos_ >= s_.size() || s_[pos_] != ')') return fail(std::string(word) + "(...) takes one string and its ')'");
+      ++pos_;
+      auto value = temporal(kind, text);
+      if (!value) {
+        pos_ = open;
+        return fail("'" + std::string(text) + "' is not a " + (kind == Temporal::days_time ? std::string("duration") : std::string(word)));
+      }
+      n->value = *value;
+      return n;
+    }
     if (at("true")) { n->value = true; return n; }
     if (at("false")) { n->value = false; return n; }
     if (at("null")) { n->value = nullptr; return n; }
@@ -243,7 +272,8 @@ class Parser {
     }
     space();
     if (pos_ < s_.size() && s_[pos_] == '(')
-      return fail("'" + n->path.back() + "(' calls a function; the decision tables raciflow evaluates use none yet");
+      return fail("'" + n->path.back() + "(' calls a function; the decision tables raciflow evaluates use none but date, time, "
+                  "date and time and duration");
     return n;
   }
 
@@ -292,6 +322,7 @@ json eval(const Node& n, const json& vars) {
     }
     case Node::Kind::negate: {
       json v = eval(*n.a, vars);
+      if (v.is_binary()) return temporal_negate(v);
       return v.is_number() ? number_or_null(-v.get<double>()) : json(nullptr);
     }
     case Node::Kind::binary: {
@@ -305,6 +336,7 @@ json eval(const Node& n, const json& vars) {
         return op == "<" ? *c < 0 : op == "<=" ? *c <= 0 : op == ">" ? *c > 0 : *c >= 0;
       }
       if (op == "+" && a.is_string() && b.is_string()) return a.get<std::string>() + b.get<std::string>();
+      if (a.is_binary() || b.is_binary()) return op == "**" ? json(nullptr) : temporal_arithmetic(op, a, b);
       if (!a.is_number() || !b.is_number()) return nullptr;
       double x = a.get<double>(), y = b.get<double>();
       if (op == "+") return number_or_null(x + y);
@@ -346,6 +378,7 @@ json passes(const Node& test, const json& input, const json& vars) {
 
 bool equal(const json& a, const json& b) {
   if (a.is_number() && b.is_number()) return a.get<double>() == b.get<double>();
+  if (a.is_binary() || b.is_binary()) return compare_temporal(a, b) == 0;
   if (a.type() != b.type()) return false;
   return a == b;
 }
@@ -360,6 +393,7 @@ std::optional<int> compare(const json& a, const json& b) {
     return c < 0 ? -1 : c > 0 ? 1 : 0;
   }
   if (a.is_boolean() && b.is_boolean()) return a == b ? std::optional<int>(0) : std::nullopt;  // booleans are equal or not
+  if (a.is_binary() || b.is_binary()) return compare_temporal(a, b);
   return std::nullopt;
 }
 

@@ -148,7 +148,7 @@ TEST_CASE("the example in docs/decision-format.md validates and decides what the
 <output name="due"/>
 <rule>
 <inputEntry>
-<text>&lt; date("2026-01-01")</text>
+<text>&lt; today()</text>
 </inputEntry>
 <outputEntry><text>1</text></outputEntry>
 </rule>

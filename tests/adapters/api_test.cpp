@@ -323,7 +323,7 @@ TEST_CASE("a flow and its decision model deploy through the API, and a deployed 
   CHECK(lacking.json_body()["ok"] == false);
   // A DMN file alone is validated as one: a cell that is not S-FEEL names its rule and column.
   std::string broken = method;
-  broken.replace(broken.find("[12..16]"), 8, "date(\"2026-01-01\")");
+  broken.replace(broken.find("[12..16]"), 8, "today()");
   auto cell = s.as(anna, "POST", "/api/validate", {{"name", "risk-level.dmn"}, {"xml", broken}});
   CHECK(cell.json_body()["ok"] == false);
   CHECK(cell.json_body()["findings"][0]["message"].get<std::string>().find("rule 4, input 'Likelihood × impact' (3)") != std::string::npos);

@@ -47,13 +47,14 @@ TEST_CASE("validate checks DMN decision models: ok per file, and a cell that is 
 <decision id="due" name="Due"><decisionTable>
 <input label="Reported"><inputExpression><text>reported</text></inputExpression></input>
 <output name="due"/>
-<rule><inputEntry><text>&lt; date("2026-01-01")</text></inputEntry><outputEntry><text>1</text></outputEntry></rule>
+<rule><inputEntry><text>&lt; date("2026-13-01")</text></inputEntry><outputEntry><text>1</text></outputEntry></rule>
 </decisionTable></decision>
 </definitions>
 )");
   auto refused = run_cli({"validate", bad});
   CHECK(refused.code == 1);
-  CHECK(refused.err.rfind(bad + ":5: error: decision table of 'due', rule 1, input 'Reported' (1): '< date(\"2026-01-01\")' is not S-FEEL", 0) == 0);
+  CHECK(refused.err.rfind(bad + ":5: error: decision table of 'due', rule 1, input 'Reported' (1): '< date(\"2026-13-01\")' is not S-FEEL "
+                          "raciflow evaluates: '2026-13-01' is not a date (at 9)\n", 0) == 0);
   auto json = nlohmann::json::parse(run_cli({"validate", "--json", bad}).out);
   CHECK(json[0]["line"] == 5);
 }

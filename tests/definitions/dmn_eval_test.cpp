@@ -145,13 +145,13 @@ TEST_CASE("several outputs give an object; a decision is evaluated after those i
 
 TEST_CASE("a cell that is not S-FEEL is refused when compiled, naming the rule and the column") {
   Diagnostics d("t.dmn");
-  auto model = load_dmn_text(table("hitPolicy=\"FIRST\"", {{"&gt;= 90", "\"A\""}, {"date(\"2026-01-01\")", "\"B\""}}), "t.dmn", d);
+  auto model = load_dmn_text(table("hitPolicy=\"FIRST\"", {{"&gt;= 90", "\"A\""}, {"today()", "\"B\""}}), "t.dmn", d);
   REQUIRE(model);
   CHECK_FALSE(DecisionEngine::compile(*model, d));
   REQUIRE(d.error_count() == 1);
   CHECK(d.all()[0].line == 6);
-  CHECK(d.all()[0].message.rfind("decision table of 'grade', rule 2, input 'Score' (1): 'date(\"2026-01-01\")' is not S-FEEL raciflow evaluates: "
-                                 "'date(' calls a function",
+  CHECK(d.all()[0].message.rfind("decision table of 'grade', rule 2, input 'Score' (1): 'today()' is not S-FEEL raciflow evaluates: "
+                                 "'today(' calls a function",
                                  0) == 0);
 }
 
@@ -172,4 +172,41 @@ TEST_CASE("a whole number computed in FEEL is a whole number in the result and t
   CHECK(o.result.is_number_integer());
   CHECK(o.result.dump() == "6");
   CHECK(e.evaluate("grade", {{"score", 1.25}}).result.dump() == "2.5");
+}
+
+TEST_CASE("a date-typed column reads the case's date string as a date, and a date result is ISO 8601 text") {
+  // The deadline of a security incident: reported when, how severe -> due by. The column
+  // reads `reported` as a date; the input data typed as a date makes it one in the outputs too.
+  const std::string text = R"(<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="deadlines" name="Deadlines" namespace="urn:t">
+  <decision id="due" name="Due">
+    <decisionTable id="t" hitPolicy="FIRST">
+      <input id="i1" label="Reported"><inputExpression id="e1" typeRef="date"><text>reported</text></inputExpression></input>
+      <input id="i2" label="Severity"><inputExpression id="e2" typeRef="string"><text>severity</text></inputExpression></input>
+      <output id="o1" name="due" typeRef="date" />
+      <output id="o2" name="window" typeRef="dayTimeDuration" />
+      <rule id="before-2026"><inputEntry><text>&lt; date("2026-01-01")</text></inputEntry><inputEntry><text>-</text></inputEntry>
+        <outputEntry><text>reported + duration("P30D")</text></outputEntry><outputEntry><text>duration("P30D")</text></outputEntry></rule>
+      <rule id="high"><inputEntry><text>-</text></inputEntry><inputEntry><text>"high"</text></inputEntry>
+        <outputEntry><text>reported + duration("PT72H")</text></outputEntry><outputEntry><text>duration("PT72H")</text></outputEntry></rule>
+      <rule id="other"><inputEntry><text>-</text></inputEntry><inputEntry><text>-</text></inputEntry>
+        <outputEntry><text>reported + duration("P14D")</text></outputEntry><outputEntry><text>duration("P14D")</text></outputEntry></rule>
+    </decisionTable>
+  </decision>
+  <inputData id="reported" name="reported"><variable id="v" name="reported" typeRef="date" /></inputData>
+</definitions>)";
+  Diagnostics d("deadlines.dmn");
+  auto model = load_dmn_text(text, "deadlines.dmn", d);
+  REQUIRE(model);
+  auto e = DecisionEngine::compile(*model, d);
+  for (const auto& f : d.all()) FAIL_CHECK(f.format());
+  REQUIRE(e);
+  auto high = e->evaluate("due", {{"reported", "2026-03-01"}, {"severity", "high"}});
+  CHECK(high.ok());
+  CHECK(high.result == json{{"due", "2026-03-04"}, {"window", "P3D"}});
+  CHECK(high.inputs["due/Reported"] == "2026-03-01");  // the trail shows the date as text
+  CHECK(e->evaluate("due", {{"reported", "2025-12-31"}, {"severity", "high"}}).result["due"] == "2026-01-30");
+  CHECK(e->evaluate("due", {{"reported", "2026-03-01"}, {"severity", "low"}}).result["due"] == "2026-03-15");
+  // Not a date: the comparisons are null, no rule but the catch-all matches, and it adds nothing to null.
+  auto odd = e->evaluate("due", {{"reported", "1 March"}, {"severity", "low"}});
+  CHECK(odd.result == json{{"due", nullptr}, {"window", "P14D"}});
 }

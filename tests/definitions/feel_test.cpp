@@ -94,7 +94,10 @@ TEST_CASE("a null or mistyped input passes no test but '-' and null") {
 }
 
 TEST_CASE("what S-FEEL does not have is refused when compiled, naming it") {
-  CHECK(refused("date(\"2026-01-01\")").find("'date(' calls a function") != std::string::npos);
+  CHECK(refused("today()").find("'today(' calls a function") != std::string::npos);
+  CHECK(refused("date(\"2026-02-30\")") == "'2026-02-30' is not a date");
+  CHECK(refused("duration(\"P1Y2D\")") == "'P1Y2D' is not a duration");
+  CHECK(refused("date(2026)") == "date(...) takes one string, as in date(\"...\")");
   CHECK(refused("1 +") == "an expression is missing");
   CHECK(refused("(1 + 2") == "a '(' without its ')'");
   CHECK(refused("\"open") == "a string without its closing '\"'");
@@ -103,4 +106,48 @@ TEST_CASE("what S-FEEL does not have is refused when compiled, naming it") {
   CHECK(refused("not(1, 2", true) == "not(...) is missing its ')'");
   CHECK(refused("1 2") == "unexpected '2'");
   CHECK(refused(std::string(200, '(') + "1" + std::string(200, ')')).find("nested deeper than 64") != std::string::npos);
+}
+
+TEST_CASE("dates, times and date-times compare within their kind; a string is one only where the column's type says so") {
+  auto text = [](const std::string& t, const json& vars = json::object()) { return plain(value(t, vars)); };
+  CHECK(text("date(\"2026-03-01\")") == "2026-03-01");
+  CHECK(value("date(\"2026-03-01\") < date(\"2026-12-24\")") == true);
+  CHECK(value("date(\"2026-03-01\") = date(\"2026-03-01\")") == true);
+  CHECK(value("time(\"09:30:00\") > time(\"08:00:00\")") == true);
+  CHECK(value("time(\"10:00:00+01:00\") = time(\"09:00:00Z\")") == true);  // the same instant of the day
+  CHECK(value("date and time(\"2026-03-01T10:00:00+01:00\") = date and time(\"2026-03-01T09:00:00Z\")") == true);
+  CHECK(text("date and time(\"2026-03-01T10:00:00.5+01:00\")") == "2026-03-01T09:00:00.500Z");
+  // Kinds do not meet: null, never a guess.
+  CHECK(value("date(\"2026-03-01\") < time(\"09:00:00\")").is_null());
+  CHECK(value("date(\"2026-03-01\") = \"2026-03-01\"") == nullptr);
+  // A date typed column reads its string input as a date; an invalid one is null.
+  CHECK(passes("[date(\"2026-01-01\")..date(\"2026-12-31\")]", typed("2026-06-15", "date")));
+  CHECK_FALSE(passes("[date(\"2026-01-01\")..date(\"2026-12-31\")]", typed("2027-01-01", "date")));
+  CHECK_FALSE(passes("< date(\"2026-01-01\")", "2025-01-01"));  // a plain string is no date
+  CHECK(typed("2026-02-30", "date").is_null());
+  CHECK(typed("P14D", "feel:dayTimeDuration") == value("duration(\"P14D\")"));
+  CHECK(typed(12, "date") == 12);
+}
+
+TEST_CASE("date and duration arithmetic gives FEEL's kinds: days apart, a deadline, a month later at the month's end") {
+  auto text = [](const std::string& t, const json& vars = json::object()) { return plain(value(t, vars)); };
+  CHECK(text("date(\"2026-03-01\") - date(\"2026-02-01\")") == "P28D");
+  CHECK(text("date(\"2026-03-01\") + duration(\"P14D\")") == "2026-03-15");
+  CHECK(text("date(\"2026-01-31\") + duration(\"P1M\")") == "2026-02-28");
+  CHECK(text("date(\"2024-02-29\") - duration(\"P1Y\")") == "2023-02-28");
+  CHECK(text("date and time(\"2026-03-01T23:00:00Z\") + duration(\"PT2H30M\")") == "2026-03-02T01:30:00Z");
+  CHECK(text("time(\"23:00:00\") + duration(\"PT2H\")") == "01:00:00");
+  CHECK(text("duration(\"P1DT12H\") * 2") == "P3D");
+  CHECK(text("duration(\"P1Y\") / 4") == "P3M");
+  CHECK(value("duration(\"P30D\") / duration(\"P1D\")") == 30.0);
+  CHECK(text("-duration(\"PT90M\")") == "-PT1H30M");
+  CHECK(value("date(\"2026-03-01\") - date(\"2026-02-01\") > duration(\"P27D\")") == true);
+  // What FEEL does not define is null: a date times two, a duration of mixed kinds added to a time.
+  CHECK(value("date(\"2026-03-01\") * 2").is_null());
+  CHECK(value("time(\"09:00:00\") + duration(\"P1M\")").is_null());
+  CHECK(value("date(\"9999-12-31\") + duration(\"P1D\")").is_null());  // past the last date
+  // Within a test: "due within 14 days of the report".
+  json vars = {{"reported", value("date(\"2026-03-01\")")}};
+  CHECK(passes("<= reported + duration(\"P14D\")", value("date(\"2026-03-10\")"), vars));
+  CHECK_FALSE(passes("<= reported + duration(\"P14D\")", value("date(\"2026-03-20\")"), vars));
 }

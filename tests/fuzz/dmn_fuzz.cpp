@@ -20,7 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!model) return 0;
   auto engine = defs::DecisionEngine::compile(*model, diagnostics);
   if (!engine) return 0;
-  const json values[] = {json(nullptr), json(0), json(-1.5), json(1e300), json("high"), json(true), json::array({1, 2})};
+  const json values[] = {json(nullptr), json(0),           json(-1.5),        json(1e300),          json("high"),
+                         json(true),    json::array({1, 2}), json("2026-03-01"), json("9999-12-31T23:59:59Z"), json("P14D")};
   for (std::size_t round = 0; round < std::size(values); ++round) {
     json variables = json::object();
     std::size_t i = round;
