@@ -13,6 +13,14 @@ using nlohmann::json;
 
 namespace {
 
+// The item definition a typeRef names, if it names one (not a collection).
+const ItemDefinition* item_named(const DecisionModel& model, const std::string& type_ref) {
+  if (type_ref.empty()) return nullptr;
+  for (const auto& item : model.items)
+    if (item.name == type_ref && !item.collection) return &item;
+  return nullptr;
+}
+
 struct Table {
   const DecisionTable* source = nullptr;
   std::vector<feel::SimpleExpression> inputs;
@@ -21,6 +29,8 @@ struct Table {
   std::vector<std::optional<feel::SimpleExpression>> defaults;    // per output
   std::vector<std::vector<json>> priorities;                      // per output: its output values, first is highest
   std::vector<std::optional<feel::UnaryTests>> allowed;           // per input: its inputValues; none: any value
+  std::vector<std::string> allowed_text;                          // per input: the same as written
+  std::vector<std::string> types;                                 // per input: its typeRef, an item definition's resolved
 };
 
 struct Logic {
@@ -41,7 +51,7 @@ namespace {
 
 class Compiler {
  public:
-  Compiler(const DecisionModel& model, Diagnostics& d) : d_(d) {
+  Compiler(const DecisionModel& model, Diagnostics& d) : model_(model), d_(d) {
     for (const auto& i : model.inputs) names_.insert(i.name);
     for (const auto& x : model.decisions) {
       names_.insert(x.name);
@@ -91,9 +101,13 @@ class Compiler {
     const std::string where = "decision table of '" + owner + "'";
     for (std::size_t i = 0; i < t.inputs.size(); ++i) {
       if (auto e = expression(t.inputs[i].expression, where + ", " + column(t.inputs[i], i), t.inputs[i].line)) out.inputs.push_back(*e);
-      out.allowed.push_back(t.inputs[i].allowed.empty()
-                                ? std::nullopt
-                                : tests(t.inputs[i].allowed, where + ", values of " + column(t.inputs[i], i), t.inputs[i].line));
+      // A typeRef naming an item definition gives its type, and its allowed values where the
+      // column lists none of its own.
+      const ItemDefinition* item = item_named(model_, t.inputs[i].type_ref);
+      std::string allowed = !t.inputs[i].allowed.empty() || !item ? t.inputs[i].allowed : item->allowed;
+      out.allowed.push_back(allowed.empty() ? std::nullopt : tests(allowed, where + ", values of " + column(t.inputs[i], i), t.inputs[i].line));
+      out.allowed_text.push_back(allowed);
+      out.types.push_back(item ? item->type_ref : t.inputs[i].type_ref);
     }
     for (std::size_t o = 0; o < t.outputs.size(); ++o) {
       const auto& output = t.outputs[o];
@@ -143,6 +157,7 @@ class Compiler {
     return out;
   }
 
+  const DecisionModel& model_;
   Diagnostics& d_;
   feel::Names names_;
 };
@@ -221,12 +236,12 @@ class Evaluator {
     for (std::size_t i = 0; i < t.inputs.size(); ++i) {
       const auto& column = t.source->inputs[i];
       // A string where the column is typed as a date, a time or a duration is read as one.
-      inputs.push_back(feel::typed(t.inputs[i].evaluate(context), column.type_ref));
+      inputs.push_back(feel::typed(t.inputs[i].evaluate(context), t.types[i]));
       out_.inputs[owner + "/" + (column.label.empty() ? column.expression : column.label)] = inputs.back();
       // inputValues: a value outside them is an error of the evaluation, never a quiet miss.
       if (t.allowed[i] && !inputs.back().is_null() && !t.allowed[i]->matches(inputs.back(), context))
         return fail("decision table of '" + owner + "': input '" + (column.label.empty() ? column.expression : column.label) + "' is " +
-                    feel::plain(inputs.back()).dump() + ", which is not among its values (" + column.allowed + ")");
+                    feel::plain(inputs.back()).dump() + ", which is not among its values (" + t.allowed_text[i] + ")");
     }
     std::vector<std::size_t> matched;
     for (std::size_t r = 0; r < t.rules.size(); ++r) {
@@ -329,7 +344,10 @@ DecisionOutcome DecisionEngine::evaluate(std::string_view decision, const json& 
   }
   json context = variables.is_object() ? variables : json::object();
   for (const auto& input : compiled_->model.inputs)  // input data typed as dates, times or durations
-    if (!input.type_ref.empty() && context.contains(input.name)) context[input.name] = feel::typed(context[input.name], input.type_ref);
+    if (!input.type_ref.empty() && context.contains(input.name)) {
+      const ItemDefinition* item = item_named(compiled_->model, input.type_ref);
+      context[input.name] = feel::typed(context[input.name], item ? item->type_ref : input.type_ref);
+    }
   Evaluator evaluator(*compiled_, out);
   for (const Decision* d : compiled_->model.evaluation_order(*target)) {
     auto value = evaluator.run(d->id, compiled_->logic.at(d->id), context);
