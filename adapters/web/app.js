@@ -10,7 +10,8 @@ import {
   me, roleNames, setMe, setRoleNames, roleName, roleList, h, apiPage, apiAll, pagedTable, api, flash, when,
   statusText, table, translatePage, main, legend, auditTable, whenSignedOut
 } from "./ui.js";
-import { showModel, caseDiagram, disposeDiagram, canModel } from "./modeler.js";
+import { showModel, canModel } from "./modeler.js";
+import { caseDiagram, disposeDiagram } from "./diagram.js";
 import { formsAvailable, taskForm } from "./forms.js";
 import { showFilledForm, evidenceOfCase } from "./case_evidence.js";
 

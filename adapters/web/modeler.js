@@ -1,68 +1,15 @@
-// The Model screen (#/model) and the case diagram, both on bpmn-js (served by raciflow
-// serve from its npm install under /vendor/bpmn-js/). raciflow's own validator is the one
+// The Model screen (#/model) on bpmn-js (served by raciflow serve from its npm install
+// under /vendor/bpmn-js/; loaded by diagram.js). raciflow's own validator is the one
 // truth: the modeler sends the diagram to POST /api/validate as the user edits and marks
 // what it answers; nothing here re-checks a rule.
 import { t } from "./i18n.js";
 import { ISO_27001 } from "./iso27001.js";
+import { RACI_EXTENSION, bpmnConstructor, showDiagram, onDispose } from "./diagram.js";
 import { stepForms } from "./modeler_form.js";
 import { decisionTables } from "./modeler_decision.js";
-import { me, roleName, h, api, flash, when, table, main, legend, auditTable, loadScript, download } from "./ui.js";
-
-const VENDOR = "/vendor/bpmn-js/";
-
-// The raciflow extension (docs/definition-format.md) declared to bpmn-js, so that raci:*
-// attributes are typed properties that survive import and export under any prefix.
-const RACI_EXTENSION = {
-  name: "raciflow",
-  uri: "urn:raciflow:1",
-  prefix: "raci",
-  xml: { tagAlias: "lowerCase" },
-  associations: [],
-  types: [
-    { name: "LaneRole", extends: ["bpmn:Lane"], properties: [{ name: "role", isAttr: true, type: "String" }] },
-    { name: "Step", extends: ["bpmn:FlowNode"],
-      properties: ["responsible", "accountable", "consulted", "informed", "due", "dueDate", "remind", "separateFrom",
-        "iso", "gap", "gapWhen", "decides", "label", "receives", "form", "decision", "resultVariable"].map((name) => ({ name, isAttr: true, type: "String" })) },
-    { name: "FlowLabel", extends: ["bpmn:SequenceFlow"], properties: [{ name: "label", isAttr: true, type: "String" }] },
-    { name: "ProcessAgenda", extends: ["bpmn:Process"], properties: [{ name: "agenda", isAttr: true, type: "String" }] },
-    { name: "Instances", extends: ["bpmn:MultiInstanceLoopCharacteristics"],
-      properties: ["collection", "elementVariable", "outputVariable", "outputCollection", "roleFromElement"]
-        .map((name) => ({ name, isAttr: true, type: "String" })) },
-  ],
-};
+import { me, roleName, h, api, flash, when, table, main, legend, download } from "./ui.js";
 
 const AGENDA_SECTIONS = ["", "incidents", "deviations", "threats", "policies", "review", "ongoing"];
-
-// --- loading bpmn-js --------------------------------------------------------------------
-
-const bpmnJs = {};  // "modeler" | "viewer" -> the constructor
-
-function loadStyles() {
-  if (document.getElementById("bpmn-js-css")) return;
-  for (const [i, href] of ["assets/diagram-js.css", "assets/bpmn-js.css", "assets/bpmn-font/css/bpmn.css"].entries())
-    document.head.append(h("link", { rel: "stylesheet", href: VENDOR + href, id: i === 0 ? "bpmn-js-css" : null }));
-}
-
-// Both bundles define window.BpmnJS; each is loaded once and kept under its own name.
-async function bpmnConstructor(kind) {
-  if (bpmnJs[kind]) return bpmnJs[kind];
-  loadStyles();
-  const previous = window.BpmnJS;
-  await loadScript(VENDOR + (kind === "modeler" ? "bpmn-modeler.production.min.js" : "bpmn-navigated-viewer.production.min.js"));
-  bpmnJs[kind] = window.BpmnJS;
-  window.BpmnJS = previous;
-  return bpmnJs[kind];
-}
-
-let activeDiagram = null;  // the bpmn-js instance on screen, destroyed when the screen changes
-
-export function disposeDiagram() {
-  forms.close();
-  decisions.close();
-  if (activeDiagram) activeDiagram.destroy();
-  activeDiagram = null;
-  clearTimeout(model.validateTimer);
-}
 
 function xmlEscape(s) {
   return String(s).replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" }[c]));
@@ -139,6 +86,13 @@ const decisions = decisionTables({
   processId: () => { const p = processElement(); return p ? p.process.id : "flow"; },
   ncName,
   changed: () => { renderPanel(); scheduleValidation(); },
+});
+
+// What the Model screen leaves behind when the diagram goes.
+onDispose(() => {
+  forms.close();
+  decisions.close();
+  clearTimeout(model.validateTimer);
 });
 
 export const canModel = () => (me.access || []).some((a) => a === "admin" || a === "modeller");
@@ -224,8 +178,7 @@ export async function showModel(query) {
     h("div", { id: "model-decision" }),
     findings);
 
-  disposeDiagram();
-  model.modeler = activeDiagram = new Modeler({ container: canvas, moddleExtensions: { raci: RACI_EXTENSION } });
+  model.modeler = showDiagram(new Modeler({ container: canvas, moddleExtensions: { raci: RACI_EXTENSION } }));
   window.raciflowModeler = model.modeler;  // for the browser test and the curious
   const bus = svc("eventBus");
   bus.on("selection.changed", () => renderPanel());
@@ -597,39 +550,4 @@ function ruleChanges(changes) {
     h("td", {}, c.before ? h("div", { class: "before" }, c.before) : null, c.after ? h("div", {}, c.after) : null)));
   return h("div", { id: "rule-changes" }, h("h3", {}, t("model.rule-changes")),
     table([t("decision.decision"), t("decision.rule"), t("model.change"), t("decision.rule-text")], rows, "list changes"));
-}
-
-// --- the case diagram -------------------------------------------------------------------
-
-// Draws process `xml` in `box` with the navigated viewer (pan, zoom, fit) and marks the
-// case's steps; a click on a step lists its audit records. False when bpmn-js cannot
-// draw it (the caller shows the server's picture instead).
-export async function caseDiagram(box, xml, marks, records) {
-  const Viewer = await bpmnConstructor("viewer").catch(() => null);
-  if (!Viewer) return false;
-  disposeDiagram();
-  const canvasBox = h("div", { class: "viewer-canvas", id: "case-canvas" });
-  const detail = h("div", { id: "step-records", class: "step-records" });
-  box.replaceChildren(canvasBox);
-  const viewer = activeDiagram = new Viewer({ container: canvasBox, moddleExtensions: { raci: RACI_EXTENSION } });
-  try {
-    await viewer.importXML(xml);
-  } catch (err) {
-    disposeDiagram();
-    box.replaceChildren();
-    return false;
-  }
-  const canvas = viewer.get("canvas"), registry = viewer.get("elementRegistry");
-  canvas.zoom("fit-viewport");
-  for (const kind of ["done", "active", "overdue", "incident"])
-    for (const id of marks[kind] || [])
-      if (registry.get(id)) canvas.addMarker(id, "rf-" + kind);
-  viewer.get("eventBus").on("element.click", ({ element }) => {
-    const own = records.filter((r) => r.node === element.id);
-    detail.replaceChildren(h("h3", {}, (bo(element).name || element.id) + " (" + element.id + ")"),
-      own.length ? auditTable(own) : h("p", { class: "empty" }, t("case.no-records")));
-  });
-  box.append(h("div", { class: "row" }, h("button", { type: "button", class: "secondary", id: "diagram-fit",
-    onclick: () => canvas.zoom("fit-viewport") }, t("case.fit"))), detail);
-  return true;
 }
