@@ -26,11 +26,6 @@ constexpr std::int64_t kDay = 86'400'000;  // milliseconds
 // The longest durations held: about three million years either way.
 constexpr std::int64_t kMaxMs = 100'000'000'000'000'000, kMaxMonths = 36'000'000;
 
-struct Number {
-  std::int64_t value = 0;
-  std::size_t digits = 0;
-};
-
 // Reads exactly `width` digits (or at least `width` when `width` is negative) at `pos`.
 std::optional<std::int64_t> digits(std::string_view s, std::size_t& pos, int width) {
   std::size_t start = pos;

@@ -130,6 +130,12 @@ std::string decision_problem(const definitions::FlowNode& node, const std::vecto
   return what + ", which is neither deployed nor among these files (" + found.error + ")";
 }
 
+std::optional<DecisionModelVersion> Runtime::decision_model_holding(const std::string& decision) {
+  auto found = decisions_->find(decision, 0);
+  if (!found.model) return std::nullopt;
+  return store_.decision_model(found.model_id, found.version);
+}
+
 DecisionAnswer Runtime::decide(const std::string& decision, const nlohmann::json& variables) {
   if (!variables.is_object()) throw Refused("the variables must be a JSON object");
   auto found = decisions_->find(decision, 0);

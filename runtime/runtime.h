@@ -197,6 +197,9 @@ class Runtime {
   // version of the model holding it. Refused: no such decision (not_found), or it could not
   // be evaluated (a violated UNIQUE, a value no rule's cell can read).
   DecisionAnswer decide(const std::string& decision, const nlohmann::json& variables);
+  // The latest deployed version of the model holding the decision (by id, else by name),
+  // as `decide` and business-rule tasks find it; nullopt when none does.
+  std::optional<DecisionModelVersion> decision_model_holding(const std::string& decision);
 
   // Re-checks the hash chain and replays every case against its stored state.
   // Checks the hash chain and replays every case, in one scan of the trail: records are

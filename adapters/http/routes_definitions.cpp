@@ -29,6 +29,13 @@ std::vector<std::pair<std::string, std::string>> files_of(const Body& body) {
   return out;
 }
 
+// The first error of a file that does not load, as FILE:LINE: error: MESSAGE.
+std::string first_error(const definitions::Diagnostics& d) {
+  for (const auto& finding : d.all())
+    if (finding.severity == definitions::Severity::error) return finding.format();
+  return d.file() + ": error: does not load";
+}
+
 }  // namespace
 
 void Api::Impl::routes_definitions() {
@@ -150,18 +157,14 @@ void Api::Impl::routes_definitions() {
       return out;
     }));
   });
-  // The DMN file of the latest deployed model that holds the decision (by id): what the
+  // The DMN file of the latest deployed model that holds the decision (by id, else by name): what the
   // Model screen's decision table editor opens.
   add("GET", "/api/decisions/{decision}/xml", Access::person, [this](Call& call) {
     const std::string& decision = call.params.at("decision");
     return text_response("application/xml", service.read([&](Context& c) {
-      for (const auto& m : c.store.latest_decision_models()) {
-        definitions::Diagnostics ignored(m.file);
-        auto model = definitions::load_dmn_text(m.source, m.file, ignored);
-        if (model && std::any_of(model->decisions.begin(), model->decisions.end(), [&](const auto& d) { return d.id == decision; }))
-          return m.source;
-      }
-      not_found("no deployed decision '" + decision + "'");
+      auto holding = c.runtime.decision_model_holding(decision);
+      if (!holding) not_found("no deployed decision '" + decision + "'");
+      return holding->source;
     }));
   });
   // A deployed decision evaluated over the variables sent, as `raciflow decide` does: for
@@ -294,25 +297,12 @@ void Api::Impl::routes_definitions() {
     for (const auto& [file, text] : files_of(body)) {
       definitions::Diagnostics d(file);
       auto model = definitions::load_dmn_text(text, file, d);
-      if (!model || d.has_errors()) {
-        std::string first = file + " is not a DMN decision model";
-        for (const auto& finding : d.all())
-          if (finding.severity == definitions::Severity::error) {
-            first = finding.format();
-            break;
-          }
-        throw runtime::Refused("the decision model does not load (" + first + "); validate it first");
-      }
+      if (!model || d.has_errors()) throw runtime::Refused("the decision model does not load (" + first_error(d) + "); validate it first");
       models.push_back(std::move(*model));
     }
     definitions::Diagnostics diagnostics(name);
     auto uploaded = definitions::load_text(xml, name, diagnostics);
-    if (!uploaded || diagnostics.has_errors()) {
-      std::string first;
-      for (const auto& d : diagnostics.all())
-        if (d.severity == definitions::Severity::error && first.empty()) first = d.format();
-      throw runtime::Refused("the file does not load (" + first + "); validate it first");
-    }
+    if (!uploaded || diagnostics.has_errors()) throw runtime::Refused("the file does not load (" + first_error(diagnostics) + "); validate it first");
     const definitions::Process* after = uploaded->find_process(process);
     if (!after) throw runtime::Refused(name + " holds no process '" + process + "'");
     return json_response(200, service.read([&](Context& c) {

@@ -7,13 +7,9 @@ import { ISO_27001 } from "./iso27001.js";
 import { RACI_EXTENSION, bpmnConstructor, showDiagram, onDispose } from "./diagram.js";
 import { stepForms } from "./modeler_form.js";
 import { decisionTables } from "./modeler_decision.js";
-import { me, roleName, h, api, flash, when, table, main, legend, download } from "./ui.js";
+import { me, roleName, h, api, flash, when, table, main, legend, download, xmlEscape } from "./ui.js";
 
 const AGENDA_SECTIONS = ["", "incidents", "deviations", "threats", "policies", "review", "ongoing"];
-
-function xmlEscape(s) {
-  return String(s).replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" }[c]));
-}
 
 const ncName = (s) => String(s).replace(/[^A-Za-z0-9_.-]/g, "_");
 

@@ -5,7 +5,7 @@
 // once, like an edit of the diagram. modeler.js owns the diagram and hands in what this
 // needs of it.
 import { t } from "./i18n.js";
-import { me, h, api, flash, download, loadScript } from "./ui.js";
+import { me, h, api, flash, download, loadScript, xmlEscape } from "./ui.js";
 
 const VENDOR = "/vendor/dmn-js/";
 let DmnJS = null;
@@ -34,8 +34,6 @@ export function decisionIdOf(element) {
   const called = ((b.extensionElements && b.extensionElements.values) || []).find((v) => /(^|:)calledDecision$/.test(v.$type));
   return called ? (called.decisionId || (called.$attrs && called.$attrs.decisionId) || "") : "";
 }
-
-const xmlEscape = (s) => String(s).replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" }[c]));
 
 // A new decision model holding one decision table of id `id`: one input, one output, one rule.
 function newDecisionModel(id, name) {

@@ -41,6 +41,9 @@ export function loadScript(src) {
   });
 }
 
+// Text as XML attribute or element content.
+export const xmlEscape = (s) => String(s).replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" }[c]));
+
 // Text made in the browser, saved as a file.
 export function download(name, type, text) {
   const url = URL.createObjectURL(new Blob([text], { type }));
