@@ -361,12 +361,15 @@ void Loader::load_process(pugi::xml_node element) {
       if (std::find(std::begin(kSections), std::end(kSections), process.agenda) == std::end(kSections))
         diag_.error(process.line, process.id, "raci:agenda of process '" + process.id + "' is '" + process.agenda +
                                       "'; expected ongoing, incidents, deviations, threats, policies or review");
+    } else if (name == "register") {
+      process.keeps.id = trim(attr.value());
     } else {
       diag_.warning(process.line, process.id, "unknown attribute raci:" + std::string(name) + " on process '" + process.id + "' is ignored");
     }
   }
   process_ = &process;
   data_kinds_.clear();
+  load_register(element);
   load_scope(element, -1);
   resolve_lanes();
   resolve_raci();

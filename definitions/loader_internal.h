@@ -70,6 +70,8 @@ class Loader {
   void load_process(pugi::xml_node element);
 
   void load_scope(pugi::xml_node container, int scope);
+  // loader_register.cpp: raci:register's declaration in the process's extensionElements.
+  void load_register(pugi::xml_node process_element);
 
   static bool is_event_definition(std::string_view name);
 

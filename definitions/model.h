@@ -244,12 +244,41 @@ struct Role {
   int line = 0;
 };
 
+// A register the cases of a process keep (docs/registers.md): raci:register="ID" on the
+// process names it; a <raci:register> in the process's extensionElements declares its
+// columns, their labels in Danish and English, and its heat map.
+struct RegisterColumn {
+  std::string variable;  // a case variable, or a path into one: "risk.level"
+  std::string label, label_da;
+  std::string type = "text";  // text, number, yesno, date, role, list
+  int line = 0;
+};
+
+struct RegisterHeatMap {
+  // The variables holding the scores (1..size) before and after treatment; the residual
+  // pair may be empty. `above` names a yes/no variable that says the (residual) risk is
+  // above the acceptance level.
+  std::string likelihood, impact, residual_likelihood, residual_impact, above;
+  int size = 0;  // 0: no heat map
+};
+
+struct RegisterDeclaration {
+  std::string id;  // raci:register
+  std::string name, name_da;
+  std::string review;  // ISO 8601 duration: an entry is due for re-assessment this long after its last one
+  std::vector<RegisterColumn> columns;
+  RegisterHeatMap heat_map;
+  int line = 0;
+  bool declared = false;  // a <raci:register> element gave the columns
+};
+
 struct Process {
   std::string id;
   std::string name;
   int line = 0;
   bool executable = true;  // isExecutable, default true
   std::string agenda;      // raci:agenda: the committee agenda section its cases belong to
+  RegisterDeclaration keeps;  // the register its cases are entries of; id empty: none
   std::vector<FlowNode> nodes;
   std::vector<SequenceFlow> flows;
   std::vector<Lane> lanes;

@@ -21,8 +21,6 @@ using nlohmann::json;
 using runtime::Refused;
 using runtime::Runtime;
 
-namespace {
-
 std::string format_of(const po::variables_map& vm, std::initializer_list<const char*> allowed) {
   std::string format = vm["format"].as<std::string>();
   std::string list;
@@ -32,6 +30,8 @@ std::string format_of(const po::variables_map& vm, std::initializer_list<const c
   }
   throw UsageError{"unknown --format '" + format + "' (" + list + ")"};
 }
+
+namespace {
 
 int year_of(const po::variables_map& vm, const Globals& g) {
   if (!vm.count("year")) return static_cast<int>(std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(clock_now(g))}.year());

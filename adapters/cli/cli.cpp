@@ -18,6 +18,7 @@ const std::map<std::string, Command>& commands() {
     add_server_commands(t);
     add_calendar_commands(t);
     add_evidence_commands(t);
+    add_register_commands(t);
     return t;
   }();
   return table;

@@ -51,6 +51,10 @@ void add_runtime_commands(std::map<std::string, Command>& table);
 void add_server_commands(std::map<std::string, Command>& table);
 void add_calendar_commands(std::map<std::string, Command>& table);
 void add_evidence_commands(std::map<std::string, Command>& table);
+void add_register_commands(std::map<std::string, Command>& table);
+
+// --format's value when it is one of `allowed`; else a UsageError listing them.
+std::string format_of(const po::variables_map& vm, std::initializer_list<const char*> allowed);
 
 // Shared by the command files (runtime_commands.cpp).
 definitions::TimePoint clock_now(const Globals& g);  // --clock, else the system clock

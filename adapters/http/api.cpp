@@ -403,6 +403,7 @@ void Api::Impl::build() {
   routes_messages();
   routes_supervision();
   routes_year();
+  routes_registers();
   routes_administration();
 }
 

@@ -296,6 +296,7 @@ struct Api::Impl {
   void routes_messages();  // messages and signals from outside
   void routes_supervision();  // the audit trail, its verification, the outbox, supervised organisations
   void routes_year();  // the ISMS year: wheel, plan, agenda, evidence, report
+  void routes_registers();  // the registers: risks, deviations, corrective actions, incidents, findings
   void routes_administration();  // administration: organisation, notifications, API tokens
 
   runtime::TaskRow load_task(Context& c, std::int64_t id);

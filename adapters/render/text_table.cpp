@@ -34,12 +34,16 @@ std::string format_text_table(const std::vector<std::string>& header, const std:
   return out;
 }
 
-std::string csv_field(const std::string& text) {
+std::string formula_safe(const std::string& text) {
   // A spreadsheet runs a cell that starts with one of these as a formula (OWASP's CSV
   // injection): a leading apostrophe makes it text. The values come from anyone, e.g. the
   // person name of an anonymous login attempt in the audit trail.
   const bool formula = !text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos;
-  const std::string value = formula ? "'" + text : text;
+  return formula ? "'" + text : text;
+}
+
+std::string csv_field(const std::string& text) {
+  const std::string value = formula_safe(text);
   if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
   std::string out = "\"";
   for (char c : value) {

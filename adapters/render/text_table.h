@@ -17,5 +17,7 @@ std::string format_text_table(const std::vector<std::string>& header, const std:
 // starts with =, +, -, @, tab or carriage return gets a leading ' so that no spreadsheet
 // runs it as a formula.
 std::string csv_field(const std::string& value);
+// The same leading ' alone, for a spreadsheet's text cells.
+std::string formula_safe(const std::string& value);
 
 }  // namespace raciflow::render

@@ -335,7 +335,8 @@ TEST_CASE("a flow and its decision model deploy through the API, and a deployed 
   json risk_method;
   for (const auto& m : s.as(anna, "GET", "/api/decisions").json_body())
     if (m["model"] == "risk-method") risk_method = m;
-  CHECK(risk_method["decisions"] == json::array({{{"id", "risk-level"}, {"name", "Risk level"}}}));
+  CHECK(risk_method["decisions"] ==
+        json::array({{{"id", "risk-level"}, {"name", "Risk level"}}, {{"id", "residual-level"}, {"name", "Residual risk level"}}}));
 
   auto mette = s.login("mette");
   auto answer = s.as(mette, "POST", "/api/decisions/Risk%20level/evaluate", {{"variables", {{"likelihood", 4}, {"impact", 4}}}});
@@ -362,17 +363,17 @@ TEST_CASE("the admin deploys a definition and replaces the organisation through 
   json decisions = {{"risk-level.dmn", read_file(sample("risk-level.dmn"))}};
   auto lacking = s.as(anna, "POST", "/api/definitions", {{"name", "risk-assessment.bpmn"}, {"xml", xml}, {"decisions", decisions}});
   CHECK(lacking.status == 422);
-  CHECK(lacking.json_body()["message"].get<std::string>().find("shows form 'risk-analysis', which is neither deployed nor among these files") !=
+  CHECK(lacking.json_body()["message"].get<std::string>().find("shows form 'risk-identification', which is neither deployed nor among these files") !=
         std::string::npos);
   json forms = json::object();
-  for (const char* form : {"risk-analysis.form", "risk-treatment.form"}) forms[form] = read_file(sample(form));
+  for (const char* form : {"risk-analysis.form", "risk-identification.form", "risk-treatment.form"}) forms[form] = read_file(sample(form));
   auto r = s.as(anna, "POST", "/api/definitions",
                 {{"name", "risk-assessment.bpmn"}, {"xml", xml}, {"forms", forms}, {"decisions", decisions}});
   REQUIRE(r.status == 201);
   CHECK(r.json_body()[0]["form"] == "risk-analysis");
-  CHECK(r.json_body()[2]["decision_model"] == "risk-method");
-  CHECK(r.json_body()[3]["process"] == "risk-assessment");
-  CHECK(r.json_body()[3]["warnings"] == json::array());
+  CHECK(r.json_body()[3]["decision_model"] == "risk-method");
+  CHECK(r.json_body()[4]["process"] == "risk-assessment");
+  CHECK(r.json_body()[4]["warnings"] == json::array());
   auto bad = s.as(anna, "POST", "/api/definitions", {{"name", "broken.bpmn"}, {"xml", "<definitions/>"}});
   CHECK(bad.status == 422);
   CHECK(bad.json_body()["message"].get<std::string>().rfind("broken.bpmn:", 0) == 0);

@@ -346,7 +346,7 @@ TEST_CASE("before a deploy the change table lists the rules of the decision tabl
   auto first = s.as(sofie, "POST", "/api/definitions/risk-assessment/changes",
                     {{"name", "risk-assessment.bpmn"}, {"xml", flow}, {"decisions", {{"risk-level.dmn", table}}}});
   REQUIRE(first.status == 200);
-  CHECK(first.json_body()["rule_changes"].size() == 4);
+  CHECK(first.json_body()["rule_changes"].size() == 12);  // four of the risk level, eight of the residual level
   CHECK(first.json_body()["rule_changes"][0]["from_version"].is_null());
   CHECK(s.as(sofie, "GET", "/api/decisions/risk-level/xml").status == 404);
   REQUIRE(s.w.cli({"deploy", sample("risk-assessment.bpmn"), "--as", "anna"}).code == 0);

@@ -75,12 +75,13 @@ TEST_CASE("corrective action: a minor nonconformity skips the committee; overdue
 TEST_CASE("risk assessment: a critical risk is scored by the risk method, treated, and accepted by top management, never the proposer") {
   Isms w;
   std::string id = first_line(w.ok({"message", "Risk assessment due", "--as", "anna"}));
-  walk(w, id, {{"scope", "security-function", "lars"},
-               {"identify", "security-function", "lars"},
+  walk(w, id, {{"identify", "security-function", "lars", {"asset=Citizen case files", "threat=Ransomware", "riskOwner=business-functions"}},
                {"analyse", "security-function", "lars", {"likelihood=3", "impact=4"}},
-               {"propose", "security-function", "lars"},
+               {"propose", "security-function", "lars",
+                {"treatment=reduce", R"(controls=["8.7","8.13"])", "residualLikelihood=2", "residualImpact=4"}},
                {"approve", "security-committee", "karen", {"approved=true"}}});
   CHECK(refused(w, id, "accept", "lars").find("lars completed 'Propose the risk treatment") != std::string::npos);
+  // The residual risk (2 x 4) is still high: above the acceptance level, so top management accepts it.
   complete(w, id, "accept", "top-management", "karen");
   CHECK(status(w, id) == "completed");
   auto accepted = completion(w, id, "accept");
@@ -89,7 +90,7 @@ TEST_CASE("risk assessment: a critical risk is scored by the risk method, treate
   CHECK(accepted["raci"] == "R/A");
   json scored;
   for (const auto& r : w.cli({"audit", id, "--format", "json"}).json())
-    if (r["action"] == "decision_evaluated") scored = r;
+    if (r["action"] == "decision_evaluated" && r["node"] == "score") scored = r;
   REQUIRE(scored.is_object());
   CHECK(scored["node"] == "score");
   CHECK(scored["data"]["decision"] == "risk-level");
@@ -98,16 +99,16 @@ TEST_CASE("risk assessment: a critical risk is scored by the risk method, treate
   CHECK(w.cli({"audit", "verify"}).code == 0);
 }
 
-TEST_CASE("risk assessment: a medium risk is treated after rework and its residual risk accepted by the committee") {
+TEST_CASE("risk assessment: a medium risk is treated after rework and its residual risk accepted by the committee as a step of its own") {
   Isms w;
   std::string id = first_line(w.ok({"message", "Risk assessment due", "--as", "anna"}));
-  walk(w, id, {{"scope", "security-function", "anna"},
-               {"identify", "security-function", "anna"},
+  walk(w, id, {{"identify", "security-function", "anna", {"asset=Citizen case files", "threat=Ransomware", "riskOwner=business-functions"}},
                {"analyse", "security-function", "anna", {"likelihood=3", "impact=2"}},
-               {"propose", "security-function", "anna"},
+               {"propose", "security-function", "anna", {"treatment=transfer", "residualLikelihood=3", "residualImpact=2"}},
                {"approve", "security-committee", "karen", {"approved=false"}},
-               {"propose", "security-function", "jonas"},
-               {"approve", "security-committee", "karen", {"approved=true"}}});
+               {"propose", "security-function", "jonas", {"treatment=reduce", R"(controls=["5.15"])", "residualLikelihood=1", "residualImpact=2"}},
+               {"approve", "security-committee", "karen", {"approved=true"}},
+               {"accept-by-committee", "security-committee", "sara"}});
   CHECK(status(w, id) == "completed");
   auto r = route(w, id);
   CHECK(std::count(r.begin(), r.end(), "propose") == 2);
@@ -118,10 +119,10 @@ TEST_CASE("risk assessment: a medium risk is treated after rework and its residu
 TEST_CASE("risk assessment: a low risk needs no treatment and goes straight to the committee") {
   Isms w;
   std::string id = first_line(w.ok({"message", "Risk assessment due", "--as", "anna"}));
-  walk(w, id, {{"scope", "security-function", "anna"},
-               {"identify", "security-function", "anna"},
+  walk(w, id, {{"identify", "security-function", "anna", {"asset=Citizen case files", "threat=Ransomware", "riskOwner=business-functions"}},
                {"analyse", "security-function", "anna", {"likelihood=1", "impact=2"}},
-               {"approve", "security-committee", "karen", {"approved=true"}}});
+               {"approve", "security-committee", "karen", {"approved=true"}},
+               {"accept-by-committee", "security-committee", "karen"}});
   CHECK(status(w, id) == "completed");
   auto r = route(w, id);
   CHECK_FALSE(passed(r, "propose"));
