@@ -76,6 +76,12 @@ void Loader::load_register(pugi::xml_node process_element) {
             else if (n == "label") column.label = trim(a.value());
             else if (n == "labelDa") column.label_da = trim(a.value());
             else if (n == "type") column.type = trim(a.value());
+            else if (n == "carry") {
+              std::string v = trim(a.value());
+              if (v != "true" && v != "false")
+                diag_.error(cl, pid, "carry of column '" + column.variable + "' is '" + v + "'; expected true or false");
+              column.carry = v == "true";
+            }
             else if (prefix_of(a.name()) != "xmlns")
               diag_.warning(cl, pid, "unknown attribute " + std::string(a.name()) + " on <raci:column> is ignored");
           }

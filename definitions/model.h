@@ -251,6 +251,7 @@ struct RegisterColumn {
   std::string variable;  // a case variable, or a path into one: "risk.level"
   std::string label, label_da;
   std::string type = "text";  // text, number, yesno, date, role, list
+  bool carry = false;  // carry="true": a re-assessment starts with the value of the version before
   int line = 0;
 };
 

@@ -289,6 +289,9 @@ class WheelReader {
     a.process = n.attribute("process").value();
     a.message = n.attribute("message").value();
     if (!a.message.empty() && a.process.empty()) d_.error(a.line, "message on activity '" + a.id + "' needs process= (the process it starts)");
+    a.reassess = n.attribute("reassess").value();
+    if (!a.reassess.empty() && a.process.empty())
+      d_.error(a.line, "reassess on activity '" + a.id + "' needs process= (the process that keeps register '" + a.reassess + "')");
     a.accountable = n.attribute("accountable").value();
     if (a.accountable.empty()) a.accountable = a.role;
     a.consulted = words(n.attribute("consulted").value());
@@ -313,7 +316,7 @@ class WheelReader {
     }
     for (pugi::xml_attribute attr : n.attributes()) {
       static const char* const kKnown[] = {"id", "name", "schedule", "start", "lead", "due", "role", "process", "message",
-                                           "accountable", "consulted", "informed", "iso", "remind"};
+                                           "accountable", "consulted", "informed", "iso", "remind", "reassess"};
       std::string name = attr.name();
       if (name.rfind("xmlns", 0) == 0) continue;
       if (std::find_if(std::begin(kKnown), std::end(kKnown), [&](const char* k) { return name == k; }) == std::end(kKnown))

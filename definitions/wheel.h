@@ -59,6 +59,9 @@ struct WheelActivity {
   std::string accountable;     // standalone task: the Accountable role (default: `role`)
   std::vector<std::string> consulted, informed, iso;
   std::string remind;          // standalone task: raci:remind offsets as written; empty: the default
+  // A register (raci:register) whose entries due for review each get a re-assessment when
+  // the activity fires: a case of the entry's process with its key and its columns' values.
+  std::string reassess;
 
   bool standalone() const { return process.empty(); }
   // The process id a standalone task runs as.

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "definitions/definition_set.h"
+#include "runtime/registers.h"
 #include "runtime/runtime.h"
 #include "runtime/runtime_internal.h"
 
@@ -214,18 +215,50 @@ void Runtime::fire_wheel(std::vector<std::string>& touched) {
       std::string case_id = start_case(a.process_id(), latest->version, cmd::Start{"", a.message, "", variables}, kSystem,
                                        "wheel:" + a.id + "@" + occurrence, "", -1, 0);
       store_.add_occurrence({a.id, occurrence, definitions::format_date_time(fire), now_text(), case_id, late});
+      json reassessed = a.reassess.empty() ? json(nullptr) : json(reassess(a, variables));
       AuditRecord r;
       r.time = now_text();
       r.process = a.process_id();
       r.version = latest->version;
       r.action = kWheelFired;
       r.actor = kSystem.person;
-      r.data = json{{"activity", a.id}, {"occurrence", occurrence}, {"fire_at", definitions::format_date_time(fire)},
-                    {"due", due}, {"late", late}, {"case", case_id}}.dump();
+      json data{{"activity", a.id}, {"occurrence", occurrence}, {"fire_at", definitions::format_date_time(fire)},
+                    {"due", due}, {"late", late}, {"case", case_id}};
+      if (!reassessed.is_null()) data["reassessed"] = reassessed;
+      r.data = data.dump();
       append(r);
       touched.push_back(case_id);
+      for (const auto& c : reassessed) touched.push_back(c);
     }
   }
+}
+
+std::vector<std::string> Runtime::reassess(const definitions::WheelActivity& activity, const json& wheel_variables) {
+  // Each entry of the register whose review falls due by the time the activity is due
+  // starts again as a case with its key,
+  // carrying the values of the columns marked carry="true" from its current version (the
+  // risk's description), so that the re-assessment begins where the last one ended. Its earlier cases stay as its history.
+  std::vector<std::string> started;
+  auto reg = find_register(store_, *this, activity.reassess);
+  if (!reg) throw Refused("wheel activity '" + activity.id + "': no deployed process keeps register '" + activity.reassess + "'");
+  for (const auto& entry : register_entries(store_, *reg, now_)) {
+    auto review = definitions::parse_date_time(entry.review_due_at);
+    auto due = definitions::parse_date_time(wheel_variables.value("wheelDue", ""));
+    if (!review || !due || *review > *due) continue;
+    const std::string& process = entry.current.row.process;
+    auto latest = store_.latest_definition(process);
+    if (!latest) continue;
+    json variables = wheel_variables;
+    for (const auto& column : reg->declaration.columns) {
+      if (!column.carry) continue;
+      std::string top = column.variable.substr(0, column.variable.find('.'));
+      if (entry.current.variables.contains(top)) variables[top] = entry.current.variables[top];
+    }
+    variables["previousAssessment"] = entry.current.row.id;
+    std::string message = process == activity.process ? activity.message : "";
+    started.push_back(start_case(process, latest->version, cmd::Start{"", message, "", variables}, kSystem, entry.key, "", -1, 0));
+  }
+  return started;
 }
 
 std::optional<Wheel> Runtime::wheel() {

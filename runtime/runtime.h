@@ -259,6 +259,8 @@ class Runtime {
   std::string now_text() const;
   // Starts every wheel occurrence whose time has come and that has not fired yet.
   void fire_wheel(std::vector<std::string>& touched);
+  // A firing activity's reassess=: a case for each entry of the register due for review.
+  std::vector<std::string> reassess(const definitions::WheelActivity& activity, const nlohmann::json& wheel_variables);
   // Completes the open tasks of other cases that a raci:decides task's decisions name.
   void apply_decisions(const Live& live, const engine::Event& completed, const engine::Actor& actor, int depth);
   WheelLoaded put_wheel(const std::optional<definitions::Wheel>& wheel, const definitions::Diagnostics& diagnostics,

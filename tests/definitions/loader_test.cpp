@@ -354,3 +354,61 @@ TEST_CASE("raci:receives lists the variables a catch of a message or signal take
                     "raci:receives on 'e' needs a start, catch or boundary event of a message or signal, or a receive task"));
   CHECK(c.has_error(line_of(xml, "<receiveTask"), "raci:receives of 'r' must list variable names, not 'x-y'"));
 }
+
+TEST_CASE("a register declaration is read with its columns and heat map, and each mistake in it is an error naming its line") {
+  TempDir dir;
+  // The one error of a file that loads (and is then refused for it).
+  auto one_error = [](const Loaded& l) {
+    REQUIRE(l.diagnostics.error_count() == 1);
+    for (const auto& d : l.diagnostics.all())
+      if (d.severity == Severity::error) return d.format();
+    return std::string();
+  };
+  auto file = [&](const std::string& process_attributes, const std::string& declaration) {
+    return dir.write("register.bpmn", R"(<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:raci="urn:raciflow:1" id="d">
+  <process id="p" )" + process_attributes + R"(>
+    <extensionElements>)" + declaration + R"(</extensionElements>
+    <startEvent id="s"/><endEvent id="e"/><sequenceFlow id="f" sourceRef="s" targetRef="e"/>
+  </process>
+</definitions>
+)");
+  };
+  const std::string good = R"(<raci:register name="Risk register" nameDa="Risikoregister" review="P1Y">
+      <raci:column variable="asset" carry="true" label="Asset" labelDa="Aktiv"/>
+      <raci:column variable="risk.level" label="Level" labelDa="Niveau"/>
+      <raci:heatMap size="5" likelihood="l" impact="i"/>
+    </raci:register>)";
+  auto loaded = load(file(R"(raci:register="risks")", good));
+  REQUIRE(loaded.definitions);
+  const RegisterDeclaration& keeps = loaded.definitions->processes[0].keeps;
+  CHECK(keeps.id == "risks");
+  CHECK(keeps.name_da == "Risikoregister");
+  REQUIRE(keeps.columns.size() == 2);
+  CHECK(keeps.columns[0].carry);
+  CHECK(keeps.columns[1].variable == "risk.level");
+  CHECK(keeps.heat_map.size == 5);
+  CHECK(loaded.diagnostics.all().empty());
+
+  CHECK(one_error(load(file(R"(raci:register="Risks!")", good))) ==
+        dir.path.string() + "/register.bpmn:3: error: raci:register of process 'p' is 'Risks!'; a register id is lower-case letters, digits and '-', such as risks");
+  CHECK(one_error(load(file("", good))).find(":4: error: <raci:register> in process 'p' declares a register, but the process has no "
+                                              "raci:register naming it") != std::string::npos);
+  auto column = [&](const std::string& c) {
+    return one_error(load(file(R"(raci:register="risks")", R"(<raci:register name="R" nameDa="R">
+      )" + c + R"(
+    </raci:register>)")));
+  };
+  CHECK(column(R"(<raci:column variable="a" type="colour" label="A" labelDa="A"/>)")
+            .find(":5: error: column 'a' of register 'risks' has type 'colour'; expected text, number, yesno, date, role or list") !=
+        std::string::npos);
+  CHECK(column(R"(<raci:column variable="a" label="A"/>)").find("needs both label and labelDa") != std::string::npos);
+  CHECK(column(R"(<raci:column variable="a b" label="A" labelDa="A"/>)").find("has variable 'a b'") != std::string::npos);
+  CHECK(column(R"(<raci:heatMap size="11" likelihood="l" impact="i"/>)").find("has size '11'; expected 2 to 10") != std::string::npos);
+  CHECK(column(R"(<raci:heatMap size="4" likelihood="l" impact="i" residualLikelihood="r"/>)").find("both residualLikelihood and residualImpact") !=
+        std::string::npos);
+  // An attribute raciflow does not know is not silently dropped.
+  auto unknown = load(file(R"(raci:register="risks")", R"(<raci:register name="R" nameDa="R" colour="red"/>)"));
+  REQUIRE(unknown.definitions);
+  CHECK(unknown.diagnostics.all().at(0).format().find("warning: unknown attribute colour on <raci:register> is ignored") != std::string::npos);
+}

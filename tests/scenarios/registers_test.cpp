@@ -1,0 +1,195 @@
+// Scenarios: the registers the sample flows keep (docs/registers.md): the risk register
+// through identification, scoring, treatment, acceptance and next year's re-assessment;
+// the deviation log and the corrective actions; the workbook read back.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <pugixml.hpp>
+
+#include "scenario_support.h"
+
+using namespace raciflow::testing;
+using nlohmann::json;
+
+namespace {
+
+const std::vector<std::string> kIdentify = {"asset=Citizen case files", "threat=Ransomware", "riskOwner=business-functions"};
+
+// A risk assessed from identification to acceptance: critical before treatment (3 x 4),
+// high after (2 x 4), so top management accepts it.
+std::string assess_critical_risk(const Workspace& w, const std::string& key) {
+  std::string id = first_line(w.ok({"message", "Risk assessment due", "--key", key, "--as", "anna"}));
+  walk(w, id, {{"identify", "security-function", "lars", kIdentify},
+               {"analyse", "security-function", "lars", {"likelihood=3", "impact=4"}},
+               {"propose", "security-function", "lars",
+                {"treatment=reduce", R"(controls=["8.7","8.13"])", "residualLikelihood=2", "residualImpact=4"}},
+               {"approve", "security-committee", "karen", {"approved=true"}},
+               {"accept", "top-management", "karen"}});
+  return id;
+}
+
+json risk_register(const Workspace& w) { return w.cli({"register", "risks", "--format", "json"}).json(); }
+
+// A file of the XLSX package (a zip), read with unzip.
+std::string xlsx_part(const std::string& file, const std::string& part) {
+  std::string out;
+  FILE* p = ::popen(("unzip -p '" + file + "' '" + part + "'").c_str(), "r");
+  REQUIRE(p);
+  char buffer[4096];
+  std::size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, p)) > 0) out.append(buffer, n);
+  ::pclose(p);
+  return out;
+}
+
+// A sheet's cells as text, by reference ("A1"), resolving shared strings.
+std::map<std::string, std::string> sheet_cells(const std::string& file, int sheet) {
+  pugi::xml_document strings, cells;
+  std::string strings_xml = xlsx_part(file, "xl/sharedStrings.xml"), sheet_xml = xlsx_part(file, "xl/worksheets/sheet" + std::to_string(sheet) + ".xml");
+  REQUIRE(strings.load_string(strings_xml.c_str()));
+  REQUIRE(cells.load_string(sheet_xml.c_str()));
+  std::vector<std::string> shared;
+  for (pugi::xml_node si : strings.child("sst").children("si")) shared.push_back(si.child("t").text().get());
+  std::map<std::string, std::string> out;
+  for (pugi::xml_node row : cells.child("worksheet").child("sheetData").children("row"))
+    for (pugi::xml_node c : row.children("c")) {
+      std::string value = c.child("v").text().get();
+      out[c.attribute("r").value()] = std::string(c.attribute("t").value()) == "s" ? shared.at(std::stoul(value)) : value;
+    }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a risk through identification, scoring, treatment and acceptance is an entry of the risk register with its heat map cell") {
+  Isms w;
+  std::string id = assess_critical_risk(w, "RISK-2026-004");
+  json reg = risk_register(w);
+  CHECK(reg["id"] == "risks");
+  CHECK(reg["name_da"] == "Risikoregister");
+  REQUIRE(reg["items"].size() == 1);
+  const json& entry = reg["items"][0];
+  CHECK(entry["key"] == "RISK-2026-004");
+  CHECK(entry["case"] == id);
+  CHECK(entry["status"] == "completed");
+  CHECK(entry["values"]["asset"] == "Citizen case files");
+  CHECK(entry["values"]["risk.level"] == "critical");
+  CHECK(entry["values"]["residual.level"] == "high");
+  CHECK(entry["values"]["controls"] == json{"8.7", "8.13"});
+  CHECK(entry["cells"]["riskOwner"] == "Business functions");  // a role by its name
+  CHECK(entry["cells"]["residual.topManagementAccepts"] == "yes");
+  CHECK(entry["review_due_at"].get<std::string>().rfind("2027-", 0) == 0);  // a year after it closed
+  // Likelihood 3, impact 4 before; 2 and 4 after.
+  const json& map = reg["heat_map_cells"];
+  CHECK(map["inherent"][2][3]["keys"] == json{"RISK-2026-004"});
+  CHECK(map["residual"][1][3]["count"] == 1);
+  CHECK(map["above_acceptance"] == 1);
+  // Each change of the entry is a record of its case with role and RACI letter.
+  auto accepted = completion(w, id, "accept");
+  CHECK(accepted["role"] == "top-management");
+  CHECK(accepted["raci"] == "R/A");
+  // The Danish table labels its columns in Danish.
+  CHECK(w.ok({"register", "risks", "--lang", "da"}).find("Iboende risiko") != std::string::npos);
+}
+
+TEST_CASE("the wheel's risk review re-assesses a risk a year later, and the earlier assessment stays as the entry's history") {
+  Isms w;
+  w.clock = "2026-03-02T09:00:00Z";
+  std::string first = assess_critical_risk(w, "RISK-2026-004");
+  w.ok({"wheel", "load", sample("annual-wheel.xml"), "--as", "anna"});
+  // The 2027 risk assessment fires on 15 February (lead P14D) and is due 60 days after
+  // 1 March; the risk's review (a year after it closed) falls before that.
+  w.clock = "2027-02-15T09:00:00Z";
+  w.ok({"tick"});
+  json reg = risk_register(w);
+  json entry;
+  for (const auto& e : reg["items"])
+    if (e["key"] == "RISK-2026-004") entry = e;
+  REQUIRE(entry.is_object());
+  CHECK(entry["status"] == "active");
+  CHECK(entry["versions"] == 2);
+  REQUIRE(entry["history"].size() == 2);
+  CHECK(entry["history"][1]["case"] == first);  // the earlier one, kept
+  CHECK(entry["history"][1]["values"]["risk.level"] == "critical");
+  // It starts where the last one ended: the columns marked carry="true" (the risk's
+  // description), not its scores.
+  CHECK(entry["history"][0]["variables"]["asset"] == "Citizen case files");
+  CHECK_FALSE(entry["history"][0]["variables"].contains("residualLikelihood"));
+  CHECK(entry["history"][0]["variables"]["previousAssessment"] == first);
+  std::string again = entry["case"];
+  walk(w, again, {{"identify", "security-function", "lars", kIdentify},
+                  {"analyse", "security-function", "lars", {"likelihood=1", "impact=2"}},
+                  {"approve", "security-committee", "karen", {"approved=true"}},
+                  {"accept-by-committee", "security-committee", "sara"}});
+  json after = risk_register(w);
+  for (const auto& e : after["items"])
+    if (e["key"] == "RISK-2026-004") entry = e;
+  CHECK(entry["values"]["risk.level"] == "low");
+  CHECK(entry["values"]["residual.level"] == "low");  // untreated: as assessed
+  CHECK(after["heat_map_cells"]["inherent"][2][3]["count"] == 0);  // the old cell no longer counts
+  CHECK(after["heat_map_cells"]["inherent"][0][1]["keys"] == json{"RISK-2026-004"});
+  // A second tick in the same occurrence starts nothing more.
+  w.ok({"tick"});
+  CHECK(risk_register(w)["items"].size() == after["items"].size());
+}
+
+TEST_CASE("a failed deviation is in the deviation log and its corrective action in the corrective actions") {
+  Isms w;
+  std::string id = first_line(w.ok({"message", "External input", "--as", "mette", "--var", "title=Lost laptop"}));
+  walk(w, id, {{"assess-input", "security-function", "anna", {"whatHappened=A laptop was lost", "severity=low", "withinMandate=true"}},
+               {"function-decides", "security-function", "anna"},
+               {"inform-functions", "security-function", "anna", {R"(affectedUnits=["business-functions"])"}}});
+  json devs = w.cli({"register", "deviations", "--format", "json"}).json();
+  REQUIRE(devs["items"].size() == 1);
+  CHECK(devs["items"][0]["key"] == id);  // no key given: the case id
+  CHECK(devs["items"][0]["cells"]["severity"] == "low");
+  CHECK(devs["items"][0]["cells"]["committeeDecisionNeeded"] == "no");
+  CHECK(devs["items"][0]["steps"] == json{"Carry out the activities"});
+  std::string csv = w.ok({"register", "deviations", "--format", "csv"});
+  CHECK(csv.rfind("Key,What happened,Severity,", 0) == 0);
+  // A corrective action is an entry of its own register.
+  std::string action = first_line(w.ok({"start", "corrective-action", "--as", "anna"}));
+  walk(w, action, {{"contain", "business-functions", "mette"},
+                   {"root-cause", "security-function", "anna"},
+                   {"evaluate", "security-function", "anna", {"grade=minor", "canRecur=false"}}});
+  json actions = w.cli({"register", "corrective-actions", "--format", "json"}).json();
+  REQUIRE(actions["items"].size() == 1);
+  CHECK(actions["items"][0]["cells"]["grade"] == "minor");
+  CHECK(actions["items"][0]["status"] == "active");
+  // The list of registers names each with its entries.
+  std::string list = w.ok({"register"});
+  CHECK(list.find("deviations") != std::string::npos);
+  CHECK(list.find("Deviation log") != std::string::npos);
+  CHECK(w.cli({"register", "nothing"}).err.find("no register 'nothing' (registers: ") != std::string::npos);
+}
+
+TEST_CASE("the registers' workbook reads back: a sheet per register, the heat map as a sheet, formula-looking text made safe") {
+  Isms w;
+  std::string id = first_line(w.ok({"message", "Risk assessment due", "--key", "RISK-2026-007", "--as", "anna"}));
+  walk(w, id, {{"identify", "security-function", "lars", {"asset=Payroll", "threat==HYPERLINK(\"http://x\")", "riskOwner=top-management"}},
+               {"analyse", "security-function", "lars", {"likelihood=2", "impact=3"}}});
+  const std::string file = w.path("registers.xlsx");
+  w.ok({"register", "all", "--format", "xlsx", "--output", file});
+  pugi::xml_document book;
+  std::string book_xml = xlsx_part(file, "xl/workbook.xml");
+  REQUIRE(book.load_string(book_xml.c_str()));
+  std::vector<std::string> names;
+  for (pugi::xml_node s : book.child("workbook").child("sheets").children("sheet")) names.push_back(s.attribute("name").value());
+  CHECK(names == std::vector<std::string>{"Internal audit findings", "Corrective actions", "Deviation log", "Incident log",
+                                          "Management reviews", "Risk register", "Heat map Risk register"});
+  auto risks = sheet_cells(file, 6);
+  CHECK(risks["A1"] == "Key");
+  CHECK(risks["A2"] == "RISK-2026-007");
+  CHECK(risks["B2"] == "Payroll");
+  CHECK(risks["C2"] == "'=HYPERLINK(\"http://x\")");  // text, never a formula
+  CHECK(risks["E2"] == "Top management");
+  CHECK(risks["F2"] == "2");  // a number cell
+  auto map = sheet_cells(file, 7);
+  // Likelihood 4 is the top row (row 5), so likelihood 2 is row 7; impact 3 is column D.
+  CHECK(map["A7"] == "2");
+  CHECK(map["D7"] == "1");
+  CHECK(map["D6"] == "0");
+  // In Danish, the sheets and the header are Danish.
+  w.ok({"register", "risks", "--format", "xlsx", "--lang", "da", "--output", file});
+  CHECK(sheet_cells(file, 1)["A1"] == "Nøgle");
+}
