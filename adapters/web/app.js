@@ -1,8 +1,8 @@
 // The raciflow web app: plain modern JavaScript modules over the JSON API (docs/api.md),
 // no bundler: ui.js (what every screen shares), modeler.js (bpmn-js) with modeler_form.js,
-// forms.js (form-js), case_evidence.js, i18n.js, iso27001.js.
+// forms.js (form-js), case_evidence.js, registers.js, i18n.js, iso27001.js.
 // Screens are hash routes: #/tasks, #/task/ID, #/cases, #/case/ID, #/definitions,
-// #/definition/ID, #/year, #/agenda, #/audit, #/supervised[/TENANT[/case/ID]]. Text is
+// #/definition/ID, #/registers, #/register/ID[/entry/KEY], #/year, #/agenda, #/audit, #/supervised[/TENANT[/case/ID]]. Text is
 // set with textContent, never parsed as HTML; the only markup inserted is the server's
 // SVG diagrams.
 import { t, currentLanguage } from "./i18n.js";
@@ -14,6 +14,7 @@ import { showModel, canModel } from "./modeler.js";
 import { caseDiagram, disposeDiagram } from "./diagram.js";
 import { formsAvailable, taskForm } from "./forms.js";
 import { showFilledForm, evidenceOfCase } from "./case_evidence.js";
+import { showRegisters, showRegister, showEntry } from "./registers.js";
 
 function showLogin() {
   document.getElementById("nav").hidden = true;
@@ -536,6 +537,9 @@ async function route() {
     else if (parts[0] === "definition" && parts[1]) await showDefinition(parts[1]);
     else if (parts[0] === "model") await showModel(query);
     else if (parts[0] === "audit") await showAudit();
+    else if (parts[0] === "registers") await showRegisters();
+    else if (parts[0] === "register" && parts[1] && parts[2] === "entry" && parts[3]) await showEntry(parts[1], parts[3]);
+    else if (parts[0] === "register" && parts[1]) await showRegister(parts[1], query);
     else if (parts[0] === "year") await showYear(parts[1]);
     else if (parts[0] === "agenda") await showAgenda();
     else if (parts[0] === "supervised") await showSupervised(parts[1], parts[2] === "case" ? parts[3] : null);
