@@ -87,7 +87,10 @@ std::vector<RegisterEntry> register_entries(Store& store, const Register& reg, d
       if (auto snapshot = store.load_snapshot(row.id)) {
         v.variables = snapshot->variables;
         for (const auto& t : snapshot->tasks)
-          if (t.live()) v.open_steps.push_back(t.name.empty() ? t.node_id : t.name);
+          if (t.live()) {
+            v.open_steps.push_back(t.name.empty() ? t.node_id : t.name);
+            v.overdue = v.overdue || (t.due && *t.due < now);
+          }
       }
       v.row = std::move(row);
       versions.push_back(std::move(v));
@@ -167,6 +170,33 @@ HeatMap heat_map(const Register& reg, const std::vector<RegisterEntry>& entries)
       r.keys.push_back(e.key);
     }
     if (!map.above.empty() && value_at(vars, map.above) == json(true)) ++out.above_acceptance;
+  }
+  return out;
+}
+
+std::vector<RegisterState> register_states(Store& store, Runtime& runtime, definitions::TimePoint now, const Person* reader) {
+  std::vector<RegisterState> out;
+  for (const auto& reg : registers(store, runtime)) {
+    if (reader && !may_read(*reader, reg)) continue;
+    auto entries = register_entries(store, reg, now);
+    RegisterState state;
+    state.id = reg.id();
+    state.name = reg.declaration.name.empty() ? reg.id() : reg.declaration.name;
+    state.name_da = reg.declaration.name_da.empty() ? reg.id() : reg.declaration.name_da;
+    state.entries = static_cast<int>(entries.size());
+    const std::string& above = reg.declaration.heat_map.above;
+    for (const auto& e : entries) {
+      const auto& status = e.current.row.status;
+      if (status == "active" || status == "incident") {
+        ++state.open;
+        state.open_keys.push_back(e.key);
+        if (e.current.overdue) state.overdue.push_back(e.key);
+      }
+      if (e.review_due) ++state.review_due;
+      if (!above.empty() && value_at(e.current.variables, above) == json(true)) state.above_acceptance.push_back(e.key);
+    }
+    if (reg.has_heat_map()) state.heat_map = heat_map(reg, entries);
+    out.push_back(std::move(state));
   }
   return out;
 }

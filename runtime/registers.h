@@ -44,6 +44,7 @@ struct EntryVersion {
   std::string process_name;
   nlohmann::json variables = nlohmann::json::object();
   std::vector<std::string> open_steps;  // the names of its open tasks
+  bool overdue = false;                 // an open task is past its due date
 };
 
 struct RegisterEntry {
@@ -82,5 +83,17 @@ HeatMap heat_map(const Register& reg, const std::vector<RegisterEntry>& entries)
 // The cell an entry falls in, as 1-based (likelihood, impact); nullopt when unscored.
 std::optional<std::pair<int, int>> heat_cell(const definitions::RegisterHeatMap& map, const nlohmann::json& variables,
                                              bool residual);
+
+// A register's state for the committee and management (the agenda, the annual report).
+struct RegisterState {
+  std::string id, name, name_da;
+  int entries = 0, open = 0, review_due = 0;
+  std::vector<std::string> open_keys;         // entries whose current case is open
+  std::vector<std::string> overdue;           // open entries with a step past its due date
+  std::vector<std::string> above_acceptance;  // entries whose aboveAcceptance variable holds true
+  HeatMap heat_map;                           // size 0: the register has none
+};
+// Every register's state; with `reader`, only those they may read.
+std::vector<RegisterState> register_states(Store& store, Runtime& runtime, definitions::TimePoint now, const Person* reader = nullptr);
 
 }  // namespace raciflow::runtime

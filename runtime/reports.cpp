@@ -172,6 +172,7 @@ ManagementReport build_report(Store& store, Runtime& runtime, int year, TimePoin
   ManagementReport report;
   report.year = year;
   report.generated_at = definitions::format_date_time(now);
+  report.registers = register_states(store, runtime, now);
   const std::string first = std::to_string(year) + "-01-01T00:00:00Z";
   const std::string after = std::to_string(year + 1) + "-01-01T00:00:00Z";
   TimePoint end = std::min(*time_of(after), now);

@@ -9,6 +9,7 @@
 
 #include "definitions/iso8601.h"
 #include "definitions/wheel.h"
+#include "runtime/registers.h"
 #include "runtime/runtime.h"
 
 namespace raciflow::runtime {
@@ -35,6 +36,7 @@ struct Agenda {
   std::string since;         // ISO 8601: the last meeting
   std::string generated_at;
   std::vector<AgendaSection> sections;  // always all nine, in the standing order
+  std::vector<RegisterState> registers;  // the registers' state now (docs/registers.md)
 };
 
 // The standing agenda filled with every case changed at or after `since`, each in exactly
@@ -112,6 +114,7 @@ struct ManagementReport {
   int wheel_planned = 0, wheel_fired = 0, wheel_late = 0;
   int plan_done = 0, plan_open = 0, plan_overdue = 0;
   std::vector<Evidence> evidence;  // the evidence register's documents of the year
+  std::vector<RegisterState> registers;  // the registers' state when the report was made
 };
 
 // A task counts as overdue when it was completed after its due date, or is still open

@@ -110,6 +110,7 @@ int cmd_agenda(const po::variables_map& vm, const Globals& g, std::ostream& out,
   if (since.empty()) since = "1970-01-01T00:00:00Z";
   auto agenda = runtime::build_agenda(*s.store, *s.runtime, since);
   agenda.generated_at = definitions::format_date_time(clock_now(g));
+  agenda.registers = runtime::register_states(*s.store, *s.runtime, clock_now(g));
   if (format == "json") out << render::agenda_json(agenda).dump(2) << "\n";
   if (format == "markdown") out << render::agenda_markdown(agenda);
   if (format == "html") out << render::agenda_html(agenda);

@@ -81,6 +81,7 @@ void Api::Impl::routes_year() {
       if (since.empty()) since = "1970-01-01T00:00:00Z";
       auto agenda = runtime::build_agenda(c.store, c.runtime, since);
       agenda.generated_at = definitions::format_date_time(c.now);
+      agenda.registers = runtime::register_states(c.store, c.runtime, c.now, &call.caller->person);
       // Each person sees on it only the cases they may see.
       if (!call.caller->reads_all())
         for (auto& section : agenda.sections)

@@ -1,5 +1,7 @@
 #include "adapters/render/calendar_render.h"
 
+#include "adapters/render/register_render.h"
+
 #include <cmath>
 #include <map>
 #include <numbers>
@@ -190,7 +192,8 @@ json agenda_json(const runtime::Agenda& agenda) {
     for (const auto& p : s.plan) plan.push_back(runtime::to_json(p));
     sections.push_back({{"number", ++n}, {"id", s.id}, {"title", s.title}, {"cases", cases}, {"plan", plan}});
   }
-  return {{"since", agenda.since}, {"generated_at", agenda.generated_at}, {"sections", sections}};
+  return {{"since", agenda.since}, {"generated_at", agenda.generated_at}, {"sections", sections},
+          {"registers", register_states_json(agenda.registers)}};
 }
 
 std::string agenda_markdown(const runtime::Agenda& agenda) {
@@ -204,6 +207,7 @@ std::string agenda_markdown(const runtime::Agenda& agenda) {
     for (const auto& c : s.cases) out << "- " << case_line(c) << "\n";
     for (const auto& p : s.plan) out << "- " << plan_line(p) << "\n";
   }
+  out << register_states_markdown(agenda.registers);
   return out.str();
 }
 
@@ -223,7 +227,7 @@ std::string agenda_html(const runtime::Agenda& agenda) {
     }
     out << "</li>";
   }
-  out << "</ol></body></html>\n";
+  out << "</ol>" << register_states_html(agenda.registers) << "</body></html>\n";
   return out.str();
 }
 
@@ -380,7 +384,8 @@ json report_json(const runtime::ManagementReport& r) {
              json list = json::array();
              for (const auto& e : r.evidence) list.push_back(evidence_entry(e));
              return list;
-           }()}};
+           }()},
+          {"registers", register_states_json(r.registers)}};
 }
 
 std::string report_markdown(const runtime::ManagementReport& r) {
@@ -410,6 +415,7 @@ std::string report_markdown(const runtime::ManagementReport& r) {
       out << "| " << e.time.substr(0, 10) << " | " << joined(e.clauses) << " | " << e.case_id << " | " << e.step << " | " << e.person
           << " | " << recorded(e) << " |\n";
   }
+  out << register_states_markdown(r.registers);
   return out.str();
 }
 
@@ -461,7 +467,7 @@ std::string report_html(const runtime::ManagementReport& r) {
     }
     out << "</table>";
   }
-  out << "</body></html>\n";
+  out << register_states_html(r.registers) << "</body></html>\n";
   return out.str();
 }
 

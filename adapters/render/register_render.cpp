@@ -12,6 +12,7 @@
 
 #include <xlsxwriter.h>
 
+#include "adapters/render/markup.h"
 #include "adapters/render/text_table.h"
 
 namespace raciflow::render {
@@ -165,6 +166,100 @@ RegisterTable register_table(const runtime::Register& reg, const std::vector<run
     t.rows.push_back(std::move(row));
   }
   return t;
+}
+
+json register_states_json(const std::vector<runtime::RegisterState>& states) {
+  json out = json::array();
+  for (const auto& s : states) {
+    json j = {{"id", s.id},           {"name", s.name},         {"name_da", s.name_da},
+              {"entries", s.entries}, {"open", s.open},         {"open_entries", s.open_keys},
+              {"overdue", s.overdue}, {"review_due", s.review_due}, {"above_acceptance", s.above_acceptance},
+              {"heat_map", nullptr}};
+    if (s.heat_map.size) j["heat_map"] = heat_map_json(s.heat_map);
+    out.push_back(j);
+  }
+  return out;
+}
+
+namespace {
+
+std::string keys_text(const std::vector<std::string>& keys) {
+  if (keys.empty()) return "none";
+  std::string out;
+  for (std::size_t i = 0; i < keys.size() && i < 20; ++i) out += (i ? ", " : "") + keys[i];
+  if (keys.size() > 20) out += " and " + std::to_string(keys.size() - 20) + " more";
+  return out;
+}
+
+// Rows of a heat map, the highest likelihood first: "likelihood | count per impact".
+template <typename Cell>
+void each_row(const std::vector<std::vector<runtime::HeatCell>>& grid, Cell cell) {
+  for (int l = static_cast<int>(grid.size()); l >= 1; --l)
+    for (std::size_t i = 0; i < grid.size(); ++i) cell(l, static_cast<int>(i) + 1, grid[static_cast<std::size_t>(l - 1)][i].count);
+}
+
+}  // namespace
+
+std::string register_states_markdown(const std::vector<runtime::RegisterState>& states) {
+  if (states.empty()) return "";
+  std::ostringstream out;
+  out << "\n## Registers\n\n| Register | Entries | Open | Open with a step overdue | Above the acceptance level | Review due |\n"
+         "|---|---:|---:|---|---|---:|\n";
+  for (const auto& s : states)
+    out << "| " << s.name << " | " << s.entries << " | " << s.open << " | " << keys_text(s.overdue) << " | "
+        << (s.heat_map.size ? keys_text(s.above_acceptance) : "") << " | " << s.review_due << " |\n";
+  for (const auto& s : states) {
+    if (!s.heat_map.size) continue;
+    for (const auto* kind : {"inherent", "residual"}) {
+      const auto& grid = std::string(kind) == "inherent" ? s.heat_map.inherent : s.heat_map.residual;
+      out << "\n### " << s.name << ": " << (std::string(kind) == "inherent" ? "inherent risk" : "residual risk")
+          << " (likelihood down, impact across)\n\n| |";
+      for (int i = 1; i <= s.heat_map.size; ++i) out << " " << i << " |";
+      out << "\n|---|";
+      for (int i = 1; i <= s.heat_map.size; ++i) out << "---:|";
+      each_row(grid, [&](int l, int i, int count) {
+        if (i == 1) out << "\n| " << l << " |";
+        out << " " << count << " |";
+      });
+      out << "\n";
+    }
+  }
+  return out.str();
+}
+
+std::string register_states_html(const std::vector<runtime::RegisterState>& states) {
+  if (states.empty()) return "";
+  std::ostringstream out;
+  out << "<h2>Registers</h2><table class=\"registers\"><tr><th>Register</th><th>Entries</th><th>Open</th><th>Open with a step overdue</th>"
+         "<th>Above the acceptance level</th><th>Review due</th></tr>";
+  for (const auto& s : states)
+    out << "<tr data-register=\"" << xml_escape(s.id) << "\"><td>" << xml_escape(s.name) << "</td><td>" << s.entries << "</td><td>" << s.open
+        << "</td><td>" << xml_escape(keys_text(s.overdue)) << "</td><td>" << xml_escape(s.heat_map.size ? keys_text(s.above_acceptance) : "")
+        << "</td><td>" << s.review_due << "</td></tr>";
+  out << "</table>";
+  static const char* const kShades[] = {"#ffffff", "#fde2c8", "#f7a072", "#a8321f"};
+  for (const auto& s : states) {
+    if (!s.heat_map.size) continue;
+    out << "<h3>" << xml_escape(s.name) << ": heat map</h3><div style=\"display:flex;gap:2rem;flex-wrap:wrap\">";
+    for (const auto* kind : {"inherent", "residual"}) {
+      const auto& grid = std::string(kind) == "inherent" ? s.heat_map.inherent : s.heat_map.residual;
+      int most = 1;
+      each_row(grid, [&](int, int, int count) { most = std::max(most, count); });
+      out << "<table class=\"heatmap\" data-kind=\"" << kind << "\"><caption>"
+          << (std::string(kind) == "inherent" ? "Inherent risk" : "Residual risk") << "</caption><tr><th>Likelihood ↓ / impact →</th>";
+      for (int i = 1; i <= s.heat_map.size; ++i) out << "<th>" << i << "</th>";
+      out << "</tr>";
+      each_row(grid, [&](int l, int i, int count) {
+        if (i == 1) out << "<tr><th>" << l << "</th>";
+        int shade = count == 0 ? 0 : 1 + std::min(2, (count * 3 - 1) / most);
+        out << "<td style=\"text-align:center;background:" << kShades[shade] << (shade == 3 ? ";color:#fff" : "") << "\">" << count << "</td>";
+        if (i == s.heat_map.size) out << "</tr>";
+      });
+      out << "</table>";
+    }
+    out << "</div>";
+  }
+  return out.str();
 }
 
 std::string register_text(const RegisterTable& table) { return format_text_table(table.header, table.rows); }

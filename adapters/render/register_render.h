@@ -46,6 +46,12 @@ struct RegisterSheet {
 // Throws std::runtime_error when the library cannot write it.
 std::string registers_xlsx(const std::vector<RegisterSheet>& sheets, const std::string& language);
 
+// The registers' state in the committee agenda and the annual report: a table of the
+// registers, and each heat map (inherent beside residual).
+nlohmann::json register_states_json(const std::vector<runtime::RegisterState>& states);
+std::string register_states_markdown(const std::vector<runtime::RegisterState>& states);
+std::string register_states_html(const std::vector<runtime::RegisterState>& states);
+
 // A register's name in the language.
 std::string register_name(const runtime::Register& reg, const std::string& language);
 

@@ -90,6 +90,17 @@ TEST_CASE("a risk through identification, scoring, treatment and acceptance is a
   CHECK(accepted["raci"] == "R/A");
   // The Danish table labels its columns in Danish.
   CHECK(w.ok({"register", "risks", "--lang", "da"}).find("Iboende risiko") != std::string::npos);
+  // The annual report shows the risks above the acceptance level and the heat maps.
+  json risks;
+  const json report = w.cli({"report", "--format", "json"}).json();
+  for (const auto& r : report["registers"])
+    if (r["id"] == "risks") risks = r;
+  REQUIRE(risks.is_object());
+  CHECK(risks["above_acceptance"] == json{"RISK-2026-004"});
+  CHECK(risks["heat_map"]["inherent"][2][3]["count"] == 1);
+  std::string html = w.ok({"report", "--format", "html"});
+  CHECK(html.find("<h3>Risk register: heat map</h3>") != std::string::npos);
+  CHECK(w.ok({"report"}).find("| Risk register | 1 | 0 | none | RISK-2026-004 | 0 |") != std::string::npos);
 }
 
 TEST_CASE("the wheel's risk review re-assesses a risk a year later, and the earlier assessment stays as the entry's history") {
@@ -156,6 +167,13 @@ TEST_CASE("a failed deviation is in the deviation log and its corrective action 
   REQUIRE(actions["items"].size() == 1);
   CHECK(actions["items"][0]["cells"]["grade"] == "minor");
   CHECK(actions["items"][0]["status"] == "active");
+  // The committee's agenda lists the open deviations and corrective actions.
+  json agenda = w.cli({"agenda", "--format", "json"}).json();
+  std::map<std::string, json> by_id;
+  for (const auto& r : agenda["registers"]) by_id[r["id"]] = r;
+  CHECK(by_id["deviations"]["open_entries"] == json{id});
+  CHECK(by_id["corrective-actions"]["open_entries"] == json{action});
+  CHECK(w.ok({"agenda"}).find("## Registers") != std::string::npos);
   // The list of registers names each with its entries.
   std::string list = w.ok({"register"});
   CHECK(list.find("deviations") != std::string::npos);
