@@ -102,6 +102,23 @@ TEST_CASE("the session in docs/cli.md prints what the doc shows, command by comm
   CHECK(commands == 10);
 }
 
+TEST_CASE("the session in docs/registers.md keeps a risk in the register, command by command, as the doc shows") {
+  std::string doc = read(std::string(RACIFLOW_SOURCE_DIR) + "/docs/registers.md");
+  raciflow::testing::Workspace w;
+  int commands = run_transcript(fenced(doc, "console", doc.find("## From the command line")),
+                                [&](std::vector<std::string> args) { return w.cli(args); });
+  CHECK(commands == 10);
+  // The declaration shown is the sample's own, word for word, line by line.
+  const std::string sample = read(std::string(RACIFLOW_SOURCE_DIR) + "/samples/risk-assessment.bpmn");
+  std::istringstream shown(fenced(doc, "xml"));
+  for (std::string line; std::getline(shown, line);) {
+    auto text = line.substr(line.find_first_not_of(' '));
+    if (text == "..." || text.rfind("residualLikelihood=", 0) == 0 || text.rfind("aboveAcceptance=", 0) == 0) continue;
+    INFO(text);
+    CHECK(sample.find(text) != std::string::npos);
+  }
+}
+
 TEST_CASE("the example in docs/organisation-format.md loads and org show prints what the doc shows") {
   std::string doc = read(std::string(RACIFLOW_SOURCE_DIR) + "/docs/organisation-format.md");
   raciflow::testing::Workspace w;

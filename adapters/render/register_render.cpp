@@ -268,7 +268,7 @@ std::string register_csv(const RegisterTable& table) {
   std::string out;
   auto line = [&](const std::vector<std::string>& fields) {
     for (std::size_t i = 0; i < fields.size(); ++i) out += (i ? "," : "") + csv_field(fields[i]);
-    out += "\r\n";
+    out += "\n";
   };
   line(table.header);
   for (const auto& row : table.rows) line(row);
