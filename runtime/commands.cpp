@@ -9,6 +9,7 @@
 #include "runtime/access.h"
 #include "runtime/json_input.h"
 #include "runtime/runtime_internal.h"
+#include "runtime/soa.h"
 
 namespace raciflow::runtime {
 
@@ -238,6 +239,7 @@ std::string Runtime::start(const std::string& process, const std::string& person
       throw Refused("no deployed process '" + process + "'" + (known.empty() ? " (nothing is deployed)" : " (deployed: " + known + ")"),
                     RefusalKind::not_found);
     }
+    check_statement(process, latest->version, variables, "process '" + process + "': ");
     return start_case(process, latest->version, cmd::Start{"", "", "", variables}, a, key, "", -1, 0);
   });
 }
@@ -300,7 +302,15 @@ void Runtime::complete(std::int64_t task, const std::string& person, const json&
           [&](const TaskRow& t, const CaseState& state) {
             check_form_data(t, state.variables, variables);
             require_form(t, state.variables, variables);
+            check_statement(t.process, t.version, variables, "task " + std::to_string(t.id) + " '" + t.task.name + "': ");
           });
+}
+
+// A revision of the Statement of Applicability (a process keeping the register `soa`)
+// carries its changes in `soa`, checked before anything changes (runtime/soa.h).
+void Runtime::check_statement(const std::string& process, int version, const json& variables, const std::string& where) {
+  if (!variables.contains(kSoaVariable) || process_of(process, version).keeps.id != kSoaRegister) return;
+  if (auto problem = soa_problem(variables[kSoaVariable])) throw Refused(where + *problem);
 }
 
 // What a person submits for a step with a form is checked against the form on the server,

@@ -115,6 +115,14 @@ struct ManagementReport {
   int plan_done = 0, plan_open = 0, plan_overdue = 0;
   std::vector<Evidence> evidence;  // the evidence register's documents of the year
   std::vector<RegisterState> registers;  // the registers' state when the report was made
+  // Versions of the Statement of Applicability approved in the year: number, when, by whom,
+  // and the controls each changed (runtime/soa.h).
+  struct SoaChange {
+    int version = 0;
+    std::string approved_at, approved_by;
+    std::vector<std::string> changed;
+  };
+  std::vector<SoaChange> soa_changes;
 };
 
 // A task counts as overdue when it was completed after its due date, or is still open

@@ -272,6 +272,7 @@ class Runtime {
                                    const std::string& actor);
   const definitions::FormSchema* schema_of(const std::string& process, int version, const std::string& node);
   void check_form_data(const TaskRow& task, const nlohmann::json& known, const nlohmann::json& variables);
+  void check_statement(const std::string& process, int version, const nlohmann::json& variables, const std::string& where);
   std::vector<Candidate> deploy_candidates(const std::vector<definitions::LoadedFile>& files, const std::vector<std::string>& paths,
                                            const std::vector<std::string>& sources);
   // Inside a transaction: stores the candidates that are new, with their timer starts.

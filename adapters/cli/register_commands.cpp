@@ -14,6 +14,7 @@
 #include "adapters/render/register_render.h"
 #include "adapters/render/text_table.h"
 #include "runtime/registers.h"
+#include "runtime/soa.h"
 
 namespace raciflow::cli {
 
@@ -105,9 +106,45 @@ int cmd_register(const po::variables_map& vm, const Globals& g, std::ostream& ou
   return kExitOk;
 }
 
+int cmd_soa(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
+  std::string format = format_of(vm, {"table", "csv", "json"});
+  std::string lang = vm["lang"].as<std::string>();
+  if (lang != "en" && lang != "da") throw UsageError{"unknown --lang '" + lang + "' (da, en)"};
+  int version = vm.count("version") ? vm["version"].as<int>() : 0;
+  if (version < 0) throw UsageError{"--version is a version number, 1 or more"};
+  Session s(g, false);
+  auto tx = s.store->begin_read();
+  auto soa = runtime::build_soa(*s.store, *s.runtime, clock_now(g), version);
+  if (format == "json") {
+    out << render::soa_json(soa).dump(2) << "\n";
+    return kExitOk;
+  }
+  auto table = render::soa_table(soa, lang);
+  if (format == "csv") {
+    out << render::register_csv(table);
+    return kExitOk;
+  }
+  if (soa.version == 0)
+    out << (lang == "da" ? "Ingen godkendt version endnu.\n" : "No version approved yet.\n");
+  else
+    out << (lang == "da" ? "Version " : "Version ") << soa.version << (lang == "da" ? ", godkendt " : ", approved ")
+        << soa.versions[static_cast<std::size_t>(soa.version - 1)].approved_at << (lang == "da" ? " af " : " by ")
+        << soa.versions[static_cast<std::size_t>(soa.version - 1)].approved_by << "\n\n";
+  out << render::register_text(table);
+  return kExitOk;
+}
+
 }  // namespace
 
 void add_register_commands(std::map<std::string, Command>& t) {
+  t["soa"] = {"the Statement of Applicability: the 93 Annex A controls as an approved version left them, with risks and evidence",
+              "raciflow soa [--version N] [--format table|csv|json] [--lang en|da]",
+              [](po::options_description& o) {
+                o.add_options()("format", po::value<std::string>()->default_value("table"), "table, csv or json")(
+                    "lang", po::value<std::string>()->default_value("en"), "the labels' language: en or da")(
+                    "version", po::value<int>(), "an approved version (default: the latest)");
+              },
+              cmd_soa, ""};
   t["register"] = {"the ISMS's registers kept by the flows: the list, or one register's entries (all: every register, for xlsx and json)",
                    "raciflow register [NAME|all] [--format table|csv|json|xlsx] [--lang en|da] [--output FILE]",
                    [](po::options_description& o) {

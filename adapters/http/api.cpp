@@ -1,5 +1,7 @@
 #include "adapters/http/api_internal.h"
 
+#include "definitions/iso27001.h"
+
 namespace raciflow::http {
 
 void Api::Impl::add(const std::string& method, const std::string& path, Access access, std::function<HttpResponse(Call&)> handler) {
@@ -303,6 +305,17 @@ HttpResponse Api::Impl::static_file(const HttpRequest& request, const std::strin
     return r;
   }
   std::string name = path == "/" ? "/index.html" : path;
+  if (name == "/iso27001.js") {
+    // The clauses and controls for the Model screen's picker, from the one table raciflow
+    // keeps (definitions/iso27001.h): [number, title, 2013 numbers].
+    static const std::string module = [] {
+      json rows = json::array();
+      for (const auto& item : definitions::iso27001()) rows.push_back({item.number, item.title, item.number_2013});
+      return "// ISO/IEC 27001:2022 clauses 4-10 and Annex A controls with their 2013 numbers, served by raciflow.\n"
+             "export const ISO_27001 = " + rows.dump() + ";\n";
+    }();
+    return text_response("text/javascript; charset=utf-8", module);
+  }
   const WebAsset* asset = find_web_asset(name.substr(1));
   if (!asset) not_found("no file " + path);
   HttpResponse r = text_response(asset->content_type, std::string(asset->data, asset->size));

@@ -6,6 +6,7 @@
 
 #include "adapters/render/register_render.h"
 #include "runtime/registers.h"
+#include "runtime/soa.h"
 
 namespace raciflow::http {
 
@@ -160,6 +161,26 @@ void Api::Impl::routes_registers() {
       not_found("register '" + reg->id() + "' has no entry '" + call.params.at("key") + "'");
     });
     if (!answer) return unseen(call);
+    return json_response(200, *answer);
+  });
+  // The Statement of Applicability, as version ?version=N (default: the latest approved),
+  // to those who may read the register `soa`.
+  add("GET", "/api/soa", Access::person, [this](Call& call) {
+    int version = 0;
+    if (call.query.count("version")) {
+      static const std::regex kVersion("[1-9][0-9]{0,5}");
+      if (!std::regex_match(call.query["version"], kVersion)) malformed("version must be a version number such as 2");
+      version = std::stoi(call.query["version"]);
+    }
+    auto answer = service.read([&](Context& c) -> std::optional<json> {
+      auto reg = runtime::find_register(c.store, c.runtime, runtime::kSoaRegister);
+      if (!reg || !runtime::may_read(call.caller->person, *reg)) return std::nullopt;
+      return render::soa_json(runtime::build_soa(c.store, c.runtime, c.now, version));
+    });
+    if (!answer) {
+      record_refusal(call.me(), call.request, "the Statement of Applicability is not one the caller can read");
+      throw ApiError{404, "not_found", "no Statement of Applicability", true};
+    }
     return json_response(200, *answer);
   });
   add("GET", "/api/registers/{register}/export", Access::person, [this, readable, unseen](Call& call) {

@@ -385,7 +385,13 @@ json report_json(const runtime::ManagementReport& r) {
              for (const auto& e : r.evidence) list.push_back(evidence_entry(e));
              return list;
            }()},
-          {"registers", register_states_json(r.registers)}};
+          {"registers", register_states_json(r.registers)},
+          {"soa_changes", [&] {
+             json list = json::array();
+             for (const auto& v : r.soa_changes)
+               list.push_back({{"version", v.version}, {"approved_at", v.approved_at}, {"approved_by", v.approved_by}, {"changed", v.changed}});
+             return list;
+           }()}};
 }
 
 std::string report_markdown(const runtime::ManagementReport& r) {
@@ -416,6 +422,10 @@ std::string report_markdown(const runtime::ManagementReport& r) {
           << " | " << recorded(e) << " |\n";
   }
   out << register_states_markdown(r.registers);
+  if (!r.soa_changes.empty()) {
+    out << "\n## Statement of Applicability\n\n| Version | Approved | By | Controls changed |\n|---:|---|---|---|\n";
+    for (const auto& v : r.soa_changes) out << "| " << v.version << " | " << v.approved_at.substr(0, 10) << " | " << v.approved_by << " | " << joined(v.changed) << " |\n";
+  }
   return out.str();
 }
 
@@ -467,7 +477,15 @@ std::string report_html(const runtime::ManagementReport& r) {
     }
     out << "</table>";
   }
-  out << register_states_html(r.registers) << "</body></html>\n";
+  out << register_states_html(r.registers);
+  if (!r.soa_changes.empty()) {
+    out << "<h2>Statement of Applicability</h2><table><tr><th>Version</th><th>Approved</th><th>By</th><th>Controls changed</th></tr>";
+    for (const auto& v : r.soa_changes)
+      out << "<tr><td>" << v.version << "</td><td>" << xml_escape(v.approved_at.substr(0, 10)) << "</td><td>" << xml_escape(v.approved_by)
+          << "</td><td>" << xml_escape(joined(v.changed)) << "</td></tr>";
+    out << "</table>";
+  }
+  out << "</body></html>\n";
   return out.str();
 }
 

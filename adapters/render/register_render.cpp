@@ -262,6 +262,46 @@ std::string register_states_html(const std::vector<runtime::RegisterState>& stat
   return out.str();
 }
 
+json soa_json(const runtime::Soa& soa) {
+  json versions = json::array(), controls = json::array();
+  for (const auto& v : soa.versions)
+    versions.push_back({{"version", v.number}, {"case", v.case_id}, {"approved_at", v.approved_at}, {"approved_by", v.approved_by},
+                        {"changed", v.changed}});
+  for (const auto& c : soa.controls)
+    controls.push_back({{"control", c.number},
+                        {"title", c.title},
+                        {"control_2013", c.number_2013},
+                        {"applicable", c.applicable ? json(*c.applicable) : json(nullptr)},
+                        {"justification", c.justification},
+                        {"status", c.status},
+                        {"risks", c.risks},
+                        {"evidence", c.evidence_cases},
+                        {"changed", c.changed}});
+  return {{"version", soa.version},
+          {"versions", versions},
+          {"open_case", soa.open_case.empty() ? json(nullptr) : json(soa.open_case)},
+          {"proposed", soa.proposed},
+          {"controls", controls}};
+}
+
+RegisterTable soa_table(const runtime::Soa& soa, const std::string& language) {
+  const bool da = danish(language);
+  RegisterTable t;
+  t.header = da ? std::vector<std::string>{"Kontrol", "2013", "Titel", "Gælder", "Begrundelse", "Status", "Risici", "Evidens (sager)"}
+                : std::vector<std::string>{"Control", "2013", "Title", "Applicable", "Justification", "Status", "Risks", "Evidence (cases)"};
+  t.types.assign(t.header.size(), "text");
+  auto list = [](const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+    return out;
+  };
+  for (const auto& c : soa.controls)
+    t.rows.push_back({c.number, c.number_2013, c.title,
+                      c.applicable ? runtime::cell_text(*c.applicable, "yesno", nullptr, language) : (da ? "ikke vurderet" : "not assessed"),
+                      c.justification, c.status, list(c.risks), list(c.evidence_cases)});
+  return t;
+}
+
 std::string register_text(const RegisterTable& table) { return format_text_table(table.header, table.rows); }
 
 std::string register_csv(const RegisterTable& table) {

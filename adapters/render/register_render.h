@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runtime/registers.h"
+#include "runtime/soa.h"
 
 namespace raciflow::render {
 
@@ -51,6 +52,11 @@ std::string registers_xlsx(const std::vector<RegisterSheet>& sheets, const std::
 nlohmann::json register_states_json(const std::vector<runtime::RegisterState>& states);
 std::string register_states_markdown(const std::vector<runtime::RegisterState>& states);
 std::string register_states_html(const std::vector<runtime::RegisterState>& states);
+
+// The Statement of Applicability: JSON for the API and `raciflow soa --format json`, and
+// its table (control, 2013, title, applicable, justification, status, risks, evidence).
+nlohmann::json soa_json(const runtime::Soa& soa);
+RegisterTable soa_table(const runtime::Soa& soa, const std::string& language);
 
 // A register's name in the language.
 std::string register_name(const runtime::Register& reg, const std::string& language);

@@ -1,6 +1,7 @@
 // The raciflow web app: plain modern JavaScript modules over the JSON API (docs/api.md),
 // no bundler: ui.js (what every screen shares), modeler.js (bpmn-js) with modeler_form.js,
-// forms.js (form-js), case_evidence.js, registers.js, i18n.js, iso27001.js.
+// forms.js (form-js), case_evidence.js, registers.js, i18n.js, and iso27001.js (served by the
+// server from definitions/iso27001.h).
 // Screens are hash routes: #/tasks, #/task/ID, #/cases, #/case/ID, #/definitions,
 // #/definition/ID, #/registers, #/register/ID[/entry/KEY], #/year, #/agenda, #/audit, #/supervised[/TENANT[/case/ID]]. Text is
 // set with textContent, never parsed as HTML; the only markup inserted is the server's

@@ -2,6 +2,15 @@
 // come from the definitions and the organisation file as written, untranslated.
 const TEXTS = {
   en: {
+    "soa.heading": "Statement of Applicability", "soa.none": "No version is approved yet.", "soa.shown": "Version shown",
+    "soa.version": "Version", "soa.control": "Control", "soa.title": "Title", "soa.applicable": "Applicable",
+    "soa.justification": "Justification", "soa.risks": "Risks that chose it", "soa.evidence": "Evidence (cases)",
+    "soa.yes": "yes", "soa.no": "no", "soa.not-assessed": "not assessed", "soa.proposed": "change proposed",
+    "soa.open": "A revision is under way:", "soa.revise": "Start a revision", "soa.started": "A revision has started.",
+    "soa.edit": "Revise the controls", "soa.summary": "What changed, in a sentence", "soa.send": "Send for approval",
+    "soa.sent": "The revision went to top management for approval.", "soa.revisions": "All revisions as a register",
+    "soa.status.implemented": "implemented", "soa.status.partly": "partly implemented", "soa.status.planned": "planned",
+    "soa.status.not-implemented": "not implemented",
     "nav.registers": "Registers", "registers.title": "Registers",
     "registers.intro": "The ISMS's registers, kept by the flows: each case is an entry, and a later case with the same key its next version.",
     "registers.none": "No register you may read: the flows that keep one are not deployed, or you take no part in them.",
@@ -124,6 +133,15 @@ const TEXTS = {
     "error": "Error", "loading": "Loading…",
   },
   da: {
+    "soa.heading": "Anvendelseserklæring", "soa.none": "Ingen version er godkendt endnu.", "soa.shown": "Vist version",
+    "soa.version": "Version", "soa.control": "Kontrol", "soa.title": "Titel", "soa.applicable": "Gælder",
+    "soa.justification": "Begrundelse", "soa.risks": "Risici der valgte den", "soa.evidence": "Evidens (sager)",
+    "soa.yes": "ja", "soa.no": "nej", "soa.not-assessed": "ikke vurderet", "soa.proposed": "ændring foreslået",
+    "soa.open": "En revision er i gang:", "soa.revise": "Start en revision", "soa.started": "En revision er startet.",
+    "soa.edit": "Revidér kontrollerne", "soa.summary": "Hvad er ændret, i en sætning", "soa.send": "Send til godkendelse",
+    "soa.sent": "Revisionen er sendt til topledelsen til godkendelse.", "soa.revisions": "Alle revisioner som register",
+    "soa.status.implemented": "implementeret", "soa.status.partly": "delvist implementeret", "soa.status.planned": "planlagt",
+    "soa.status.not-implemented": "ikke implementeret",
     "nav.registers": "Registre", "registers.title": "Registre",
     "registers.intro": "ISMS'ets registre, ført af forløbene: hver sag er en post, og en senere sag med samme nøgle er dens næste version.",
     "registers.none": "Intet register du må læse: forløbene der fører et, er ikke udrullet, eller du deltager ikke i dem.",

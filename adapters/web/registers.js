@@ -4,6 +4,7 @@
 // #/register/ID/entry/KEY.
 import { t, currentLanguage } from "./i18n.js";
 import { h, api, apiPage, pagedTable, main, when, statusText, table, auditTable } from "./ui.js";
+import { showSoa } from "./soa.js";
 
 const lang = () => currentLanguage();
 const nameOf = (reg) => (lang() === "da" ? reg.name_da : reg.name) || reg.id;
@@ -62,6 +63,8 @@ export async function showRegister(id, query) {
   const registers = await api("GET", "/api/registers");
   const reg = registers.find((r) => r.id === id);
   if (!reg) return main(h("p", { class: "error" }, t("registers.unknown")));
+  // The SoA is shown as its controls; ?entries=1 shows its revisions as a register.
+  if (id === "soa" && !params.get("entries")) return showSoa(reg, query);
   params.set("lang", lang());
   const first = await apiPage("/api/registers/" + enc(id) + "?" + params.toString());
   const go = (changes) => {

@@ -246,13 +246,14 @@ TEST_CASE("every API route answers each kind of caller as the access table says,
   table[{"GET", "/api/report"}] = {kReader, fixed("/api/report?year=2027")};
   // A register is read by the roles of its flow (karen's committee, mette's business
   // functions), the auditor and the admin; to sofie (IT operations) it does not exist.
-  REQUIRE(t.s.w.cli({"deploy", sample("risk-assessment.bpmn"), "--as", "anna"}).code == 0);
+  REQUIRE(t.s.w.cli({"deploy", sample("risk-assessment.bpmn"), sample("soa-approval.bpmn"), "--as", "anna"}).code == 0);
   constexpr Row kReadsRegister = {401, 401, 401, 2, 2, 2, 2, kHidden};
   table[{"GET", "/api/registers"}] = {kEveryone, fixed("/api/registers")};
   table[{"GET", "/api/registers/{register}"}] = {kReadsRegister, fixed("/api/registers/deviations?sort=severity&order=desc")};
   table[{"GET", "/api/registers/{register}/heatmap"}] = {kReadsRegister, fixed("/api/registers/risks/heatmap")};
   table[{"GET", "/api/registers/{register}/entries/{key}"}] = {kReadsRegister,
                                                               fixed("/api/registers/deviations/entries/" + mettes_case.first)};
+  table[{"GET", "/api/soa"}] = {kReadsRegister, fixed("/api/soa")};  // business functions are consulted on it
   table[{"GET", "/api/registers/{register}/export"}] = {kReadsRegister, fixed("/api/registers/deviations/export?format=xlsx&lang=da")};
   table[{"GET", "/api/organisation"}] = {kEveryone, fixed("/api/organisation")};
   table[{"PUT", "/api/organisation"}] = {kAdmin, fixed("/api/organisation", {{"name", "org.xml"}, {"xml", org}})};

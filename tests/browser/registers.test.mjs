@@ -3,7 +3,9 @@
 // risk register, sees the heat map with inherent and residual risk side by side, chooses
 // a cell and gets its entries, opens an entry with its versions and trail, and downloads
 // the register as a spreadsheet. Mette reads it in Danish. Sofie (IT operations) takes no
-// part in the flow: the register is not in her list and its address shows nothing.
+// part in the flow: the register is not in her list and its address shows nothing. Lars
+// (security function) revises the Statement of Applicability on its screen; once top
+// management approves, control 8.7 shows the risks that chose it.
 //
 // Run by ctest (tests/CMakeLists.txt) with RACIFLOW_BIN set to the built binary.
 import assert from "node:assert/strict";
@@ -11,9 +13,9 @@ import { join } from "node:path";
 import { repo, run } from "./harness.mjs";
 
 await run("registers", (s) => {
-  s.cli("deploy", ...["risk-assessment", "deviation-handling", "corrective-action"].map((p) => join(repo, "samples", p + ".bpmn")), "--as", "setup");
+  s.cli("deploy", ...["risk-assessment", "deviation-handling", "corrective-action", "soa-approval"].map((p) => join(repo, "samples", p + ".bpmn")), "--as", "setup");
   s.cli("org", "load", join(repo, "samples/org.xml"), "--as", "setup");
-  s.passwords("karen", "mette", "sofie");
+  s.passwords("karen", "mette", "sofie", "lars");
   const assess = (key, asset, scores, treatment) => {
     const id = s.cli("message", "Risk assessment due", "--key", key, "--as", "anna").trim().split("\n")[0];
     const step = (node, person, ...vars) => {
@@ -80,4 +82,29 @@ await run("registers", (s) => {
   await sofie.goto(s.base + "/#/register/risks");
   await sofie.waitForSelector("main p.error");
   assert.equal(await sofie.$("#heatmap-inherent"), null);
+
+  // The Statement of Applicability: a revision started and edited on its screen.
+  const lars = await s.login("lars");
+  await lars.goto(s.base + "/#/register/soa");
+  await lars.waitForSelector("#soa-revise");
+  await lars.click("#soa-revise");
+  await lars.waitForSelector("#soa-edit");
+  await lars.click("#soa-edit");
+  await lars.waitForSelector("#soa-form");
+  const row = "#soa-form tr[data-control='8.7']";
+  await lars.selectOption(row + " td:nth-child(3) select", "true");
+  await lars.fill(row + " td:nth-child(4) input", "Ransomware in the risk register");
+  await lars.selectOption(row + " td:nth-child(5) select", "implemented");
+  await lars.fill("#soa-summary", "Malware protection applies");
+  await s.shot(lars, "soa-edit");
+  await Promise.all([lars.waitForResponse((r) => r.url().includes("/complete") && r.status() === 200), lars.click("#soa-send")]);
+  const revision = JSON.parse(s.cli("cases", "--process", "soa-approval", "--json"))[0].id;
+  const approve = s.cli("tasks", "--case", revision, "--node", "approve", "--ids").trim();
+  s.cli("complete", approve, "--as", "karen", "--var", "approved=true");
+  await lars.goto(s.base + "/?again=1#/register/soa");
+  await lars.waitForSelector("#soa-version");
+  const control = "table.soa tr[data-control='8.7']";
+  assert.match(await lars.textContent(control), /Ransomware in the risk register/);
+  assert.deepEqual(await lars.$$eval(control + " td:nth-child(7) a", (as) => as.map((a) => a.textContent)), ["RISK-2026-001", "RISK-2026-002"]);
+  await s.shot(lars, "soa");
 });

@@ -211,3 +211,58 @@ TEST_CASE("the registers' workbook reads back: a sheet per register, the heat ma
   w.ok({"register", "risks", "--format", "xlsx", "--lang", "da", "--output", file});
   CHECK(sheet_cells(file, 1)["A1"] == "Nøgle");
 }
+
+TEST_CASE("the Statement of Applicability approved twice keeps both versions, with the risks that chose each control") {
+  Isms w;
+  assess_critical_risk(w, "RISK-2026-004");  // its treatment chose 8.7 and 8.13
+  std::string first = first_line(w.ok({"start", "soa-approval", "--key", "SOA", "--as", "anna"}));
+  // A malformed revision is refused, naming the control and the field; nothing changes.
+  auto bad = w.cli({"complete", task_id(w, first, "prepare"), "--as", "anna", "--var", R"(soa={"8.7":{"status":"done"}})"});
+  CHECK(bad.code == 1);
+  CHECK(bad.err.find("soa.8.7.status must be one of implemented, partly, planned, not-implemented") != std::string::npos);
+  CHECK(w.cli({"complete", task_id(w, first, "prepare"), "--as", "anna", "--var", R"(soa={"9.1":{}})"}).err.find(
+            "'9.1' is not an ISO 27001:2022 Annex A control") != std::string::npos);
+  walk(w, first, {{"prepare", "security-function", "anna",
+                   {R"(soa={"8.7":{"applicable":true,"justification":"Ransomware","status":"implemented"},"7.4":{"applicable":false,"justification":"No premises of our own"}})",
+                    "changeSummary=The first SoA"}},
+                  {"approve", "top-management", "karen", {"approved=true"}}});
+  CHECK(w.ok({"soa"}).rfind("Version 1, approved ", 0) == 0);
+  w.clock = "2026-09-01T09:00:00Z";
+  std::string second = first_line(w.ok({"start", "soa-approval", "--key", "SOA", "--as", "anna"}));
+  walk(w, second, {{"prepare", "security-function", "anna", {R"(soa={"8.7":{"status":"partly"},"8.13":{"applicable":true,"status":"planned"}})"}},
+                   {"approve", "top-management", "karen", {"approved=false"}},  // sent back once
+                   {"prepare", "security-function", "jonas", {R"(soa={"8.7":{"status":"partly"},"8.13":{"applicable":true,"status":"implemented"}})"}},
+                   {"approve", "top-management", "karen", {"approved=true"}}});
+
+  auto control = [](const json& soa, const std::string& number) {
+    for (const auto& c : soa["controls"])
+      if (c["control"] == number) return c;
+    return json();
+  };
+  const json latest = w.cli({"soa", "--format", "json"}).json();
+  CHECK(latest["version"] == 2);
+  REQUIRE(latest["versions"].size() == 2);
+  CHECK(latest["versions"][0]["case"] == first);
+  CHECK(latest["versions"][1]["approved_by"] == "karen");
+  CHECK(latest["versions"][1]["changed"] == json{"8.13", "8.7"});
+  CHECK(latest["controls"].size() == 93);
+  CHECK(control(latest, "8.7")["status"] == "partly");
+  CHECK(control(latest, "8.7")["justification"] == "Ransomware");  // kept from version 1
+  CHECK(control(latest, "8.7")["risks"] == json{"RISK-2026-004"});
+  CHECK(control(latest, "8.7")["control_2013"] == "A.12.2.1");
+  CHECK(control(latest, "7.4")["applicable"] == false);
+  CHECK(control(latest, "5.1")["applicable"].is_null());  // not assessed yet
+  const json first_version = w.cli({"soa", "--version", "1", "--format", "json"}).json();
+  CHECK(control(first_version, "8.7")["status"] == "implemented");
+  CHECK(control(first_version, "8.13")["applicable"].is_null());
+  CHECK(w.cli({"soa", "--version", "3"}).err.find("no version 3 of the Statement of Applicability") != std::string::npos);
+  // Both versions are the register's one entry and its history; the annual report lists them.
+  const json reg = w.cli({"register", "soa", "--format", "json"}).json();
+  REQUIRE(reg["items"].size() == 1);
+  CHECK(reg["items"][0]["versions"] == 2);
+  const json report = w.cli({"report", "--format", "json"}).json();
+  REQUIRE(report["soa_changes"].size() == 2);
+  CHECK(report["soa_changes"][0]["changed"] == json{"7.4", "8.7"});
+  CHECK(w.ok({"soa", "--lang", "da", "--format", "csv"}).find("8.7,A.12.2.1,Protection against malware,ja,Ransomware,partly,RISK-2026-004,") !=
+        std::string::npos);
+}
