@@ -1,7 +1,5 @@
 #include "runtime/reports.h"
 
-#include "runtime/soa.h"
-
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -175,8 +173,6 @@ ManagementReport build_report(Store& store, Runtime& runtime, int year, TimePoin
   report.year = year;
   report.generated_at = definitions::format_date_time(now);
   report.registers = register_states(store, runtime, now);
-  for (const auto& v : build_soa(store, runtime, now).versions)
-    if (v.approved_at.substr(0, 4) == std::to_string(year)) report.soa_changes.push_back({v.number, v.approved_at, v.approved_by, v.changed});
   const std::string first = std::to_string(year) + "-01-01T00:00:00Z";
   const std::string after = std::to_string(year + 1) + "-01-01T00:00:00Z";
   TimePoint end = std::min(*time_of(after), now);

@@ -116,7 +116,7 @@ struct ManagementReport {
   std::vector<Evidence> evidence;  // the evidence register's documents of the year
   std::vector<RegisterState> registers;  // the registers' state when the report was made
   // Versions of the Statement of Applicability approved in the year: number, when, by whom,
-  // and the controls each changed (runtime/soa.h).
+  // and the controls each changed; filled by add_soa_changes (runtime/soa.h).
   struct SoaChange {
     int version = 0;
     std::string approved_at, approved_by;

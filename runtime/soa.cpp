@@ -6,7 +6,6 @@
 
 #include "definitions/iso27001.h"
 #include "runtime/registers.h"
-#include "runtime/reports.h"
 
 namespace raciflow::runtime {
 
@@ -118,6 +117,12 @@ Soa build_soa(Store& store, Runtime& runtime, definitions::TimePoint now, int ve
         }
   for (const auto& number : order) out.controls.push_back(std::move(by_number[number]));
   return out;
+}
+
+void add_soa_changes(ManagementReport& report, Store& store, Runtime& runtime, definitions::TimePoint now) {
+  for (const auto& v : build_soa(store, runtime, now).versions)
+    if (v.approved_at.substr(0, 4) == std::to_string(report.year))
+      report.soa_changes.push_back({v.number, v.approved_at, v.approved_by, v.changed});
 }
 
 }  // namespace raciflow::runtime

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "definitions/iso8601.h"
+#include "runtime/reports.h"
 #include "runtime/runtime.h"
 
 namespace raciflow::runtime {
@@ -54,5 +55,8 @@ struct Soa {
 // The SoA as version `version` (0: the latest approved) left it. Refused (not_found) for
 // a version that does not exist.
 Soa build_soa(Store& store, Runtime& runtime, definitions::TimePoint now, int version = 0);
+
+// The versions approved in the report's year, into report.soa_changes.
+void add_soa_changes(ManagementReport& report, Store& store, Runtime& runtime, definitions::TimePoint now);
 
 }  // namespace raciflow::runtime

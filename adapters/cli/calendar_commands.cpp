@@ -12,6 +12,7 @@
 #include "adapters/delivery/delivery.h"
 #include "adapters/render/calendar_render.h"
 #include "runtime/reports.h"
+#include "runtime/soa.h"
 #include "runtime/runtime.h"
 #include "runtime/sqlite_store.h"
 
@@ -134,6 +135,7 @@ int cmd_report(const po::variables_map& vm, const Globals& g, std::ostream& out,
   Session s(g, false);
   auto tx = s.store->begin_read();
   auto report = runtime::build_report(*s.store, *s.runtime, year, clock_now(g));
+  runtime::add_soa_changes(report, *s.store, *s.runtime, clock_now(g));
   if (format == "json") out << render::report_json(report).dump(2) << "\n";
   if (format == "markdown") out << render::report_markdown(report);
   if (format == "html") out << render::report_html(report);

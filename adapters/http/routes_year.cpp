@@ -1,6 +1,8 @@
 // Routes: the ISMS year: wheel, plan, agenda, evidence, report.
 #include "adapters/http/api_internal.h"
 
+#include "runtime/soa.h"
+
 namespace raciflow::http {
 
 void Api::Impl::routes_year() {
@@ -104,6 +106,7 @@ void Api::Impl::routes_year() {
     std::string format = format_of(call, {"json", "markdown", "html"});
     return service.read([&](Context& c) {
       auto report = runtime::build_report(c.store, c.runtime, year_of(call, c.now), c.now);
+      runtime::add_soa_changes(report, c.store, c.runtime, c.now);
       if (format == "markdown") return text_response("text/markdown; charset=utf-8", render::report_markdown(report));
       if (format == "html") return text_response("text/html; charset=utf-8", render::report_html(report));
       return json_response(200, render::report_json(report));

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <random>
+#include <cstdlib>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -415,10 +415,13 @@ void write_heat_map(lxw_workbook* book, lxw_worksheet* sheet, const RegisterShee
 }  // namespace
 
 std::string registers_xlsx(const std::vector<RegisterSheet>& sheets, const std::string& language) {
-  // The library writes to a file: a private one in the temporary directory, read back and removed.
-  std::random_device random;
-  auto path = std::filesystem::temp_directory_path() /
-              ("raciflow-register-" + std::to_string(::getpid()) + "-" + std::to_string(random()) + ".xlsx");
+  // The library writes to a file: a private one made in the temporary directory (mkstemp:
+  // a new name, opened exclusively, mode 0600), read back and removed.
+  std::string pattern = (std::filesystem::temp_directory_path() / "raciflow-register-XXXXXX.xlsx").string();
+  int fd = ::mkstemps(pattern.data(), 5);
+  if (fd < 0) throw std::runtime_error("cannot make a temporary file for the spreadsheet in " + std::filesystem::temp_directory_path().string());
+  ::close(fd);
+  const std::filesystem::path path = pattern;
   struct Remove {
     std::filesystem::path p;
     ~Remove() {

@@ -305,7 +305,7 @@ TEST_CASE("the modeler's templates are the samples' flows, and a hand-written pr
   Server s;
   auto sofie = with_modeller(s);
   auto list = s.as(sofie, "GET", "/api/templates").json_body();
-  REQUIRE(list.size() == 10);
+  REQUIRE(list.size() == 11);
   bool found = false;
   for (const auto& t : list)
     found |= t["file"] == "deviation-handling.bpmn" && t["process"] == "deviation-handling" &&

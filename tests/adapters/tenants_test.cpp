@@ -319,6 +319,7 @@ TEST_CASE("every CLI verb run for one tenant shows and changes nothing of anothe
   table["outbox"] = {{"outbox", "--all"}, {"outbox", "--all", "--json"}};
   table["plan"] = {{"plan", "--format", "json"}};
   table["register"] = {{"register"}, {"register", "all", "--format", "json"}, {"register", "deviations", "--format", "csv"}};
+  table["soa"] = {{"soa"}, {"soa", "--format", "json"}};
   table["report"] = {{"report"}, {"report", "--format", "json"}};
   table["retry"] = {{"retry", "3", "--as", "anna"}};
   table["show"] = {{"show", "3"}, {"show", "2", "--json"}};

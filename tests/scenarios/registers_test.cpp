@@ -194,7 +194,7 @@ TEST_CASE("the registers' workbook reads back: a sheet per register, the heat ma
   std::vector<std::string> names;
   for (pugi::xml_node s : book.child("workbook").child("sheets").children("sheet")) names.push_back(s.attribute("name").value());
   CHECK(names == std::vector<std::string>{"Internal audit findings", "Corrective actions", "Deviation log", "Incident log",
-                                          "Management reviews", "Risk register", "Heat map Risk register"});
+                                          "Management reviews", "Risk register", "Statement of Applicability", "Heat map Risk register"});
   auto risks = sheet_cells(file, 6);
   CHECK(risks["A1"] == "Key");
   CHECK(risks["A2"] == "RISK-2026-007");
@@ -202,7 +202,7 @@ TEST_CASE("the registers' workbook reads back: a sheet per register, the heat ma
   CHECK(risks["C2"] == "'=HYPERLINK(\"http://x\")");  // text, never a formula
   CHECK(risks["E2"] == "Top management");
   CHECK(risks["F2"] == "2");  // a number cell
-  auto map = sheet_cells(file, 7);
+  auto map = sheet_cells(file, 8);
   // Likelihood 4 is the top row (row 5), so likelihood 2 is row 7; impact 3 is column D.
   CHECK(map["A7"] == "2");
   CHECK(map["D7"] == "1");
