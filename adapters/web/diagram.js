@@ -20,7 +20,15 @@ export const RACI_EXTENSION = {
       properties: ["responsible", "accountable", "consulted", "informed", "due", "dueDate", "remind", "separateFrom",
         "iso", "gap", "gapWhen", "decides", "label", "receives", "form", "decision", "resultVariable"].map((name) => ({ name, isAttr: true, type: "String" })) },
     { name: "FlowLabel", extends: ["bpmn:SequenceFlow"], properties: [{ name: "label", isAttr: true, type: "String" }] },
-    { name: "ProcessAgenda", extends: ["bpmn:Process"], properties: [{ name: "agenda", isAttr: true, type: "String" }] },
+    { name: "ProcessAgenda", extends: ["bpmn:Process"],
+      properties: [{ name: "agenda", isAttr: true, type: "String" }, { name: "register", isAttr: true, type: "String" }] },
+    // The register a process keeps (docs/registers.md), kept whole through the Model screen.
+    { name: "Register", superClass: ["Element"],
+      properties: [...["name", "nameDa", "review"].map((name) => ({ name, isAttr: true, type: "String" })),
+        { name: "columns", type: "Column", isMany: true }, { name: "heatMap", type: "HeatMap" }] },
+    { name: "Column", properties: ["variable", "type", "carry", "label", "labelDa"].map((name) => ({ name, isAttr: true, type: "String" })) },
+    { name: "HeatMap", properties: ["size", "likelihood", "impact", "residualLikelihood", "residualImpact", "aboveAcceptance"]
+      .map((name) => ({ name, isAttr: true, type: "String" })) },
     { name: "Instances", extends: ["bpmn:MultiInstanceLoopCharacteristics"],
       properties: ["collection", "elementVariable", "outputVariable", "outputCollection", "roleFromElement"]
         .map((name) => ({ name, isAttr: true, type: "String" })) },

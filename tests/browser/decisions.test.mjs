@@ -81,6 +81,12 @@ await run("decisions", (s) => {
   assert.equal(deployed.status(), 201);
   const out = await deployed.json();
   assert.ok(out.some((d) => d.decision_model === "risk-method" && d.version === 2), "a new version of the decision model: " + JSON.stringify(out));
+  // The flow's register declaration came through the Model screen whole.
+  const flow = await sofie.evaluate(() => fetch("/api/definitions/risk-assessment/xml").then((r) => r.text()));
+  assert.match(flow, /raci:register="risks"/);
+  assert.match(flow, /<raci:column variable="riskOwner" type="role" carry="true" label="Risk owner" labelDa="Risikoejer" \/>/);
+  assert.match(flow, /<raci:heatMap size="4" likelihood="likelihood" impact="impact"/);
+  assert.match(s.cli("register"), /risks +Risk register/);
 
   // A new case with a medium residual risk (3 × 2 after treatment) is now accepted by top management.
   const id = s.cli("message", "Risk assessment due", "--as", "anna").trim().split("\n")[0];
