@@ -126,19 +126,29 @@ std::vector<RegisterEntry> register_entries(Store& store, const Register& reg, d
   return out;
 }
 
-std::optional<std::pair<int, int>> heat_cell(const definitions::RegisterHeatMap& map, const json& variables, bool residual) {
-  const std::string& l = residual ? map.residual_likelihood : map.likelihood;
-  const std::string& i = residual ? map.residual_impact : map.impact;
+namespace {
+
+std::optional<std::pair<int, int>> scored_cell(const definitions::RegisterHeatMap& map, const json& variables, const std::string& l,
+                                               const std::string& i) {
   if (l.empty() || i.empty()) return std::nullopt;
-  json lv = value_at(variables, l), iv = value_at(variables, i);
   auto score = [&](const json& v) -> int {
     if (v.is_number_integer()) return v.get<int>();
     if (v.is_number() && std::floor(v.get<double>()) == v.get<double>()) return static_cast<int>(v.get<double>());
     return 0;
   };
-  int li = score(lv), im = score(iv);
+  int li = score(value_at(variables, l)), im = score(value_at(variables, i));
   if (li < 1 || im < 1 || li > map.size || im > map.size) return std::nullopt;
   return std::pair{li, im};
+}
+
+}  // namespace
+
+std::optional<std::pair<int, int>> heat_cell(const definitions::RegisterHeatMap& map, const json& variables, bool residual) {
+  if (!residual) return scored_cell(map, variables, map.likelihood, map.impact);
+  if (map.residual_likelihood.empty()) return std::nullopt;
+  if (value_at(variables, map.residual_likelihood).is_null() && value_at(variables, map.residual_impact).is_null())
+    return scored_cell(map, variables, map.likelihood, map.impact);
+  return scored_cell(map, variables, map.residual_likelihood, map.residual_impact);
 }
 
 HeatMap heat_map(const Register& reg, const std::vector<RegisterEntry>& entries) {
@@ -159,12 +169,7 @@ HeatMap heat_map(const Register& reg, const std::vector<RegisterEntry>& entries)
     auto& cell = out.inherent[inherent->first - 1][inherent->second - 1];
     ++cell.count;
     cell.keys.push_back(e.key);
-    // A risk left as it is (no treatment, so no residual scores) keeps its inherent cell.
-    auto residual = heat_cell(map, vars, true);
-    if (!residual && !map.residual_likelihood.empty() && value_at(vars, map.residual_likelihood).is_null() &&
-        value_at(vars, map.residual_impact).is_null())
-      residual = inherent;
-    if (residual) {
+    if (auto residual = heat_cell(map, vars, true)) {
       auto& r = out.residual[residual->first - 1][residual->second - 1];
       ++r.count;
       r.keys.push_back(e.key);

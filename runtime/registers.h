@@ -80,7 +80,8 @@ struct HeatMap {
   int above_acceptance = 0;   // entries whose aboveAcceptance variable holds true
 };
 HeatMap heat_map(const Register& reg, const std::vector<RegisterEntry>& entries);
-// The cell an entry falls in, as 1-based (likelihood, impact); nullopt when unscored.
+// The cell an entry falls in, as 1-based (likelihood, impact); nullopt when unscored. A
+// risk left as it is (no residual scores at all) keeps its inherent cell as its residual one.
 std::optional<std::pair<int, int>> heat_cell(const definitions::RegisterHeatMap& map, const nlohmann::json& variables,
                                              bool residual);
 

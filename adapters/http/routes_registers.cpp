@@ -54,9 +54,7 @@ std::vector<runtime::RegisterEntry> chosen(Call& call, const runtime::Register& 
   for (auto& e : entries) {
     if (!status.empty() && e.current.row.status != status) continue;
     if (in_cell) {
-      auto at = runtime::heat_cell(reg.declaration.heat_map, e.current.variables, residual);
-      if (!at && residual) at = runtime::heat_cell(reg.declaration.heat_map, e.current.variables, false);  // left untreated
-      if (at != in_cell) continue;
+      if (runtime::heat_cell(reg.declaration.heat_map, e.current.variables, residual) != in_cell) continue;
     }
     if (!needle.empty()) {
       bool found = lower(e.key).find(needle) != std::string::npos;
