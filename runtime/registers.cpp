@@ -191,8 +191,7 @@ std::vector<RegisterState> register_states(Store& store, Runtime& runtime, defin
     state.entries = static_cast<int>(entries.size());
     const std::string& above = reg.declaration.heat_map.above;
     for (const auto& e : entries) {
-      const auto& status = e.current.row.status;
-      if (status == "active" || status == "incident") {
+      if (e.current.open()) {
         ++state.open;
         state.open_keys.push_back(e.key);
         if (e.current.overdue) state.overdue.push_back(e.key);

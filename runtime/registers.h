@@ -45,6 +45,8 @@ struct EntryVersion {
   nlohmann::json variables = nlohmann::json::object();
   std::vector<std::string> open_steps;  // the names of its open tasks
   bool overdue = false;                 // an open task is past its due date
+  // Not ended: running, or stopped by an incident until someone retries it.
+  bool open() const { return row.status == "active" || row.status == "incident"; }
 };
 
 struct RegisterEntry {

@@ -63,7 +63,7 @@ Soa build_soa(Store& store, Runtime& runtime, definitions::TimePoint now, int ve
       all.insert(all.end(), entry.history.begin(), entry.history.end());
       for (auto& v : all) {
         if (v.row.status == "completed") approved.push_back(v);
-        else if (v.row.status == "active" || v.row.status == "incident") {
+        else if (v.open()) {
           out.open_case = v.row.id;
           out.proposed = v.variables.value(kSoaVariable, json::object());
         }

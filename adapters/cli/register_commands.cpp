@@ -22,10 +22,16 @@ using nlohmann::json;
 
 namespace {
 
-int cmd_register(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
-  std::string format = format_of(vm, {"table", "csv", "json", "xlsx"});
+// --lang: the language of labels and cells.
+std::string language_of(const po::variables_map& vm) {
   std::string lang = vm["lang"].as<std::string>();
   if (lang != "en" && lang != "da") throw UsageError{"unknown --lang '" + lang + "' (da, en)"};
+  return lang;
+}
+
+int cmd_register(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
+  std::string format = format_of(vm, {"table", "csv", "json", "xlsx"});
+  std::string lang = language_of(vm);
   std::string name = vm.count("name") ? vm["name"].as<std::string>() : "";
   Session s(g, false);
   auto tx = s.store->begin_read();
@@ -108,8 +114,7 @@ int cmd_register(const po::variables_map& vm, const Globals& g, std::ostream& ou
 
 int cmd_soa(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
   std::string format = format_of(vm, {"table", "csv", "json"});
-  std::string lang = vm["lang"].as<std::string>();
-  if (lang != "en" && lang != "da") throw UsageError{"unknown --lang '" + lang + "' (da, en)"};
+  std::string lang = language_of(vm);
   int version = vm.count("version") ? vm["version"].as<int>() : 0;
   if (version < 0) throw UsageError{"--version is a version number, 1 or more"};
   Session s(g, false);

@@ -48,6 +48,9 @@ std::string joined(const std::vector<std::string>& items) {
   return out;
 }
 
+// A heat map cell's shade, 0 (empty) to 3, by its count against the fullest cell's.
+int heat_shade(int count, int most) { return count == 0 ? 0 : 1 + std::min(2, (count * 3 - 1) / std::max(1, most)); }
+
 json version_json(const runtime::Register& reg, const runtime::EntryVersion& v, const runtime::Organisation* organisation,
                   const std::string& language) {
   json values = json::object(), cells = json::object();
@@ -79,7 +82,7 @@ json register_json(const runtime::Register& reg, const std::vector<runtime::Regi
     columns.push_back({{"variable", c.variable}, {"label", c.label}, {"label_da", c.label_da}, {"type", c.type}});
   int open = 0, due = 0;
   for (const auto& e : entries) {
-    if (e.current.row.status == "active" || e.current.row.status == "incident") ++open;
+    if (e.current.open()) ++open;
     if (e.review_due) ++due;
   }
   json out = {{"id", d.id},           {"name", d.name.empty() ? d.id : d.name}, {"name_da", d.name_da.empty() ? d.id : d.name_da},
@@ -252,7 +255,7 @@ std::string register_states_html(const std::vector<runtime::RegisterState>& stat
       out << "</tr>";
       each_row(grid, [&](int l, int i, int count) {
         if (i == 1) out << "<tr><th>" << l << "</th>";
-        int shade = count == 0 ? 0 : 1 + std::min(2, (count * 3 - 1) / most);
+        int shade = heat_shade(count, most);
         out << "<td style=\"text-align:center;background:" << kShades[shade] << (shade == 3 ? ";color:#fff" : "") << "\">" << count << "</td>";
         if (i == s.heat_map.size) out << "</tr>";
       });
@@ -395,7 +398,7 @@ void write_heat_map(lxw_workbook* book, lxw_worksheet* sheet, const RegisterShee
       worksheet_write_number(sheet, r, left, l, bold);
       for (int i = 1; i <= map.size; ++i) {
         int count = cells[static_cast<std::size_t>(l - 1)][static_cast<std::size_t>(i - 1)].count;
-        int shade = count == 0 ? 0 : 1 + std::min(2, (count * 3 - 1) / most);
+        int shade = heat_shade(count, most);
         worksheet_write_number(sheet, r, static_cast<lxw_col_t>(left + i), count, shades[static_cast<std::size_t>(shade)]);
       }
     }

@@ -49,6 +49,9 @@ TEST_CASE("a register's entries are paged, filtered and sorted, and an entry sho
   CHECK(found.json_body()[0]["cells"]["withinMandate"] == "ja");
   CHECK(s.as(karen, "GET", "/api/registers/deviations?sort=colour").status == 400);
   CHECK(s.as(karen, "GET", "/api/registers/deviations?cell=inherent-1-1").status == 400);  // no heat map here
+  CHECK(s.as(karen, "GET", "/api/registers/deviations?lang=fr").status == 400);
+  CHECK(s.as(karen, "GET", "/api/registers/deviations?q=" + std::string(201, 'x')).status == 400);
+  CHECK(s.as(karen, "GET", "/api/registers/deviations/export?format=pdf").status == 400);
 
   auto entry = s.as(karen, "GET", "/api/registers/deviations/entries/" + ids[1]);
   REQUIRE(entry.status == 200);

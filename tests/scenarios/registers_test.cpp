@@ -179,6 +179,12 @@ TEST_CASE("a failed deviation is in the deviation log and its corrective action 
   CHECK(list.find("deviations") != std::string::npos);
   CHECK(list.find("Deviation log") != std::string::npos);
   CHECK(w.cli({"register", "nothing"}).err.find("no register 'nothing' (registers: ") != std::string::npos);
+  // Wrong use is a usage error (exit 2) that names what is allowed.
+  auto lang = w.cli({"register", "deviations", "--lang", "fr"});
+  CHECK(lang.code == 2);
+  CHECK(lang.err.rfind("raciflow register: unknown --lang 'fr' (da, en)\n", 0) == 0);
+  CHECK(w.cli({"register", "all", "--format", "table"}).code == 2);
+  CHECK(w.cli({"register", "deviations", "--format", "pdf"}).code == 2);
 }
 
 TEST_CASE("the registers' workbook reads back: a sheet per register, the heat map as a sheet, formula-looking text made safe") {
