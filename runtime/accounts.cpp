@@ -162,12 +162,13 @@ std::optional<Accounts::NewSession> Accounts::finish_login(const std::string& pe
   return s;
 }
 
-void Accounts::logout(const std::string& secret) {
+std::string Accounts::logout(const std::string& secret) {
   auto tx = store_.begin();
   auto session = store_.find_session(sha256_hex(secret));
   store_.remove_sessions(sha256_hex(secret), now_text());
   if (session) record(kLoggedOut, session->person, json::object());
   tx->commit();
+  return session ? session->end_session : "";
 }
 
 std::optional<std::string> Accounts::session_person(const std::string& secret) {
@@ -205,6 +206,13 @@ void Accounts::record_refusal(const std::string& person, const std::string& requ
 void Accounts::record_supervision(bool granted, const std::string& supervisor, const std::string& by) {
   auto tx = store_.begin();
   record(granted ? kSupervisionGranted : kSupervisionRevoked, definitions::valid_utf8(by), {{"supervisor", supervisor}});
+  tx->commit();
+}
+
+void Accounts::record_sso_configured(const std::string& issuer, const std::string& client_id, const std::string& by) {
+  auto tx = store_.begin();
+  record(kSsoConfigured, definitions::valid_utf8(by),
+         {{"issuer", definitions::valid_utf8(issuer)}, {"clientId", definitions::valid_utf8(client_id)}, {"enabled", !issuer.empty()}});
   tx->commit();
 }
 

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "definitions/iso8601.h"
 #include "runtime/store.h"
@@ -28,6 +29,18 @@ inline constexpr const char* kLoginLocked = "login_locked";
 inline constexpr const char* kSupervisionGranted = "supervision_granted";
 inline constexpr const char* kSupervisionRevoked = "supervision_revoked";
 inline constexpr const char* kSupervisorRead = "supervisor_read";
+inline constexpr const char* kSsoLogin = "sso_login";
+inline constexpr const char* kSsoRefused = "sso_refused";
+inline constexpr const char* kSsoRolesChanged = "sso_roles_changed";
+inline constexpr const char* kSsoPersonCreated = "sso_person_created";
+inline constexpr const char* kSsoConfigured = "sso_configured";
+
+// Who a single sign-on login is, as the identity provider's verified ID token says.
+struct SsoIdentity {
+  std::string issuer, subject, email, name;
+  bool email_verified = false;
+  std::vector<std::string> groups;
+};
 
 // "$scrypt$ln=15,r=8,p=1$<salt hex>$<key hex>" for `password`, with a fresh salt.
 std::string hash_password(const std::string& password);
@@ -75,7 +88,24 @@ class Accounts {
   // else nullopt and a refusal record.
   std::optional<NewSession> finish_login(const std::string& person, const LoginKey& key, bool matched, std::chrono::seconds lifetime,
                                          const std::string& from);
-  void logout(const std::string& session_secret);
+  // Ends the session; returns where the browser goes next to end the provider's session
+  // too (the session's end_session), or "".
+  std::string logout(const std::string& session_secret);
+
+  // A single sign-on login (sso_login.cpp): finds the person by the provider's subject,
+  // else by a verified e-mail (and then keeps the subject), recomputes what the groups
+  // grant (a sso_roles_changed record when it changes), opens a session for `lifetime`
+  // and records sso_login. An unknown person is refused (Refused, recorded) unless
+  // `create_people`: then they are added with no role and no access.
+  struct SsoSession {
+    std::string person;
+    NewSession session;
+  };
+  SsoSession sso_login(const SsoIdentity& who, bool create_people, std::chrono::seconds lifetime, const std::string& from,
+                       const std::string& end_session);
+  // Records a refused single sign-on login: `reason` is a code (bad_signature, ...).
+  void record_sso_refusal(const std::string& reason, const std::string& message, const std::string& from,
+                          const std::string& subject = "");
 
   // The person a session cookie or a bearer token stands for, when it is valid now.
   std::optional<std::string> session_person(const std::string& secret);
@@ -90,6 +120,9 @@ class Accounts {
   // Records in this organisation's trail that another may now read it, or no longer
   // (`granted`), as the installation's operator `by` decided.
   void record_supervision(bool granted, const std::string& supervisor, const std::string& by);
+  // The installation's operator set (or, with an empty issuer, removed) the organisation's
+  // identity provider (tenant sso).
+  void record_sso_configured(const std::string& issuer, const std::string& client_id, const std::string& by);
   // Records that a person of a supervising organisation read this one's `request`.
   void record_supervisor_read(const std::string& supervisor, const std::string& person, const std::string& request);
 

@@ -77,7 +77,8 @@ std::optional<Organisation> organisation_of(std::unique_ptr<definitions::XmlSour
   }
   Organisation org;
   org.name = required(root, "name", source->line_of(root), d);
-  std::set<std::string> role_ids, person_ids;
+  std::set<std::string> role_ids, person_ids, subjects;
+  std::vector<int> group_lines;
   struct Membership {
     std::string role;
     int line;
@@ -95,6 +96,9 @@ std::optional<Organisation> organisation_of(std::unique_ptr<definitions::XmlSour
       org.roles.push_back(std::move(role));
     } else if (kind == "person") {
       Person person{required(child, "id", line, d), child.attribute("name").value(), child.attribute("email").value(), {}, {}};
+      person.subject = child.attribute("subject").value();
+      if (!person.subject.empty() && !subjects.insert(person.subject).second)
+        d.error(line, "person '" + person.id + "' has the subject '" + person.subject + "' of another person");
       if (person.id.empty()) continue;
       if (!person_ids.insert(person.id).second) d.error(line, "person '" + person.id + "' is defined twice");
       if (person.id == "system") d.error(line, "'system' is reserved for the engine's own steps");
@@ -119,10 +123,28 @@ std::optional<Organisation> organisation_of(std::unique_ptr<definitions::XmlSour
       if (person.name.empty()) person.name = person.id;
       org.people.push_back(std::move(person));
       memberships.push_back(std::move(member_of));
+    } else if (kind == "sso") {
+      for (pugi::xml_node g : child.children()) {
+        if (g.type() != pugi::node_element) continue;
+        int gline = source->line_of(g);
+        if (org_name(g) != "group") {
+          d.error(gline, std::string("unknown element <") + g.name() + "> in <sso>; expected <group value=\"...\" role=\"...\"/>");
+          continue;
+        }
+        GroupGrant grant{required(g, "value", gline, d), g.attribute("role").value(), g.attribute("access").value()};
+        if (grant.role.empty() && grant.access.empty()) d.error(gline, "group '" + grant.group + "' grants nothing: give it a role or an access");
+        if (!grant.access.empty() && grant.access != kAdminAccess && grant.access != kAuditorAccess && grant.access != kModellerAccess)
+          d.error(gline, "group '" + grant.group + "' grants unknown access '" + grant.access + "' (admin, auditor, modeller)");
+        org.groups.push_back(std::move(grant));
+        group_lines.push_back(gline);
+      }
     } else {
-      d.error(line, std::string("unknown element <") + child.name() + "> in <organisation>; expected <role> or <person>");
+      d.error(line, std::string("unknown element <") + child.name() + "> in <organisation>; expected <role>, <person> or <sso>");
     }
   }
+  for (std::size_t i = 0; i < org.groups.size(); ++i)
+    if (!org.groups[i].role.empty() && !role_ids.count(org.groups[i].role))
+      d.error(group_lines[i], "group '" + org.groups[i].group + "' grants unknown role '" + org.groups[i].role + "'");
   for (std::size_t i = 0; i < org.people.size(); ++i) {
     for (const auto& m : memberships[i]) {
       if (!role_ids.count(m.role)) {
@@ -134,6 +156,10 @@ std::optional<Organisation> organisation_of(std::unique_ptr<definitions::XmlSour
     }
   }
   if (d.has_errors()) return std::nullopt;
+  for (auto& p : org.people) {
+    p.file_roles = p.roles;
+    p.file_access = p.access;
+  }
   return org;
 }
 
@@ -144,20 +170,97 @@ json to_json(const Organisation& o) {
   for (const auto& r : o.roles) roles.push_back({{"id", r.id}, {"name", r.name}, {"members", json::array()}});
   for (auto& r : roles)
     for (const Person* p : o.members(r["id"].get<std::string>())) r["members"].push_back(p->id);
-  for (const auto& p : o.people)
-    people.push_back({{"id", p.id}, {"name", p.name}, {"email", p.email}, {"roles", p.roles}, {"access", p.access}});
-  return {{"name", o.name}, {"roles", roles}, {"people", people}};
+  for (const auto& p : o.people) {
+    json person{{"id", p.id}, {"name", p.name}, {"email", p.email}, {"roles", p.roles}, {"access", p.access}};
+    if (!p.subject.empty()) person["subject"] = p.subject;
+    if (!p.granted_roles.empty() || !p.granted_access.empty()) {
+      person["grantedRoles"] = p.granted_roles;
+      person["grantedAccess"] = p.granted_access;
+    }
+    if (p.file_roles != p.roles || p.file_access != p.access) {
+      person["fileRoles"] = p.file_roles;
+      person["fileAccess"] = p.file_access;
+    }
+    if (p.created_at_login) person["createdAtLogin"] = true;
+    people.push_back(std::move(person));
+  }
+  json out{{"name", o.name}, {"roles", roles}, {"people", people}};
+  if (!o.groups.empty()) {
+    json groups = json::array();
+    for (const auto& g : o.groups) groups.push_back({{"value", g.group}, {"role", g.role}, {"access", g.access}});
+    out["groups"] = groups;
+  }
+  return out;
 }
 
 Organisation organisation_from_json(const json& j) {
   Organisation o;
   o.name = j.at("name").get<std::string>();
   for (const auto& r : j.at("roles")) o.roles.push_back({r.at("id").get<std::string>(), r.at("name").get<std::string>()});
-  for (const auto& p : j.at("people"))
-    o.people.push_back({p.at("id").get<std::string>(), p.at("name").get<std::string>(), p.at("email").get<std::string>(),
-                        p.at("roles").get<std::vector<std::string>>(),
-                        p.value("access", std::vector<std::string>{})});
+  using Words = std::vector<std::string>;
+  for (const auto& p : j.at("people")) {
+    Person person{p.at("id").get<std::string>(), p.at("name").get<std::string>(), p.at("email").get<std::string>(),
+                  p.at("roles").get<Words>(), p.value("access", Words{})};
+    person.subject = p.value("subject", "");
+    person.granted_roles = p.value("grantedRoles", Words{});
+    person.granted_access = p.value("grantedAccess", Words{});
+    person.file_roles = p.value("fileRoles", person.roles);
+    person.file_access = p.value("fileAccess", person.access);
+    person.created_at_login = p.value("createdAtLogin", false);
+    o.people.push_back(std::move(person));
+  }
+  if (j.contains("groups"))
+    for (const auto& g : j["groups"]) o.groups.push_back({g.at("value"), g.value("role", ""), g.value("access", "")});
   return o;
+}
+
+Grants grants_of(const Organisation& o, const std::vector<std::string>& groups) {
+  Grants out;
+  auto add = [](std::vector<std::string>& list, const std::string& item) {
+    if (!item.empty() && std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
+  };
+  for (const auto& g : o.groups)
+    if (std::find(groups.begin(), groups.end(), g.group) != groups.end()) {
+      add(out.roles, g.role);
+      add(out.access, g.access);
+    }
+  return out;
+}
+
+Person with_grants(const Person& person, const Grants& grants) {
+  Person p = person;
+  p.granted_roles = grants.roles;
+  p.granted_access = grants.access;
+  p.roles = p.file_roles;
+  p.access = p.file_access;
+  for (const auto& r : grants.roles)
+    if (std::find(p.roles.begin(), p.roles.end(), r) == p.roles.end()) p.roles.push_back(r);
+  for (const auto& a : grants.access)
+    if (!p.has_access(a)) p.access.push_back(a);
+  return p;
+}
+
+Organisation carry_logins(Organisation org, const Organisation& before) {
+  auto still = [&](const Grants& g) {
+    Grants kept;
+    for (const auto& r : g.roles)
+      if (org.find_role(r)) kept.roles.push_back(r);
+    kept.access = g.access;
+    return kept;
+  };
+  for (auto& p : org.people)
+    if (const Person* old = before.find_person(p.id)) {
+      if (p.subject.empty()) p.subject = old->subject;
+      p = with_grants(p, still({old->granted_roles, old->granted_access}));
+    }
+  for (const auto& old : before.people)
+    if (old.created_at_login && !org.find_person(old.id)) {
+      Person p = old;
+      p.file_roles.clear();
+      p.file_access.clear();
+      org.people.push_back(with_grants(p, still({old.granted_roles, old.granted_access})));
+    }
+  return org;
 }
 
 }  // namespace raciflow::runtime

@@ -30,15 +30,30 @@ struct Person {
   std::string id;
   std::string name;
   std::string email;
-  std::vector<std::string> roles;  // role ids, in file order
+  std::vector<std::string> roles;  // role ids held now: the file's, then those granted at login
   std::vector<std::string> access;  // "admin", "auditor": rights beyond the process roles
   bool has_access(const std::string& right) const;
+  // Single sign-on: the identity provider's subject (`sub`) this person logs in as, and
+  // what their last login granted from the provider's group claim (sso_grant()). The
+  // roles and access above include the grants.
+  std::string subject{};
+  std::vector<std::string> granted_roles{}, granted_access{};
+  std::vector<std::string> file_roles{}, file_access{};  // what the organisation file gives
+  bool created_at_login = false;  // made by a login (serve --sso-create-people), not the file
+};
+
+// A provider group (its claim value) and what it grants (<sso><group .../></sso>).
+struct GroupGrant {
+  std::string group;
+  std::string role;    // an organisation role, or empty
+  std::string access;  // admin, auditor, modeller, or empty
 };
 
 struct Organisation {
   std::string name;
   std::vector<OrgRole> roles;
   std::vector<Person> people;
+  std::vector<GroupGrant> groups{};
 
   const Person* find_person(const std::string& id) const;
   const OrgRole* find_role(const std::string& id) const;
@@ -51,6 +66,19 @@ struct Organisation {
 std::optional<Organisation> read_organisation(const std::string& path, definitions::Diagnostics& diagnostics);
 // The same for a file that arrived as text; the diagnostics' name stands for its path.
 std::optional<Organisation> parse_organisation(const std::string& text, definitions::Diagnostics& diagnostics);
+
+// The grants a login with these provider groups brings, and the person as they are with
+// them instead of the grants of their last login (roles and access recomputed).
+struct Grants {
+  std::vector<std::string> roles, access;
+  bool operator==(const Grants&) const = default;
+};
+Grants grants_of(const Organisation& organisation, const std::vector<std::string>& groups);
+Person with_grants(const Person& person, const Grants& grants);
+// The file's organisation with what logins made carried over from the one before: each
+// person's last grants (of roles and access the new file still has) and the people made
+// by logins that the new file does not name.
+Organisation carry_logins(Organisation from_file, const Organisation& before);
 
 nlohmann::json to_json(const Organisation& organisation);
 Organisation organisation_from_json(const nlohmann::json& json);

@@ -52,13 +52,13 @@ std::vector<ApiToken> PgStore::tokens() {
 }
 
 void PgStore::add_session(const LoginSession& s) {
-  c_.run("INSERT INTO login_sessions VALUES ($1, $2, $3, $4, $5)", {t(), s.hash, s.person, s.created_at, s.expires_at});
+  c_.run("INSERT INTO login_sessions VALUES ($1, $2, $3, $4, $5, $6)", {t(), s.hash, s.person, s.created_at, s.expires_at, s.end_session});
 }
 
 std::optional<LoginSession> PgStore::find_session(const std::string& hash) {
-  Result r = c_.run("SELECT hash, person, created_at, expires_at FROM login_sessions WHERE tenant = $1 AND hash = $2", {t(), hash});
+  Result r = c_.run("SELECT hash, person, created_at, expires_at, end_session FROM login_sessions WHERE tenant = $1 AND hash = $2", {t(), hash});
   if (r.rows() == 0) return std::nullopt;
-  return LoginSession{r.text(0, 0), r.text(0, 1), r.text(0, 2), r.text(0, 3)};
+  return LoginSession{r.text(0, 0), r.text(0, 1), r.text(0, 2), r.text(0, 3), r.text(0, 4)};
 }
 
 void PgStore::remove_sessions(const std::string& hash, const std::string& now) {

@@ -145,6 +145,12 @@ CREATE TABLE decision_models(
   name text COLLATE "C" NOT NULL, file text COLLATE "C" NOT NULL, digest text COLLATE "C" NOT NULL, source text COLLATE "C" NOT NULL,
   deployed_at text COLLATE "C" NOT NULL, deployed_by text COLLATE "C" NOT NULL, PRIMARY KEY (tenant, id, version));
 )sql",
+    // 5: single sign-on: a session keeps the provider's logout address; a tenant its
+    // identity provider's settings (JSON, `tenant sso`).
+    R"sql(
+ALTER TABLE login_sessions ADD COLUMN end_session text COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE tenants ADD COLUMN sso text COLLATE "C" NOT NULL DEFAULT '';
+)sql",
 };
 static_assert(sizeof(kPgMigrations) / sizeof(kPgMigrations[0]) == kPgSchemaVersion);
 
@@ -345,6 +351,13 @@ void revoke_supervision(const std::string& uri, const std::string& supervisor, c
   if (r.rows() == 0) throw StoreError(c.shown() + ": '" + supervisor + "' does not supervise '" + supervised + "'");
 }
 
+void set_tenant_sso(const std::string& uri, const std::string& tenant, const std::string& sso) {
+  Connection c(uri, "", "FULL");
+  check_and_migrate(c, false);
+  if (c.run("UPDATE tenants SET sso = $2 WHERE id = $1 RETURNING id", {tenant, sso}).rows() == 0)
+    throw StoreError(c.shown() + ": no tenant '" + tenant + "'");
+}
+
 std::vector<Tenant> list_tenants(const std::string& uri) {
   Connection c(uri, "", "FULL");
   if (c.run("SELECT to_regclass('raciflow_schema') IS NULL AND "
@@ -352,10 +365,10 @@ std::vector<Tenant> list_tenants(const std::string& uri) {
     return {};  // an empty database: no schema yet, no tenants
   check_and_migrate(c, false);
   Result r = c.run("SELECT id, name, created_at, (SELECT coalesce(string_agg(supervised, ',' ORDER BY supervised), '') "
-                   "FROM supervision WHERE supervisor = tenants.id) FROM tenants ORDER BY id");
+                   "FROM supervision WHERE supervisor = tenants.id), sso FROM tenants ORDER BY id");
   std::vector<Tenant> out;
   for (int i = 0; i < r.rows(); ++i) {
-    Tenant t{r.text(i, 0), r.text(i, 1), r.text(i, 2), {}};
+    Tenant t{r.text(i, 0), r.text(i, 1), r.text(i, 2), {}, r.text(i, 4)};
     std::string list = r.text(i, 3);
     for (std::size_t at = 0; !list.empty() && at <= list.size();) {
       auto comma = list.find(',', at);

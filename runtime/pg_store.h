@@ -25,7 +25,7 @@
 namespace raciflow::runtime {
 
 // The PostgreSQL store's own schema version (its steps are not SQLite's).
-inline constexpr int kPgSchemaVersion = 4;
+inline constexpr int kPgSchemaVersion = 5;
 
 struct PgOptions {
   std::string tenant;                // the organisation whose rows the store reads and writes
@@ -38,6 +38,7 @@ struct Tenant {
   std::string name;
   std::string created_at;
   std::vector<std::string> supervises;  // the tenants it may read (list_tenants)
+  std::string sso{};  // its identity provider's settings as JSON (tenant sso), or ""
 };
 
 // Whether a database argument names a PostgreSQL database.
@@ -53,6 +54,8 @@ std::unique_ptr<Store> open_postgres_store(const std::string& uri, const PgOptio
 // missing). create_tenant refuses an id that is taken.
 void create_tenant(const std::string& uri, const Tenant& tenant);
 std::vector<Tenant> list_tenants(const std::string& uri);
+// Sets a tenant's identity provider settings (JSON text; "" turns single sign-on off).
+void set_tenant_sso(const std::string& uri, const std::string& tenant, const std::string& sso);
 
 // Supervision: `supervisor` may read `supervised`'s cases, evidence and reports, never
 // write them (a department over its agencies). Granting refuses unknown tenants, a tenant

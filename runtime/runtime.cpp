@@ -64,14 +64,17 @@ Organisation Runtime::put_organisation(const std::optional<Organisation>& org, c
     throw Refused(path + ": not an organisation file");
   }
   return transact([&] {
-    store_.put_organisation(*org);
+    // What the people's last single sign-on logins granted stays until their next login.
+    auto before = store_.organisation();
+    Organisation loaded = before ? carry_logins(*org, *before) : *org;
+    store_.put_organisation(loaded);
     AuditRecord r;
     r.time = now_text();
     r.action = kOrganisationLoaded;
     r.actor = actor;
     r.data = json{{"file", path}, {"digest", sha256_hex(bytes)}, {"organisation", to_json(*org)}}.dump();
     append(r);
-    return *org;
+    return loaded;
   });
 }
 

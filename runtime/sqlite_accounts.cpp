@@ -70,20 +70,21 @@ void SqliteStore::revoke_token(std::int64_t id) {
 }
 
 void SqliteStore::add_session(const LoginSession& s) {
-  Query q(cache_, "INSERT INTO login_sessions VALUES (?, ?, ?, ?)");
+  Query q(cache_, "INSERT INTO login_sessions VALUES (?, ?, ?, ?, ?)");
   q.bind(1, s.hash);
   q.bind(2, s.person);
   q.bind(3, s.created_at);
   q.bind(4, s.expires_at);
+  q.bind(5, s.end_session);
   q.exec();
 }
 
 std::optional<LoginSession> SqliteStore::find_session(const std::string& hash) {
-  Query q(cache_, "SELECT hash, person, created_at, expires_at FROM login_sessions WHERE hash = ?");
+  Query q(cache_, "SELECT hash, person, created_at, expires_at, end_session FROM login_sessions WHERE hash = ?");
   q.bind(1, hash);
   if (!q.executeStep()) return std::nullopt;
   return LoginSession{q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-                      q.getColumn(3).getString()};
+                      q.getColumn(3).getString(), q.getColumn(4).getString()};
 }
 
 void SqliteStore::remove_sessions(const std::string& hash, const std::string& now) {

@@ -167,6 +167,10 @@ CREATE TABLE decision_models(
   id TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, file TEXT NOT NULL, digest TEXT NOT NULL,
   source TEXT NOT NULL, deployed_at TEXT NOT NULL, deployed_by TEXT NOT NULL, PRIMARY KEY (id, version));
 )sql",
+    // 10 -> 11: a session opened by single sign-on keeps the provider's logout address.
+    R"sql(
+ALTER TABLE login_sessions ADD COLUMN end_session TEXT NOT NULL DEFAULT '';
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 

@@ -16,7 +16,7 @@
 
 namespace raciflow::runtime {
 
-inline constexpr int kSchemaVersion = 10;
+inline constexpr int kSchemaVersion = 11;
 
 struct SqliteOptions {
   std::string synchronous = "FULL";  // OFF, NORMAL, FULL or EXTRA

@@ -170,6 +170,7 @@ struct LoginSession {
   std::string person;
   std::string created_at;
   std::string expires_at;
+  std::string end_session{};  // a single sign-on session: the provider's logout address, else ""
 };
 
 struct OutboxItem {

@@ -44,7 +44,8 @@ inline std::string read_until_closed(tcp::socket& socket) {
 struct Reply {
   int status = 0;
   std::string body;
-  std::map<std::string, std::string> headers;
+  std::map<std::string, std::string> headers;  // the last of each name
+  std::vector<std::string> cookies;             // every Set-Cookie, in order
   json json_body() const { return json::parse(body); }
 };
 
@@ -106,7 +107,10 @@ class Server {
     Reply r;
     r.status = static_cast<int>(parser.get().result_int());
     r.body = parser.get().body();
-    for (const auto& f : parser.get()) r.headers[std::string(f.name_string())] = std::string(f.value());
+    for (const auto& f : parser.get()) {
+      r.headers[std::string(f.name_string())] = std::string(f.value());
+      if (f.name() == bhttp::field::set_cookie) r.cookies.push_back(std::string(f.value()));
+    }
     return r;
   }
 

@@ -29,7 +29,7 @@ const std::vector<Floor>& floors() {
       {"definitions", {"nlohmann_json", "pugixml", "Boost.Graph", "RE2"}},
       {"engine", {"nlohmann_json"}},
       {"runtime", {"nlohmann_json", "SQLite", "libpq", "OpenSSL"}},
-      {"adapters", {"nlohmann_json", "pugixml", "Boost.Asio/Beast", "Boost.Program_options", "curl", "OpenSSL", "spdlog", "libxlsxwriter"}},
+      {"adapters", {"nlohmann_json", "pugixml", "Boost.Asio/Beast", "Boost.Program_options", "curl", "OpenSSL", "spdlog", "libxlsxwriter", "cjose"}},
   };
   return kFloors;
 }
@@ -41,7 +41,7 @@ std::string library_of(const std::string& header) {
       {"boost/asio", "Boost.Asio/Beast"}, {"boost/beast", "Boost.Asio/Beast"}, {"boost/program_options", "Boost.Program_options"},
       {"SQLiteCpp/", "SQLite"},       {"sqlite3.h", "SQLite"},      {"libpq-fe.h", "libpq"},
       {"openssl/", "OpenSSL"},        {"curl/", "curl"},            {"spdlog/", "spdlog"},
-      {"re2/", "RE2"},                {"xlsxwriter.h", "libxlsxwriter"},
+      {"re2/", "RE2"},                {"xlsxwriter.h", "libxlsxwriter"}, {"cjose/", "cjose"},
       {"unistd.h", "system"},         {"sys/", "system"},           {"fcntl.h", "system"},
       {"signal.h", "system"},         {"poll.h", "system"},
   };
@@ -56,7 +56,7 @@ const std::map<std::string, std::set<std::string>>& adapter_interfaces() {
   static const std::map<std::string, std::set<std::string>> kInterfaces = {
       {"cli", {}},
       {"delivery", {"delivery.h"}},
-      {"http", {"api.h", "message.h", "server.h", "host_names.h", "tenant_hosts.h"}},
+      {"http", {"api.h", "message.h", "server.h", "host_names.h", "tenant_hosts.h", "sso_settings.h"}},
       {"render", {"*"}},  // a library of renderers, for every adapter
       {"web", {}},
   };

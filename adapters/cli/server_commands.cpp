@@ -9,6 +9,7 @@
 #include "adapters/cli/cli.h"
 #include "adapters/cli/command.h"
 #include "adapters/cli/progress.h"
+#include "adapters/cli/sso_config.h"
 #include "adapters/delivery/delivery.h"
 #include "adapters/http/api.h"
 #include "adapters/http/server.h"
@@ -94,6 +95,10 @@ http::HostNames own_host_names(const po::variables_map& vm, const std::string& a
   return hosts;
 }
 
+bool is_loopback(const std::string& address) {
+  return address == "localhost" || address == "::1" || address.rfind("127.", 0) == 0;
+}
+
 int cmd_serve(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
   static const std::regex listen_pattern(R"((.+):([0-9]{1,5}))");
   std::smatch m;
@@ -131,6 +136,12 @@ int cmd_serve(const po::variables_map& vm, const Globals& g, std::ostream& out, 
     if (!std::regex_match(base, o, origin_pattern)) throw UsageError{"--base-url '" + base + "' is not an http:// or https:// address"};
     api_options.public_origin = o[1];
   }
+  api_options.sso = sso_from_serve(vm, !domain.empty());
+  api_options.passwords = vm.count("no-passwords") == 0;
+  if (!api_options.passwords && domain.empty() && !api_options.sso.enabled())
+    throw UsageError{"--no-passwords leaves no way to log in to the web app without single sign-on (--oidc-issuer)"};
+  if (api_options.sso.enabled() && api_options.public_origin.empty() && !is_loopback(options.address))
+    throw UsageError{"single sign-on on " + options.address + " needs --base-url: the address the provider sends the browser back to"};
   if (vm.count("bpmn-js")) api_options.bpmn_js_dir = vm["bpmn-js"].as<std::string>();
   int attachment_mb = vm["attachment-limit"].as<int>();
   if (attachment_mb < 1 || attachment_mb > 1024) throw UsageError{"--attachment-limit is between 1 and 1024 (MB)"};
@@ -155,6 +166,9 @@ int cmd_serve(const po::variables_map& vm, const Globals& g, std::ostream& out, 
       mine.tenant = tenant;
       http::ApiOptions o = api_options;
       o.tenant = tenant;
+      for (const auto& t : runtime::list_tenants(mine.db))
+        if (t.id == tenant) o.sso = sso_from_json(t.sso);
+      if (!o.sso.enabled()) o.passwords = true;  // --no-passwords is for the tenants that have single sign-on
       o.other = [router](const std::string& id) -> http::Api* {
         auto* organisation = *router ? dynamic_cast<Organisation*>((*router)->find(id)) : nullptr;
         return organisation ? &organisation->api() : nullptr;
@@ -251,7 +265,7 @@ int cmd_tenant(const po::variables_map& vm, const Globals& g, std::ostream& out,
     if (!runtime::valid_tenant_id(args[1]))
       throw UsageError{"'" + args[1] + "' cannot name a tenant: 1 to 63 of a-z, 0-9 and '-', not starting with '-'"};
     std::string name = vm.count("name") ? vm["name"].as<std::string>() : args[1];
-    runtime::create_tenant(g.db, {args[1], name, definitions::format_date_time(clock_now(g)), {}});
+    runtime::create_tenant(g.db, {args[1], name, definitions::format_date_time(clock_now(g)), {}, ""});
     out << "tenant " << args[1] << " created\n";
     return kExitOk;
   }
@@ -260,7 +274,8 @@ int cmd_tenant(const po::variables_map& vm, const Globals& g, std::ostream& out,
     if (vm.count("json")) {
       json list = json::array();
       for (const auto& t : tenants)
-        list.push_back({{"id", t.id}, {"name", t.name}, {"created", t.created_at}, {"supervises", t.supervises}});
+        list.push_back({{"id", t.id}, {"name", t.name}, {"created", t.created_at}, {"supervises", t.supervises},
+                        {"ssoIssuer", sso_from_json(t.sso).issuer}});
       out << list.dump(2) << "\n";
       return kExitOk;
     }
@@ -268,11 +283,12 @@ int cmd_tenant(const po::variables_map& vm, const Globals& g, std::ostream& out,
     for (const auto& t : tenants) {
       std::string supervises;
       for (const auto& id : t.supervises) supervises += (supervises.empty() ? "" : ", ") + id;
-      rows.push_back({t.id, t.name, t.created_at, supervises});
+      rows.push_back({t.id, t.name, t.created_at, supervises, sso_from_json(t.sso).issuer});
     }
-    out << (rows.empty() ? "no tenants\n" : render::format_text_table({"TENANT", "NAME", "CREATED", "SUPERVISES"}, rows));
+    out << (rows.empty() ? "no tenants\n" : render::format_text_table({"TENANT", "NAME", "CREATED", "SUPERVISES", "SSO"}, rows));
     return kExitOk;
   }
+  if (args[0] == "sso" && args.size() == 2) return tenant_sso(vm, args, g, clock_now(g), operator_name(vm), out);
   if ((args[0] == "supervise" || args[0] == "unsupervise") && args.size() == 3) {
     // The grant is the operator's; the supervised organisation's trail says it happened.
     bool granted = args[0] == "supervise";
@@ -289,7 +305,7 @@ int cmd_tenant(const po::variables_map& vm, const Globals& g, std::ostream& out,
     out << "tenant " << args[1] << (granted ? " may now read " : " may no longer read ") << args[2] << "\n";
     return kExitOk;
   }
-  throw UsageError{"tenant takes 'create ID', 'list', 'supervise SUPERVISOR SUPERVISED' or 'unsupervise SUPERVISOR SUPERVISED'"};
+  throw UsageError{"tenant takes 'create ID', 'list', 'sso TENANT', 'supervise SUPERVISOR SUPERVISED' or 'unsupervise SUPERVISOR SUPERVISED'"};
 }
 
 // Moving up: a SQLite file copied into a tenant of a PostgreSQL database, chain intact.
@@ -327,19 +343,24 @@ void add_server_commands(std::map<std::string, Command>& t) {
                   cmd_migrate, ""};
   t["tenant"] = {"organisations in a PostgreSQL database: create and list them, let one read others (the installation's operator)",
                  "raciflow --db postgresql://... tenant create ID [--name NAME] | tenant list [--json] | "
+                 "tenant sso TENANT --issuer URL --client-id ID [--client-secret-file FILE] [--accept-issuer URL]... [--name NAME] "
+                 "[--create-people] | tenant sso TENANT --off | "
                  "tenant supervise SUPERVISOR SUPERVISED [--as PERSON] | tenant unsupervise SUPERVISOR SUPERVISED [--as PERSON]",
                  [](po::options_description& o) {
-                   o.add_options()("name", po::value<std::string>(), "the organisation's name (default: its id)")(
+                   sso_tenant_options(o);
+                   o.add_options()("name", po::value<std::string>(), "the organisation's name (tenant create), or the provider's on the login button (tenant sso)")(
                        "json", "print JSON")("as", po::value<std::string>(), "who grants or revokes supervision (default: the login name)")(
-                       "args", po::value<std::vector<std::string>>()->required(), "create ID | list | supervise A B | unsupervise A B");
+                       "args", po::value<std::vector<std::string>>()->required(), "create ID | list | sso TENANT | supervise A B | unsupervise A B");
                  },
-                 cmd_tenant, "args", "'create ID', 'list', 'supervise SUPERVISOR SUPERVISED' or 'unsupervise SUPERVISOR SUPERVISED'"};
+                 cmd_tenant, "args", "'create ID', 'list', 'sso TENANT', 'supervise SUPERVISOR SUPERVISED' or 'unsupervise SUPERVISOR SUPERVISED'"};
   t["serve"] = {"serve the HTTP API and the web app until SIGINT or SIGTERM",
                 "raciflow serve [--listen HOST:PORT] [--threads N] [--max-connections N] [--tick SECONDS] [--session-hours H] [--log FILE] "
                 "[--smtp smtp://HOST:PORT] [--from ADDRESS] [--base-url URL] [--bpmn-js DIR] [--tenant-domain DOMAIN] "
-                "[--allowed-host NAME]...",
+                "[--allowed-host NAME]... [--oidc-issuer URL --oidc-client-id ID [--oidc-client-secret-file FILE] "
+                "[--oidc-accept-issuer URL]... [--oidc-name NAME] [--sso-create-people]] [--no-passwords]",
                 [](po::options_description& o) {
                   delivery_options(o);
+                  sso_serve_options(o);
                   o.add_options()("listen", po::value<std::string>()->default_value("127.0.0.1:8080"), "address and port")(
                       "threads", po::value<int>()->default_value(4), "I/O threads")(
                       "attachment-limit", po::value<int>()->default_value(25), "the largest attachment, in MB")(

@@ -64,6 +64,7 @@ void Api::Impl::flush_refusals(bool force) {
 // Everything before the password is checked: the body, the cross-site rule (a login
 // starts a cookie), the throttle, and the key to check against.
 Api::Impl::LoginAttempt Api::Impl::login_begin(const HttpRequest& request) {
+  if (!options.passwords) forbidden("passwords are switched off on this server; log in with single sign-on");
   same_origin_only(request);
   Body body(request, {"person", "password"});
   LoginAttempt a{body.text("person", true), body.text("password", true), {}, nullptr};
@@ -148,6 +149,17 @@ HttpResponse Api::Impl::finished(const HttpRequest& request, HttpResponse respon
 }
 
 void Api::Impl::handle_async(const HttpRequest& request, std::function<void(HttpResponse)> done) {
+  if (is_sso_callback(request) && sso) {
+    // The code is redeemed at the provider: on the login pool, never on an I/O thread.
+    auto copy = std::make_shared<HttpRequest>(request);
+    bool queued = logins.try_post([this, copy, done] { done(handle(*copy)); });
+    if (!queued) {
+      auto busy = error_response(503, "busy", "too many logins at once; try again in a moment");
+      busy.headers.push_back({"Retry-After", "1"});
+      done(finished(*copy, std::move(busy)));
+    }
+    return;
+  }
   if (!is_login(request)) return done(handle(request));
   auto copy = std::make_shared<HttpRequest>(request);
   std::optional<LoginAttempt> begun;
@@ -409,6 +421,7 @@ std::string Api::Impl::session_cookie(const std::string& value, long max_age) co
 
 void Api::Impl::build() {
   routes_sessions();
+  routes_sso();
   routes_definitions();
   routes_cases();
   routes_evidence();

@@ -18,6 +18,7 @@
 
 #include "adapters/http/host_names.h"
 #include "adapters/http/message.h"
+#include "adapters/http/sso_settings.h"
 
 namespace raciflow::runtime {
 class Service;
@@ -51,6 +52,11 @@ struct ApiOptions {
   HostNames hosts;
   // The largest file one attachment may be (the server's upload body limit is the same).
   std::size_t attachment_limit = 25 * 1024 * 1024;
+  // Single sign-on through the organisation's OpenID provider (routes_sso.cpp); off when
+  // its issuer is empty. `sso_transport` reaches the provider (null: libcurl).
+  OidcSettings sso;
+  std::shared_ptr<OidcTransport> sso_transport;
+  bool passwords = true;  // false: POST /api/login is refused; SSO and bearer tokens remain
 };
 
 struct RouteInfo {

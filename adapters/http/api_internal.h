@@ -192,6 +192,7 @@ struct Api::Impl {
                                  VendorPackage::form_js)),
         dmn_js(VendorAssets::load(VendorAssets::dmn_js_dir_beside(o.bpmn_js_dir.empty() ? VendorAssets::default_bpmn_js_dir() : o.bpmn_js_dir),
                                 VendorPackage::dmn_js)) {
+    make_sso();
     build();
   }
 
@@ -232,6 +233,16 @@ struct Api::Impl {
   void handle_async(const HttpRequest& request, std::function<void(HttpResponse)> done);
 
   static bool is_login(const HttpRequest& request);
+
+  // --- single sign-on (routes_sso.cpp)
+
+  struct Sso;
+  std::shared_ptr<Sso> sso;  // null: not configured
+  void make_sso();
+  std::string own_origin(const HttpRequest& request) const;
+  HttpResponse sso_failed(const std::string& reason, const std::string& message);
+  static bool is_sso_callback(const HttpRequest& request);
+  HttpResponse sso_callback(const HttpRequest& request);
 
   // Runs `f`, answering what it throws as the API's errors. Every 401, 403 and 421 lands in
   // the trail: a known person's each as its own record, nobody's at a bounded rate.
@@ -289,6 +300,7 @@ struct Api::Impl {
   void build();
   // Each group of routes registers itself, in its own file (routes_GROUP.cpp).
   void routes_sessions();  // logging in and out, who am I, the OpenAPI document
+  void routes_sso();       // single sign-on
   void routes_definitions();  // definitions and the Model screen: deploy, validate, templates, versions, changes, diagrams
   void routes_cases();  // cases: list, start, read, diagram, trail, cancel, retry
   void routes_tasks();  // tasks: inboxes, claim, unclaim, complete, consult

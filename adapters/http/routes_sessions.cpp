@@ -12,13 +12,14 @@ void Api::Impl::routes_sessions() {
   });
   add("POST", "/api/logout", Access::person, [this](Call& call) {
     std::string session = cookie_value(call.request.cookie, kSessionCookie);
-    if (!session.empty()) service.write([&](Context& c) {
-      c.accounts.logout(session);
-      return 0;
-    });
-    HttpResponse r;
-    r.status = 204;
-    r.content_type.clear();
+    std::string end_session;
+    if (!session.empty()) end_session = service.write([&](Context& c) { return c.accounts.logout(session); });
+    // A single sign-on session: the browser goes on to end the provider's session too.
+    HttpResponse r = end_session.empty() ? HttpResponse{} : json_response(200, {{"endSession", end_session}});
+    if (end_session.empty()) {
+      r.status = 204;
+      r.content_type.clear();
+    }
     r.headers.push_back({"Set-Cookie", session_cookie("", 0)});
     return r;
   });

@@ -16,32 +16,9 @@ import { caseDiagram, disposeDiagram } from "./diagram.js";
 import { formsAvailable, taskForm } from "./forms.js";
 import { showFilledForm, evidenceOfCase } from "./case_evidence.js";
 import { showRegisters, showRegister, showEntry } from "./registers.js";
+import { showLogin as loginScreen, logOut } from "./login.js";
 
-function showLogin() {
-  document.getElementById("nav").hidden = true;
-  document.getElementById("logout").hidden = true;
-  document.getElementById("who").textContent = "";
-  const person = h("input", { id: "login-person", name: "person", autocomplete: "username", required: true });
-  const password = h("input", { id: "login-password", name: "password", type: "password", autocomplete: "current-password", required: true });
-  const error = h("p", { class: "error", id: "login-error", hidden: true });
-  const form = h("form", { class: "card login", onsubmit: async (e) => {
-    e.preventDefault();
-    try {
-      setMe(await api("POST", "/api/login", { person: person.value.trim(), password: password.value }));
-      await afterLogin();
-    } catch (err) {
-      error.textContent = err.status === 401 ? t("login.failed") : err.message;
-      error.hidden = false;
-    }
-  } },
-    h("h1", {}, t("login.title")),
-    h("label", {}, t("login.person"), person),
-    h("label", {}, t("login.password"), password),
-    error,
-    h("button", { type: "submit", id: "login-submit" }, t("login")));
-  main(form);
-  person.focus();
-}
+const showLogin = () => loginScreen(afterLogin);
 
 async function afterLogin() {
   if (!Object.keys(roleNames).length) {
@@ -559,7 +536,7 @@ async function start() {
     if (me) { afterLogin(); route(); } else showLogin();
   });
   document.getElementById("logout").addEventListener("click", async () => {
-    await api("POST", "/api/logout").catch(() => null);
+    if (await logOut()) return;  // on to the identity provider's logout
     setMe(null);
     setRoleNames({});
     location.hash = "";

@@ -13,12 +13,13 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
-#include "api_support.h"
+#include "oidc_support.h"
 
 namespace {
 
 using nlohmann::json;
 using namespace raciflow::testing::api;
+namespace oidc = raciflow::testing::oidc;
 using raciflow::testing::sample;
 using raciflow::testing::read_file;
 
@@ -70,13 +71,22 @@ std::string modelling_org() {
 struct Target {
   std::string path;
   json body = nullptr;
+  std::map<std::string, std::string> headers = {};  // over the caller's own
 };
+
+// How the people of the table log in: API tokens (and a password session for the expired
+// column), or single sign-on through an OpenID provider (sessions).
+enum class Logins { tokens, sso };
 
 class Table {
  public:
-  Table() {
-    // Sofie models flows (access="modeller").
-    s.w.write("org.xml", modelling_org());
+  explicit Table(Logins logins = Logins::tokens)
+      : logins(logins),
+        provider(std::make_shared<oidc::Provider>()),
+        s(std::chrono::milliseconds(15000), true, logins == Logins::sso ? oidc::sso_options(provider) : raciflow::http::ApiOptions{}),
+        flow(s, *provider) {
+    // Sofie models flows: access="modeller" in the file, or the provider's modellers group.
+    s.w.write("org.xml", logins == Logins::sso ? oidc::sso_org(read_file(sample("org.xml"))) : modelling_org());
     REQUIRE(s.w.cli({"org", "load", s.w.path("org.xml"), "--as", "setup"}).code == 0);
     for (const char* p : {"anna", "ida", "karen", "mette"}) {
       auto made = s.w.cli({"token", "create", p, "--name", "access table"});
@@ -89,8 +99,10 @@ class Table {
     auto sofies = s.w.cli({"token", "create", "sofie", "--name", "access table"});
     REQUIRE(sofies.code == 0);
     tokens_["sofie"] = sofies.out.substr(0, sofies.out.find('\n'));
-    expired_ = s.login("anna");  // then the clock moves past its lifetime
+    expired_ = logins == Logins::sso ? flow.login_as("sub-anna").cookie : s.login("anna");  // then the clock moves past its lifetime
     s.now = s.now.load() + std::chrono::hours(9);
+    if (logins == Logins::sso)
+      for (const char* p : {"anna", "ida", "karen", "mette", "sofie"}) sessions_[p] = session(p);
     REQUIRE(call(anna, "PUT", {"/api/wheel", {{"xml", kWheel}}}).status == 200);
     auto item = call(anna, "PUT", {"/api/plan/acl-item", {{"name", "Access review"}, {"responsible", "mette"}, {"deadline", "2027-06-30"}}});
     REQUIRE(item.status == 200);
@@ -107,11 +119,22 @@ class Table {
     return {id, std::to_string(tasks.json_body()[0]["id"].get<std::int64_t>())};
   }
 
+  // A fresh single sign-on session of `person` (Sofie by her verified e-mail, her modeller
+  // access from the provider's group).
+  std::string session(const std::string& person) {
+    auto l = person == "sofie" ? flow.login_as("sub-sofie", {"isms-modellers"}, {{"email", "sofie@example.org"}, {"email_verified", true}})
+                               : flow.login_as("sub-" + person);
+    REQUIRE(!l.cookie.empty());
+    return l.cookie;
+  }
+
   Reply call(Column who, const std::string& method, const Target& target) {
     std::map<std::string, std::string> headers;
     if (who == expired) headers["Cookie"] = expired_;
     if (who == revoked) headers["Authorization"] = "Bearer " + revoked_;
-    if (who >= anna) headers["Authorization"] = "Bearer " + tokens_.at(person(who));
+    if (who >= anna && logins == Logins::tokens) headers["Authorization"] = "Bearer " + tokens_.at(person(who));
+    if (who >= anna && logins == Logins::sso) headers["Cookie"] = sessions_.at(person(who));
+    for (const auto& [name, value] : target.headers) headers[name] = value;
     return s.request(method, target.path, target.body.is_null() ? "" : target.body.dump(), headers);
   }
 
@@ -125,8 +148,11 @@ class Table {
     return db.execAndGet("SELECT count(*) FROM audit WHERE action = 'access_refused'").getInt64();
   }
 
-  Server s{std::chrono::milliseconds(15000), true};
-  std::map<std::string, std::string> tokens_;
+  Logins logins;
+  std::shared_ptr<oidc::Provider> provider;
+  Server s;
+  oidc::Flow flow;
+  std::map<std::string, std::string> tokens_, sessions_;
   std::string revoked_, expired_;
 };
 
@@ -156,9 +182,9 @@ class CapturedLog {
 
 }  // namespace
 
-TEST_CASE("every API route answers each kind of caller as the access table says, and every refusal is audited", "[api][access]") {
+static void check_access_table(Logins logins) {
   CapturedLog log;
-  Table t;
+  Table t(logins);
   const std::string policy = read_file(sample("policy-approval.bpmn")), org = modelling_org();
 
   // Each route: its expected row, and how to make a target for a caller. Targets are made
@@ -170,7 +196,27 @@ TEST_CASE("every API route answers each kind of caller as the access table says,
   std::map<std::pair<std::string, std::string>, Spec> table;
   auto fixed = [](std::string path, json body = nullptr) { return [=](Column) { return Target{path, body}; }; };
   table[{"POST", "/api/login"}] = {kPublic, fixed("/api/login", {{"person", "mette"}, {"password", "mette-password"}})};
-  table[{"POST", "/api/logout"}] = {kEveryone, fixed("/api/logout")};
+  // Logging out ends a session: each caller's own fresh one, so the table's stay.
+  table[{"POST", "/api/logout"}] = {kEveryone, [&](Column who) {
+                                      if (logins == Logins::sso && who >= anna)
+                                        return Target{"/api/logout", nullptr, {{"Cookie", t.session(Table::person(who))}}};
+                                      return Target{"/api/logout"};
+                                    }};
+  // Single sign-on: off in the token table (no such login), on in the other, where the
+  // callback is a whole login of Mette's whatever the caller.
+  constexpr Row kNowhere = {404, 404, 404, 404, 404, 404, 404, 404};
+  constexpr Row kRedirected = {3, 3, 3, 3, 3, 3, 3, 3};
+  table[{"GET", "/api/sso"}] = {kPublic, fixed("/api/sso")};
+  table[{"GET", "/api/sso/login"}] = {logins == Logins::sso ? kRedirected : kNowhere, fixed("/api/sso/login?return=%23/inbox")};
+  table[{"GET", "/api/sso/callback"}] = {logins == Logins::sso ? kRedirected : kNowhere, [&](Column) {
+                                           if (logins == Logins::tokens) return Target{"/api/sso/callback?code=x&state=y"};
+                                           std::string state_cookie;
+                                           auto query = t.flow.begin(&state_cookie);
+                                           std::string code = t.provider->authorize(
+                                               query, t.provider->rsa.sign(t.flow.claims("sub-mette", query["nonce"]), "RS256"));
+                                           return Target{"/api/sso/callback?code=" + code + "&state=" + query["state"], nullptr,
+                                                         {{"Cookie", state_cookie}}};
+                                         }};
   table[{"GET", "/api/me"}] = {kEveryone, fixed("/api/me")};
   table[{"GET", "/api/openapi.json"}] = {kPublic, fixed("/api/openapi.json")};
   table[{"GET", "/api/definitions"}] = {kEveryone, fixed("/api/definitions")};
@@ -294,6 +340,8 @@ TEST_CASE("every API route answers each kind of caller as the access table says,
                        << reply.body.substr(0, 300));
       if (expected == 2)
         CHECK((reply.status >= 200 && reply.status < 300));
+      else if (expected == 3)
+        CHECK((reply.status >= 300 && reply.status < 400));
       else
         CHECK(reply.status == std::abs(expected));
       bool refused = reply.status == 401 || reply.status == 403 || (expected == kHidden && reply.status == 404);
@@ -322,6 +370,18 @@ TEST_CASE("every API route answers each kind of caller as the access table says,
   auto trail = t.s.w.cli({"audit", "all", "--format", "json"}).out;
   for (const auto& [person, token] : t.tokens_) CHECK(trail.find(token) == std::string::npos);
   CHECK(trail.find("mette-password") == std::string::npos);
+  for (const auto& [person, session] : t.sessions_) {
+    CHECK(lines.find(session.substr(session.find('=') + 1)) == std::string::npos);
+    CHECK(trail.find(session.substr(session.find('=') + 1)) == std::string::npos);
+  }
+}
+
+TEST_CASE("every API route answers each kind of caller as the access table says, and every refusal is audited", "[api][access]") {
+  check_access_table(Logins::tokens);
+}
+
+TEST_CASE("the access table holds for people logged in by single sign-on, their access from the provider's groups", "[api][access][sso]") {
+  check_access_table(Logins::sso);
 }
 
 TEST_CASE("acting on another person's token, plan item or claimed task is refused and audited", "[api][access]") {
