@@ -24,6 +24,7 @@ export async function run(prefix, setup, body) {
     workdir,
     cli: (...args) => execFileSync(bin, ["--db", db, ...args], { encoding: "utf8" }),
     bin,
+    serveArgs: [],  // more options for raciflow serve, set by `setup`
     file(name, text) { const path = join(workdir, name); writeFileSync(path, text); return path; },
     passwords(...people) {
       for (const person of people)
@@ -31,8 +32,9 @@ export async function run(prefix, setup, body) {
     },
   };
   await setup(session);
+  session.afterStart = session.afterStart || (() => {});
 
-  const server = spawn(bin, ["--db", db, "serve", "--listen", "127.0.0.1:0", "--threads", "2"], { stdio: ["ignore", "pipe", "pipe"] });
+  const server = spawn(bin, ["--db", db, "serve", "--listen", "127.0.0.1:0", "--threads", "2", ...session.serveArgs], { stdio: ["ignore", "pipe", "pipe"] });
   let serverLog = "";
   server.stderr.on("data", (d) => { serverLog += d; });
   session.base = await new Promise((resolveUrl, reject) => {
@@ -44,12 +46,14 @@ export async function run(prefix, setup, body) {
     });
     server.on("exit", (code) => reject(new Error("the server exited with " + code + ": " + serverLog)));
   });
+  await session.afterStart(session.base);
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
            "--disable-component-update", "--disable-sync"],
   });
 
+  session.browser = browser;
   let step = 0;
   session.shot = async (page, name) => {
     step += 1;
