@@ -131,6 +131,9 @@ std::optional<Organisation> organisation_of(std::unique_ptr<definitions::XmlSour
           d.error(gline, std::string("unknown element <") + g.name() + "> in <sso>; expected <group value=\"...\" role=\"...\"/>");
           continue;
         }
+        for (pugi::xml_attribute a : g.attributes())
+          if (std::string n = a.name(); n != "value" && n != "role" && n != "access")
+            d.error(gline, "unknown attribute '" + n + "' on <group>; it takes value, role and access");
         GroupGrant grant{required(g, "value", gline, d), g.attribute("role").value(), g.attribute("access").value()};
         if (grant.role.empty() && grant.access.empty()) d.error(gline, "group '" + grant.group + "' grants nothing: give it a role or an access");
         if (!grant.access.empty() && grant.access != kAdminAccess && grant.access != kAuditorAccess && grant.access != kModellerAccess)

@@ -10,6 +10,8 @@ using namespace raciflow::testing::api;
 using namespace raciflow::testing::oidc;
 using raciflow::testing::read_file;
 using raciflow::testing::sample;
+using raciflow::testing::Workspace;
+using raciflow::testing::run_cli;
 
 struct Fixture {
   explicit Fixture(bool create_people = false, bool passwords = true)
@@ -390,4 +392,42 @@ TEST_CASE("an unreachable provider is a clear refusal, not an error page", "[api
   auto r = s.request("GET", "/api/sso/login");
   CHECK(r.status == 302);
   CHECK(r.headers["Location"].rfind("/?sso_error=provider_unreachable&", 0) == 0);
+}
+
+TEST_CASE("serve refuses single sign-on settings that cannot work, in one line, before it serves", "[sso]") {
+  Workspace w;
+  w.write("empty-secret", "\n");
+  struct Case {
+    std::vector<std::string> args;
+    int code;
+    std::string says;
+  };
+  const std::vector<Case> cases = {
+      {{"serve", "--oidc-issuer", "http://idp.example.org", "--oidc-client-id", "raciflow"}, 2, "is not an https:// address"},
+      {{"serve", "--oidc-issuer", "https://idp.example.org"}, 2, "needs both --oidc-issuer URL and --oidc-client-id ID"},
+      {{"serve", "--oidc-client-id", "raciflow"}, 2, "needs both"},
+      {{"serve", "--no-passwords"}, 2, "--no-passwords leaves no way to log in"},
+      {{"serve", "--listen", "0.0.0.0:8080", "--oidc-issuer", "https://idp.example.org", "--oidc-client-id", "raciflow"}, 2,
+       "needs --base-url"},
+      {{"serve", "--oidc-issuer", "https://idp.example.org", "--oidc-client-id", "raciflow", "--oidc-accept-issuer", "ftp://x"}, 2,
+       "--oidc-accept-issuer 'ftp://x' is not an https:// address"},
+      {{"serve", "--oidc-issuer", "https://idp.example.org", "--oidc-client-id", "raciflow", "--oidc-client-secret-file",
+        w.path("missing")}, 1, "cannot read the --oidc-client-secret-file file"},
+      {{"serve", "--oidc-issuer", "https://idp.example.org", "--oidc-client-id", "raciflow", "--oidc-client-secret-file",
+        w.path("empty-secret")}, 1, "first line is empty"},
+      // The secret is never a command-line value (ps shows those to every user of the
+      // machine): there is no such option, and the abbreviation names the file option.
+      {{"serve", "--oidc-issuer", "https://idp.example.org", "--oidc-client-id", "raciflow", "--oidc-client-secret", "s"}, 1,
+       "s: cannot read the --oidc-client-secret-file file"},
+      {{"--db", "postgresql:///nowhere", "serve", "--tenant-domain", "isms.example.org", "--oidc-issuer", "https://idp.example.org",
+        "--oidc-client-id", "raciflow"}, 2, "tenant sso"},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> args = c.args;
+    if (args[0] == "serve") args.insert(args.begin(), {std::string("--db"), w.db()});
+    auto r = run_cli(args);
+    INFO(r.err);
+    CHECK(r.code == c.code);
+    CHECK(r.err.substr(0, r.err.find('\n')).find(c.says) != std::string::npos);
+  }
 }

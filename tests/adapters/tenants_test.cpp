@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "adapters/cli/sso_config.h"
 #include "adapters/http/api.h"
 #include "adapters/http/tenant_hosts.h"
 #include "pg_test_support.h"
@@ -452,4 +453,59 @@ TEST_CASE("a supervising organisation reads what it supervises, never writes, an
                       r["actor"].get<std::string>());
   CHECK(story == std::vector<std::string>{"supervision_granted ministeriet by operator", "supervision_revoked ministeriet by operator"});
   for (const char* t : {"ministeriet", "odense", "aarhus"}) CHECK(in.as(t, {"audit", "verify"}).out.rfind("ok: ", 0) == 0);
+}
+
+TEST_CASE("tenant sso gives a tenant its own identity provider, shows its issuer and never its secret, and the tenant's trail says so",
+          "[postgres][sso]") {
+  auto* pg = cluster_or_skip();
+  if (!pg) return;
+  SampleTenant odense(*pg, "odense", {"policy-approval.bpmn"});
+  REQUIRE(operator_cli(odense.uri, {"tenant", "create", "aarhus"}).code == 0);
+  odense.w.write("secret", "the-client-secret-of-odense\n");
+  auto set = operator_cli(odense.uri, {"tenant", "sso", "odense", "--issuer", "https://adfs.odense.example/adfs", "--client-id", "raciflow",
+                                       "--client-secret-file", odense.w.path("secret"), "--accept-issuer",
+                                       "https://adfs.odense.example/adfs/services/trust", "--name", "Odense AD FS", "--as", "operator"});
+  INFO(set.err);
+  REQUIRE(set.code == 0);
+  CHECK(set.out.find("tenant odense logs in through https://adfs.odense.example/adfs as client raciflow") != std::string::npos);
+
+  auto listed = operator_cli(odense.uri, {"tenant", "list", "--json"});
+  REQUIRE(listed.code == 0);
+  json tenants = json::parse(listed.out);
+  for (const auto& t : tenants) CHECK(t["ssoIssuer"] == (t["id"] == "odense" ? "https://adfs.odense.example/adfs" : ""));
+  CHECK(listed.out.find("the-client-secret-of-odense") == std::string::npos);
+  CHECK(operator_cli(odense.uri, {"tenant", "list"}).out.find("the-client-secret-of-odense") == std::string::npos);
+
+  // What serve --tenant-domain reads for the tenant.
+  for (const auto& t : rt::list_tenants(odense.uri)) {
+    auto settings = raciflow::cli::sso_from_json(t.sso);
+    if (t.id == "odense") {
+      CHECK(settings.client_id == "raciflow");
+      CHECK(settings.client_secret == "the-client-secret-of-odense");
+      CHECK(settings.name == "Odense AD FS");
+      CHECK(settings.accepted_issuers == std::vector<std::string>{"https://adfs.odense.example/adfs/services/trust"});
+      CHECK(!settings.create_people);
+    } else {
+      CHECK(!settings.enabled());
+    }
+  }
+
+  // Mistakes change nothing.
+  auto plain = operator_cli(odense.uri, {"tenant", "sso", "odense", "--issuer", "http://adfs.odense.example", "--client-id", "x"});
+  CHECK(plain.code == 2);
+  CHECK(plain.err.find("is not an https:// address") != std::string::npos);
+  auto nobody = operator_cli(odense.uri, {"tenant", "sso", "vejle", "--issuer", "https://idp.example", "--client-id", "x"});
+  CHECK(nobody.code == 1);
+  CHECK(nobody.err.find("no tenant 'vejle'") != std::string::npos);
+  CHECK(operator_cli(odense.uri, {"tenant", "sso", "odense", "--client-id", "x"}).code == 2);
+  CHECK(operator_cli(odense.uri, {"tenant", "sso", "odense", "--off", "--issuer", "https://idp.example"}).code == 2);
+
+  REQUIRE(operator_cli(odense.uri, {"tenant", "sso", "odense", "--off", "--as", "operator"}).code == 0);
+  for (const auto& t : rt::list_tenants(odense.uri)) CHECK(t.sso.empty());
+  std::vector<std::string> story;
+  for (const auto& r : json::parse(odense({"audit", "all", "--format", "json"}).out))
+    if (r["action"] == "sso_configured")
+      story.push_back(r["actor"].get<std::string>() + " " + r["data"]["issuer"].get<std::string>() + " " +
+                      (r["data"]["enabled"].get<bool>() ? "on" : "off"));
+  CHECK(story == std::vector<std::string>{"operator https://adfs.odense.example/adfs on", "operator  off"});
 }

@@ -1,6 +1,7 @@
 // Bad input to the runtime commands: one line on stderr, exit 1, nothing changed.
 #include <catch2/catch.hpp>
 
+#include "runtime/organisation.h"
 #include "runtime_support.h"
 
 using namespace raciflow::testing;
@@ -85,6 +86,38 @@ TEST_CASE("a refusal that is not about who acts leaves the audit trail as it was
   CHECK(w.cli({"complete", "999", "--as", "anna"}).code == 1);
   CHECK(w.cli({"complete", task_id(w, id, "assess-input"), "--as", "anna", "--var", "oops"}).code == 1);
   CHECK(w.dump() == before);
+}
+
+TEST_CASE("an organisation file's single sign-on part is checked, each mistake naming its line") {
+  Workspace w;
+  w.write("org.xml", R"(<organisation xmlns="urn:raciflow:org:1" name="A">
+  <role id="security-function"/>
+  <person id="anna" name="Anna" subject="00u1"/>
+  <person id="bo" name="Bo" subject="00u1"/>
+  <sso>
+    <group value="isms-sf" role="security-fuction"/>
+    <group value="isms-all"/>
+    <group value="isms-root" access="root"/>
+    <group value="isms-x" role="security-function" rights="all"/>
+    <team value="isms-y"/>
+  </sso>
+</organisation>
+)");
+  auto r = w.cli({"org", "load", w.path("org.xml")});
+  CHECK(r.code == 1);
+  CHECK(r.err == "raciflow org: " + w.path("org.xml") + ":4: error: person 'bo' has the subject '00u1' of another person (and 5 more)\n");
+  raciflow::definitions::Diagnostics d("org.xml");
+  CHECK(!raciflow::runtime::read_organisation(w.path("org.xml"), d));
+  std::vector<std::string> found;
+  for (const auto& f : d.all()) found.push_back(std::to_string(f.line) + ": " + f.message);
+  CHECK(found == std::vector<std::string>{
+                     "4: person 'bo' has the subject '00u1' of another person",
+                     "7: group 'isms-all' grants nothing: give it a role or an access",
+                     "8: group 'isms-root' grants unknown access 'root' (admin, auditor, modeller)",
+                     "9: unknown attribute 'rights' on <group>; it takes value, role and access",
+                     "10: unknown element <team> in <sso>; expected <group value=\"...\" role=\"...\"/>",
+                     "6: group 'isms-sf' grants unknown role 'security-fuction'"});
+  CHECK_FALSE(std::filesystem::exists(w.db()));
 }
 
 TEST_CASE("an organisation file with mistakes is refused naming the line") {
