@@ -127,6 +127,16 @@ TEST_CASE("the example in docs/organisation-format.md loads and org show prints 
   CHECK(w.ok({"org", "show"}) == fenced(doc, "text"));
 }
 
+TEST_CASE("the single sign-on example in docs/organisation-format.md loads with its subjects and groups") {
+  std::string doc = read(std::string(RACIFLOW_SOURCE_DIR) + "/docs/organisation-format.md");
+  raciflow::testing::Workspace w;
+  std::string file = w.write("org.xml", fenced(doc, "xml", doc.find("## Single sign-on")));
+  CHECK(w.ok({"org", "load", file}) == "loaded Example Agency: 2 roles, 2 people\n");
+  auto org = nlohmann::json::parse(w.ok({"org", "show", "--json"}));
+  CHECK(org["people"][0]["subject"] == "9f8e2c41-5b1d-4c1e-a0f2-7d3b6c9e1a55");
+  CHECK(org["groups"].size() == 3);
+}
+
 TEST_CASE("the complete example in docs/definition-format.md validates and prints the RACI matrix shown") {
   std::string doc = read(std::string(RACIFLOW_SOURCE_DIR) + "/docs/definition-format.md");
   std::string xml = fenced(doc, "xml");

@@ -241,12 +241,18 @@ inline raciflow::http::ApiOptions sso_options(std::shared_ptr<Provider> provider
 
 // One login through the browser's steps: raciflow's /api/sso/login, the provider's
 // authorization (which yields an ID token made by `token` from the login's nonce), and
-// raciflow's callback. `where` is the callback's Location; `cookie` the session cookie.
+// raciflow's callback. `where` is the callback's Location; `cookie` the session cookie;
+// `failure` the refusal's cookie (sso_error=REASON&sso_detail=MESSAGE).
 struct Login {
   int status = 0;
-  std::string where, cookie, state, callback;
+  std::string where, cookie, state, callback, failure;
   std::string session_cookie;  // the whole Set-Cookie of the session
-  std::string error() const { return query_of(where).count("sso_error") ? query_of(where).at("sso_error") : ""; }
+  std::string error() const { return detail_of("sso_error"); }
+  std::string detail() const { return detail_of("sso_detail"); }
+  std::string detail_of(const std::string& key) const {
+    auto q = query_of("?" + failure);
+    return q.count(key) ? q.at(key) : "";
+  }
 };
 
 class Flow {
@@ -279,11 +285,13 @@ class Flow {
     auto r = s.request("GET", "/api/sso/callback?" + query, "", {{"Cookie", state_cookie}});
     l.status = r.status;
     l.where = r.headers["Location"];
-    for (const auto& set : r.cookies)
+    for (const auto& set : r.cookies) {
+      if (set.rfind("raciflow_sso_failure=", 0) == 0) l.failure = set.substr(21, set.find(';') - 21);
       if (set.rfind("raciflow_session=", 0) == 0) {
         l.cookie = set.substr(0, set.find(';'));
         l.session_cookie = set;
       }
+    }
     l.callback = query;
     return l;
   }

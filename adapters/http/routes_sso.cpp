@@ -5,7 +5,8 @@
 // GET /api/sso/callback takes the provider's answer: the state is used once, the code is
 // redeemed on the login pool (the provider may be slow), the ID token verified, and the
 // person's session opened. Every failure sends the browser back to the app with a reason
-// code (and a sentence) the app shows in the person's language; each is in the trail.
+// code (and a sentence) in a cookie the app reads and shows in the person's language; each
+// is in the trail.
 #include "adapters/http/api_internal.h"
 #include "adapters/http/oidc.h"
 
@@ -14,6 +15,7 @@ namespace raciflow::http {
 namespace {
 
 constexpr const char* kStateCookie = "raciflow_sso";
+constexpr const char* kFailureCookie = "raciflow_sso_failure";  // read (and removed) by the login screen
 constexpr std::chrono::seconds kLoginWindow{600};  // from leaving for the provider to coming back
 constexpr std::size_t kMaxPending = 10000;         // logins begun and not yet back
 
@@ -76,14 +78,17 @@ std::string Api::Impl::own_origin(const HttpRequest& request) const {
   return options.public_origin.empty() ? "http://" + request.host : options.public_origin;
 }
 
-// Back to the app with why the login failed.
+// Back to the app with why the login failed. The reason travels in a short-lived cookie,
+// not in the address: a link made elsewhere cannot put words of its own on the login screen.
 HttpResponse Api::Impl::sso_failed(const std::string& reason, const std::string& message) {
   HttpResponse r;
   r.status = 302;
   r.content_type.clear();
-  r.headers.push_back({"Location", "/?sso_error=" + percent_encode(reason) + "&sso_detail=" + percent_encode(message.substr(0, 400))});
-  r.headers.push_back({"Set-Cookie", std::string(kStateCookie) + "=; Path=/api/sso; HttpOnly; SameSite=Lax; Max-Age=0" +
-                                         (options.secure_cookies ? "; Secure" : "")});
+  r.headers.push_back({"Location", "/"});
+  std::string secure = options.secure_cookies ? "; Secure" : "";
+  r.headers.push_back({"Set-Cookie", std::string(kFailureCookie) + "=sso_error=" + percent_encode(reason) +
+                                         "&sso_detail=" + percent_encode(message.substr(0, 400)) + "; Path=/; SameSite=Lax; Max-Age=120" + secure});
+  r.headers.push_back({"Set-Cookie", std::string(kStateCookie) + "=; Path=/api/sso; HttpOnly; SameSite=Lax; Max-Age=0" + secure});
   return r;
 }
 

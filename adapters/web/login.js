@@ -1,16 +1,20 @@
 // The login screen: single sign-on through the organisation's identity provider when the
 // server has one (GET /api/sso), the password form unless the server has switched
-// passwords off, and why an SSO login came back refused (/?sso_error=REASON&sso_detail=...).
+// passwords off, and why an SSO login came back refused (the server's short-lived cookie
+// raciflow_sso_failure=sso_error=REASON&sso_detail=MESSAGE, never the address, so that a
+// link cannot put words of its own here).
 import { t } from "./i18n.js";
 import { h, api, setMe, main } from "./ui.js";
 
-// Why the last single sign-on failed, taken from the address once and then removed from it.
+// Why the last single sign-on failed, taken from its cookie once, and the cookie removed.
 let ssoFailure = null;
 function takeSsoFailure() {
-  const params = new URLSearchParams(location.search);
-  if (!params.has("sso_error")) return;
+  const cookie = document.cookie.split("; ").find((c) => c.startsWith("raciflow_sso_failure="));
+  if (!cookie) return;
+  document.cookie = "raciflow_sso_failure=; Path=/; Max-Age=0; SameSite=Lax";
+  const params = new URLSearchParams(cookie.slice("raciflow_sso_failure=".length));
+  if (!params.get("sso_error")) return;
   ssoFailure = { reason: params.get("sso_error"), detail: params.get("sso_detail") || "" };
-  history.replaceState(null, "", location.pathname + location.hash);
 }
 
 let offer = null;  // what GET /api/sso said, asked once

@@ -43,9 +43,11 @@ struct Fixture {
   // The login was refused for `reason`: back to the app with it, no session, and an
   // sso_refused record that says why.
   void refused(const Login& l, const std::string& reason) {
-    INFO(l.where);
+    INFO(l.failure);
     CHECK(l.status == 302);
-    CHECK(l.where.rfind("/?sso_error=" + reason + "&sso_detail=", 0) == 0);
+    CHECK(l.where == "/");
+    CHECK(l.error() == reason);
+    CHECK(!l.detail().empty());
     CHECK(l.cookie.empty());
     auto refusals = records("sso_refused");
     REQUIRE(!refusals.empty());
@@ -127,7 +129,7 @@ TEST_CASE("an unknown subject is refused with what the admin must add to the org
   Fixture f;
   auto l = f.flow.login_as("sub-stranger", {"isms-admins"}, {{"email", "stranger@example.org"}, {"email_verified", true}});
   f.refused(l, "unknown_person");
-  auto detail = query_of(l.where)["sso_detail"];
+  auto detail = l.detail();
   CHECK(detail.find("subject=\"sub-stranger\"") != std::string::npos);
   auto refusal = f.records("sso_refused").back();
   CHECK(refusal["data"]["subject"] == "sub-stranger");
@@ -270,7 +272,7 @@ TEST_CASE("a provider's answer used a second time is refused as a replayed state
   auto l = f.flow.login_as("sub-anna");
   REQUIRE(!l.cookie.empty());
   auto replay = f.flow.callback(l.callback, l.state);
-  CHECK(replay.where.rfind("/?sso_error=replayed_state&", 0) == 0);
+  CHECK(replay.error() == "replayed_state");
   CHECK(replay.cookie.empty());
   CHECK(f.records("sso_refused").back()["data"]["reason"] == "replayed_state");
   CHECK(f.records("sso_login").size() == 1);
@@ -280,7 +282,7 @@ TEST_CASE("a state never issued is refused and counted with the anonymous refusa
   Fixture f;
   auto before = f.s.refusals_accounted();
   auto l = f.flow.callback("code=x&state=made-up", "raciflow_sso=made-up");
-  CHECK(l.where.rfind("/?sso_error=unknown_state&", 0) == 0);
+  CHECK(l.error() == "unknown_state");
   CHECK(f.s.refusals_accounted() == before + 1);
 }
 
@@ -299,7 +301,7 @@ TEST_CASE("a login begun more than ten minutes ago is refused", "[api][sso]") {
   std::string code = f.provider->authorize(query, f.provider->rsa.sign(f.flow.claims("sub-anna", query["nonce"]), "RS256"));
   f.s.now = f.s.now.load() + std::chrono::minutes(11);
   auto l = f.flow.callback("code=" + code + "&state=" + query["state"], state_cookie);
-  CHECK(l.where.rfind("/?sso_error=unknown_state&", 0) == 0);
+  CHECK(l.error() == "unknown_state");
 }
 
 TEST_CASE("the provider's error answer is shown as a clear message and recorded", "[api][sso]") {
@@ -308,7 +310,7 @@ TEST_CASE("the provider's error answer is shown as a clear message and recorded"
   auto query = f.flow.begin(&state_cookie);
   auto l = f.flow.callback("error=access_denied&error_description=The+user+cancelled&state=" + query["state"], state_cookie);
   f.refused(l, "provider_error");
-  CHECK(query_of(l.where)["sso_detail"] == "the identity provider refused the login: access_denied (The user cancelled)");
+  CHECK(l.detail() == "the identity provider refused the login: access_denied (The user cancelled)");
 }
 
 TEST_CASE("a code the token endpoint refuses is a provider error with the provider's words", "[api][sso]") {
@@ -317,7 +319,7 @@ TEST_CASE("a code the token endpoint refuses is a provider error with the provid
   auto query = f.flow.begin(&state_cookie);
   auto l = f.flow.callback("code=never-issued&state=" + query["state"], state_cookie);
   f.refused(l, "provider_error");
-  CHECK(query_of(l.where)["sso_detail"].find("the code is unknown or used") != std::string::npos);
+  CHECK(l.detail().find("the code is unknown or used") != std::string::npos);
 }
 
 TEST_CASE("an unknown key id makes raciflow fetch the key set again, at most once a minute", "[api][sso]") {
@@ -391,7 +393,8 @@ TEST_CASE("an unreachable provider is a clear refusal, not an error page", "[api
   Server s(std::chrono::milliseconds(15000), false, o);
   auto r = s.request("GET", "/api/sso/login");
   CHECK(r.status == 302);
-  CHECK(r.headers["Location"].rfind("/?sso_error=provider_unreachable&", 0) == 0);
+  CHECK(r.headers["Location"] == "/");
+  CHECK(r.cookies.at(0).rfind("raciflow_sso_failure=sso_error=provider_unreachable&sso_detail=", 0) == 0);
 }
 
 TEST_CASE("serve refuses single sign-on settings that cannot work, in one line, before it serves", "[sso]") {
