@@ -296,6 +296,13 @@ class Flow {
     return l;
   }
 
+  // A login begun here whose callback carries `params` (and the login's state).
+  Login answer(const std::string& params) {
+    std::string state_cookie;
+    auto query = begin(&state_cookie);
+    return callback(params + "&state=" + query["state"], state_cookie);
+  }
+
   // A whole login whose ID token `make` builds from the login's nonce.
   Login login(const std::function<std::string(const std::string& nonce)>& make) {
     std::string state_cookie;

@@ -57,6 +57,28 @@ std::vector<std::string> accepted(const po::variables_map& vm, const std::string
   return issuers;
 }
 
+// The option names of serve (--oidc-*) and of tenant sso, which say the same things.
+struct OptionNames {
+  const char *issuer, *client_id, *secret_file, *accept, *name, *create;
+};
+constexpr OptionNames kServeOptions{"oidc-issuer", "oidc-client-id", "oidc-client-secret-file", "oidc-accept-issuer", "oidc-name",
+                                    "sso-create-people"};
+constexpr OptionNames kTenantOptions{"issuer", "client-id", "client-secret-file", "accept-issuer", "name", "create-people"};
+
+// The settings the options give; the issuer and the client id are there.
+http::OidcSettings settings_from(const po::variables_map& vm, const OptionNames& o) {
+  http::OidcSettings s;
+  s.issuer = vm[o.issuer].as<std::string>();
+  check_issuer(std::string("--") + o.issuer, s.issuer);
+  s.client_id = vm[o.client_id].as<std::string>();
+  if (s.client_id.empty()) throw UsageError{std::string("--") + o.client_id + " is empty"};
+  s.client_secret = client_secret(vm, o.secret_file);
+  s.accepted_issuers = accepted(vm, o.accept);
+  if (vm.count(o.name)) s.name = vm[o.name].as<std::string>();
+  s.create_people = vm.count(o.create) > 0;
+  return s;
+}
+
 }  // namespace
 
 void sso_serve_options(po::options_description& o) {
@@ -73,22 +95,13 @@ void sso_serve_options(po::options_description& o) {
 }
 
 http::OidcSettings sso_from_serve(const po::variables_map& vm, bool tenants) {
-  http::OidcSettings s;
   bool any = vm.count("oidc-issuer") || vm.count("oidc-client-id") || vm.count("oidc-client-secret-file") ||
              vm.count("oidc-accept-issuer") || vm.count("oidc-name") || vm.count("sso-create-people");
-  if (!any) return s;
+  if (!any) return {};
   if (tenants) throw UsageError{"with --tenant-domain each tenant has its own provider: set it with 'raciflow tenant sso TENANT --issuer URL --client-id ID'"};
   if (!vm.count("oidc-issuer") || !vm.count("oidc-client-id"))
     throw UsageError{"single sign-on needs both --oidc-issuer URL and --oidc-client-id ID"};
-  s.issuer = vm["oidc-issuer"].as<std::string>();
-  check_issuer("--oidc-issuer", s.issuer);
-  s.client_id = vm["oidc-client-id"].as<std::string>();
-  if (s.client_id.empty()) throw UsageError{"--oidc-client-id is empty"};
-  s.client_secret = client_secret(vm, "oidc-client-secret-file");
-  s.accepted_issuers = accepted(vm, "oidc-accept-issuer");
-  if (vm.count("oidc-name")) s.name = vm["oidc-name"].as<std::string>();
-  s.create_people = vm.count("sso-create-people") > 0;
-  return s;
+  return settings_from(vm, kServeOptions);
 }
 
 std::string sso_to_json(const http::OidcSettings& s) {
@@ -135,14 +148,7 @@ int tenant_sso(const po::variables_map& vm, const std::vector<std::string>& args
     if (vm.count("issuer") || vm.count("client-id")) throw UsageError{"tenant sso takes --off or --issuer and --client-id, not both"};
   } else {
     if (!vm.count("issuer") || !vm.count("client-id")) throw UsageError{"tenant sso needs --issuer URL and --client-id ID (or --off)"};
-    s.issuer = vm["issuer"].as<std::string>();
-    check_issuer("--issuer", s.issuer);
-    s.client_id = vm["client-id"].as<std::string>();
-    if (s.client_id.empty()) throw UsageError{"--client-id is empty"};
-    s.client_secret = client_secret(vm, "client-secret-file");
-    s.accepted_issuers = accepted(vm, "accept-issuer");
-    if (vm.count("name")) s.name = vm["name"].as<std::string>();
-    s.create_people = vm.count("create-people") > 0;
+    s = settings_from(vm, kTenantOptions);
   }
   runtime::set_tenant_sso(g.db, tenant, sso_to_json(s));
   Globals mine = g;

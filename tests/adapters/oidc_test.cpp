@@ -306,18 +306,14 @@ TEST_CASE("a login begun more than ten minutes ago is refused", "[api][sso]") {
 
 TEST_CASE("the provider's error answer is shown as a clear message and recorded", "[api][sso]") {
   Fixture f;
-  std::string state_cookie;
-  auto query = f.flow.begin(&state_cookie);
-  auto l = f.flow.callback("error=access_denied&error_description=The+user+cancelled&state=" + query["state"], state_cookie);
+  auto l = f.flow.answer("error=access_denied&error_description=The+user+cancelled");
   f.refused(l, "provider_error");
   CHECK(l.detail() == "the identity provider refused the login: access_denied (The user cancelled)");
 }
 
 TEST_CASE("a code the token endpoint refuses is a provider error with the provider's words", "[api][sso]") {
   Fixture f;
-  std::string state_cookie;
-  auto query = f.flow.begin(&state_cookie);
-  auto l = f.flow.callback("code=never-issued&state=" + query["state"], state_cookie);
+  auto l = f.flow.answer("code=never-issued");
   f.refused(l, "provider_error");
   CHECK(l.detail().find("the code is unknown or used") != std::string::npos);
 }
