@@ -9,9 +9,16 @@
 namespace raciflow::definitions {
 namespace {
 
+// An element as a person knows it: its name, with the id the file uses beside it.
 std::string describe(const FlowNode& node) {
-  std::string out = std::string(element_name(node.kind)) + " '" + node.id + "'";
-  return out;
+  std::string out = std::string(element_name(node.kind));
+  if (node.name.empty() || node.name == node.id) return out + " '" + node.id + "'";
+  return out + " '" + node.name + "' (" + node.id + ")";
+}
+
+std::string describe(const Lane& lane) {
+  if (lane.name.empty() || lane.name == lane.id) return "lane '" + lane.id + "'";
+  return "lane '" + lane.name + "' (" + lane.id + ")";
 }
 
 std::string join(const std::vector<std::string>& words, const char* separator = ", ") {
@@ -284,19 +291,29 @@ class ProcessValidator {
       const Lane& lane = p_.lanes[l];
       for (const auto& ref : lane.node_refs)
         if (!known_nodes.count(ref))
-          diag_.error(lane.line, lane.id, "lane '" + lane.id + "' lists unknown flow node '" + ref + "'");
+          diag_.error(lane.line, lane.id, describe(lane) + " lists unknown flow node '" + ref + "'");
       lane_used[l] = lane_used[l] || used.count(lane.role) > 0;
       if (lane.parent >= 0 && lane_used[l]) lane_used[lane.parent] = true;
     }
+    // A lane whose role nobody holds: its steps would reach no one, so a lane that holds
+    // a step cannot be deployed so; an empty one is only a warning.
     if (const auto* org = options_.organisation_roles)
-      for (const Lane& lane : p_.lanes)
-        if (!lane.has_children && !org->count(lane.role))
-          diag_.warning(lane.line, lane.id, "lane '" + lane.id + "' has role '" + lane.role +
-                                                "', which the organisation does not have: its tasks reach no one");
+      for (const Lane& lane : p_.lanes) {
+        if (lane.has_children || org->count(lane.role)) continue;
+        bool holds_step = false;
+        for (const auto& ref : lane.node_refs)
+          if (const FlowNode* n = p_.find_node(ref); n && is_activity(n->kind) && n->role == lane.role) holds_step = true;
+        std::string what = lane.role == lane.id ? describe(lane) + " has no raci:role"
+                                                : describe(lane) + " has role '" + lane.role + "', which the organisation does not have";
+        if (holds_step)
+          diag_.error(lane.line, lane.id, what + ": its tasks would reach no one; choose one of the organisation's roles");
+        else
+          diag_.warning(lane.line, lane.id, what);
+      }
     for (std::size_t l = 0; l < p_.lanes.size(); ++l)
       if (!lane_used[l])
-        diag_.warning(p_.lanes[l].line, p_.lanes[l].id, "lane '" + p_.lanes[l].id + "' (role '" + p_.lanes[l].role +
-                                            "') holds no step and is named in no RACI attribute");
+        diag_.warning(p_.lanes[l].line, p_.lanes[l].id, describe(p_.lanes[l]) + " with role '" + p_.lanes[l].role +
+                                            "' holds no step and is named in no RACI attribute");
   }
 
   const Definitions& defs_;

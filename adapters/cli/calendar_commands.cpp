@@ -64,7 +64,12 @@ int cmd_wheel(const po::variables_map& vm, const Globals& g, std::ostream& out, 
   auto plan = s.store->plan_items();
   if (format == "json") out << render::wheel_json(year, entries, plan).dump(2) << "\n";
   if (format == "table") out << render::wheel_table(entries, plan);
-  if (format == "svg") out << render::wheel_svg(year, entries, plan, definitions::format_date_time(clock_now(g))) << "\n";
+  if (format == "svg") {
+    std::map<std::string, std::string> names;
+    if (auto org = s.store->organisation())
+      for (const auto& r : org->roles) names[r.id] = r.name.empty() ? r.id : r.name;
+    out << render::wheel_svg(year, entries, plan, definitions::format_date_time(clock_now(g)), names) << "\n";
+  }
   return kExitOk;
 }
 

@@ -342,8 +342,8 @@ int cmd_audit(const po::variables_map& vm, const Globals& g, std::ostream& out, 
       err << "raciflow audit verify: " << report.problems.front() << "\n";
       return kExitFailed;
     }
-    out << "ok: " << report.records << " records in an unbroken chain; " << report.cases
-        << " cases replay to their stored state\n";
+    out << "ok: " << report.records << (report.records == 1 ? " record" : " records") << " in an unbroken chain; " << report.cases
+        << (report.cases == 1 ? " case replays to its stored state\n" : " cases replay to their stored state\n");
     return kExitOk;
   }
   bool all = target == "all";

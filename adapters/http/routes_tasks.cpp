@@ -18,6 +18,8 @@ void Api::Impl::routes_tasks() {
       // The caller's own inbox of live tasks comes from the inbox index; the rest (a case's
       // tasks, everyone's, closed ones) from the task list.
       bool inbox = scope != "all" && case_id.empty() && !all;
+      std::map<std::string, std::string> names;  // a process's name, as its latest version gives it
+      for (const auto& d : c.store.latest_definitions()) names[d.process] = d.name.empty() ? d.process : d.name;
       json out = json::array();
       auto next = fill_page<runtime::TaskRow>(
           page,
@@ -35,7 +37,9 @@ void Api::Impl::routes_tasks() {
             std::string why = runtime::inbox_reason(t.task, call.caller->person.roles, call.me());
             bool mine = !why.empty() || t.task.completed_by == call.me();
             if (scope != "all" && case_id.empty() && !mine) return false;
-            out.push_back(task_view(c, t, why));
+            json j = task_view(c, t, why);
+            j["process_name"] = names.count(t.process) ? names[t.process] : t.process;
+            out.push_back(std::move(j));
             return true;
           });
       return std::make_pair(out, next);

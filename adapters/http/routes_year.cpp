@@ -28,7 +28,12 @@ void Api::Impl::routes_year() {
       int year = year_of(call, c.now);
       auto entries = c.runtime.wheel_year(year);
       auto plan = c.store.plan_items();
-      if (format == "svg") return text_response("image/svg+xml", render::wheel_svg(year, entries, plan, definitions::format_date_time(c.now)));
+      if (format == "svg") {
+        std::map<std::string, std::string> names;
+        if (auto org = c.store.organisation())
+          for (const auto& r : org->roles) names[r.id] = r.name.empty() ? r.id : r.name;
+        return text_response("image/svg+xml", render::wheel_svg(year, entries, plan, definitions::format_date_time(c.now), names));
+      }
       return json_response(200, render::wheel_json(year, entries, plan));
     });
   });

@@ -96,7 +96,7 @@ std::string plan_table(const std::vector<definitions::PlanItem>& plan) {
 }
 
 std::string wheel_svg(int year, const std::vector<WheelEntry>& entries, const std::vector<definitions::PlanItem>& plan,
-                      const std::string& today) {
+                      const std::string& today, const std::map<std::string, std::string>& role_names) {
   const double cx = 360, cy = 360, outer = 300, inner = 120, plan_ring = 90;
   std::vector<std::string> role_list;
   for (const auto& e : entries) role_list.push_back(e.role);
@@ -162,22 +162,24 @@ std::string wheel_svg(int year, const std::vector<WheelEntry>& entries, const st
   double ly = 40;
   out << "<g class=\"legend\" font-family=\"sans-serif\" font-size=\"13\">";
   for (const auto& [role, colour] : colours) {
-    out << "<circle cx=\"760\" cy=\"" << ly << "\" r=\"7\" fill=\"" << colour << "\"/><text x=\"776\" y=\"" << ly + 4 << "\">"
-        << xml_escape(role) << "</text>";
+    auto named = role_names.find(role);
+    out << "<circle cx=\"760\" cy=\"" << ly << "\" r=\"7\" fill=\"" << colour << "\"/><text class=\"legend-role\" data-role=\""
+        << xml_escape(role) << "\" x=\"776\" y=\"" << ly + 4 << "\">" << xml_escape(named == role_names.end() ? role : named->second)
+        << "</text>";
     ly += 22;
   }
   ly += 12;
   for (auto [label, fill, stroke] : {std::tuple{"done", "#555", "#555"}, std::tuple{"open", "#fff", "#555"},
                                      std::tuple{"overdue", "#fff", "#d62728"}}) {
     out << "<circle cx=\"760\" cy=\"" << ly << "\" r=\"7\" fill=\"" << fill << "\" stroke=\"" << stroke << "\" stroke-width=\"2\"/>"
-        << "<text x=\"776\" y=\"" << ly + 4 << "\">" << label << "</text>";
+        << "<text class=\"legend-mark\" data-mark=\"" << label << "\" x=\"776\" y=\"" << ly + 4 << "\">" << label << "</text>";
     ly += 22;
   }
   out << "<circle cx=\"760\" cy=\"" << ly << "\" r=\"7\" fill=\"#fff\" stroke=\"#555\" stroke-width=\"2\" opacity=\"0.45\"/>"
-      << "<text x=\"776\" y=\"" << ly + 4 << "\">planned</text>";
+      << "<text class=\"legend-mark\" data-mark=\"planned\" x=\"776\" y=\"" << ly + 4 << "\">planned</text>";
   ly += 22;
   out << "<rect x=\"754\" y=\"" << ly - 6 << "\" width=\"12\" height=\"12\" fill=\"#fff\" stroke=\"#444\" stroke-width=\"2\"/>"
-      << "<text x=\"776\" y=\"" << ly + 4 << "\">plan item (deadline)</text></g></svg>";
+      << "<text class=\"legend-mark\" data-mark=\"plan\" x=\"776\" y=\"" << ly + 4 << "\">plan item (deadline)</text></g></svg>";
   return out.str();
 }
 

@@ -3,6 +3,7 @@
 // (JSON with the field names of docs/cli.md).
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -17,9 +18,10 @@ nlohmann::json wheel_json(int year, const std::vector<runtime::WheelEntry>& entr
 std::string wheel_table(const std::vector<runtime::WheelEntry>& entries, const std::vector<definitions::PlanItem>& plan);
 // Twelve month sectors, January at the top, clockwise; each occurrence a dot on its month,
 // coloured by role and marked done (filled), open (ring), overdue (red ring) or planned (pale).
-// Plan items sit on an inner ring at their deadline's month.
+// Plan items sit on an inner ring at their deadline's month. The legend names each role by
+// `role_names` (its id when the map has none); its words carry data-mark for translation.
 std::string wheel_svg(int year, const std::vector<runtime::WheelEntry>& entries, const std::vector<definitions::PlanItem>& plan,
-                      const std::string& today);
+                      const std::string& today, const std::map<std::string, std::string>& role_names = {});
 
 std::string plan_table(const std::vector<definitions::PlanItem>& plan);
 

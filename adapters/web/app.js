@@ -6,9 +6,9 @@
 // #/definition/ID, #/registers, #/register/ID[/entry/KEY], #/year, #/agenda, #/audit, #/supervised[/TENANT[/case/ID]]. Text is
 // set with textContent, never parsed as HTML; the only markup inserted is the server's
 // SVG diagrams.
-import { t, currentLanguage } from "./i18n.js";
+import { t, count, currentLanguage } from "./i18n.js";
 import {
-  me, roleNames, setMe, setRoleNames, roleName, roleList, h, apiPage, apiAll, pagedTable, api, flash, when,
+  me, roleNames, setMe, setRoleNames, setPersonNames, personName, roleName, roleList, h, apiPage, apiAll, pagedTable, api, flash, when,
   statusText, table, translatePage, main, legend, auditTable, whenSignedOut
 } from "./ui.js";
 import { showModel, canModel } from "./modeler.js";
@@ -23,7 +23,10 @@ const showLogin = () => loginScreen(afterLogin);
 async function afterLogin() {
   if (!Object.keys(roleNames).length) {
     const org = await api("GET", "/api/organisation").catch(() => null);  // none loaded yet: ids it is
-    if (org) setRoleNames(Object.fromEntries(org.roles.map((r) => [r.id, r.name || r.id])));
+    if (org) {
+      setRoleNames(Object.fromEntries(org.roles.map((r) => [r.id, r.name || r.id])));
+      setPersonNames(Object.fromEntries(org.people.map((p) => [p.id, p.name || p.id])));
+    }
   }
   document.getElementById("nav").hidden = false;
   document.getElementById("logout").hidden = false;
@@ -33,7 +36,9 @@ async function afterLogin() {
   const reader = (me.access || []).some((a) => a === "admin" || a === "auditor");
   const supervised = reader ? await api("GET", "/api/supervised").catch(() => []) : [];
   document.getElementById("nav-supervised").hidden = !supervised.length;
-  document.getElementById("who").textContent = me.name + " (" + me.roles.map((r) => r.name).join(", ") + ")";
+  const who = document.getElementById("who");
+  who.textContent = me.name + " (" + me.roles.map((r) => r.name).join(", ") + ")";
+  who.title = who.textContent;  // the roles in full when the header cuts them short
   if (!location.hash || location.hash === "#/login") location.hash = "#/tasks";
   else route();
 }
@@ -55,7 +60,7 @@ async function showTasks() {
   const [tasks, notes] = await Promise.all([apiPage("/api/tasks?limit=50"), api("GET", "/api/notifications?limit=20")]);
   const rowOf = (task) => h("tr", { "data-task": task.id, "data-node": task.node, class: task.overdue ? "late" : "" },
     h("td", {}, h("a", { href: "#/task/" + task.id }, task.name), instanceLabel(task)),
-    h("td", {}, task.process),
+    h("td", { title: task.process }, task.process_name || task.process),
     h("td", {}, h("a", { href: "#/case/" + task.case }, task.case)),
     h("td", {}, t("why." + task.inbox)),
     dueCell(task),
@@ -267,17 +272,28 @@ function startForm(defs) {
     } }, h("label", {}, t("start.process"), way), h("label", {}, t("start.key"), key), h("button", { type: "submit" }, t("start.go"))));
 }
 
-function diagramBox(svg) {
-  const box = h("div", { class: "diagram" });
+// A picture wider than the screen scrolls in its box: the box takes the keyboard's focus
+// (arrow keys scroll it) and is named for screen readers.
+function diagramBox(svg, label) {
+  const box = h("div", { class: "diagram", tabindex: "0", role: "region", "aria-label": label });
   box.innerHTML = svg;  // the server's SVG: names in it are XML-escaped
   return box;
 }
 
-// The wheel's month names in the chosen language (the SVG carries them in English).
-function monthsInLanguage(box) {
+// The wheel's month names and legend in the chosen language (the SVG carries them in
+// English), and its box as tall as the wheel.
+function wheelInLanguage(box, year) {
   const names = new Intl.DateTimeFormat(currentLanguage() === "da" ? "da-DK" : "en-GB", { month: "short", timeZone: "UTC" });
   for (const label of box.querySelectorAll("text.month-name"))
     label.textContent = names.format(new Date(Date.UTC(2000, Number(label.dataset.month) - 1, 15)));
+  for (const label of box.querySelectorAll("text.legend-mark")) label.textContent = t("wheel.mark." + label.dataset.mark);
+  const svg = box.querySelector("svg");
+  if (svg) {
+    svg.setAttribute("aria-label", t("year.title") + " " + year);
+    const title = svg.querySelector("title");
+    if (title) title.textContent = t("year.title") + " " + year;
+  }
+  box.classList.add("wheel-box");
   return box;
 }
 
@@ -329,7 +345,7 @@ async function showCase(id) {
       } catch (err) { flash(err.message, "error"); }
     } }, h("label", {}, t("case.reason"), reason), h("button", { type: "submit", class: "danger" }, t("case.cancel"))) : null);
   const drawn = viewer && xml && await caseDiagram(diagram, xml, drawing, records);
-  if (!drawn) diagram.replaceChildren(diagramBox(viewer ? await api("GET", "/api/cases/" + encodeURIComponent(id) + "/diagram") : drawing));
+  if (!drawn) diagram.replaceChildren(diagramBox(viewer ? await api("GET", "/api/cases/" + encodeURIComponent(id) + "/diagram") : drawing, t("case.diagram")));
 }
 
 // --- definitions ------------------------------------------------------------------------
@@ -367,7 +383,7 @@ async function showDefinition(process) {
     table([t("col.version"), t("defs.deployed"), t("defs.running"), t("defs.all-cases")],
       versions.map((v) => h("tr", { "data-version": v.version }, h("td", {}, v.version), h("td", {}, when(v.deployed_at), " · ", v.deployed_by),
         h("td", {}, v.cases_running), h("td", {}, v.cases))), "list versions"),
-    h("h2", {}, t("defs.diagram")), diagramBox(svg),
+    h("h2", {}, t("defs.diagram")), diagramBox(svg, t("defs.diagram") + ": " + d.name),
     h("h2", {}, t("defs.raci")),
     table([t("col.step"), ...roles.map((r) => r.name || r.id)], rows, "list raci"));
 }
@@ -381,7 +397,7 @@ async function showAudit() {
       result.replaceChildren(t("loading"));
       const r = await api("GET", "/api/audit/verify");
       result.replaceChildren(r.ok
-        ? h("p", { class: "ok" }, t("audit.ok"), " ", r.records + " " + t("audit.records") + " " + r.cases + " " + t("audit.cases"))
+        ? h("p", { class: "ok" }, t("audit.ok"), " ", count(r.records, "audit.records") + " " + count(r.cases, "audit.cases"))
         : h("p", { class: "error" }, t("audit.bad"), " ", r.problems[0]));
     } }, t("audit.verify")), " ", h("a", { class: "button", href: "/api/audit?format=csv", download: "audit.csv" }, t("audit.all_csv"))),
     result, await evidenceSection());
@@ -407,14 +423,14 @@ async function showYear(year) {
     h("td", {}, t("status." + o.status), o.late ? " (" + t("year.late") + ")" : ""),
     h("td", {}, o.case ? h("a", { href: "#/case/" + encodeURIComponent(o.case) }, o.case) : "")));
   const planRows = wheel.plan.map((p) => h("tr", { "data-plan": p.id },
-    h("td", {}, p.name), h("td", {}, p.responsible), h("td", {}, p.deadline), h("td", {}, t("status." + p.status)),
+    h("td", {}, p.name), h("td", { title: p.responsible }, personName(p.responsible)), h("td", {}, p.deadline), h("td", {}, t("status." + p.status)),
     h("td", {}, p.risk), h("td", {}, p.status === "open" && (p.responsible === me.person || (me.access || []).includes("admin"))
       ? h("button", { onclick: async () => {
         try { await api("PUT", "/api/plan/" + encodeURIComponent(p.id), { status: "done" }); showYear(year); }
         catch (err) { flash(err.message, "error"); }
       } }, t("year.done")) : "")));
   main(h("h1", {}, t("year.title"), " ", year), h("label", {}, t("year.year"), " ", picker),
-    monthsInLanguage(diagramBox(svg)),
+    wheelInLanguage(diagramBox(svg, t("year.title") + " " + year), year),
     table([t("col.date"), t("col.activity"), t("col.role"), t("col.starts"), t("col.due"), t("col.status"), t("col.case")], rows),
     h("h2", {}, t("year.plan")),
     table([t("col.activity"), t("col.responsible"), t("col.deadline"), t("col.status"), t("col.risk"), ""], planRows));
@@ -430,7 +446,7 @@ async function showAgenda() {
       s.cases.map((c) => h("li", { "data-case": c.id }, h("a", { href: "#/case/" + encodeURIComponent(c.id) }, c.process_name + " " + c.id),
         " (" + c.status + ")", c.open_steps.length ? " — " + t("agenda.waiting") + " " + c.open_steps.join(", ")
           : (c.last_step ? " — " + t("agenda.last") + " " + c.last_step : ""))),
-      s.plan.map((p) => h("li", { "data-plan": p.id }, p.name + " — " + p.responsible + ", " + p.deadline + " (" + t("status." + p.status) + ")")))));
+      s.plan.map((p) => h("li", { "data-plan": p.id }, p.name + " — " + personName(p.responsible) + ", " + p.deadline + " (" + t("status." + p.status) + ")")))));
   main(h("h1", {}, t("agenda.title")), h("label", {}, t("agenda.since"), " ", picker), h("ol", { class: "agenda" }, sections));
 }
 

@@ -2,7 +2,7 @@
 // under /vendor/bpmn-js/; loaded by diagram.js). raciflow's own validator is the one
 // truth: the modeler sends the diagram to POST /api/validate as the user edits and marks
 // what it answers; nothing here re-checks a rule.
-import { t } from "./i18n.js";
+import { t, count } from "./i18n.js";
 import { ISO_27001 } from "./iso27001.js";
 import { RACI_EXTENSION, bpmnConstructor, showDiagram, onDispose } from "./diagram.js";
 import { stepForms } from "./modeler_form.js";
@@ -129,13 +129,13 @@ export async function showModel(query) {
   const panel = h("aside", { id: "raci-panel", class: "raci-panel" });
   const findings = h("section", { id: "model-findings" });
   const changes = h("section", { id: "model-changes" });
-  const open = h("select", { id: "model-open", onchange: async (e) => {
+  const open = h("select", { id: "model-open", "aria-label": t("model.open"), onchange: async (e) => {
     if (!e.target.value) return;
     const xml = await api("GET", "/api/definitions/" + encodeURIComponent(e.target.value) + "/xml?layout=missing");
     await openXml(xml, e.target.value + ".bpmn");
     e.target.value = "";
   } }, h("option", { value: "" }, t("model.open")), defs.map((d) => h("option", { value: d.process }, d.name + " (" + d.process + "@" + d.version + ")")));
-  const template = h("select", { id: "model-template", onchange: async (e) => {
+  const template = h("select", { id: "model-template", "aria-label": t("model.template"), onchange: async (e) => {
     if (!e.target.value) return;
     const chosen = templates.find((x) => x.file === e.target.value);
     await openXml(await api("GET", "/api/templates/" + encodeURIComponent(e.target.value)), e.target.value);
@@ -170,6 +170,7 @@ export async function showModel(query) {
       h("button", { type: "button", id: "model-deploy", onclick: prepareDeploy }, t("model.deploy"))),
     changes,
     h("div", { class: "model-layout" }, canvas, panel),
+    h("section", { id: "model-raci" }),
     h("div", { id: "model-form" }),
     h("div", { id: "model-decision" }),
     findings);
@@ -269,6 +270,8 @@ async function validateNow() {
   if (seq !== model.validateSeq || modeler !== model.modeler) return answer;  // a newer edit is on its way
   model.findings = answer.findings;
   model.raci = answer.raci;
+  renderMatrix();
+  if (answer.ok) document.getElementById("deploy-refused")?.remove();  // fixed: the refusal no longer holds
   model.fields = answer.fields || {};
   markFindings();
   const p = processElement();
@@ -303,13 +306,23 @@ function markFindings() {
   const errors = model.findings.filter((f) => f.severity === "error").length;
   const items = model.findings.map((f) => h("li", { class: f.severity, "data-element": f.element || "" },
     f.element && registry.get(f.element)
-      ? h("a", { href: "#", onclick: (e) => { e.preventDefault(); selectElement(f.element); } }, f.element)
+      ? h("a", { href: "#", title: f.element, onclick: (e) => { e.preventDefault(); selectElement(f.element); } }, elementName(f.element))
       : (f.element || (f.file && f.file !== processFileName() ? f.file + ", " : "") + t("model.line") + " " + f.line),
     ": " + f.message));
   document.getElementById("model-findings").replaceChildren(
     h("h2", {}, t("model.findings") + " ", h("span", { class: "badge" + (errors ? " overdue" : ""), id: "findings-count" },
-      errors + " " + t("model.errors") + ", " + (model.findings.length - errors) + " " + t("model.warnings"))),
+      count(errors, "model.errors") + ", " + count(model.findings.length - errors, "model.warnings"))),
     model.findings.length ? h("ul", { class: "findings" }, items) : h("p", { class: "ok", id: "model-valid" }, t("model.valid")));
+}
+
+// An element as a person knows it: its name, else what it is (a sequence flow from A to B).
+function elementName(id) {
+  const element = svc("elementRegistry").get(id);
+  const bo = element && element.businessObject;
+  if (!bo) return id;
+  if (bo.name) return bo.name;
+  if (bo.sourceRef && bo.targetRef) return t("model.flow-from") + " " + (bo.sourceRef.name || bo.sourceRef.id) + " " + t("model.flow-to") + " " + (bo.targetRef.name || bo.targetRef.id);
+  return id;
 }
 
 function selectElement(id) {
@@ -389,8 +402,6 @@ function processPanel() {
   const p = processElement();
   if (!p) return [h("p", { class: "empty" }, t("panel.nothing"))];
   const update = (props) => svc("modeling").updateModdleProperties(p.element, p.process, props);
-  const raci = model.raci;
-  const roles = raci ? raci.roles : [];
   return [
     h("h2", {}, t("panel.process")),
     h("label", {}, t("col.name"), h("input", { id: "process-name", value: p.process.name || "", onchange: (e) => {
@@ -403,19 +414,35 @@ function processPanel() {
     } })),
     h("label", {}, t("panel.agenda"), h("select", { id: "process-agenda", onchange: (e) => update({ "raci:agenda": e.target.value || undefined }) },
       AGENDA_SECTIONS.map((s) => h("option", { value: s, selected: (p.process.get("raci:agenda") || "") === s }, s || "—")))),
-    h("h3", {}, t("defs.raci")),
-    raci ? table([t("col.step"), ...roles.map((r) => roleName(r.id))],
-      raci.steps.map((s) => h("tr", { "data-step": s.id }, h("td", {}, s.name || s.id),
-        roles.map((r) => h("td", { class: "cell" }, (s.cells && s.cells[r.id]) || ""))) ), "list raci")
-      : h("p", { class: "empty" }, t("panel.no-matrix"))];
+    h("p", { class: "empty" }, t("panel.matrix-below"))];
+}
+
+// The live RACI matrix, below the canvas at its full width, redrawn at each validation.
+function renderMatrix() {
+  const box = document.getElementById("model-raci");
+  if (!box) return;
+  const raci = model.raci;
+  const roles = raci ? raci.roles : [];
+  box.replaceChildren(h("h2", {}, t("defs.raci")),
+    raci && raci.steps.length ? table([t("col.step"), ...roles.map((r) => roleName(r.id))],
+      raci.steps.map((s) => h("tr", { "data-step": s.id }, h("td", { title: s.id }, s.name || s.id),
+        roles.map((r) => h("td", { class: "cell" }, (s.cells && s.cells[r.id]) || "")))), "list raci")
+      : h("p", { class: "empty" }, t("panel.no-matrix")));
 }
 
 function lanePanel(element) {
   return [
     h("h2", {}, t("panel.lane")),
     h("label", {}, t("col.role"), roleSelect("lane-role", bo(element).get("raci:role") || "", (role) => {
+      // The lane keeps a name the modeller gave it; an empty one, or the old role's own
+      // name, becomes the new role's name.
       const r = model.roles.find((x) => x.id === role);
-      setProps(element, r ? { "raci:role": role, name: r.name || r.id } : { "raci:role": undefined });
+      const before = model.roles.find((x) => x.id === bo(element).get("raci:role"));
+      const name = bo(element).name || "";
+      const named = name && !(before && name === (before.name || before.id));
+      const props = r ? { "raci:role": role } : { "raci:role": undefined };
+      if (r && !named) props.name = r.name || r.id;
+      setProps(element, props);
     }, "—")),
     h("p", { class: "empty" }, t("panel.lane-help"))];
 }
@@ -500,6 +527,27 @@ function flowPanel(element) {
 
 // --- deploy -----------------------------------------------------------------------------
 
+// An id a modeler generated (bpmn-js and Camunda Modeler write Process_ and seven
+// characters) stays in every script and link once deployed: before the first deploy,
+// offer one made from the flow's name.
+const GENERATED_ID = /^Process_[0-9a-z]{7}$/;
+function idFromName(name) {
+  const id = (name || "").toLowerCase().replace(/æ/g, "ae").replace(/ø/g, "oe").replace(/å/g, "aa")
+    .normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60);
+  return /^[a-z]/.test(id) ? id : "";
+}
+
+function idSuggestion(p) {
+  const suggested = idFromName(p.process.name);
+  if (!GENERATED_ID.test(p.process.id) || !suggested) return null;
+  return h("div", { class: "notice", id: "id-suggestion" },
+    h("p", {}, t("model.generated-id").replace("{id}", p.process.id)),
+    h("button", { type: "button", id: "use-suggested-id", class: "secondary", onclick: async () => {
+      svc("modeling").updateModdleProperties(p.element, p.process, { id: suggested });
+      await prepareDeploy();
+    } }, t("model.use-id").replace("{id}", suggested)));
+}
+
 async function prepareDeploy() {
   const box = document.getElementById("model-changes");
   const answer = await validateNow();
@@ -516,14 +564,17 @@ async function prepareDeploy() {
   if (!diff) return;
   const letters = (r) => r ? ["R", "A", "C", "I"].filter((k) => (r[k] || []).length)
     .map((k) => k + ": " + r[k].map(roleName).join(", ")).join(" · ") : "";
+  // Each step by its name (renamed: before → after), its id beneath.
   const rows = diff.changes.map((c) => h("tr", { "data-step": c.step, class: "change-" + c.change },
-    h("td", {}, c.step), h("td", {}, t("change." + c.change)),
-    h("td", {}, c.renamed ? c.name.before + " → " + c.name.after : (c.name.after || c.name.before || "")),
+    h("td", {}, c.renamed ? c.name.before + " → " + c.name.after : (c.name.after || c.name.before || c.step),
+      h("small", { class: "id" }, c.step)),
+    h("td", {}, t("change." + c.change)),
     h("td", {}, c.raci_changed || c.change !== "changed" ? h("div", {}, c.raci_before ? h("div", { class: "before" }, letters(c.raci_before)) : null,
       c.raci_after ? h("div", {}, letters(c.raci_after)) : null) : "")));
   box.replaceChildren(h("div", { class: "card wide", id: "deploy-confirm" },
     h("h2", {}, diff.from_version ? t("model.changes-from") + " " + diff.from_version : t("model.first-version")),
-    rows.length ? table([t("col.step"), t("model.change"), t("col.name"), t("defs.raci")], rows, "list changes")
+    diff.from_version ? null : idSuggestion(p),
+    rows.length ? table([t("col.step"), t("model.change"), t("defs.raci")], rows, "list changes")
       : h("p", { class: "empty" }, t("model.no-step-changes")),
     ruleChanges(diff.rule_changes || []),
     h("div", { class: "row" },

@@ -7,6 +7,9 @@ export let me = null;  // GET /api/me (set through setMe)
 export let roleNames = {};  // role id -> the organisation's name for it (GET /api/organisation)
 export function setMe(person) { me = person; }
 export function setRoleNames(names) { roleNames = names; }
+let personNames = {};  // person id -> their name (GET /api/organisation)
+export function setPersonNames(names) { personNames = names; }
+export const personName = (id) => personNames[id] || id;
 // What to show when the server says the session is gone (app.js: the login form).
 let signedOut = () => {};
 export function whenSignedOut(show) { signedOut = show; }
@@ -173,11 +176,18 @@ export function legend() {
   return h("p", { class: "legend" }, ["done", "active", "overdue", "incident"].map((k) => h("span", { class: "key " + k }, t("legend." + k))));
 }
 
+// An action of the trail in words ("case started"), its code when it has none yet.
+export function actionName(action) {
+  const key = "action." + action;
+  const words = t(key);
+  return words === key ? action : words;
+}
+
 export function auditTable(records) {
   return table([t("col.time"), t("col.person"), t("col.role"), t("col.raci"), t("col.action"), t("col.step"), t("col.data")],
     records.map((r) => h("tr", { "data-action": r.action, "data-seq": r.seq },
-      h("td", {}, when(r.time)), h("td", {}, r.actor), h("td", {}, r.role ? roleName(r.role) : ""), h("td", {}, r.raci || ""),
-      h("td", {}, r.action), h("td", {}, r.node || ""),
+      h("td", {}, when(r.time)), h("td", { title: r.actor }, personName(r.actor)), h("td", {}, r.role ? roleName(r.role) : ""),
+      h("td", {}, r.raci || ""), h("td", { title: r.action }, actionName(r.action)), h("td", {}, r.node || ""),
       h("td", { class: "data" }, auditData(r.data)))), "list audit");
 }
 

@@ -32,7 +32,7 @@ TEST_CASE("validate exits 1 and prints FILE:LINE: error: lines for a broken file
   CHECK(r.code == 1);
   CHECK(r.err.find(data("broken.bpmn") + ":12: error: sequence flow 'to-nowhere' goes to unknown id 'nowhere'") !=
         std::string::npos);
-  CHECK(r.err.find(data("broken.bpmn") + ":8: warning: lane 'lane-unused' (role 'unused') holds no step") !=
+  CHECK(r.err.find(data("broken.bpmn") + ":8: warning: lane 'lane-unused' with role 'unused' holds no step") !=
         std::string::npos);
 }
 

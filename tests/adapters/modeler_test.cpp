@@ -281,7 +281,7 @@ TEST_CASE("a RACI role without a lane is checked against the organisation by val
 
   auto refused = s.w.cli({"validate", "--org", sample("org.xml"), s.w.path("legal.bpmn")});
   CHECK(refused.code == 1);
-  CHECK(refused.err.find(":10: error: userTask 't' names unknown role 'legal' in raci:consulted (roles: ") != std::string::npos);
+  CHECK(refused.err.find(":10: error: userTask 'Assess' (t) names unknown role 'legal' in raci:consulted (roles: ") != std::string::npos);
   auto bad_org = s.w.cli({"validate", "--org", s.w.path("legal.bpmn"), s.w.path("lean.bpmn")});
   CHECK(bad_org.code == 1);
   CHECK(bad_org.err.find("legal.bpmn:") != std::string::npos);

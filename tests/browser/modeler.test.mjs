@@ -134,8 +134,8 @@ await run("modeler", (s) => {
   await page.waitForSelector("#process-id");
   await setText("#process-id", "access-request");
   await Promise.all([settled(), setText("#process-name", "Access request")]);
-  await page.waitForSelector(`#raci-panel table.raci tr[data-step='${assess}']`);
-  const row = await page.$$eval(`#raci-panel table.raci tr[data-step='${assess}'] td`, (td) => td.map((x) => x.textContent));
+  await page.waitForSelector(`#model-raci table.raci tr[data-step='${assess}']`);
+  const row = await page.$$eval(`#model-raci table.raci tr[data-step='${assess}'] td`, (td) => td.map((x) => x.textContent));
   assert.ok(row.includes("R") && row.includes("C") && row.includes("A/I"), "the matrix row of the assessment: " + row);
   const shot = await s.shot(page, "model");
   // RACIFLOW_SCREENSHOT=docs/images/modeler.png refreshes the documentation's picture.

@@ -183,18 +183,32 @@ TEST_CASE("without an organisation a role that is no lane's is a warning that it
                                                   "role: not checked without an organisation (validate --org FILE)"));
 }
 
-TEST_CASE("a lane whose role the organisation does not have is a warning") {
-  std::string xml = bpmn(kStraight, lanes(lane("security-function", {"s", "t", "e"})));
+TEST_CASE("a lane holding a step whose role the organisation does not have is an error, an empty one a warning") {
+  std::string xml = bpmn(kStraight, lanes(lane("security-function", {"s", "t", "e"}) + lane("legal", {})));
   std::set<std::string> org{"top-management"};
   auto c = check(xml, {}, &org);
-  CHECK(c.has_warning(line_of(xml, "id=\"lane-security-function\""),
-                      "lane 'lane-security-function' has role 'security-function', which the organisation does not have"));
+  INFO(c.dump());
+  CHECK(c.has_error(line_of(xml, "id=\"lane-security-function\""),
+                    "lane 'security-function' (lane-security-function) has role 'security-function', which the organisation does not "
+                    "have: its tasks would reach no one; choose one of the organisation's roles"));
+  CHECK(c.has_warning(line_of(xml, "id=\"lane-legal\""), "lane 'legal' (lane-legal) has role 'legal', which the organisation does not have"));
+}
+
+TEST_CASE("a lane drawn without a role holding a step cannot be deployed against an organisation") {
+  std::string xml = bpmn(kStraight, R"(<laneSet id="ls"><lane id="Lane_1h3ro2s" name="Sikkerhed"><flowNodeRef>s</flowNodeRef>
+<flowNodeRef>t</flowNodeRef><flowNodeRef>e</flowNodeRef></lane></laneSet>
+)");
+  std::set<std::string> org{"security-function"};
+  auto c = check(xml, {}, &org);
+  INFO(c.dump());
+  CHECK(c.has_error(line_of(xml, "id=\"Lane_1h3ro2s\""), "lane 'Sikkerhed' (Lane_1h3ro2s) has no raci:role: its tasks would reach no one; "
+                                                          "choose one of the organisation's roles"));
 }
 
 TEST_CASE("a user task without a Responsible role is an error") {
   std::string xml = bpmn(kStraight);  // no lanes at all
   auto c = check(xml);
-  CHECK(c.has_error(line_of(xml, "id=\"t\""), "userTask 't' has no Responsible role: put it in a lane or set raci:responsible"));
+  CHECK(c.has_error(line_of(xml, "id=\"t\""), "userTask 'Do it' (t) has no Responsible role: put it in a lane or set raci:responsible"));
 }
 
 TEST_CASE("a user task with two Responsible roles and no Accountable is an error") {
@@ -334,7 +348,7 @@ TEST_CASE("a lane that holds no step and no RACI letter is a warning") {
   std::string xml = bpmn(kStraight, lanes(lane("security-function", {"s", "t", "e"}) + lane("top-management", {})));
   auto c = check(xml);
   CHECK(c.has_warning(line_of(xml, "id=\"lane-top-management\""),
-                      "lane 'lane-top-management' (role 'top-management') holds no step and is named in no RACI attribute"));
+                      "lane 'top-management' (lane-top-management) with role 'top-management' holds no step and is named in no RACI attribute"));
 }
 
 TEST_CASE("an activity in no lane is a warning, and an error unless R is explicit") {
@@ -370,7 +384,7 @@ TEST_CASE("nested lanes: the innermost lane is the role, and its raci:role wins 
   CHECK(p.find_node("t")->role == "hr");
   CHECK(p.find_node("s")->role == "business-functions");
   REQUIRE(p.find_role("it-operations"));
-  CHECK(c.has_warning(line_of(xml, "id=\"it-operations\""), "lane 'it-operations' (role 'it-operations') holds no step"));
+  CHECK(c.has_warning(line_of(xml, "id=\"it-operations\""), "lane 'IT operations' (it-operations) with role 'it-operations' holds no step"));
 }
 
 TEST_CASE("RACI defaults: R from the lane, A from a single R, explicit values kept") {

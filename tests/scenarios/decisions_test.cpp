@@ -153,7 +153,7 @@ TEST_CASE("a case decided by an earlier version of the table replays to its stor
   CHECK(w.cli({"show", id, "--json"}).json()["variables"] == before["variables"]);
   auto verified = w.cli({"audit", "verify"});
   CHECK(verified.code == 0);
-  CHECK(verified.out.find("cases replay to their stored state") != std::string::npos);
+  CHECK(verified.out.find("to its stored state") != std::string::npos);
   // A new case is decided by version 2.
   std::string next = first_line(w.ok({"start", "risk-scoring", "--as", "anna"}));
   complete(w, next, "rate", "security-function", "anna", {"likelihood=3", "impact=2"});

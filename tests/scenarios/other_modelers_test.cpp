@@ -49,7 +49,7 @@ TEST_CASE("a group or assignee that the organisation does not know refuses the d
   };
   auto group = w.cli({"deploy", file("group.bpmn", R"(camunda:candidateGroups="management")"), "--as", "anna"});
   CHECK(group.code != 0);
-  CHECK(group.err.find("userTask 't' names unknown role 'management' in camunda:candidateGroups") != std::string::npos);
+  CHECK(group.err.find("userTask 'Decide' (t) names unknown role 'management' in camunda:candidateGroups") != std::string::npos);
   auto person = w.cli({"deploy", file("person.bpmn", R"(camunda:candidateGroups="security-committee" camunda:assignee="mette")"), "--as", "anna"});
   CHECK(person.code != 0);
   CHECK(person.err.find("userTask 't' is assigned to 'mette', who holds none of its Responsible roles (security-committee)") != std::string::npos);
