@@ -432,17 +432,24 @@ void Loader::bad_timer(pugi::xml_node at, const FlowNode& node, std::string_view
 }
 
 std::optional<Condition> Loader::load_condition(pugi::xml_node element, const std::string& owner) {
+  // The owner as people know it: its name, with its id beside it.
+  std::string named = "'" + owner + "'";
+  for (pugi::xml_node up = element.parent(); up; up = up.parent())
+    if (owner == up.attribute("id").value()) {
+      if (std::string name = up.attribute("name").value(); !name.empty() && name != owner) named = "'" + name + "' (" + owner + ")";
+      break;
+    }
   Condition c;
   c.text = element.text().get();
   c.line = line(element);
   c.language = element.attribute("language").value();
   if (c.language.empty()) c.language = expression_language_;
   if (trim(c.text).empty()) {
-    diag_.warning(c.line, owner, "empty condition on '" + owner + "' is ignored");
+    diag_.warning(c.line, owner, "empty condition on " + named + " is ignored");
     return std::nullopt;
   }
   if (!is_own_language(c.language)) {
-    diag_.warning(c.line, owner, "condition on '" + owner + "' is in the expression language " + c.language +
+    diag_.warning(c.line, owner, "condition on " + named + " is in the expression language " + c.language +
                               " and is not evaluated; write it in raciflow's condition language");
     return c;
   }
@@ -456,7 +463,7 @@ std::optional<Condition> Loader::load_condition(pugi::xml_node element, const st
     auto translated = feel_condition(feel, why);
     if (translated) c.compiled = Expression::compile(*translated, &error);
     if (!c.compiled)
-      diag_.error(c.line, owner, "condition on '" + owner + "' is FEEL outside the subset raciflow evaluates (" +
+      diag_.error(c.line, owner, "condition on " + named + " is FEEL outside the subset raciflow evaluates (" +
                                      (translated ? error.message : why) + "): '" + feel + "'");
     return c;
   }
@@ -464,7 +471,7 @@ std::optional<Condition> Loader::load_condition(pugi::xml_node element, const st
   if (!c.compiled) {
     // the text starts on the element's line; count the lines before the error
     int extra = static_cast<int>(std::count(c.text.begin(), c.text.begin() + std::min(error.offset, c.text.size()), '\n'));
-    diag_.error(c.line + extra, owner, "condition on '" + owner + "' does not parse: " + error.message + " at column " +
+    diag_.error(c.line + extra, owner, "condition on " + named + " does not parse: " + error.message + " at column " +
                                     std::to_string(error.offset + 1) + " of '" + trim(c.text) + "'");
   }
   return c;
