@@ -144,7 +144,7 @@ async function showTask(id) {
     h("p", { class: "crumbs" }, h("a", { href: "#/case/" + task.case }, t("case.title") + " " + task.case), " · ", task.process_name),
     h("h1", {}, task.name, instanceLabel(task), " ", h("span", { class: "badge status-" + task.status }, statusText(task.status))),
     h("dl", { class: "facts" },
-      h("dt", {}, t("col.role")), h("dd", {}, roleList(task.responsible)),
+      h("dt", {}, t("task.responsible")), h("dd", {}, roleList(task.responsible)),
       h("dt", {}, t("task.accountable")), h("dd", {}, roleList(task.accountable)),
       task.consulted.length ? [h("dt", {}, t("task.consulted")), h("dd", {}, roleList(task.consulted))] : null,
       task.informed.length ? [h("dt", {}, t("task.informed")), h("dd", {}, roleList(task.informed))] : null,

@@ -7,6 +7,7 @@ import { ISO_27001 } from "./iso27001.js";
 import { RACI_EXTENSION, bpmnConstructor, showDiagram, onDispose } from "./diagram.js";
 import { stepForms } from "./modeler_form.js";
 import { decisionTables } from "./modeler_decision.js";
+import { translateModule } from "./bpmn_da.js";
 import { me, roleName, h, api, flash, when, table, main, legend, download, xmlEscape } from "./ui.js";
 
 const AGENDA_SECTIONS = ["", "incidents", "deviations", "threats", "policies", "review", "ongoing"];
@@ -175,7 +176,8 @@ export async function showModel(query) {
     h("div", { id: "model-decision" }),
     findings);
 
-  model.modeler = showDiagram(new Modeler({ container: canvas, moddleExtensions: { raci: RACI_EXTENSION } }));
+  model.modeler = showDiagram(new Modeler({ container: canvas, moddleExtensions: { raci: RACI_EXTENSION },
+    additionalModules: [translateModule] }));
   window.raciflowModeler = model.modeler;  // for the browser test and the curious
   const bus = svc("eventBus");
   bus.on("selection.changed", () => renderPanel());

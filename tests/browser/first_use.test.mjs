@@ -3,7 +3,7 @@
 // flow's line that stayed black with a finding, process ids where names belong, the wheel
 // cut off with an English legend of role ids, the header wrapping at 1400 px, "1 fejl" and
 // the trail's codes, a stale "fix the errors first", a generated id deployed unasked, and a
-// lane renamed when its role was chosen.
+// lane renamed when its role was chosen; and bpmn-js's own palette in Danish.
 //
 // Run by ctest (tests/CMakeLists.txt) with RACIFLOW_BIN set to the built binary.
 import assert from "node:assert/strict";
@@ -91,6 +91,7 @@ await run("first-use", (s) => {
   await page.waitForSelector("#model-import", { state: "attached" });
   await page.setInputFiles("#model-import", { name: "drawn.bpmn", mimeType: "application/xml", buffer: Buffer.from(s.laidOut) });
   await page.waitForSelector("#model-canvas g.djs-connection.rf-error[data-element-id='f2']", { state: "attached" });
+  assert.equal(await page.getAttribute(".djs-palette [data-action='create.task']", "aria-label"), "Opret opgave", "bpmn-js speaks Danish");
   const stroke = await page.$eval("#model-canvas g.djs-connection[data-element-id='f2'] .djs-visual > path", (p) => getComputedStyle(p).stroke);
   assert.equal(stroke, "rgb(198, 40, 40)", "the flow's line is red");
   assert.equal((await page.textContent("#findings-count")).trim(), "1 fejl, 0 advarsler");
