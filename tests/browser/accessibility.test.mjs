@@ -67,6 +67,29 @@ await run("a11y", (s) => {
       for (const v of await violations(page)) found.push(`[${lang}] ${name}: ${v}`);
       if (lang === "da") await s.shot(page, name);
     }
+    if (lang === "da") {
+      // With the keyboard alone: from the top of the inbox to a task, claimed.
+      await page.goto(s.base + "/?at=" + Date.now() + "#/tasks");
+      await page.waitForSelector("table.tasks tbody tr a");
+      const first = await page.$eval("table.tasks tbody tr a", (a) => a.getAttribute("href"));
+      let reached = false;
+      for (let i = 0; i < 40 && !reached; ++i) {
+        await page.keyboard.press("Tab");
+        reached = await page.evaluate((href) => document.activeElement && document.activeElement.getAttribute("href") === href, first);
+      }
+      assert.ok(reached, "the first task's link is reached with Tab");
+      assert.ok(await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle !== "none"), "the focus is visible");
+      await page.keyboard.press("Enter");
+      await page.waitForSelector("#claim");
+      reached = false;
+      for (let i = 0; i < 40 && !reached; ++i) {
+        await page.keyboard.press("Tab");
+        reached = await page.evaluate(() => document.activeElement && document.activeElement.id === "claim");
+      }
+      assert.ok(reached, "the claim button is reached with Tab");
+      await page.keyboard.press("Enter");
+      await page.waitForSelector("#complete-form");
+    }
     await context.close();
   }
   assert.deepEqual(found, [], "serious or critical WCAG 2.1 AA violations:\n" + found.join("\n"));

@@ -17,7 +17,7 @@ await run("modeler", (s) => {
   s.cli("org", "load", s.file("org.xml", org), "--as", "setup");
   s.passwords("sofie", "anna");
 }, async (s) => {
-  const sofie = await s.login("sofie");
+  const sofie = await s.login("sofie", "da-DK");  // in Danish, as the documentation shows it
   const page = sofie;
   const selected = () => page.evaluate(() => window.raciflowModeler.get("selection").get().map((e) => e.id)[0]);
   const props = (id) => page.evaluate((id) => {
@@ -78,14 +78,14 @@ await run("modeler", (s) => {
   // Start → assess → gateway → (grant | refuse), each task a user task.
   await append("start", "append.append-task");
   const assess = await userTask();
-  await setText("#step-name", "Assess the access request");
+  await setText("#step-name", "Vurdér anmodningen om adgang");
   const gateway = await append(assess, "append.gateway");
   await append(gateway, "append.append-task");
   const grant = await userTask();
-  await setText("#step-name", "Grant the access");
+  await setText("#step-name", "Giv adgangen");
   await append(gateway, "append.append-task");
   const refuse = await userTask();
-  await setText("#step-name", "Explain the refusal");
+  await setText("#step-name", "Forklar afslaget");
   // Refusing is the business functions' work: drag it into their lane.
   const lane = await page.locator("#model-canvas g.djs-element[data-element-id='Lane_business-functions'] .djs-hit").first().boundingBox();
   const from = await centre(refuse);
@@ -133,7 +133,7 @@ await run("modeler", (s) => {
   await page.click("#model-canvas", { position: { x: 600, y: 560 } });  // empty canvas: the process
   await page.waitForSelector("#process-id");
   await setText("#process-id", "access-request");
-  await Promise.all([settled(), setText("#process-name", "Access request")]);
+  await Promise.all([settled(), setText("#process-name", "Anmodning om adgang")]);
   await page.waitForSelector(`#model-raci table.raci tr[data-step='${assess}']`);
   const row = await page.$$eval(`#model-raci table.raci tr[data-step='${assess}'] td`, (td) => td.map((x) => x.textContent));
   assert.ok(row.includes("R") && row.includes("C") && row.includes("A/I"), "the matrix row of the assessment: " + row);
@@ -153,7 +153,7 @@ await run("modeler", (s) => {
   // A case of the new process: Anna (security function) does the first task.
   await page.goto(s.base + "/#/cases");
   await page.click("#start summary");
-  await page.selectOption("select[name=way]", { label: "Access request — Start" });
+  await page.selectOption("select[name=way]", { label: "Anmodning om adgang — Start" });
   await page.click("#start-form button[type=submit]");
   await page.waitForSelector("#case-status");
   const anna = await s.login("anna");
@@ -168,7 +168,7 @@ await run("modeler", (s) => {
   // Re-opened from the server, the RACI is exactly as set.
   await page.goto(s.base + "/#/model?process=access-request");
   await page.waitForSelector(`#model-canvas g.djs-element[data-element-id='${assess}']`);
-  assert.deepEqual(await props(assess), { type: "bpmn:UserTask", name: "Assess the access request", responsible: undefined,
+  assert.deepEqual(await props(assess), { type: "bpmn:UserTask", name: "Vurdér anmodningen om adgang", responsible: undefined,
     accountable: "top-management", consulted: "security-committee", informed: "top-management", due: "P5D", iso: "A.5.18" });
   assert.equal((await props(refuse)).informed, "security-function");
   await select(assess);
