@@ -8,13 +8,17 @@ const char* to_string(Severity severity) {
   return severity == Severity::error ? "error" : "warning";
 }
 
-std::string Diagnostic::format() const {
+std::string Diagnostic::text(Language language) const {
+  return said.id.empty() || language == Language::en ? message : definitions::text(said, language);
+}
+
+std::string Diagnostic::format(Language language) const {
   std::string out = file;
   if (line > 0) out += ":" + std::to_string(line);
   out += ": ";
-  out += to_string(severity);
+  out += language == Language::da ? (severity == Severity::error ? "fejl" : "advarsel") : to_string(severity);
   out += ": ";
-  out += message;
+  out += text(language);
   return out;
 }
 
@@ -29,6 +33,17 @@ void Diagnostics::error(int line, std::string element, std::string message) {
 
 void Diagnostics::warning(int line, std::string element, std::string message) {
   findings_.push_back({file_, line, Severity::warning, std::move(message), std::move(element)});
+}
+
+void Diagnostics::error(int line, std::string element, Phrase said) {
+  std::string message = definitions::text(said, Language::en);
+  findings_.push_back({file_, line, Severity::error, std::move(message), std::move(element), std::move(said)});
+  ++errors_;
+}
+
+void Diagnostics::warning(int line, std::string element, Phrase said) {
+  std::string message = definitions::text(said, Language::en);
+  findings_.push_back({file_, line, Severity::warning, std::move(message), std::move(element), std::move(said)});
 }
 
 void Diagnostics::add(Diagnostic finding) {

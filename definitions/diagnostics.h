@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "definitions/messages.h"
+
 namespace raciflow::definitions {
 
 enum class Severity { warning, error };
@@ -21,9 +23,12 @@ struct Diagnostic {
   Severity severity = Severity::error;
   std::string message;
   std::string element;  // the id of the element it is about, when it has one (for marking a diagram)
+  Phrase said{};         // its id and values (messages.h); empty id: English only
 
-  // `FILE:LINE: error: MESSAGE` (the line is left out when it is 0).
-  std::string format() const;
+  // `FILE:LINE: error: MESSAGE` (the line is left out when it is 0), in English or Danish.
+  std::string format(Language language = Language::en) const;
+  // The message in `language` (the catalogue's text, else the English message).
+  std::string text(Language language) const;
 };
 
 class Diagnostics {
@@ -35,6 +40,9 @@ class Diagnostics {
   // The same, about the element with id `element`.
   void error(int line, std::string element, std::string message);
   void warning(int line, std::string element, std::string message);
+  // A finding from the catalogue (messages.h): its English text is the message.
+  void error(int line, std::string element, Phrase said);
+  void warning(int line, std::string element, Phrase said);
 
   // A finding about another file checked with this one (a form, a decision model), kept
   // with its own file and line.

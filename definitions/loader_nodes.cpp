@@ -445,12 +445,11 @@ std::optional<Condition> Loader::load_condition(pugi::xml_node element, const st
   c.language = element.attribute("language").value();
   if (c.language.empty()) c.language = expression_language_;
   if (trim(c.text).empty()) {
-    diag_.warning(c.line, owner, "empty condition on " + named + " is ignored");
+    diag_.warning(c.line, owner, Phrase{"condition.empty", {{"owner", named}}, ""});
     return std::nullopt;
   }
   if (!is_own_language(c.language)) {
-    diag_.warning(c.line, owner, "condition on " + named + " is in the expression language " + c.language +
-                              " and is not evaluated; write it in raciflow's condition language");
+    diag_.warning(c.line, owner, Phrase{"condition.other_language", {{"owner", named}, {"language", c.language}}, ""});
     return c;
   }
   c.language.clear();
@@ -463,16 +462,17 @@ std::optional<Condition> Loader::load_condition(pugi::xml_node element, const st
     auto translated = feel_condition(feel, why);
     if (translated) c.compiled = Expression::compile(*translated, &error);
     if (!c.compiled)
-      diag_.error(c.line, owner, "condition on " + named + " is FEEL outside the subset raciflow evaluates (" +
-                                     (translated ? error.message : why) + "): '" + feel + "'");
+      diag_.error(c.line, owner, Phrase{"condition.feel_outside", {{"owner", named}, {"why", translated ? error.message : why}, {"text", feel}}, ""});
     return c;
   }
   c.compiled = Expression::compile(c.text, &error);
   if (!c.compiled) {
     // the text starts on the element's line; count the lines before the error
     int extra = static_cast<int>(std::count(c.text.begin(), c.text.begin() + std::min(error.offset, c.text.size()), '\n'));
-    diag_.error(c.line + extra, owner, "condition on " + named + " does not parse: " + error.message + " at column " +
-                                    std::to_string(error.offset + 1) + " of '" + trim(c.text) + "'");
+    diag_.error(c.line + extra, owner,
+                Phrase{"condition.does_not_parse",
+                       {{"owner", named}, {"why", error.message}, {"column", std::to_string(error.offset + 1)}, {"text", trim(c.text)}},
+                       ""});
   }
   return c;
 }

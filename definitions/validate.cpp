@@ -9,17 +9,48 @@
 namespace raciflow::definitions {
 namespace {
 
-// An element as a person knows it: its name, with the id the file uses beside it.
-std::string describe(const FlowNode& node) {
-  std::string out = std::string(element_name(node.kind));
-  if (node.name.empty() || node.name == node.id) return out + " '" + node.id + "'";
-  return out + " '" + node.name + "' (" + node.id + ")";
+// What an element is called in Danish (element_name() gives the BPMN word).
+const char* danish_kind(NodeKind kind) {
+  switch (kind) {
+    case NodeKind::start_event: return "starthændelsen";
+    case NodeKind::end_event: return "sluthændelsen";
+    case NodeKind::intermediate_catch_event: return "den ventende mellemhændelse";
+    case NodeKind::intermediate_throw_event: return "den udsendende mellemhændelse";
+    case NodeKind::boundary_event: return "grænsehændelsen";
+    case NodeKind::task: return "opgaven";
+    case NodeKind::user_task: return "brugeropgaven";
+    case NodeKind::manual_task: return "den manuelle opgave";
+    case NodeKind::service_task: return "serviceopgaven";
+    case NodeKind::script_task: return "scriptopgaven";
+    case NodeKind::send_task: return "sendeopgaven";
+    case NodeKind::receive_task: return "modtageopgaven";
+    case NodeKind::business_rule_task: return "forretningsregelopgaven";
+    case NodeKind::call_activity: return "den kaldte aktivitet";
+    case NodeKind::sub_process: return "delprocessen";
+    case NodeKind::transaction: return "transaktionen";
+    case NodeKind::ad_hoc_sub_process: return "ad hoc-delprocessen";
+    case NodeKind::exclusive_gateway: return "den eksklusive gateway";
+    case NodeKind::parallel_gateway: return "den parallelle gateway";
+    case NodeKind::inclusive_gateway: return "den inklusive gateway";
+    case NodeKind::event_based_gateway: return "den hændelsesbaserede gateway";
+    case NodeKind::complex_gateway: return "den komplekse gateway";
+  }
+  return "?";
 }
 
-std::string describe(const Lane& lane) {
-  if (lane.name.empty() || lane.name == lane.id) return "lane '" + lane.id + "'";
-  return "lane '" + lane.name + "' (" + lane.id + ")";
+// An element as a person knows it: its name, with the id the file uses beside it.
+Words describe(const FlowNode& node) {
+  std::string who = node.name.empty() || node.name == node.id ? "'" + node.id + "'" : "'" + node.name + "' (" + node.id + ")";
+  return {std::string(element_name(node.kind)) + " " + who, std::string(danish_kind(node.kind)) + " " + who};
 }
+
+Words describe(const Lane& lane) {
+  std::string who = lane.name.empty() || lane.name == lane.id ? "'" + lane.id + "'" : "'" + lane.name + "' (" + lane.id + ")";
+  return {"lane " + who, "banen " + who};
+}
+
+// A finding of the catalogue with its values.
+Phrase say(std::string id, std::vector<std::pair<std::string, Words>> values) { return {std::move(id), std::move(values), ""}; }
 
 std::string join(const std::vector<std::string>& words, const char* separator = ", ") {
   std::string out;
@@ -38,7 +69,7 @@ class ProcessValidator {
   void run() {
     if (p_.nodes.empty()) {
       if (!p_.flows.empty() || !p_.lanes.empty())
-        diag_.error(p_.line, p_.id, "process '" + p_.id + "' has no flow nodes");
+        diag_.error(p_.line, p_.id, say("process.no_nodes", {{"process", p_.id}}));
       return;
     }
     check_flows();
@@ -55,23 +86,22 @@ class ProcessValidator {
     for (const SequenceFlow& flow : p_.flows) {
       bool known = true;
       if (flow.source < 0) {
-        diag_.error(flow.line, flow.id, "sequence flow '" + flow.id + "' comes from unknown id '" + flow.source_ref + "'");
+        diag_.error(flow.line, flow.id, say("flow.unknown_source", {{"flow", flow.id}, {"ref", flow.source_ref}}));
         known = false;
       }
       if (flow.target < 0) {
-        diag_.error(flow.line, flow.id, "sequence flow '" + flow.id + "' goes to unknown id '" + flow.target_ref + "'");
+        diag_.error(flow.line, flow.id, say("flow.unknown_target", {{"flow", flow.id}, {"ref", flow.target_ref}}));
         known = false;
       }
       if (!known) continue;
       const FlowNode& source = p_.nodes[flow.source];
       const FlowNode& target = p_.nodes[flow.target];
       if (source.parent != flow.scope || target.parent != flow.scope)
-        diag_.error(flow.line, flow.id, "sequence flow '" + flow.id + "' crosses a sub-process boundary ('" + source.id +
-                                   "' to '" + target.id + "'); flows stay inside one (sub-)process");
+        diag_.error(flow.line, flow.id, say("flow.crosses_boundary", {{"flow", flow.id}, {"source", source.id}, {"target", target.id}}));
       if (target.kind == NodeKind::start_event)
-        diag_.error(flow.line, flow.id, "sequence flow '" + flow.id + "' goes into start event '" + target.id + "'");
+        diag_.error(flow.line, flow.id, say("flow.into_start", {{"flow", flow.id}, {"target", target.id}}));
       if (source.kind == NodeKind::end_event)
-        diag_.error(flow.line, flow.id, "sequence flow '" + flow.id + "' leaves end event '" + source.id + "'");
+        diag_.error(flow.line, flow.id, say("flow.out_of_end", {{"flow", flow.id}, {"source", source.id}}));
     }
   }
 
@@ -79,7 +109,7 @@ class ProcessValidator {
     bool process_start = false;
     for (const FlowNode& node : p_.nodes)
       process_start |= node.parent < 0 && (node.kind == NodeKind::start_event || (node.instantiate && node.incoming.empty()));
-    if (!process_start) diag_.error(p_.line, p_.id, "process '" + p_.id + "' has no start event");
+    if (!process_start) diag_.error(p_.line, p_.id, say("process.no_start", {{"process", p_.id}}));
     for (std::size_t i = 0; i < p_.nodes.size(); ++i) {
       const FlowNode& sub = p_.nodes[i];
       if (!is_sub_process(sub.kind) || sub.kind == NodeKind::ad_hoc_sub_process) continue;
@@ -89,7 +119,7 @@ class ProcessValidator {
         has_content = true;
         has_start |= node.kind == NodeKind::start_event;
       }
-      if (has_content && !has_start) diag_.error(sub.line, sub.id, describe(sub) + " has no start event");
+      if (has_content && !has_start) diag_.error(sub.line, sub.id, say("sub.no_start", {{"node", describe(sub)}}));
     }
   }
 
@@ -100,17 +130,17 @@ class ProcessValidator {
     for (std::size_t i = 0; i < p_.nodes.size(); ++i) {
       const FlowNode& node = p_.nodes[i];
       if (!reachable[i]) {
-        diag_.error(node.line, node.id, describe(node) + " is not reachable from a start event");
+        diag_.error(node.line, node.id, say("node.unreachable", {{"node", describe(node)}}));
         continue;
       }
-      if (!ends[i]) diag_.error(node.line, node.id, "no end event can be reached from " + describe(node) + " (a loop without an exit?)");
+      if (!ends[i]) diag_.error(node.line, node.id, say("node.no_end", {{"node", describe(node)}}));
       bool link_throw = node.kind == NodeKind::intermediate_throw_event && node.trigger == EventTrigger::link;
       bool expected_sink = node.kind == NodeKind::end_event || link_throw || node.triggered_by_event ||
                            node.is_for_compensation ||
                            (node.parent >= 0 && p_.nodes[node.parent].kind == NodeKind::ad_hoc_sub_process) ||
                            (node.kind == NodeKind::boundary_event && node.trigger == EventTrigger::compensate);
       if (node.outgoing.empty() && !expected_sink)
-        diag_.warning(node.line, node.id, describe(node) + " has no outgoing sequence flow: its path ends there without an end event");
+        diag_.warning(node.line, node.id, say("node.dead_end", {{"node", describe(node)}}));
     }
   }
 
@@ -131,11 +161,11 @@ class ProcessValidator {
       const FlowNode& g = p_.nodes[i];
       if (!is_gateway(g.kind)) continue;
       if (g.incoming.size() == 1 && g.outgoing.size() == 1)
-        diag_.warning(g.line, g.id, describe(g) + " has one way in and one way out: it does nothing");
+        diag_.warning(g.line, g.id, say("gateway.does_nothing", {{"node", describe(g)}}));
       if (!g.default_flow.empty()) {
         bool found = false;
         for (int f : g.outgoing) found |= p_.flows[f].id == g.default_flow;
-        if (!found) diag_.error(g.line, g.id, describe(g) + " names default flow '" + g.default_flow + "', which is not one of its outgoing flows");
+        if (!found) diag_.error(g.line, g.id, say("gateway.bad_default", {{"node", describe(g)}, {"flow", g.default_flow}}));
       }
       bool conditional = g.kind == NodeKind::exclusive_gateway || g.kind == NodeKind::inclusive_gateway ||
                          g.kind == NodeKind::complex_gateway;
@@ -143,11 +173,12 @@ class ProcessValidator {
         for (int f : g.outgoing) {
           const SequenceFlow& flow = p_.flows[f];
           if (!flow.condition && flow.id != g.default_flow)
-            diag_.error(flow.line, flow.id, "sequence flow '" + flow.id + "' leaves the " +
-                                       (g.kind == NodeKind::exclusive_gateway   ? "exclusive"
-                                        : g.kind == NodeKind::inclusive_gateway ? "inclusive"
-                                                                                : "complex") +
-                                       " split '" + g.id + "' with neither a condition nor being its default");
+            diag_.error(flow.line, flow.id,
+                        say("flow.no_condition", {{"flow", flow.id},
+                                                  {"split", g.kind == NodeKind::exclusive_gateway   ? Words{"exclusive", "den eksklusive"}
+                                                            : g.kind == NodeKind::inclusive_gateway ? Words{"inclusive", "den inklusive"}
+                                                                                                    : Words{"complex", "den komplekse"}},
+                                                  {"gateway", g.id}}));
         }
       }
       if (g.kind == NodeKind::event_based_gateway) {
@@ -160,8 +191,7 @@ class ProcessValidator {
                      (target.trigger == EventTrigger::timer || target.trigger == EventTrigger::message ||
                       target.trigger == EventTrigger::signal || target.trigger == EventTrigger::conditional));
           if (!ok)
-            diag_.error(p_.flows[f].line, p_.flows[f].id, "event-based gateway '" + g.id + "' leads to " + describe(target) +
-                                              "; it may only lead to timer, message or signal catch events and receive tasks");
+            diag_.error(p_.flows[f].line, p_.flows[f].id, say("gateway.event_target", {{"gateway", g.id}, {"node", describe(target)}}));
         }
       }
       if (g.kind == NodeKind::parallel_gateway && g.incoming.size() >= 2) {
@@ -173,10 +203,12 @@ class ProcessValidator {
         for (auto [split, count] : splits) {
           const FlowNode& s = p_.nodes[split];
           if (count >= 2 && (s.kind == NodeKind::exclusive_gateway || s.kind == NodeKind::event_based_gateway))
-            diag_.warning(g.line, g.id, "parallel join '" + g.id + "' is fed by the " +
-                                      (s.kind == NodeKind::exclusive_gateway ? "exclusive" : "event-based") + " split '" +
-                                      s.id + "' (line " + std::to_string(s.line) +
-                                      "): only one of its branches arrives, so the join waits forever; use an exclusive merge");
+            diag_.warning(g.line, g.id,
+                          say("join.waits_forever", {{"gateway", g.id},
+                                                     {"split", s.kind == NodeKind::exclusive_gateway ? Words{"exclusive", "den eksklusive"}
+                                                                                                     : Words{"event-based", "den hændelsesbaserede"}},
+                                                     {"source", s.id},
+                                                     {"line", std::to_string(s.line)}}));
         }
       }
     }
@@ -187,25 +219,25 @@ class ProcessValidator {
       if (node.kind == NodeKind::boundary_event) {
         const FlowNode* host = p_.find_node(node.attached_to);
         if (!host)
-          diag_.error(node.line, node.id, describe(node) + " is attached to unknown id '" + node.attached_to + "'");
+          diag_.error(node.line, node.id, say("event.unknown_host", {{"node", describe(node)}, {"ref", node.attached_to}}));
         else if (!is_activity(host->kind))
-          diag_.error(node.line, node.id, describe(node) + " is attached to " + describe(*host) + ", which is not an activity");
+          diag_.error(node.line, node.id, say("event.host_not_activity", {{"node", describe(node)}, {"host", describe(*host)}}));
       }
       if (!node.message_ref.empty() && !has_message(node.message_ref))
-        diag_.error(node.line, node.id, describe(node) + " refers to unknown message '" + node.message_ref + "'");
+        diag_.error(node.line, node.id, say("event.unknown_message", {{"node", describe(node)}, {"ref", node.message_ref}}));
       if (node.trigger == EventTrigger::signal) {
         if (node.signal_ref.empty())
-          diag_.error(node.line, node.id, describe(node) + " has a signal event definition without a signalRef");
+          diag_.error(node.line, node.id, say("event.no_signal_ref", {{"node", describe(node)}}));
         else if (std::none_of(defs_.signals.begin(), defs_.signals.end(), [&](const Message& s) { return s.id == node.signal_ref; }))
-          diag_.error(node.line, node.id, describe(node) + " refers to unknown signal '" + node.signal_ref + "'");
+          diag_.error(node.line, node.id, say("event.unknown_signal", {{"node", describe(node)}, {"ref", node.signal_ref}}));
       }
       if (!node.escalation_ref.empty() &&
           std::none_of(defs_.escalations.begin(), defs_.escalations.end(), [&](const ErrorDefinition& e) { return e.id == node.escalation_ref; }))
-        diag_.error(node.line, node.id, describe(node) + " refers to unknown escalation '" + node.escalation_ref + "'");
+        diag_.error(node.line, node.id, say("event.unknown_escalation", {{"node", describe(node)}, {"ref", node.escalation_ref}}));
       if (node.trigger == EventTrigger::escalation && node.escalation_ref.empty() && node.kind != NodeKind::boundary_event)
-        diag_.error(node.line, node.id, describe(node) + " throws an escalation without an escalationRef");
+        diag_.error(node.line, node.id, say("event.no_escalation_ref", {{"node", describe(node)}}));
       if (!node.error_ref.empty() && !has_error(node.error_ref))
-        diag_.error(node.line, node.id, describe(node) + " refers to unknown error '" + node.error_ref + "'");
+        diag_.error(node.line, node.id, say("event.unknown_error", {{"node", describe(node)}, {"ref", node.error_ref}}));
     }
   }
 
@@ -221,14 +253,14 @@ class ProcessValidator {
       if (p_.find_role(role)) continue;  // a lane's role
       const auto* org = options_.organisation_roles;
       if (!org) {
-        diag_.warning(node.line, node.id, describe(node) + " names role '" + role + "' in " + attribute +
-                                              ", which is no lane's role: not checked without an organisation (validate --org FILE)");
+        diag_.warning(node.line, node.id, say("role.not_checked", {{"node", describe(node)}, {"role", role}, {"attribute", attribute}}));
       } else if (!org->count(role)) {
         std::vector<std::string> known(org->begin(), org->end());
         for (const Role& r : p_.roles)
           if (!org->count(r.id)) known.push_back(r.id);
-        diag_.error(node.line, node.id, describe(node) + " names unknown role '" + role + "' in " + attribute +
-                                            (known.empty() ? std::string(" (the organisation has no roles)") : " (roles: " + join(known) + ")"));
+        Words list = known.empty() ? Words{"the organisation has no roles", "organisationen har ingen roller"}
+                                   : Words{"roles: " + join(known), "roller: " + join(known)};
+        diag_.error(node.line, node.id, say("role.unknown", {{"node", describe(node)}, {"role", role}, {"attribute", attribute}, {"known", list}}));
       }
     }
   }
@@ -245,34 +277,33 @@ class ProcessValidator {
       check_roles(node, raci.informed, "raci:informed");
 
       if (has_lanes && node.role.empty()) {
-        diag_.warning(node.line, node.id, describe(node) + " is in no lane");
+        diag_.warning(node.line, node.id, say("activity.no_lane", {{"node", describe(node)}}));
         if (!raci.responsible_explicit)
-          diag_.error(node.line, node.id, describe(node) + " is in no lane and has no raci:responsible");
+          diag_.error(node.line, node.id, say("activity.no_lane_no_r", {{"node", describe(node)}}));
       }
       bool human = is_human_task(node.kind);
       if (human && raci.responsible.empty() && !(has_lanes && node.role.empty()))
-        diag_.error(node.line, node.id, describe(node) + " has no Responsible role: put it in a lane or set raci:responsible");
+        diag_.error(node.line, node.id, say("activity.no_r", {{"node", describe(node)}}));
       if ((human || raci.accountable_explicit || raci.responsible.size() > 1) && raci.accountable.size() != 1 &&
           !raci.responsible.empty()) {
-        diag_.error(node.line, node.id, describe(node) + " needs exactly one Accountable role, has " +
-                                   (raci.accountable.empty() ? std::string("none") : join(raci.accountable)) +
-                                   ": set raci:accountable");
+        diag_.error(node.line, node.id,
+                    say("activity.one_a", {{"node", describe(node)},
+                                           {"roles", raci.accountable.empty() ? Words{"none", "ingen"} : Words{join(raci.accountable)}}}));
       }
       if (!node.due_text.empty() && !human)
-        diag_.warning(node.line, node.id, "raci:due on " + describe(node) + " has no effect: only user and manual tasks fall due");
+        diag_.warning(node.line, node.id, say("activity.due_ignored", {{"node", describe(node)}}));
       for (const auto& other : node.separate_from) {
         const FlowNode* target = p_.find_node(other);
         if (!target || !is_activity(target->kind))
-          diag_.error(node.line, node.id, "raci:separateFrom of " + describe(node) + " names unknown activity '" + other + "'");
+          diag_.error(node.line, node.id, say("activity.separate_unknown", {{"node", describe(node)}, {"ref", other}}));
         else if (other == node.id)
-          diag_.error(node.line, node.id, "raci:separateFrom of " + describe(node) + " names the activity itself");
+          diag_.error(node.line, node.id, say("activity.separate_self", {{"node", describe(node)}}));
       }
       if (node.kind == NodeKind::call_activity) {
         if (node.called_element.empty())
-          diag_.error(node.line, node.id, describe(node) + " has no calledElement");
+          diag_.error(node.line, node.id, say("call.no_called_element", {{"node", describe(node)}}));
         else if (options_.callable_processes && !options_.callable_processes->count(node.called_element))
-          diag_.error(node.line, node.id, describe(node) + " calls process '" + node.called_element +
-                                     "', which is not in the loaded files");
+          diag_.error(node.line, node.id, say("call.not_loaded", {{"node", describe(node)}, {"ref", node.called_element}}));
       }
     }
   }
@@ -291,7 +322,7 @@ class ProcessValidator {
       const Lane& lane = p_.lanes[l];
       for (const auto& ref : lane.node_refs)
         if (!known_nodes.count(ref))
-          diag_.error(lane.line, lane.id, describe(lane) + " lists unknown flow node '" + ref + "'");
+          diag_.error(lane.line, lane.id, say("lane.unknown_node", {{"lane", describe(lane)}, {"ref", ref}}));
       lane_used[l] = lane_used[l] || used.count(lane.role) > 0;
       if (lane.parent >= 0 && lane_used[l]) lane_used[lane.parent] = true;
     }
@@ -303,17 +334,16 @@ class ProcessValidator {
         bool holds_step = false;
         for (const auto& ref : lane.node_refs)
           if (const FlowNode* n = p_.find_node(ref); n && is_activity(n->kind) && n->role == lane.role) holds_step = true;
-        std::string what = lane.role == lane.id ? describe(lane) + " has no raci:role"
-                                                : describe(lane) + " has role '" + lane.role + "', which the organisation does not have";
+        bool unnamed = lane.role == lane.id;
         if (holds_step)
-          diag_.error(lane.line, lane.id, what + ": its tasks would reach no one; choose one of the organisation's roles");
+          diag_.error(lane.line, lane.id,
+                      say(unnamed ? "lane.no_role_steps" : "lane.role_unknown_steps", {{"lane", describe(lane)}, {"role", lane.role}}));
         else
-          diag_.warning(lane.line, lane.id, what);
+          diag_.warning(lane.line, lane.id, say(unnamed ? "lane.no_role" : "lane.role_unknown", {{"lane", describe(lane)}, {"role", lane.role}}));
       }
     for (std::size_t l = 0; l < p_.lanes.size(); ++l)
       if (!lane_used[l])
-        diag_.warning(p_.lanes[l].line, p_.lanes[l].id, describe(p_.lanes[l]) + " with role '" + p_.lanes[l].role +
-                                            "' holds no step and is named in no RACI attribute");
+        diag_.warning(p_.lanes[l].line, p_.lanes[l].id, say("lane.unused", {{"lane", describe(p_.lanes[l])}, {"role", p_.lanes[l].role}}));
   }
 
   const Definitions& defs_;

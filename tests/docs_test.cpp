@@ -205,6 +205,17 @@ TEST_CASE("the validate example in docs/cli.md prints what the doc shows") {
   CHECK(err.str() == shown);
 }
 
+TEST_CASE("the Danish validate example in docs/cli.md prints what the doc shows") {
+  std::string doc = read(std::string(RACIFLOW_SOURCE_DIR) + "/docs/cli.md");
+  const std::string command = "$ raciflow validate --lang da tests/data/broken.bpmn\n";
+  auto at = doc.find(command);
+  REQUIRE(at != std::string::npos);
+  std::string shown = doc.substr(at + command.size(), doc.find("```", at) - at - command.size());
+  std::ostringstream out, err;
+  CHECK(raciflow::cli::run({"validate", "--lang", "da", "tests/data/broken.bpmn"}, out, err) == 1);
+  CHECK(err.str() == shown);
+}
+
 TEST_CASE("the validate --org example in docs/cli.md prints what the doc shows") {
   std::string doc = read(std::string(RACIFLOW_SOURCE_DIR) + "/docs/cli.md");
   // Each `$ raciflow ...` line of the example block, and what follows it up to the next.

@@ -1,3 +1,4 @@
+#include <cstdlib>
 #include <fstream>
 #include <optional>
 #include <set>
@@ -26,8 +27,20 @@ using definitions::Process;
 
 namespace {
 
-void print_findings(const LoadedFile& file, std::ostream& err) {
-  for (const auto& d : file.diagnostics.all()) err << d.format() << "\n";
+void print_findings(const LoadedFile& file, std::ostream& err, definitions::Language lang = definitions::Language::en) {
+  for (const auto& d : file.diagnostics.all()) err << d.format(lang) << "\n";
+}
+
+// --lang, else the locale's language (LC_ALL, LC_MESSAGES, LANG), else English.
+definitions::Language language_of(const po::variables_map& vm) {
+  if (vm.count("lang")) {
+    const auto& text = vm["lang"].as<std::string>();
+    if (text != "da" && text != "en") throw UsageError{"--lang is da or en, not '" + text + "'"};
+    return *definitions::parse_language(text);
+  }
+  for (const char* name : {"LC_ALL", "LC_MESSAGES", "LANG"})
+    if (const char* value = std::getenv(name); value && *value) return definitions::parse_language(value).value_or(definitions::Language::en);
+  return definitions::Language::en;
 }
 
 // Loads one file for a view. Prints its findings; returns null when it has errors.
@@ -61,6 +74,8 @@ const Process* choose_process(const Definitions& defs, const po::variables_map& 
 
 int cmd_validate(const po::variables_map& vm, const Globals&, std::ostream& out, std::ostream& err) {
   auto paths = vm["file"].as<std::vector<std::string>>();
+  const definitions::Language lang = language_of(vm);
+  const bool da = lang == definitions::Language::da;
   std::optional<std::set<std::string>> roles;
   if (vm.count("org")) {
     const auto& org_path = vm["org"].as<std::string>();
@@ -95,17 +110,17 @@ int cmd_validate(const po::variables_map& vm, const Globals&, std::ostream& out,
     for (const auto& file : files) {
       failed |= file.diagnostics.has_errors();
       for (const auto& d : file.diagnostics.all())
-        findings.push_back(render::finding_json(d));
+        findings.push_back(render::finding_json(d, lang));
     }
     for (const auto& [d, count] : decisions) {
       failed |= d.has_errors();
-      for (const auto& f : d.all()) findings.push_back(render::finding_json(f));
+      for (const auto& f : d.all()) findings.push_back(render::finding_json(f, lang));
     }
     out << findings.dump(2) << "\n";
     return failed ? kExitFailed : kExitOk;
   }
   for (const auto& [d, count] : decisions) {
-    for (const auto& f : d.all()) err << f.format() << "\n";
+    for (const auto& f : d.all()) err << f.format(lang) << "\n";
     failed |= d.has_errors();
     if (d.has_errors()) continue;
     std::size_t warnings = d.all().size();
@@ -113,14 +128,17 @@ int cmd_validate(const po::variables_map& vm, const Globals&, std::ostream& out,
         << (warnings == 1 ? "" : "s") << ")\n";
   }
   for (const auto& file : files) {
-    print_findings(file, err);
+    print_findings(file, err, lang);
     failed |= file.diagnostics.has_errors();
     if (!file.definitions || file.diagnostics.has_errors()) continue;
-    std::size_t nodes = 0, warnings = file.diagnostics.all().size();
+    std::size_t nodes = 0, warnings = file.diagnostics.all().size(), processes = file.definitions->processes.size();
     for (const auto& p : file.definitions->processes) nodes += p.nodes.size();
-    out << file.diagnostics.file() << ": ok (" << file.definitions->processes.size() << " process"
-        << (file.definitions->processes.size() == 1 ? "" : "es") << ", " << nodes << " flow nodes, " << warnings
-        << " warning" << (warnings == 1 ? "" : "s") << ")\n";
+    if (da)
+      out << file.diagnostics.file() << ": ok (" << processes << (processes == 1 ? " proces, " : " processer, ") << nodes
+          << (nodes == 1 ? " element, " : " elementer, ") << warnings << (warnings == 1 ? " advarsel" : " advarsler") << ")\n";
+    else
+      out << file.diagnostics.file() << ": ok (" << processes << " process" << (processes == 1 ? "" : "es") << ", " << nodes
+          << " flow nodes, " << warnings << " warning" << (warnings == 1 ? "" : "s") << ")\n";
   }
   return failed ? kExitFailed : kExitOk;
 }
@@ -184,9 +202,10 @@ void add_definition_commands(std::map<std::string, Command>& table) {
                   cmd_layout}},
                 {"validate",
        {"check definition files (BPMN, and DMN decision models ending in .dmn) and report every finding",
-        "raciflow validate FILE... [--org ORGANISATION.xml] [--json]",
+        "raciflow validate FILE... [--org ORGANISATION.xml] [--json] [--lang da|en]",
         [](po::options_description& o) {
-          o.add_options()("json", "print the findings as a JSON array of {file, line, severity, message, element}")(
+          o.add_options()("json", "print the findings as a JSON array of {file, line, severity, message, element, message_id, text}")(
+              "lang", po::value<std::string>(), "the findings' language: da or en (default: the locale, else en)")(
               "org", po::value<std::string>(), "check RACI roles against this organisation file's roles")(
               "file", po::value<std::vector<std::string>>()->required(), "definition files");
         },

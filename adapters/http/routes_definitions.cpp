@@ -79,8 +79,12 @@ void Api::Impl::routes_definitions() {
     auto forms = files_of(body);
     // A read: nothing is deployed; called processes and forms are looked up among those deployed.
     auto findings = service.read([&](Context& c) { return c.runtime.check_text(name, xml, forms); });
+    // ?lang=da: each finding's `text` in Danish (its `message` stays English).
+    const std::string& asked = call.query["lang"];
+    if (!asked.empty() && asked != "da" && asked != "en") malformed("lang is da or en");
+    auto lang = asked == "da" ? definitions::Language::da : definitions::Language::en;
     json list = json::array();
-    for (const auto& d : findings.all()) list.push_back(render::finding_json(d));
+    for (const auto& d : findings.all()) list.push_back(render::finding_json(d, lang));
     // The RACI matrix of the first executable process, as `raciflow raci --format json`
     // prints it, when the file loads: the modeler shows it live.
     // And per user task, the variables the gateways after it read: the keys the Model

@@ -2,7 +2,7 @@
 // under /vendor/bpmn-js/; loaded by diagram.js). raciflow's own validator is the one
 // truth: the modeler sends the diagram to POST /api/validate as the user edits and marks
 // what it answers; nothing here re-checks a rule.
-import { t, count } from "./i18n.js";
+import { t, count, currentLanguage } from "./i18n.js";
 import { ISO_27001 } from "./iso27001.js";
 import { RACI_EXTENSION, bpmnConstructor, showDiagram, onDispose } from "./diagram.js";
 import { stepForms } from "./modeler_form.js";
@@ -264,7 +264,7 @@ async function validateNow() {
   const modeler = model.modeler;
   let answer;
   try {
-    answer = await api("POST", "/api/validate", { name: processFileName(), xml: await currentXml(), forms: forms.files(), decisions: model.decisions });
+    answer = await api("POST", "/api/validate?lang=" + currentLanguage(), { name: processFileName(), xml: await currentXml(), forms: forms.files(), decisions: model.decisions });
   } catch (err) {
     if (seq === model.validateSeq) flash(err.message, "error");
     return null;
@@ -301,7 +301,7 @@ function markFindings() {
     const error = list.some((f) => f.severity === "error");
     canvas.addMarker(id, error ? "rf-error" : "rf-warning");
     model.marked.add(id);
-    const badge = h("span", { class: "rf-badge " + (error ? "error" : "warning"), title: list.map((f) => f.message).join("\n"),
+    const badge = h("span", { class: "rf-badge " + (error ? "error" : "warning"), title: list.map((f) => f.text || f.message).join("\n"),
       "data-element": id }, String(list.length));
     overlays.add(id, "rf-finding", { position: { top: -10, right: 10 }, html: badge });
   }
@@ -310,7 +310,7 @@ function markFindings() {
     f.element && registry.get(f.element)
       ? h("a", { href: "#", title: f.element, onclick: (e) => { e.preventDefault(); selectElement(f.element); } }, elementName(f.element))
       : (f.element || (f.file && f.file !== processFileName() ? f.file + ", " : "") + t("model.line") + " " + f.line),
-    ": " + f.message));
+    ": " + (f.text || f.message)));
   document.getElementById("model-findings").replaceChildren(
     h("h2", {}, t("model.findings") + " ", h("span", { class: "badge" + (errors ? " overdue" : ""), id: "findings-count" },
       count(errors, "model.errors") + ", " + count(model.findings.length - errors, "model.warnings"))),
@@ -342,7 +342,7 @@ function updatePanelFindings() {
   const box = document.getElementById("panel-findings");
   if (!box) return;
   const list = findingsOf(box.dataset.element);
-  box.replaceChildren(...list.map((f) => h("p", { class: f.severity === "error" ? "error" : "warning" }, f.message)));
+  box.replaceChildren(...list.map((f) => h("p", { class: f.severity === "error" ? "error" : "warning" }, f.text || f.message)));
 }
 
 function setProps(element, props) {

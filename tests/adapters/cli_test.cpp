@@ -59,19 +59,35 @@ TEST_CASE("validate checks DMN decision models: ok per file, and a cell that is 
   CHECK(json[0]["line"] == 5);
 }
 
-TEST_CASE("validate --json prints the findings as an array of {file, line, severity, message, element}") {
+TEST_CASE("validate --lang da prints the findings and the summary in Danish; the JSON keeps the English message beside the Danish text") {
+  auto r = run_cli({"validate", "--lang", "da", data("broken.bpmn")});
+  CHECK(r.code == 1);
+  CHECK(r.err == data("broken.bpmn") + ":8: advarsel: banen 'lane-unused' med rollen 'unused' har intet trin og nævnes i ingen RACI-egenskab\n" +
+                     data("broken.bpmn") + ":12: fejl: sekvensflowet 'to-nowhere' går til det ukendte id 'nowhere'\n");
+  auto ok = run_cli({"validate", "--lang", "da", sample("policy-approval.bpmn")});
+  CHECK(ok.out == sample("policy-approval.bpmn") + ": ok (1 proces, 8 elementer, 0 advarsler)\n");
+  auto json = nlohmann::json::parse(run_cli({"validate", "--lang", "da", "--json", data("broken.bpmn")}).out);
+  CHECK(json[1]["message_id"] == "flow.unknown_target");
+  CHECK(json[1]["message"] == "sequence flow 'to-nowhere' goes to unknown id 'nowhere'");
+  CHECK(json[1]["text"] == "sekvensflowet 'to-nowhere' går til det ukendte id 'nowhere'");
+  CHECK(run_cli({"validate", "--lang", "de", data("broken.bpmn")}).code == 2);
+}
+
+TEST_CASE("validate --json prints the findings as an array of {file, line, severity, message, element, message_id, text}") {
   auto r = run_cli({"validate", "--json", data("broken.bpmn"), sample("corrective-action.bpmn")});
   CHECK(r.code == 1);
   auto findings = nlohmann::json::parse(r.out);
   REQUIRE(findings.is_array());
   REQUIRE_FALSE(findings.empty());
   for (const auto& f : findings) {
-    CHECK(f.size() == 5);
+    CHECK(f.size() == 7);
     CHECK(f["file"] == data("broken.bpmn"));
     CHECK(f["line"].is_number_integer());
     CHECK((f["severity"] == "error" || f["severity"] == "warning"));
     CHECK(f["message"].is_string());
     CHECK((f["element"].is_string() || f["element"].is_null()));
+    CHECK((f["message_id"].is_string() || f["message_id"].is_null()));
+    CHECK(f["text"] == f["message"]);  // English unless --lang da
   }
   // Each finding names the element it is about, so that a modeler can mark it.
   CHECK(findings[0]["element"] == "lane-unused");

@@ -96,6 +96,7 @@ await run("first-use", (s) => {
   assert.equal(stroke, "rgb(198, 40, 40)", "the flow's line is red");
   assert.equal((await page.textContent("#findings-count")).trim(), "1 fejl, 0 advarsler");
   assert.equal((await page.textContent("ul.findings li a")).trim(), "Ja", "the finding names the flow");
+  assert.match(await page.textContent("ul.findings li"), /betingelsen på 'Ja' \(f2\) kan ikke læses/, "the finding in Danish");
   await s.shot(page, "finding");
   // Deploy refused; once the condition is fixed, the refusal goes.
   await page.click("#model-deploy");

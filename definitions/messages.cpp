@@ -1,0 +1,155 @@
+#include "definitions/messages.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+namespace raciflow::definitions {
+
+namespace {
+
+struct Templates {
+  const char* en;
+  const char* da;
+};
+
+// The catalogue: each id's English and Danish template. The English is the text findings
+// have always had (scripts and tests read it); the Danish is what a Danish reader sees.
+const std::map<std::string_view, Templates>& catalogue() {
+  static const std::map<std::string_view, Templates> texts = {
+      // The process as a graph.
+      {"process.no_nodes", {"process '{process}' has no flow nodes", "processen '{process}' har ingen elementer"}},
+      {"process.no_start", {"process '{process}' has no start event", "processen '{process}' har ingen starthændelse"}},
+      {"flow.unknown_source", {"sequence flow '{flow}' comes from unknown id '{ref}'", "sekvensflowet '{flow}' kommer fra det ukendte id '{ref}'"}},
+      {"flow.unknown_target", {"sequence flow '{flow}' goes to unknown id '{ref}'", "sekvensflowet '{flow}' går til det ukendte id '{ref}'"}},
+      {"flow.crosses_boundary",
+       {"sequence flow '{flow}' crosses a sub-process boundary ('{source}' to '{target}'); flows stay inside one (sub-)process",
+        "sekvensflowet '{flow}' krydser en delproces' grænse ('{source}' til '{target}'); et flow bliver inden for én (del)proces"}},
+      {"flow.into_start", {"sequence flow '{flow}' goes into start event '{target}'", "sekvensflowet '{flow}' går ind i starthændelsen '{target}'"}},
+      {"flow.out_of_end", {"sequence flow '{flow}' leaves end event '{source}'", "sekvensflowet '{flow}' forlader sluthændelsen '{source}'"}},
+      {"flow.no_condition",
+       {"sequence flow '{flow}' leaves the {split} split '{gateway}' with neither a condition nor being its default",
+        "sekvensflowet '{flow}' forlader {split} forgrening '{gateway}' uden en betingelse og uden at være dens standardflow"}},
+      {"sub.no_start", {"{node} has no start event", "{node} har ingen starthændelse"}},
+      {"node.unreachable", {"{node} is not reachable from a start event", "{node} kan ikke nås fra en starthændelse"}},
+      {"node.no_end", {"no end event can be reached from {node} (a loop without an exit?)",
+                       "ingen sluthændelse kan nås fra {node} (en løkke uden udgang?)"}},
+      {"node.dead_end", {"{node} has no outgoing sequence flow: its path ends there without an end event",
+                         "{node} har intet udgående sekvensflow: vejen ender der uden en sluthændelse"}},
+      {"gateway.does_nothing", {"{node} has one way in and one way out: it does nothing", "{node} har én vej ind og én vej ud: den gør intet"}},
+      {"gateway.bad_default", {"{node} names default flow '{flow}', which is not one of its outgoing flows",
+                               "{node} angiver standardflowet '{flow}', som ikke er et af dens udgående flow"}},
+      {"gateway.event_target",
+       {"event-based gateway '{gateway}' leads to {node}; it may only lead to timer, message or signal catch events and receive tasks",
+        "den hændelsesbaserede gateway '{gateway}' fører til {node}; den må kun føre til ventende timer-, meddelelses- og "
+        "signalhændelser og modtageopgaver"}},
+      {"join.waits_forever",
+       {"parallel join '{gateway}' is fed by the {split} split '{source}' (line {line}): only one of its branches arrives, so the join "
+        "waits forever; use an exclusive merge",
+        "den parallelle samling '{gateway}' får sine grene fra {split} forgrening '{source}' (linje {line}): kun én af grenene når "
+        "frem, så samlingen venter for evigt; brug en eksklusiv samling"}},
+      // Events and what they refer to.
+      {"event.unknown_host", {"{node} is attached to unknown id '{ref}'", "{node} er sat på det ukendte id '{ref}'"}},
+      {"event.host_not_activity", {"{node} is attached to {host}, which is not an activity", "{node} er sat på {host}, som ikke er en aktivitet"}},
+      {"event.unknown_message", {"{node} refers to unknown message '{ref}'", "{node} henviser til den ukendte meddelelse '{ref}'"}},
+      {"event.no_signal_ref", {"{node} has a signal event definition without a signalRef", "{node} har en signalhændelse uden signalRef"}},
+      {"event.unknown_signal", {"{node} refers to unknown signal '{ref}'", "{node} henviser til det ukendte signal '{ref}'"}},
+      {"event.unknown_escalation", {"{node} refers to unknown escalation '{ref}'", "{node} henviser til den ukendte eskalering '{ref}'"}},
+      {"event.no_escalation_ref", {"{node} throws an escalation without an escalationRef", "{node} udsender en eskalering uden escalationRef"}},
+      {"event.unknown_error", {"{node} refers to unknown error '{ref}'", "{node} henviser til den ukendte fejl '{ref}'"}},
+      // Roles and RACI.
+      {"role.not_checked",
+       {"{node} names role '{role}' in {attribute}, which is no lane's role: not checked without an organisation (validate --org FILE)",
+        "{node} nævner rollen '{role}' i {attribute}, som ikke er en banes rolle: ikke kontrolleret uden en organisation "
+        "(validate --org FIL)"}},
+      {"role.unknown", {"{node} names unknown role '{role}' in {attribute} ({known})", "{node} nævner den ukendte rolle '{role}' i {attribute} ({known})"}},
+      {"activity.no_lane", {"{node} is in no lane", "{node} ligger ikke i nogen bane"}},
+      {"activity.no_lane_no_r", {"{node} is in no lane and has no raci:responsible", "{node} ligger ikke i nogen bane og har ingen raci:responsible"}},
+      {"activity.no_r", {"{node} has no Responsible role: put it in a lane or set raci:responsible",
+                         "{node} har ingen udførende rolle (R): læg den i en bane eller sæt raci:responsible"}},
+      {"activity.one_a", {"{node} needs exactly one Accountable role, has {roles}: set raci:accountable",
+                          "{node} skal have præcis én ansvarlig rolle (A), har {roles}: sæt raci:accountable"}},
+      {"activity.due_ignored", {"raci:due on {node} has no effect: only user and manual tasks fall due",
+                                "raci:due på {node} har ingen virkning: kun bruger- og manuelle opgaver har frist"}},
+      {"activity.separate_unknown", {"raci:separateFrom of {node} names unknown activity '{ref}'",
+                                     "raci:separateFrom på {node} nævner den ukendte aktivitet '{ref}'"}},
+      {"activity.separate_self", {"raci:separateFrom of {node} names the activity itself", "raci:separateFrom på {node} nævner aktiviteten selv"}},
+      {"call.no_called_element", {"{node} has no calledElement", "{node} har intet calledElement"}},
+      {"call.not_loaded", {"{node} calls process '{ref}', which is not in the loaded files", "{node} kalder processen '{ref}', som ikke er i de indlæste filer"}},
+      // Lanes.
+      {"lane.unknown_node", {"{lane} lists unknown flow node '{ref}'", "{lane} nævner det ukendte element '{ref}'"}},
+      {"lane.no_role_steps", {"{lane} has no raci:role: its tasks would reach no one; choose one of the organisation's roles",
+                              "{lane} har ingen raci:role: dens opgaver ville ikke nå nogen; vælg en af organisationens roller"}},
+      {"lane.no_role", {"{lane} has no raci:role", "{lane} har ingen raci:role"}},
+      {"lane.role_unknown_steps",
+       {"{lane} has role '{role}', which the organisation does not have: its tasks would reach no one; choose one of the "
+        "organisation's roles",
+        "{lane} har rollen '{role}', som organisationen ikke har: dens opgaver ville ikke nå nogen; vælg en af organisationens roller"}},
+      {"lane.role_unknown", {"{lane} has role '{role}', which the organisation does not have",
+                             "{lane} har rollen '{role}', som organisationen ikke har"}},
+      {"lane.unused", {"{lane} with role '{role}' holds no step and is named in no RACI attribute",
+                       "{lane} med rollen '{role}' har intet trin og nævnes i ingen RACI-egenskab"}},
+      // Conditions.
+      {"condition.empty", {"empty condition on {owner} is ignored", "den tomme betingelse på {owner} ignoreres"}},
+      {"condition.other_language",
+       {"condition on {owner} is in the expression language {language} and is not evaluated; write it in raciflow's condition language",
+        "betingelsen på {owner} er i udtrykssproget {language} og evalueres ikke; skriv den i raciflows betingelsessprog"}},
+      {"condition.feel_outside", {"condition on {owner} is FEEL outside the subset raciflow evaluates ({why}): '{text}'",
+                                  "betingelsen på {owner} er FEEL uden for den del, raciflow evaluerer ({why}): '{text}'"}},
+      {"condition.does_not_parse", {"condition on {owner} does not parse: {why} at column {column} of '{text}'",
+                                    "betingelsen på {owner} kan ikke læses: {why} ved kolonne {column} i '{text}'"}},
+  };
+  return texts;
+}
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+}  // namespace
+
+std::optional<Language> parse_language(std::string_view text) {
+  std::string l = lower(text);
+  if (l == "da" || l.rfind("da_", 0) == 0 || l.rfind("da-", 0) == 0 || l.rfind("da.", 0) == 0) return Language::da;
+  if (l == "en" || l.rfind("en_", 0) == 0 || l.rfind("en-", 0) == 0 || l.rfind("en.", 0) == 0 || l == "c" || l.rfind("c.", 0) == 0 ||
+      l == "posix")
+    return Language::en;
+  return std::nullopt;
+}
+
+const char* to_string(Language language) { return language == Language::da ? "da" : "en"; }
+
+std::string text(const Phrase& phrase, Language language) {
+  auto it = catalogue().find(phrase.id);
+  if (it == catalogue().end()) return phrase.english;
+  std::string_view tpl = language == Language::da ? it->second.da : it->second.en;
+  std::string out;
+  for (std::size_t i = 0; i < tpl.size(); ++i) {
+    if (tpl[i] == '{') {
+      auto close = tpl.find('}', i);
+      if (close != std::string_view::npos) {
+        std::string_view name = tpl.substr(i + 1, close - i - 1);
+        auto value = std::find_if(phrase.values.begin(), phrase.values.end(), [&](const auto& v) { return v.first == name; });
+        if (value != phrase.values.end()) {
+          out += value->second.in(language);
+          i = close;
+          continue;
+        }
+      }
+    }
+    out += tpl[i];
+  }
+  return out;
+}
+
+bool catalogued(std::string_view id) { return catalogue().count(id) > 0; }
+
+std::vector<std::string> catalogue_ids() {
+  std::vector<std::string> ids;
+  for (const auto& [id, texts] : catalogue()) ids.emplace_back(id);
+  return ids;
+}
+
+}  // namespace raciflow::definitions
