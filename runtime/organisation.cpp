@@ -77,6 +77,12 @@ std::optional<Organisation> organisation_of(std::unique_ptr<definitions::XmlSour
   }
   Organisation org;
   org.name = required(root, "name", source->line_of(root), d);
+  if (std::string lang = root.attribute("lang").value(); !lang.empty()) {
+    if (lang != "da" && lang != "en")
+      d.error(source->line_of(root), "the organisation's lang is da or en, not '" + lang + "'");
+    else
+      org.language = lang;
+  }
   std::set<std::string> role_ids, person_ids, subjects;
   std::vector<int> group_lines;
   struct Membership {
@@ -188,6 +194,7 @@ json to_json(const Organisation& o) {
     people.push_back(std::move(person));
   }
   json out{{"name", o.name}, {"roles", roles}, {"people", people}};
+  if (o.language != "en") out["lang"] = o.language;
   if (!o.groups.empty()) {
     json groups = json::array();
     for (const auto& g : o.groups) groups.push_back({{"value", g.group}, {"role", g.role}, {"access", g.access}});
@@ -199,6 +206,7 @@ json to_json(const Organisation& o) {
 Organisation organisation_from_json(const json& j) {
   Organisation o;
   o.name = j.at("name").get<std::string>();
+  o.language = j.value("lang", "en");
   for (const auto& r : j.at("roles")) o.roles.push_back({r.at("id").get<std::string>(), r.at("name").get<std::string>()});
   using Words = std::vector<std::string>;
   for (const auto& p : j.at("people")) {

@@ -54,6 +54,7 @@ struct Organisation {
   std::vector<OrgRole> roles;
   std::vector<Person> people;
   std::vector<GroupGrant> groups{};
+  std::string language = "en";  // <organisation lang="da">: the language of its e-mails (da or en)
 
   const Person* find_person(const std::string& id) const;
   const OrgRole* find_role(const std::string& id) const;

@@ -50,31 +50,40 @@ std::string mail_date(TimePoint t) {
 }
 
 Message message_for(const runtime::OutboxItem& item, const std::optional<runtime::TaskRow>& task,
-                    const std::optional<runtime::Organisation>& org, const Settings& settings) {
+                    const std::optional<runtime::Organisation>& org, const Settings& settings, const std::string& process_name) {
   Message m;
   if (org)
     for (const auto* p : org->members(item.role)) {
       m.people.push_back(p->id);
       if (!p->email.empty()) m.to.push_back(p->email);
     }
+  // In the organisation's language, with the step, the process and the role by their names.
+  const bool da = org && org->language == "da";
+  const runtime::OrgRole* r = org ? org->find_role(item.role) : nullptr;
+  std::string role = r && !r->name.empty() ? r->name : item.role;
   std::string name = task ? (task->task.name.empty() ? task->task.node_id : task->task.name) : item.node;
   std::string due = task && task->task.due ? definitions::format_date_time(*task->task.due) : "";
-  std::string where = "case " + item.case_id + (task ? " (" + task->process + ")" : "");
-  std::string ref = item.task ? "Task " + std::to_string(item.task) : "The step";
+  std::string process = process_name.empty() && task ? task->process : process_name;
+  std::string where = (da ? "sag " : "case ") + item.case_id + (process.empty() ? "" : " (" + process + ")");
+  std::string ref = item.task ? (da ? "Opgaven " : "Task ") + std::to_string(item.task) : (da ? "Trinnet" : "The step");
   if (item.kind == "reminder") {
-    m.subject = "Reminder: \"" + name + "\" is due " + due;
-    m.body = ref + " \"" + name + "\" in " + where + " is due " + due + ".\nIt is in the inbox of " + item.role +
-             " (Responsible).";
+    m.subject = da ? "Påmindelse: \"" + name + "\" har frist " + due : "Reminder: \"" + name + "\" is due " + due;
+    m.body = da ? ref + " \"" + name + "\" i " + where + " har frist " + due + ".\nDen ligger i indbakken hos " + role + " (udførende)."
+                : ref + " \"" + name + "\" in " + where + " is due " + due + ".\nIt is in the inbox of " + role + " (Responsible).";
   } else if (item.kind == "escalation") {
-    m.subject = "Escalation: \"" + name + "\" was due " + due;
-    m.body = ref + " \"" + name + "\" in " + where + " was due " + due + " and is not done.\nIt comes to " + item.role +
-             " as the Accountable role.";
+    m.subject = da ? "Eskalering: \"" + name + "\" havde frist " + due : "Escalation: \"" + name + "\" was due " + due;
+    m.body = da ? ref + " \"" + name + "\" i " + where + " havde frist " + due + " og er ikke udført.\nDen går til " + role +
+                      " som den ansvarlige rolle (A)."
+                : ref + " \"" + name + "\" in " + where + " was due " + due + " and is not done.\nIt comes to " + role +
+                      " as the Accountable role.";
   } else if (item.kind == "consultation") {
-    m.subject = "Your advice is asked: \"" + name + "\"";
-    m.body = ref + " \"" + name + "\" in " + where + " asks " + item.role + " to be consulted (C) before it is done.";
+    m.subject = da ? "Jeres råd søges: \"" + name + "\"" : "Your advice is asked: \"" + name + "\"";
+    m.body = da ? ref + " \"" + name + "\" i " + where + " beder " + role + " om at blive konsulteret (C), før den udføres."
+                : ref + " \"" + name + "\" in " + where + " asks " + role + " to be consulted (C) before it is done.";
   } else {
-    m.subject = "For information: \"" + name + "\" is done";
-    m.body = ref + " \"" + name + "\" in " + where + " is done; " + item.role + " is to be informed (I).";
+    m.subject = da ? "Til orientering: \"" + name + "\" er udført" : "For information: \"" + name + "\" is done";
+    m.body = da ? ref + " \"" + name + "\" i " + where + " er udført; " + role + " skal informeres (I)."
+                : ref + " \"" + name + "\" in " + where + " is done; " + role + " is to be informed (I).";
   }
   if (!settings.base_url.empty())
     m.body += "\n\n" + settings.base_url + (item.task ? "/#/task/" + std::to_string(item.task) : "/#/case/" + item.case_id);
@@ -149,7 +158,10 @@ std::vector<Pending> prepare(runtime::Store& store, TimePoint now, const Setting
   auto org = store.organisation();
   for (auto& item : store.claim_outbox(definitions::format_date_time(now), definitions::format_date_time(now + kClaim), settings.batch)) {
     auto task = item.task ? store.find_task(item.task) : std::nullopt;
-    Message message = message_for(item, task, org, settings);
+    std::string process;
+    if (task)
+      if (auto d = store.definition(task->process, task->version)) process = d->name;
+    Message message = message_for(item, task, org, settings, process);
     out.push_back({std::move(item), std::move(message)});
   }
   return out;

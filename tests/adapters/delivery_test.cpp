@@ -264,3 +264,25 @@ TEST_CASE("two deliverers at once claim different notifications, and one that di
   CHECK(item.status == "delivered");
   CHECK(item.next_attempt.empty());
 }
+
+TEST_CASE("an organisation with lang=\"da\" gets its e-mails in Danish, with the step, process and role by their names") {
+  SmtpSink sink;
+  Deviation w;
+  std::string org = raciflow::testing::read_file(sample("org.xml"));
+  org.replace(org.find("name=\"Example Agency\""), 21, "name=\"Example Agency\" lang=\"da\"");
+  w.ok({"org", "load", w.write("org-da.xml", org), "--as", "anna"});
+  w.ok({"deliver", "--smtp", sink.url(), "--log", w.path("mail.log")});  // the consultation of business functions
+  REQUIRE(sink.mails().size() == 1);
+  CHECK(has(sink.mails()[0].data, "Subject: =?UTF-8?B?"));  // RFC 2047: the subject has letters beyond ASCII
+  CHECK(has(sink.mails()[0].data, "Opgaven 1 \"Assess the input\" i sag " + w.id +
+                                      " (Deviation handling) beder Business functions om at blive konsulteret (C), før den udføres."));
+  std::string log = raciflow::testing::read_file(w.path("mail.log"));
+  CHECK(has(log, "[raciflow] Jeres råd søges: \\\"Assess the input\\\""));
+  // Back to English: the role still by its name.
+  w.ok({"org", "load", sample("org.xml"), "--as", "anna"});
+  w.clock = "2026-03-06T09:00:00Z";
+  w.ok({"tick"});
+  w.ok({"deliver", "--smtp", sink.url()});
+  REQUIRE(sink.mails().size() == 2);
+  CHECK(has(sink.mails()[1].data, "It is in the inbox of Information security function (Responsible)."));
+}

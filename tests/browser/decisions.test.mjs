@@ -21,10 +21,10 @@ await run("decisions", (s) => {
   const sofie = await s.login("sofie");
   await sofie.click("#nav-model");
   await sofie.waitForSelector("#model-canvas .djs-container");
-  const settled = () => sofie.waitForResponse((r) => r.url().endsWith("/api/validate"));
+  const settled = () => sofie.waitForResponse((r) => new URL(r.url()).pathname === "/api/validate");
   // The validation of a table whose XML holds `has` and not `hasNot`.
   const validatedWith = (has, hasNot) => sofie.waitForResponse((r) => {
-    const body = r.url().endsWith("/api/validate") ? r.request().postData() || "" : "";
+    const body = new URL(r.url()).pathname === "/api/validate" ? r.request().postData() || "" : "";
     return body.includes(has) && !(hasNot && body.includes(hasNot));
   });
   await Promise.all([settled(), sofie.selectOption("#model-open", "risk-assessment")]);

@@ -95,9 +95,10 @@ await run("deviation", (s) => {
   // A click on a step lists its audit records.
   await anna.click("#case-canvas g.djs-element[data-element-id='committee-decides']");
   await anna.waitForSelector("#step-records table.audit tr[data-action='task_completed']");
-  assert.ok((await anna.textContent("#step-records")).includes("karen"));
+  assert.ok((await anna.textContent("#step-records")).includes("Karen Lund"), "the person by name");
+  // Each cell's id where it shows a name (the person, the action): its title.
   const trail = await anna.$$eval(".timeline table.audit tbody tr", (rows) =>
-    rows.map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent)));
+    rows.map((r) => [...r.querySelectorAll("td")].map((td) => td.title || td.textContent)));
   const completions = trail.filter((r) => r[4] === "task_completed").map((r) => [r[1], r[5], r[3]]);
   assert.deepEqual(completions.map((c) => c[0] + ":" + c[1]), [
     "anna:assess-input", "karen:committee-decides", "anna:inform-functions", "mette:carry-out", "mette:report-back",

@@ -54,7 +54,7 @@ await run("forms", (s) => {
   const sofie = await s.login("sofie");
   await sofie.click("#nav-model");
   await sofie.waitForSelector("#model-canvas .djs-container");
-  const settled = () => sofie.waitForResponse((r) => r.url().endsWith("/api/validate"));
+  const settled = () => sofie.waitForResponse((r) => new URL(r.url()).pathname === "/api/validate");
   await Promise.all([settled(), sofie.selectOption("#model-open", "leak-report")]);
   await sofie.waitForSelector("#model-canvas g.djs-element[data-element-id='assess']");
   await sofie.evaluate(() => {

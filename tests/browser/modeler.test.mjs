@@ -61,7 +61,7 @@ await run("modeler", (s) => {
   };
   const findings = () => page.evaluate(() => [...document.querySelectorAll("#model-findings li")].map((li) => ({
     element: li.dataset.element, severity: li.className, text: li.textContent })));
-  const settled = () => page.waitForResponse((r) => r.url().endsWith("/api/validate"));
+  const settled = () => page.waitForResponse((r) => new URL(r.url()).pathname === "/api/validate");
 
   // An empty flow: Sofie keeps two of the organisation's roles as lanes.
   await page.click("#nav-model");
