@@ -18,6 +18,7 @@ constexpr const char* kStateCookie = "raciflow_sso";
 constexpr const char* kFailureCookie = "raciflow_sso_failure";  // read (and removed) by the login screen
 constexpr std::chrono::seconds kLoginWindow{600};  // from leaving for the provider to coming back
 constexpr std::size_t kMaxPending = 10000;         // logins begun and not yet back
+constexpr std::size_t kMaxPendingFrom = 100;       // of those, from one client address
 
 // Where the app goes after the login: a route of the app (#/...), nothing else.
 std::string app_route(const std::map<std::string, std::string>& query) {
@@ -34,7 +35,9 @@ struct Api::Impl::Sso {
   struct Pending {
     std::string nonce, verifier, redirect_uri, route;
     definitions::TimePoint begun;
+    std::string from;  // the client's address: one address cannot fill the table for everyone
   };
+  enum class Put { kept, full, too_many_from };
   OidcClient client;
   std::mutex mutex;
   std::map<std::string, Pending> pending;  // by state
@@ -60,13 +63,21 @@ struct Api::Impl::Sso {
     std::lock_guard lock(mutex);
     return used.count(state) > 0;
   }
-  bool put(const std::string& state, Pending p) {
+  Put put(const std::string& state, Pending p) {
     std::lock_guard lock(mutex);
-    for (auto it = pending.begin(); it != pending.end();)
-      it = p.begun - it->second.begun > kLoginWindow ? pending.erase(it) : std::next(it);
-    if (pending.size() >= kMaxPending) return false;
+    std::size_t from = 0;
+    for (auto it = pending.begin(); it != pending.end();) {
+      if (p.begun - it->second.begun > kLoginWindow) {
+        it = pending.erase(it);
+        continue;
+      }
+      from += it->second.from == p.from;
+      ++it;
+    }
+    if (from >= kMaxPendingFrom) return Put::too_many_from;
+    if (pending.size() >= kMaxPending) return Put::full;
     pending.emplace(state, std::move(p));
-    return true;
+    return Put::kept;
   }
 };
 
@@ -167,7 +178,7 @@ void Api::Impl::routes_sso() {
   });
   add("GET", "/api/sso/login", Access::open, [this](Call& call) {
     if (!sso) not_found("single sign-on is not configured on this server");
-    Sso::Pending p{"", "", own_origin(call.request) + "/api/sso/callback", app_route(call.query), service.now()};
+    Sso::Pending p{"", "", own_origin(call.request) + "/api/sso/callback", app_route(call.query), service.now(), call.request.remote};
     OidcClient::Start start;
     try {
       start = sso->client.start(p.redirect_uri);
@@ -180,8 +191,13 @@ void Api::Impl::routes_sso() {
     }
     p.nonce = start.nonce;
     p.verifier = start.verifier;
-    if (!sso->put(start.state, std::move(p)))
-      throw ApiError{503, "busy", "too many logins are under way; try again in a moment", false, 5};
+    switch (sso->put(start.state, std::move(p))) {
+      case Sso::Put::kept: break;
+      case Sso::Put::too_many_from:
+        refused_anonymously(call.request, "single sign-on: too many logins begun from one address");
+        throw ApiError{429, "too_many_requests", "too many logins begun from this address; finish one or wait a few minutes", false, 60};
+      case Sso::Put::full: throw ApiError{503, "busy", "too many logins are under way; try again in a moment", false, 5};
+    }
     HttpResponse r;
     r.status = 302;
     r.content_type.clear();

@@ -430,3 +430,16 @@ TEST_CASE("serve refuses single sign-on settings that cannot work, in one line, 
     CHECK(r.err.substr(0, r.err.find('\n')).find(c.says) != std::string::npos);
   }
 }
+
+TEST_CASE("one address cannot fill the table of logins under way: its 101st unfinished login is 429", "[api][sso]") {
+  Fixture f;
+  for (int i = 0; i < 100; ++i) REQUIRE(f.s.request("GET", "/api/sso/login").status == 302);
+  auto before = f.s.refusals_accounted();
+  auto r = f.s.request("GET", "/api/sso/login");
+  CHECK(r.status == 429);
+  CHECK(r.headers["Retry-After"] == "60");
+  CHECK(f.s.refusals_accounted() == before + 1);
+  // Ten minutes on, the unfinished ones are forgotten.
+  f.s.now = f.s.now.load() + std::chrono::minutes(11);
+  CHECK(f.s.request("GET", "/api/sso/login").status == 302);
+}
