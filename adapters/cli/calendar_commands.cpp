@@ -136,6 +136,8 @@ int cmd_evidence(const po::variables_map& vm, const Globals& g, std::ostream& ou
 
 int cmd_report(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
   std::string format = format_of(vm, {"markdown", "html", "json"});
+  if (const auto& lang = vm["lang"].as<std::string>(); lang != "da" && lang != "en")
+    throw UsageError{"--lang is da or en, not '" + lang + "'"};
   int year = year_of(vm, g);
   Session s(g, false);
   auto tx = s.store->begin_read();
@@ -143,7 +145,7 @@ int cmd_report(const po::variables_map& vm, const Globals& g, std::ostream& out,
   runtime::add_soa_changes(report, *s.store, *s.runtime, clock_now(g));
   if (format == "json") out << render::report_json(report).dump(2) << "\n";
   if (format == "markdown") out << render::report_markdown(report);
-  if (format == "html") out << render::report_html(report);
+  if (format == "html") out << render::report_html(report, vm["lang"].as<std::string>());
   return kExitOk;
 }
 
@@ -217,10 +219,11 @@ void add_calendar_commands(std::map<std::string, Command>& t) {
                    "raciflow evidence [--format table|markdown|json]",
                    [](po::options_description& o) { format_option(o, "table", "table, markdown or json"); }, cmd_evidence, ""};
   t["report"] = {"the annual report to management: cases by process, time to close, overdue, escalations, per role",
-                 "raciflow report [--year Y] [--format markdown|html|json]",
+                 "raciflow report [--year Y] [--format markdown|html|json] [--lang en|da]",
                  [](po::options_description& o) {
                    format_option(o, "markdown", "markdown, html (with SVG charts) or json");
-                   o.add_options()("year", po::value<int>(), "the year (default: this year)");
+                   o.add_options()("year", po::value<int>(), "the year (default: this year)")(
+                       "lang", po::value<std::string>()->default_value("en"), "the html report's language: en or da");
                  },
                  cmd_report, ""};
   t["deliver"] = {"deliver the pending notifications once: to a log file and/or by e-mail over SMTP",

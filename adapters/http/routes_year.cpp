@@ -109,11 +109,13 @@ void Api::Impl::routes_year() {
   });
   add("GET", "/api/report", Access::reader, [this, year_of, format_of](Call& call) {
     std::string format = format_of(call, {"json", "markdown", "html"});
+    std::string lang = call.query.count("lang") ? call.query["lang"] : "en";
+    if (lang != "da" && lang != "en") malformed("lang is da or en");
     return service.read([&](Context& c) {
       auto report = runtime::build_report(c.store, c.runtime, year_of(call, c.now), c.now);
       runtime::add_soa_changes(report, c.store, c.runtime, c.now);
       if (format == "markdown") return text_response("text/markdown; charset=utf-8", render::report_markdown(report));
-      if (format == "html") return text_response("text/html; charset=utf-8", render::report_html(report));
+      if (format == "html") return text_response("text/html; charset=utf-8", render::report_html(report, lang));
       return json_response(200, render::report_json(report));
     });
   });

@@ -431,13 +431,17 @@ std::string report_markdown(const runtime::ManagementReport& r) {
   return out.str();
 }
 
-std::string report_html(const runtime::ManagementReport& r) {
+std::string report_html(const runtime::ManagementReport& r, const std::string& language) {
+  const bool da = language == "da";
+  auto say = [da](const char* en, const char* dansk) { return da ? dansk : en; };
   std::ostringstream out;
-  out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Annual report " << r.year
+  out << "<!DOCTYPE html>\n<html lang=\"" << (da ? "da" : "en") << "\"><head><meta charset=\"utf-8\"><title>"
+      << say("Annual report ", "Årsrapport ") << r.year
       << "</title><style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto}table{border-collapse:collapse}"
          "td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:right}td:first-child,th:first-child{text-align:left}</style>"
-         "</head><body><h1>Information security: annual report to management "
-      << r.year << "</h1><p>Generated " << xml_escape(r.generated_at) << ".</p>";
+         "</head><body><h1>"
+      << say("Information security: annual report to management ", "Informationssikkerhed: årsrapport til ledelsen ") << r.year
+      << "</h1><p>" << say("Generated ", "Dannet ") << xml_escape(r.generated_at) << ".</p>";
   std::vector<std::pair<std::string, double>> started, close, overdue;
   for (const auto& p : r.processes) {
     started.push_back({p.name, static_cast<double>(p.started)});
@@ -445,9 +449,14 @@ std::string report_html(const runtime::ManagementReport& r) {
   }
   for (const auto& role : r.roles)
     if (role.tasks_with_due) overdue.push_back({role.role, 100.0 * role.tasks_overdue / role.tasks_with_due});
-  out << "<h2>Cases by process</h2>" << bar_chart("Cases started in " + std::to_string(r.year), started, "")
-      << bar_chart("Median days to close", close, " d") << "<table><tr><th>Process</th><th>Started</th><th>Closed</th><th>Open at year end</th>"
-      << "<th>Median days to close</th><th>Overdue tasks</th><th>Escalations</th></tr>";
+  out << "<h2>" << say("Cases by process", "Sager pr. proces") << "</h2>"
+      << bar_chart(say("Cases started in ", "Sager startet i ") + std::to_string(r.year), started, "")
+      << bar_chart(say("Median days to close", "Median dage til afslutning"), close, da ? " d." : " d") << "<table><tr><th>"
+      << say("Process</th><th>Started</th><th>Closed</th><th>Open at year end</th><th>Median days to close</th><th>Overdue tasks</th>"
+             "<th>Escalations",
+             "Proces</th><th>Startet</th><th>Afsluttet</th><th>Åbne ved årets slutning</th><th>Median dage til afslutning</th>"
+             "<th>Opgaver over frist</th><th>Eskaleringer")
+      << "</th></tr>";
   auto row = [&](const runtime::ProcessFigures& p) {
     out << "<tr><td>" << xml_escape(p.name) << "</td><td>" << p.started << "</td><td>" << p.closed << "</td><td>" << p.open_at_end
         << "</td><td>" << days(p.median_days_to_close) << "</td><td>" << p.tasks_overdue << " / " << p.tasks_with_due << "</td><td>"
@@ -455,16 +464,26 @@ std::string report_html(const runtime::ManagementReport& r) {
   };
   for (const auto& p : r.processes) row(p);
   row(r.total);
-  out << "</table><h2>Per role</h2>" << bar_chart("Share of tasks overdue", overdue, " %")
-      << "<table><tr><th>Role</th><th>Tasks completed</th><th>Median days per task</th><th>Overdue</th><th>Escalations to it</th></tr>";
+  out << "</table><h2>" << say("Per role", "Pr. rolle") << "</h2>" << bar_chart(say("Share of tasks overdue", "Andel opgaver over frist"), overdue, " %")
+      << "<table><tr><th>"
+      << say("Role</th><th>Tasks completed</th><th>Median days per task</th><th>Overdue</th><th>Escalations to it",
+             "Rolle</th><th>Opgaver udført</th><th>Median dage pr. opgave</th><th>Over frist</th><th>Eskaleringer til rollen")
+      << "</th></tr>";
   for (const auto& role : r.roles)
     out << "<tr><td>" << xml_escape(role.role) << "</td><td>" << role.tasks_completed << "</td><td>" << days(role.median_days_per_task)
         << "</td><td>" << role.tasks_overdue << " / " << role.tasks_with_due << "</td><td>" << role.escalations << "</td></tr>";
-  out << "</table><h2>Annual wheel and plan</h2><p>Wheel: " << r.wheel_fired << " of " << r.wheel_planned << " occurrences started"
-      << (r.wheel_late ? " (" + std::to_string(r.wheel_late) + " late)" : "") << ". Plan items due this year: " << r.plan_done << " done, "
-      << r.plan_open << " open, " << r.plan_overdue << " overdue.</p>";
+  std::string late = r.wheel_late ? " (" + std::to_string(r.wheel_late) + say(" late)", " for sent)") : "";
+  if (da)
+    out << "</table><h2>Årshjul og årsplan</h2><p>Årshjul: " << r.wheel_fired << " af " << r.wheel_planned << " forekomster startet" << late
+        << ". Planpunkter med frist i år: " << r.plan_done << " udført, " << r.plan_open << " åbne, " << r.plan_overdue << " over frist.</p>";
+  else
+    out << "</table><h2>Annual wheel and plan</h2><p>Wheel: " << r.wheel_fired << " of " << r.wheel_planned << " occurrences started" << late
+        << ". Plan items due this year: " << r.plan_done << " done, " << r.plan_open << " open, " << r.plan_overdue << " overdue.</p>";
   if (!r.evidence.empty()) {
-    out << "<h2>Evidence recorded</h2><table><tr><th>Date</th><th>ISO 27001</th><th>Case</th><th>Step</th><th>Person</th><th>Form</th><th>Files</th></tr>";
+    out << "<h2>" << say("Evidence recorded", "Registreret dokumentation") << "</h2><table><tr><th>"
+        << say("Date</th><th>ISO 27001</th><th>Case</th><th>Step</th><th>Person</th><th>Form</th><th>Files",
+               "Dato</th><th>ISO 27001</th><th>Sag</th><th>Trin</th><th>Person</th><th>Formular</th><th>Filer")
+        << "</th></tr>";
     for (const auto& e : r.evidence) {
       out << "<tr><td>" << e.time.substr(0, 10) << "</td><td>" << xml_escape(joined(e.clauses)) << "</td><td><a href=\"/#/case/"
           << xml_escape(e.case_id) << "\">" << xml_escape(e.case_id) << "</a></td><td>" << xml_escape(e.step) << "</td><td>"
@@ -479,9 +498,11 @@ std::string report_html(const runtime::ManagementReport& r) {
     }
     out << "</table>";
   }
-  out << register_states_html(r.registers);
+  out << register_states_html(r.registers, language);
   if (!r.soa_changes.empty()) {
-    out << "<h2>Statement of Applicability</h2><table><tr><th>Version</th><th>Approved</th><th>By</th><th>Controls changed</th></tr>";
+    out << "<h2>" << say("Statement of Applicability", "Anvendelseserklæring") << "</h2><table><tr><th>"
+        << say("Version</th><th>Approved</th><th>By</th><th>Controls changed", "Version</th><th>Godkendt</th><th>Af</th><th>Ændrede kontroller")
+        << "</th></tr>";
     for (const auto& v : r.soa_changes)
       out << "<tr><td>" << v.version << "</td><td>" << xml_escape(v.approved_at.substr(0, 10)) << "</td><td>" << xml_escape(v.approved_by)
           << "</td><td>" << xml_escape(joined(v.changed)) << "</td></tr>";

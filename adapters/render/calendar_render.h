@@ -36,6 +36,7 @@ std::string evidence_markdown(const runtime::EvidenceRegister& evidence);
 nlohmann::json report_json(const runtime::ManagementReport& report);
 std::string report_markdown(const runtime::ManagementReport& report);
 // HTML with SVG bar charts: cases by process, median days to close, overdue share per role.
-std::string report_html(const runtime::ManagementReport& report);
+// The annual report as a page, in English or Danish (`language` "da").
+std::string report_html(const runtime::ManagementReport& report, const std::string& language = "en");
 
 }  // namespace raciflow::render

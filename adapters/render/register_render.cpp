@@ -231,26 +231,33 @@ std::string register_states_markdown(const std::vector<runtime::RegisterState>& 
   return out.str();
 }
 
-std::string register_states_html(const std::vector<runtime::RegisterState>& states) {
+std::string register_states_html(const std::vector<runtime::RegisterState>& states, const std::string& language) {
   if (states.empty()) return "";
+  const bool da = danish(language);
+  auto name_of = [&](const runtime::RegisterState& s) { return da && !s.name_da.empty() ? s.name_da : s.name; };
   std::ostringstream out;
-  out << "<h2>Registers</h2><table class=\"registers\"><tr><th>Register</th><th>Entries</th><th>Open</th><th>Open with a step overdue</th>"
-         "<th>Above the acceptance level</th><th>Review due</th></tr>";
+  if (da)
+    out << "<h2>Registre</h2><table class=\"registers\"><tr><th>Register</th><th>Poster</th><th>Åbne</th><th>Åbne med et trin over frist</th>"
+           "<th>Over acceptniveauet</th><th>Til revurdering</th></tr>";
+  else
+    out << "<h2>Registers</h2><table class=\"registers\"><tr><th>Register</th><th>Entries</th><th>Open</th><th>Open with a step overdue</th>"
+           "<th>Above the acceptance level</th><th>Review due</th></tr>";
   for (const auto& s : states)
-    out << "<tr data-register=\"" << xml_escape(s.id) << "\"><td>" << xml_escape(s.name) << "</td><td>" << s.entries << "</td><td>" << s.open
+    out << "<tr data-register=\"" << xml_escape(s.id) << "\"><td>" << xml_escape(name_of(s)) << "</td><td>" << s.entries << "</td><td>" << s.open
         << "</td><td>" << xml_escape(keys_text(s.overdue)) << "</td><td>" << xml_escape(s.heat_map.size ? keys_text(s.above_acceptance) : "")
         << "</td><td>" << s.review_due << "</td></tr>";
   out << "</table>";
   static const char* const kShades[] = {"#ffffff", "#fde2c8", "#f7a072", "#a8321f"};
   for (const auto& s : states) {
     if (!s.heat_map.size) continue;
-    out << "<h3>" << xml_escape(s.name) << ": heat map</h3><div style=\"display:flex;gap:2rem;flex-wrap:wrap\">";
+    out << "<h3>" << xml_escape(name_of(s)) << (da ? ": risikokort" : ": heat map") << "</h3><div style=\"display:flex;gap:2rem;flex-wrap:wrap\">";
     for (const auto* kind : {"inherent", "residual"}) {
       const auto& grid = std::string(kind) == "inherent" ? s.heat_map.inherent : s.heat_map.residual;
       int most = 1;
       each_row(grid, [&](int, int, int count) { most = std::max(most, count); });
       out << "<table class=\"heatmap\" data-kind=\"" << kind << "\"><caption>"
-          << (std::string(kind) == "inherent" ? "Inherent risk" : "Residual risk") << "</caption><tr><th>Likelihood ↓ / impact →</th>";
+          << (std::string(kind) == "inherent" ? (da ? "Iboende risiko" : "Inherent risk") : (da ? "Restrisiko" : "Residual risk"))
+          << "</caption><tr><th>" << (da ? "Sandsynlighed ↓ / konsekvens →" : "Likelihood ↓ / impact →") << "</th>";
       for (int i = 1; i <= s.heat_map.size; ++i) out << "<th>" << i << "</th>";
       out << "</tr>";
       each_row(grid, [&](int l, int i, int count) {

@@ -469,7 +469,7 @@ async function evidenceSection() {
     h("h3", {}, t("evidence.documents")),
     documents.length ? table([t("col.date"), "ISO 27001", t("col.case"), t("col.step"), t("col.person"), t("col.form"), t("case.attachments")],
       documents, "list documents") : h("p", { class: "empty" }, t("evidence.no-documents")),
-    h("p", {}, h("a", { class: "button", href: "/api/report?format=html", target: "_blank" }, t("report.open")))];
+    h("p", {}, h("a", { class: "button", href: "/api/report?format=html&lang=" + currentLanguage(), target: "_blank" }, t("report.open")))];
 }
 
 // --- supervision: organisations this one may read -------------------------------------
@@ -512,7 +512,7 @@ async function showSupervised(tenant, caseId) {
     cases.items.length ? pagedTable([t("col.case"), t("col.process"), t("col.status"), t("col.current"), t("col.started")], cases, rowOf, "list cases")
                        : h("p", { class: "empty" }, t("cases.none")),
     h("h2", {}, t("evidence.title")), table([t("col.clause"), t("col.documentation"), t("col.status")], gaps),
-    h("p", {}, h("a", { class: "button", href: base + "/report?format=html", target: "_blank" }, t("report.open"))));
+    h("p", {}, h("a", { class: "button", href: base + "/report?format=html&lang=" + currentLanguage(), target: "_blank" }, t("report.open"))));
 }
 
 // --- routing ------------------------------------------------------------------------

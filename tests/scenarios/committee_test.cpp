@@ -180,4 +180,11 @@ TEST_CASE("the annual report counts cases by process, time to close, overdue tas
   auto html = w.ok({"report", "--year", "2026", "--format", "html"});
   CHECK(html.find("<svg") != std::string::npos);
   CHECK(html.find("Median days to close") != std::string::npos);
+  // For the director in Danish: the same figures, the page's language Danish.
+  auto da = w.ok({"report", "--year", "2026", "--format", "html", "--lang", "da"});
+  CHECK(da.find("<html lang=\"da\">") != std::string::npos);
+  CHECK(da.find("Informationssikkerhed: årsrapport til ledelsen 2026") != std::string::npos);
+  CHECK(da.find("Median dage til afslutning") != std::string::npos);
+  CHECK(da.find("Median days") == std::string::npos);
+  CHECK(w.cli({"report", "--year", "2026", "--format", "html", "--lang", "de"}).code == 2);
 }
