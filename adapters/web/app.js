@@ -405,6 +405,13 @@ async function showAudit() {
 
 // --- the year: wheel, plan, agenda ----------------------------------------------------
 
+// A standing section of the committee's agenda in the chosen language; a section the
+// app does not know keeps the server's title.
+function sectionTitle(section) {
+  const key = "agenda.section." + section.id;
+  return t(key) === key ? section.title : t(key);
+}
+
 async function showYear(year) {
   year = year || String(new Date().getFullYear());
   let wheel, svg;
@@ -441,10 +448,10 @@ async function showAgenda() {
   const agenda = await api("GET", "/api/agenda" + (since ? "?since=" + encodeURIComponent(since) : ""));
   const picker = h("input", { type: "date", id: "since", value: agenda.since.slice(0, 10),
     onchange: (e) => { location.hash = "#/agenda?since=" + e.target.value; } });
-  const sections = agenda.sections.map((s) => h("li", { "data-section": s.id }, h("h2", {}, s.title),
+  const sections = agenda.sections.map((s) => h("li", { "data-section": s.id }, h("h2", {}, sectionTitle(s)),
     s.cases.length + s.plan.length === 0 ? h("p", {}, t("agenda.nothing")) : h("ul", {},
       s.cases.map((c) => h("li", { "data-case": c.id }, h("a", { href: "#/case/" + encodeURIComponent(c.id) }, c.process_name + " " + c.id),
-        " (" + c.status + ")", c.open_steps.length ? " — " + t("agenda.waiting") + " " + c.open_steps.join(", ")
+        " (" + statusText(c.status) + ")", c.open_steps.length ? " — " + t("agenda.waiting") + " " + c.open_steps.join(", ")
           : (c.last_step ? " — " + t("agenda.last") + " " + c.last_step : ""))),
       s.plan.map((p) => h("li", { "data-plan": p.id }, p.name + " — " + personName(p.responsible) + ", " + p.deadline + " (" + t("status." + p.status) + ")")))));
   main(h("h1", {}, t("agenda.title")), h("label", {}, t("agenda.since"), " ", picker), h("ol", { class: "agenda" }, sections));
