@@ -192,28 +192,27 @@ TEST_CASE("the example in docs/decision-format.md validates and decides what the
   CHECK(session == "$ raciflow decide 'Risk level' --var Likelihood=4 --var Impact=3\n" + decided.out);
 }
 
+// What the doc shows after `$ COMMAND`, up to the end of its block.
+std::string shown_after(const std::string& doc, const std::string& command) {
+  auto at = doc.find("$ " + command + "\n");
+  REQUIRE(at != std::string::npos);
+  auto from = at + command.size() + 3;
+  return doc.substr(from, doc.find("```", from) - from);
+}
+
 TEST_CASE("the validate example in docs/cli.md prints what the doc shows") {
   std::string doc = read(std::string(RACIFLOW_SOURCE_DIR) + "/docs/cli.md");
-  const std::string command = "$ raciflow validate tests/data/broken.bpmn\n";
-  auto at = doc.find(command);
-  REQUIRE(at != std::string::npos);
-  std::string shown = doc.substr(at + command.size(), doc.find("```", at) - at - command.size());
-
   std::ostringstream out, err;
   int code = raciflow::cli::run({"validate", "tests/data/broken.bpmn"}, out, err);  // ctest runs in the source dir
   CHECK(code == 1);
-  CHECK(err.str() == shown);
+  CHECK(err.str() == shown_after(doc, "raciflow validate tests/data/broken.bpmn"));
 }
 
 TEST_CASE("the Danish validate example in docs/cli.md prints what the doc shows") {
   std::string doc = read(std::string(RACIFLOW_SOURCE_DIR) + "/docs/cli.md");
-  const std::string command = "$ raciflow validate --lang da tests/data/broken.bpmn\n";
-  auto at = doc.find(command);
-  REQUIRE(at != std::string::npos);
-  std::string shown = doc.substr(at + command.size(), doc.find("```", at) - at - command.size());
   std::ostringstream out, err;
   CHECK(raciflow::cli::run({"validate", "--lang", "da", "tests/data/broken.bpmn"}, out, err) == 1);
-  CHECK(err.str() == shown);
+  CHECK(err.str() == shown_after(doc, "raciflow validate --lang da tests/data/broken.bpmn"));
 }
 
 TEST_CASE("the validate --org example in docs/cli.md prints what the doc shows") {

@@ -136,8 +136,7 @@ int cmd_evidence(const po::variables_map& vm, const Globals& g, std::ostream& ou
 
 int cmd_report(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
   std::string format = format_of(vm, {"markdown", "html", "json"});
-  if (const auto& lang = vm["lang"].as<std::string>(); lang != "da" && lang != "en")
-    throw UsageError{"--lang is da or en, not '" + lang + "'"};
+  const std::string lang = definitions::to_string(language_of(vm));
   int year = year_of(vm, g);
   Session s(g, false);
   auto tx = s.store->begin_read();
@@ -145,7 +144,7 @@ int cmd_report(const po::variables_map& vm, const Globals& g, std::ostream& out,
   runtime::add_soa_changes(report, *s.store, *s.runtime, clock_now(g));
   if (format == "json") out << render::report_json(report).dump(2) << "\n";
   if (format == "markdown") out << render::report_markdown(report);
-  if (format == "html") out << render::report_html(report, vm["lang"].as<std::string>());
+  if (format == "html") out << render::report_html(report, lang);
   return kExitOk;
 }
 
@@ -223,7 +222,7 @@ void add_calendar_commands(std::map<std::string, Command>& t) {
                  [](po::options_description& o) {
                    format_option(o, "markdown", "markdown, html (with SVG charts) or json");
                    o.add_options()("year", po::value<int>(), "the year (default: this year)")(
-                       "lang", po::value<std::string>()->default_value("en"), "the html report's language: en or da");
+                       "lang", po::value<std::string>(), "the html report's language: en or da (default: the locale, else en)");
                  },
                  cmd_report, ""};
   t["deliver"] = {"deliver the pending notifications once: to a log file and/or by e-mail over SMTP",

@@ -4,9 +4,21 @@
 #include <ostream>
 
 #include "adapters/cli/command.h"
+#include "definitions/messages.h"
 #include "definitions/utf8.h"
 
 namespace raciflow::cli {
+
+definitions::Language language_of(const po::variables_map& vm) {
+  if (vm.count("lang")) {
+    const auto& text = vm["lang"].as<std::string>();
+    if (text != "da" && text != "en") throw UsageError{"--lang is da or en, not '" + text + "'"};
+    return *definitions::parse_language(text);
+  }
+  for (const char* name : {"LC_ALL", "LC_MESSAGES", "LANG"})
+    if (const char* value = std::getenv(name); value && *value) return definitions::parse_language(value).value_or(definitions::Language::en);
+  return definitions::Language::en;
+}
 
 namespace {
 

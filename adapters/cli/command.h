@@ -11,6 +11,7 @@
 #include <boost/program_options.hpp>
 
 #include "definitions/iso8601.h"
+#include "definitions/messages.h"
 
 namespace raciflow::runtime {
 class Store;
@@ -52,6 +53,9 @@ void add_server_commands(std::map<std::string, Command>& table);
 void add_calendar_commands(std::map<std::string, Command>& table);
 void add_evidence_commands(std::map<std::string, Command>& table);
 void add_register_commands(std::map<std::string, Command>& table);
+
+// --lang (da or en), else the locale's language (LC_ALL, LC_MESSAGES, LANG), else English.
+definitions::Language language_of(const po::variables_map& vm);
 
 // --format's value when it is one of `allowed`; else a UsageError listing them.
 std::string format_of(const po::variables_map& vm, std::initializer_list<const char*> allowed);

@@ -31,17 +31,6 @@ void print_findings(const LoadedFile& file, std::ostream& err, definitions::Lang
   for (const auto& d : file.diagnostics.all()) err << d.format(lang) << "\n";
 }
 
-// --lang, else the locale's language (LC_ALL, LC_MESSAGES, LANG), else English.
-definitions::Language language_of(const po::variables_map& vm) {
-  if (vm.count("lang")) {
-    const auto& text = vm["lang"].as<std::string>();
-    if (text != "da" && text != "en") throw UsageError{"--lang is da or en, not '" + text + "'"};
-    return *definitions::parse_language(text);
-  }
-  for (const char* name : {"LC_ALL", "LC_MESSAGES", "LANG"})
-    if (const char* value = std::getenv(name); value && *value) return definitions::parse_language(value).value_or(definitions::Language::en);
-  return definitions::Language::en;
-}
 
 // Loads one file for a view. Prints its findings; returns null when it has errors.
 const Definitions* load_for_view(std::vector<LoadedFile>& files, std::ostream& err) {

@@ -159,6 +159,8 @@ struct Stored {
   const definitions::Process& process() const { return *definitions.find_process(version.process); }
 };
 Stored parsed(runtime::DefinitionVersion d);
+// ?lang: "da" or "en" (the default); anything else is malformed.
+std::string language_of(Call& call);
 // The definition version a case or task runs on.
 Stored stored(Context& c, const std::string& process, int version);
 

@@ -183,6 +183,12 @@ Stored parsed(runtime::DefinitionVersion d) {
   return {std::move(d), std::move(*defs)};
 }
 
+std::string language_of(Call& call) {
+  std::string lang = call.query.count("lang") ? call.query["lang"] : "en";
+  if (lang != "en" && lang != "da") malformed("lang is da or en");
+  return lang;
+}
+
 // The definition version a case or task runs on.
 Stored stored(Context& c, const std::string& process, int version) {
   auto d = c.store.definition(process, version);

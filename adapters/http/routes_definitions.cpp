@@ -80,9 +80,7 @@ void Api::Impl::routes_definitions() {
     // A read: nothing is deployed; called processes and forms are looked up among those deployed.
     auto findings = service.read([&](Context& c) { return c.runtime.check_text(name, xml, forms); });
     // ?lang=da: each finding's `text` in Danish (its `message` stays English).
-    const std::string& asked = call.query["lang"];
-    if (!asked.empty() && asked != "da" && asked != "en") malformed("lang is da or en");
-    auto lang = asked == "da" ? definitions::Language::da : definitions::Language::en;
+    auto lang = language_of(call) == "da" ? definitions::Language::da : definitions::Language::en;
     json list = json::array();
     for (const auto& d : findings.all()) list.push_back(render::finding_json(d, lang));
     // The RACI matrix of the first executable process, as `raciflow raci --format json`

@@ -12,12 +12,6 @@ namespace raciflow::http {
 
 namespace {
 
-std::string language_of(Call& call) {
-  std::string lang = call.query.count("lang") ? call.query["lang"] : "en";
-  if (lang != "en" && lang != "da") malformed("lang is da or en");
-  return lang;
-}
-
 // The entries `call` asks for, in its order: ?status, ?q (text in the key or any cell),
 // ?cell (inherent-L-I or residual-L-I: the entries in a heat map cell), ?sort (key,
 // status, updated or a column's variable), ?order (asc, desc).

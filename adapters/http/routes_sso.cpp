@@ -29,6 +29,12 @@ std::string app_route(const std::map<std::string, std::string>& query) {
   return it->second;
 }
 
+// The cookie that binds a login under way to its browser (an empty value and 0 end it).
+std::string state_cookie(const std::string& state, long max_age, bool secure) {
+  return std::string(kStateCookie) + "=" + state + "; Path=/api/sso; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(max_age) +
+         (secure ? "; Secure" : "");
+}
+
 }  // namespace
 
 struct Api::Impl::Sso {
@@ -99,7 +105,7 @@ HttpResponse Api::Impl::sso_failed(const std::string& reason, const std::string&
   std::string secure = options.secure_cookies ? "; Secure" : "";
   r.headers.push_back({"Set-Cookie", std::string(kFailureCookie) + "=sso_error=" + percent_encode(reason) +
                                          "&sso_detail=" + percent_encode(message.substr(0, 400)) + "; Path=/; SameSite=Lax; Max-Age=120" + secure});
-  r.headers.push_back({"Set-Cookie", std::string(kStateCookie) + "=; Path=/api/sso; HttpOnly; SameSite=Lax; Max-Age=0" + secure});
+  r.headers.push_back({"Set-Cookie", state_cookie("", 0, options.secure_cookies)});
   return r;
 }
 
@@ -165,8 +171,7 @@ HttpResponse Api::Impl::sso_callback(const HttpRequest& request) {
   r.person = opened->person;
   r.headers.push_back({"Location", "/" + pending->route});
   r.headers.push_back({"Set-Cookie", session_cookie(opened->session.secret, static_cast<long>(lifetime.count()))});
-  r.headers.push_back({"Set-Cookie", std::string(kStateCookie) + "=; Path=/api/sso; HttpOnly; SameSite=Lax; Max-Age=0" +
-                                         (options.secure_cookies ? "; Secure" : "")});
+  r.headers.push_back({"Set-Cookie", state_cookie("", 0, options.secure_cookies)});
   return r;
 }
 
@@ -202,8 +207,7 @@ void Api::Impl::routes_sso() {
     r.status = 302;
     r.content_type.clear();
     r.headers.push_back({"Location", start.url});
-    r.headers.push_back({"Set-Cookie", std::string(kStateCookie) + "=" + start.state + "; Path=/api/sso; HttpOnly; SameSite=Lax; Max-Age=" +
-                                           std::to_string(kLoginWindow.count()) + (options.secure_cookies ? "; Secure" : "")});
+    r.headers.push_back({"Set-Cookie", state_cookie(start.state, static_cast<long>(kLoginWindow.count()), options.secure_cookies)});
     return r;
   });
   // Answered through handle_async on the login pool (or at once by handle()).

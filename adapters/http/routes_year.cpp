@@ -109,8 +109,7 @@ void Api::Impl::routes_year() {
   });
   add("GET", "/api/report", Access::reader, [this, year_of, format_of](Call& call) {
     std::string format = format_of(call, {"json", "markdown", "html"});
-    std::string lang = call.query.count("lang") ? call.query["lang"] : "en";
-    if (lang != "da" && lang != "en") malformed("lang is da or en");
+    std::string lang = language_of(call);
     return service.read([&](Context& c) {
       auto report = runtime::build_report(c.store, c.runtime, year_of(call, c.now), c.now);
       runtime::add_soa_changes(report, c.store, c.runtime, c.now);
