@@ -58,9 +58,9 @@ void Run::require_turn(const Task& task) {
   for (const auto& [id, t] : s_.tokens) {
     if (t.scope != sc.id || id == task.token || offered(t)) continue;
     const FlowNode& busy = p_.nodes[t.node];
-    throw Refusal{label(task) + " must wait: '" + (busy.name.empty() ? busy.id : busy.name) + "' is under way in '" +
-                      (ad_hoc.name.empty() ? ad_hoc.id : ad_hoc.name) + "', whose steps are done one at a time (ordering=\"Sequential\")",
-                  RefusalKind::conflict};
+    throw refuse("task.must_wait",
+                 {{"task", label(task)}, {"busy", busy.name.empty() ? busy.id : busy.name}, {"within", ad_hoc.name.empty() ? ad_hoc.id : ad_hoc.name}},
+                 RefusalKind::conflict);
   }
 }
 

@@ -15,8 +15,13 @@
 #include "engine/decisions.h"
 #include "engine/refusal.h"
 #include "engine/executable.h"
+#include "definitions/messages.h"
 
 namespace raciflow::engine {
+
+// A task's and a case's status in words (English, Danish), for messages people read.
+definitions::Words status_words(TaskStatus status);
+definitions::Words status_words(CaseStatus status);
 
 // Who issues a command, and the roles the organisation gives them.
 struct Actor {
@@ -85,6 +90,7 @@ struct Outcome {
   std::vector<Event> events;
   std::optional<std::string> refusal;  // set: nothing happened, and this says why
   RefusalKind kind = RefusalKind::invalid;  // what kind of refusal, when there is one
+  definitions::Phrase said{};  // the refusal's id and values, when the catalogue has it (definitions/messages.h)
   // The refusal is about who the actor is (role, claim, separation of duties): the
   // runtime records these attempts in the audit trail.
   bool denied() const { return refusal && kind == RefusalKind::forbidden; }

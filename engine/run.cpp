@@ -9,7 +9,7 @@
 namespace raciflow::engine::detail {
 
 void Run::start(const command::Start& c) {
-  if (!s_.id.empty()) throw Refusal{"case " + s_.id + " has already started", RefusalKind::conflict};
+  if (!s_.id.empty()) throw refuse("case.already_started", {{"case", s_.id}}, RefusalKind::conflict);
   int start = -1;
   if (!c.start_node.empty()) {
     start = p_.node_index(c.start_node);
@@ -50,13 +50,13 @@ void Run::start(const command::Start& c) {
 
 void Run::cancel(const command::Cancel& c) {
   require_running();
-  if (c.reason.empty()) throw Refusal{"a cancellation needs a reason"};
+  if (c.reason.empty()) throw refuse("case.cancel_needs_reason", {});
   cancel_scope_content(0);
   emit(EventKind::case_cancelled, "", {{"reason", c.reason}});
 }
 
 void Run::retry(const command::Retry& c) {
-  if (s_.status != CaseStatus::incident || !s_.incident()) throw Refusal{"case " + s_.id + " has no incident to retry", RefusalKind::conflict};
+  if (s_.status != CaseStatus::incident || !s_.incident()) throw refuse("case.no_incident", {{"case", s_.id}}, RefusalKind::conflict);
   Incident incident = *s_.incident();
   set_variables(c.variables, p_.nodes[incident.node].id);
   if (incident.parked) {  // the steps one command did not enter: all of them go on now
@@ -108,7 +108,7 @@ void Run::emit_as(EventKind kind, const std::string& node_id, const std::string&
 
 void Run::set_variables(const json& variables, const std::string& node, const std::string& role) {
   if (variables.is_null()) return;
-  if (!variables.is_object()) throw Refusal{"variables must be a JSON object"};
+  if (!variables.is_object()) throw refuse("variables.not_object", {});
   if (variables.empty()) return;
   if (role.empty())
     emit(EventKind::variables_set, node, {{"variables", variables}});
@@ -117,17 +117,17 @@ void Run::set_variables(const json& variables, const std::string& node, const st
 }
 
 void Run::require_running() {
-  if (s_.id.empty()) throw Refusal{"the case has not started", RefusalKind::conflict};
-  if (s_.ended()) throw Refusal{"case " + s_.id + " is " + to_string(s_.status), RefusalKind::conflict};
+  if (s_.id.empty()) throw refuse("case.not_started", {}, RefusalKind::conflict);
+  if (s_.ended()) throw refuse("case.ended", {{"case", s_.id}, {"status", status_words(s_.status)}}, RefusalKind::conflict);
 }
 
 Task& Run::open_task(int id) {
   require_running();
   auto it = s_.tasks.find(id);
-  if (it == s_.tasks.end()) throw Refusal{"case " + s_.id + " has no task " + std::to_string(id), RefusalKind::not_found};
+  if (it == s_.tasks.end()) throw refuse("task.unknown", {{"case", s_.id}, {"task", std::to_string(id)}}, RefusalKind::not_found);
   Task& t = it->second;
   if (t.status == TaskStatus::completed || t.status == TaskStatus::cancelled)
-    throw Refusal{label(t) + " is already " + to_string(t.status), RefusalKind::conflict};
+    throw refuse("task.already", {{"task", label(t)}, {"status", status_words(t.status)}}, RefusalKind::conflict);
   return t;
 }
 
@@ -135,9 +135,9 @@ Task& Run::open_task(int id) {
 std::string Run::acting_role(const Task& task, const std::vector<std::string>& roles, const char* letter) {
   for (const auto& r : actor_.roles)
     if (std::find(roles.begin(), roles.end(), r) != roles.end()) return r;
-  throw Refusal{actor_.person + " holds none of the roles " + letter + " for " + label(task) + " (" +
-                    join_words(roles) + ")",
-                RefusalKind::forbidden};
+  Words said_letter = std::string_view(letter) == "Responsible" ? Words{"Responsible", "Udførende (R)"} : Words{letter};
+  throw refuse("task.not_your_role", {{"person", actor_.person}, {"letter", said_letter}, {"task", label(task)}, {"roles", join_words(roles)}},
+               RefusalKind::forbidden);
 }
 
 void Run::drain() {
@@ -510,6 +510,12 @@ std::string label(const Task& task) { return "'" + (task.name.empty() ? task.nod
 
 std::string iso(TimePoint t) { return format_date_time(t); }
 
+Refusal refuse(const char* id, std::vector<std::pair<std::string, Words>> values, RefusalKind kind) {
+  Phrase said{id, std::move(values), ""};
+  std::string message = text(said, Language::en);
+  return Refusal{std::move(message), kind, std::move(said)};
+}
+
 std::string join_words(const std::vector<std::string>& words) {
   std::string out;
   for (const auto& w : words) out += (out.empty() ? "" : ", ") + w;
@@ -541,9 +547,30 @@ Outcome Engine::handle(const CaseState& state, const Command& command, const Act
         },
         command);
   } catch (const detail::Refusal& refusal) {
-    return Outcome{{}, refusal.message, refusal.kind};
+    return Outcome{{}, refusal.message, refusal.kind, refusal.said};
   }
   return Outcome{run.take(), std::nullopt};
+}
+
+definitions::Words status_words(TaskStatus status) {
+  switch (status) {
+    case TaskStatus::open: return {"open", "åben"};
+    case TaskStatus::claimed: return {"claimed", "taget"};
+    case TaskStatus::completed: return {"completed", "udført"};
+    case TaskStatus::cancelled: return {"cancelled", "annulleret"};
+  }
+  return {to_string(status)};
+}
+
+definitions::Words status_words(CaseStatus status) {
+  switch (status) {
+    case CaseStatus::active: return {"active", "i gang"};
+    case CaseStatus::completed: return {"completed", "afsluttet"};
+    case CaseStatus::terminated: return {"terminated", "afbrudt"};
+    case CaseStatus::cancelled: return {"cancelled", "annulleret"};
+    case CaseStatus::incident: return {"incident", "i fejl"};
+  }
+  return {to_string(status)};
 }
 
 }  // namespace raciflow::engine

@@ -22,7 +22,10 @@ using nlohmann::json;
 struct Refusal {
   std::string message;
   RefusalKind kind = RefusalKind::invalid;
+  Phrase said{};  // its id and values in the catalogue (definitions/messages.h), when it has one
 };
+// A refusal from the catalogue: its English text is the message.
+Refusal refuse(const char* id, std::vector<std::pair<std::string, Words>> values, RefusalKind kind = RefusalKind::invalid);
 
 // A task as people know it: by its name, else its node id.
 std::string label(const Task& task);

@@ -10,17 +10,18 @@ void Run::claim(const command::Claim& c) {
   std::string role = acting_role(task, task.responsible, "Responsible");
   require_turn(task);
   if (task.status == TaskStatus::claimed) {
-    if (task.assignee == actor_.person) throw Refusal{label(task) + " is already claimed by you", RefusalKind::conflict};
-    throw Refusal{label(task) + " is claimed by " + task.assignee, RefusalKind::forbidden};
+    if (task.assignee == actor_.person) throw refuse("task.claimed_by_you", {{"task", label(task)}}, RefusalKind::conflict);
+    throw refuse("task.claimed_by", {{"task", label(task)}, {"person", task.assignee}}, RefusalKind::forbidden);
   }
   emit_as(EventKind::task_claimed, task.node_id, role, {{"task", task.id}});
 }
 
 void Run::unclaim(const command::Unclaim& c) {
   Task& task = open_task(c.task);
-  if (task.status != TaskStatus::claimed) throw Refusal{label(task) + " is not claimed", RefusalKind::conflict};
+  if (task.status != TaskStatus::claimed) throw refuse("task.not_claimed", {{"task", label(task)}}, RefusalKind::conflict);
   if (task.assignee != actor_.person)
-    throw Refusal{label(task) + " is claimed by " + task.assignee + ", not by " + actor_.person, RefusalKind::forbidden};
+    throw refuse("task.claimed_by_other", {{"task", label(task)}, {"person", task.assignee}, {"actor", actor_.person}},
+                 RefusalKind::forbidden);
   std::string role = acting_role(task, task.responsible, "Responsible");
   emit_as(EventKind::task_unclaimed, task.node_id, role, {{"task", task.id}});
 }
@@ -29,20 +30,20 @@ void Run::complete(const command::Complete& c) {
   Task& task = open_task(c.task);
   std::string role = acting_role(task, task.responsible, "Responsible");
   if (task.status == TaskStatus::claimed && task.assignee != actor_.person)
-    throw Refusal{label(task) + " is claimed by " + task.assignee, RefusalKind::forbidden};
+    throw refuse("task.claimed_by", {{"task", label(task)}, {"person", task.assignee}}, RefusalKind::forbidden);
   require_turn(task);
   const FlowNode& node = p_.nodes[task.node];
   for (const auto& earlier : node.separate_from) {
     for (const auto& [done_node, person] : s_.completions) {
       if (done_node != earlier || person != actor_.person) continue;
       const FlowNode* other = p_.find_node(earlier);
-      throw Refusal{actor_.person + " completed '" + (other && !other->name.empty() ? other->name : earlier) +
-                    "' in this case, so '" + (node.name.empty() ? node.id : node.name) +
-                    "' needs someone else (raci:separateFrom)",
-                    RefusalKind::forbidden};
+      throw refuse("task.four_eyes",
+                   {{"person", actor_.person}, {"earlier", other && !other->name.empty() ? other->name : earlier},
+                    {"step", node.name.empty() ? node.id : node.name}},
+                   RefusalKind::forbidden);
     }
   }
-  if (!c.variables.is_null() && !c.variables.is_object()) throw Refusal{"variables must be a JSON object"};
+  if (!c.variables.is_null() && !c.variables.is_object()) throw refuse("variables.not_object", {});
   if (!node.decides.empty() && c.variables.is_object() && c.variables.contains(node.decides)) {
     // Decisions on other cases: [{"case": "12", "variables": {...}}, ...]; the runtime applies them.
     const json& list = c.variables[node.decides];
@@ -64,7 +65,7 @@ void Run::complete(const command::Complete& c) {
     std::string error;
     auto reveals = node.gap->when->test(after, &error);
     if (!reveals)
-      throw Refusal{label(task) + " needs an answer: " + error + " (raci:gapWhen " + node.gap->when_text + ")"};
+      throw refuse("task.needs_answer", {{"task", label(task)}, {"why", error}, {"when", node.gap->when_text}});
     // The first question answered creates the (maybe empty) list, so that gateways can test it.
     bool listed = after.contains("gaps") && after["gaps"].is_array();
     if (*reveals || !listed) gaps = listed ? after["gaps"] : json::array();
@@ -95,12 +96,13 @@ void Run::consult(const command::Consult& c) {
   for (const auto& r : actor_.roles)
     if (std::find(open_roles.begin(), open_roles.end(), r) != open_roles.end()) role = r;
   if (role.empty()) {
-    if (task.consulted.empty()) throw Refusal{label(task) + " consults no role"};
-    throw Refusal{actor_.person + " holds none of the roles still to be consulted on " + label(task) +
-                      (open_roles.empty() ? std::string(" (all have answered)") : " (" + join_words(open_roles) + ")"),
-                  RefusalKind::forbidden};
+    if (task.consulted.empty()) throw refuse("consult.no_role", {{"task", label(task)}});
+    if (open_roles.empty())
+      throw refuse("consult.all_answered", {{"person", actor_.person}, {"task", label(task)}}, RefusalKind::forbidden);
+    throw refuse("consult.not_your_role", {{"person", actor_.person}, {"task", label(task)}, {"roles", join_words(open_roles)}},
+                 RefusalKind::forbidden);
   }
-  if (c.answer.empty()) throw Refusal{"the answer is empty"};
+  if (c.answer.empty()) throw refuse("consult.empty", {});
   emit_as(EventKind::consultation_answered, task.node_id, role, {{"task", task.id}, {"role", role}, {"answer", c.answer}});
 }
 

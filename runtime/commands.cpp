@@ -98,20 +98,20 @@ void Runtime::apply_decisions(const Live& live, const Event& completed, const Ac
   if (!variables.contains(node->decides)) return;
   for (const auto& decision : variables[node->decides]) {
     std::string case_id = decision.value("case", "");
-    std::string prefix = "decision on case " + case_id + ": ";
-    if (case_id == live.row.id) throw Refused(prefix + "a case cannot decide on itself");
+    definitions::Words prefix{"decision on case " + case_id + ": ", "beslutning om sag " + case_id + ": "};
+    if (case_id == live.row.id) throw Refused(prefix.en + "a case cannot decide on itself");
     Live target = load(case_id);
     std::string only_node = decision.value("node", "");
     const engine::Task* chosen = nullptr;
     for (const auto& [id, t] : target.state.tasks) {
       if (!t.live() || (!only_node.empty() && t.node_id != only_node)) continue;
       if (inbox_reason(t, actor.roles, actor.person) != "responsible") continue;
-      if (chosen) throw Refused(prefix + "it has more than one open task for " + actor.person + " ('" + chosen->node_id + "', '" +
+      if (chosen) throw Refused(prefix.en + "it has more than one open task for " + actor.person + " ('" + chosen->node_id + "', '" +
                                 t.node_id + "'); name one with \"node\"");
       chosen = &t;
     }
     if (!chosen)
-      throw Refused(prefix + "it has no open task" + (only_node.empty() ? "" : " at '" + only_node + "'") + " that " +
+      throw Refused(prefix.en + "it has no open task" + (only_node.empty() ? "" : " at '" + only_node + "'") + " that " +
                     actor.person + " is Responsible for");
     json values = decision.value("variables", json::object());
     values["decidedIn"] = live.row.id;
@@ -283,7 +283,7 @@ void Runtime::on_task(std::int64_t task, const std::string& person, const char* 
     TaskRow row = task_row(task);
     Actor a = actor(person, row.case_id, row.task.node_id, what);
     Live live = load(row.case_id);
-    run(live, command(row.local_id), a, 0, task_label(task) + ": ", check ? [&] { check(row, live.state); } : std::function<void()>{});
+    run(live, command(row.local_id), a, 0, definitions::Words{task_label(task) + ": ", "opgave " + std::to_string(task) + ": "}, check ? [&] { check(row, live.state); } : std::function<void()>{});
     return 0;
   });
 }

@@ -104,7 +104,7 @@ Actor Runtime::actor(const std::string& person, const std::string& case_id, cons
 
 Runtime::Live Runtime::replay(const std::string& case_id) {
   auto row = store_.find_case(case_id);
-  if (!row) throw Refused("no case '" + case_id + "'", RefusalKind::not_found);
+  if (!row) throw Refused(definitions::Phrase{"case.unknown", {{"case", case_id}}, ""}, RefusalKind::not_found);
   Live live{*row, {}, &flow(row->process, row->version)};
   store_.scan_records(case_id, [&](const AuditRecord& r) {
     for (const Event& e : events_of(r)) engine::apply(live.state, e, live.flow->process());
@@ -131,19 +131,22 @@ void Runtime::remember(const Live& live, const ChainHead& head) {
 
 TaskRow Runtime::task_row(std::int64_t task) {
   auto row = store_.find_task(task);
-  if (!row) throw Refused("no " + task_label(task), RefusalKind::not_found);
+  if (!row) throw Refused(definitions::Phrase{"task.no_such", {{"task", std::to_string(task)}}, ""}, RefusalKind::not_found);
   return *row;
 }
 
-void Runtime::run(Live& live, const engine::Command& command, const Actor& actor, int depth, const std::string& prefix,
+void Runtime::run(Live& live, const engine::Command& command, const Actor& actor, int depth, const definitions::Words& prefix,
                   const std::function<void()>& accepted) {
   if (depth > kMaxDepth)
     throw Refused("calls and messages chain more than " + std::to_string(kMaxDepth) + " cases deep (at process " +
                   live.row.process + "); is a process calling itself?");
   auto outcome = live.flow->engine->handle(live.state, command, actor, now_);
   if (outcome.refusal) {
-    std::string message = prefix + *outcome.refusal;
-    if (!outcome.denied()) throw Refused(message, outcome.kind);
+    std::string message = prefix.en + *outcome.refusal;
+    if (!outcome.denied()) {
+      if (!outcome.said.id.empty()) throw Refused(outcome.said, outcome.kind, prefix);
+      throw Refused(message, outcome.kind);
+    }
     static const char* const kNames[] = {"start", "claim", "unclaim", "complete", "consult", "message", "tick", "call", "cancel", "retry",
                                          "signal", "escalate"};
     std::string node;
@@ -163,6 +166,7 @@ void Runtime::run(Live& live, const engine::Command& command, const Actor& actor
     json data{{"command", kNames[command.index()]}, {"reason", *outcome.refusal}, {"roles", actor.roles}};
     if (auto id = store_.task_id(live.row.id, task)) data["task"] = *id;
     r.data = data.dump();
+    if (!outcome.said.id.empty()) throw Denied(outcome.said, prefix, r);
     throw Denied(message, r);
   }
   if (accepted) accepted();  // the engine said yes: what the runtime checks beside it comes next

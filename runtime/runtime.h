@@ -239,7 +239,7 @@ class Runtime {
   // `accepted`, when given, runs once the engine has accepted the command and before its
   // events are applied: it may still refuse.
   void run(Live& live, const engine::Command& command, const engine::Actor& actor, int depth,
-           const std::string& refusal_prefix = "", const std::function<void()>& accepted = {});
+           const definitions::Words& refusal_prefix = {}, const std::function<void()>& accepted = {});
   void after(Live& live, const std::vector<engine::Event>& events, const engine::Actor& actor, int depth);
   // `from_case`: thrown by the case `sender`, so each catch takes only the variables it
   // receives (raci:receives).

@@ -47,6 +47,8 @@ inline const engine::Actor kSystem{"system", {}};
 struct Denied : Refused {
   Denied(const std::string& message, AuditRecord record)
       : Refused(message, RefusalKind::forbidden), record(std::move(record)) {}
+  Denied(definitions::Phrase said, definitions::Words lead, AuditRecord record)
+      : Refused(std::move(said), RefusalKind::forbidden, std::move(lead)), record(std::move(record)) {}
   AuditRecord record;
 };
 

@@ -272,9 +272,14 @@ TEST_CASE("the exchange in docs/api.md answers what the doc shows, request by re
   int exchanges = 0;
   for (auto at = doc.find("```exchange\n"); at != std::string::npos; at = doc.find("```exchange\n", at + 1)) {
     std::istringstream block(fenced(doc, "exchange", at));
-    std::string request_line, line, body;
+    std::string request_line, line, body, accept_language;
     std::getline(block, request_line);
-    while (std::getline(block, line) && line.rfind("--> ", 0) != 0) body += line;
+    while (std::getline(block, line) && line.rfind("--> ", 0) != 0) {
+      if (line.rfind("Accept-Language: ", 0) == 0)
+        accept_language = line.substr(17);  // a header line, before the body
+      else
+        body += line;
+    }
     int status = std::stoi(line.substr(4));
     std::string expected((std::istreambuf_iterator<char>(block)), std::istreambuf_iterator<char>());
     raciflow::http::HttpRequest request;
@@ -283,6 +288,7 @@ TEST_CASE("the exchange in docs/api.md answers what the doc shows, request by re
     request.body = body;
     request.content_type = request.method == "GET" ? "" : "application/json";  // every change is JSON, as docs/api.md says
     request.cookie = cookie;
+    request.accept_language = accept_language;
     auto response = api.handle(request);
     INFO(request_line << "\n" << response.body);
     CHECK(response.status == status);

@@ -91,7 +91,7 @@ HttpResponse Api::Impl::login_finish(const HttpRequest& request, const LoginAtte
     }
     return s;
   });
-  if (!session) refused_and_recorded(401, "unauthenticated", "wrong person or password");  // finish_login recorded it
+  if (!session) fail(401, "unauthenticated", definitions::Phrase{"login.failed", {}, ""}, true);  // finish_login recorded it
   auto me = service.read([&](Context& c) {
     auto org = c.store.organisation();
     return me_json(Caller{*org->find_person(a.person)}, c);
@@ -260,7 +260,7 @@ HttpResponse Api::Impl::dispatch(const HttpRequest& request, std::string& person
   bool presented = false, by_cookie = false;
   call.caller = as ? std::optional<Caller>(*as) : authenticate(request, &presented, &by_cookie);
   if (!call.caller) {
-    fail(401, "unauthenticated", presented ? "the session has expired or the token is not valid; log in again" : "log in first");
+    fail(401, "unauthenticated", definitions::Phrase{presented ? "login.expired" : "login.first", {}, ""});
   }
   person = call.me();
   if (writes && by_cookie && !as) same_origin_only(request, route && route->path == "/api/cases/{id}/attachments");
@@ -348,13 +348,13 @@ HttpResponse Api::Impl::static_file(const HttpRequest& request, const std::strin
 
 runtime::TaskRow Api::Impl::load_task(Context& c, std::int64_t id) {
   auto t = c.store.find_task(id);
-  if (!t) not_found("no task " + std::to_string(id));
+  if (!t) fail(404, "not_found", definitions::Phrase{"task.no_such", {{"task", std::to_string(id)}}, ""});
   return *t;
 }
 
 runtime::CaseRow Api::Impl::load_case(Context& c, const Call& call) {
   auto row = runtime::visible_case(c.store, call.caller->person, call.params.at("id"));
-  if (!row) not_found("no case '" + call.params.at("id") + "'");
+  if (!row) fail(404, "not_found", definitions::Phrase{"case.unknown", {{"case", call.params.at("id")}}, ""});
   return *row;
 }
 
@@ -368,10 +368,15 @@ void Api::Impl::check_task(Context& c, const Call& call, const runtime::TaskRow&
   if (!runtime::visible_case(c.store, caller.person, t.case_id)) {
     c.accounts.record_refusal(call.me(), call.request.method + " /api/tasks/" + std::to_string(t.id) + " (case " + t.case_id + ")",
                               "task " + std::to_string(t.id) + " is in a case the caller cannot see");
-    throw ApiError{404, "not_found", "no task " + std::to_string(t.id), true};
+    fail(404, "not_found", definitions::Phrase{"task.no_such", {{"task", std::to_string(t.id)}}, ""}, true);
   }
   bool live = k.status == engine::TaskStatus::open || k.status == engine::TaskStatus::claimed;
-  std::string label = "task " + std::to_string(t.id) + " '" + k.name + "'";
+  std::string number = std::to_string(t.id);
+  definitions::Words label{"task " + number + " '" + k.name + "'", "opgave " + number + " '" + k.name + "'"};
+  auto said = [&](const char* id, std::vector<std::pair<std::string, definitions::Words>> values) {
+    values.insert(values.begin(), {"task", label});
+    return definitions::Phrase{id, std::move(values), ""};
+  };
   if (what == "consult") {
     bool asked = false, open = false;
     for (const auto& con : k.consultations)
@@ -379,19 +384,18 @@ void Api::Impl::check_task(Context& c, const Call& call, const runtime::TaskRow&
         asked = true;
         open |= con.answered_by.empty();
       }
-    if (!asked) deny(c, call, t, label + " does not consult any of your roles");
-    if (!live) conflict(label + " is " + engine::to_string(k.status));
-    if (!open) conflict(label + ": your roles have already answered");
+    if (!asked) deny(c, call, t, said("task.consults_not_you", {}));
+    if (!live) fail(409, "conflict", said("task.is", {{"status", engine::status_words(k.status)}}));
+    if (!open) fail(409, "conflict", said("consult.answered_already", {}));
     return;
   }
   bool responsible = caller.holds_any(k.responsible) || k.assignee == caller.person.id;
-  if (!responsible) deny(c, call, t, label + " is for " + (k.responsible.empty() ? std::string("nobody") : k.responsible.front()) +
-                                         ", which you do not hold");
-  if (!live) conflict(label + " is already " + engine::to_string(k.status));
+  if (!responsible) deny(c, call, t, said("task.for_role", {{"role", k.responsible.empty() ? definitions::Words{"nobody", "ingen"} : definitions::Words{k.responsible.front()}}}));
+  if (!live) fail(409, "conflict", said("task.already", {{"status", engine::status_words(k.status)}}));
   if ((what == "claim" || what == "complete") && !k.assignee.empty() && k.assignee != caller.person.id)
-    conflict(label + " is claimed by " + k.assignee);
-  if (what == "claim" && k.assignee == caller.person.id) conflict(label + " is already claimed by you");
-  if (what == "unclaim" && k.assignee.empty()) conflict(label + " is not claimed");
+    fail(409, "conflict", said("task.claimed_by", {{"person", k.assignee}}));
+  if (what == "claim" && k.assignee == caller.person.id) fail(409, "conflict", said("task.claimed_by_you", {}));
+  if (what == "unclaim" && k.assignee.empty()) fail(409, "conflict", said("task.not_claimed", {}));
 }
 
 json Api::Impl::task_view(Context& c, const runtime::TaskRow& t, const std::string& inbox) {

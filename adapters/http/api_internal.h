@@ -51,7 +51,17 @@ struct ApiError {
   std::string message;
   bool recorded = false;
   long retry_after = 0;  // seconds, for 429 and 503
+  definitions::Phrase said{};  // its id and values in the catalogue, when it has them
 };
+// A refusal from the catalogue (definitions/messages.h): the English text is the message.
+[[noreturn]] void fail(int status, const std::string& code, definitions::Phrase said, bool recorded = false);
+// The language a request asks its messages in: ?lang=, else the Accept-Language header's
+// first tag (the web app sends the person's choice), else English.
+definitions::Language request_language(const HttpRequest& request);
+// An error body: {"error", "message", "text"} and "message_id" when the catalogue has it;
+// "text" is the message in `language`.
+HttpResponse error_response(int status, const std::string& code, const std::string& message, const std::string& message_id,
+                            const std::string& text);
 [[noreturn]] void fail(int status, const std::string& code, const std::string& message);
 [[noreturn]] void refused_and_recorded(int status, const std::string& code, const std::string& message);
 [[noreturn]] void malformed(const std::string& message);
@@ -268,13 +278,15 @@ struct Api::Impl {
           return error_response(503, "unavailable", store.what());
         }
       }
-      auto response = error_response(e.status, e.code, e.message);
+      auto language = request_language(request);
+      auto response = e.said.id.empty() ? error_response(e.status, e.code, e.message, "", e.message)
+                                        : error_response(e.status, e.code, e.message, e.said.id, definitions::text(e.said, language));
       if (e.retry_after > 0) response.headers.push_back({"Retry-After", std::to_string(e.retry_after)});
       response.person = person;
       return response;
     } catch (const runtime::Refused& e) {
       auto [status, code] = refusal_status(e.kind);
-      auto response = error_response(status, code, e.what());
+      auto response = error_response(status, code, e.what(), e.said.id, e.text(request_language(request)));
       response.person = person;
       return response;
     } catch (const runtime::StoreError& e) {
@@ -319,9 +331,10 @@ struct Api::Impl {
 
   void check_task(Context& c, const Call& call, const runtime::TaskRow& t, const std::string& what);
 
-  [[noreturn]] void deny(Context& c, const Call& call, const runtime::TaskRow& t, const std::string& message) {
+  [[noreturn]] void deny(Context& c, const Call& call, const runtime::TaskRow& t, definitions::Phrase said) {
+    std::string message = definitions::text(said, definitions::Language::en);
     c.accounts.record_refusal(call.me(), call.request.method + " /api/tasks/" + std::to_string(t.id) + " (case " + t.case_id + ")", message);
-    refused_and_recorded(403, "forbidden", message);
+    fail(403, "forbidden", std::move(said), true);
   }
 
   json task_view(Context& c, const runtime::TaskRow& t, const std::string& inbox);

@@ -7,6 +7,10 @@ namespace raciflow::http {
 [[noreturn]] void refused_and_recorded(int status, const std::string& code, const std::string& message) {
   throw ApiError{status, code, message, true};
 }
+[[noreturn]] void fail(int status, const std::string& code, definitions::Phrase said, bool recorded) {
+  std::string message = definitions::text(said, definitions::Language::en);
+  throw ApiError{status, code, std::move(message), recorded, 0, std::move(said)};
+}
 [[noreturn]] void malformed(const std::string& message) { fail(400, "malformed", message); }
 // The answer to a refusal of the runtime, by its kind; a denial is already in the trail.
 std::pair<int, const char*> refusal_status(engine::RefusalKind kind) {
@@ -218,6 +222,33 @@ Body::Body(const HttpRequest& request, std::set<std::string> allowed) {
 
 HttpResponse error_response(int status, const std::string& code, const std::string& message) {
   return json_response(status, {{"error", code}, {"message", message}});
+}
+
+HttpResponse error_response(int status, const std::string& code, const std::string& message, const std::string& message_id,
+                            const std::string& text) {
+  json body{{"error", code}, {"message", message}, {"text", text}};
+  if (!message_id.empty()) body["message_id"] = message_id;
+  return json_response(status, body);
+}
+
+definitions::Language request_language(const HttpRequest& request) {
+  auto query = request.target.find('?');
+  if (query != std::string::npos) {
+    std::string_view q = std::string_view(request.target).substr(query + 1);
+    for (std::size_t at = 0; at <= q.size();) {
+      auto end = q.find('&', at);
+      if (end == std::string_view::npos) end = q.size();
+      std::string_view pair = q.substr(at, end - at);
+      if (pair.rfind("lang=", 0) == 0)
+        if (auto l = definitions::parse_language(pair.substr(5))) return *l;
+      at = end + 1;
+    }
+  }
+  std::string_view accept = request.accept_language;
+  auto first = accept.substr(0, accept.find_first_of(",;"));
+  while (!first.empty() && first.front() == ' ') first.remove_prefix(1);
+  if (auto l = definitions::parse_language(first)) return *l;
+  return definitions::Language::en;
 }
 
 }  // namespace raciflow::http

@@ -59,7 +59,8 @@ export function download(name, type, text) {
 
 class ApiError extends Error {
   constructor(status, body) {
-    super(body && body.message ? body.message : "HTTP " + status);
+    // "text" is the message in the language the request asked for (Accept-Language).
+    super(body && (body.text || body.message) ? body.text || body.message : "HTTP " + status);
     this.status = status;
     this.code = body && body.error;
   }
@@ -68,7 +69,7 @@ class ApiError extends Error {
 // A page of a list route: its items, and the URL of the next page (from the Link header)
 // or null on the last one.
 export async function apiPage(path) {
-  const res = await fetch(path, { method: "GET", credentials: "same-origin" });
+  const res = await fetch(path, { method: "GET", headers: { "Accept-Language": currentLanguage() }, credentials: "same-origin" });
   if (res.status === 401) {
     me = null;
     signedOut();
@@ -105,7 +106,7 @@ export function pagedTable(headers, first, rowOf, cls) {
 }
 
 export async function api(method, path, body) {
-  const init = { method, headers: {}, credentials: "same-origin" };
+  const init = { method, headers: { "Accept-Language": currentLanguage() }, credentials: "same-origin" };
   // The server takes a change made with the session cookie only as JSON, body or not.
   if (method !== "GET") init.headers["Content-Type"] = "application/json";
   if (body !== undefined) init.body = JSON.stringify(body);
@@ -125,7 +126,7 @@ export async function api(method, path, body) {
 // application/octet-stream, never as a type a plain HTML form could send).
 export async function apiUpload(path, file) {
   const res = await fetch(path, { method: "POST", credentials: "same-origin",
-    headers: { "Content-Type": "application/octet-stream" }, body: file });
+    headers: { "Content-Type": "application/octet-stream", "Accept-Language": currentLanguage() }, body: file });
   if (res.status === 401) {
     me = null;
     signedOut();

@@ -249,6 +249,47 @@ TEST_CASE("task commands answer 403, 404, 409 and 422 as the contract says", "[a
   }
 }
 
+TEST_CASE("a refusal carries its message id and its text in the language the request asks for", "[api]") {
+  Server s;
+  auto anna = s.login("anna"), lars = s.login("lars"), mette = s.login("mette");
+  auto [case_id, assess] = start_deviation(s, anna);
+  std::string task = "/api/tasks/" + std::to_string(assess);
+  REQUIRE(s.as(lars, "POST", task + "/claim").status == 200);
+  SECTION("Danish by Accept-Language, the machine-readable fields unchanged") {
+    auto r = s.request("POST", task + "/claim", "", {{"Cookie", anna}, {"Accept-Language", "da-DK,da;q=0.9,en;q=0.5"}});
+    CHECK(r.status == 409);
+    CHECK(r.json_body()["error"] == "conflict");
+    CHECK(r.json_body()["message"] == "task 1 'Assess the input' is claimed by lars");
+    CHECK(r.json_body()["message_id"] == "task.claimed_by");
+    CHECK(r.json_body()["text"] == "opgave 1 'Assess the input' er taget af lars");
+  }
+  SECTION("English by ?lang=en even when the browser prefers Danish") {
+    auto r = s.request("POST", task + "/claim?lang=en", "", {{"Cookie", anna}, {"Accept-Language", "da"}});
+    CHECK(r.json_body()["text"] == "task 1 'Assess the input' is claimed by lars");
+  }
+  SECTION("a denial of the engine (four-eyes, roles) in Danish, recorded in English") {
+    auto r = s.request("POST", task + "/claim", "", {{"Cookie", mette}, {"Accept-Language", "da"}});
+    CHECK(r.status == 403);
+    CHECK(r.json_body()["message_id"] == "task.for_role");
+    CHECK(r.json_body()["text"] == "opgave 1 'Assess the input' er for security-function, som du ikke har");
+    CHECK(s.refusals().back().rfind("mette: task 1 'Assess the input' is for security-function", 0) == 0);
+  }
+  SECTION("a wrong password and an unknown case in Danish") {
+    auto r = s.request("POST", "/api/login", json{{"person", "anna"}, {"password", "nope"}}.dump(), {{"Accept-Language", "da"}});
+    CHECK(r.status == 401);
+    CHECK(r.json_body()["text"] == "forkert person eller adgangskode");
+    auto unknown = s.request("POST", "/api/tasks/999/claim", "", {{"Cookie", anna}, {"Accept-Language", "da"}});
+    CHECK(unknown.status == 404);
+    CHECK(unknown.json_body()["text"] == "der er ingen opgave 999");
+  }
+  SECTION("a message not in the catalogue yet keeps its English text") {
+    auto r = s.request("POST", "/api/cases", json{{"process", "nothing"}}.dump(), {{"Cookie", anna}, {"Accept-Language", "da"}});
+    CHECK(r.status == 404);
+    CHECK_FALSE(r.json_body().contains("message_id"));
+    CHECK(r.json_body()["text"] == r.json_body()["message"]);
+  }
+}
+
 TEST_CASE("malformed, unknown and wrongly typed input is 400 and changes nothing", "[api]") {
   Server s;
   auto anna = s.login("anna");
