@@ -109,14 +109,17 @@ bool is_supporting_definition(std::string_view name) {
 std::optional<Definitions> Loader::load() {
   pugi::xml_node root = source_.document().document_element();
   if (!root) {
-    diag_.error(1, "malformed XML: no root element");
+    diag_.error(1, "", Phrase{"bpmn.no_root", {}, ""});
     return std::nullopt;
   }
   if (local_name(root.name()) != "definitions" || namespace_of(root) != kBpmnNamespace) {
     std::string_view ns = namespace_of(root);
-    diag_.error(line(root), "not a BPMN 2.0 file: the root element is <" + std::string(root.name()) + "> in " +
-                                (ns.empty() ? std::string("no namespace") : "namespace " + std::string(ns)) +
-                                "; expected <definitions> in " + kBpmnNamespace);
+    diag_.error(line(root), "",
+                Phrase{"bpmn.not_bpmn",
+                       {{"root", std::string(root.name())},
+                        {"namespace", ns.empty() ? Words{"no namespace", "intet navnerum"} : Words{"namespace " + std::string(ns), "navnerummet " + std::string(ns)}},
+                        {"expected", std::string(kBpmnNamespace)}},
+                       ""});
     return std::nullopt;
   }
   out_.id = root.attribute("id").value();
@@ -159,7 +162,7 @@ std::optional<Definitions> Loader::load() {
     } else if (global_task_kind(name)) {
       globals_[child.attribute("id").value()] = child;  // run by the call activities that call it
     } else if (name == "choreography" || name == "conversation" || name.substr(0, 6) == "global") {
-      diag_.warning(line(child), child.attribute("id").value(), "<" + std::string(name) + "> '" + label(child) + "' is loaded but not executed");
+      diag_.warning(line(child), child.attribute("id").value(), Phrase{"bpmn.not_executed", {{"element", std::string(name)}, {"id", label(child)}}, ""});
     } else {
       unknown_element(child);
     }
@@ -231,8 +234,8 @@ void Loader::resolve_global_tasks() {
   process_ = nullptr;
   for (const auto& [id, element] : globals_)
     if (!called.count(id))
-      diag_.warning(line(element), id, "<" + std::string(local_name(element.name())) + "> '" + label(element) +
-                                           "' is called by no call activity, so it never runs");
+      diag_.warning(line(element), id,
+                    Phrase{"bpmn.global_not_called", {{"element", std::string(local_name(element.name()))}, {"id", label(element)}}, ""});
 }
 
 // Whether `attr` of `element` is in the raciflow namespace (under any prefix).
@@ -273,8 +276,10 @@ void Loader::check_attributes(pugi::xml_node root) {
         if (ns == kCamundaNamespace && element == "businessRuleTask" && camunda_decision_attributes().count(std::string(local_name(name))))
           continue;  // read by load_called_decision
         if (reported.insert("ns " + std::string(ns)).second)
-          diag_.warning(line(el), id, "attributes in namespace " + (ns.empty() ? std::string(prefix) : std::string(ns)) + " (first: " +
-                                          std::string(name) + " on " + what + ") are not executed by raciflow; further ones are not reported");
+          diag_.warning(line(el), id,
+                        Phrase{"bpmn.foreign_attributes",
+                               {{"namespace", ns.empty() ? std::string(prefix) : std::string(ns)}, {"attribute", std::string(name)}, {"element", what}},
+                               ""});
         continue;
       }
       // Elements outside the table (data, artifacts, collaboration) and those loaded with a
@@ -285,8 +290,7 @@ void Loader::check_attributes(pugi::xml_node root) {
       std::string key = std::string(element) + "@" + std::string(name);
       if (!f) {
         if (reported.insert(key).second)
-          diag_.warning(line(el), id, "attribute " + std::string(name) + " on " + what +
-                                          " is not BPMN 2.0 as raciflow reads it and is ignored; further ones are not reported");
+          diag_.warning(line(el), id, Phrase{"bpmn.unknown_attribute", {{"attribute", std::string(name)}, {"element", what}}, ""});
       } else if (f->support == Support::warned && (f->harmless.empty() || attr.value() != f->harmless) &&
                  reported.insert(key).second) {
         diag_.warning(line(el), id, std::string(name) + " on " + what + " is loaded but not executed: " + std::string(f->note) +
@@ -312,8 +316,8 @@ void Loader::collect_ids(pugi::xml_node root) {
         elements_.emplace(id.value(), el);
         auto [it, inserted] = seen.emplace(id.value(), line(el));
         if (!inserted)
-          diag_.error(line(el), el.attribute("id").value(), std::string("duplicate id '") + id.value() + "' (first used on line " +
-                                    std::to_string(it->second) + ")");
+          diag_.error(line(el), el.attribute("id").value(),
+                      Phrase{"bpmn.duplicate_id", {{"id", std::string(id.value())}, {"line", std::to_string(it->second)}}, ""});
       }
     }
     if (local_name(el.name()) == "extensionElements") continue;  // foreign ids are not ours to judge
@@ -340,7 +344,7 @@ void Loader::load_collaboration(pugi::xml_node collaboration) {
       ++out_.message_flow_count;
     } else if (name == "documentation" || name == "extensionElements" || name == "association" || is_data_or_artifact(name)) {
     } else {
-      diag_.warning(line(child), child.attribute("id").value(), "<" + std::string(name) + "> in a collaboration is loaded but not executed");
+      diag_.warning(line(child), child.attribute("id").value(), Phrase{"bpmn.collaboration_not_executed", {{"element", std::string(name)}}, ""});
     }
   }
 }
@@ -364,7 +368,8 @@ void Loader::load_process(pugi::xml_node element) {
     } else if (name == "register") {
       process.keeps.id = trim(attr.value());
     } else {
-      diag_.warning(process.line, process.id, "unknown attribute raci:" + std::string(name) + " on process '" + process.id + "' is ignored");
+      diag_.warning(process.line, process.id,
+                    Phrase{"bpmn.unknown_raci_attribute", {{"attribute", std::string(name)}, {"owner", Words{"process '" + process.id + "'", "processen '" + process.id + "'"}}}, ""});
     }
   }
   process_ = &process;
@@ -435,14 +440,16 @@ void Loader::load_flow(pugi::xml_node element, int scope) {
   flow.target_ref = element.attribute("targetRef").value();
   flow.line = line(element);
   flow.scope = scope;
-  if (flow.id.empty()) diag_.error(flow.line, flow.id, "<sequenceFlow> has no id");
+  if (flow.id.empty()) diag_.error(flow.line, flow.id, Phrase{"bpmn.flow_no_id", {}, ""});
   for (pugi::xml_attribute attr : element.attributes()) {
     if (!is_raci(element, attr)) continue;
     if (local_name(attr.name()) == "label")
       flow.label = trim(attr.value());
     else
-      diag_.warning(flow.line, flow.id, "unknown attribute raci:" + std::string(local_name(attr.name())) + " on sequence flow '" +
-                                            flow.id + "' is ignored");
+      diag_.warning(flow.line, flow.id,
+                    Phrase{"bpmn.unknown_raci_attribute",
+                           {{"attribute", std::string(local_name(attr.name()))}, {"owner", Words{"sequence flow '" + flow.id + "'", "sekvensflowet '" + flow.id + "'"}}},
+                           ""});
   }
   for (pugi::xml_node child : element.children()) {
     if (child.type() != pugi::node_element) continue;
@@ -477,11 +484,13 @@ void Loader::load_lane_set(pugi::xml_node lane_set, int parent_lane) {
         if (local_name(attr.name()) == "role")
           lane.role = trim(attr.value());
         else
-          diag_.warning(lane.line, lane.id, "unknown attribute raci:" + std::string(local_name(attr.name())) + " on lane '" +
-                                       lane.id + "' is ignored");
+          diag_.warning(lane.line, lane.id,
+                        Phrase{"bpmn.unknown_raci_attribute",
+                               {{"attribute", std::string(local_name(attr.name()))}, {"owner", Words{"lane '" + lane.id + "'", "banen '" + lane.id + "'"}}},
+                               ""});
       }
     }
-    if (lane.role.empty()) diag_.error(lane.line, lane.id, "lane has neither raci:role nor id");
+    if (lane.role.empty()) diag_.error(lane.line, lane.id, Phrase{"bpmn.lane_no_role", {}, ""});
     int index = static_cast<int>(process_->lanes.size());
     if (parent_lane >= 0) process_->lanes[parent_lane].has_children = true;
     std::vector<pugi::xml_node> child_sets;

@@ -7,9 +7,10 @@ namespace raciflow::definitions::loading {
 
 void Loader::unknown_element(pugi::xml_node element) {
   std::string_view ns = namespace_of(element);
-  diag_.warning(line(element), element.attribute("id").value(), "unknown element <" + std::string(element.name()) + ">" +
-                                   (ns.empty() || ns == kBpmnNamespace ? "" : " (" + std::string(ns) + ")") +
-                                   " is ignored");
+  diag_.warning(line(element), element.attribute("id").value(),
+                Phrase{"bpmn.unknown_element",
+                       {{"element", std::string(element.name())}, {"where", ns.empty() || ns == kBpmnNamespace ? "" : " (" + std::string(ns) + ")"}},
+                       ""});
 }
 
 bool Loader::is_event_definition(std::string_view name) {
@@ -55,7 +56,7 @@ void Loader::load_node(pugi::xml_node element, NodeKind kind, int scope) {
     node.is_for_compensation = std::string_view(element.attribute("isForCompensation").value()) == "true";
     node.start_quantity = quantity(element, "startQuantity", node);
     node.completion_quantity = quantity(element, "completionQuantity", node);
-    if (node.id.empty()) diag_.error(node.line, node.id, std::string("<") + element_name(kind) + "> has no id");
+    if (node.id.empty()) diag_.error(node.line, node.id, Phrase{"bpmn.node_no_id", {{"element", std::string(element_name(kind))}}, ""});
     load_extension_attributes(element, node);
   }
   load_node_children(element, index);
@@ -83,14 +84,14 @@ void Loader::load_extension_attributes(pugi::xml_node element, FlowNode& node) {
       continue;
     }
     if (!activity && name != "role") {
-      diag_.warning(node.line, node.id, attr_name + " on " + element_name(node.kind) + " '" + node.id +
-                                   "' has no effect: RACI belongs to activities");
+      diag_.warning(node.line, node.id,
+                    Phrase{"bpmn.raci_not_activity", {{"attribute", attr_name}, {"element", std::string(element_name(node.kind))}, {"id", node.id}}, ""});
       continue;
     }
     bool human_only = name == "due" || name == "dueDate" || name == "remind" || name == "separateFrom";
     if (human_only && !is_human_task(node.kind)) {
-      diag_.warning(node.line, node.id, attr_name + " on " + element_name(node.kind) + " '" + node.id +
-                                            "' has no effect: only user and manual tasks fall due and are completed by a person");
+      diag_.warning(node.line, node.id,
+                    Phrase{"bpmn.human_only", {{"attribute", attr_name}, {"element", std::string(element_name(node.kind))}, {"id", node.id}}, ""});
       continue;
     }
     if (name == "responsible") {
@@ -108,8 +109,7 @@ void Loader::load_extension_attributes(pugi::xml_node element, FlowNode& node) {
       std::string why;
       node.due = parse_duration(node.due_text, &why);
       if (!node.due)
-        diag_.error(node.line, node.id, "raci:due of '" + node.id + "' is not an ISO 8601 duration: '" + node.due_text +
-                                   "' (" + why + ")");
+        diag_.error(node.line, node.id, Phrase{"bpmn.bad_duration", {{"id", node.id}, {"text", node.due_text}, {"why", why}}, ""});
     } else if (name == "separateFrom") {
       node.separate_from = split_words(attr.value());
     } else if (name == "iso") {
@@ -117,7 +117,7 @@ void Loader::load_extension_attributes(pugi::xml_node element, FlowNode& node) {
     } else if (name == "dueDate") {
       node.due_variable = trim(attr.value());
       if (!is_identifier(node.due_variable))
-        diag_.error(node.line, node.id, "raci:dueDate of '" + node.id + "' must name a variable, not '" + node.due_variable + "'");
+        diag_.error(node.line, node.id, Phrase{"bpmn.not_variable", {{"attribute", std::string("raci:dueDate")}, {"id", node.id}, {"text", node.due_variable}}, ""});
     } else if (name == "remind") {
       node.reminders_set = true;
       for (const auto& word : split_words(attr.value())) {
@@ -132,7 +132,7 @@ void Loader::load_extension_attributes(pugi::xml_node element, FlowNode& node) {
     } else if (name == "decides") {
       node.decides = trim(attr.value());
       if (!is_identifier(node.decides))
-        diag_.error(node.line, node.id, "raci:decides of '" + node.id + "' must name a variable, not '" + node.decides + "'");
+        diag_.error(node.line, node.id, Phrase{"bpmn.not_variable", {{"attribute", std::string("raci:decides")}, {"id", node.id}, {"text", node.decides}}, ""});
       else if (!is_human_task(node.kind))
         diag_.error(node.line, node.id, "raci:decides on '" + node.id + "' needs a user or manual task: a person decides");
     } else if (name == "form") {
@@ -420,15 +420,15 @@ void Loader::load_timer(pugi::xml_node def, FlowNode& node) {
       node.timer->cycle->repetitions != 1)
     diag_.warning(line(def), node.id, "timeCycle of '" + node.id + "' repeats, but an intermediate catch event fires once: "
                                       "only its first time is used (write R1/..., or a timeDuration)");
-  if (found == 0) diag_.error(line(def), node.id, "timer of '" + node.id + "' has no timeDate, timeDuration or timeCycle with a value");
-  if (found > 1) diag_.error(line(def), node.id, "timer of '" + node.id + "' has more than one of timeDate, timeDuration, timeCycle");
+  if (found == 0) diag_.error(line(def), node.id, Phrase{"bpmn.timer_empty", {{"id", node.id}}, ""});
+  if (found > 1) diag_.error(line(def), node.id, Phrase{"bpmn.timer_several", {{"id", node.id}}, ""});
 }
 
 void Loader::bad_timer(pugi::xml_node at, const FlowNode& node, std::string_view what, const std::string& text,
                const std::string& why) {
-  const char* kind = what == "timeDate" ? "date" : what == "timeCycle" ? "repeating interval" : "duration";
-  diag_.error(line(at), node.id, std::string(what) + " of '" + node.id + "' is not an ISO 8601 " + kind + ": '" + text +
-                            "' (" + why + ")");
+  Words kind = what == "timeDate" ? Words{"date", "en dato"} : what == "timeCycle" ? Words{"repeating interval", "et gentaget interval"}
+                                                                                   : Words{"duration", "en varighed"};
+  diag_.error(line(at), node.id, Phrase{"bpmn.bad_timer", {{"attribute", std::string(what)}, {"id", node.id}, {"kind", kind}, {"text", text}, {"why", why}}, ""});
 }
 
 std::optional<Condition> Loader::load_condition(pugi::xml_node element, const std::string& owner) {

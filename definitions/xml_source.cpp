@@ -109,38 +109,37 @@ std::unique_ptr<XmlSource> XmlSource::read_file(const std::string& path, Diagnos
   std::error_code ec;
   auto status = fs::status(path, ec);
   if (ec || !fs::exists(status)) {
-    diagnostics.error(0, "cannot read: no such file");
+    diagnostics.error(0, "", Phrase{"file.missing", {}, ""});
     return nullptr;
   }
   if (fs::is_directory(status)) {
-    diagnostics.error(0, "is a directory, not a definition file");
+    diagnostics.error(0, "", Phrase{"file.directory", {}, ""});
     return nullptr;
   }
   if (!fs::is_regular_file(status)) {
-    diagnostics.error(0, "is not a regular file");
+    diagnostics.error(0, "", Phrase{"file.not_regular", {}, ""});
     return nullptr;
   }
   auto size = fs::file_size(path, ec);
   if (ec) {
-    diagnostics.error(0, "cannot read: " + ec.message());
+    diagnostics.error(0, "", Phrase{"file.unreadable_because", {{"why", ec.message()}}, ""});
     return nullptr;
   }
   if (size > kMaxDefinitionBytes) {
     char buf[160];
-    std::snprintf(buf, sizeof buf, "file is too large (%.1f MiB; definitions are limited to %zu MiB)",
-                  static_cast<double>(size) / (1024.0 * 1024.0), kMaxDefinitionBytes / (1024 * 1024));
-    diagnostics.error(0, buf);
+    std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(size) / (1024.0 * 1024.0));
+    diagnostics.error(0, "", Phrase{"file.too_large", {{"size", std::string(buf)}, {"limit", std::to_string(kMaxDefinitionBytes / (1024 * 1024))}}, ""});
     return nullptr;
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    diagnostics.error(0, "cannot read: permission denied or unreadable");
+    diagnostics.error(0, "", Phrase{"file.unreadable", {}, ""});
     return nullptr;
   }
   std::string bytes(static_cast<std::size_t>(size), '\0');
   in.read(bytes.data(), static_cast<std::streamsize>(size));
   if (static_cast<std::uintmax_t>(in.gcount()) != size) {
-    diagnostics.error(0, "cannot read: the file changed while it was read");
+    diagnostics.error(0, "", Phrase{"file.changed", {}, ""});
     return nullptr;
   }
   return from_text(std::move(bytes), diagnostics);
@@ -148,17 +147,17 @@ std::unique_ptr<XmlSource> XmlSource::read_file(const std::string& path, Diagnos
 
 std::unique_ptr<XmlSource> XmlSource::from_text(std::string bytes, Diagnostics& diagnostics) {
   if (bytes.size() > kMaxDefinitionBytes) {
-    diagnostics.error(0, "definition is too large (limit " + std::to_string(kMaxDefinitionBytes / (1024 * 1024)) + " MiB)");
+    diagnostics.error(0, "", Phrase{"xml.too_large", {{"limit", std::to_string(kMaxDefinitionBytes / (1024 * 1024))}}, ""});
     return nullptr;
   }
   auto starts_with = [&](std::string_view prefix) { return std::string_view(bytes).substr(0, prefix.size()) == prefix; };
   if (starts_with("\xFF\xFE") || starts_with("\xFE\xFF") || starts_with(std::string_view("\0\0\xFE\xFF", 4))) {
-    diagnostics.error(1, "UTF-16 and UTF-32 are not supported: save the file as UTF-8");
+    diagnostics.error(1, "", Phrase{"xml.utf16", {}, ""});
     return nullptr;
   }
   if (starts_with("\xEF\xBB\xBF")) bytes.erase(0, 3);
   if (bytes.find_first_not_of(" \t\r\n") == std::string::npos) {
-    diagnostics.error(1, "malformed XML: the file is empty");
+    diagnostics.error(1, "", Phrase{"xml.empty", {}, ""});
     return nullptr;
   }
 
@@ -172,21 +171,19 @@ std::unique_ptr<XmlSource> XmlSource::from_text(std::string bytes, Diagnostics& 
     std::size_t bad = first_invalid_utf8(bytes);
     if (bad != std::string::npos) {
       char buf[96];
-      std::snprintf(buf, sizeof buf, "invalid UTF-8 (byte 0x%02X); declare encoding=\"ISO-8859-1\" if that is what the file is",
-                    static_cast<unsigned>(static_cast<unsigned char>(bytes[bad])));
-      diagnostics.error(line_at(bytes, bad), buf);
+      std::snprintf(buf, sizeof buf, "0x%02X", static_cast<unsigned>(static_cast<unsigned char>(bytes[bad])));
+      diagnostics.error(line_at(bytes, bad), "", Phrase{"xml.bad_utf8", {{"byte", std::string(buf)}}, ""});
       return nullptr;
     }
     source->text_ = std::move(bytes);
   } else {
-    diagnostics.error(1, "unsupported encoding '" + encoding + "': use UTF-8 or ISO-8859-1");
+    diagnostics.error(1, "", Phrase{"xml.encoding", {{"encoding", encoding}}, ""});
     return nullptr;
   }
 
   const std::string& text = source->text_;
   if (auto bad = bad_character_reference(text)) {
-    diagnostics.error(line_at(text, bad->first), "the character reference " + bad->second.substr(0, 24) +
-                                                     " names no XML character (a surrogate, U+FFFE/U+FFFF or above U+10FFFF)");
+    diagnostics.error(line_at(text, bad->first), "", Phrase{"xml.bad_reference", {{"reference", bad->second.substr(0, 24)}}, ""});
     return nullptr;
   }
   source->line_starts_.push_back(0);
@@ -199,12 +196,12 @@ std::unique_ptr<XmlSource> XmlSource::from_text(std::string bytes, Diagnostics& 
   pugi::xml_parse_result result =
       source->document_.load_buffer(text.data(), text.size(), options, pugi::encoding_utf8);
   if (!result) {
-    diagnostics.error(source->line_of_offset(result.offset), std::string("malformed XML: ") + result.description());
+    diagnostics.error(source->line_of_offset(result.offset), "", Phrase{"xml.malformed", {{"why", std::string(result.description())}}, ""});
     return nullptr;
   }
   for (pugi::xml_node node : source->document_.children()) {
     if (node.type() == pugi::node_doctype) {
-      diagnostics.error(source->line_of(node), "DOCTYPE declarations are not allowed in definitions (no DTDs, no entities)");
+      diagnostics.error(source->line_of(node), "", Phrase{"xml.doctype", {}, ""});
       return nullptr;
     }
   }
@@ -214,7 +211,7 @@ std::unique_ptr<XmlSource> XmlSource::from_text(std::string bytes, Diagnostics& 
     auto [node, depth] = stack.back();
     stack.pop_back();
     if (depth > kMaxElementDepth) {
-      diagnostics.error(source->line_of(node), "elements are nested deeper than " + std::to_string(kMaxElementDepth) + " levels");
+      diagnostics.error(source->line_of(node), "", Phrase{"xml.too_deep", {{"depth", std::to_string(kMaxElementDepth)}}, ""});
       return nullptr;
     }
     for (pugi::xml_node child = node.first_child(); child; child = child.next_sibling())

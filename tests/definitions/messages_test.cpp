@@ -2,6 +2,7 @@
 // text with the same values, and a finding reads the same in English as it always has.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <regex>
 #include <set>
 
@@ -67,4 +68,27 @@ TEST_CASE("a language is read from --lang values and locales, English for C and 
   CHECK(parse_language("POSIX") == Language::en);
   CHECK_FALSE(parse_language("de_DE.UTF-8"));
   CHECK_FALSE(parse_language("dansk"));
+}
+
+TEST_CASE("the loader's findings read in Danish too: a duplicate id, a bad due, malformed XML") {
+  std::string xml = R"(<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:raci="urn:raciflow:1" targetNamespace="t">
+  <process id="p" isExecutable="true">
+    <startEvent id="s"/><userTask id="s" raci:due="soon"/>
+  </process>
+</definitions>)";
+  Diagnostics d("p.bpmn");
+  load_text(xml, "p.bpmn", d);
+  std::vector<std::string> danish;
+  for (const auto& f : d.all()) {
+    CHECK(!f.said.id.empty());
+    CHECK(f.text(Language::en) == f.message);
+    danish.push_back(f.text(Language::da));
+  }
+  CHECK(std::find(danish.begin(), danish.end(), "id'et 's' findes to gange (første gang på linje 3)") != danish.end());
+  CHECK(std::any_of(danish.begin(), danish.end(), [](const std::string& t) { return t.rfind("raci:due på 's' er ikke en ISO 8601-varighed: 'soon'", 0) == 0; }));
+  Diagnostics broken("b.bpmn");
+  CHECK_FALSE(load_text("<definitions", "b.bpmn", broken));
+  REQUIRE(broken.all().size() == 1);
+  CHECK(broken.all()[0].said.id == "xml.malformed");
+  CHECK(broken.all()[0].text(Language::da).rfind("ugyldig XML: ", 0) == 0);
 }
