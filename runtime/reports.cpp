@@ -49,20 +49,25 @@ std::vector<std::string> clauses_of(const std::vector<std::string>& words) {
 // --- agenda -------------------------------------------------------------------------------
 
 Agenda build_agenda(Store& store, Runtime& runtime, const std::string& since) {
-  static const std::pair<const char*, const char*> kStanding[] = {
-      {"approve-agenda", "Approval of the agenda"},
-      {"approve-minutes", "Approval of the minutes of the last meeting"},
-      {"ongoing", "Status of ongoing work"},
-      {"incidents", "Follow-up on security incidents since the last meeting"},
-      {"deviations-handled", "Deviations handled since the last meeting"},
-      {"new-deviations", "New deviations"},
-      {"threats", "Changes in the threat landscape"},
-      {"policies", "Approval of new or updated policies"},
-      {"aob", "Any other business"},
+  struct Standing {
+    const char* id;
+    const char* title;
+    const char* title_da;
+  };
+  static const Standing kStanding[] = {
+      {"approve-agenda", "Approval of the agenda", "Godkendelse af dagsorden"},
+      {"approve-minutes", "Approval of the minutes of the last meeting", "Godkendelse af referat fra sidste møde"},
+      {"ongoing", "Status of ongoing work", "Status på igangværende arbejde"},
+      {"incidents", "Follow-up on security incidents since the last meeting", "Opfølgning på sikkerhedshændelser siden sidste møde"},
+      {"deviations-handled", "Deviations handled since the last meeting", "Afvigelser håndteret siden sidste møde"},
+      {"new-deviations", "New deviations", "Nye afvigelser"},
+      {"threats", "Changes in the threat landscape", "Ændringer i trusselsbilledet"},
+      {"policies", "Approval of new or updated policies", "Godkendelse af nye eller opdaterede politikker"},
+      {"aob", "Any other business", "Eventuelt"},
   };
   Agenda agenda;
   agenda.since = since;
-  for (const auto& [id, title] : kStanding) agenda.sections.push_back({id, title, {}, {}});
+  for (const auto& s : kStanding) agenda.sections.push_back({s.id, s.title, s.title_da, {}, {}});
   auto section = [&](const std::string& id) -> AgendaSection& {
     for (auto& s : agenda.sections)
       if (s.id == id) return s;

@@ -28,6 +28,7 @@ struct AgendaSection {
   std::string id;     // approve-agenda, approve-minutes, ongoing, incidents, deviations-handled,
                       // new-deviations, threats, policies, aob
   std::string title;
+  std::string title_da;  // the same in Danish
   std::vector<AgendaCase> cases;
   std::vector<definitions::PlanItem> plan;  // annual plan items (status of ongoing work)
 };

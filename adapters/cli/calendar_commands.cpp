@@ -103,6 +103,7 @@ int cmd_plan(const po::variables_map& vm, const Globals& g, std::ostream& out, s
 
 int cmd_agenda(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
   std::string format = format_of(vm, {"markdown", "html", "json"});
+  const std::string lang = definitions::to_string(language_of(vm));
   std::string since;
   if (vm.count("since")) {
     std::string why;
@@ -118,8 +119,8 @@ int cmd_agenda(const po::variables_map& vm, const Globals& g, std::ostream& out,
   agenda.generated_at = definitions::format_date_time(clock_now(g));
   agenda.registers = runtime::register_states(*s.store, *s.runtime, clock_now(g));
   if (format == "json") out << render::agenda_json(agenda).dump(2) << "\n";
-  if (format == "markdown") out << render::agenda_markdown(agenda);
-  if (format == "html") out << render::agenda_html(agenda);
+  if (format == "markdown") out << render::agenda_markdown(agenda, lang);
+  if (format == "html") out << render::agenda_html(agenda, lang);
   return kExitOk;
 }
 
@@ -143,7 +144,7 @@ int cmd_report(const po::variables_map& vm, const Globals& g, std::ostream& out,
   auto report = runtime::build_report(*s.store, *s.runtime, year, clock_now(g));
   runtime::add_soa_changes(report, *s.store, *s.runtime, clock_now(g));
   if (format == "json") out << render::report_json(report).dump(2) << "\n";
-  if (format == "markdown") out << render::report_markdown(report);
+  if (format == "markdown") out << render::report_markdown(report, lang);
   if (format == "html") out << render::report_html(report, lang);
   return kExitOk;
 }
@@ -208,10 +209,11 @@ void add_calendar_commands(std::map<std::string, Command>& t) {
                },
                cmd_plan, "args", ""};
   t["agenda"] = {"the committee's standing agenda filled from the cases changed since the last meeting",
-                 "raciflow agenda [--since DATE] [--format markdown|html|json]",
+                 "raciflow agenda [--since DATE] [--format markdown|html|json] [--lang en|da]",
                  [](po::options_description& o) {
                    format_option(o, "markdown", "markdown, html or json");
-                   o.add_options()("since", po::value<std::string>(), "the last meeting (default: the end of the last management review)");
+                   o.add_options()("since", po::value<std::string>(), "the last meeting (default: the end of the last management review)")(
+                       "lang", po::value<std::string>(), "the markdown's and html's language: en or da (default: the locale, else en)");
                  },
                  cmd_agenda, ""};
   t["evidence"] = {"the ISO 27001 evidence register: completed steps per mandatory documentation item, and the gaps",
@@ -222,7 +224,7 @@ void add_calendar_commands(std::map<std::string, Command>& t) {
                  [](po::options_description& o) {
                    format_option(o, "markdown", "markdown, html (with SVG charts) or json");
                    o.add_options()("year", po::value<int>(), "the year (default: this year)")(
-                       "lang", po::value<std::string>(), "the html report's language: en or da (default: the locale, else en)");
+                       "lang", po::value<std::string>(), "the markdown's and html's language: en or da (default: the locale, else en)");
                  },
                  cmd_report, ""};
   t["deliver"] = {"deliver the pending notifications once: to a log file and/or by e-mail over SMTP",

@@ -77,6 +77,7 @@ void Api::Impl::routes_year() {
   });
   add("GET", "/api/agenda", Access::person, [this, format_of](Call& call) {
     std::string format = format_of(call, {"json", "markdown", "html"});
+    std::string lang = language_of(call);
     std::string since;
     if (call.query.count("since")) {
       auto t = definitions::parse_date_time(call.query["since"]);
@@ -94,8 +95,8 @@ void Api::Impl::routes_year() {
         for (auto& section : agenda.sections)
           std::erase_if(section.cases,
                         [&](const runtime::AgendaCase& a) { return !runtime::visible_case(c.store, call.caller->person, a.id); });
-      if (format == "markdown") return text_response("text/markdown; charset=utf-8", render::agenda_markdown(agenda));
-      if (format == "html") return text_response("text/html; charset=utf-8", render::agenda_html(agenda));
+      if (format == "markdown") return text_response("text/markdown; charset=utf-8", render::agenda_markdown(agenda, lang));
+      if (format == "html") return text_response("text/html; charset=utf-8", render::agenda_html(agenda, lang));
       return json_response(200, render::agenda_json(agenda));
     });
   });
@@ -113,7 +114,7 @@ void Api::Impl::routes_year() {
     return service.read([&](Context& c) {
       auto report = runtime::build_report(c.store, c.runtime, year_of(call, c.now), c.now);
       runtime::add_soa_changes(report, c.store, c.runtime, c.now);
-      if (format == "markdown") return text_response("text/markdown; charset=utf-8", render::report_markdown(report));
+      if (format == "markdown") return text_response("text/markdown; charset=utf-8", render::report_markdown(report, lang));
       if (format == "html") return text_response("text/html; charset=utf-8", render::report_html(report, lang));
       return json_response(200, render::report_json(report));
     });

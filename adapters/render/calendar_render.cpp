@@ -48,18 +48,28 @@ json case_json(const runtime::AgendaCase& c) {
           {"last_step", c.last_step}};
 }
 
-std::string case_line(const runtime::AgendaCase& c) {
-  std::string line = "case " + c.id + " — " + c.process_name + " (" + c.status + ")";
+// A case's or a plan item's status in Danish (the stored words are English).
+std::string status_da(const std::string& status) {
+  static const std::map<std::string, std::string> words = {
+      {"active", "i gang"}, {"completed", "afsluttet"}, {"cancelled", "annulleret"}, {"terminated", "afbrudt"},
+      {"incident", "i fejl"}, {"open", "åben"}, {"done", "udført"}};
+  auto it = words.find(status);
+  return it == words.end() ? status : it->second;
+}
+
+std::string case_line(const runtime::AgendaCase& c, bool da = false) {
+  std::string line = (da ? "sag " : "case ") + c.id + " — " + c.process_name + " (" + (da ? status_da(c.status) : c.status) + ")";
   if (!c.open_steps.empty()) {
-    line += ": waiting on ";
+    line += da ? ": venter på " : ": waiting on ";
     for (std::size_t i = 0; i < c.open_steps.size(); ++i) line += (i ? ", " : "") + c.open_steps[i];
   } else if (!c.last_step.empty()) {
-    line += ": last step " + c.last_step;
+    line += (da ? ": seneste trin " : ": last step ") + c.last_step;
   }
   return line;
 }
 
-std::string plan_line(const definitions::PlanItem& p) {
+std::string plan_line(const definitions::PlanItem& p, bool da = false) {
+  if (da) return "plan " + p.id + " — " + p.name + " (" + p.responsible + ", frist " + p.deadline + ", " + status_da(p.status) + ")";
   return "plan " + p.id + " — " + p.name + " (" + p.responsible + ", deadline " + p.deadline + ", " + p.status + ")";
 }
 
@@ -198,38 +208,45 @@ json agenda_json(const runtime::Agenda& agenda) {
           {"registers", register_states_json(agenda.registers)}};
 }
 
-std::string agenda_markdown(const runtime::Agenda& agenda) {
+std::string agenda_markdown(const runtime::Agenda& agenda, const std::string& language) {
+  const bool da = language == "da";
   std::ostringstream out;
-  out << "# Agenda for the information security committee\n\nChanges since " << agenda.since << " (generated "
-      << agenda.generated_at << ").\n";
+  if (da)
+    out << "# Dagsorden for informationssikkerhedsudvalget\n\nÆndringer siden " << agenda.since << " (dannet " << agenda.generated_at << ").\n";
+  else
+    out << "# Agenda for the information security committee\n\nChanges since " << agenda.since << " (generated " << agenda.generated_at
+        << ").\n";
   int n = 0;
   for (const auto& s : agenda.sections) {
-    out << "\n## " << ++n << ". " << s.title << "\n\n";
-    if (s.cases.empty() && s.plan.empty()) out << "Nothing new.\n";
-    for (const auto& c : s.cases) out << "- " << case_line(c) << "\n";
-    for (const auto& p : s.plan) out << "- " << plan_line(p) << "\n";
+    out << "\n## " << ++n << ". " << (da && !s.title_da.empty() ? s.title_da : s.title) << "\n\n";
+    if (s.cases.empty() && s.plan.empty()) out << (da ? "Intet nyt.\n" : "Nothing new.\n");
+    for (const auto& c : s.cases) out << "- " << case_line(c, da) << "\n";
+    for (const auto& p : s.plan) out << "- " << plan_line(p, da) << "\n";
   }
-  out << register_states_markdown(agenda.registers);
+  out << register_states_markdown(agenda.registers, language);
   return out.str();
 }
 
-std::string agenda_html(const runtime::Agenda& agenda) {
+std::string agenda_html(const runtime::Agenda& agenda, const std::string& language) {
+  const bool da = language == "da";
   std::ostringstream out;
-  out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Committee agenda</title></head><body>"
-      << "<h1>Agenda for the information security committee</h1><p>Changes since " << xml_escape(agenda.since) << " (generated "
+  out << "<!DOCTYPE html>\n<html lang=\"" << (da ? "da" : "en") << "\"><head><meta charset=\"utf-8\"><title>"
+      << (da ? "Udvalgets dagsorden" : "Committee agenda") << "</title></head><body><h1>"
+      << (da ? "Dagsorden for informationssikkerhedsudvalget" : "Agenda for the information security committee") << "</h1><p>"
+      << (da ? "Ændringer siden " : "Changes since ") << xml_escape(agenda.since) << (da ? " (dannet " : " (generated ")
       << xml_escape(agenda.generated_at) << ").</p><ol class=\"agenda\">";
   for (const auto& s : agenda.sections) {
-    out << "<li data-section=\"" << xml_escape(s.id) << "\"><h2>" << xml_escape(s.title) << "</h2>";
-    if (s.cases.empty() && s.plan.empty()) out << "<p>Nothing new.</p>";
+    out << "<li data-section=\"" << xml_escape(s.id) << "\"><h2>" << xml_escape(da && !s.title_da.empty() ? s.title_da : s.title) << "</h2>";
+    if (s.cases.empty() && s.plan.empty()) out << (da ? "<p>Intet nyt.</p>" : "<p>Nothing new.</p>");
     else {
       out << "<ul>";
-      for (const auto& c : s.cases) out << "<li data-case=\"" << xml_escape(c.id) << "\">" << xml_escape(case_line(c)) << "</li>";
-      for (const auto& p : s.plan) out << "<li data-plan=\"" << xml_escape(p.id) << "\">" << xml_escape(plan_line(p)) << "</li>";
+      for (const auto& c : s.cases) out << "<li data-case=\"" << xml_escape(c.id) << "\">" << xml_escape(case_line(c, da)) << "</li>";
+      for (const auto& p : s.plan) out << "<li data-plan=\"" << xml_escape(p.id) << "\">" << xml_escape(plan_line(p, da)) << "</li>";
       out << "</ul>";
     }
     out << "</li>";
   }
-  out << "</ol>" << register_states_html(agenda.registers) << "</body></html>\n";
+  out << "</ol>" << register_states_html(agenda.registers, language) << "</body></html>\n";
   return out.str();
 }
 
@@ -254,11 +271,12 @@ json evidence_entry(const runtime::Evidence& e) {
 }
 
 // "form deviation-assess-input v1, 2 files: a.log, b.png"
-std::string recorded(const runtime::Evidence& e) {
+std::string recorded(const runtime::Evidence& e, bool da = false) {
   std::string out;
-  if (!e.form.empty()) out = "form " + e.form + " v" + std::to_string(e.form_version);
+  if (!e.form.empty()) out = (da ? "formular " : "form ") + e.form + " v" + std::to_string(e.form_version);
   if (!e.files.empty()) {
-    out += (out.empty() ? "" : ", ") + std::to_string(e.files.size()) + (e.files.size() == 1 ? " file: " : " files: ");
+    out += (out.empty() ? "" : ", ") + std::to_string(e.files.size()) +
+           (da ? (e.files.size() == 1 ? " fil: " : " filer: ") : (e.files.size() == 1 ? " file: " : " files: "));
     for (std::size_t i = 0; i < e.files.size(); ++i) out += (i ? ", " : "") + e.files[i].name;
   }
   return out;
@@ -396,10 +414,16 @@ json report_json(const runtime::ManagementReport& r) {
            }()}};
 }
 
-std::string report_markdown(const runtime::ManagementReport& r) {
+std::string report_markdown(const runtime::ManagementReport& r, const std::string& language) {
+  const bool da = language == "da";
+  auto say = [da](const char* en, const char* dansk) { return da ? dansk : en; };
+  const char* of = say(" of ", " af ");
   std::ostringstream out;
-  out << "# Information security: annual report to management " << r.year << "\n\nGenerated " << r.generated_at << ".\n\n"
-      << "## Cases by process\n\n| Process | Started | Closed | Open at year end | Median days to close | Overdue tasks | Escalations |\n"
+  out << say("# Information security: annual report to management ", "# Informationssikkerhed: årsrapport til ledelsen ") << r.year
+      << say("\n\nGenerated ", "\n\nDannet ") << r.generated_at << ".\n\n"
+      << say("## Cases by process\n\n| Process | Started | Closed | Open at year end | Median days to close | Overdue tasks | Escalations |\n",
+             "## Sager pr. proces\n\n| Proces | Startet | Afsluttet | Åbne ved årets slutning | Median dage til afslutning | Opgaver over frist | "
+             "Eskaleringer |\n")
       << "|---|---:|---:|---:|---:|---:|---:|\n";
   for (const auto* p : [&] {
          std::vector<const runtime::ProcessFigures*> all;
@@ -408,24 +432,34 @@ std::string report_markdown(const runtime::ManagementReport& r) {
          return all;
        }())
     out << "| " << p->name << " | " << p->started << " | " << p->closed << " | " << p->open_at_end << " | " << days(p->median_days_to_close)
-        << " | " << p->tasks_overdue << " of " << p->tasks_with_due << " (" << percent(p->tasks_overdue, p->tasks_with_due) << ") | "
+        << " | " << p->tasks_overdue << of << p->tasks_with_due << " (" << percent(p->tasks_overdue, p->tasks_with_due) << ") | "
         << p->escalations << " |\n";
-  out << "\n## Per role\n\n| Role | Tasks completed | Median days per task | Overdue | Escalations to it |\n|---|---:|---:|---:|---:|\n";
+  out << say("\n## Per role\n\n| Role | Tasks completed | Median days per task | Overdue | Escalations to it |\n",
+             "\n## Pr. rolle\n\n| Rolle | Opgaver udført | Median dage pr. opgave | Over frist | Eskaleringer til rollen |\n")
+      << "|---|---:|---:|---:|---:|\n";
   for (const auto& role : r.roles)
     out << "| " << role.role << " | " << role.tasks_completed << " | " << days(role.median_days_per_task) << " | " << role.tasks_overdue
-        << " of " << role.tasks_with_due << " (" << percent(role.tasks_overdue, role.tasks_with_due) << ") | " << role.escalations << " |\n";
-  out << "\n## Annual wheel and plan\n\n- Wheel: " << r.wheel_fired << " of " << r.wheel_planned << " occurrences started"
-      << (r.wheel_late ? " (" + std::to_string(r.wheel_late) + " late)" : "") << ".\n- Plan items due this year: " << r.plan_done
-      << " done, " << r.plan_open << " open, " << r.plan_overdue << " overdue.\n";
+        << of << role.tasks_with_due << " (" << percent(role.tasks_overdue, role.tasks_with_due) << ") | " << role.escalations << " |\n";
+  std::string late = r.wheel_late ? " (" + std::to_string(r.wheel_late) + say(" late)", " for sent)") : "";
+  if (da)
+    out << "\n## Årshjul og årsplan\n\n- Årshjul: " << r.wheel_fired << " af " << r.wheel_planned << " forekomster startet" << late
+        << ".\n- Planpunkter med frist i år: " << r.plan_done << " udført, " << r.plan_open << " åbne, " << r.plan_overdue << " over frist.\n";
+  else
+    out << "\n## Annual wheel and plan\n\n- Wheel: " << r.wheel_fired << " of " << r.wheel_planned << " occurrences started" << late
+        << ".\n- Plan items due this year: " << r.plan_done << " done, " << r.plan_open << " open, " << r.plan_overdue << " overdue.\n";
   if (!r.evidence.empty()) {
-    out << "\n## Evidence recorded\n\n| Date | ISO 27001 | Case | Step | Person | Recorded |\n|---|---|---|---|---|---|\n";
+    out << say("\n## Evidence recorded\n\n| Date | ISO 27001 | Case | Step | Person | Recorded |\n",
+               "\n## Registreret dokumentation\n\n| Dato | ISO 27001 | Sag | Trin | Person | Registreret |\n")
+        << "|---|---|---|---|---|---|\n";
     for (const auto& e : r.evidence)
       out << "| " << e.time.substr(0, 10) << " | " << joined(e.clauses) << " | " << e.case_id << " | " << e.step << " | " << e.person
-          << " | " << recorded(e) << " |\n";
+          << " | " << recorded(e, da) << " |\n";
   }
-  out << register_states_markdown(r.registers);
+  out << register_states_markdown(r.registers, language);
   if (!r.soa_changes.empty()) {
-    out << "\n## Statement of Applicability\n\n| Version | Approved | By | Controls changed |\n|---:|---|---|---|\n";
+    out << say("\n## Statement of Applicability\n\n| Version | Approved | By | Controls changed |\n",
+               "\n## Anvendelseserklæring\n\n| Version | Godkendt | Af | Ændrede kontroller |\n")
+        << "|---:|---|---|---|\n";
     for (const auto& v : r.soa_changes) out << "| " << v.version << " | " << v.approved_at.substr(0, 10) << " | " << v.approved_by << " | " << joined(v.changed) << " |\n";
   }
   return out.str();

@@ -26,15 +26,15 @@ std::string wheel_svg(int year, const std::vector<runtime::WheelEntry>& entries,
 std::string plan_table(const std::vector<definitions::PlanItem>& plan);
 
 nlohmann::json agenda_json(const runtime::Agenda& agenda);
-std::string agenda_markdown(const runtime::Agenda& agenda);
-std::string agenda_html(const runtime::Agenda& agenda);
+std::string agenda_markdown(const runtime::Agenda& agenda, const std::string& language = "en");
+std::string agenda_html(const runtime::Agenda& agenda, const std::string& language = "en");
 
 nlohmann::json evidence_json(const runtime::EvidenceRegister& evidence);
 std::string evidence_table(const runtime::EvidenceRegister& evidence);
 std::string evidence_markdown(const runtime::EvidenceRegister& evidence);
 
 nlohmann::json report_json(const runtime::ManagementReport& report);
-std::string report_markdown(const runtime::ManagementReport& report);
+std::string report_markdown(const runtime::ManagementReport& report, const std::string& language = "en");
 // HTML with SVG bar charts: cases by process, median days to close, overdue share per role.
 // The annual report as a page, in English or Danish (`language` "da").
 std::string report_html(const runtime::ManagementReport& report, const std::string& language = "en");

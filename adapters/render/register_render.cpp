@@ -204,20 +204,30 @@ void each_row(const std::vector<std::vector<runtime::HeatCell>>& grid, Cell cell
 
 }  // namespace
 
-std::string register_states_markdown(const std::vector<runtime::RegisterState>& states) {
+std::string register_states_markdown(const std::vector<runtime::RegisterState>& states, const std::string& language) {
   if (states.empty()) return "";
+  const bool da = danish(language);
+  auto name_of = [&](const runtime::RegisterState& s) { return da && !s.name_da.empty() ? s.name_da : s.name; };
   std::ostringstream out;
-  out << "\n## Registers\n\n| Register | Entries | Open | Open with a step overdue | Above the acceptance level | Review due |\n"
-         "|---|---:|---:|---|---|---:|\n";
+  if (da)
+    out << "\n## Registre\n\n| Register | Poster | Åbne | Åbne med et trin over frist | Over acceptniveauet | Til revurdering |\n";
+  else
+    out << "\n## Registers\n\n| Register | Entries | Open | Open with a step overdue | Above the acceptance level | Review due |\n";
+  out << "|---|---:|---:|---|---|---:|\n";
   for (const auto& s : states)
-    out << "| " << s.name << " | " << s.entries << " | " << s.open << " | " << keys_text(s.overdue) << " | "
+    out << "| " << name_of(s) << " | " << s.entries << " | " << s.open << " | " << keys_text(s.overdue) << " | "
         << (s.heat_map.size ? keys_text(s.above_acceptance) : "") << " | " << s.review_due << " |\n";
   for (const auto& s : states) {
     if (!s.heat_map.size) continue;
     for (const auto* kind : {"inherent", "residual"}) {
-      const auto& grid = std::string(kind) == "inherent" ? s.heat_map.inherent : s.heat_map.residual;
-      out << "\n### " << s.name << ": " << (std::string(kind) == "inherent" ? "inherent risk" : "residual risk")
-          << " (likelihood down, impact across)\n\n| |";
+      bool inherent = std::string(kind) == "inherent";
+      const auto& grid = inherent ? s.heat_map.inherent : s.heat_map.residual;
+      out << "\n### " << name_of(s) << ": ";
+      if (da)
+        out << (inherent ? "iboende risiko" : "restrisiko") << " (sandsynlighed nedad, konsekvens henad)";
+      else
+        out << (inherent ? "inherent risk" : "residual risk") << " (likelihood down, impact across)";
+      out << "\n\n| |";
       for (int i = 1; i <= s.heat_map.size; ++i) out << " " << i << " |";
       out << "\n|---|";
       for (int i = 1; i <= s.heat_map.size; ++i) out << "---:|";

@@ -50,7 +50,7 @@ std::string registers_xlsx(const std::vector<RegisterSheet>& sheets, const std::
 // The registers' state in the committee agenda and the annual report: a table of the
 // registers, and each heat map (inherent beside residual).
 nlohmann::json register_states_json(const std::vector<runtime::RegisterState>& states);
-std::string register_states_markdown(const std::vector<runtime::RegisterState>& states);
+std::string register_states_markdown(const std::vector<runtime::RegisterState>& states, const std::string& language = "en");
 std::string register_states_html(const std::vector<runtime::RegisterState>& states, const std::string& language = "en");
 
 // The Statement of Applicability: JSON for the API and `raciflow soa --format json`, and

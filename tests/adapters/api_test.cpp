@@ -513,6 +513,28 @@ TEST_CASE("the wheel, the plan, the agenda, the evidence register and the report
   auto report = s.as(ida, "GET", "/api/report?year=2026&format=html");
   CHECK(report.status == 200);
   CHECK(report.body.find("<svg") != std::string::npos);
+
+  // In Danish, when asked: the agenda's markdown and page, the report's markdown.
+  auto dagsorden = s.as(anna, "GET", "/api/agenda?since=2026-01-01&format=markdown&lang=da").body;
+  CHECK(dagsorden.rfind("# Dagsorden for informationssikkerhedsudvalget\n", 0) == 0);
+  CHECK(dagsorden.find("## 6. Nye afvigelser\n\n- sag " + id + " — ") != std::string::npos);
+  CHECK(dagsorden.find("## 9. Eventuelt\n\nIntet nyt.") != std::string::npos);
+  auto side = s.as(anna, "GET", "/api/agenda?since=2026-01-01&format=html&lang=da").body;
+  CHECK(side.find("<html lang=\"da\">") != std::string::npos);
+  CHECK(side.find("<h2>Godkendelse af dagsorden</h2>") != std::string::npos);
+  auto rapport = s.as(ida, "GET", "/api/report?year=2026&format=markdown&lang=da").body;
+  CHECK(rapport.rfind("# Informationssikkerhed: årsrapport til ledelsen 2026\n", 0) == 0);
+  CHECK(rapport.find("## Pr. rolle\n\n| Rolle | Opgaver udført") != std::string::npos);
+  CHECK(s.as(ida, "GET", "/api/report?year=2026&format=markdown").body.rfind("# Information security: annual report", 0) == 0);
+  // A language raciflow does not speak is a 400 naming the field, on every route that takes one.
+  for (const std::string target : {"/api/agenda?lang=de", "/api/report?lang=de"}) {
+    auto r = s.as(ida, "GET", target);
+    CHECK(r.status == 400);
+    CHECK(r.json_body()["message"] == "lang is da or en");
+  }
+  auto validate = s.as(anna, "POST", "/api/validate?lang=xx", {{"xml", "<definitions/>"}});
+  CHECK(validate.status == 400);
+  CHECK(validate.json_body()["message"] == "lang is da or en");
 }
 
 namespace {

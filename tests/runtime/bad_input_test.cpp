@@ -151,5 +151,11 @@ TEST_CASE("an organisation file with mistakes is refused naming the line") {
     CHECK(r.code == 1);
     CHECK(r.err == "raciflow org: " + w.path("org.xml") + ":3: error: person 'anna' is defined twice\n");
   }
+  SECTION("a language raciflow does not speak") {
+    w.write("org.xml", "<organisation xmlns=\"urn:raciflow:org:1\" name=\"A\"\n  lang=\"de\"/>\n");
+    auto r = w.cli({"org", "load", w.path("org.xml")});
+    CHECK(r.code == 1);
+    CHECK(r.err == "raciflow org: " + w.path("org.xml") + ":1: error: the organisation's lang is da or en, not 'de'\n");
+  }
   CHECK_FALSE(std::filesystem::exists(w.db()));
 }
