@@ -88,7 +88,7 @@ void Loader::load_extension_attributes(pugi::xml_node element, FlowNode& node) {
                     Phrase{"bpmn.raci_not_activity", {{"attribute", attr_name}, {"element", std::string(element_name(node.kind))}, {"id", node.id}}, ""});
       continue;
     }
-    bool human_only = name == "due" || name == "dueDate" || name == "remind" || name == "separateFrom";
+    bool human_only = name == "due" || name == "dueDate" || name == "remind" || name == "separateFrom" || name == "consult";
     if (human_only && !is_human_task(node.kind)) {
       diag_.warning(node.line, node.id,
                     Phrase{"bpmn.human_only", {{"attribute", attr_name}, {"element", std::string(element_name(node.kind))}, {"id", node.id}}, ""});
@@ -102,6 +102,12 @@ void Loader::load_extension_attributes(pugi::xml_node element, FlowNode& node) {
       node.raci.accountable_explicit = true;
     } else if (name == "consulted") {
       node.raci.consulted = split_words(attr.value());
+    } else if (name == "consult") {
+      std::string policy = trim(attr.value());
+      if (policy == "before")
+        node.raci.consult = ConsultPolicy::before;
+      else if (policy != "alongside")
+        diag_.error(node.line, node.id, Phrase{"bpmn.bad_consult", {{"id", node.id}, {"text", policy}}, ""});
     } else if (name == "informed") {
       node.raci.informed = split_words(attr.value());
     } else if (name == "due") {

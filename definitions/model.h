@@ -85,8 +85,15 @@ struct Timer {
 
 enum class LoopKind : std::uint8_t { none, standard, multi_instance_parallel, multi_instance_sequential };
 
+// raci:consult: whether the Consulted roles must answer before the step completes.
+enum class ConsultPolicy : std::uint8_t {
+  alongside,  // the default: the Responsible may complete; unanswered roles are recorded (consultation_skipped)
+  before,     // completion waits until each Consulted role has answered, or the Accountable waived it
+};
+
 struct Raci {
   std::vector<std::string> responsible, accountable, consulted, informed;
+  ConsultPolicy consult = ConsultPolicy::alongside;
   bool responsible_explicit = false;
   // Where an explicit Responsible was written, as findings name it: empty for
   // raci:responsible, else another modeler's assignment ("camunda:candidateGroups", ...).

@@ -290,6 +290,8 @@ class ProcessValidator {
                     say("activity.one_a", {{"node", describe(node)},
                                            {"roles", raci.accountable.empty() ? Words{"none", "ingen"} : Words{join(raci.accountable)}}}));
       }
+      if (raci.consult == ConsultPolicy::before && raci.consulted.empty())
+        diag_.warning(node.line, node.id, say("activity.consult_nobody", {{"node", describe(node)}}));
       if (!node.due_text.empty() && !human)
         diag_.warning(node.line, node.id, say("activity.due_ignored", {{"node", describe(node)}}));
       for (const auto& other : node.separate_from) {

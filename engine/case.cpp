@@ -31,6 +31,8 @@ constexpr KindName kKindNames[] = {
     {EventKind::task_escalated, "task_escalated"},
     {EventKind::task_reminded, "task_reminded"},
     {EventKind::consultation_answered, "consultation_answered"},
+    {EventKind::consultation_waived, "consultation_waived"},
+    {EventKind::consultation_skipped, "consultation_skipped"},
     {EventKind::notification_queued, "notification_queued"},
     {EventKind::timer_scheduled, "timer_scheduled"},
     {EventKind::timer_fired, "timer_fired"},
@@ -396,6 +398,19 @@ void apply(CaseState& s, const Event& e, const definitions::Process& p) {
       it->answered_at = e.time;
       break;
     }
+    case EventKind::consultation_waived: {
+      Task& t = existing(s.tasks, id_of(e, "task"), e, "task");
+      for (const auto& role : strings(e.data.value("roles", nlohmann::json::array()))) {
+        auto it = std::find_if(t.consultations.begin(), t.consultations.end(), [&](const Consultation& c) { return c.role == role; });
+        if (it == t.consultations.end()) corrupt(e, "no consultation for " + role);
+        it->waived_by = e.actor;
+        it->waive_reason = e.data.value("reason", std::string());
+      }
+      break;
+    }
+    case EventKind::consultation_skipped:  // a record of what completion left unanswered; the task completes next
+      existing(s.tasks, id_of(e, "task"), e, "task");
+      break;
     case EventKind::timer_scheduled: {
       Timer t;
       t.id = id_of(e, "timer");

@@ -68,6 +68,8 @@ enum class EventKind {
   compensation_started,   // a compensation throw runs the handler of one recorded activity
   escalation_raised,      // an escalation nothing in the case caught: the runtime hands it to the calling case
   decision_evaluated,     // a business-rule task evaluated its DMN decision: what it read, the rules that matched, the result
+  consultation_waived,    // the Accountable waived the task's unanswered consultations, with a reason
+  consultation_skipped,   // the task completed while Consulted roles had not answered (raci:consult="alongside")
 };
 const char* to_string(EventKind kind);
 std::optional<EventKind> event_kind_from_string(const std::string& name);
@@ -115,6 +117,10 @@ struct Consultation {
   std::string answer;
   std::string answered_by;
   std::optional<TimePoint> answered_at;
+  std::string waived_by;  // the Accountable who waived it (consultation_waived), with the reason
+  std::string waive_reason;
+  // Answered or waived: nothing more is asked of the role.
+  bool settled() const { return !answered_by.empty() || !waived_by.empty(); }
 };
 
 struct Task {

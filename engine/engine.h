@@ -52,6 +52,11 @@ struct Consult {
   int task = 0;
   std::string answer;
 };
+// The Accountable waives the consultations of a task still unanswered, with a reason.
+struct Waive {
+  int task = 0;
+  std::string reason;
+};
 struct Correlate {
   std::string message;
   nlohmann::json variables = nlohmann::json::object();
@@ -84,7 +89,7 @@ struct Signal {
 
 using Command = std::variant<command::Start, command::Claim, command::Unclaim, command::Complete, command::Consult,
                              command::Correlate, command::FireDue, command::CompleteCall, command::Cancel,
-                             command::Retry, command::Signal, command::Escalate>;
+                             command::Retry, command::Signal, command::Escalate, command::Waive>;
 
 struct Outcome {
   std::vector<Event> events;

@@ -135,7 +135,9 @@ Task& Run::open_task(int id) {
 std::string Run::acting_role(const Task& task, const std::vector<std::string>& roles, const char* letter) {
   for (const auto& r : actor_.roles)
     if (std::find(roles.begin(), roles.end(), r) != roles.end()) return r;
-  Words said_letter = std::string_view(letter) == "Responsible" ? Words{"Responsible", "Udførende (R)"} : Words{letter};
+  Words said_letter = std::string_view(letter) == "Responsible"   ? Words{"Responsible", "Udførende (R)"}
+                      : std::string_view(letter) == "Accountable" ? Words{"Accountable", "Ansvarlig (A)"}
+                                                                  : Words{letter};
   throw refuse("task.not_your_role", {{"person", actor_.person}, {"letter", said_letter}, {"task", label(task)}, {"roles", join_words(roles)}},
                RefusalKind::forbidden);
 }
@@ -537,6 +539,7 @@ Outcome Engine::handle(const CaseState& state, const Command& command, const Act
           if constexpr (std::is_same_v<C, command::Unclaim>) run.unclaim(c);
           if constexpr (std::is_same_v<C, command::Complete>) run.complete(c);
           if constexpr (std::is_same_v<C, command::Consult>) run.consult(c);
+          if constexpr (std::is_same_v<C, command::Waive>) run.waive(c);
           if constexpr (std::is_same_v<C, command::Correlate>) run.correlate(c);
           if constexpr (std::is_same_v<C, command::FireDue>) run.fire_due();
           if constexpr (std::is_same_v<C, command::CompleteCall>) run.complete_call(c);

@@ -55,6 +55,7 @@ class Run {
   void unclaim(const command::Unclaim& c);
   void complete(const command::Complete& c);
   void consult(const command::Consult& c);
+  void waive(const command::Waive& c);
   void complete_call(const command::CompleteCall& c);
   void correlate(const command::Correlate& c);
   void signal(const command::Signal& c);

@@ -55,6 +55,11 @@ void Run::complete(const command::Complete& c) {
       throw Refusal{label(task) + ": " + node.decides +
                     " must be a list of decisions like [{\"case\": \"12\", \"variables\": {...}}] (raci:decides)"};
   }
+  std::vector<std::string> unanswered;
+  for (const auto& con : task.consultations)
+    if (!con.settled()) unanswered.push_back(con.role);
+  if (!unanswered.empty() && node.raci.consult == ConsultPolicy::before)
+    throw refuse("task.consultation_pending", {{"task", label(task)}, {"roles", join_words(unanswered)}}, RefusalKind::conflict);
   int task_id = task.id, token = task.token, instance = task.instance, task_node = task.node;
   std::vector<std::string> informed = task.informed;
   json gaps;
@@ -73,6 +78,8 @@ void Run::complete(const command::Complete& c) {
       gaps.push_back({{"step", node.id}, {"question", node.name}, {"gap", node.gap->text}, {"iso", node.iso}});
   }
   set_variables(c.variables, node.id, role);
+  // raci:consult="alongside": completing without every answer is allowed, and recorded.
+  if (!unanswered.empty()) emit_as(EventKind::consultation_skipped, node.id, role, {{"task", task_id}, {"roles", unanswered}});
   emit_as(EventKind::task_completed, node.id, role,
           {{"task", task_id}, {"variables", c.variables.is_null() ? json::object() : c.variables}});
   if (!gaps.is_null()) set_variables(json{{"gaps", gaps}}, node.id);
@@ -88,6 +95,8 @@ void Run::complete(const command::Complete& c) {
 }
 
 void Run::consult(const command::Consult& c) {
+  if (auto done = s_.tasks.find(c.task); done != s_.tasks.end() && done->second.status == TaskStatus::completed)
+    throw refuse("consult.late", {{"task", label(done->second)}}, RefusalKind::conflict);
   Task& task = open_task(c.task);
   std::vector<std::string> open_roles;
   for (const auto& con : task.consultations)
@@ -103,6 +112,9 @@ void Run::consult(const command::Consult& c) {
                  RefusalKind::forbidden);
   }
   if (c.answer.empty()) throw refuse("consult.empty", {});
+  if (auto con = std::find_if(task.consultations.begin(), task.consultations.end(), [&](const Consultation& x) { return x.role == role; });
+      con != task.consultations.end() && !con->waived_by.empty())
+    throw refuse("consult.waived", {{"task", label(task)}, {"person", con->waived_by}}, RefusalKind::conflict);
   emit_as(EventKind::consultation_answered, task.node_id, role, {{"task", task.id}, {"role", role}, {"answer", c.answer}});
 }
 
@@ -177,6 +189,19 @@ void Run::create_task(int node, int token, const Instance* instance) {
   for (const auto& r : n.raci.consulted)
     emit(EventKind::notification_queued, n.id, {{"role", r}, {"kind", "consultation"}, {"task", task}});
   if (!instance) arm_boundaries(node, token);  // a multi-instance body arms them once, for all
+}
+
+// The Accountable lets the Responsible complete without the answers still missing: every
+// unanswered consultation is waived at once, with the reason, in one record.
+void Run::waive(const command::Waive& c) {
+  Task& task = open_task(c.task);
+  std::string role = acting_role(task, task.accountable, "Accountable");
+  std::vector<std::string> open_roles;
+  for (const auto& con : task.consultations)
+    if (!con.settled()) open_roles.push_back(con.role);
+  if (open_roles.empty()) throw refuse("waive.nothing", {{"task", label(task)}}, RefusalKind::conflict);
+  if (c.reason.empty()) throw refuse("waive.no_reason", {{"task", label(task)}});
+  emit_as(EventKind::consultation_waived, task.node_id, role, {{"task", task.id}, {"roles", open_roles}, {"reason", c.reason}});
 }
 
 }  // namespace raciflow::engine::detail

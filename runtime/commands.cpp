@@ -356,6 +356,10 @@ void Runtime::consult(std::int64_t task, const std::string& person, const std::s
   on_task(task, person, "consult", [&](int id) { return cmd::Consult{id, answer}; });
 }
 
+void Runtime::waive(std::int64_t task, const std::string& person, const std::string& reason) {
+  on_task(task, person, "waive", [&](int id) { return cmd::Waive{id, reason}; });
+}
+
 std::vector<std::string> Runtime::tick() {
   return transact([&] {
     std::vector<std::string> touched;

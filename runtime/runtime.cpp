@@ -35,7 +35,7 @@ std::string inbox_reason(const engine::Task& t, const std::vector<std::string>& 
   if (responsible && (t.assignee.empty() || person.empty())) return "responsible";
   bool live = t.status == engine::TaskStatus::open || t.status == engine::TaskStatus::claimed;
   for (const auto& c : t.consultations)
-    if (live && c.answered_by.empty() && held(c.role)) return "consulted";
+    if (live && !c.settled() && held(c.role)) return "consulted";
   return "";
 }
 
@@ -148,7 +148,7 @@ void Runtime::run(Live& live, const engine::Command& command, const Actor& actor
       throw Refused(message, outcome.kind);
     }
     static const char* const kNames[] = {"start", "claim", "unclaim", "complete", "consult", "message", "tick", "call", "cancel", "retry",
-                                         "signal", "escalate"};
+                                         "signal", "escalate", "waive"};
     std::string node;
     int task = 0;
     std::visit([&](const auto& c) {

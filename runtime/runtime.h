@@ -157,6 +157,8 @@ class Runtime {
   void comment(const std::string& case_id, const std::string& person, const std::string& text, std::int64_t task = 0);
   std::vector<Comment> comments(const std::string& case_id);
   void consult(std::int64_t task, const std::string& person, const std::string& answer);
+  // The task's Accountable waives its unanswered consultations, with a reason (raci:consult).
+  void waive(std::int64_t task, const std::string& person, const std::string& reason);
   // Fires every timer, escalation and timer start due now; returns the cases touched.
   std::vector<std::string> tick();
   void cancel(const std::string& case_id, const std::string& person, const std::string& reason);

@@ -256,6 +256,14 @@ int cmd_consult(const po::variables_map& vm, const Globals& g, std::ostream& out
   return kExitOk;
 }
 
+int cmd_waive(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
+  auto id = task_id(vm);
+  Session s(g, false);
+  s.runtime->waive(id, vm["as"].as<std::string>(), vm["reason"].as<std::string>());
+  out << "task " << id << ": consultation waived by " << vm["as"].as<std::string>() << "\n";
+  return kExitOk;
+}
+
 int cmd_tick(const po::variables_map&, const Globals& g, std::ostream& out, std::ostream&) {
   Session s(g, false);
   lines(out, s.runtime->tick());
@@ -515,6 +523,14 @@ void add_runtime_commands(std::map<std::string, Command>& t) {
                     o.add_options()("answer", po::value<std::string>()->required(), "the answer");
                   },
                   cmd_consult, "task", "TASK"};
+  t["waive"] = {"as the task's Accountable, waive its unanswered consultations, with a reason",
+                "raciflow waive TASK --as PERSON --reason TEXT",
+                [](po::options_description& o) {
+                  as_option(o);
+                  task_positional(o);
+                  o.add_options()("reason", po::value<std::string>()->required(), "why the step may complete without them");
+                },
+                cmd_waive, "task", "TASK"};
   t["tick"] = {"fire every timer, escalation and timer start due now; prints the cases touched", "raciflow tick",
                [](po::options_description&) {}, cmd_tick, ""};
   t["show"] = {"show a case: status, variables, active steps, tasks, incident", "raciflow show CASE [--json]",

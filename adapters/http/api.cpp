@@ -385,8 +385,19 @@ void Api::Impl::check_task(Context& c, const Call& call, const runtime::TaskRow&
         open |= con.answered_by.empty();
       }
     if (!asked) deny(c, call, t, said("task.consults_not_you", {}));
+    if (k.status == engine::TaskStatus::completed) fail(409, "conflict", said("consult.late", {}));
     if (!live) fail(409, "conflict", said("task.is", {{"status", engine::status_words(k.status)}}));
     if (!open) fail(409, "conflict", said("consult.answered_already", {}));
+    return;
+  }
+  if (what == "waive") {
+    if (!caller.holds_any(k.accountable))
+    {
+      std::string roles;
+      for (const auto& r : k.accountable) roles += (roles.empty() ? "" : ", ") + r;
+      deny(c, call, t, said("task.not_accountable", {{"roles", roles}}));
+    }
+    if (!live) fail(409, "conflict", said("task.already", {{"status", engine::status_words(k.status)}}));
     return;
   }
   bool responsible = caller.holds_any(k.responsible) || k.assignee == caller.person.id;

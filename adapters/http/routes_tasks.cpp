@@ -1,4 +1,4 @@
-// Routes: tasks: inboxes, claim, unclaim, complete, consult.
+// Routes: tasks: inboxes, claim, unclaim, complete, consult, waive.
 #include "adapters/http/api_internal.h"
 
 namespace raciflow::http {
@@ -116,6 +116,11 @@ void Api::Impl::routes_tasks() {
     std::string answer = body.text("answer", true);
     if (answer.empty()) malformed("the field 'answer' is empty");
     c.runtime.consult(id, call.me(), answer);
+  });
+  task_command("waive", {"reason"}, [](Context& c, const Call& call, std::int64_t id, const Body& body) {
+    std::string reason = body.text("reason", true);
+    if (reason.empty()) malformed("the field 'reason' is empty");
+    c.runtime.waive(id, call.me(), reason);
   });
 }
 

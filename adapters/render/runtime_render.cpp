@@ -27,7 +27,9 @@ json task_json(const TaskRow& row, const std::string& inbox) {
     consultations.push_back({{"role", c.role},
                              {"answer", c.answered_by.empty() ? json(nullptr) : json(c.answer)},
                              {"answered_by", c.answered_by.empty() ? json(nullptr) : json(c.answered_by)},
-                             {"answered_at", c.answered_at ? json(iso(c.answered_at)) : json(nullptr)}});
+                             {"answered_at", c.answered_at ? json(iso(c.answered_at)) : json(nullptr)},
+                             {"waived_by", c.waived_by.empty() ? json(nullptr) : json(c.waived_by)},
+                             {"waive_reason", c.waived_by.empty() ? json(nullptr) : json(c.waive_reason)}});
   json j{{"id", row.id},
          {"case", row.case_id},
          {"process", row.process},

@@ -93,6 +93,94 @@ TEST_CASE("consulted roles get an item each, answers are recorded with the task,
   CHECK(answered.consultations[1].answered_by == "bo");
 }
 
+namespace {
+
+// The decision step with its consultation policy.
+std::string consult_flow(const std::string& policy) {
+  std::string xml = decision_flow();
+  auto at = xml.find("raci:due=\"P5D\"");
+  return xml.insert(at, policy.empty() ? "" : "raci:consult=\"" + policy + "\" ");
+}
+
+const Actor kTop{"tove", {"top-management"}};
+
+std::vector<std::string> roles_of(const Event& e) { return e.data["roles"].get<std::vector<std::string>>(); }
+
+}  // namespace
+
+TEST_CASE("raci:consult=\"alongside\" lets the Responsible complete and records the roles that did not answer") {
+  Flow f(consult_flow(""));  // the default
+  Case c(f);
+  REQUIRE(c.start());
+  REQUIRE(c.run(command::Complete{c.task("propose")->id, {}}, kAnna));
+  int decide = c.task("decide")->id;
+  REQUIRE(c.run(command::Consult{decide, "fine by IT"}, kBo));
+  REQUIRE(c.run(command::Complete{decide, {}}, kCarl));
+  REQUIRE(c.count(EventKind::consultation_skipped, "decide") == 1);
+  auto skipped = std::find_if(c.log.begin(), c.log.end(), [](const Event& e) { return e.kind == EventKind::consultation_skipped; });
+  CHECK(roles_of(*skipped) == std::vector<std::string>{"security-function"});
+  CHECK(skipped->actor == "carl");
+  // The late answer is refused, saying the step is done.
+  CHECK_FALSE(c.run(command::Consult{decide, "we were not asked in time"}, kAnna));
+  CHECK(c.refusal == "'Decide' is done: the consultation closed when the step was completed");
+}
+
+TEST_CASE("a step completed with every answer in records no skipped consultation") {
+  Flow f(consult_flow("alongside"));
+  Case c(f);
+  REQUIRE(c.start());
+  REQUIRE(c.run(command::Complete{c.task("propose")->id, {}}, kAnna));
+  int decide = c.task("decide")->id;
+  REQUIRE(c.run(command::Consult{decide, "fine by IT"}, kBo));
+  REQUIRE(c.run(command::Consult{decide, "go ahead"}, kAnna));
+  REQUIRE(c.run(command::Complete{decide, {}}, kCarl));
+  CHECK(c.count(EventKind::consultation_skipped) == 0);
+}
+
+TEST_CASE("raci:consult=\"before\" refuses completion until each Consulted role has answered") {
+  Flow f(consult_flow("before"));
+  Case c(f);
+  REQUIRE(c.start());
+  REQUIRE(c.run(command::Complete{c.task("propose")->id, {}}, kAnna));
+  int decide = c.task("decide")->id;
+  REQUIRE(c.run(command::Consult{decide, "fine by IT"}, kBo));
+  CHECK_FALSE(c.run(command::Complete{decide, {}}, kCarl));
+  CHECK(c.refusal == "'Decide' waits for the consultation of security-function (raci:consult=\"before\"); the Accountable may waive it "
+                     "with a reason");
+  CHECK(c.task("decide")->status == TaskStatus::open);
+  REQUIRE(c.run(command::Consult{decide, "go ahead"}, kAnna));
+  REQUIRE(c.run(command::Complete{decide, {}}, kCarl));
+  CHECK(c.count(EventKind::consultation_skipped) == 0);
+}
+
+TEST_CASE("the Accountable waives an unanswered consultation with a reason, and only the Accountable") {
+  Flow f(consult_flow("before"));
+  Case c(f);
+  REQUIRE(c.start());
+  REQUIRE(c.run(command::Complete{c.task("propose")->id, {}}, kAnna));
+  int decide = c.task("decide")->id;
+  REQUIRE(c.run(command::Consult{decide, "fine by IT"}, kBo));
+  CHECK_FALSE(c.run(command::Waive{decide, "urgent"}, kCarl));  // Responsible, not Accountable
+  CHECK(c.refusal == "carl holds none of the roles Accountable for 'Decide' (top-management)");
+  CHECK_FALSE(c.run(command::Waive{decide, ""}, kTop));
+  CHECK(c.refusal == "'Decide': waiving a consultation needs a reason");
+  REQUIRE(c.run(command::Waive{decide, "the breach is ongoing; no time to wait"}, kTop));
+  auto waived = std::find_if(c.log.begin(), c.log.end(), [](const Event& e) { return e.kind == EventKind::consultation_waived; });
+  REQUIRE(waived != c.log.end());
+  CHECK(waived->actor == "tove");
+  CHECK(waived->role == "top-management");
+  CHECK(waived->raci == "A/I");
+  CHECK(roles_of(*waived) == std::vector<std::string>{"security-function"});
+  CHECK(waived->data["reason"] == "the breach is ongoing; no time to wait");
+  // Nothing left to waive; the waived role's answer is refused; the step completes.
+  CHECK_FALSE(c.run(command::Waive{decide, "again"}, kTop));
+  CHECK_FALSE(c.run(command::Consult{decide, "late"}, kAnna));
+  CHECK(c.refusal == "'Decide': tove waived this consultation");
+  REQUIRE(c.run(command::Complete{decide, {}}, kCarl));
+  CHECK(c.count(EventKind::consultation_skipped) == 0);
+  CHECK(c.state.tasks.at(decide).consultations[0].waived_by == "tove");
+}
+
 TEST_CASE("informed roles are notified when the task completes") {
   Flow f(decision_flow());
   Case c(f);
