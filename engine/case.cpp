@@ -330,7 +330,7 @@ void apply(CaseState& s, const Event& e, const definitions::Process& p) {
       t.accountable = roles("accountable", n.raci.accountable);
       t.consulted = roles("consulted", n.raci.consulted);
       t.informed = roles("informed", n.raci.informed);
-      for (const auto& role : t.consulted) t.consultations.push_back({role, {}, {}, {}});
+      for (const auto& role : t.consulted) t.consultations.push_back({role, {}, {}, {}, {}, {}});
       t.instance = e.data.value("instance", -1);
       t.locals = e.data.value("locals", nlohmann::json::object());
       t.created = e.time;

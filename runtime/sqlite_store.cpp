@@ -9,7 +9,7 @@ std::set<std::string> inbox_keys(const engine::Task& t) {
   if (!t.live()) return keys;
   for (const auto& role : t.responsible) keys.insert("r:" + role);
   for (const auto& c : t.consultations)
-    if (c.answered_by.empty()) keys.insert("c:" + c.role);
+    if (!c.settled()) keys.insert("c:" + c.role);
   if (!t.assignee.empty()) keys.insert("p:" + t.assignee);
   return keys;
 }

@@ -16,20 +16,28 @@ std::map<std::string, int> forms_of(const std::string& text) {
 
 json consultations_json(const std::vector<engine::Consultation>& list) {
   json out = json::array();
-  for (const auto& c : list)
-    out.push_back({{"role", c.role},
-                   {"answer", c.answer},
-                   {"answered_by", c.answered_by},
-                   {"answered_at", c.answered_at ? definitions::format_date_time(*c.answered_at) : ""}});
+  for (const auto& c : list) {
+    json one{{"role", c.role},
+             {"answer", c.answer},
+             {"answered_by", c.answered_by},
+             {"answered_at", c.answered_at ? definitions::format_date_time(*c.answered_at) : ""}};
+    if (!c.waived_by.empty()) {  // only then: rows written before waivers read the same
+      one["waived_by"] = c.waived_by;
+      one["waive_reason"] = c.waive_reason;
+    }
+    out.push_back(std::move(one));
+  }
   return out;
 }
 
 std::vector<engine::Consultation> consultations_of(const std::string& text) {
   std::vector<engine::Consultation> out;
   for (const auto& c : json::parse(text)) {
-    engine::Consultation con{c.at("role"), c.at("answer"), c.at("answered_by"), std::nullopt};
+    engine::Consultation con{c.at("role"), c.at("answer"), c.at("answered_by"), std::nullopt, "", ""};
     std::string at = c.at("answered_at");
     if (!at.empty()) con.answered_at = definitions::parse_date_time(at);
+    con.waived_by = c.value("waived_by", "");
+    con.waive_reason = c.value("waive_reason", "");
     out.push_back(std::move(con));
   }
   return out;
@@ -52,7 +60,8 @@ engine::TaskStatus task_status(const std::string& text) {
 
 bool same_task_columns(const engine::Task& a, const engine::Task& b) {
   auto same_consultation = [](const engine::Consultation& x, const engine::Consultation& y) {
-    return x.role == y.role && x.answer == y.answer && x.answered_by == y.answered_by && x.answered_at == y.answered_at;
+    return x.role == y.role && x.answer == y.answer && x.answered_by == y.answered_by && x.answered_at == y.answered_at &&
+           x.waived_by == y.waived_by && x.waive_reason == y.waive_reason;
   };
   return a.status == b.status && a.assignee == b.assignee && a.due == b.due && a.escalated == b.escalated &&
          a.completed_by == b.completed_by && a.reminded == b.reminded && a.reminders == b.reminders &&

@@ -66,7 +66,7 @@ bool same_task(const engine::Task& a, const engine::Task& b) {
     if (second(a.reminders[i]) != second(b.reminders[i])) return false;
   for (std::size_t i = 0; i < a.consultations.size(); ++i) {
     const auto &x = a.consultations[i], &y = b.consultations[i];
-    if (x.role != y.role || x.answer != y.answer || x.answered_by != y.answered_by) return false;
+    if (x.role != y.role || x.answer != y.answer || x.answered_by != y.answered_by || x.waived_by != y.waived_by) return false;
   }
   return true;
 }

@@ -249,6 +249,35 @@ TEST_CASE("task commands answer 403, 404, 409 and 422 as the contract says", "[a
   }
 }
 
+TEST_CASE("the Accountable waives a consultation through the API; others are refused and recorded; a late answer is 409", "[api]") {
+  Server s;
+  auto anna = s.login("anna"), karen = s.login("karen"), mette = s.login("mette"), lars = s.login("lars");
+  auto [case_id, assess] = start_deviation(s, anna);
+  std::string task = "/api/tasks/" + std::to_string(assess);
+  auto denied = s.as(karen, "POST", task + "/waive", {{"reason", "no time"}});
+  CHECK(denied.status == 404);  // karen takes no part in the case: it does not exist for her
+  auto not_a = s.as(mette, "POST", task + "/waive", {{"reason", "no time"}});
+  CHECK(not_a.status == 403);
+  CHECK(not_a.json_body()["message_id"] == "task.not_accountable");
+  CHECK(s.refusals().back().rfind("mette: task 1 'Assess the input': only its Accountable role", 0) == 0);
+  CHECK(s.as(anna, "POST", task + "/waive", json::object()).status == 400);
+  auto waived = s.as(anna, "POST", task + "/waive", {{"reason", "the business function is on leave"}});
+  REQUIRE(waived.status == 200);
+  CHECK(waived.json_body()["consultations"][0]["waived_by"] == "anna");
+  CHECK(waived.json_body()["consultations"][0]["waive_reason"] == "the business function is on leave");
+  auto answer = s.as(mette, "POST", task + "/consult", {{"answer", "we do have a view"}});
+  CHECK(answer.status == 409);
+  CHECK(answer.json_body()["message"] == "task 1: 'Assess the input': anna waived this consultation");
+  REQUIRE(s.as(lars, "POST", task + "/complete", {{"variables", {{"severity", "low"}, {"withinMandate", true}}}}).status == 200);
+  auto late = s.as(mette, "POST", task + "/consult", {{"answer", "later"}});
+  CHECK(late.status == 409);
+  CHECK(late.json_body()["message_id"] == "consult.late");
+  auto trail = s.w.cli({"audit", case_id, "--format", "json"}).json();
+  CHECK(std::any_of(trail.begin(), trail.end(), [](const json& r) {
+    return r["action"] == "consultation_waived" && r["actor"] == "anna" && r["data"]["reason"] == "the business function is on leave";
+  }));
+}
+
 TEST_CASE("a refusal carries its message id and its text in the language the request asks for", "[api]") {
   Server s;
   auto anna = s.login("anna"), lars = s.login("lars"), mette = s.login("mette");
