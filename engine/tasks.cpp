@@ -77,9 +77,9 @@ void Run::complete(const command::Complete& c) {
     if (*reveals)
       gaps.push_back({{"step", node.id}, {"question", node.name}, {"gap", node.gap->text}, {"iso", node.iso}});
   }
-  set_variables(c.variables, node.id, role);
   // raci:consult="alongside": completing without every answer is allowed, and recorded.
   if (!unanswered.empty()) emit_as(EventKind::consultation_skipped, node.id, role, {{"task", task_id}, {"roles", unanswered}});
+  set_variables(c.variables, node.id, role);
   emit_as(EventKind::task_completed, node.id, role,
           {{"task", task_id}, {"variables", c.variables.is_null() ? json::object() : c.variables}});
   if (!gaps.is_null()) set_variables(json{{"gaps", gaps}}, node.id);

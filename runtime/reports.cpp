@@ -192,11 +192,43 @@ ManagementReport build_report(Store& store, Runtime& runtime, int year, TimePoin
   std::map<std::string, std::string> ended_at;
   std::map<std::string, int> escalations_by_process;
   std::map<std::pair<std::string, int>, bool> escalated_in_year;
+  // RACI compliance: who completed which step of each case, for four eyes.
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> done_by;  // case -> (node, person)
+  auto step_name = [&](const AuditRecord& r) {
+    const auto* node = runtime.process_of(r.process, r.version).find_node(r.node);
+    return node && !node->name.empty() ? node->name : r.node;
+  };
+  auto entry = [&](const AuditRecord& r, const json& data) {
+    ComplianceEntry e{r.case_id, r.process, step_name(r), runtime.process_of(r.process, r.version).name, r.time, r.actor, {},
+                      data.value("reason", ""), ""};
+    if (auto roles = data.find("roles"); roles != data.end() && roles->is_array())
+      for (const auto& role : *roles) e.roles.push_back(role.get<std::string>());
+    return e;
+  };
+  Compliance& compliance = report.compliance;
   store.scan_records("", [&](const AuditRecord& r) {
     if (r.case_id.empty()) return;
+    if (r.action == "consultation_skipped" && in_year(r.time)) {
+      compliance.skipped.push_back(entry(r, json::parse(r.data, nullptr, false)));
+    } else if (r.action == "consultation_waived" && in_year(r.time)) {
+      compliance.waived.push_back(entry(r, json::parse(r.data, nullptr, false)));
+    } else if (r.action == "command_refused" && in_year(r.time) && r.data.find("raci:separateFrom") != std::string::npos) {
+      ++compliance.four_eyes_refused;
+    }
     if (r.action == "task_completed") {
       int task = json::parse(r.data, nullptr, false).value("task", 0);
       completed[{r.case_id, task}] = {r.time, r.role};
+      const auto* node = runtime.process_of(r.process, r.version).find_node(r.node);
+      if (node && !node->separate_from.empty() && in_year(r.time)) {
+        ++compliance.four_eyes_steps;
+        bool held = true;
+        for (const auto& [earlier, person] : done_by[r.case_id])
+          if (person == r.actor && std::find(node->separate_from.begin(), node->separate_from.end(), earlier) != node->separate_from.end())
+            held = false;
+        if (held) ++compliance.four_eyes_held;
+        else compliance.four_eyes_broken.push_back(entry(r, json::object()));
+      }
+      done_by[r.case_id].emplace_back(r.node, r.actor);
     } else if (r.action == "case_terminated" || r.action == "case_cancelled" || holds(r, engine::EventKind::case_completed)) {
       ended_at[r.case_id] = r.time;
     } else if (r.action == "task_escalated" && in_year(r.time)) {
@@ -251,6 +283,10 @@ ManagementReport build_report(Store& store, Runtime& runtime, int year, TimePoin
       ++p.tasks_with_due;
       roles[role].role = role;
       ++roles[role].tasks_with_due;
+      if (overdue && done != completed.end() && done_in_year)
+        compliance.late.push_back({t.case_id, t.process, t.task.name.empty() ? t.task.node_id : t.task.name,
+                                   runtime.process_of(t.process, t.version).name, done->second.time, t.task.completed_by, {}, "",
+                                   definitions::format_date_time(*t.task.due)});
       if (overdue) {
         ++p.tasks_overdue;
         ++roles[role].tasks_overdue;

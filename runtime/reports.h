@@ -106,6 +106,26 @@ struct RoleFigures {
   int escalations = 0;  // escalations to the role as Accountable
 };
 
+// RACI compliance: where a step went its own way, and whether four eyes held.
+struct ComplianceEntry {
+  std::string case_id, process, step;  // step: the node's name, else its id
+  std::string process_name;
+  std::string time;                    // when it happened (completed, waived)
+  std::string person;                  // who completed it, or waived
+  std::vector<std::string> roles;      // the Consulted roles left unanswered, or waived
+  std::string reason;                  // a waiver's reason
+  std::string due;                     // a late step's due date
+};
+struct Compliance {
+  std::vector<ComplianceEntry> skipped;  // completed without the answers of these roles (raci:consult="alongside")
+  std::vector<ComplianceEntry> waived;   // consultations the Accountable waived
+  std::vector<ComplianceEntry> late;     // completed after the due date
+  int four_eyes_steps = 0;               // completions of steps with raci:separateFrom in the year
+  int four_eyes_held = 0;                // of them, by someone other than the earlier steps' people
+  int four_eyes_refused = 0;             // attempts refused by raci:separateFrom
+  std::vector<ComplianceEntry> four_eyes_broken;  // completions by the same person (a definition changed, an import)
+};
+
 struct ManagementReport {
   int year = 0;
   std::string generated_at;
@@ -124,6 +144,7 @@ struct ManagementReport {
     std::vector<std::string> changed;
   };
   std::vector<SoaChange> soa_changes;
+  Compliance compliance;
 };
 
 // A task counts as overdue when it was completed after its due date, or is still open
