@@ -83,6 +83,7 @@ void Api::Impl::routes_tasks() {
       j["documentation"] = node ? node->documentation : "";
       j["iso"] = node ? node->iso : std::vector<std::string>{};
       j["gap"] = node && node->gap ? json{{"text", node->gap->text}, {"when", node->gap->when_text}} : json(nullptr);
+      j["consult"] = node && node->raci.consult == definitions::ConsultPolicy::before ? "before" : "alongside";
       j["process_name"] = s.version.name;
       j["variables"] = c.runtime.show(t.case_id).state.variables;
       return j;

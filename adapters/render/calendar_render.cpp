@@ -418,8 +418,8 @@ std::string roles_of(const runtime::ComplianceEntry& e) {
 }
 
 std::vector<ComplianceTable> compliance_tables(const runtime::Compliance& c) {
-  return {{&c.skipped, "Completed without every consultation", "Udført uden alle høringssvar", "Not answered", "Ikke besvaret", roles_of},
-          {&c.waived, "Consultations waived", "Frafaldne høringer", "Reason", "Begrundelse",
+  return {{&c.skipped, "Completed without every consultation", "Udført uden alle konsultationssvar", "Not answered", "Ikke besvaret", roles_of},
+          {&c.waived, "Consultations waived", "Frafaldne konsultationer", "Reason", "Begrundelse",
            [](const runtime::ComplianceEntry& e) { return roles_of(e) + ": " + e.reason; }},
           {&c.late, "Completed after the due date", "Udført efter fristen", "Due", "Frist",
            [](const runtime::ComplianceEntry& e) { return e.due.substr(0, 10); }}};

@@ -312,6 +312,7 @@ TEST_CASE("every CLI verb run for one tenant shows and changes nothing of anothe
   table["claim"] = {{"claim", "3", "--as", "anna"}};
   table["complete"] = {{"complete", "3", "--as", "anna", "--var", "severity=low", "--var", "withinMandate=true"}};
   table["consult"] = {{"consult", "3", "--as", "mette", "--answer", "fine"}};
+  table["waive"] = {{"waive", "3", "--as", "anna", "--reason", "urgent"}};
   table["decide"] = {{"decide", "risk-level", "--var", "likelihood=1", "--var", "impact=1"}};
   table["deliver"] = {{"deliver", "--log", in.w.path("odense-delivered.jsonl")}};
   table["evidence"] = {{"evidence"}, {"evidence", "--format", "json"}};

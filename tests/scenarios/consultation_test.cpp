@@ -47,7 +47,7 @@ TEST_CASE("deviation: the assessment completes without the business functions' a
   CHECK(c["late"][0]["person"] == "jonas");
   auto md = w.cli({"report", "--year", "2026", "--format", "markdown", "--lang", "da"}).out;
   CHECK(md.find("## RACI-overholdelse") != std::string::npos);
-  CHECK(md.find("### Udført uden alle høringssvar\n\n| Dato | Sag | Proces | Trin | Person | Ikke besvaret |") != std::string::npos);
+  CHECK(md.find("### Udført uden alle konsultationssvar\n\n| Dato | Sag | Proces | Trin | Person | Ikke besvaret |") != std::string::npos);
   CHECK(md.find("| Deviation handling | Assess the input | jonas | business-functions |") != std::string::npos);
   CHECK(w.cli({"audit", "verify"}).code == 0);
 }
