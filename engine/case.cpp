@@ -368,6 +368,8 @@ void apply(CaseState& s, const Event& e, const definitions::Process& p) {
       t.assignee = e.actor;
       t.completed_by = e.actor;
       s.completions.emplace_back(t.node_id, e.actor);
+      if (auto principal = e.data.find("on_behalf_of"); principal != e.data.end() && principal->is_string())
+        s.completions.emplace_back(t.node_id, principal->get<std::string>());  // a substitute's step is the principal's too
       if (auto body = s.multi.find(t.token); body != s.multi.end()) body->second.completed++;
       break;
     }

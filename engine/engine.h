@@ -27,6 +27,13 @@ definitions::Words status_words(CaseStatus status);
 struct Actor {
   std::string person;               // "system" for timers and escalations
   std::vector<std::string> roles;
+  // Roles the person holds for a while as someone's substitute: acting in one of them
+  // records on_behalf_of the principal, and four eyes counts the step as both people's.
+  struct Delegated {
+    std::string principal;
+    std::vector<std::string> roles;
+  };
+  std::vector<Delegated> delegated = {};
 };
 
 namespace command {

@@ -90,6 +90,7 @@ void Run::emit_as(EventKind kind, const std::string& node_id, const std::string&
   e.node = node_id;
   e.actor = actor_.person.empty() ? "system" : actor_.person;
   e.role = role;
+  if (!role.empty() && !acting_for_.empty() && data.is_object()) data["on_behalf_of"] = acting_for_;
   const FlowNode* n = node_id.empty() ? nullptr : p_.find_node(node_id);
   if (n && !role.empty()) e.raci = raci_cell(n->raci, role);
   // Every event of a human step names the step's Accountable roles, except the tokens
@@ -133,8 +134,15 @@ Task& Run::open_task(int id) {
 
 // The first of the actor's roles among `roles`; refuses when there is none.
 std::string Run::acting_role(const Task& task, const std::vector<std::string>& roles, const char* letter) {
+  acting_for_.clear();
   for (const auto& r : actor_.roles)
     if (std::find(roles.begin(), roles.end(), r) != roles.end()) return r;
+  for (const auto& d : actor_.delegated)
+    for (const auto& r : d.roles)
+      if (std::find(roles.begin(), roles.end(), r) != roles.end()) {
+        acting_for_ = d.principal;
+        return r;
+      }
   Words said_letter = std::string_view(letter) == "Responsible"   ? Words{"Responsible", "Udførende (R)"}
                       : std::string_view(letter) == "Accountable" ? Words{"Accountable", "Ansvarlig (A)"}
                                                                   : Words{letter};

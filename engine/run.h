@@ -169,6 +169,7 @@ class Run {
   const Process& p_;
   CaseState s_;
   const Actor& actor_;
+  std::string acting_for_;  // the principal, while the actor acts in a delegated role
   TimePoint now_;
   const DecisionSource* decisions_;
   std::vector<Event> out_;

@@ -29,13 +29,19 @@ void Run::unclaim(const command::Unclaim& c) {
 void Run::complete(const command::Complete& c) {
   Task& task = open_task(c.task);
   std::string role = acting_role(task, task.responsible, "Responsible");
-  if (task.status == TaskStatus::claimed && task.assignee != actor_.person)
-    throw refuse("task.claimed_by", {{"task", label(task)}, {"person", task.assignee}}, RefusalKind::forbidden);
+  if (task.status == TaskStatus::claimed && task.assignee != actor_.person) {
+    // A substitute completes what their principal had claimed before going away.
+    bool for_principal = std::any_of(actor_.delegated.begin(), actor_.delegated.end(),
+                                     [&](const Actor::Delegated& d) { return d.principal == task.assignee; });
+    if (!for_principal) throw refuse("task.claimed_by", {{"task", label(task)}, {"person", task.assignee}}, RefusalKind::forbidden);
+    acting_for_ = task.assignee;
+  }
   require_turn(task);
   const FlowNode& node = p_.nodes[task.node];
   for (const auto& earlier : node.separate_from) {
     for (const auto& [done_node, person] : s_.completions) {
-      if (done_node != earlier || person != actor_.person) continue;
+      // A substitute acting for the principal counts as both of them (four eyes).
+      if (done_node != earlier || (person != actor_.person && (acting_for_.empty() || person != acting_for_))) continue;
       const FlowNode* other = p_.find_node(earlier);
       throw refuse("task.four_eyes",
                    {{"person", actor_.person}, {"earlier", other && !other->name.empty() ? other->name : earlier},
@@ -104,6 +110,13 @@ void Run::consult(const command::Consult& c) {
   std::string role;
   for (const auto& r : actor_.roles)
     if (std::find(open_roles.begin(), open_roles.end(), r) != open_roles.end()) role = r;
+  acting_for_.clear();
+  for (const auto& d : actor_.delegated)
+    for (const auto& r : d.roles)
+      if (role.empty() && std::find(open_roles.begin(), open_roles.end(), r) != open_roles.end()) {
+        role = r;
+        acting_for_ = d.principal;
+      }
   if (role.empty()) {
     if (task.consulted.empty()) throw refuse("consult.no_role", {{"task", label(task)}});
     if (open_roles.empty())

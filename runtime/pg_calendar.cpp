@@ -1,4 +1,4 @@
-// The PostgreSQL store: the annual wheel, its occurrences and the plan.
+// The PostgreSQL store: the annual wheel, its occurrences, the plan, and substitutes.
 #include "runtime/pg_store_internal.h"
 
 namespace raciflow::runtime::pg_detail {
@@ -64,6 +64,21 @@ void PgStore::put_plan_item(const definitions::PlanItem& i) {
          "updated_at = excluded.updated_at, updated_by = excluded.updated_by",
          {t(), i.id, i.name, i.responsible, i.start, i.deadline, i.risk, i.case_id, i.status, i.note, i.updated_at,
           i.updated_by});
+}
+
+std::vector<Substitution> PgStore::substitutions() {
+  Result r = c_.run(select(kSubstituteColumns, "substitutes") + " ORDER BY id", {t()});
+  std::vector<Substitution> out;
+  for (int i = 0; i < r.rows(); ++i)
+    out.push_back({r.integer(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4), r.text(i, 5), r.text(i, 6), r.text(i, 7),
+                   r.text(i, 8)});
+  return out;
+}
+
+void PgStore::put_substitution(const Substitution& s) {
+  c_.run("INSERT INTO substitutes VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (tenant, id) DO UPDATE SET "
+         "until_day = excluded.until_day, ended_at = excluded.ended_at, ended_by = excluded.ended_by",
+         {t(), std::to_string(s.id), s.person, s.substitute, s.from, s.until, s.created_at, s.created_by, s.ended_at, s.ended_by});
 }
 
 }  // namespace raciflow::runtime::pg_detail

@@ -151,6 +151,14 @@ CREATE TABLE decision_models(
 ALTER TABLE login_sessions ADD COLUMN end_session text COLLATE "C" NOT NULL DEFAULT '';
 ALTER TABLE tenants ADD COLUMN sso text COLLATE "C" NOT NULL DEFAULT '';
 )sql",
+    // 6: substitutes: who takes a person's work while they are away.
+    R"sql(
+CREATE TABLE substitutes(
+  tenant text COLLATE "C" NOT NULL REFERENCES tenants(id), id bigint NOT NULL, person text COLLATE "C" NOT NULL,
+  substitute text COLLATE "C" NOT NULL, from_day text COLLATE "C" NOT NULL, until_day text COLLATE "C" NOT NULL,
+  created_at text COLLATE "C" NOT NULL, created_by text COLLATE "C" NOT NULL, ended_at text COLLATE "C" NOT NULL,
+  ended_by text COLLATE "C" NOT NULL, PRIMARY KEY (tenant, id));
+)sql",
 };
 static_assert(sizeof(kPgMigrations) / sizeof(kPgMigrations[0]) == kPgSchemaVersion);
 
@@ -222,6 +230,7 @@ void check_and_migrate(Connection& c, bool create) {
       if (step == 2)
         for (const char* table : {"forms", "attachments"}) c.exec(policy_sql(table));
       if (step == 3) c.exec(policy_sql("decision_models"));
+      if (step == 5) c.exec(policy_sql("substitutes"));
       if (step == 0)  // a tenant's session sees its own row; the operator's (no tenant) every row
         c.exec("ALTER TABLE tenants ENABLE ROW LEVEL SECURITY; ALTER TABLE tenants FORCE ROW LEVEL SECURITY; "
                "CREATE POLICY own_row ON tenants USING (current_setting('raciflow.tenant', true) IN ('', id)) "

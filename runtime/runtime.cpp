@@ -97,7 +97,7 @@ Actor Runtime::actor(const std::string& person, const std::string& case_id, cons
     r.data = json{{"command", what}, {"reason", message}}.dump();
     throw Denied(message, r);
   }
-  return Actor{p->id, p->roles};
+  return Actor{p->id, p->roles, delegations(p->id)};
 }
 
 // --- cases -------------------------------------------------------------------------------

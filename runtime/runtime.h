@@ -175,6 +175,18 @@ class Runtime {
   // Adds or changes one plan item; checks the person, dates and status.
   definitions::PlanItem put_plan_item(const definitions::PlanItem& item, const std::string& actor);
 
+  // Substitutes (runtime/substitutes.cpp). `person` names `substitute` for the days `from`
+  // to `until` (YYYY-MM-DD, both included): meanwhile the substitute also holds the
+  // person's own roles, acting on their behalf. Not passed on: a substitute's substitute
+  // gets only the substitute's own roles. Both a record in the trail.
+  Substitution set_substitute(const std::string& person, const std::string& substitute, const std::string& from,
+                              const std::string& until, const std::string& actor);
+  // Ends a period early (from today on); refuses one already over.
+  Substitution end_substitute(std::int64_t id, const std::string& actor);
+  std::vector<Substitution> substitutions();
+  // The roles `person` holds today as someone's substitute, by principal.
+  std::vector<engine::Actor::Delegated> delegations(const std::string& person);
+
   // Read side.
   std::optional<definitions::Wheel> wheel();
   // Every occurrence of the year, fired or not, by date.
@@ -302,6 +314,8 @@ std::string inbox_reason(const engine::Task& task, const std::vector<std::string
 
 // A plan item as the API and `raciflow plan --format json` show it.
 nlohmann::json to_json(const definitions::PlanItem& item);
+// A substitute period as the CLI and the API show it.
+nlohmann::json to_json(const Substitution& s);
 
 // The derived state of a case as the store keeps it.
 CaseSnapshot snapshot_of(const CaseRow& row, const engine::CaseState& state, const definitions::Process& process);

@@ -1,4 +1,4 @@
-// The SQLite store: the annual wheel, its occurrences and the plan.
+// The SQLite store: the annual wheel, its occurrences, the plan, and substitutes.
 #include "runtime/sqlite_store_internal.h"
 
 namespace raciflow::runtime::sqlite_detail {
@@ -87,6 +87,30 @@ void SqliteStore::put_plan_item(const definitions::PlanItem& i) {
   q.bind(9, i.note);
   q.bind(10, i.updated_at);
   q.bind(11, i.updated_by);
+  q.exec();
+}
+
+std::vector<Substitution> SqliteStore::substitutions() {
+  Query q(cache_, std::string("SELECT ") + kSubstituteColumns + " FROM substitutes ORDER BY id");
+  std::vector<Substitution> out;
+  while (q.executeStep())
+    out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(), q.getColumn(3).getString(),
+                   q.getColumn(4).getString(), q.getColumn(5).getString(), q.getColumn(6).getString(), q.getColumn(7).getString(),
+                   q.getColumn(8).getString()});
+  return out;
+}
+
+void SqliteStore::put_substitution(const Substitution& s) {
+  Query q(cache_, "INSERT OR REPLACE INTO substitutes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  q.bind(1, static_cast<std::int64_t>(s.id));
+  q.bind(2, s.person);
+  q.bind(3, s.substitute);
+  q.bind(4, s.from);
+  q.bind(5, s.until);
+  q.bind(6, s.created_at);
+  q.bind(7, s.created_by);
+  q.bind(8, s.ended_at);
+  q.bind(9, s.ended_by);
   q.exec();
 }
 

@@ -171,6 +171,12 @@ CREATE TABLE decision_models(
     R"sql(
 ALTER TABLE login_sessions ADD COLUMN end_session TEXT NOT NULL DEFAULT '';
 )sql",
+    // 11 -> 12: substitutes: who takes a person's work while they are away.
+    R"sql(
+CREATE TABLE substitutes(
+  id INTEGER PRIMARY KEY, person TEXT NOT NULL, substitute TEXT NOT NULL, from_day TEXT NOT NULL, until_day TEXT NOT NULL,
+  created_at TEXT NOT NULL, created_by TEXT NOT NULL, ended_at TEXT NOT NULL, ended_by TEXT NOT NULL);
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 

@@ -336,6 +336,9 @@ class SqliteStore : public Store {
   std::optional<definitions::PlanItem> plan_item(const std::string& id) override;
 
   void put_plan_item(const definitions::PlanItem& i) override;
+  // substitutes
+  std::vector<Substitution> substitutions() override;
+  void put_substitution(const Substitution& s) override;
 
   std::vector<CaseRow> cases_updated_since(const std::string& since) override;
 

@@ -335,6 +335,25 @@ class CalendarStore {
   virtual void put_plan_item(const definitions::PlanItem& item) = 0;  // insert or replace
 };
 
+// A person away names a substitute for a period: meanwhile the substitute also gets the
+// tasks of the person's roles, and acts for them (runtime/substitutes.cpp).
+struct Substitution {
+  std::int64_t id = 0;
+  std::string person;      // the principal, who is away
+  std::string substitute;  // who takes their work meanwhile
+  std::string from, until;  // dates (YYYY-MM-DD), both days included
+  std::string created_at, created_by;
+  std::string ended_at, ended_by;  // set when the period was ended early
+};
+
+class SubstituteStore {
+ public:
+  virtual ~SubstituteStore() = default;
+
+  virtual std::vector<Substitution> substitutions() = 0;  // every one, by id
+  virtual void put_substitution(const Substitution& s) = 0;  // insert or replace, by id
+};
+
 // A file attached to a case or to one of its steps. Its bytes are kept beside it, in the
 // database; the record that added it holds its SHA-256, so that `audit verify` notices
 // bytes changed afterwards.
@@ -383,6 +402,7 @@ class Store : public DefinitionStore,
               public OutboxStore,
               public CalendarStore,
               public AttachmentStore,
+              public SubstituteStore,
               public TenancyStore {
  public:
   ~Store() override = default;

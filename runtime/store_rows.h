@@ -53,6 +53,8 @@ struct CopiedTable {
   const char* columns;
   const char* order;
 };
+inline constexpr const char* kSubstituteColumns = "id, person, substitute, from_day, until_day, created_at, created_by, ended_at, ended_by";
+
 inline constexpr CopiedTable kCopiedTables[] = {
     {"definitions", kDefinitionColumns, "process, version"},
     {"forms", kFormColumns, "id, version"},
@@ -76,6 +78,7 @@ inline constexpr CopiedTable kCopiedTables[] = {
     {"wheel_activities", "activity, since", "activity"},
     {"wheel_occurrences", kOccurrenceColumns, "activity, occurrence"},
     {"plan_items", kPlanColumns, "id"},
+    {"substitutes", kSubstituteColumns, "id"},
     // The bytes travel as hex: a copy's values are text.
     {"attachments", "id, case_id, task, name, type, size, sha256, added_at, added_by, bytes", "id"},
 };

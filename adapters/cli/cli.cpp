@@ -31,6 +31,7 @@ const std::map<std::string, Command>& commands() {
     add_calendar_commands(t);
     add_evidence_commands(t);
     add_register_commands(t);
+    add_people_commands(t);
     return t;
   }();
   return table;

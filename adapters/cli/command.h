@@ -53,6 +53,7 @@ void add_server_commands(std::map<std::string, Command>& table);
 void add_calendar_commands(std::map<std::string, Command>& table);
 void add_evidence_commands(std::map<std::string, Command>& table);
 void add_register_commands(std::map<std::string, Command>& table);
+void add_people_commands(std::map<std::string, Command>& table);
 
 // --lang (da or en), else the locale's language (LC_ALL, LC_MESSAGES, LANG), else English.
 definitions::Language language_of(const po::variables_map& vm);

@@ -178,7 +178,13 @@ int cmd_tasks(const po::variables_map& vm, const Globals& g, std::ostream& out, 
     if (!org) throw Failed("no organisation is loaded; run 'raciflow org load FILE' first");
     const auto* p = org->find_person(person);
     if (!p) throw Failed("unknown person '" + person + "' (not in the organisation '" + org->name + "')");
-    if (!vm.count("role")) roles = p->roles;
+    if (!vm.count("role")) {
+      roles = p->roles;
+      // Today's substitute also has the work of the roles of the person away.
+      for (const auto& d : s.runtime->delegations(person))
+        for (const auto& r : d.roles)
+          if (std::find(roles.begin(), roles.end(), r) == roles.end()) roles.push_back(r);
+    }
   }
   std::vector<runtime::TaskRow> shown;
   std::vector<std::string> inbox;

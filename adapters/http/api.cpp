@@ -23,7 +23,11 @@ std::optional<Caller> Api::Impl::authenticate(const HttpRequest& request, bool* 
     auto org = c.store.organisation();
     const runtime::Person* p = org ? org->find_person(*person) : nullptr;
     if (!p) return std::nullopt;
-    return Caller{*p};
+    Caller caller{*p, c.runtime.delegations(p->id)};
+    for (const auto& d : caller.substituting)
+      for (const auto& role : d.roles)
+        if (!caller.holds(role)) caller.person.roles.push_back(role);
+    return caller;
   });
 }
 
@@ -403,7 +407,8 @@ void Api::Impl::check_task(Context& c, const Call& call, const runtime::TaskRow&
   bool responsible = caller.holds_any(k.responsible) || k.assignee == caller.person.id;
   if (!responsible) deny(c, call, t, said("task.for_role", {{"role", k.responsible.empty() ? definitions::Words{"nobody", "ingen"} : definitions::Words{k.responsible.front()}}}));
   if (!live) fail(409, "conflict", said("task.already", {{"status", engine::status_words(k.status)}}));
-  if ((what == "claim" || what == "complete") && !k.assignee.empty() && k.assignee != caller.person.id)
+  if ((what == "claim" || what == "complete") && !k.assignee.empty() && k.assignee != caller.person.id &&
+      !(what == "complete" && caller.substitutes_for(k.assignee)))
     fail(409, "conflict", said("task.claimed_by", {{"person", k.assignee}}));
   if (what == "claim" && k.assignee == caller.person.id) fail(409, "conflict", said("task.claimed_by_you", {}));
   if (what == "unclaim" && k.assignee.empty()) fail(409, "conflict", said("task.not_claimed", {}));
@@ -422,8 +427,13 @@ json Api::Impl::me_json(const Caller& caller, Context& c) {
     const runtime::OrgRole* role = org ? org->find_role(r) : nullptr;
     roles.push_back({{"id", r}, {"name", role ? role->name : r}});
   }
+  json substituting = json::array();  // whose work the caller takes today, and in which roles
+  for (const auto& d : caller.substituting) {
+    const runtime::Person* p = org ? org->find_person(d.principal) : nullptr;
+    substituting.push_back({{"person", d.principal}, {"name", p ? p->name : d.principal}, {"roles", d.roles}});
+  }
   return {{"person", caller.person.id}, {"name", caller.person.name}, {"email", caller.person.email},
-          {"roles", roles}, {"access", caller.person.access}, {"organisation", org ? org->name : ""},
+          {"roles", roles}, {"substituting", substituting}, {"access", caller.person.access}, {"organisation", org ? org->name : ""},
           {"modeler", {{"available", vendor.available()}, {"reason", vendor.available() ? "" : vendor.missing()}}},
           {"forms", {{"available", form_js.available()}, {"reason", form_js.available() ? "" : form_js.missing()}}},
           {"decisions", {{"available", dmn_js.available()}, {"reason", dmn_js.available() ? "" : dmn_js.missing()}}}};
@@ -443,6 +453,7 @@ void Api::Impl::build() {
   routes_tasks();
   routes_messages();
   routes_supervision();
+  routes_people();
   routes_year();
   routes_registers();
   routes_administration();

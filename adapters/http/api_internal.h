@@ -101,7 +101,11 @@ class Body {
 
 // Who is asking, as the organisation knows them now.
 struct Caller {
-  runtime::Person person;
+  runtime::Person person;  // its roles include those held today as someone's substitute
+  std::vector<engine::Actor::Delegated> substituting{};  // whom, and the roles taken over
+  bool substitutes_for(const std::string& principal) const {
+    return std::any_of(substituting.begin(), substituting.end(), [&](const auto& d) { return d.principal == principal; });
+  }
   bool admin() const { return person.has_access(runtime::kAdminAccess); }
   bool auditor() const { return person.has_access(runtime::kAuditorAccess); }
   bool reads_all() const { return runtime::reads_all(person); }
@@ -320,6 +324,7 @@ struct Api::Impl {
   void routes_tasks();  // tasks: inboxes, claim, unclaim, complete, consult
   void routes_evidence();  // attachments and comments on cases
   void routes_messages();  // messages and signals from outside
+  void routes_people();  // substitutes
   void routes_supervision();  // the audit trail, its verification, the outbox, supervised organisations
   void routes_year();  // the ISMS year: wheel, plan, agenda, evidence, report
   void routes_registers();  // the registers: risks, deviations, corrective actions, incidents, findings

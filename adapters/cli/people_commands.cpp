@@ -1,0 +1,74 @@
+// Commands about people's own arrangements: substitutes while they are away.
+#include <ostream>
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/cli/cli.h"
+#include "adapters/cli/command.h"
+#include "adapters/cli/session.h"
+#include "adapters/render/text_table.h"
+#include "runtime/runtime.h"
+
+namespace raciflow::cli {
+
+using nlohmann::json;
+
+namespace {
+
+std::string option(const po::variables_map& vm, const char* name) {
+  if (!vm.count(name)) throw UsageError{std::string("substitute set needs --") + name};
+  return vm[name].as<std::string>();
+}
+
+int cmd_substitute(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
+  std::vector<std::string> args = vm.count("args") ? vm["args"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  Session s(g, false);
+  if (args.size() == 1 && args[0] == "list") {
+    auto all = s.runtime->substitutions();
+    if (vm.count("json")) {
+      json list = json::array();
+      for (const auto& x : all) list.push_back(runtime::to_json(x));
+      out << list.dump(2) << "\n";
+      return kExitOk;
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& x : all)
+      rows.push_back({std::to_string(x.id), x.person, x.substitute, x.from, x.until, x.ended_at.empty() ? "" : "ended " + x.ended_at.substr(0, 10)});
+    out << render::format_text_table({"ID", "PERSON", "SUBSTITUTE", "FROM", "UNTIL", ""}, rows);
+    return kExitOk;
+  }
+  if (args.size() == 2 && args[0] == "set") {
+    auto saved = s.runtime->set_substitute(args[1], option(vm, "by"), option(vm, "from"), option(vm, "until"), operator_name(vm));
+    out << saved.id << "\n";
+    return kExitOk;
+  }
+  if (args.size() == 2 && args[0] == "end") {
+    std::int64_t id = 0;
+    try {
+      id = std::stoll(args[1]);
+    } catch (const std::exception&) {
+      throw UsageError{"substitute end takes the period's number, not '" + args[1] + "'"};
+    }
+    auto ended = s.runtime->end_substitute(id, operator_name(vm));
+    out << "substitute period " << ended.id << " ended\n";
+    return kExitOk;
+  }
+  throw UsageError{"substitute takes 'set PERSON --by PERSON --from DATE --until DATE', 'list' or 'end ID'"};
+}
+
+}  // namespace
+
+void add_people_commands(std::map<std::string, Command>& t) {
+  t["substitute"] = {"name a substitute for a person's work while they are away, list the periods, or end one early",
+                     "raciflow substitute set PERSON --by PERSON --from DATE --until DATE [--as PERSON] | substitute list [--json] | "
+                     "substitute end ID [--as PERSON]",
+                     [](po::options_description& o) {
+                       o.add_options()("by", po::value<std::string>(), "the substitute")("from", po::value<std::string>(), "YYYY-MM-DD")(
+                           "until", po::value<std::string>(), "YYYY-MM-DD, included")("json", "list as JSON")(
+                           "as", po::value<std::string>(), "who makes the change (default: the login name)")(
+                           "args", po::value<std::vector<std::string>>(), "set PERSON | list | end ID");
+                     },
+                     cmd_substitute, "args", ""};
+}
+
+}  // namespace raciflow::cli
