@@ -324,6 +324,17 @@ static void check_access_table(Logins logins) {
                                              return Target{"/api/tokens/" + std::to_string(list.back()["id"].get<std::int64_t>())};
                                            }};
 
+  table[{"GET", "/api/substitutes"}] = {kEveryone, fixed("/api/substitutes")};
+  table[{"POST", "/api/substitutes"}] = {kWriter, fixed("/api/substitutes", {{"substitute", "peter"}, {"from", "2026-01-01"}, {"until", "2099-12-31"}})};
+  table[{"POST", "/api/substitutes/{id}/end"}] = {kWriter, [&](Column who) {
+                                                    // The caller's own period (anna's for the columns without one).
+                                                    std::string person = who >= anna ? Table::person(who) : "anna";
+                                                    auto made = t.s.w.cli({"substitute", "set", person, "--by", "peter", "--from",
+                                                                           "2026-01-01", "--until", "2099-12-31"});
+                                                    REQUIRE(made.code == 0);
+                                                    return Target{"/api/substitutes/" + made.out.substr(0, made.out.find('\n')) + "/end"};
+                                                  }};
+
   // The table covers exactly the API's routes.
   std::set<std::pair<std::string, std::string>> routes;
   for (const auto& r : t.s.api->routes()) routes.insert({r.method, r.path});

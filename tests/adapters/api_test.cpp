@@ -278,6 +278,35 @@ TEST_CASE("the Accountable waives a consultation through the API; others are ref
   }));
 }
 
+TEST_CASE("substitutes through the API: each names their own, the admin anyone's; others see nothing of it", "[api]") {
+  Server s;
+  auto anna = s.login("anna"), lars = s.login("lars"), mette = s.login("mette"), karen = s.login("karen");
+  auto [case_id, assess] = start_deviation(s, anna);
+  std::string task = "/api/tasks/" + std::to_string(assess);
+  REQUIRE(s.as(lars, "POST", task + "/claim").status == 200);  // lars claims, then goes on holiday
+  CHECK(s.as(karen, "POST", "/api/substitutes", {{"person", "lars"}, {"substitute", "mette"}, {"from", "2026-03-01"}, {"until", "2026-03-31"}})
+            .status == 403);
+  auto made = s.as(lars, "POST", "/api/substitutes", {{"substitute", "mette"}, {"from", "2026-03-01"}, {"until", "2026-03-31"}});
+  REQUIRE(made.status == 201);
+  std::string id = std::to_string(made.json_body()["id"].get<long long>());
+  CHECK(s.as(mette, "GET", "/api/me").json_body()["substituting"][0]["person"] == "lars");
+  CHECK(s.as(karen, "GET", "/api/substitutes").json_body().empty());
+  CHECK(s.as(karen, "POST", "/api/substitutes/" + id + "/end").status == 404);
+  CHECK(s.as(mette, "POST", "/api/substitutes/" + id + "/end").status == 403);
+  // mette completes what lars had claimed, on his behalf.
+  auto done = s.as(mette, "POST", task + "/complete", {{"variables", {{"severity", "low"}, {"withinMandate", true}}}});
+  CHECK(done.status == 200);
+  auto trail = s.w.cli({"audit", case_id, "--format", "json"}).json();
+  CHECK(std::any_of(trail.begin(), trail.end(), [](const json& r) {
+    return r["action"] == "task_completed" && r["actor"] == "mette" && r["data"]["on_behalf_of"] == "lars";
+  }));
+  CHECK(s.as(lars, "POST", "/api/substitutes/" + id + "/end").status == 200);
+  CHECK(s.as(mette, "GET", "/api/me").json_body()["substituting"].empty());
+  CHECK(s.as(anna, "POST", "/api/substitutes", {{"person", "karen"}, {"substitute", "lars"}, {"from", "2026-03-01"}, {"until", "2026-03-02"}})
+            .status == 201);
+  CHECK(s.as(anna, "GET", "/api/substitutes").json_body().size() == 2);
+}
+
 TEST_CASE("a refusal carries its message id and its text in the language the request asks for", "[api]") {
   Server s;
   auto anna = s.login("anna"), lars = s.login("lars"), mette = s.login("mette");
