@@ -8,6 +8,15 @@ void Api::Impl::add(const std::string& method, const std::string& path, Access a
   router.add(method, path, access, std::move(handler));
 }
 
+// A person as a caller: with the roles they hold today as someone's substitute.
+static Caller caller_of(Context& c, const runtime::Person& person) {
+  Caller caller{person, c.runtime.delegations(person.id)};
+  for (const auto& d : caller.substituting)
+    for (const auto& role : d.roles)
+      if (!caller.holds(role)) caller.person.roles.push_back(role);
+  return caller;
+}
+
 // Who the credentials stand for. A bearer token wins over a cookie; `by_cookie` says
 // whether the browser's session cookie was what counted.
 std::optional<Caller> Api::Impl::authenticate(const HttpRequest& request, bool* presented, bool* by_cookie) {
@@ -23,11 +32,7 @@ std::optional<Caller> Api::Impl::authenticate(const HttpRequest& request, bool* 
     auto org = c.store.organisation();
     const runtime::Person* p = org ? org->find_person(*person) : nullptr;
     if (!p) return std::nullopt;
-    Caller caller{*p, c.runtime.delegations(p->id)};
-    for (const auto& d : caller.substituting)
-      for (const auto& role : d.roles)
-        if (!caller.holds(role)) caller.person.roles.push_back(role);
-    return caller;
+    return caller_of(c, *p);
   });
 }
 
@@ -98,7 +103,7 @@ HttpResponse Api::Impl::login_finish(const HttpRequest& request, const LoginAtte
   if (!session) fail(401, "unauthenticated", definitions::Phrase{"login.failed", {}, ""}, true);  // finish_login recorded it
   auto me = service.read([&](Context& c) {
     auto org = c.store.organisation();
-    return me_json(Caller{*org->find_person(a.person)}, c);
+    return me_json(caller_of(c, *org->find_person(a.person)), c);
   });
   HttpResponse r = json_response(200, me);
   r.person = a.person;

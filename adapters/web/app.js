@@ -17,6 +17,7 @@ import { formsAvailable, taskForm } from "./forms.js";
 import { showFilledForm, evidenceOfCase } from "./case_evidence.js";
 import { showRegisters, showRegister, showEntry } from "./registers.js";
 import { showLogin as loginScreen, logOut } from "./login.js";
+import { showProfile } from "./profile.js";
 
 const showLogin = () => loginScreen(afterLogin);
 
@@ -39,6 +40,7 @@ async function afterLogin() {
   const who = document.getElementById("who");
   who.textContent = me.name + " (" + me.roles.map((r) => r.name).join(", ") + ")";
   who.title = who.textContent;  // the roles in full when the header cuts them short
+  who.hidden = false;  // a link to the person's own page (substitutes)
   if (!location.hash || location.hash === "#/login") location.hash = "#/tasks";
   else route();
 }
@@ -570,6 +572,7 @@ async function route() {
     else if (parts[0] === "register" && parts[1]) await showRegister(parts[1], query);
     else if (parts[0] === "year") await showYear(parts[1]);
     else if (parts[0] === "agenda") await showAgenda();
+    else if (parts[0] === "me") await showProfile();
     else if (parts[0] === "supervised") await showSupervised(parts[1], parts[2] === "case" ? parts[3] : null);
     else await showTasks();
   } catch (err) {

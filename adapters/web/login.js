@@ -36,6 +36,7 @@ export async function showLogin(afterLogin) {
   document.getElementById("nav").hidden = true;
   document.getElementById("logout").hidden = true;
   document.getElementById("who").textContent = "";
+  document.getElementById("who").hidden = true;
   takeSsoFailure();
   const sso = await ssoOffer();
   const card = h("div", { class: "card login" }, h("h1", {}, t("login.title")), ssoFailureNote());

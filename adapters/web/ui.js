@@ -10,6 +10,7 @@ export function setRoleNames(names) { roleNames = names; }
 let personNames = {};  // person id -> their name (GET /api/organisation)
 export function setPersonNames(names) { personNames = names; }
 export const personName = (id) => personNames[id] || id;
+export const personIds = () => Object.keys(personNames);
 // What to show when the server says the session is gone (app.js: the login form).
 let signedOut = () => {};
 export function whenSignedOut(show) { signedOut = show; }

@@ -42,7 +42,7 @@ await run("a11y", (s) => {
     ["tasks", "#/tasks"], ["cases", "#/cases"], ["case", "#/case/" + s.deviation], ["definitions", "#/definitions"],
     ["definition", "#/definition/deviation-handling"], ["model", "#/model"], ["registers", "#/registers"],
     ["register", "#/register/risks"], ["entry", "#/register/risks/entry/RISK-2026-001"], ["year", "#/year"],
-    ["agenda", "#/agenda"], ["audit", "#/audit"],
+    ["agenda", "#/agenda"], ["audit", "#/audit"], ["profile", "#/me"],
   ];
   const found = [];
   for (const [lang, locale] of [["da", "da-DK"], ["en", "en-GB"]]) {
