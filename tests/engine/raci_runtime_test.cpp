@@ -106,15 +106,21 @@ const Actor kTop{"tove", {"top-management"}};
 
 std::vector<std::string> roles_of(const Event& e) { return e.data["roles"].get<std::vector<std::string>>(); }
 
+// Starts the case and proposes; the decision's task, once Bo (a business function) answered.
+int decision_answered_by_bo(Case& c) {
+  REQUIRE(c.start());
+  REQUIRE(c.run(command::Complete{c.task("propose")->id, {}}, kAnna));
+  int decide = c.task("decide")->id;
+  REQUIRE(c.run(command::Consult{decide, "fine by IT"}, kBo));
+  return decide;
+}
+
 }  // namespace
 
 TEST_CASE("raci:consult=\"alongside\" lets the Responsible complete and records the roles that did not answer") {
   Flow f(consult_flow(""));  // the default
   Case c(f);
-  REQUIRE(c.start());
-  REQUIRE(c.run(command::Complete{c.task("propose")->id, {}}, kAnna));
-  int decide = c.task("decide")->id;
-  REQUIRE(c.run(command::Consult{decide, "fine by IT"}, kBo));
+  int decide = decision_answered_by_bo(c);
   REQUIRE(c.run(command::Complete{decide, {}}, kCarl));
   REQUIRE(c.count(EventKind::consultation_skipped, "decide") == 1);
   auto skipped = std::find_if(c.log.begin(), c.log.end(), [](const Event& e) { return e.kind == EventKind::consultation_skipped; });
@@ -128,10 +134,7 @@ TEST_CASE("raci:consult=\"alongside\" lets the Responsible complete and records 
 TEST_CASE("a step completed with every answer in records no skipped consultation") {
   Flow f(consult_flow("alongside"));
   Case c(f);
-  REQUIRE(c.start());
-  REQUIRE(c.run(command::Complete{c.task("propose")->id, {}}, kAnna));
-  int decide = c.task("decide")->id;
-  REQUIRE(c.run(command::Consult{decide, "fine by IT"}, kBo));
+  int decide = decision_answered_by_bo(c);
   REQUIRE(c.run(command::Consult{decide, "go ahead"}, kAnna));
   REQUIRE(c.run(command::Complete{decide, {}}, kCarl));
   CHECK(c.count(EventKind::consultation_skipped) == 0);
@@ -140,10 +143,7 @@ TEST_CASE("a step completed with every answer in records no skipped consultation
 TEST_CASE("raci:consult=\"before\" refuses completion until each Consulted role has answered") {
   Flow f(consult_flow("before"));
   Case c(f);
-  REQUIRE(c.start());
-  REQUIRE(c.run(command::Complete{c.task("propose")->id, {}}, kAnna));
-  int decide = c.task("decide")->id;
-  REQUIRE(c.run(command::Consult{decide, "fine by IT"}, kBo));
+  int decide = decision_answered_by_bo(c);
   CHECK_FALSE(c.run(command::Complete{decide, {}}, kCarl));
   CHECK(c.refusal == "'Decide' waits for the consultation of security-function (raci:consult=\"before\"); the Accountable may waive it "
                      "with a reason");
@@ -156,10 +156,7 @@ TEST_CASE("raci:consult=\"before\" refuses completion until each Consulted role 
 TEST_CASE("the Accountable waives an unanswered consultation with a reason, and only the Accountable") {
   Flow f(consult_flow("before"));
   Case c(f);
-  REQUIRE(c.start());
-  REQUIRE(c.run(command::Complete{c.task("propose")->id, {}}, kAnna));
-  int decide = c.task("decide")->id;
-  REQUIRE(c.run(command::Consult{decide, "fine by IT"}, kBo));
+  int decide = decision_answered_by_bo(c);
   CHECK_FALSE(c.run(command::Waive{decide, "urgent"}, kCarl));  // Responsible, not Accountable
   CHECK(c.refusal == "carl holds none of the roles Accountable for 'Decide' (top-management)");
   CHECK_FALSE(c.run(command::Waive{decide, ""}, kTop));
