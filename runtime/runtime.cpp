@@ -28,10 +28,13 @@ Runtime::~Runtime() = default;
 
 std::string Runtime::now_text() const { return definitions::format_date_time(now_); }
 
-std::string inbox_reason(const engine::Task& t, const std::vector<std::string>& roles, const std::string& person) {
+std::string inbox_reason(const engine::Task& t, const std::vector<std::string>& roles, const std::string& person,
+                         const std::vector<std::string>& principals) {
   auto held = [&](const std::string& role) { return std::find(roles.begin(), roles.end(), role) != roles.end(); };
   bool responsible = std::any_of(t.responsible.begin(), t.responsible.end(), held);
   if (!person.empty() && t.assignee == person) return "responsible";
+  if (t.live() && !t.assignee.empty() && std::find(principals.begin(), principals.end(), t.assignee) != principals.end())
+    return "responsible";
   if (responsible && (t.assignee.empty() || person.empty())) return "responsible";
   bool live = t.status == engine::TaskStatus::open || t.status == engine::TaskStatus::claimed;
   for (const auto& c : t.consultations)

@@ -310,7 +310,10 @@ class Runtime {
 // Why a task is in the inbox of someone who holds `roles` (and is `person`, when not
 // empty): "responsible" when theirs to do, "consulted" when their answer is still
 // wanted, "" when it is not theirs.
-std::string inbox_reason(const engine::Task& task, const std::vector<std::string>& roles, const std::string& person);
+// `principals`: the people whose work `person` takes today as their substitute; a task one of
+// them claimed is the substitute's to complete.
+std::string inbox_reason(const engine::Task& task, const std::vector<std::string>& roles, const std::string& person,
+                         const std::vector<std::string>& principals = {});
 
 // A plan item as the API and `raciflow plan --format json` show it.
 nlohmann::json to_json(const definitions::PlanItem& item);

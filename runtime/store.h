@@ -132,6 +132,7 @@ struct TaskFilter {
   bool inbox = false;
   std::vector<std::string> roles = {};
   std::string person = {};
+  std::vector<std::string> claimed_by = {};  // and the live tasks these people claimed (a substitute's principals)
   // A page: tasks with an id above `after`, at most `limit` of them (0: all), in id order.
   std::int64_t after = 0;
   int limit = 0;

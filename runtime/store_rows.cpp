@@ -85,6 +85,7 @@ std::vector<std::string> inbox_filter_keys(const TaskFilter& f) {
   std::vector<std::string> keys;
   for (const auto& role : f.roles) keys.insert(keys.end(), {"r:" + role, "c:" + role});
   if (!f.person.empty()) keys.push_back("p:" + f.person);
+  for (const auto& principal : f.claimed_by) keys.push_back("p:" + principal);
   return keys;
 }
 

@@ -159,7 +159,7 @@ int cmd_tasks(const po::variables_map& vm, const Globals& g, std::ostream& out, 
   }
   filter.include_closed = vm.count("all") > 0;
   // The roles whose inbox is shown: --role, or the roles of --person.
-  std::vector<std::string> roles;
+  std::vector<std::string> roles, principals;
   std::string person;
   bool filtered = vm.count("role") || vm.count("person");
   if (vm.count("role")) {
@@ -181,9 +181,11 @@ int cmd_tasks(const po::variables_map& vm, const Globals& g, std::ostream& out, 
     if (!vm.count("role")) {
       roles = p->roles;
       // Today's substitute also has the work of the roles of the person away.
-      for (const auto& d : s.runtime->delegations(person))
+      for (const auto& d : s.runtime->delegations(person)) {
+        principals.push_back(d.principal);
         for (const auto& r : d.roles)
           if (std::find(roles.begin(), roles.end(), r) == roles.end()) roles.push_back(r);
+      }
     }
   }
   std::vector<runtime::TaskRow> shown;
@@ -193,10 +195,11 @@ int cmd_tasks(const po::variables_map& vm, const Globals& g, std::ostream& out, 
     filter.inbox = true;
     filter.roles = roles;
     filter.person = person;
+    filter.claimed_by = principals;
   }
   for (auto& t : s.store->tasks(filter)) {
     if (!node.empty() && t.task.node_id != node) continue;
-    std::string why = filtered ? runtime::inbox_reason(t.task, roles, person) : "";
+    std::string why = filtered ? runtime::inbox_reason(t.task, roles, person, principals) : "";
     if (filtered && why.empty()) continue;
     shown.push_back(std::move(t));
     inbox.push_back(why);

@@ -103,6 +103,11 @@ class Body {
 struct Caller {
   runtime::Person person;  // its roles include those held today as someone's substitute
   std::vector<engine::Actor::Delegated> substituting{};  // whom, and the roles taken over
+  std::vector<std::string> principals() const {
+    std::vector<std::string> out;
+    for (const auto& d : substituting) out.push_back(d.principal);
+    return out;
+  }
   bool substitutes_for(const std::string& principal) const {
     return std::any_of(substituting.begin(), substituting.end(), [&](const auto& d) { return d.principal == principal; });
   }

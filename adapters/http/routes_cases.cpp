@@ -52,7 +52,7 @@ void Api::Impl::routes_cases() {
       auto tasks = c.store.tasks({row.id, true});
       json j = render::case_json(view, tasks);
       json list = json::array();
-      for (const auto& t : tasks) list.push_back(task_view(c, t, runtime::inbox_reason(t.task, call.caller->person.roles, call.me())));
+      for (const auto& t : tasks) list.push_back(task_view(c, t, runtime::inbox_reason(t.task, call.caller->person.roles, call.me(), call.caller->principals())));
       j["tasks"] = list;
       auto d = c.store.definition(row.process, row.version);
       j["process_name"] = d ? d->name : row.process;

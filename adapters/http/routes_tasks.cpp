@@ -28,13 +28,14 @@ void Api::Impl::routes_tasks() {
             f.inbox = inbox;
             f.roles = call.caller->person.roles;
             f.person = call.me();
+            f.claimed_by = call.caller->principals();
             f.after = cursor_number(after);
             f.limit = limit;
             return c.store.tasks(f);
           },
           [](const runtime::TaskRow& t) { return std::to_string(t.id); },
           [&](const runtime::TaskRow& t) {
-            std::string why = runtime::inbox_reason(t.task, call.caller->person.roles, call.me());
+            std::string why = runtime::inbox_reason(t.task, call.caller->person.roles, call.me(), call.caller->principals());
             bool mine = !why.empty() || t.task.completed_by == call.me();
             if (scope != "all" && case_id.empty() && !mine) return false;
             json j = task_view(c, t, why);
@@ -51,7 +52,7 @@ void Api::Impl::routes_tasks() {
     return json_response(200, service.read([&](Context& c) {
       auto t = load_task(c, id);
       if (!runtime::visible_case(c.store, call.caller->person, t.case_id)) not_found("no task " + std::to_string(id));
-      json j = task_view(c, t, runtime::inbox_reason(t.task, call.caller->person.roles, call.me()));
+      json j = task_view(c, t, runtime::inbox_reason(t.task, call.caller->person.roles, call.me(), call.caller->principals()));
       auto s = stored(c, t.process, t.version);
       json fields = json::array();
       const definitions::FlowNode* node = s.process().find_node(t.task.node_id);

@@ -293,7 +293,10 @@ TEST_CASE("substitutes through the API: each names their own, the admin anyone's
   CHECK(s.as(karen, "GET", "/api/substitutes").json_body().empty());
   CHECK(s.as(karen, "POST", "/api/substitutes/" + id + "/end").status == 404);
   CHECK(s.as(mette, "POST", "/api/substitutes/" + id + "/end").status == 403);
-  // mette completes what lars had claimed, on his behalf.
+  // What lars had claimed is in mette's inbox, hers to complete on his behalf.
+  auto inbox = s.as(mette, "GET", "/api/tasks").json_body();
+  CHECK(std::any_of(inbox.begin(), inbox.end(), [&](const json& t) { return t["id"] == assess && t["inbox"] == "responsible"; }));
+
   auto done = s.as(mette, "POST", task + "/complete", {{"variables", {{"severity", "low"}, {"withinMandate", true}}}});
   CHECK(done.status == 200);
   auto trail = s.w.cli({"audit", case_id, "--format", "json"}).json();
