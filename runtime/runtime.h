@@ -317,6 +317,8 @@ std::string inbox_reason(const engine::Task& task, const std::vector<std::string
 
 // A plan item as the API and `raciflow plan --format json` show it.
 nlohmann::json to_json(const definitions::PlanItem& item);
+// A person's own roles with those they hold today as someone's substitute (delegations()).
+std::vector<std::string> roles_today(std::vector<std::string> own, const std::vector<engine::Actor::Delegated>& delegated);
 // A substitute period as the CLI and the API show it.
 nlohmann::json to_json(const Substitution& s);
 

@@ -87,4 +87,11 @@ std::vector<engine::Actor::Delegated> Runtime::delegations(const std::string& pe
   return out;
 }
 
+std::vector<std::string> roles_today(std::vector<std::string> own, const std::vector<engine::Actor::Delegated>& delegated) {
+  for (const auto& d : delegated)
+    for (const auto& r : d.roles)
+      if (std::find(own.begin(), own.end(), r) == own.end()) own.push_back(r);
+  return own;
+}
+
 }  // namespace raciflow::runtime

@@ -179,13 +179,10 @@ int cmd_tasks(const po::variables_map& vm, const Globals& g, std::ostream& out, 
     const auto* p = org->find_person(person);
     if (!p) throw Failed("unknown person '" + person + "' (not in the organisation '" + org->name + "')");
     if (!vm.count("role")) {
-      roles = p->roles;
       // Today's substitute also has the work of the roles of the person away.
-      for (const auto& d : s.runtime->delegations(person)) {
-        principals.push_back(d.principal);
-        for (const auto& r : d.roles)
-          if (std::find(roles.begin(), roles.end(), r) == roles.end()) roles.push_back(r);
-      }
+      auto delegated = s.runtime->delegations(person);
+      roles = runtime::roles_today(p->roles, delegated);
+      for (const auto& d : delegated) principals.push_back(d.principal);
     }
   }
   std::vector<runtime::TaskRow> shown;

@@ -11,9 +11,7 @@ void Api::Impl::add(const std::string& method, const std::string& path, Access a
 // A person as a caller: with the roles they hold today as someone's substitute.
 static Caller caller_of(Context& c, const runtime::Person& person) {
   Caller caller{person, c.runtime.delegations(person.id)};
-  for (const auto& d : caller.substituting)
-    for (const auto& role : d.roles)
-      if (!caller.holds(role)) caller.person.roles.push_back(role);
+  caller.person.roles = runtime::roles_today(person.roles, caller.substituting);
   return caller;
 }
 

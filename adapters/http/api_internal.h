@@ -165,6 +165,8 @@ std::optional<std::string> fill_page(const Page& page, Read read, Cursor cursor,
     if (static_cast<int>(chunk.size()) < page.limit) return std::nullopt;
   }
 }
+// The path's {id} as a number; anything else is 404 ("no WHAT 'x'").
+std::int64_t id_number(const Call& call, const std::string& what);
 std::int64_t task_number(const Call& call);
 bool overdue(const engine::Task& t, definitions::TimePoint now);
 json case_summary(const runtime::CaseRow& row, const std::vector<runtime::TaskRow>& tasks, const std::string& name,

@@ -148,12 +148,14 @@ HttpResponse page_response(const Call& call, const json& items, const std::optio
   return r;
 }
 
-std::int64_t task_number(const Call& call) {
+std::int64_t id_number(const Call& call, const std::string& what) {
   static const std::regex digits("[1-9][0-9]{0,17}");
   const auto& text = call.params.at("id");
-  if (!std::regex_match(text, digits)) not_found("no task '" + text + "'");
+  if (!std::regex_match(text, digits)) not_found("no " + what + " '" + text + "'");
   return std::stoll(text);
 }
+
+std::int64_t task_number(const Call& call) { return id_number(call, "task"); }
 
 bool overdue(const engine::Task& t, definitions::TimePoint now) {
   bool live = t.status == engine::TaskStatus::open || t.status == engine::TaskStatus::claimed;

@@ -35,15 +35,11 @@ void Api::Impl::routes_people() {
   });
   // Ends a period early: the person away, or the admin; the substitute cannot.
   add("POST", "/api/substitutes/{id}/end", Access::person, [this](Call& call) {
-    std::int64_t id = 0;
-    const std::string& text = call.params.at("id");
-    if (text.empty() || text.size() > 18 || !std::all_of(text.begin(), text.end(), [](unsigned char ch) { return std::isdigit(ch); }))
-      not_found("no substitute period " + text);
-    id = std::stoll(text);
+    std::int64_t id = id_number(call, "substitute period");
     return json_response(200, service.write([&](Context& c) {
       auto all = c.runtime.substitutions();
       auto it = std::find_if(all.begin(), all.end(), [&](const runtime::Substitution& s) { return s.id == id; });
-      if (it == all.end() || !sees(*call.caller, *it)) not_found("no substitute period " + text);
+      if (it == all.end() || !sees(*call.caller, *it)) not_found("no substitute period " + std::to_string(id));
       if (it->person != call.me() && !call.caller->admin())
         forbidden("only " + it->person + " or the admin ends this substitute period");
       return runtime::to_json(c.runtime.end_substitute(id, call.me()));

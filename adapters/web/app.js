@@ -18,6 +18,7 @@ import { showFilledForm, evidenceOfCase } from "./case_evidence.js";
 import { showRegisters, showRegister, showEntry } from "./registers.js";
 import { showLogin as loginScreen, logOut } from "./login.js";
 import { showProfile } from "./profile.js";
+import { consultationList, unansweredOf, waiveForm } from "./consultations.js";
 
 const showLogin = () => loginScreen(afterLogin);
 
@@ -138,15 +139,6 @@ function instanceLabel(task) {
     : "#" + (task.instance + 1)));
 }
 
-// Who was consulted on the step and what became of it: answered, waived, still open.
-function consultationList(task) {
-  return h("section", { class: "card", id: "consultations" }, h("h2", {}, t("task.consultations")),
-    h("ul", {}, ...task.consultations.map((c) => h("li", {}, roleList([c.role]), ": ",
-      c.answered_by ? [t("task.answered_by") + " " + personName(c.answered_by) + " — ", h("q", {}, c.answer)]
-        : c.waived_by ? t("task.waived_by") + " " + personName(c.waived_by) + " — " + c.waive_reason
-          : t("task.not_answered")))));
-}
-
 async function showTask(id) {
   const task = await api("GET", "/api/tasks/" + id);
   const live = task.status === "open" || task.status === "claimed";
@@ -164,24 +156,12 @@ async function showTask(id) {
       h("dt", {}, t("col.assignee")), h("dd", {}, task.assignee || "–")),
     task.documentation ? h("p", { class: "doc" }, task.documentation) : null,
   ];
-  if (task.consultations.length) parts.push(consultationList(task));
+  parts.push(consultationList(task));
   if (Object.keys(task.variables || {}).length) {
     parts.push(h("details", {}, h("summary", {}, t("task.variables")), h("pre", {}, JSON.stringify(task.variables, null, 2))));
   }
-  const unanswered = task.consultations.filter((c) => !c.answered_by && !c.waived_by);
-  const accountable = me.roles.some((r) => task.accountable.includes(r.id));
-  if (live && unanswered.length && accountable) {
-    const reason = h("textarea", { name: "reason", rows: 2, required: true });
-    parts.push(h("form", { class: "card", id: "waive-form", onsubmit: async (e) => {
-      e.preventDefault();
-      try {
-        await taskAction(id, "waive", { reason: reason.value.trim() });
-        flash(t("task.waived"));
-        showTask(id);
-      } catch (err) { flash(err.message, "error"); }
-    } }, h("h2", {}, t("task.waive_title")), h("p", {}, t("task.waive_help")),
-      h("label", { class: "field" }, t("task.waive_reason"), reason), h("button", { type: "submit", id: "waive" }, t("task.waive"))));
-  }
+  const unanswered = unansweredOf(task);
+  if (live) parts.push(waiveForm(task, (reason) => taskAction(id, "waive", { reason }), () => showTask(id)));
   if (live && mine) {
     if (task.status === "open") {
       parts.push(h("p", {}, t("task.claim_first"), " ",
