@@ -281,7 +281,8 @@ TEST_CASE("the Accountable waives a consultation through the API; others are ref
 TEST_CASE("substitutes through the API: each names their own, the admin anyone's; others see nothing of it", "[api]") {
   Server s;
   auto anna = s.login("anna"), lars = s.login("lars"), mette = s.login("mette"), karen = s.login("karen");
-  auto [case_id, assess] = start_deviation(s, anna);
+  auto started = start_deviation(s, anna);
+  const auto assess = started.second;
   std::string task = "/api/tasks/" + std::to_string(assess);
   REQUIRE(s.as(lars, "POST", task + "/claim").status == 200);  // lars claims, then goes on holiday
   CHECK(s.as(karen, "POST", "/api/substitutes", {{"person", "lars"}, {"substitute", "mette"}, {"from", "2026-03-01"}, {"until", "2026-03-31"}})
@@ -299,7 +300,7 @@ TEST_CASE("substitutes through the API: each names their own, the admin anyone's
 
   auto done = s.as(mette, "POST", task + "/complete", {{"variables", {{"severity", "low"}, {"withinMandate", true}}}});
   CHECK(done.status == 200);
-  auto trail = s.w.cli({"audit", case_id, "--format", "json"}).json();
+  auto trail = s.w.cli({"audit", started.first, "--format", "json"}).json();
   CHECK(std::any_of(trail.begin(), trail.end(), [](const json& r) {
     return r["action"] == "task_completed" && r["actor"] == "mette" && r["data"]["on_behalf_of"] == "lars";
   }));
