@@ -177,6 +177,51 @@ std::optional<std::string> Accounts::session_person(const std::string& secret) {
   return s->person;
 }
 
+std::string Accounts::issue_calendar_feed(const std::string& person, const std::string& actor) {
+  auto org = store_.organisation();
+  if (!org) throw Refused("no organisation is loaded; run 'raciflow org load FILE' first");
+  if (!org->find_person(person)) throw Refused("unknown person '" + person + "' (not in the organisation '" + org->name + "')");
+  std::string secret = random_secret();
+  auto tx = store_.begin();
+  bool replaced = store_.calendar_feed(person).has_value();
+  store_.put_calendar_feed({person, sha256_hex(secret), now_text(), actor, "", 0});
+  record(kCalendarFeedIssued, actor, {{"person", person}, {"replaced", replaced}});
+  tx->commit();
+  return secret;
+}
+
+bool Accounts::revoke_calendar_feed(const std::string& person, const std::string& actor) {
+  auto tx = store_.begin();
+  if (!store_.calendar_feed(person)) return false;
+  store_.remove_calendar_feed(person);
+  record(kCalendarFeedRevoked, actor, {{"person", person}});
+  tx->commit();
+  return true;
+}
+
+std::optional<std::string> Accounts::calendar_feed_person(const std::string& secret) {
+  auto feed = store_.calendar_feed_by_hash(sha256_hex(secret));
+  if (!feed) return std::nullopt;
+  return feed->person;
+}
+
+void Accounts::calendar_feed_read(const std::string& person, const std::string& from) {
+  auto tx = store_.begin();
+  auto feed = store_.calendar_feed(person);
+  if (!feed) return;
+  ++feed->reads;
+  std::string now = now_text();
+  bool record_now = feed->recorded_at.empty() ||
+                    definitions::parse_date_time(feed->recorded_at).value_or(now_) + std::chrono::hours(24) <= now_;
+  if (record_now) {
+    record(kCalendarFeedRead, person, {{"person", person}, {"reads", feed->reads}, {"from", definitions::valid_utf8(from)}});
+    feed->recorded_at = now;
+    feed->reads = 0;
+  }
+  store_.put_calendar_feed(*feed);
+  tx->commit();
+}
+
 std::optional<std::string> Accounts::token_person(const std::string& secret) {
   auto t = store_.find_token(sha256_hex(secret));
   if (!t || t->revoked || (!t->expires_at.empty() && t->expires_at <= now_text())) return std::nullopt;

@@ -34,6 +34,9 @@ inline constexpr const char* kSsoRefused = "sso_refused";
 inline constexpr const char* kSsoRolesChanged = "sso_roles_changed";
 inline constexpr const char* kSsoPersonCreated = "sso_person_created";
 inline constexpr const char* kSsoConfigured = "sso_configured";
+inline constexpr const char* kCalendarFeedIssued = "calendar_feed_issued";
+inline constexpr const char* kCalendarFeedRevoked = "calendar_feed_revoked";
+inline constexpr const char* kCalendarFeedRead = "calendar_feed_read";
 
 // Who a single sign-on login is, as the identity provider's verified ID token says.
 struct SsoIdentity {
@@ -69,6 +72,20 @@ class Accounts {
   NewToken create_token(const std::string& person, const std::string& name, std::optional<definitions::TimePoint> expires,
                         const std::string& actor);
   void revoke_token(std::int64_t id, const std::string& actor);
+
+  // A person's calendar feed (GET /api/calendar/SECRET.ics): a secret that reads that
+  // person's feed and nothing else. Issuing one replaces the person's previous feed; the
+  // secret is shown once (only its hash is kept). Refused for a person not in the
+  // organisation.
+  std::string issue_calendar_feed(const std::string& person, const std::string& actor);
+  // Whether the person had a feed to revoke.
+  bool revoke_calendar_feed(const std::string& person, const std::string& actor);
+  // Whose feed `secret` opens, if any.
+  std::optional<std::string> calendar_feed_person(const std::string& secret);
+  // Counts a read of the person's feed (`from`: the client's address) and records it in the
+  // trail at most once a day, with the number of reads since the last record: calendar
+  // clients poll every few minutes.
+  void calendar_feed_read(const std::string& person, const std::string& from);
 
   // A login in three steps, so that the slow one runs on no thread that others wait for:
   // login_key() reads what to check the password against; password_matches(key.phc,

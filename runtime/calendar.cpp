@@ -303,4 +303,46 @@ std::vector<WheelEntry> Runtime::wheel_year(int year) {
   return out;
 }
 
+PersonalCalendar Runtime::personal_calendar(const std::string& person) {
+  PersonalCalendar out;
+  auto org = store_.organisation();
+  const Person* who = org ? org->find_person(person) : nullptr;
+  if (!who) return out;
+  out.organisation = org->name;
+  out.person = person;
+  out.person_name = who->name.empty() ? person : who->name;
+  for (const auto& r : org->roles) out.role_names[r.id] = r.name.empty() ? r.id : r.name;
+  auto delegated = delegations(person);
+  std::vector<std::string> roles = roles_today(who->roles, delegated), principals{person};
+  for (const auto& d : delegated) principals.push_back(d.principal);
+
+  std::map<std::string, std::string> names;
+  for (const auto& d : store_.latest_definitions()) names[d.process] = d.name.empty() ? d.process : d.name;
+  TaskFilter filter;
+  filter.inbox = true;
+  filter.roles = roles;
+  filter.person = person;
+  filter.claimed_by.assign(principals.begin() + 1, principals.end());
+  for (auto& t : store_.tasks(filter)) {
+    std::string why = inbox_reason(t.task, roles, person, filter.claimed_by);
+    if (why.empty() || !t.task.due) continue;
+    std::string name = names.count(t.process) ? names[t.process] : t.process;
+    out.tasks.push_back({std::move(t), why, name});
+  }
+
+  Date today = day_of(now_);
+  std::string from = definitions::format_date(today - std::chrono::days(31)), until = definitions::format_date(today + std::chrono::days(366));
+  int year = static_cast<int>(std::chrono::year_month_day{today}.year());
+  for (int y : {year - 1, year, year + 1})
+    for (auto& e : wheel_year(y))
+      if (e.occurrence >= from && e.occurrence <= until && e.status != "skipped" &&
+          std::find(roles.begin(), roles.end(), e.role) != roles.end())
+        out.wheel.push_back(std::move(e));
+
+  for (auto& item : store_.plan_items())
+    if (item.status == "open" && std::find(principals.begin(), principals.end(), item.responsible) != principals.end())
+      out.plan.push_back(std::move(item));
+  return out;
+}
+
 }  // namespace raciflow::runtime

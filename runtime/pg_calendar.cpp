@@ -1,4 +1,4 @@
-// The PostgreSQL store: the annual wheel, its occurrences, the plan, and substitutes.
+// The PostgreSQL store: the annual wheel, its occurrences, the plan, substitutes and calendar feeds.
 #include "runtime/pg_store_internal.h"
 
 namespace raciflow::runtime::pg_detail {
@@ -79,6 +79,34 @@ void PgStore::put_substitution(const Substitution& s) {
   c_.run("INSERT INTO substitutes VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (tenant, id) DO UPDATE SET "
          "until_day = excluded.until_day, ended_at = excluded.ended_at, ended_by = excluded.ended_by",
          {t(), std::to_string(s.id), s.person, s.substitute, s.from, s.until, s.created_at, s.created_by, s.ended_at, s.ended_by});
+}
+
+namespace {
+
+std::optional<CalendarFeed> feed_row(const Result& r) {
+  if (r.rows() == 0) return std::nullopt;
+  return CalendarFeed{r.text(0, 0), r.text(0, 1), r.text(0, 2), r.text(0, 3), r.text(0, 4), r.integer(0, 5)};
+}
+
+}  // namespace
+
+std::optional<CalendarFeed> PgStore::calendar_feed(const std::string& person) {
+  return feed_row(c_.run(select(kCalendarFeedColumns, "calendar_feeds") + " AND person = $2", {t(), person}));
+}
+
+std::optional<CalendarFeed> PgStore::calendar_feed_by_hash(const std::string& hash) {
+  return feed_row(c_.run(select(kCalendarFeedColumns, "calendar_feeds") + " AND hash = $2", {t(), hash}));
+}
+
+void PgStore::put_calendar_feed(const CalendarFeed& f) {
+  c_.run("INSERT INTO calendar_feeds VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (tenant, person) DO UPDATE SET "
+         "hash = excluded.hash, created_at = excluded.created_at, created_by = excluded.created_by, "
+         "recorded_at = excluded.recorded_at, reads = excluded.reads",
+         {t(), f.person, f.hash, f.created_at, f.created_by, f.recorded_at, std::to_string(f.reads)});
+}
+
+void PgStore::remove_calendar_feed(const std::string& person) {
+  c_.run("DELETE FROM calendar_feeds WHERE tenant = $1 AND person = $2", {t(), person});
 }
 
 }  // namespace raciflow::runtime::pg_detail

@@ -159,6 +159,13 @@ CREATE TABLE substitutes(
   created_at text COLLATE "C" NOT NULL, created_by text COLLATE "C" NOT NULL, ended_at text COLLATE "C" NOT NULL,
   ended_by text COLLATE "C" NOT NULL, PRIMARY KEY (tenant, id));
 )sql",
+    // 7: calendar feeds: the secret of each person's feed, as its SHA-256.
+    R"sql(
+CREATE TABLE calendar_feeds(
+  tenant text COLLATE "C" NOT NULL REFERENCES tenants(id), person text COLLATE "C" NOT NULL, hash text COLLATE "C" NOT NULL UNIQUE,
+  created_at text COLLATE "C" NOT NULL, created_by text COLLATE "C" NOT NULL, recorded_at text COLLATE "C" NOT NULL,
+  reads bigint NOT NULL, PRIMARY KEY (tenant, person));
+)sql",
 };
 static_assert(sizeof(kPgMigrations) / sizeof(kPgMigrations[0]) == kPgSchemaVersion);
 
@@ -231,6 +238,7 @@ void check_and_migrate(Connection& c, bool create) {
         for (const char* table : {"forms", "attachments"}) c.exec(policy_sql(table));
       if (step == 3) c.exec(policy_sql("decision_models"));
       if (step == 5) c.exec(policy_sql("substitutes"));
+      if (step == 6) c.exec(policy_sql("calendar_feeds"));
       if (step == 0)  // a tenant's session sees its own row; the operator's (no tenant) every row
         c.exec("ALTER TABLE tenants ENABLE ROW LEVEL SECURITY; ALTER TABLE tenants FORCE ROW LEVEL SECURITY; "
                "CREATE POLICY own_row ON tenants USING (current_setting('raciflow.tenant', true) IN ('', id)) "

@@ -399,6 +399,10 @@ class PgStore : public Store {
   // substitutes
   std::vector<Substitution> substitutions() override;
   void put_substitution(const Substitution& s) override;
+  std::optional<CalendarFeed> calendar_feed(const std::string& person) override;
+  std::optional<CalendarFeed> calendar_feed_by_hash(const std::string& hash) override;
+  void put_calendar_feed(const CalendarFeed& feed) override;
+  void remove_calendar_feed(const std::string& person) override;
 
   std::vector<CaseRow> cases_updated_since(const std::string& since) override;
 

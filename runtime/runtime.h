@@ -75,6 +75,20 @@ struct WheelEntry {
   bool late = false;       // fired late after downtime
 };
 
+// A person's dates, for their calendar feed.
+struct PersonalCalendar {
+  struct Item {
+    TaskRow task;
+    std::string why;  // inbox_reason(): responsible or consulted
+    std::string process_name;
+  };
+  std::string organisation, person, person_name;
+  std::vector<Item> tasks;        // their live tasks that have a due date
+  std::vector<WheelEntry> wheel;  // their roles' wheel occurrences, from 31 days ago to a year ahead
+  std::vector<definitions::PlanItem> plan;  // the open plan items they are responsible for
+  std::map<std::string, std::string> role_names;  // role id -> name, for the whole organisation
+};
+
 struct VerifyReport {
   std::int64_t records = 0;
   std::int64_t cases = 0;
@@ -189,6 +203,9 @@ class Runtime {
 
   // Read side.
   std::optional<definitions::Wheel> wheel();
+  // What `person`'s calendar feed shows (runtime/calendar.cpp), with the roles and the work
+  // they take today as someone's substitute.
+  PersonalCalendar personal_calendar(const std::string& person);
   // Every occurrence of the year, fired or not, by date.
   std::vector<WheelEntry> wheel_year(int year);
 

@@ -1,4 +1,4 @@
-// The SQLite store: the annual wheel, its occurrences, the plan, and substitutes.
+// The SQLite store: the annual wheel, its occurrences, the plan, substitutes and calendar feeds.
 #include "runtime/sqlite_store_internal.h"
 
 namespace raciflow::runtime::sqlite_detail {
@@ -111,6 +111,45 @@ void SqliteStore::put_substitution(const Substitution& s) {
   q.bind(7, s.created_by);
   q.bind(8, s.ended_at);
   q.bind(9, s.ended_by);
+  q.exec();
+}
+
+namespace {
+
+std::optional<CalendarFeed> feed_row(Query& q) {
+  if (!q.executeStep()) return std::nullopt;
+  return CalendarFeed{q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+                      q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getInt64()};
+}
+
+}  // namespace
+
+std::optional<CalendarFeed> SqliteStore::calendar_feed(const std::string& person) {
+  Query q(cache_, std::string("SELECT ") + kCalendarFeedColumns + " FROM calendar_feeds WHERE person = ?");
+  q.bind(1, person);
+  return feed_row(q);
+}
+
+std::optional<CalendarFeed> SqliteStore::calendar_feed_by_hash(const std::string& hash) {
+  Query q(cache_, std::string("SELECT ") + kCalendarFeedColumns + " FROM calendar_feeds WHERE hash = ?");
+  q.bind(1, hash);
+  return feed_row(q);
+}
+
+void SqliteStore::put_calendar_feed(const CalendarFeed& f) {
+  Query q(cache_, "INSERT OR REPLACE INTO calendar_feeds VALUES (?, ?, ?, ?, ?, ?)");
+  q.bind(1, f.person);
+  q.bind(2, f.hash);
+  q.bind(3, f.created_at);
+  q.bind(4, f.created_by);
+  q.bind(5, f.recorded_at);
+  q.bind(6, static_cast<std::int64_t>(f.reads));
+  q.exec();
+}
+
+void SqliteStore::remove_calendar_feed(const std::string& person) {
+  Query q(cache_, "DELETE FROM calendar_feeds WHERE person = ?");
+  q.bind(1, person);
   q.exec();
 }
 

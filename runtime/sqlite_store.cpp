@@ -177,6 +177,12 @@ CREATE TABLE substitutes(
   id INTEGER PRIMARY KEY, person TEXT NOT NULL, substitute TEXT NOT NULL, from_day TEXT NOT NULL, until_day TEXT NOT NULL,
   created_at TEXT NOT NULL, created_by TEXT NOT NULL, ended_at TEXT NOT NULL, ended_by TEXT NOT NULL);
 )sql",
+    // 12 -> 13: calendar feeds: the secret of each person's feed, as its SHA-256.
+    R"sql(
+CREATE TABLE calendar_feeds(
+  person TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, created_by TEXT NOT NULL,
+  recorded_at TEXT NOT NULL, reads INTEGER NOT NULL);
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 

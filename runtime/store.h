@@ -347,12 +347,31 @@ struct Substitution {
   std::string ended_at, ended_by;  // set when the period was ended early
 };
 
-class SubstituteStore {
+// A person's calendar feed (runtime/accounts.h): calendar clients cannot log in, so the
+// feed's address holds a secret of its own, of which only the SHA-256 is kept. One per
+// person; a new one replaces the old.
+struct CalendarFeed {
+  std::string person;
+  std::string hash;  // SHA-256 of the secret, hex
+  std::string created_at, created_by;
+  // Reads are recorded at most once a day: when the last record was, and how many reads
+  // came since.
+  std::string recorded_at;
+  std::int64_t reads = 0;
+};
+
+// People's own arrangements: substitutes and calendar feeds.
+class PeopleStore {
  public:
-  virtual ~SubstituteStore() = default;
+  virtual ~PeopleStore() = default;
 
   virtual std::vector<Substitution> substitutions() = 0;  // every one, by id
   virtual void put_substitution(const Substitution& s) = 0;  // insert or replace, by id
+
+  virtual std::optional<CalendarFeed> calendar_feed(const std::string& person) = 0;
+  virtual std::optional<CalendarFeed> calendar_feed_by_hash(const std::string& hash) = 0;
+  virtual void put_calendar_feed(const CalendarFeed& feed) = 0;  // insert or replace, by person
+  virtual void remove_calendar_feed(const std::string& person) = 0;
 };
 
 // A file attached to a case or to one of its steps. Its bytes are kept beside it, in the
@@ -403,7 +422,7 @@ class Store : public DefinitionStore,
               public OutboxStore,
               public CalendarStore,
               public AttachmentStore,
-              public SubstituteStore,
+              public PeopleStore,
               public TenancyStore {
  public:
   ~Store() override = default;

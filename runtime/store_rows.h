@@ -54,6 +54,7 @@ struct CopiedTable {
   const char* order;
 };
 inline constexpr const char* kSubstituteColumns = "id, person, substitute, from_day, until_day, created_at, created_by, ended_at, ended_by";
+inline constexpr const char* kCalendarFeedColumns = "person, hash, created_at, created_by, recorded_at, reads";
 
 inline constexpr CopiedTable kCopiedTables[] = {
     {"definitions", kDefinitionColumns, "process, version"},

@@ -1,4 +1,4 @@
-// Commands about people's own arrangements: substitutes while they are away.
+// Commands about people's own arrangements: substitutes while they are away, calendar feeds.
 #include <ostream>
 
 #include <nlohmann/json.hpp>
@@ -7,6 +7,7 @@
 #include "adapters/cli/command.h"
 #include "adapters/cli/session.h"
 #include "adapters/render/text_table.h"
+#include "runtime/accounts.h"
 #include "runtime/runtime.h"
 
 namespace raciflow::cli {
@@ -56,6 +57,25 @@ int cmd_substitute(const po::variables_map& vm, const Globals& g, std::ostream& 
   throw UsageError{"substitute takes 'set PERSON --by PERSON --from DATE --until DATE', 'list' or 'end ID'"};
 }
 
+// A person's calendar feed: a new secret address (printed once; the previous one stops
+// working), or --revoke.
+int cmd_calendar(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream& err) {
+  std::vector<std::string> args = vm.count("args") ? vm["args"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  if (args.size() != 2 || args[0] != "token") throw UsageError{"calendar takes 'token PERSON [--revoke]'"};
+  auto store = open_store(g, false);
+  runtime::Accounts accounts(*store, clock_now(g));
+  if (vm.count("revoke")) {
+    if (!accounts.revoke_calendar_feed(args[1], operator_name(vm))) throw std::runtime_error(args[1] + " has no calendar feed");
+    out << "calendar feed of " << args[1] << " revoked\n";
+    return kExitOk;
+  }
+  std::string secret = accounts.issue_calendar_feed(args[1], operator_name(vm));
+  out << "/api/calendar/" << secret << ".ics\n";
+  err << "the calendar feed of " << args[1] << ": the server's address followed by this path; it is shown only now, "
+      << "and any earlier address of theirs no longer works\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 void add_people_commands(std::map<std::string, Command>& t) {
@@ -69,6 +89,14 @@ void add_people_commands(std::map<std::string, Command>& t) {
                            "args", po::value<std::vector<std::string>>(), "set PERSON | list | end ID");
                      },
                      cmd_substitute, "args", ""};
+  t["calendar"] = {"give a person a calendar feed of their tasks, wheel occurrences and plan deadlines, or revoke it",
+                   "raciflow calendar token PERSON [--revoke] [--as PERSON]",
+                   [](po::options_description& o) {
+                     o.add_options()("revoke", "stop the person's feed")("as", po::value<std::string>(),
+                                                                          "who makes the change (default: the login name)")(
+                         "args", po::value<std::vector<std::string>>(), "token PERSON");
+                   },
+                   cmd_calendar, "args", "token PERSON"};
 }
 
 }  // namespace raciflow::cli

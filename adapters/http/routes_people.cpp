@@ -1,5 +1,6 @@
-// Routes: people's own arrangements: substitutes while they are away.
+// Routes: people's own arrangements: substitutes while they are away, calendar feeds.
 #include "adapters/http/api_internal.h"
+#include "adapters/render/ics.h"
 
 namespace raciflow::http {
 
@@ -44,6 +45,62 @@ void Api::Impl::routes_people() {
         forbidden("only " + it->person + " or the admin ends this substitute period");
       return runtime::to_json(c.runtime.end_substitute(id, call.me()));
     }));
+  });
+
+  // A person's calendar feed. Calendar clients cannot log in, so the address holds a
+  // secret of the person's own (POST /api/me/calendar-feed); it reads this feed and
+  // nothing else. A wrong or revoked address is 404, counted with the anonymous refusals.
+  add("GET", "/api/calendar/{feed}", Access::open, [this](Call& call) {
+    static const std::regex shape("[0-9a-f]{64}\\.ics");
+    const std::string feed = call.params["feed"];
+    std::optional<std::pair<std::string, std::string>> found;  // whose, and the feed
+    if (std::regex_match(feed, shape)) {
+      found = service.read([&](Context& c) -> std::optional<std::pair<std::string, std::string>> {
+        auto person = c.accounts.calendar_feed_person(feed.substr(0, 64));
+        if (!person) return std::nullopt;
+        auto calendar = c.runtime.personal_calendar(*person);
+        if (calendar.person.empty()) return std::nullopt;  // no longer in the organisation
+        auto org = c.store.organisation();
+        auto language = call.query.count("lang") ? request_language(call.request)
+                                                  : definitions::parse_language(org->language).value_or(definitions::Language::en);
+        return std::make_pair(*person, render::calendar_ics(calendar, language, service.now(), own_origin(call.request)));
+      });
+    }
+    if (!found) {
+      HttpRequest shown = call.request;  // the trail keeps no secret, even a wrong one
+      shown.target = "/api/calendar/...";
+      refused_anonymously(shown, "no calendar feed at this address");
+      not_found("no calendar feed at this address");
+    }
+    service.write([&](Context& c) {
+      c.accounts.calendar_feed_read(found->first, call.request.remote);
+      return 0;
+    });
+    auto response = text_response("text/calendar; charset=utf-8", std::move(found->second));
+    response.person = found->first;
+    return response;
+  });
+  // The caller's own feed: whether there is one (never its secret), a new one (the address
+  // is shown this once; the previous one stops working), or none.
+  add("GET", "/api/me/calendar-feed", Access::person, [this](Call& call) {
+    return json_response(200, service.read([&](Context& c) {
+      auto feed = c.store.calendar_feed(call.me());
+      if (!feed) return json{{"active", false}};
+      return json{{"active", true}, {"created_at", feed->created_at}, {"created_by", feed->created_by}};
+    }));
+  });
+  add("POST", "/api/me/calendar-feed", Access::person, [this](Call& call) {
+    std::string secret = service.write([&](Context& c) { return c.accounts.issue_calendar_feed(call.me(), call.me()); });
+    std::string path = "/api/calendar/" + secret + ".ics";
+    return json_response(201, {{"path", path}, {"url", own_origin(call.request) + path}});
+  });
+  add("DELETE", "/api/me/calendar-feed", Access::person, [this](Call& call) {
+    bool revoked = service.write([&](Context& c) { return c.accounts.revoke_calendar_feed(call.me(), call.me()); });
+    if (!revoked) not_found("you have no calendar feed");
+    HttpResponse r;
+    r.status = 204;
+    r.content_type.clear();
+    return r;
   });
 }
 

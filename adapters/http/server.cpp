@@ -384,6 +384,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     if (server_.options.log_requests) {
       double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
       std::string shown = target.size() > 200 ? target.substr(0, 200) + "..." : target;
+      if (shown.rfind("/api/calendar/", 0) == 0) shown = "/api/calendar/...";  // a calendar feed's address is its secret
       request_log()->info("{} {} {} {} {:.1f}ms {}", remote_, method, shown, response.status, ms,
                           response.person.empty() ? "-" : response.person);
     }

@@ -1,10 +1,43 @@
 // The person's own page: whom they substitute today, and their substitute periods: name a
-// substitute while away, end a period early.
+// substitute while away, end a period early; their calendar feed.
 import { t } from "./i18n.js";
 import { me, h, api, flash, main, table, personName, personIds } from "./ui.js";
 
+// The address of a feed just made: shown on the next rendering only (the server keeps only
+// its hash).
+let issuedAddress = null;
+
+async function act(method, done) {
+  try {
+    const made = await api(method, "/api/me/calendar-feed");
+    if (method === "POST") issuedAddress = made.url;
+    flash(t(done));
+    showProfile();
+  } catch (err) { flash(err.message, "error"); }
+}
+
+function calendarCard(feed, writes) {
+  const address = issuedAddress;
+  issuedAddress = null;
+  const shown = address ? h("div", { id: "calendar-address" },
+    h("label", { class: "field" }, t("profile.calendar_address"),
+      h("input", { type: "text", readonly: true, value: address, id: "calendar-url", onfocus: (e) => e.target.select() })),
+    h("p", { class: "gap" }, t("profile.calendar_once"))) : null;
+  return h("section", { class: "card", id: "calendar-feed", "aria-labelledby": "calendar-title" },
+    h("h2", { id: "calendar-title" }, t("profile.calendar_title")),
+    h("p", {}, t("profile.calendar_help")),
+    h("p", { id: "calendar-state" }, feed.active ? t("profile.calendar_active") + " " + feed.created_at.slice(0, 10) : t("profile.calendar_none")),
+    shown,
+    writes ? h("div", { class: "row" },
+      h("button", { type: "button", onclick: () => act("POST", "profile.calendar_made") },
+        t(feed.active ? "profile.calendar_renew" : "profile.calendar_make")),
+      feed.active ? h("button", { type: "button", class: "secondary", onclick: () => act("DELETE", "profile.calendar_stopped") },
+        t("profile.calendar_stop")) : null) : null);
+}
+
 export async function showProfile() {
-  const periods = await api("GET", "/api/substitutes");
+  const [periods, feed] = await Promise.all([api("GET", "/api/substitutes"), api("GET", "/api/me/calendar-feed")]);
+  const writes = !((me.access || []).includes("auditor") && !(me.access || []).includes("admin"));
   const mine = periods.filter((p) => p.person === me.person || p.substitute === me.person);
   const today = new Date().toISOString().slice(0, 10);
   const over = (p) => Boolean(p.ended_at) || p.until < today;
@@ -45,5 +78,6 @@ export async function showProfile() {
     h("h2", {}, t("profile.periods")),
     mine.length ? table([t("profile.person"), t("profile.substitute"), t("profile.from"), t("profile.until"), "", ""], rows)
       : h("p", {}, t("profile.none")),
-    (me.access || []).includes("auditor") && !(me.access || []).includes("admin") ? null : form);
+    writes ? form : null,
+    calendarCard(feed, writes));
 }

@@ -335,6 +335,18 @@ static void check_access_table(Logins logins) {
                                                     return Target{"/api/substitutes/" + made.out.substr(0, made.out.find('\n')) + "/end"};
                                                   }};
 
+  // Calendar feeds: the address is the key, for whoever holds it; the caller's own feed.
+  auto feed = t.s.w.cli({"calendar", "token", "peter"});  // no column's: the rows below replace and revoke theirs
+  REQUIRE(feed.code == 0);
+  table[{"GET", "/api/calendar/{feed}"}] = {kPublic, fixed(feed.out.substr(0, feed.out.find('\n')))};
+  table[{"GET", "/api/me/calendar-feed"}] = {kEveryone, fixed("/api/me/calendar-feed")};
+  table[{"POST", "/api/me/calendar-feed"}] = {kWriter, fixed("/api/me/calendar-feed")};
+  table[{"DELETE", "/api/me/calendar-feed"}] = {kWriter, [&](Column who) {
+                                                  // The caller has a feed to revoke (anna's for the columns without a login).
+                                                  REQUIRE(t.s.w.cli({"calendar", "token", who >= anna ? Table::person(who) : "anna"}).code == 0);
+                                                  return Target{"/api/me/calendar-feed"};
+                                                }};
+
   // The table covers exactly the API's routes.
   std::set<std::pair<std::string, std::string>> routes;
   for (const auto& r : t.s.api->routes()) routes.insert({r.method, r.path});

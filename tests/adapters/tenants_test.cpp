@@ -294,6 +294,7 @@ TEST_CASE("every CLI verb run for one tenant shows and changes nothing of anothe
   in.two_municipalities();
   REQUIRE(in.as("aarhus", {"deploy", sample("risk-level.dmn"), "--as", "anna"}).code == 0);  // a decision only Aarhus has
   REQUIRE(in.as("aarhus", {"substitute", "set", "lars", "--by", "karen", "--from", "2026-01-01", "--until", "2099-12-31"}).code == 0);
+  REQUIRE(in.as("aarhus", {"calendar", "token", "lars"}).code == 0);
   const bool rls = GENERATE(true, false);  // without it, the store's filter holds alone
   if (!rls) in.without_row_level_security(*pg);
   INFO((rls ? "row-level security on" : "row-level security off"));
@@ -317,6 +318,8 @@ TEST_CASE("every CLI verb run for one tenant shows and changes nothing of anothe
   table["substitute"] = {{"substitute", "end", "1"},  // Aarhus's period (none is Odense's yet)
                          {"substitute", "set", "jonas", "--by", "peter", "--from", "2026-01-01", "--until", "2099-12-31"},
                          {"substitute", "list", "--json"}};
+  table["calendar"] = {{"calendar", "token", "lars", "--revoke"},  // Aarhus's feed (Odense's lars has none)
+                       {"calendar", "token", "jonas"}};
   table["decide"] = {{"decide", "risk-level", "--var", "likelihood=1", "--var", "impact=1"}};
   table["deliver"] = {{"deliver", "--log", in.w.path("odense-delivered.jsonl")}};
   table["evidence"] = {{"evidence"}, {"evidence", "--format", "json"}};

@@ -1,7 +1,8 @@
 // The daily work of role holders in the browser (issue: "consultations that cannot lapse
 // unseen, substitutes"): the Accountable waives a consultation with a reason on the task
 // page, which then shows it waived; a person names a substitute on their own page, who then
-// finds the person's work in their inbox, marked as taken on their behalf.
+// finds the person's work in their inbox, marked as taken on their behalf; the substitute
+// makes a calendar address on their page, subscribes to it, and stops it.
 //
 // Run by ctest (tests/CMakeLists.txt) with RACIFLOW_BIN set to the built binary.
 import assert from "node:assert/strict";
@@ -58,4 +59,26 @@ await run("daily-work", (s) => {
   await mette.waitForSelector("table.tasks tbody tr");
   const names = await mette.$$eval("table.tasks tbody tr", (rows) => rows.map((r) => r.textContent));
   assert.ok(names.some((n) => n.includes("Assess the input")), "the security function's assessment reaches Lars's substitute: " + names);
+
+  // Mette makes a calendar address: shown once, it gives her deadlines, Lars's included.
+  await mette.goto(s.base + "/#/me");
+  await mette.waitForSelector("#calendar-feed");
+  assert.match(await mette.textContent("#calendar-state"), /no calendar feed/);
+  await mette.click("#calendar-feed button");
+  await mette.waitForSelector("#calendar-url");
+  const address = await mette.inputValue("#calendar-url");
+  assert.match(address, /^http:\/\/[^/]+\/api\/calendar\/[0-9a-f]{64}\.ics$/);
+  const feed = await fetch(address);  // as a calendar client: no cookie
+  assert.equal(feed.status, 200);
+  assert.equal(feed.headers.get("content-type"), "text/calendar; charset=utf-8");
+  const ics = await feed.text();
+  assert.match(ics, /^BEGIN:VCALENDAR\r\n/);
+  assert.match(ics.replace(/\r\n /g, ""), /SUMMARY:Due: Assess the input/);
+  // Not shown again; stopping it ends the address.
+  await mette.reload();
+  await mette.waitForSelector("#calendar-state >> text=You have a calendar feed");
+  assert.equal(await mette.$("#calendar-url"), null, "the address is shown only once");
+  await mette.click("#calendar-feed button.secondary");
+  await mette.waitForSelector("#calendar-state >> text=no calendar feed");
+  assert.equal((await fetch(address)).status, 404);
 });
