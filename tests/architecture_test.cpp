@@ -29,7 +29,7 @@ const std::vector<Floor>& floors() {
       {"definitions", {"nlohmann_json", "pugixml", "Boost.Graph", "RE2"}},
       {"engine", {"nlohmann_json"}},
       {"runtime", {"nlohmann_json", "SQLite", "libpq", "OpenSSL"}},
-      {"adapters", {"nlohmann_json", "pugixml", "Boost.Asio/Beast", "Boost.Program_options", "curl", "OpenSSL", "spdlog", "libxlsxwriter", "cjose"}},
+      {"adapters", {"nlohmann_json", "pugixml", "Boost.Asio/Beast", "Boost.Program_options", "curl", "OpenSSL", "spdlog", "libxlsxwriter", "cjose", "libical"}},
   };
   return kFloors;
 }
@@ -41,7 +41,7 @@ std::string library_of(const std::string& header) {
       {"boost/asio", "Boost.Asio/Beast"}, {"boost/beast", "Boost.Asio/Beast"}, {"boost/program_options", "Boost.Program_options"},
       {"SQLiteCpp/", "SQLite"},       {"sqlite3.h", "SQLite"},      {"libpq-fe.h", "libpq"},
       {"openssl/", "OpenSSL"},        {"curl/", "curl"},            {"spdlog/", "spdlog"},
-      {"re2/", "RE2"},                {"xlsxwriter.h", "libxlsxwriter"}, {"cjose/", "cjose"},
+      {"re2/", "RE2"},                {"xlsxwriter.h", "libxlsxwriter"}, {"cjose/", "cjose"}, {"libical/", "libical"},
       {"unistd.h", "system"},         {"sys/", "system"},           {"fcntl.h", "system"},
       {"signal.h", "system"},         {"poll.h", "system"},
   };
