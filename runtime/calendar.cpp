@@ -303,6 +303,27 @@ std::vector<WheelEntry> Runtime::wheel_year(int year) {
   return out;
 }
 
+std::vector<PersonalCalendar::Item> Runtime::dated_tasks(const Person& who) {
+  std::vector<PersonalCalendar::Item> out;
+  auto delegated = delegations(who.id);
+  std::vector<std::string> roles = roles_today(who.roles, delegated), principals;
+  for (const auto& d : delegated) principals.push_back(d.principal);
+  std::map<std::string, std::string> names;
+  for (const auto& d : store_.latest_definitions()) names[d.process] = d.name.empty() ? d.process : d.name;
+  TaskFilter filter;
+  filter.inbox = true;
+  filter.roles = roles;
+  filter.person = who.id;
+  filter.claimed_by = principals;
+  for (auto& t : store_.tasks(filter)) {
+    std::string why = inbox_reason(t.task, roles, who.id, principals);
+    if (why.empty() || !t.task.due) continue;
+    std::string name = names.count(t.process) ? names[t.process] : t.process;
+    out.push_back({std::move(t), why, name});
+  }
+  return out;
+}
+
 PersonalCalendar Runtime::personal_calendar(const std::string& person) {
   PersonalCalendar out;
   auto org = store_.organisation();
@@ -315,20 +336,7 @@ PersonalCalendar Runtime::personal_calendar(const std::string& person) {
   auto delegated = delegations(person);
   std::vector<std::string> roles = roles_today(who->roles, delegated), principals{person};
   for (const auto& d : delegated) principals.push_back(d.principal);
-
-  std::map<std::string, std::string> names;
-  for (const auto& d : store_.latest_definitions()) names[d.process] = d.name.empty() ? d.process : d.name;
-  TaskFilter filter;
-  filter.inbox = true;
-  filter.roles = roles;
-  filter.person = person;
-  filter.claimed_by.assign(principals.begin() + 1, principals.end());
-  for (auto& t : store_.tasks(filter)) {
-    std::string why = inbox_reason(t.task, roles, person, filter.claimed_by);
-    if (why.empty() || !t.task.due) continue;
-    std::string name = names.count(t.process) ? names[t.process] : t.process;
-    out.tasks.push_back({std::move(t), why, name});
-  }
+  out.tasks = dated_tasks(*who);
 
   Date today = day_of(now_);
   std::string from = definitions::format_date(today - std::chrono::days(31)), until = definitions::format_date(today + std::chrono::days(366));

@@ -364,6 +364,7 @@ std::vector<std::string> Runtime::tick() {
   return transact([&] {
     std::vector<std::string> touched;
     fire_wheel(touched);
+    queue_digests();
     for (StartTimer t : store_.start_timers_due(now_text())) {
       const Flow& f = flow(t.process, t.version);
       const auto* node = f.process().find_node(t.node);

@@ -51,7 +51,80 @@ std::string required(const pugi::xml_node& node, const char* attribute, int line
   return value;
 }
 
+const char* const kWeekdays[] = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
+
+bool loopback_host(const std::string& host) { return host == "127.0.0.1" || host == "localhost" || host == "[::1]"; }
+
+// scheme://host[:port] of a URL, lower-cased scheme; empty when it is not http(s).
+std::pair<std::string, std::string> scheme_and_host(const std::string& url) {
+  auto colon = url.find("://");
+  if (colon == std::string::npos) return {};
+  std::string scheme = url.substr(0, colon);
+  for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (scheme != "http" && scheme != "https") return {};
+  std::string rest = url.substr(colon + 3);
+  std::string host = rest.substr(0, rest.find_first_of("/?#"));
+  if (host.find('@') != std::string::npos) return {};  // no credentials in the authority
+  return {scheme, host};
+}
+
+std::string host_only(const std::string& authority) {
+  if (!authority.empty() && authority[0] == '[') return authority.substr(0, authority.find(']') + 1);
+  return authority.substr(0, authority.find(':'));
+}
+
+void read_notifications(const pugi::xml_node& node, const definitions::XmlSource& source, Organisation& org,
+                        std::vector<int>& webhook_lines, Diagnostics& d) {
+  int line = source.line_of(node);
+  for (pugi::xml_attribute a : node.attributes())
+    if (std::string n = a.name(); n != "digest-time" && n != "digest-day")
+      d.error(line, "unknown attribute '" + n + "' on <notifications>; it takes digest-time and digest-day");
+  if (std::string time = node.attribute("digest-time").value(); !time.empty()) {
+    bool ok = time.size() == 5 && time[2] == ':' && std::isdigit(static_cast<unsigned char>(time[0])) &&
+              std::isdigit(static_cast<unsigned char>(time[1])) && std::isdigit(static_cast<unsigned char>(time[3])) &&
+              std::isdigit(static_cast<unsigned char>(time[4])) && std::stoi(time.substr(0, 2)) < 24 && std::stoi(time.substr(3)) < 60;
+    if (!ok) d.error(line, "digest-time is HH:MM in UTC (00:00 to 23:59), not '" + time + "'");
+    else org.digest_time = time;
+  }
+  if (std::string day = node.attribute("digest-day").value(); !day.empty()) {
+    if (std::find(std::begin(kWeekdays), std::end(kWeekdays), day) == std::end(kWeekdays))
+      d.error(line, "digest-day is a weekday in English (monday ... sunday), not '" + day + "'");
+    else org.digest_day = day;
+  }
+  for (pugi::xml_node w : node.children()) {
+    if (w.type() != pugi::node_element) continue;
+    int wline = source.line_of(w);
+    if (org_name(w) != "webhook") {
+      d.error(wline, std::string("unknown element <") + w.name() + "> in <notifications>; expected <webhook role=\"...\" url=\"...\" format=\"teams|slack\"/>");
+      continue;
+    }
+    for (pugi::xml_attribute a : w.attributes())
+      if (std::string n = a.name(); n != "role" && n != "url" && n != "format")
+        d.error(wline, "unknown attribute '" + n + "' on <webhook>; it takes role, url and format");
+    Webhook hook{required(w, "role", wline, d), required(w, "url", wline, d), required(w, "format", wline, d)};
+    if (!hook.format.empty() && hook.format != "teams" && hook.format != "slack")
+      d.error(wline, "a webhook's format is teams or slack, not '" + hook.format + "'");
+    if (!hook.url.empty()) {
+      auto [scheme, authority] = scheme_and_host(hook.url);
+      if (scheme.empty() || authority.empty())
+        d.error(wline, "the webhook for role '" + hook.role + "' needs an https:// URL with a host and no user name");
+      else if (scheme == "http" && !loopback_host(host_only(authority)))
+        d.error(wline, "the webhook for role '" + hook.role + "' must use https:// (http:// is taken only on the loopback)");
+      else if (hook.url.find_first_of(" \t\r\n") != std::string::npos)
+        d.error(wline, "the webhook URL for role '" + hook.role + "' has white space in it");
+    }
+    org.webhooks.push_back(std::move(hook));
+    webhook_lines.push_back(wline);
+  }
+}
+
 }  // namespace
+
+std::string shown_url(const std::string& url) {
+  auto [scheme, authority] = scheme_and_host(url);
+  if (scheme.empty()) return "…";
+  return scheme + "://" + authority + "/…";
+}
 
 namespace {
 std::optional<Organisation> organisation_of(std::unique_ptr<definitions::XmlSource> source, Diagnostics& d);
@@ -84,7 +157,8 @@ std::optional<Organisation> organisation_of(std::unique_ptr<definitions::XmlSour
       org.language = lang;
   }
   std::set<std::string> role_ids, person_ids, subjects;
-  std::vector<int> group_lines;
+  std::vector<int> group_lines, webhook_lines;
+  bool notifications_seen = false;
   struct Membership {
     std::string role;
     int line;
@@ -147,13 +221,21 @@ std::optional<Organisation> organisation_of(std::unique_ptr<definitions::XmlSour
         org.groups.push_back(std::move(grant));
         group_lines.push_back(gline);
       }
+    } else if (kind == "notifications") {
+      if (notifications_seen) d.error(line, "<notifications> is given twice; give it once");
+      notifications_seen = true;
+      read_notifications(child, *source, org, webhook_lines, d);
     } else {
-      d.error(line, std::string("unknown element <") + child.name() + "> in <organisation>; expected <role>, <person> or <sso>");
+      d.error(line, std::string("unknown element <") + child.name() +
+                        "> in <organisation>; expected <role>, <person>, <sso> or <notifications>");
     }
   }
   for (std::size_t i = 0; i < org.groups.size(); ++i)
     if (!org.groups[i].role.empty() && !role_ids.count(org.groups[i].role))
       d.error(group_lines[i], "group '" + org.groups[i].group + "' grants unknown role '" + org.groups[i].role + "'");
+  for (std::size_t i = 0; i < org.webhooks.size(); ++i)
+    if (!org.webhooks[i].role.empty() && !role_ids.count(org.webhooks[i].role))
+      d.error(webhook_lines[i], "a webhook names unknown role '" + org.webhooks[i].role + "'");
   for (std::size_t i = 0; i < org.people.size(); ++i) {
     for (const auto& m : memberships[i]) {
       if (!role_ids.count(m.role)) {
@@ -174,7 +256,7 @@ std::optional<Organisation> organisation_of(std::unique_ptr<definitions::XmlSour
 
 }  // namespace
 
-json to_json(const Organisation& o) {
+json to_json(const Organisation& o, Secrets secrets) {
   json roles = json::array(), people = json::array();
   for (const auto& r : o.roles) roles.push_back({{"id", r.id}, {"name", r.name}, {"members", json::array()}});
   for (auto& r : roles)
@@ -200,6 +282,12 @@ json to_json(const Organisation& o) {
     for (const auto& g : o.groups) groups.push_back({{"value", g.group}, {"role", g.role}, {"access", g.access}});
     out["groups"] = groups;
   }
+  if (!o.webhooks.empty() || o.digest_time != "07:00" || o.digest_day != "monday") {
+    json hooks = json::array();
+    for (const auto& w : o.webhooks)
+      hooks.push_back({{"role", w.role}, {"url", secrets == Secrets::kept ? w.url : shown_url(w.url)}, {"format", w.format}});
+    out["notifications"] = {{"digestTime", o.digest_time}, {"digestDay", o.digest_day}, {"webhooks", hooks}};
+  }
   return out;
 }
 
@@ -222,6 +310,13 @@ Organisation organisation_from_json(const json& j) {
   }
   if (j.contains("groups"))
     for (const auto& g : j["groups"]) o.groups.push_back({g.at("value"), g.value("role", ""), g.value("access", "")});
+  if (j.contains("notifications")) {
+    const json& n = j["notifications"];
+    o.digest_time = n.value("digestTime", o.digest_time);
+    o.digest_day = n.value("digestDay", o.digest_day);
+    for (const auto& w : n.value("webhooks", json::array()))
+      o.webhooks.push_back({w.at("role").get<std::string>(), w.at("url").get<std::string>(), w.at("format").get<std::string>()});
+  }
   return o;
 }
 

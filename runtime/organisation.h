@@ -49,12 +49,28 @@ struct GroupGrant {
   std::string access;  // admin, auditor, modeller, or empty
 };
 
+// A chat channel's incoming webhook (<notifications><webhook/>): the notifications of its
+// role are posted there as JSON. Microsoft Teams and Slack both take such a POST. The URL
+// is a secret (whoever has it may post to the channel): it is kept in the database and
+// shown back only as its scheme and host (shown_url()).
+struct Webhook {
+  std::string role;
+  std::string url;     // https://..., or http:// to the loopback
+  std::string format;  // teams or slack
+};
+std::string shown_url(const std::string& url);
+
 struct Organisation {
   std::string name;
   std::vector<OrgRole> roles;
   std::vector<Person> people;
   std::vector<GroupGrant> groups{};
   std::string language = "en";  // <organisation lang="da">: the language of its e-mails (da or en)
+  std::vector<Webhook> webhooks{};
+  // When digests are due (<notifications digest-time digest-day>), in UTC: daily ones each
+  // day at the time, weekly ones on the day (monday ... sunday) at the time.
+  std::string digest_time = "07:00";
+  std::string digest_day = "monday";
 
   const Person* find_person(const std::string& id) const;
   const OrgRole* find_role(const std::string& id) const;
@@ -81,7 +97,10 @@ Person with_grants(const Person& person, const Grants& grants);
 // by logins that the new file does not name.
 Organisation carry_logins(Organisation from_file, const Organisation& before);
 
-nlohmann::json to_json(const Organisation& organisation);
+// The organisation as JSON: for people (the API, `org show`, the trail) with each webhook's
+// URL cut to shown_url(); for the store (`kept`) whole.
+enum class Secrets { hidden, kept };
+nlohmann::json to_json(const Organisation& organisation, Secrets secrets = Secrets::hidden);
 Organisation organisation_from_json(const nlohmann::json& json);
 
 }  // namespace raciflow::runtime

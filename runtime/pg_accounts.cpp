@@ -16,7 +16,7 @@ std::optional<Organisation> PgStore::organisation() {
 
 void PgStore::put_organisation(const Organisation& o) {
   c_.run("INSERT INTO organisation VALUES ($1, $2) ON CONFLICT (tenant) DO UPDATE SET body = excluded.body",
-         {t(), to_json(o).dump()});
+         {t(), to_json(o, Secrets::kept).dump()});
 }
 
 std::optional<Credential> PgStore::credential(const std::string& person) {

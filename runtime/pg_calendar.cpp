@@ -109,4 +109,21 @@ void PgStore::remove_calendar_feed(const std::string& person) {
   c_.run("DELETE FROM calendar_feeds WHERE tenant = $1 AND person = $2", {t(), person});
 }
 
+std::vector<DigestChoice> PgStore::digest_choices() {
+  Result r = c_.run(select(kDigestColumns, "digests") + " ORDER BY person", {t()});
+  std::vector<DigestChoice> out;
+  for (int i = 0; i < r.rows(); ++i) out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4)});
+  return out;
+}
+
+void PgStore::put_digest_choice(const DigestChoice& d) {
+  c_.run("INSERT INTO digests VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant, person) DO UPDATE SET "
+         "choice = excluded.choice, chosen_at = excluded.chosen_at, chosen_by = excluded.chosen_by, last_slot = excluded.last_slot",
+         {t(), d.person, d.choice, d.chosen_at, d.chosen_by, d.last_slot});
+}
+
+void PgStore::remove_digest_choice(const std::string& person) {
+  c_.run("DELETE FROM digests WHERE tenant = $1 AND person = $2", {t(), person});
+}
+
 }  // namespace raciflow::runtime::pg_detail

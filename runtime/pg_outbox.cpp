@@ -4,10 +4,10 @@
 namespace raciflow::runtime::pg_detail {
 
 void PgStore::enqueue(const OutboxItem& o) {
-  c_.run("INSERT INTO outbox (tenant, id, created_at, case_id, task, node, role, kind, status) "
-         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+  c_.run("INSERT INTO outbox (tenant, id, created_at, case_id, task, node, role, kind, status, person) "
+         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
          {t(), num(next("outbox")), o.created_at, o.case_id, num(o.task), o.node, o.role, o.kind,
-          o.status.empty() ? "pending" : o.status});
+          o.status.empty() ? "pending" : o.status, o.person});
 }
 
 std::vector<OutboxItem> PgStore::outbox(const std::string& status, std::int64_t after, int limit) {
@@ -22,7 +22,7 @@ std::vector<OutboxItem> PgStore::outbox(const std::string& status, std::int64_t 
 
 std::vector<OutboxItem> PgStore::notifications(const std::vector<std::string>* roles, std::int64_t before, int limit) {
   Values values{t(), num(before > 0 ? before : std::numeric_limits<std::int64_t>::max()), num(limit > 0 ? limit : kNoLimit)};
-  std::string filter;
+  std::string filter = " AND role <> ''";  // a digest is a person's, not a role's
   if (roles) {
     values.push_back(json(*roles).dump());
     filter = " AND role IN (SELECT jsonb_array_elements_text($4::jsonb))";
@@ -43,9 +43,9 @@ std::vector<OutboxItem> PgStore::claim_outbox(const std::string& now, const std:
 }
 
 void PgStore::update_outbox(const OutboxItem& o) {
-  c_.run("UPDATE outbox SET status = $3, attempts = $4, next_attempt = $5, last_error = $6, delivered_at = $7 "
+  c_.run("UPDATE outbox SET status = $3, attempts = $4, next_attempt = $5, last_error = $6, delivered_at = $7, sent = $8 "
          "WHERE tenant = $1 AND id = $2",
-         {t(), num(o.id), o.status, num(o.attempts), o.next_attempt, o.last_error, o.delivered_at});
+         {t(), num(o.id), o.status, num(o.attempts), o.next_attempt, o.last_error, o.delivered_at, o.sent});
 }
 
 std::vector<OutboxItem> PgStore::outbox_rows(const Result& r) {

@@ -166,6 +166,15 @@ CREATE TABLE calendar_feeds(
   created_at text COLLATE "C" NOT NULL, created_by text COLLATE "C" NOT NULL, recorded_at text COLLATE "C" NOT NULL,
   reads bigint NOT NULL, PRIMARY KEY (tenant, person));
 )sql",
+    // 8: digests, a digest's addressee in the outbox, the channels that took each item.
+    R"sql(
+CREATE TABLE digests(
+  tenant text COLLATE "C" NOT NULL REFERENCES tenants(id), person text COLLATE "C" NOT NULL, choice text COLLATE "C" NOT NULL,
+  chosen_at text COLLATE "C" NOT NULL, chosen_by text COLLATE "C" NOT NULL, last_slot text COLLATE "C" NOT NULL,
+  PRIMARY KEY (tenant, person));
+ALTER TABLE outbox ADD COLUMN person text COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN sent text COLLATE "C" NOT NULL DEFAULT '';
+)sql",
 };
 static_assert(sizeof(kPgMigrations) / sizeof(kPgMigrations[0]) == kPgSchemaVersion);
 
@@ -239,6 +248,7 @@ void check_and_migrate(Connection& c, bool create) {
       if (step == 3) c.exec(policy_sql("decision_models"));
       if (step == 5) c.exec(policy_sql("substitutes"));
       if (step == 6) c.exec(policy_sql("calendar_feeds"));
+      if (step == 7) c.exec(policy_sql("digests"));
       if (step == 0)  // a tenant's session sees its own row; the operator's (no tenant) every row
         c.exec("ALTER TABLE tenants ENABLE ROW LEVEL SECURITY; ALTER TABLE tenants FORCE ROW LEVEL SECURITY; "
                "CREATE POLICY own_row ON tenants USING (current_setting('raciflow.tenant', true) IN ('', id)) "

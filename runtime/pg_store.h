@@ -25,7 +25,7 @@
 namespace raciflow::runtime {
 
 // The PostgreSQL store's own schema version (its steps are not SQLite's).
-inline constexpr int kPgSchemaVersion = 7;
+inline constexpr int kPgSchemaVersion = 8;
 
 struct PgOptions {
   std::string tenant;                // the organisation whose rows the store reads and writes

@@ -403,6 +403,9 @@ class PgStore : public Store {
   std::optional<CalendarFeed> calendar_feed_by_hash(const std::string& hash) override;
   void put_calendar_feed(const CalendarFeed& feed) override;
   void remove_calendar_feed(const std::string& person) override;
+  std::vector<DigestChoice> digest_choices() override;
+  void put_digest_choice(const DigestChoice& choice) override;
+  void remove_digest_choice(const std::string& person) override;
 
   std::vector<CaseRow> cases_updated_since(const std::string& since) override;
 

@@ -89,6 +89,20 @@ struct PersonalCalendar {
   std::map<std::string, std::string> role_names;  // role id -> name, for the whole organisation
 };
 
+// What a person's digest tells: the notifications for their roles in its period (after
+// `from`, up to `until`), and their dated tasks due within the period ahead or overdue.
+struct Digest {
+  struct News {
+    OutboxItem item;
+    std::string step, process;  // by name
+  };
+  std::string person, person_name, email, choice, from, until;
+  std::string organisation, language;
+  std::vector<News> news;
+  std::vector<PersonalCalendar::Item> due_soon, overdue;
+  std::map<std::string, std::string> role_names;  // role id -> name
+};
+
 struct VerifyReport {
   std::int64_t records = 0;
   std::int64_t cases = 0;
@@ -206,6 +220,17 @@ class Runtime {
   // What `person`'s calendar feed shows (runtime/calendar.cpp), with the roles and the work
   // they take today as someone's substitute.
   PersonalCalendar personal_calendar(const std::string& person);
+  // The live tasks with a due date in `who`'s inbox, with those they take today as someone's
+  // substitute.
+  std::vector<PersonalCalendar::Item> dated_tasks(const Person& who);
+
+  // Digests (runtime/digests.cpp): a person's choice of e-mail, "each" (one per
+  // notification, the default), "daily" or "weekly"; a record in the trail. tick() queues
+  // a digest (an outbox item of kind "digest" for the person) when one is due, once per
+  // slot; digest() is its content as the courier sends it.
+  void choose_digest(const std::string& person, const std::string& choice, const std::string& actor);
+  std::string digest_choice(const std::string& person);
+  Digest digest(const OutboxItem& item);
   // Every occurrence of the year, fired or not, by date.
   std::vector<WheelEntry> wheel_year(int year);
 
@@ -290,6 +315,8 @@ class Runtime {
   std::string now_text() const;
   // Starts every wheel occurrence whose time has come and that has not fired yet.
   void fire_wheel(std::vector<std::string>& touched);
+  // Queues each digest whose slot has come since the person's last one.
+  void queue_digests();
   // A firing activity's reassess=: a case for each entry of the register due for review.
   std::vector<std::string> reassess(const definitions::WheelActivity& activity, const nlohmann::json& wheel_variables);
   // Completes the open tasks of other cases that a raci:decides task's decisions name.

@@ -18,7 +18,7 @@ std::optional<Organisation> SqliteStore::organisation() {
 
 void SqliteStore::put_organisation(const Organisation& o) {
   Query q(cache_, "INSERT OR REPLACE INTO organisation VALUES (1, ?)");
-  q.bind(1, to_json(o).dump());
+  q.bind(1, to_json(o, Secrets::kept).dump());
   q.exec();
 }
 

@@ -153,4 +153,29 @@ void SqliteStore::remove_calendar_feed(const std::string& person) {
   q.exec();
 }
 
+std::vector<DigestChoice> SqliteStore::digest_choices() {
+  Query q(cache_, std::string("SELECT ") + kDigestColumns + " FROM digests ORDER BY person");
+  std::vector<DigestChoice> out;
+  while (q.executeStep())
+    out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(), q.getColumn(3).getString(),
+                   q.getColumn(4).getString()});
+  return out;
+}
+
+void SqliteStore::put_digest_choice(const DigestChoice& d) {
+  Query q(cache_, "INSERT OR REPLACE INTO digests VALUES (?, ?, ?, ?, ?)");
+  q.bind(1, d.person);
+  q.bind(2, d.choice);
+  q.bind(3, d.chosen_at);
+  q.bind(4, d.chosen_by);
+  q.bind(5, d.last_slot);
+  q.exec();
+}
+
+void SqliteStore::remove_digest_choice(const std::string& person) {
+  Query q(cache_, "DELETE FROM digests WHERE person = ?");
+  q.bind(1, person);
+  q.exec();
+}
+
 }  // namespace raciflow::runtime::sqlite_detail

@@ -4,7 +4,7 @@
 namespace raciflow::runtime::sqlite_detail {
 
 void SqliteStore::enqueue(const OutboxItem& o) {
-  Query q(cache_, "INSERT INTO outbox (created_at, case_id, task, node, role, kind, status) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  Query q(cache_, "INSERT INTO outbox (created_at, case_id, task, node, role, kind, status, person) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   q.bind(1, o.created_at);
   q.bind(2, o.case_id);
   q.bind(3, static_cast<int64_t>(o.task));
@@ -12,6 +12,7 @@ void SqliteStore::enqueue(const OutboxItem& o) {
   q.bind(5, o.role);
   q.bind(6, o.kind);
   q.bind(7, o.status.empty() ? "pending" : o.status);
+  q.bind(8, o.person);
   q.exec();
 }
 
@@ -28,7 +29,7 @@ std::vector<OutboxItem> SqliteStore::notifications(const std::vector<std::string
   // The roles as one bound JSON array; the newest rows are read first and the scan stops
   // at the page.
   Query q(cache_, std::string("SELECT ") + kOutboxColumns + " FROM outbox" + " WHERE id < ?1" +
-                      (roles ? " AND role IN (SELECT value FROM json_each(?3))" : "") + " ORDER BY id DESC LIMIT ?2");
+                      (roles ? " AND role IN (SELECT value FROM json_each(?3))" : " AND role <> ''") + " ORDER BY id DESC LIMIT ?2");
   q.bind(1, static_cast<int64_t>(before > 0 ? before : std::numeric_limits<std::int64_t>::max()));
   q.bind(2, limit > 0 ? limit : -1);
   if (roles) q.bind(3, json(*roles).dump());
@@ -48,13 +49,14 @@ std::vector<OutboxItem> SqliteStore::claim_outbox(const std::string& now, const 
 }
 
 void SqliteStore::update_outbox(const OutboxItem& o) {
-  Query q(cache_, "UPDATE outbox SET status = ?, attempts = ?, next_attempt = ?, last_error = ?, delivered_at = ? WHERE id = ?");
+  Query q(cache_, "UPDATE outbox SET status = ?, attempts = ?, next_attempt = ?, last_error = ?, delivered_at = ?, sent = ? WHERE id = ?");
   q.bind(1, o.status);
   q.bind(2, o.attempts);
   q.bind(3, o.next_attempt);
   q.bind(4, o.last_error);
   q.bind(5, o.delivered_at);
-  q.bind(6, static_cast<int64_t>(o.id));
+  q.bind(6, o.sent);
+  q.bind(7, static_cast<int64_t>(o.id));
   q.exec();
 }
 

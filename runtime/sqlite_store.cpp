@@ -183,6 +183,14 @@ CREATE TABLE calendar_feeds(
   person TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, created_by TEXT NOT NULL,
   recorded_at TEXT NOT NULL, reads INTEGER NOT NULL);
 )sql",
+    // 13 -> 14: digests (a person's daily or weekly e-mail instead of one per notification),
+    // a digest's addressee in the outbox, and the channels that took each item so far.
+    R"sql(
+CREATE TABLE digests(
+  person TEXT PRIMARY KEY, choice TEXT NOT NULL, chosen_at TEXT NOT NULL, chosen_by TEXT NOT NULL, last_slot TEXT NOT NULL);
+ALTER TABLE outbox ADD COLUMN person TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN sent TEXT NOT NULL DEFAULT '';
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 

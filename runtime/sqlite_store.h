@@ -16,7 +16,7 @@
 
 namespace raciflow::runtime {
 
-inline constexpr int kSchemaVersion = 13;
+inline constexpr int kSchemaVersion = 14;
 
 struct SqliteOptions {
   std::string synchronous = "FULL";  // OFF, NORMAL, FULL or EXTRA

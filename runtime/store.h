@@ -187,6 +187,8 @@ struct OutboxItem {
   std::string next_attempt;  // no attempt before this time; empty: now
   std::string last_error;
   std::string delivered_at;
+  std::string person;     // a digest's addressee (kind digest); empty for a role's item
+  std::string sent;       // the channels that took it so far, space-separated (log mail webhook-...)
 };
 
 // The annual wheel as loaded: its file, kept whole, as definitions are.
@@ -308,7 +310,7 @@ class OutboxStore {
   // Items in id order; a page is those with an id above `after`, at most `limit` (0: all).
   virtual std::vector<OutboxItem> outbox(const std::string& status, std::int64_t after = 0, int limit = 0) = 0;
   // A person's notifications, the newest first: items for one of `roles` (for every role
-  // when `roles` is null) with an id below `before` (0: from the newest), at most `limit`.
+  // when `roles` is null; never the digests, which are a person's) with an id below `before` (0: from the newest), at most `limit`.
   virtual std::vector<OutboxItem> notifications(const std::vector<std::string>* roles, std::int64_t before, int limit) = 0;
   // Items due for delivery, claimed (in a write transaction): each one's next attempt
   // moves to `until`, so that another process delivering at the same time leaves it alone
@@ -360,7 +362,16 @@ struct CalendarFeed {
   std::int64_t reads = 0;
 };
 
-// People's own arrangements: substitutes and calendar feeds.
+// A person's choice of e-mail: one mail per notification (no row, the default), or a
+// digest of what is new, due soon and overdue, once a day or once a week.
+struct DigestChoice {
+  std::string person;
+  std::string choice;  // daily or weekly
+  std::string chosen_at, chosen_by;
+  std::string last_slot;  // when the last digest was due (ISO date-time); the next comes after it
+};
+
+// People's own arrangements: substitutes, calendar feeds and digests.
 class PeopleStore {
  public:
   virtual ~PeopleStore() = default;
@@ -372,6 +383,10 @@ class PeopleStore {
   virtual std::optional<CalendarFeed> calendar_feed_by_hash(const std::string& hash) = 0;
   virtual void put_calendar_feed(const CalendarFeed& feed) = 0;  // insert or replace, by person
   virtual void remove_calendar_feed(const std::string& person) = 0;
+
+  virtual std::vector<DigestChoice> digest_choices() = 0;  // every one, by person
+  virtual void put_digest_choice(const DigestChoice& choice) = 0;  // insert or replace, by person
+  virtual void remove_digest_choice(const std::string& person) = 0;
 };
 
 // A file attached to a case or to one of its steps. Its bytes are kept beside it, in the

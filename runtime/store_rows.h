@@ -37,7 +37,7 @@ inline constexpr const char* kCaseColumns =
 inline constexpr const char* kAuditColumns =
     "seq, time, case_id, process, version, node, action, actor, role, raci, data, prev_hash, hash, events";
 inline constexpr const char* kOutboxColumns =
-    "id, created_at, case_id, task, node, role, kind, status, attempts, next_attempt, last_error, delivered_at";
+    "id, created_at, case_id, task, node, role, kind, status, attempts, next_attempt, last_error, delivered_at, person, sent";
 inline constexpr const char* kDefinitionColumns = "process, version, name, file, digest, source, deployed_at, deployed_by, forms";
 inline constexpr const char* kAttachmentColumns = "id, case_id, task, name, type, size, sha256, added_at, added_by";
 inline constexpr const char* kFormColumns = "id, version, name, file, digest, source, deployed_at, deployed_by";
@@ -55,6 +55,7 @@ struct CopiedTable {
 };
 inline constexpr const char* kSubstituteColumns = "id, person, substitute, from_day, until_day, created_at, created_by, ended_at, ended_by";
 inline constexpr const char* kCalendarFeedColumns = "person, hash, created_at, created_by, recorded_at, reads";
+inline constexpr const char* kDigestColumns = "person, choice, chosen_at, chosen_by, last_slot";
 
 inline constexpr CopiedTable kCopiedTables[] = {
     {"definitions", kDefinitionColumns, "process, version"},
@@ -80,6 +81,7 @@ inline constexpr CopiedTable kCopiedTables[] = {
     {"wheel_occurrences", kOccurrenceColumns, "activity, occurrence"},
     {"plan_items", kPlanColumns, "id"},
     {"substitutes", kSubstituteColumns, "id"},
+    {"digests", kDigestColumns, "person"},
     // The bytes travel as hex: a copy's values are text.
     {"attachments", "id, case_id, task, name, type, size, sha256, added_at, added_by, bytes", "id"},
 };
@@ -125,7 +127,7 @@ AuditRecord record_of_row(Row q) {
 template <class Row>
 OutboxItem outbox_item_of(Row q) {
   return {q.integer(0), q.text(1), q.text(2), q.integer(3), q.text(4),  q.text(5),
-          q.text(6),    q.text(7), static_cast<int>(q.integer(8)), q.text(9), q.text(10), q.text(11)};
+          q.text(6),    q.text(7), static_cast<int>(q.integer(8)), q.text(9), q.text(10), q.text(11), q.text(12), q.text(13)};
 }
 
 template <class Row>

@@ -151,8 +151,9 @@ int cmd_report(const po::variables_map& vm, const Globals& g, std::ostream& out,
 
 int cmd_deliver(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
   delivery::Settings settings = delivery_settings(vm);
-  if (settings.log_file.empty() && settings.smtp_url.empty()) throw UsageError{"deliver needs --log FILE or --smtp URL (or both)"};
   auto store = open_store(g, false);
+  if (!delivery::has_channel(*store, settings))
+    throw UsageError{"deliver needs --log FILE or --smtp URL (or both), or webhooks in the organisation"};
   auto result = delivery::deliver_once(*store, clock_now(g), settings);
   out << "delivered " << result.delivered << ", to retry " << result.failed << ", given up " << result.given_up << "\n";
   return kExitOk;

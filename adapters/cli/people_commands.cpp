@@ -1,4 +1,5 @@
-// Commands about people's own arrangements: substitutes while they are away, calendar feeds.
+// Commands about people's own arrangements: substitutes while they are away, calendar feeds,
+// digests.
 #include <ostream>
 
 #include <nlohmann/json.hpp>
@@ -76,6 +77,16 @@ int cmd_calendar(const po::variables_map& vm, const Globals& g, std::ostream& ou
   return kExitOk;
 }
 
+// A person's choice of e-mail: shown, or set to each, daily or weekly.
+int cmd_digest(const po::variables_map& vm, const Globals& g, std::ostream& out, std::ostream&) {
+  std::vector<std::string> args = vm.count("args") ? vm["args"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  if (args.empty() || args.size() > 2) throw UsageError{"digest takes 'PERSON [each|daily|weekly]'"};
+  Session s(g, false);
+  if (args.size() == 2) s.runtime->choose_digest(args[0], args[1], operator_name(vm));
+  out << args[0] << ": " << s.runtime->digest_choice(args[0]) << "\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 void add_people_commands(std::map<std::string, Command>& t) {
@@ -97,6 +108,13 @@ void add_people_commands(std::map<std::string, Command>& t) {
                          "args", po::value<std::vector<std::string>>(), "token PERSON");
                    },
                    cmd_calendar, "args", "token PERSON"};
+  t["digest"] = {"show or choose how a person gets e-mail: each notification (each), or a daily or weekly digest",
+                 "raciflow digest PERSON [each|daily|weekly] [--as PERSON]",
+                 [](po::options_description& o) {
+                   o.add_options()("as", po::value<std::string>(), "who makes the change (default: the login name)")(
+                       "args", po::value<std::vector<std::string>>(), "PERSON [each|daily|weekly]");
+                 },
+                 cmd_digest, "args", "PERSON"};
 }
 
 }  // namespace raciflow::cli

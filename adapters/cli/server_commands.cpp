@@ -35,8 +35,9 @@ class Organisation final : public http::Handler {
         service_([this] { return open_store(globals_, false); }, [this] { return clock_now(globals_); }, std::chrono::seconds(tick),
                  [tenant = g.tenant](const std::string& line) { std::cerr << (tenant.empty() ? "" : tenant + ": ") << line << "\n"; }),
         api_(service_, api_options) {
-    if (!settings.log_file.empty() || !settings.smtp_url.empty())
-      courier_ = std::make_unique<delivery::Courier>(service_, settings, std::chrono::seconds(tick),
+    // Always: an organisation loaded later may bring webhooks; without any channel a round
+    // leaves the outbox as it is.
+    courier_ = std::make_unique<delivery::Courier>(service_, settings, std::chrono::seconds(tick),
                                                      [](const std::string& line) { std::cerr << line << "\n"; });
   }
   ~Organisation() override {

@@ -4,11 +4,14 @@
 #include <cstring>
 #include <fstream>
 #include <mutex>
+#include <set>
 #include <stdexcept>
 
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
 #include <openssl/evp.h>
+
+#include "runtime/runtime.h"
 
 namespace raciflow::delivery {
 
@@ -49,14 +52,20 @@ std::string mail_date(TimePoint t) {
   return text;
 }
 
+// `digested`: the people who take digests instead of a mail per item.
 Message message_for(const runtime::OutboxItem& item, const std::optional<runtime::TaskRow>& task,
-                    const std::optional<runtime::Organisation>& org, const Settings& settings, const std::string& process_name) {
+                    const std::optional<runtime::Organisation>& org, const Settings& settings, const std::string& process_name,
+                    const std::set<std::string>& digested, bool& no_mail) {
   Message m;
+  bool addressed = false;
   if (org)
     for (const auto* p : org->members(item.role)) {
       m.people.push_back(p->id);
-      if (!p->email.empty()) m.to.push_back(p->email);
+      if (p->email.empty()) continue;
+      addressed = true;
+      if (!digested.count(p->id)) m.to.push_back(p->email);
     }
+  no_mail = addressed && m.to.empty();
   // In the organisation's language, with the step, the process and the role by their names.
   const bool da = org && org->language == "da";
   const runtime::OrgRole* r = org ? org->find_role(item.role) : nullptr;
@@ -90,6 +99,84 @@ Message message_for(const runtime::OutboxItem& item, const std::optional<runtime
   m.subject = one_line("[raciflow] " + m.subject);
   return m;
 }
+
+std::string task_link(const Settings& settings, std::int64_t task, const std::string& case_id) {
+  if (settings.base_url.empty()) return "";
+  return "\n  " + settings.base_url + (task ? "/#/task/" + std::to_string(task) : "/#/case/" + case_id);
+}
+
+// A digest in the organisation's language: the notifications of its period, then the tasks
+// due within the period ahead, then those overdue, each with its step, process and case.
+Message digest_message(const runtime::Digest& d, const Settings& settings, bool& no_mail) {
+  Message m;
+  m.people.push_back(d.person);
+  if (!d.email.empty()) m.to.push_back(d.email);
+  const bool da = d.language == "da";
+  const bool weekly = d.choice == "weekly";
+  auto kind = [&](const std::string& k) -> std::string {
+    if (k == "reminder") return da ? "Påmindelse" : "Reminder";
+    if (k == "escalation") return da ? "Eskalering" : "Escalation";
+    if (k == "consultation") return da ? "Jeres råd søges" : "Your advice is asked";
+    return da ? "Til orientering" : "For information";
+  };
+  auto role = [&](const std::string& id) { return d.role_names.count(id) ? d.role_names.at(id) : id; };
+  auto where = [&](const std::string& case_id, const std::string& process) {
+    return (da ? "sag " : "case ") + case_id + (process.empty() ? "" : " (" + process + ")");
+  };
+  std::string n = std::to_string(d.news.size()), soon = std::to_string(d.due_soon.size()), late = std::to_string(d.overdue.size());
+  m.subject = da ? (weekly ? "Ugentligt overblik for " : "Dagligt overblik for ") + d.person_name + ": " + n + " nye, " + soon +
+                       " med frist snart, " + late + " overskredet"
+                 : (weekly ? "Weekly digest for " : "Daily digest for ") + d.person_name + ": " + n + " new, " + soon + " due soon, " +
+                       late + " overdue";
+  m.subject = one_line("[raciflow] " + m.subject);
+  std::string& b = m.body;
+  b = (da ? "Nyt siden " : "New since ") + d.from + ":\n";
+  if (d.news.empty()) b += da ? "  intet\n" : "  nothing\n";
+  for (const auto& x : d.news)
+    b += "- " + kind(x.item.kind) + ": \"" + x.step + "\" " + (da ? "i " : "in ") + where(x.item.case_id, x.process) + ", " +
+         (da ? "til " : "to ") + role(x.item.role) + task_link(settings, x.item.task, x.item.case_id) + "\n";
+  auto tasks = [&](const char* en, const char* dk, const std::vector<runtime::PersonalCalendar::Item>& list) {
+    b += std::string("\n") + (da ? dk : en) + ":\n";
+    if (list.empty()) b += da ? "  ingen\n" : "  none\n";
+    for (const auto& t : list) {
+      const auto& task = t.task.task;
+      std::string name = task.name.empty() ? task.node_id : task.name;
+      b += "- \"" + name + "\" " + (da ? "i " : "in ") + where(t.task.case_id, t.process_name) + ", " + (da ? "frist " : "due ") +
+           definitions::format_date_time(*task.due) +
+           (t.why == "consulted" ? (da ? " (jeres råd søges)" : " (your advice is asked)") : "") +
+           task_link(settings, t.task.id, t.task.case_id) + "\n";
+    }
+  };
+  tasks(weekly ? "Due within a week" : "Due within a day", weekly ? "Frist inden for en uge" : "Frist inden for et døgn", d.due_soon);
+  tasks("Overdue", "Overskredet", d.overdue);
+  no_mail = d.news.empty() && d.due_soon.empty() && d.overdue.empty();
+  return m;
+}
+
+std::string channel_of(const std::string& url) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(url.data(), url.size(), digest, &size, EVP_sha256(), nullptr);
+  static const char* const kHex = "0123456789abcdef";
+  std::string out = "webhook-";
+  for (int i = 0; i < 6; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 15];
+  }
+  return out;
+}
+
+bool took(const std::string& sent, const std::string& channel) {
+  std::size_t at = 0;
+  while ((at = sent.find(channel, at)) != std::string::npos) {
+    bool starts = at == 0 || sent[at - 1] == ' ', ends = at + channel.size() == sent.size() || sent[at + channel.size()] == ' ';
+    if (starts && ends) return true;
+    at += channel.size();
+  }
+  return false;
+}
+
+std::size_t discard(char*, std::size_t size, std::size_t count, void*) { return size * count; }
 
 struct Upload {
   std::string data;
@@ -153,25 +240,113 @@ void send_mail(const Settings& settings, const Message& message, const std::stri
   if (code != CURLE_OK) throw std::runtime_error(std::string("SMTP: ") + (*error ? error : curl_easy_strerror(code)));
 }
 
+std::string webhook_body(const std::string& format, const Message& message) {
+  if (format == "teams") {
+    // An Office 365 connector card; its text is markdown, where a paragraph needs a blank line.
+    std::string text;
+    for (char c : message.body) text += c == '\n' ? std::string("\n\n") : std::string(1, c);
+    return json{{"@type", "MessageCard"}, {"@context", "https://schema.org/extensions"}, {"summary", message.subject},
+                {"title", message.subject}, {"text", text}}
+        .dump();
+  }
+  // Slack's text: &, < and > are its control characters and are escaped.
+  std::string text;
+  for (char c : message.subject + "\n" + message.body)
+    text += c == '&' ? std::string("&amp;") : c == '<' ? std::string("&lt;") : c == '>' ? std::string("&gt;") : std::string(1, c);
+  return json{{"text", text}}.dump();
+}
+
+void post_webhook(const Settings& settings, const Hook& hook, const Message& message, const std::string& key) {
+  static std::once_flag init;
+  std::call_once(init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  std::string body = webhook_body(hook.format, message);
+  CURL* curl = curl_easy_init();
+  if (!curl) throw std::runtime_error("cannot start an HTTP session");
+  curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json; charset=utf-8");
+  headers = curl_slist_append(headers, ("Idempotency-Key: " + key).c_str());
+  char error[CURL_ERROR_SIZE] = "";
+  curl_easy_setopt(curl, CURLOPT_URL, hook.url.c_str());
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");  // never file:, smtp: or the like
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);          // a redirect is an answer, not a new address
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, settings.timeout_seconds);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, std::min(settings.timeout_seconds, 10L));
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
+  CURLcode code = curl_easy_perform(curl);
+  long status = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(curl);
+  std::string where = runtime::shown_url(hook.url);
+  if (code != CURLE_OK) throw std::runtime_error("webhook " + where + ": " + (*error ? error : curl_easy_strerror(code)));
+  if (status < 200 || status > 299) throw std::runtime_error("webhook " + where + ": HTTP " + std::to_string(status));
+}
+
+bool has_channel(runtime::Store& store, const Settings& settings) {
+  if (!settings.log_file.empty() || !settings.smtp_url.empty()) return true;
+  auto org = store.organisation();
+  return org && !org->webhooks.empty();
+}
+
 std::vector<Pending> prepare(runtime::Store& store, TimePoint now, const Settings& settings) {
   std::vector<Pending> out;
+  if (!has_channel(store, settings)) return out;
   auto org = store.organisation();
+  std::set<std::string> digested;
+  for (const auto& c : store.digest_choices()) digested.insert(c.person);
+  std::unique_ptr<runtime::Runtime> reader;  // for digests' content, made when one is due
   for (auto& item : store.claim_outbox(definitions::format_date_time(now), definitions::format_date_time(now + kClaim), settings.batch)) {
-    auto task = item.task ? store.find_task(item.task) : std::nullopt;
-    std::string process;
-    if (task)
-      if (auto d = store.definition(task->process, task->version)) process = d->name;
-    Message message = message_for(item, task, org, settings, process);
-    out.push_back({std::move(item), std::move(message)});
+    Pending p;
+    if (item.kind == "digest") {
+      if (!reader) reader = std::make_unique<runtime::Runtime>(store, now);
+      p.message = digest_message(reader->digest(item), settings, p.no_mail);
+    } else {
+      auto task = item.task ? store.find_task(item.task) : std::nullopt;
+      std::string process;
+      if (task)
+        if (auto d = store.definition(task->process, task->version)) process = d->name;
+      p.message = message_for(item, task, org, settings, process, digested, p.no_mail);
+      if (org)
+        for (const auto& w : org->webhooks)
+          if (w.role == item.role) p.hooks.push_back({channel_of(w.url), w.url, w.format});
+    }
+    p.item = std::move(item);
+    out.push_back(std::move(p));
   }
   return out;
 }
 
-runtime::OutboxItem attempt(const Pending& p, TimePoint now, const Settings& settings) {
+runtime::OutboxItem attempt(const Pending& p, TimePoint now, const Settings& settings,
+                            const std::function<void(const runtime::OutboxItem&)>& record) {
   runtime::OutboxItem item = p.item;
+  bool mail = !settings.smtp_url.empty() && !p.no_mail;
+  auto sent = [&](const std::string& channel) {
+    item.sent += (item.sent.empty() ? "" : " ") + channel;
+    if (record) record(item);
+  };
   try {
-    if (!settings.smtp_url.empty()) send_mail(settings, p.message, "outbox-" + std::to_string(item.id) + "@raciflow");
-    if (!settings.log_file.empty()) write_log(settings, p, now);
+    if (!mail && p.hooks.empty() && settings.log_file.empty() && !(p.no_mail && !settings.smtp_url.empty()))
+      throw std::runtime_error(p.item.kind == "digest" ? "no channel takes a digest: give an SMTP server or a log"
+                                                       : "no channel takes it: no SMTP server, no log and no webhook for role '" +
+                                                             p.item.role + "'");
+    std::string key = "outbox-" + std::to_string(item.id) + "@raciflow";
+    for (const auto& hook : p.hooks)
+      if (!took(item.sent, hook.channel)) {
+        post_webhook(settings, hook, p.message, key);
+        sent(hook.channel);
+      }
+    if (mail && !took(item.sent, "mail")) {
+      send_mail(settings, p.message, key);
+      sent("mail");
+    }
+    if (!settings.log_file.empty() && !took(item.sent, "log")) {
+      write_log(settings, p, now);
+      sent("log");
+    }
     item.status = "delivered";
     item.delivered_at = definitions::format_date_time(now);
     item.next_attempt.clear();  // the claim's end: moot once delivered
@@ -179,7 +354,7 @@ runtime::OutboxItem attempt(const Pending& p, TimePoint now, const Settings& set
   } catch (const std::exception& e) {
     ++item.attempts;
     item.last_error = one_line(e.what());
-    bool hopeless = p.message.to.empty() && !settings.smtp_url.empty();
+    bool hopeless = (mail && p.message.to.empty()) || (p.hooks.empty() && settings.smtp_url.empty() && settings.log_file.empty());
     if (item.attempts >= settings.max_attempts || hopeless) {
       item.status = "failed";
     } else {
@@ -198,11 +373,14 @@ Result deliver_once(runtime::Store& store, TimePoint now, const Settings& settin
     tx->commit();
   }
   Result result;
-  for (const auto& p : pending) {
-    auto item = attempt(p, now, settings);
+  auto record = [&](const runtime::OutboxItem& item) {
     auto tx = store.begin();
     store.update_outbox(item);
     tx->commit();
+  };
+  for (const auto& p : pending) {
+    auto item = attempt(p, now, settings, record);
+    record(item);
     if (item.status == "delivered") ++result.delivered;
     else if (item.status == "failed") ++result.given_up;
     else ++result.failed;
@@ -238,15 +416,18 @@ void Courier::loop() {
         tx->commit();
         return claimed;
       });
-      for (const auto& p : pending) {
-        auto item = attempt(p, now, settings_);
-        if (item.status != "delivered") log_("delivery of notification " + std::to_string(item.id) + " failed: " + item.last_error);
+      auto record = [this](const runtime::OutboxItem& item) {
         service_.write([item](runtime::Service::Context& c) {
           auto tx = c.store.begin();
           c.store.update_outbox(item);
           tx->commit();
           return 0;
         });
+      };
+      for (const auto& p : pending) {
+        auto item = attempt(p, now, settings_, record);
+        if (item.status != "delivered") log_("delivery of notification " + std::to_string(item.id) + " failed: " + item.last_error);
+        record(item);
         std::lock_guard check(mutex_);
         if (stopping_) break;
       }

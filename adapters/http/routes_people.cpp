@@ -102,6 +102,26 @@ void Api::Impl::routes_people() {
     r.content_type.clear();
     return r;
   });
+
+  // The caller's choice of e-mail: each notification, or a daily or weekly digest, with
+  // when the organisation sends digests.
+  auto digest_of = [](Context& c, const std::string& person) {
+    auto org = c.store.organisation();
+    return json{{"digest", c.runtime.digest_choice(person)},
+                {"time", org ? org->digest_time : "07:00"},
+                {"day", org ? org->digest_day : "monday"}};
+  };
+  add("GET", "/api/me/digest", Access::person, [this, digest_of](Call& call) {
+    return json_response(200, service.read([&](Context& c) { return digest_of(c, call.me()); }));
+  });
+  add("PUT", "/api/me/digest", Access::person, [this, digest_of](Call& call) {
+    Body body(call.request, {"digest"});
+    std::string choice = body.text("digest", true);
+    return json_response(200, service.write([&](Context& c) {
+      c.runtime.choose_digest(call.me(), choice, call.me());
+      return digest_of(c, call.me());
+    }));
+  });
 }
 
 }  // namespace raciflow::http

@@ -220,22 +220,30 @@ std::string organisation_text(const runtime::Organisation& o) {
   for (const auto& p : o.people) people.push_back({p.id, p.name, p.email, words(p.roles)});
   out += format_text_table({"ROLE", "NAME", "MEMBERS"}, roles) + "\n";
   out += format_text_table({"PERSON", "NAME", "EMAIL", "ROLES"}, people);
+  if (!o.webhooks.empty()) {
+    std::vector<std::vector<std::string>> hooks;
+    for (const auto& w : o.webhooks) hooks.push_back({w.role, w.format, runtime::shown_url(w.url)});
+    out += "\n" + format_text_table({"WEBHOOK ROLE", "FORMAT", "URL"}, hooks);
+  }
+  if (!o.webhooks.empty() || o.digest_time != "07:00" || o.digest_day != "monday")
+    out += "\nDigests are due at " + o.digest_time + " UTC (weekly ones on " + o.digest_day + ").\n";
   return out;
 }
 
 json outbox_json(const runtime::OutboxItem& o) {
   return {{"id", o.id},     {"created", o.created_at}, {"case", o.case_id}, {"task", o.task == 0 ? json(nullptr) : json(o.task)},
           {"node", o.node}, {"role", o.role},          {"kind", o.kind},    {"status", o.status},
-          {"attempts", o.attempts}, {"next_attempt", o.next_attempt}, {"last_error", o.last_error}, {"delivered_at", o.delivered_at}};
+          {"attempts", o.attempts}, {"next_attempt", o.next_attempt}, {"last_error", o.last_error}, {"delivered_at", o.delivered_at},
+          {"person", o.person}, {"sent", o.sent}};
 }
 
 std::string outbox_table(const std::vector<runtime::OutboxItem>& items) {
   if (items.empty()) return "no notifications\n";
   std::vector<std::vector<std::string>> cells;
   for (const auto& o : items)
-    cells.push_back({std::to_string(o.id), o.created_at, o.case_id, o.task ? std::to_string(o.task) : "", o.node, o.role,
-                     o.kind, o.status});
-  return format_text_table({"ID", "CREATED", "CASE", "TASK", "STEP", "ROLE", "KIND", "STATUS"}, cells);
+    cells.push_back({std::to_string(o.id), o.created_at, o.case_id, o.task ? std::to_string(o.task) : "", o.node,
+                     o.role.empty() ? o.person : o.role, o.kind, o.status});
+  return format_text_table({"ID", "CREATED", "CASE", "TASK", "STEP", "ROLE/PERSON", "KIND", "STATUS"}, cells);
 }
 
 }  // namespace raciflow::render

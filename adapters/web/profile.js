@@ -1,5 +1,5 @@
 // The person's own page: whom they substitute today, and their substitute periods: name a
-// substitute while away, end a period early; their calendar feed.
+// substitute while away, end a period early; their calendar feed; how they get e-mail.
 import { t } from "./i18n.js";
 import { me, h, api, flash, main, table, personName, personIds } from "./ui.js";
 
@@ -35,8 +35,26 @@ function calendarCard(feed, writes) {
         t("profile.calendar_stop")) : null) : null);
 }
 
+// Each notification by e-mail, or a daily or weekly digest of what is new, due soon and overdue.
+function digestCard(digest, writes) {
+  const choice = h("select", { id: "digest-choice", name: "digest", disabled: !writes },
+    ["each", "daily", "weekly"].map((c) => h("option", { value: c, selected: c === digest.digest }, t("profile.digest_" + c))));
+  return h("form", { class: "card", id: "digest", onsubmit: async (e) => {
+    e.preventDefault();
+    try {
+      await api("PUT", "/api/me/digest", { digest: choice.value });
+      flash(t("profile.digest_saved"));
+      showProfile();
+    } catch (err) { flash(err.message, "error"); }
+  } }, h("h2", {}, t("profile.digest_title")),
+    h("p", {}, t("profile.digest_help").replace("{time}", digest.time).replace("{day}", t("weekday." + digest.day))),
+    h("label", { class: "field" }, t("profile.digest_label"), choice),
+    writes ? h("button", { type: "submit" }, t("profile.digest_save")) : null);
+}
+
 export async function showProfile() {
-  const [periods, feed] = await Promise.all([api("GET", "/api/substitutes"), api("GET", "/api/me/calendar-feed")]);
+  const [periods, feed, digest] = await Promise.all([api("GET", "/api/substitutes"), api("GET", "/api/me/calendar-feed"),
+    api("GET", "/api/me/digest")]);
   const writes = !((me.access || []).includes("auditor") && !(me.access || []).includes("admin"));
   const mine = periods.filter((p) => p.person === me.person || p.substitute === me.person);
   const today = new Date().toISOString().slice(0, 10);
@@ -79,5 +97,6 @@ export async function showProfile() {
     mine.length ? table([t("profile.person"), t("profile.substitute"), t("profile.from"), t("profile.until"), "", ""], rows)
       : h("p", {}, t("profile.none")),
     writes ? form : null,
-    calendarCard(feed, writes));
+    calendarCard(feed, writes),
+    digestCard(digest, writes));
 }

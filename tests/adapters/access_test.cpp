@@ -347,6 +347,9 @@ static void check_access_table(Logins logins) {
                                                   return Target{"/api/me/calendar-feed"};
                                                 }};
 
+  table[{"GET", "/api/me/digest"}] = {kEveryone, fixed("/api/me/digest")};
+  table[{"PUT", "/api/me/digest"}] = {kWriter, fixed("/api/me/digest", {{"digest", "weekly"}})};
+
   // The table covers exactly the API's routes.
   std::set<std::pair<std::string, std::string>> routes;
   for (const auto& r : t.s.api->routes()) routes.insert({r.method, r.path});

@@ -1,4 +1,5 @@
-// Notification delivery against a small SMTP sink on loopback started by the test.
+// Notification delivery against a small SMTP sink and a small HTTP sink (a chat webhook) on
+// loopback, started by the test.
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -7,6 +8,8 @@
 #include <thread>
 
 #include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 
 #include "adapters/delivery/delivery.h"
 #include "runtime/service.h"
@@ -120,7 +123,83 @@ class SmtpSink {
   std::thread thread_;
 };
 
+// Takes POSTs as a chat's incoming webhook does: 200, or 500 while `fail` is above zero.
+// Keeps each POST it took.
+class HttpSink {
+ public:
+  struct Post {
+    std::string target, body, content_type, key;
+  };
+
+  HttpSink() : acceptor_(io_, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0)) {
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~HttpSink() {
+    stopping_ = true;
+    boost::system::error_code ec;
+    tcp::socket poke(io_);
+    poke.connect(acceptor_.local_endpoint(), ec);
+    thread_.join();
+  }
+
+  std::string url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()) + path;
+  }
+  std::vector<Post> posts() {
+    std::lock_guard lock(mutex_);
+    return posts_;
+  }
+  std::atomic<int> fail{0};
+
+ private:
+  void serve() {
+    namespace http = boost::beast::http;
+    while (!stopping_) {
+      tcp::socket socket(io_);
+      boost::system::error_code ec;
+      acceptor_.accept(socket, ec);
+      if (ec || stopping_) continue;
+      try {
+        boost::beast::flat_buffer buffer;
+        http::request<http::string_body> request;
+        http::read(socket, buffer, request);
+        http::response<http::string_body> response;
+        response.version(request.version());
+        if (fail > 0) {
+          --fail;
+          response.result(http::status::internal_server_error);
+          response.body() = "down";
+        } else {
+          std::lock_guard lock(mutex_);
+          posts_.push_back({std::string(request.target()), request.body(), std::string(request[http::field::content_type]),
+                            std::string(request["Idempotency-Key"])});
+          response.result(http::status::ok);
+          response.body() = "1";
+        }
+        response.prepare_payload();
+        http::write(socket, response);
+      } catch (const std::exception&) {
+        // the client hung up; take the next one
+      }
+    }
+  }
+
+  boost::asio::io_context io_;
+  tcp::acceptor acceptor_;
+  std::atomic<bool> stopping_{false};
+  std::mutex mutex_;
+  std::vector<Post> posts_;
+  std::thread thread_;
+};
+
 bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// The sample organisation with <notifications> (its inside given) before its end.
+std::string org_with(const std::string& notifications) {
+  std::string org = raciflow::testing::read_file(sample("org.xml"));
+  org.insert(org.rfind("</organisation>"), notifications + "\n");
+  return org;
+}
 
 // The deviation sample deployed, an external input assessed by nobody yet.
 struct Deviation : Workspace {
@@ -285,4 +364,204 @@ TEST_CASE("an organisation with lang=\"da\" gets its e-mails in Danish, with the
   w.ok({"deliver", "--smtp", sink.url()});
   REQUIRE(sink.mails().size() == 2);
   CHECK(has(sink.mails()[1].data, "It is in the inbox of Information security function (Responsible)."));
+}
+
+TEST_CASE("a role's webhooks get each of its notifications once, as Slack's JSON and as a Teams card") {
+  HttpSink hooks;
+  Deviation w;  // the consultation of the business functions is pending
+  w.ok({"org", "load",
+        w.write("org-hooks.xml", org_with("<notifications>\n"
+                                          "  <webhook role=\"business-functions\" url=\"" + hooks.url("/slack/T0/B0/secret") + "\" format=\"slack\"/>\n"
+                                          "  <webhook role=\"business-functions\" url=\"" + hooks.url("/teams/secret") + "\" format=\"teams\"/>\n"
+                                          "  <webhook role=\"security-committee\" url=\"" + hooks.url("/committee") + "\" format=\"slack\"/>\n"
+                                          "</notifications>")),
+        "--as", "anna"});
+  // Webhooks are a channel of their own: deliver needs no --log or --smtp.
+  CHECK(w.ok({"deliver"}) == "delivered 1, to retry 0, given up 0\n");
+  auto posts = hooks.posts();
+  REQUIRE(posts.size() == 2);  // the business functions' two; the committee's has nothing
+  CHECK(posts[0].target == "/slack/T0/B0/secret");
+  CHECK(posts[0].content_type == "application/json; charset=utf-8");
+  CHECK(posts[0].key == "outbox-1@raciflow");
+  auto slack = json::parse(posts[0].body);
+  CHECK(has(slack["text"].get<std::string>(), "[raciflow] Your advice is asked: \"Assess the input\""));
+  CHECK(has(slack["text"].get<std::string>(), "asks Business functions to be consulted (C)"));
+  CHECK(posts[1].target == "/teams/secret");
+  auto teams = json::parse(posts[1].body);
+  CHECK(teams["@type"] == "MessageCard");
+  CHECK(teams["title"] == "[raciflow] Your advice is asked: \"Assess the input\"");
+  CHECK(has(teams["text"].get<std::string>(), "(Deviation handling)"));
+
+  CHECK(w.ok({"deliver"}) == "delivered 0, to retry 0, given up 0\n");
+  CHECK(hooks.posts().size() == 2);
+  auto item = w.cli({"outbox", "--all", "--json"}).json()[0];
+  CHECK(item["status"] == "delivered");
+  CHECK(item["sent"].get<std::string>().rfind("webhook-", 0) == 0);
+}
+
+TEST_CASE("a webhook's URL is shown back only by its scheme and host: org show, its JSON and the trail") {
+  HttpSink hooks;
+  Deviation w;
+  w.ok({"org", "load",
+        w.write("org-hooks.xml", org_with("<notifications digest-time=\"06:30\" digest-day=\"friday\"><webhook role=\"security-committee\" url=\"" +
+                                          hooks.url("/hook/very-secret-path") + "\" format=\"teams\"/></notifications>")),
+        "--as", "anna"});
+  std::string shown = "http://127.0.0.1:" + hooks.url("").substr(17) + "/…";
+  std::string text = w.ok({"org", "show"});
+  CHECK(has(text, shown));
+  CHECK(has(text, "Digests are due at 06:30 UTC (weekly ones on friday)."));
+  auto org = w.cli({"org", "show", "--json"}).json();
+  CHECK(org["notifications"]["webhooks"][0]["url"] == shown);
+  CHECK(org["notifications"]["digestDay"] == "friday");
+  for (const auto& out : {text, org.dump(), w.ok({"audit", "all", "--format", "json"})}) CHECK_FALSE(has(out, "very-secret-path"));
+}
+
+TEST_CASE("a notification whose webhook or mail server fails is retried, and a channel that took it is not sent it again") {
+  SmtpSink mail;
+  HttpSink hooks;
+  Deviation w;
+  w.ok({"org", "load",
+        w.write("org-hooks.xml", org_with("<notifications><webhook role=\"business-functions\" url=\"" + hooks.url("/hook") +
+                                          "\" format=\"slack\"/></notifications>")),
+        "--as", "anna"});
+  // The webhook fails first: nothing else is tried in that round.
+  hooks.fail = 1;
+  CHECK(w.ok({"deliver", "--smtp", mail.url()}) == "delivered 0, to retry 1, given up 0\n");
+  auto item = w.cli({"outbox", "--json"}).json()[0];
+  CHECK(has(item["last_error"].get<std::string>(), "webhook http://127.0.0.1:"));
+  CHECK(has(item["last_error"].get<std::string>(), "HTTP 500"));
+  CHECK_FALSE(has(item["last_error"].get<std::string>(), "/hook"));  // the URL's secret part stays out
+  // Then the webhook takes it while the mail server is busy: the next round sends only the mail.
+  mail.refuse = 1;
+  w.clock = "2026-03-02T09:01:00Z";
+  CHECK(w.ok({"deliver", "--smtp", mail.url()}) == "delivered 0, to retry 1, given up 0\n");
+  CHECK(hooks.posts().size() == 1);
+  CHECK(w.cli({"outbox", "--json"}).json()[0]["sent"].get<std::string>().rfind("webhook-", 0) == 0);
+  w.clock = "2026-03-02T09:03:00Z";
+  CHECK(w.ok({"deliver", "--smtp", mail.url()}) == "delivered 1, to retry 0, given up 0\n");
+  CHECK(hooks.posts().size() == 1);
+  CHECK(mail.mails().size() == 1);
+  w.clock = "2026-03-02T10:00:00Z";
+  CHECK(w.ok({"deliver", "--smtp", mail.url()}) == "delivered 0, to retry 0, given up 0\n");
+  CHECK(hooks.posts().size() == 1);
+  CHECK(mail.mails().size() == 1);
+}
+
+namespace {
+struct Crash {};  // not a std::exception: nothing in delivery catches it, as nothing survives a crash
+}  // namespace
+
+TEST_CASE("a deliverer that dies after a channel took the notification leaves only the other channels to the next, after its claim") {
+  SmtpSink mail;
+  HttpSink hooks;
+  Deviation w;
+  w.ok({"org", "load",
+        w.write("org-hooks.xml", org_with("<notifications><webhook role=\"business-functions\" url=\"" + hooks.url("/hook") +
+                                          "\" format=\"teams\"/></notifications>")),
+        "--as", "anna"});
+  auto now = *raciflow::definitions::parse_date_time(w.clock);
+  raciflow::delivery::Settings settings;
+  settings.smtp_url = mail.url();
+  {
+    auto store = raciflow::runtime::open_sqlite_store(w.db(), {});
+    std::vector<raciflow::delivery::Pending> pending;
+    {
+      auto tx = store->begin();
+      pending = raciflow::delivery::prepare(*store, now, settings);
+      tx->commit();
+    }
+    REQUIRE(pending.size() == 1);
+    // The webhook takes it, that is recorded, and the process dies before the mail.
+    auto record = [&](const raciflow::runtime::OutboxItem& item) {
+      auto tx = store->begin();
+      store->update_outbox(item);
+      tx->commit();
+      throw Crash{};
+    };
+    CHECK_THROWS_AS(raciflow::delivery::attempt(pending[0], now, settings, record), Crash);
+  }
+  CHECK(hooks.posts().size() == 1);
+  CHECK(mail.mails().empty());
+  auto store = raciflow::runtime::open_sqlite_store(w.db(), {});
+  auto round = raciflow::delivery::deliver_once(*store, now + std::chrono::minutes(1), settings);
+  CHECK(round.delivered == 0);  // still claimed by the one that died
+  round = raciflow::delivery::deliver_once(*store, now + raciflow::delivery::kClaim, settings);
+  CHECK(round.delivered == 1);
+  CHECK(hooks.posts().size() == 1);  // not posted twice
+  REQUIRE(mail.mails().size() == 1);
+  CHECK(raciflow::delivery::deliver_once(*store, now + std::chrono::hours(1), settings).delivered == 0);
+  CHECK(mail.mails().size() == 1);
+}
+
+TEST_CASE("a person who takes a daily digest gets one e-mail a day with what is new, due soon and overdue, and no mail per notification") {
+  SmtpSink mail;
+  Deviation w;  // 2026-03-02T09:00Z; the consultation of the business functions (mette, peter, emil) is pending
+  CHECK(w.ok({"digest", "mette", "daily", "--as", "mette"}) == "mette: daily\n");
+  CHECK(w.ok({"digest", "mette"}) == "mette: daily\n");
+  w.ok({"deliver", "--smtp", mail.url()});
+  REQUIRE(mail.mails().size() == 1);
+  CHECK(mail.mails()[0].to == std::vector<std::string>{"<peter@example.org>", "<emil@example.org>"});
+
+  w.ok({"tick"});  // today's 07:00 slot had passed when mette chose: no digest owed
+  CHECK(w.ok({"deliver", "--smtp", mail.url()}) == "delivered 0, to retry 0, given up 0\n");
+
+  w.clock = "2026-03-03T07:00:00Z";
+  w.ok({"tick"});
+  w.ok({"tick"});  // once per slot
+  CHECK(w.ok({"deliver", "--smtp", mail.url()}) == "delivered 1, to retry 0, given up 0\n");
+  auto mails = mail.mails();
+  REQUIRE(mails.size() == 2);
+  CHECK(mails[1].to == std::vector<std::string>{"<mette@example.org>"});
+  const std::string& digest = mails[1].data;
+  CHECK(has(digest, "Subject: [raciflow] Daily digest for Mette Dahl: 1 new, 0 due soon, 0 overdue"));
+  CHECK(has(digest, "New since 2026-03-02T07:00:00Z:"));
+  CHECK(has(digest, "- Your advice is asked: \"Assess the input\" in case " + w.id + " (Deviation handling), to Business functions"));
+
+  // Days later the consultation is overdue: it is listed so, and nothing new came.
+  w.clock = "2026-03-08T07:00:00Z";
+  w.ok({"tick"});
+  w.ok({"deliver", "--smtp", mail.url()});
+  mails = mail.mails();
+  std::vector<std::string> digests;  // beside the reminder and the escalation to the security function
+  for (const auto& m : mails)
+    if (m.to == std::vector<std::string>{"<mette@example.org>"}) digests.push_back(m.data);
+  REQUIRE(digests.size() == 2);
+  const std::string& late = digests[1];
+  INFO(late);
+  CHECK(has(late, "Subject: [raciflow] Daily digest for Mette Dahl: 0 new, 0 due soon, 1 overdue"));
+  CHECK(has(late, "Overdue:\r\n- \"Assess the input\" in case " + w.id + " (Deviation handling), due 2026-03-07T09:00:00Z (your advice is asked)"));
+
+  // Back to one mail per notification: no more digests, and a record of each choice.
+  CHECK(w.ok({"digest", "mette", "each", "--as", "mette"}) == "mette: each\n");
+  w.clock = "2026-03-09T07:00:00Z";
+  w.ok({"tick"});
+  auto outbox = w.cli({"outbox", "--all", "--json"}).json();
+  CHECK(std::count_if(outbox.begin(), outbox.end(), [](const json& i) { return i["kind"] == "digest"; }) == 2);
+  CHECK(has(w.ok({"audit", "all", "--format", "json"}), "digest_chosen"));
+  auto r = w.cli({"digest", "mette", "hourly"});
+  CHECK(r.code != 0);
+  CHECK(has(r.err, "the digest is each, daily or weekly, not 'hourly'"));
+}
+
+TEST_CASE("the organisation's <notifications> is checked: webhook role, https, format, digest time and day, each with its line") {
+  Deviation w;
+  auto load = [&](const std::string& inside) { return w.cli({"org", "load", w.write("bad.xml", org_with(inside)), "--as", "anna"}); };
+  auto r = load("<notifications><webhook role=\"nobody\" url=\"https://hooks.example.org/x\" format=\"slack\"/></notifications>");
+  CHECK(r.code != 0);
+  CHECK(has(r.err, "a webhook names unknown role 'nobody'"));
+  r = load("<notifications><webhook role=\"security-committee\" url=\"http://hooks.example.org/x\" format=\"slack\"/></notifications>");
+  CHECK(has(r.err, "must use https:// (http:// is taken only on the loopback)"));
+  r = load("<notifications><webhook role=\"security-committee\" url=\"file:///etc/passwd\" format=\"slack\"/></notifications>");
+  CHECK(has(r.err, "needs an https:// URL with a host and no user name"));
+  r = load("<notifications><webhook role=\"security-committee\" url=\"https://hooks.example.org/x\" format=\"email\"/></notifications>");
+  CHECK(has(r.err, "a webhook's format is teams or slack, not 'email'"));
+  r = load("<notifications digest-time=\"7am\"/>");
+  CHECK(has(r.err, "digest-time is HH:MM in UTC (00:00 to 23:59), not '7am'"));
+  r = load("<notifications digest-day=\"mandag\"/>");
+  CHECK(has(r.err, "digest-day is a weekday in English (monday ... sunday), not 'mandag'"));
+  r = load("<notifications><webhook role=\"security-committee\" url=\"https://hooks.example.org/x\" format=\"slack\" secret=\"1\"/></notifications>");
+  CHECK(has(r.err, "unknown attribute 'secret' on <webhook>"));
+  CHECK(has(r.err, "bad.xml:"));  // each with the file and its line
+  // Nothing of a refused file was loaded.
+  CHECK_FALSE(w.cli({"org", "show", "--json"}).json().contains("notifications"));
 }

@@ -295,6 +295,7 @@ TEST_CASE("every CLI verb run for one tenant shows and changes nothing of anothe
   REQUIRE(in.as("aarhus", {"deploy", sample("risk-level.dmn"), "--as", "anna"}).code == 0);  // a decision only Aarhus has
   REQUIRE(in.as("aarhus", {"substitute", "set", "lars", "--by", "karen", "--from", "2026-01-01", "--until", "2099-12-31"}).code == 0);
   REQUIRE(in.as("aarhus", {"calendar", "token", "lars"}).code == 0);
+  REQUIRE(in.as("aarhus", {"digest", "lars", "daily"}).code == 0);
   const bool rls = GENERATE(true, false);  // without it, the store's filter holds alone
   if (!rls) in.without_row_level_security(*pg);
   INFO((rls ? "row-level security on" : "row-level security off"));
@@ -320,6 +321,8 @@ TEST_CASE("every CLI verb run for one tenant shows and changes nothing of anothe
                          {"substitute", "list", "--json"}};
   table["calendar"] = {{"calendar", "token", "lars", "--revoke"},  // Aarhus's feed (Odense's lars has none)
                        {"calendar", "token", "jonas"}};
+  table["digest"] = {{"digest", "lars"},  // Odense's lars takes each notification; Aarhus's a daily digest
+                     {"digest", "jonas", "weekly"}};
   table["decide"] = {{"decide", "risk-level", "--var", "likelihood=1", "--var", "impact=1"}};
   table["deliver"] = {{"deliver", "--log", in.w.path("odense-delivered.jsonl")}};
   table["evidence"] = {{"evidence"}, {"evidence", "--format", "json"}};
@@ -364,6 +367,7 @@ TEST_CASE("every CLI verb run for one tenant shows and changes nothing of anothe
       CHECK(r.code != 2);  // each run is a real use of its verb
       CHECK(r.out.find("Aarhus") == std::string::npos);
       CHECK(r.err.find("Aarhus") == std::string::npos);
+      if (args[0] == "digest" && args.size() == 2) CHECK(r.out == "lars: each\n");
     }
   CHECK(in.state("aarhus") == aarhus_state);
   CHECK(in.trail("aarhus") == aarhus_trail);
