@@ -508,7 +508,11 @@ TEST_CASE("a person who takes a daily digest gets one e-mail a day with what is 
   w.clock = "2026-03-03T07:00:00Z";
   w.ok({"tick"});
   w.ok({"tick"});  // once per slot
+  mail.refuse = 1;  // the mail server is busy: the digest is retried like any notification
+  CHECK(w.ok({"deliver", "--smtp", mail.url()}) == "delivered 0, to retry 1, given up 0\n");
+  w.clock = "2026-03-03T07:01:00Z";
   CHECK(w.ok({"deliver", "--smtp", mail.url()}) == "delivered 1, to retry 0, given up 0\n");
+  CHECK(w.ok({"deliver", "--smtp", mail.url()}) == "delivered 0, to retry 0, given up 0\n");
   auto mails = mail.mails();
   REQUIRE(mails.size() == 2);
   CHECK(mails[1].to == std::vector<std::string>{"<mette@example.org>"});

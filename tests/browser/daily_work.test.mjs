@@ -2,7 +2,8 @@
 // unseen, substitutes"): the Accountable waives a consultation with a reason on the task
 // page, which then shows it waived; a person names a substitute on their own page, who then
 // finds the person's work in their inbox, marked as taken on their behalf; the substitute
-// makes a calendar address on their page, subscribes to it, and stops it.
+// makes a calendar address on their page, subscribes to it, and stops it, and chooses a
+// weekly digest instead of one e-mail per notification.
 //
 // Run by ctest (tests/CMakeLists.txt) with RACIFLOW_BIN set to the built binary.
 import assert from "node:assert/strict";
@@ -81,4 +82,16 @@ await run("daily-work", (s) => {
   await mette.click("#calendar-feed button.secondary");
   await mette.waitForSelector("#calendar-state >> text=no calendar feed");
   assert.equal((await fetch(address)).status, 404);
+
+  // She takes a weekly digest instead of one e-mail per notification: kept, and a record.
+  assert.equal(await mette.inputValue("#digest-choice"), "each");
+  assert.match(await mette.textContent("#digest"), /weekly on Mondays/);
+  await mette.selectOption("#digest-choice", "weekly");
+  await mette.click("#digest button[type=submit]");
+  await mette.waitForSelector("text=Your choice of e-mail is saved.");
+  await mette.reload();
+  await mette.waitForSelector("#digest-choice");
+  assert.equal(await mette.inputValue("#digest-choice"), "weekly");
+  assert.match(s.cli("digest", "mette"), /^mette: weekly$/m);
+  assert.match(s.cli("audit", "all", "--format", "json"), /digest_chosen/);
 });
