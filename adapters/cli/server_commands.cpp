@@ -57,6 +57,21 @@ class Organisation final : public http::Handler {
   std::unique_ptr<delivery::Courier> courier_;
 };
 
+// A database with nothing in it (or none at all) has nobody to log in: say what to run.
+void refuse_nothing_to_serve(const Globals& g) {
+  std::error_code ec;
+  bool empty = !runtime::is_postgres_uri(g.db) && !std::filesystem::exists(g.db, ec);
+  if (!empty) {
+    auto store = open_store(g, false);
+    empty = !store->organisation() && store->latest_definitions().empty();
+  }
+  if (empty)
+    throw std::runtime_error(runtime::shown_uri(g.db) +
+                             " holds nothing to serve yet: for a demo with sample people and cases, run 'bash .ci/demo --serve' "
+                             "in raciflow's folder; for your own, deploy your flows and load your organisation "
+                             "('raciflow deploy FILE...', 'raciflow org load FILE', docs/deployment.md)");
+}
+
 // "https://isms.example.org" -> "https://kommune-a.isms.example.org": a tenant's own address.
 std::string tenant_origin(const std::string& origin, const std::string& tenant) {
   auto at = origin.find("://");
@@ -151,6 +166,8 @@ int cmd_serve(const po::variables_map& vm, const Globals& g, std::ostream& out, 
   api_options.hosts = own_host_names(vm, options.address, api_options.public_origin, domain);
   auto settings = delivery_settings(vm);
   auto log = [](const std::string& line) { std::cerr << line << "\n"; };
+
+  if (domain.empty()) refuse_nothing_to_serve(g);
 
   // One organisation: the store's. Several: one per tenant, at TENANT.DOMAIN.
   std::unique_ptr<http::Handler> handler;

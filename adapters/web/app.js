@@ -73,7 +73,7 @@ async function showTasks() {
         ? h("button", { class: "claim", onclick: async () => { await taskAction(task.id, "claim"); flash(t("task.claimed")); showTasks(); } }, t("claim")) : null,
       h("a", { class: "button", href: "#/task/" + task.id }, t("open"))));
   const noteRows = notes.map((n) => h("tr", {},
-    h("td", {}, when(n.created_at)), h("td", {}, t("kind." + n.kind)),
+    h("td", {}, when(n.created)), h("td", {}, t("kind." + n.kind)),
     h("td", {}, n.name || n.node), h("td", {}, h("a", { href: "#/case/" + n.case }, n.case)), h("td", {}, roleName(n.role))));
   main(
     h("h1", {}, t("tasks.title")),

@@ -180,3 +180,13 @@ TEST_CASE("graph prints DOT with one cluster per lane that Graphviz renders") {
   std::remove(dot_file.c_str());
   std::remove(svg_file.c_str());
 }
+
+TEST_CASE("serve on a database that holds nothing refuses, and says to run the demo or to deploy and load an organisation") {
+  raciflow::testing::Workspace w;
+  auto r = w.cli({"serve", "--listen", "127.0.0.1:0"});
+  CHECK(r.code == 1);
+  CHECK(r.err.find("holds nothing to serve yet") != std::string::npos);
+  CHECK(r.err.find("bash .ci/demo --serve") != std::string::npos);
+  CHECK(r.err.find("raciflow org load FILE") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(w.db()));
+}

@@ -22,6 +22,7 @@ export async function run(prefix, setup, body) {
   const db = join(workdir, "raciflow.db");
   const session = {
     workdir,
+    db,
     cli: (...args) => execFileSync(bin, ["--db", db, ...args], { encoding: "utf8" }),
     bin,
     serveArgs: [],  // more options for raciflow serve, set by `setup`
