@@ -308,8 +308,7 @@ std::vector<PersonalCalendar::Item> Runtime::dated_tasks(const Person& who) {
   auto delegated = delegations(who.id);
   std::vector<std::string> roles = roles_today(who.roles, delegated), principals;
   for (const auto& d : delegated) principals.push_back(d.principal);
-  std::map<std::string, std::string> names;
-  for (const auto& d : store_.latest_definitions()) names[d.process] = d.name.empty() ? d.process : d.name;
+  auto names = process_names(store_);
   TaskFilter filter;
   filter.inbox = true;
   filter.roles = roles;
@@ -322,6 +321,12 @@ std::vector<PersonalCalendar::Item> Runtime::dated_tasks(const Person& who) {
     out.push_back({std::move(t), why, name});
   }
   return out;
+}
+
+std::map<std::string, std::string> process_names(Store& store) {
+  std::map<std::string, std::string> names;
+  for (const auto& d : store.latest_definitions()) names[d.process] = d.name.empty() ? d.process : d.name;
+  return names;
 }
 
 PersonalCalendar Runtime::personal_calendar(const std::string& person) {

@@ -103,8 +103,7 @@ Digest Runtime::digest(const OutboxItem& item) {
   d.from = definitions::format_date_time(until - period_of(d.choice));
 
   std::vector<std::string> roles = roles_today(who->roles, delegations(who->id));
-  std::map<std::string, std::string> processes;
-  for (const auto& def : store_.latest_definitions()) processes[def.process] = def.name.empty() ? def.process : def.name;
+  auto processes = process_names(store_);
   for (auto& n : store_.notifications(&roles, 0, kMostNews)) {
     if (n.created_at <= d.from || n.created_at > d.until) continue;
     Digest::News news{n, n.node, ""};

@@ -359,6 +359,9 @@ class Runtime {
 std::string inbox_reason(const engine::Task& task, const std::vector<std::string>& roles, const std::string& person,
                          const std::vector<std::string>& principals = {});
 
+// Each process's name as its latest version gives it (its id when it has none).
+std::map<std::string, std::string> process_names(Store& store);
+
 // A plan item as the API and `raciflow plan --format json` show it.
 nlohmann::json to_json(const definitions::PlanItem& item);
 // A person's own roles with those they hold today as someone's substitute (delegations()).

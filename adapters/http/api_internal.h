@@ -72,6 +72,7 @@ std::pair<int, const char*> refusal_status(engine::RefusalKind kind);
 [[noreturn]] void conflict(const std::string& message);
 HttpResponse json_response(int status, const json& body);
 HttpResponse text_response(const std::string& content_type, std::string body);
+HttpResponse no_content();  // 204, no body
 std::string percent_decode(const std::string& text, bool plus_is_space);
 std::map<std::string, std::string> parse_query(const std::string& query);
 std::string cookie_value(const std::string& header, const std::string& name);

@@ -38,6 +38,13 @@ HttpResponse json_response(int status, const json& body) {
   return r;
 }
 
+HttpResponse no_content() {
+  HttpResponse r;
+  r.status = 204;
+  r.content_type.clear();
+  return r;
+}
+
 HttpResponse text_response(const std::string& content_type, std::string body) {
   HttpResponse r;
   r.content_type = content_type;

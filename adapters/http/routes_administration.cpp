@@ -76,10 +76,7 @@ void Api::Impl::routes_administration() {
       c.accounts.revoke_token(id, call.me());
       return 0;
     });
-    HttpResponse r;
-    r.status = 204;
-    r.content_type.clear();
-    return r;
+    return no_content();
   });
 }
 

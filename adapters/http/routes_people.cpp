@@ -97,10 +97,7 @@ void Api::Impl::routes_people() {
   add("DELETE", "/api/me/calendar-feed", Access::person, [this](Call& call) {
     bool revoked = service.write([&](Context& c) { return c.accounts.revoke_calendar_feed(call.me(), call.me()); });
     if (!revoked) not_found("you have no calendar feed");
-    HttpResponse r;
-    r.status = 204;
-    r.content_type.clear();
-    return r;
+    return no_content();
   });
 
   // The caller's choice of e-mail: each notification, or a daily or weekly digest, with

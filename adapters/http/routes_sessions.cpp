@@ -15,11 +15,7 @@ void Api::Impl::routes_sessions() {
     std::string end_session;
     if (!session.empty()) end_session = service.write([&](Context& c) { return c.accounts.logout(session); });
     // A single sign-on session: the browser goes on to end the provider's session too.
-    HttpResponse r = end_session.empty() ? HttpResponse{} : json_response(200, {{"endSession", end_session}});
-    if (end_session.empty()) {
-      r.status = 204;
-      r.content_type.clear();
-    }
+    HttpResponse r = end_session.empty() ? no_content() : json_response(200, {{"endSession", end_session}});
     r.headers.push_back({"Set-Cookie", session_cookie("", 0)});
     return r;
   });

@@ -18,8 +18,7 @@ void Api::Impl::routes_tasks() {
       // The caller's own inbox of live tasks comes from the inbox index; the rest (a case's
       // tasks, everyone's, closed ones) from the task list.
       bool inbox = scope != "all" && case_id.empty() && !all;
-      std::map<std::string, std::string> names;  // a process's name, as its latest version gives it
-      for (const auto& d : c.store.latest_definitions()) names[d.process] = d.name.empty() ? d.process : d.name;
+      auto names = runtime::process_names(c.store);
       json out = json::array();
       auto next = fill_page<runtime::TaskRow>(
           page,

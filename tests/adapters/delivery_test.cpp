@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -22,6 +23,45 @@ using nlohmann::json;
 
 namespace {
 
+// Takes one connection at a time on a loopback port, on a thread of its own, and hands each
+// to `session`; a session that throws (the client hung up) ends that connection only.
+class LoopbackServer {
+ public:
+  explicit LoopbackServer(std::function<void(tcp::socket&)> session)
+      : acceptor_(io_, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0)), session_(std::move(session)) {
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~LoopbackServer() {
+    stopping_ = true;
+    boost::system::error_code ec;
+    tcp::socket poke(io_);
+    poke.connect(acceptor_.local_endpoint(), ec);  // wakes the blocking accept
+    thread_.join();
+  }
+  std::string port() const { return std::to_string(acceptor_.local_endpoint().port()); }
+
+ private:
+  void serve() {
+    while (!stopping_) {
+      tcp::socket socket(io_);
+      boost::system::error_code ec;
+      acceptor_.accept(socket, ec);
+      if (ec || stopping_) continue;
+      try {
+        session_(socket);
+      } catch (const std::exception&) {
+        // the client hung up; take the next one
+      }
+    }
+  }
+
+  boost::asio::io_context io_;
+  tcp::acceptor acceptor_;
+  std::function<void(tcp::socket&)> session_;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
 // Speaks just enough SMTP to take mail: greets, says 250 to each command, takes DATA up to
 // the lone dot, and keeps each message. While `refuse` is above zero it answers the
 // greeting with 421 (busy) and hangs up, to make the sender retry.
@@ -33,18 +73,7 @@ class SmtpSink {
     std::string data;
   };
 
-  SmtpSink() : acceptor_(io_, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0)) {
-    thread_ = std::thread([this] { serve(); });
-  }
-  ~SmtpSink() {
-    stopping_ = true;
-    boost::system::error_code ec;
-    tcp::socket poke(io_);
-    poke.connect(acceptor_.local_endpoint(), ec);  // wakes the blocking accept
-    thread_.join();
-  }
-
-  std::string url() const { return "smtp://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()); }
+  std::string url() const { return "smtp://127.0.0.1:" + server_.port(); }
   std::vector<Mail> mails() {
     std::lock_guard lock(mutex_);
     return mails_;
@@ -52,20 +81,6 @@ class SmtpSink {
   std::atomic<int> refuse{0};
 
  private:
-  void serve() {
-    while (!stopping_) {
-      tcp::socket socket(io_);
-      boost::system::error_code ec;
-      acceptor_.accept(socket, ec);
-      if (ec || stopping_) continue;
-      try {
-        session(socket);
-      } catch (const std::exception&) {
-        // the client hung up; take the next one
-      }
-    }
-  }
-
   static void say(tcp::socket& s, const std::string& line) { boost::asio::write(s, boost::asio::buffer(line + "\r\n")); }
 
   void session(tcp::socket& socket) {
@@ -115,12 +130,9 @@ class SmtpSink {
     }
   }
 
-  boost::asio::io_context io_;
-  tcp::acceptor acceptor_;
-  std::atomic<bool> stopping_{false};
   std::mutex mutex_;
   std::vector<Mail> mails_;
-  std::thread thread_;
+  LoopbackServer server_{[this](tcp::socket& s) { session(s); }};  // last: stops before the rest goes
 };
 
 // Takes POSTs as a chat's incoming webhook does: 200, or 500 while `fail` is above zero.
@@ -131,20 +143,7 @@ class HttpSink {
     std::string target, body, content_type, key;
   };
 
-  HttpSink() : acceptor_(io_, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0)) {
-    thread_ = std::thread([this] { serve(); });
-  }
-  ~HttpSink() {
-    stopping_ = true;
-    boost::system::error_code ec;
-    tcp::socket poke(io_);
-    poke.connect(acceptor_.local_endpoint(), ec);
-    thread_.join();
-  }
-
-  std::string url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()) + path;
-  }
+  std::string url(const std::string& path) const { return "http://127.0.0.1:" + server_.port() + path; }
   std::vector<Post> posts() {
     std::lock_guard lock(mutex_);
     return posts_;
@@ -152,44 +151,31 @@ class HttpSink {
   std::atomic<int> fail{0};
 
  private:
-  void serve() {
+  void session(tcp::socket& socket) {
     namespace http = boost::beast::http;
-    while (!stopping_) {
-      tcp::socket socket(io_);
-      boost::system::error_code ec;
-      acceptor_.accept(socket, ec);
-      if (ec || stopping_) continue;
-      try {
-        boost::beast::flat_buffer buffer;
-        http::request<http::string_body> request;
-        http::read(socket, buffer, request);
-        http::response<http::string_body> response;
-        response.version(request.version());
-        if (fail > 0) {
-          --fail;
-          response.result(http::status::internal_server_error);
-          response.body() = "down";
-        } else {
-          std::lock_guard lock(mutex_);
-          posts_.push_back({std::string(request.target()), request.body(), std::string(request[http::field::content_type]),
-                            std::string(request["Idempotency-Key"])});
-          response.result(http::status::ok);
-          response.body() = "1";
-        }
-        response.prepare_payload();
-        http::write(socket, response);
-      } catch (const std::exception&) {
-        // the client hung up; take the next one
-      }
+    boost::beast::flat_buffer buffer;
+    http::request<http::string_body> request;
+    http::read(socket, buffer, request);
+    http::response<http::string_body> response;
+    response.version(request.version());
+    if (fail > 0) {
+      --fail;
+      response.result(http::status::internal_server_error);
+      response.body() = "down";
+    } else {
+      std::lock_guard lock(mutex_);
+      posts_.push_back({std::string(request.target()), request.body(), std::string(request[http::field::content_type]),
+                        std::string(request["Idempotency-Key"])});
+      response.result(http::status::ok);
+      response.body() = "1";
     }
+    response.prepare_payload();
+    http::write(socket, response);
   }
 
-  boost::asio::io_context io_;
-  tcp::acceptor acceptor_;
-  std::atomic<bool> stopping_{false};
   std::mutex mutex_;
   std::vector<Post> posts_;
-  std::thread thread_;
+  LoopbackServer server_{[this](tcp::socket& s) { session(s); }};  // last: stops before the rest goes
 };
 
 bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
