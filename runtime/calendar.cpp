@@ -303,9 +303,8 @@ std::vector<WheelEntry> Runtime::wheel_year(int year) {
   return out;
 }
 
-std::vector<PersonalCalendar::Item> Runtime::dated_tasks(const Person& who) {
+std::vector<PersonalCalendar::Item> Runtime::dated_tasks(const Person& who, const std::vector<engine::Actor::Delegated>& delegated) {
   std::vector<PersonalCalendar::Item> out;
-  auto delegated = delegations(who.id);
   std::vector<std::string> roles = roles_today(who.roles, delegated), principals;
   for (const auto& d : delegated) principals.push_back(d.principal);
   auto names = process_names(store_);
@@ -341,7 +340,7 @@ PersonalCalendar Runtime::personal_calendar(const std::string& person) {
   auto delegated = delegations(person);
   std::vector<std::string> roles = roles_today(who->roles, delegated), principals{person};
   for (const auto& d : delegated) principals.push_back(d.principal);
-  out.tasks = dated_tasks(*who);
+  out.tasks = dated_tasks(*who, delegated);
 
   Date today = day_of(now_);
   std::string from = definitions::format_date(today - std::chrono::days(31)), until = definitions::format_date(today + std::chrono::days(366));

@@ -102,7 +102,8 @@ Digest Runtime::digest(const OutboxItem& item) {
   d.until = definitions::format_date_time(until);
   d.from = definitions::format_date_time(until - period_of(d.choice));
 
-  std::vector<std::string> roles = roles_today(who->roles, delegations(who->id));
+  auto delegated = delegations(who->id);
+  std::vector<std::string> roles = roles_today(who->roles, delegated);
   auto processes = process_names(store_);
   for (auto& n : store_.notifications(&roles, 0, kMostNews)) {
     if (n.created_at <= d.from || n.created_at > d.until) continue;
@@ -116,7 +117,7 @@ Digest Runtime::digest(const OutboxItem& item) {
   std::reverse(d.news.begin(), d.news.end());  // oldest first
 
   auto horizon = now_ + period_of(d.choice);
-  for (auto& t : dated_tasks(*who)) {
+  for (auto& t : dated_tasks(*who, delegated)) {
     if (*t.task.task.due < now_) d.overdue.push_back(std::move(t));
     else if (*t.task.task.due <= horizon) d.due_soon.push_back(std::move(t));
   }

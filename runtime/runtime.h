@@ -221,8 +221,8 @@ class Runtime {
   // they take today as someone's substitute.
   PersonalCalendar personal_calendar(const std::string& person);
   // The live tasks with a due date in `who`'s inbox, with those they take today as someone's
-  // substitute.
-  std::vector<PersonalCalendar::Item> dated_tasks(const Person& who);
+  // substitute (`delegated`: delegations(who.id)).
+  std::vector<PersonalCalendar::Item> dated_tasks(const Person& who, const std::vector<engine::Actor::Delegated>& delegated);
 
   // Digests (runtime/digests.cpp): a person's choice of e-mail, "each" (one per
   // notification, the default), "daily" or "weekly"; a record in the trail. tick() queues

@@ -286,16 +286,18 @@ void post_webhook(const Settings& settings, const Hook& hook, const Message& mes
   if (status < 200 || status > 299) throw std::runtime_error("webhook " + where + ": HTTP " + std::to_string(status));
 }
 
-bool has_channel(runtime::Store& store, const Settings& settings) {
-  if (!settings.log_file.empty() || !settings.smtp_url.empty()) return true;
-  auto org = store.organisation();
-  return org && !org->webhooks.empty();
+namespace {
+bool has_channel(const std::optional<runtime::Organisation>& org, const Settings& settings) {
+  return !settings.log_file.empty() || !settings.smtp_url.empty() || (org && !org->webhooks.empty());
 }
+}  // namespace
+
+bool has_channel(runtime::Store& store, const Settings& settings) { return has_channel(store.organisation(), settings); }
 
 std::vector<Pending> prepare(runtime::Store& store, TimePoint now, const Settings& settings) {
   std::vector<Pending> out;
-  if (!has_channel(store, settings)) return out;
   auto org = store.organisation();
+  if (!has_channel(org, settings)) return out;
   std::set<std::string> digested;
   for (const auto& c : store.digest_choices()) digested.insert(c.person);
   std::unique_ptr<runtime::Runtime> reader;  // for digests' content, made when one is due
@@ -323,13 +325,14 @@ std::vector<Pending> prepare(runtime::Store& store, TimePoint now, const Setting
 runtime::OutboxItem attempt(const Pending& p, TimePoint now, const Settings& settings,
                             const std::function<void(const runtime::OutboxItem&)>& record) {
   runtime::OutboxItem item = p.item;
-  bool mail = !settings.smtp_url.empty() && !p.no_mail;
+  const bool mail = !settings.smtp_url.empty() && !p.no_mail;
+  const bool no_channel = settings.smtp_url.empty() && p.hooks.empty() && settings.log_file.empty();
   auto sent = [&](const std::string& channel) {
     item.sent += (item.sent.empty() ? "" : " ") + channel;
     if (record) record(item);
   };
   try {
-    if (!mail && p.hooks.empty() && settings.log_file.empty() && !(p.no_mail && !settings.smtp_url.empty()))
+    if (no_channel)
       throw std::runtime_error(p.item.kind == "digest" ? "no channel takes a digest: give an SMTP server or a log"
                                                        : "no channel takes it: no SMTP server, no log and no webhook for role '" +
                                                              p.item.role + "'");
@@ -354,7 +357,7 @@ runtime::OutboxItem attempt(const Pending& p, TimePoint now, const Settings& set
   } catch (const std::exception& e) {
     ++item.attempts;
     item.last_error = one_line(e.what());
-    bool hopeless = (mail && p.message.to.empty()) || (p.hooks.empty() && settings.smtp_url.empty() && settings.log_file.empty());
+    bool hopeless = (mail && p.message.to.empty()) || no_channel;
     if (item.attempts >= settings.max_attempts || hopeless) {
       item.status = "failed";
     } else {

@@ -187,6 +187,14 @@ std::string org_with(const std::string& notifications) {
   return org;
 }
 
+// Loads the sample organisation with one webhook for the business functions.
+void load_webhook(Workspace& w, const std::string& url, const std::string& format) {
+  w.ok({"org", "load",
+        w.write("org-hooks.xml", org_with("<notifications><webhook role=\"business-functions\" url=\"" + url + "\" format=\"" +
+                                          format + "\"/></notifications>")),
+        "--as", "anna"});
+}
+
 // The deviation sample deployed, an external input assessed by nobody yet.
 struct Deviation : Workspace {
   std::string id;
@@ -406,10 +414,7 @@ TEST_CASE("a notification whose webhook or mail server fails is retried, and a c
   SmtpSink mail;
   HttpSink hooks;
   Deviation w;
-  w.ok({"org", "load",
-        w.write("org-hooks.xml", org_with("<notifications><webhook role=\"business-functions\" url=\"" + hooks.url("/hook") +
-                                          "\" format=\"slack\"/></notifications>")),
-        "--as", "anna"});
+  load_webhook(w, hooks.url("/hook"), "slack");
   // The webhook fails first: nothing else is tried in that round.
   hooks.fail = 1;
   CHECK(w.ok({"deliver", "--smtp", mail.url()}) == "delivered 0, to retry 1, given up 0\n");
@@ -441,10 +446,7 @@ TEST_CASE("a deliverer that dies after a channel took the notification leaves on
   SmtpSink mail;
   HttpSink hooks;
   Deviation w;
-  w.ok({"org", "load",
-        w.write("org-hooks.xml", org_with("<notifications><webhook role=\"business-functions\" url=\"" + hooks.url("/hook") +
-                                          "\" format=\"teams\"/></notifications>")),
-        "--as", "anna"});
+  load_webhook(w, hooks.url("/hook"), "teams");
   auto now = *raciflow::definitions::parse_date_time(w.clock);
   raciflow::delivery::Settings settings;
   settings.smtp_url = mail.url();
